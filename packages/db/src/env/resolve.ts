@@ -1,0 +1,88 @@
+import { defaultEmbeddedDir, ensureEmbeddedServer } from '../embedded/server.ts';
+import { DbError, maskUrl } from '../errors.ts';
+import { withClient, withDatabase, ident } from '../pg/with.ts';
+import { getEnvironment, loadRegistry, urlVariableFor, type EnvironmentConfig, type EnvironmentRegistry } from './registry.ts';
+
+export type UrlSource = 'variable' | 'registry' | 'embedded';
+
+export interface ResolvedDatabase {
+  env: EnvironmentConfig;
+  url: string;
+  /** Where the URL came from, for messages: a variable name, the registry, or the embedded server. */
+  source: UrlSource;
+  sourceDetail: string;
+  /** Stops an embedded server this call started; no-op otherwise. */
+  release(): Promise<void>;
+}
+
+export interface ResolveOptions {
+  env?: NodeJS.ProcessEnv;
+  registry?: EnvironmentRegistry;
+  /** Start the embedded server when the environment has no URL (default true). */
+  startEmbedded?: boolean;
+  log?: (message: string) => void;
+}
+
+/** Name of the application database inside an embedded server. */
+export const EMBEDDED_DATABASE = 'warehouse';
+
+/** The URL an environment would use without starting anything, or undefined for embedded. */
+export function configuredUrl(
+  env: EnvironmentConfig,
+  vars: NodeJS.ProcessEnv = process.env,
+): { url: string; source: UrlSource; sourceDetail: string } | undefined {
+  const override = urlVariableFor(env.name);
+  if (vars[override]) return { url: vars[override]!, source: 'variable', sourceDetail: override };
+  if (env.url) return { url: env.url, source: 'registry', sourceDetail: 'environments.json' };
+  if (env.urlEnv && vars[env.urlEnv]) return { url: vars[env.urlEnv]!, source: 'variable', sourceDetail: env.urlEnv };
+  return undefined;
+}
+
+/**
+ * Resolve an environment name to a connection URL: `DATABASE_URL_<NAME>`, else the registry's
+ * `url`/`urlEnv`, else (for environments with `embedded`) an embedded PostgreSQL started on demand.
+ *
+ * @example
+ * const db = await resolveDatabase('local_dev');
+ * try { await migrate({ url: db.url }); } finally { await db.release(); }
+ */
+export async function resolveDatabase(name: string, options: ResolveOptions = {}): Promise<ResolvedDatabase> {
+  const vars = options.env ?? process.env;
+  const registry = options.registry ?? loadRegistry();
+  const env = getEnvironment(name, registry);
+  const configured = configuredUrl(env, vars);
+  if (configured) {
+    try {
+      new URL(configured.url);
+    } catch {
+      throw new DbError('E_ENV_NO_URL', `${configured.sourceDetail} for environment ${name} is not a valid URL (${maskUrl(configured.url)}); expected postgres://user:password@host:port/database`);
+    }
+    return { env, ...configured, release: async () => {} };
+  }
+  if (!env.embedded) {
+    const vars = [urlVariableFor(name), env.urlEnv].filter(Boolean).join(' or ');
+    throw new DbError('E_ENV_NO_URL', `environment ${name} has no database URL; set ${vars} (postgres://user:password@host:port/database)`);
+  }
+  if (options.startEmbedded === false) {
+    throw new DbError('E_ENV_NO_URL', `environment ${name} uses the embedded server, which was not started`);
+  }
+  const portVar = `EMBEDDED_PG_PORT_${name.toUpperCase()}`;
+  const port = Number(vars[portVar] ?? env.embedded.port);
+  const dir = env.embedded.dir ?? vars[`EMBEDDED_PG_DIR_${name.toUpperCase()}`] ?? defaultEmbeddedDir(name);
+  const server = await ensureEmbeddedServer({ dir, port });
+  options.log?.(`${server.reused ? 'using the running' : 'started an'} embedded PostgreSQL for ${name} (data: ${dir})`);
+  // The application database lives beside `postgres`, created on first use.
+  await withClient(server.url, async (client) => {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [EMBEDDED_DATABASE]);
+    if (exists.rowCount === 0) await client.query(`create database ${ident(EMBEDDED_DATABASE)}`).catch((e: { code?: string }) => {
+      if (e.code !== '42P04') throw e; // created concurrently by another process
+    });
+  });
+  return {
+    env,
+    url: withDatabase(server.url, EMBEDDED_DATABASE),
+    source: 'embedded',
+    sourceDetail: `embedded server in ${dir}`,
+    release: () => server.stop(),
+  };
+}

@@ -1,0 +1,1 @@
+export { startTestServer, createTestDatabase, type TestServer, type TestDatabase } from './server.ts';
