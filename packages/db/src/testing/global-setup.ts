@@ -1,12 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startTestServer } from './server.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** URL of the `postgres` database of this test run's embedded server. */
-    pgAdminUrl: string;
-  }
-}
+import './provided.ts';
 
 /** Vitest global setup: one embedded PostgreSQL per test run; each test file makes its own database. */
 export default async function setup(project: TestProject) {

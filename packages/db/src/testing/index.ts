@@ -1,1 +1,2 @@
+import './provided.ts';
 export { startTestServer, createTestDatabase, type TestServer, type TestDatabase } from './server.ts';

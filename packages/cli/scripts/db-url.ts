@@ -1,0 +1,32 @@
+#!/usr/bin/env tsx
+// pnpm db:url — print where an environment's database is (password masked unless --show-password).
+import { maskUrl } from '@warehouse/db';
+import { defineCommand, envFlag, runCommand, withEnv, info } from '../src/index.ts';
+
+await runCommand(
+  defineCommand({
+    name: 'pnpm db:url',
+    summary: "print an environment's database URL (starts the embedded server for local envs)",
+    description:
+      'With no URL configured, local_dev is an embedded PostgreSQL: this starts it if needed and prints its URL.\n' +
+      'Use --wait to keep the embedded server running until Ctrl+C (e.g. to point psql at it).',
+    flags: {
+      env: envFlag,
+      'show-password': { type: 'boolean', description: 'print the URL with its password (for scripts; careful in logs)' },
+      wait: { type: 'boolean', description: 'keep the embedded server running until Ctrl+C' },
+    },
+    examples: ['pnpm db:url', 'psql "$(pnpm -s db:url --show-password)"', 'pnpm db:url --env local_demo --wait'],
+    async run({ flags }) {
+      await withEnv(flags.env, async (db) => {
+        process.stdout.write(`${flags['show-password'] ? db.url : maskUrl(db.url)}\n`);
+        if (flags.wait) {
+          info('server running; Ctrl+C to stop');
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+        }
+      });
+    },
+  }),
+);

