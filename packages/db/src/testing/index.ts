@@ -1,2 +1,3 @@
 import './provided.ts';
 export { startTestServer, createTestDatabase, type TestServer, type TestDatabase } from './server.ts';
+export { createMigratedTemplate } from './template.ts';

@@ -1,0 +1,65 @@
+import type pg from 'pg';
+import { splitStatements } from './split.ts';
+
+/** Fields node-pg copies from a PostgreSQL ErrorResponse. */
+interface PgErrorFields {
+  message: string;
+  code?: string;
+  position?: string;
+  internalPosition?: string;
+  internalQuery?: string;
+  where?: string;
+  detail?: string;
+  hint?: string;
+}
+
+/** 1-based line and column of a 1-based character position in `text`. */
+export function lineAndColumn(text: string, position: number): { line: number; column: number; source: string } {
+  const chars = [...text]; // PostgreSQL counts characters, not UTF-16 units
+  const before = chars.slice(0, Math.max(0, position - 1)).join('');
+  const lines = before.split('\n');
+  const line = lines.length;
+  const column = lines[lines.length - 1]!.length + 1;
+  const source = (text.split('\n')[line - 1] ?? '').replace(/\r$/, '');
+  return { line, column, source };
+}
+
+/**
+ * The text stored in `_prisma_migrations.logs` and shown to the user for a failed file:
+ * the server's message, SQLSTATE, and where in migration.sql it happened.
+ */
+export function formatSqlError(error: unknown, file: string, sql: string, offset = 0): string {
+  const e = error as PgErrorFields;
+  const parts = [`ERROR: ${e?.message ?? String(error)}`];
+  if (e?.code) parts.push(`SQLSTATE: ${e.code}`);
+  if (e?.position) {
+    const at = lineAndColumn(sql, Number(e.position) + offset);
+    parts.push(`at ${file} line ${at.line}, column ${at.column}:`, `  ${at.source}`, `  ${' '.repeat(Math.max(0, at.column - 1))}^`);
+  }
+  if (e?.detail) parts.push(`DETAIL: ${e.detail}`);
+  if (e?.hint) parts.push(`HINT: ${e.hint}`);
+  if (e?.where) parts.push(`CONTEXT: ${e.where}`);
+  if (e?.internalQuery) parts.push(`QUERY: ${e.internalQuery}${e.internalPosition ? ` (position ${e.internalPosition})` : ''}`);
+  return parts.join('\n');
+}
+
+/** Character offset (not UTF-16) of a string index, for mapping statement-relative positions. */
+function charOffset(text: string, index: number): number {
+  return [...text.slice(0, index)].length;
+}
+
+/**
+ * Run the statements of a `-- migrate:no-transaction` file one by one (each a simple query, so
+ * CREATE INDEX CONCURRENTLY is alone in its implicit transaction). On failure the thrown error
+ * carries `sqlOffset`, the character offset of the failing statement in the file.
+ */
+export async function runStatements(client: pg.ClientBase, sql: string): Promise<void> {
+  for (const statement of splitStatements(sql)) {
+    try {
+      await client.query(statement.text);
+    } catch (error) {
+      if (error && typeof error === 'object') (error as { sqlOffset?: number }).sqlOffset = charOffset(sql, statement.offset);
+      throw error;
+    }
+  }
+}
