@@ -1,0 +1,2 @@
+DROP VIEW mart.v_receive_monthly;
+DROP VIEW mart.v_receive_weekly;

@@ -1,0 +1,1 @@
+DROP MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope;

@@ -1,0 +1,1 @@
+DROP MATERIALIZED VIEW mart.mv_shipment_daily;

@@ -1,0 +1,65 @@
+#!/usr/bin/env tsx
+/**
+ * Print the SQL Prisma's schema engine generates for prisma/schema.prisma, diffed from an empty
+ * database (the body of migration 20251201000000_init after its CREATE SCHEMA lines).
+ * Uses the WASM build of the schema engine. Its constructor connects (to read the server version)
+ * although `diff` from `empty` to a datamodel reads nothing from the database, so a throw-away
+ * embedded server is started for the call.
+ *
+ *   pnpm --filter @warehouse/db exec tsx scripts/init-sql.ts > /tmp/init.sql
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { startTestServer } from '../src/testing/index.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const schemaPath = path.resolve(here, '../prisma/schema.prisma');
+
+type Engine = {
+  diff(params: unknown): Promise<{ exitCode: number; stdout: string | null }>;
+  free(): void;
+};
+
+/** Load `@prisma/schema-engine-wasm` in ESM (Node 20 cannot import .wasm): instantiate it ourselves. */
+async function loadEngineModule(): Promise<{ SchemaEngine: { new: (o: unknown, cb: unknown, a: unknown) => Promise<Engine> } }> {
+  const require = createRequire(import.meta.url);
+  const bgFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+  const bg = await import(pathToFileURL(bgFile).href);
+  const bytes = await readFile(path.join(path.dirname(bgFile), 'schema_engine_bg.wasm'));
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg });
+  bg.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+  return bg;
+}
+
+/** SQL that creates every table of `schema` (Prisma datamodel text) on an empty database. */
+export async function engineInitSql(schema: string, url: string, schemaFile = schemaPath): Promise<string> {
+  const { SchemaEngine } = await loadEngineModule();
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: url }));
+  const engine = await SchemaEngine.new({ datamodels: [[schemaFile, schema]] }, () => {}, adapter);
+  try {
+    const result = await engine.diff({
+      from: { tag: 'empty' },
+      to: { tag: 'schemaDatamodel', files: [{ path: schemaFile, content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    return result.stdout ?? '';
+  } finally {
+    engine.free();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const server = await startTestServer();
+  try {
+    process.stdout.write(await engineInitSql(await readFile(schemaPath, 'utf8'), server.adminUrl));
+  } finally {
+    await server.stop();
+  }
+}
