@@ -1,0 +1,27 @@
+export { refresh, refreshAll, refreshForCsvType, refreshRoots, outcomeOf, backoff, systemClock } from './refresh.ts';
+export { MV_MAPPING, MV_SETTINGS, CSV_TYPES, isCsvType, type CsvType, type MappedMv, type MvSettings, type MvMapping } from './mapping.ts';
+export { loadGraph, withDownstream, topoOrder, normalizeName, type MvGraph, type MvNode } from './graph.ts';
+export { chooseMode, REASON_FORCED, REASON_NO_UNIQUE_INDEX, REASON_NOT_POPULATED } from './mode.ts';
+export { mvStatus, type MvStatusRow } from './status.ts';
+export { refreshMetrics, DURATION_BUCKETS, type RefreshMetrics } from './metrics.ts';
+export { configFromEnv, DEFAULT_CONFIG, type RefresherConfig } from './config.ts';
+export { RefresherError, isTransient, type RefresherErrorCode } from './errors.ts';
+export { LOG_TABLE } from './history.ts';
+export {
+  TASK_IDENTIFIER,
+  QUEUE_NAME,
+  enqueueRefresh,
+  JOB_KEY,
+  parsePayload,
+  createRefreshTask,
+  refreshTaskList,
+  runRefreshWorker,
+  installWorkerSchema,
+  workerLogger,
+  type RefreshRequest,
+  type RefreshJobPayload,
+  type EnqueueOptions,
+  type RefreshTaskOptions,
+  type RefreshWorkerOptions,
+} from './worker.ts';
+export type { Clock, MvResult, Outcome, RefreshMode, RefreshOptions, RefreshResult, MvStatusValue } from './types.ts';

@@ -1,0 +1,51 @@
+/**
+ * The MV mapping: which materialized views an upload of each `csv_type` refreshes, and how each
+ * MV is treated. This is the single place to add an MV to the refresh. Everything downstream of a
+ * mapped MV (found in the database catalog, see graph.ts) is refreshed too, mapped or not, so only
+ * the roots need listing here.
+ *
+ * To give `yard` MVs: add `{ mv: 'mart.mv_yard_daily', critical: true }` to `yard` below. Nothing
+ * else in the codebase names MVs.
+ */
+
+export interface MappedMv {
+  /** Schema-qualified name, e.g. `mart.mv_receive_daily`. */
+  mv: string;
+  /** A failed critical MV makes the refresh outcome `failed`; a failed optional one `degraded`. */
+  critical: boolean;
+}
+
+export interface MvSettings {
+  /** Criticality when the MV is refreshed as a dependant (not as a mapped root). */
+  critical?: boolean;
+  /** Per-MV `lock_timeout` in ms (overrides the run's default). */
+  lockTimeoutMs?: number;
+  /** Per-MV `statement_timeout` in ms (overrides the run's default). */
+  statementTimeoutMs?: number;
+}
+
+export const MV_MAPPING = {
+  receive: [{ mv: 'mart.mv_receive_daily', critical: true }],
+  shipment: [{ mv: 'mart.mv_shipment_daily', critical: true }],
+  yard: [],
+} as const satisfies Record<string, readonly MappedMv[]>;
+
+/** Settings of MVs that are refreshed as dependants; unlisted MVs are optional with run defaults. */
+export const MV_SETTINGS: Readonly<Record<string, MvSettings>> = {
+  'mart.mv_receive_daily': { critical: true },
+  'mart.mv_target_card_per_day': { critical: true },
+  'mart.mv_shipment_daily': { critical: true },
+  'mart.mv_inb_avg5y_day_biz': { critical: false, statementTimeoutMs: 300_000 },
+  'mart.mv_inb_avg5y_weeksum_biz': { critical: false, statementTimeoutMs: 300_000 },
+  'mart.mv_inb_avg5y_day_scope': { critical: false, statementTimeoutMs: 300_000 },
+  'mart.mv_inb5y_week_profile_min': { critical: false, statementTimeoutMs: 300_000 },
+};
+
+export type CsvType = keyof typeof MV_MAPPING;
+export type MvMapping = Readonly<Record<string, readonly MappedMv[]>>;
+
+export const CSV_TYPES = Object.keys(MV_MAPPING) as CsvType[];
+
+export function isCsvType(value: string, mapping: MvMapping = MV_MAPPING): boolean {
+  return Object.prototype.hasOwnProperty.call(mapping, value);
+}

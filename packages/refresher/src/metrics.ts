@@ -1,0 +1,34 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface RefreshMetrics {
+  duration: Histogram<'mv' | 'mode' | 'outcome'>;
+  failures: Counter<'mv' | 'mode'>;
+  retries: Counter<'mv'>;
+  lastSuccess: Gauge<'mv'>;
+}
+
+/** Seconds; the default buckets stop at 10 s, MV refreshes can take minutes. */
+export const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+const cache = new WeakMap<Registry, RefreshMetrics>();
+
+/** The refresher's metrics on `registry`, registered once per registry. */
+export function refreshMetrics(registry: Registry): RefreshMetrics {
+  const existing = cache.get(registry);
+  if (existing) return existing;
+  const registers = [registry];
+  const metrics: RefreshMetrics = {
+    duration: new Histogram({
+      name: 'mv_refresh_duration_seconds',
+      help: 'Duration of one MV refresh (all attempts), by outcome',
+      labelNames: ['mv', 'mode', 'outcome'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    failures: new Counter({ name: 'mv_refresh_failures_total', help: 'MV refreshes that failed after all attempts', labelNames: ['mv', 'mode'], registers }),
+    retries: new Counter({ name: 'mv_refresh_retries_total', help: 'Retried MV refresh attempts (transient errors)', labelNames: ['mv'], registers }),
+    lastSuccess: new Gauge({ name: 'mv_last_success_timestamp_seconds', help: 'Unix time of the last successful refresh of the MV', labelNames: ['mv'], registers }),
+  };
+  cache.set(registry, metrics);
+  return metrics;
+}

@@ -1,0 +1,158 @@
+import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task, type TaskList } from 'graphile-worker';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { DEFAULT_CONFIG } from './config.ts';
+import { RefresherError } from './errors.ts';
+import { normalizeName } from './graph.ts';
+import { MV_MAPPING, isCsvType } from './mapping.ts';
+import { refreshRoots } from './refresh.ts';
+import type { RefreshOptions, RefreshResult } from './types.ts';
+
+/** graphile-worker task identifier owned by the refresher. */
+export const TASK_IDENTIFIER = 'mv_refresh';
+/** Every refresh job runs in this named queue: one at a time across all worker instances, so two
+ *  runs never refresh the same MV at once and a request during a run waits for exactly one follow-up. */
+export const QUEUE_NAME = 'mv_refresh';
+
+export interface RefreshRequest {
+  csvType?: string;
+  mvs?: string[];
+  trigger: string;
+}
+
+/** Jobs are queued as an array of requests: graphile-worker concatenates array payloads when a
+ *  keyed job is replaced, so the triggers of coalesced requests are all kept. */
+export type RefreshJobPayload = RefreshRequest | RefreshRequest[];
+
+export interface EnqueueOptions {
+  /** Trailing debounce: the job runs this long after the last request (default 1000 ms). */
+  debounceMs?: number;
+  maxAttempts?: number;
+  /** Name of graphile-worker's schema (default graphile_worker). */
+  schema?: string;
+}
+
+/**
+ * The job key. One key for every refresh request: requests that arrive while a refresh job waits
+ * are merged into it (graphile-worker concatenates array payloads on replace), and a request that
+ * arrives while it runs creates exactly one follow-up job, which later requests join. With a key
+ * per csv_type or per MV set, overlapping requests under different keys could each add a follow-up
+ * for the same MV (e.g. a yard MV built on mv_receive_daily), so the guarantee "at most one
+ * follow-up run per MV" needs a single key. The follow-up refreshes the union of the requests.
+ */
+export const JOB_KEY = 'mv_refresh';
+
+function validate(request: RefreshRequest): void {
+  if (!request || typeof request.trigger !== 'string' || !request.trigger) {
+    throw new RefresherError('E_BAD_PAYLOAD', `refresh request ${JSON.stringify(request)} has no trigger; pass e.g. { csvType: 'receive', trigger: 'upload:42' }`);
+  }
+  if (request.csvType !== undefined && !isCsvType(request.csvType)) {
+    throw new RefresherError('E_UNKNOWN_CSV_TYPE', `csv_type ${JSON.stringify(request.csvType)} has no MV mapping; known: ${Object.keys(MV_MAPPING).join(', ')}`);
+  }
+  if (request.csvType === undefined && !(Array.isArray(request.mvs) && request.mvs.length > 0)) {
+    throw new RefresherError('E_BAD_PAYLOAD', `refresh request ${JSON.stringify(request)} names neither csvType nor mvs; pass one of them`);
+  }
+}
+
+/**
+ * Queue a refresh inside the caller's transaction: the job becomes visible only when the caller
+ * commits (so the worker never refreshes before the upload's rows are there) and disappears on
+ * rollback. All requests share one job key and coalesce (job_key_mode 'replace', see JOB_KEY).
+ * @example await withTransaction(client, async () => { …insert rows…; await enqueueRefresh(client, { csvType: 'receive', trigger: 'upload:42' }); });
+ */
+export async function enqueueRefresh(client: pg.ClientBase, request: RefreshRequest, options: EnqueueOptions = {}): Promise<{ jobId: string; jobKey: string }> {
+  validate(request);
+  const schema = `"${(options.schema ?? 'graphile_worker').replace(/"/g, '""')}"`;
+  const jobKey = JOB_KEY;
+  const payload: RefreshRequest[] = [request];
+  // add_job returns an all-null row when, between its UPDATE and its INSERT, a worker locked the
+  // keyed job; a second call then sees the lock, detaches the running job's key and inserts.
+  for (let tries = 1; tries <= 5; tries++) {
+    let rows: { id: string | null }[];
+    try {
+      ({ rows } = await client.query(
+        `select id from ${schema}.add_job(
+           identifier => $1::text, payload => $2::json, queue_name => $3::text,
+           run_at => now() + $4::int * interval '1 millisecond', max_attempts => $5::int,
+           job_key => $6::text, job_key_mode => 'replace')`,
+        [TASK_IDENTIFIER, JSON.stringify(payload), QUEUE_NAME, options.debounceMs ?? DEFAULT_CONFIG.debounceMs, options.maxAttempts ?? 3, jobKey],
+      ));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '3F000' || code === '42883') {
+        throw new RefresherError('E_NO_WORKER_SCHEMA', `${schema}.add_job does not exist in this database; install graphile-worker's schema (start the worker once, or call installWorkerSchema from @warehouse/refresher)`, { cause: error });
+      }
+      throw error;
+    }
+    if (rows[0]?.id != null) return { jobId: String(rows[0].id), jobKey };
+  }
+  throw new RefresherError('E_ENQUEUE_CONTENDED', `could not queue ${TASK_IDENTIFIER} job ${jobKey} after 5 tries (the keyed job kept being locked); retry the request`);
+}
+
+export function parsePayload(payload: unknown): RefreshRequest[] {
+  const list = Array.isArray(payload) ? payload : [payload];
+  for (const r of list) validate(r as RefreshRequest);
+  return list as RefreshRequest[];
+}
+
+export interface RefreshTaskOptions extends RefreshOptions {
+  /** Called with each run's result, e.g. to store the outcome on log.upload_file. */
+  onResult?: (result: RefreshResult, requests: RefreshRequest[]) => Promise<void> | void;
+}
+
+/**
+ * The `mv_refresh` task. One job may carry several coalesced requests; they are refreshed in one
+ * orchestrated run. A failed MV is a result, not an exception: retrying a division by zero repeats
+ * it, and transient errors were already retried per MV. Only an unexpected error (database gone)
+ * throws, and graphile-worker retries the job.
+ */
+export function createRefreshTask(options: RefreshTaskOptions): Task {
+  return async (payload, helpers) => {
+    const requests = parsePayload(payload);
+    const roots = new Map<string, boolean>();
+    for (const r of requests) {
+      const mapped = r.csvType ? (MV_MAPPING as Record<string, readonly { mv: string; critical: boolean }[]>)[r.csvType] ?? [] : [];
+      for (const m of mapped) roots.set(normalizeName(m.mv), (roots.get(normalizeName(m.mv)) ?? false) || m.critical);
+      for (const mv of r.mvs ?? []) roots.set(normalizeName(mv), true);
+    }
+    const trigger = [...new Set(requests.map((r) => r.trigger))].join(',');
+    helpers.logger.info(`mv_refresh job ${helpers.job.id}: ${roots.size} root MV(s), trigger ${trigger}`);
+    const result = await refreshRoots([...roots].map(([mv, critical]) => ({ mv, critical })), { ...options, trigger });
+    await options.onResult?.(result, requests);
+  };
+}
+
+export function refreshTaskList(options: RefreshTaskOptions): TaskList {
+  return { [TASK_IDENTIFIER]: createRefreshTask(options) };
+}
+
+/** graphile-worker's logger writing through pino. */
+export function workerLogger(logger: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const method = level === 'warning' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
+    logger[method]({ ...scope, ...meta }, message);
+  });
+}
+
+/** Create/upgrade graphile-worker's schema (idempotent). */
+export async function installWorkerSchema(options: { pool?: pg.Pool; connectionString?: string; logger?: Logger }): Promise<void> {
+  await runMigrations({ pgPool: options.pool, connectionString: options.connectionString, logger: options.logger ? workerLogger(options.logger) : undefined });
+}
+
+export interface RefreshWorkerOptions extends RefreshTaskOptions {
+  /** graphile-worker's own connection (it keeps one for LISTEN); kept apart from the refresh pool. */
+  connectionString: string;
+  pollInterval?: number;
+}
+
+/** A worker that runs only the refresh task (the API runs its own runner with both tasks). */
+export async function runRefreshWorker(options: RefreshWorkerOptions): Promise<Runner> {
+  return run({
+    connectionString: options.connectionString,
+    concurrency: 1,
+    noHandleSignals: true,
+    pollInterval: options.pollInterval ?? 500,
+    logger: options.logger ? workerLogger(options.logger) : undefined,
+    taskList: refreshTaskList(options),
+  });
+}
