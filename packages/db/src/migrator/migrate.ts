@@ -150,7 +150,7 @@ async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<Err
     try {
       await runStatements(client, file.sql);
     } catch (error) {
-      const logs = formatSqlError(error, relPath, file.sql, (error as { sqlOffset?: number }).sqlOffset ?? 0);
+      const logs = formatSqlError(error, relPath, file.sql, (error as { sqlOffset?: number }).sqlOffset);
       await setLogs(client, id, logs).catch(() => {});
       return new DbError('E_MIGRATION_FAILED', `migration ${file.name} (no-transaction) failed and may be partly applied:\n${logs}`, { cause: error });
     }

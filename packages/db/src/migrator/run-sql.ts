@@ -28,13 +28,17 @@ export function lineAndColumn(text: string, position: number): { line: number; c
  * The text stored in `_prisma_migrations.logs` and shown to the user for a failed file:
  * the server's message, SQLSTATE, and where in migration.sql it happened.
  */
-export function formatSqlError(error: unknown, file: string, sql: string, offset = 0): string {
+export function formatSqlError(error: unknown, file: string, sql: string, statementOffset?: number): string {
   const e = error as PgErrorFields;
   const parts = [`ERROR: ${e?.message ?? String(error)}`];
   if (e?.code) parts.push(`SQLSTATE: ${e.code}`);
   if (e?.position) {
-    const at = lineAndColumn(sql, Number(e.position) + offset);
+    const at = lineAndColumn(sql, Number(e.position) + (statementOffset ?? 0));
     parts.push(`at ${file} line ${at.line}, column ${at.column}:`, `  ${at.source}`, `  ${' '.repeat(Math.max(0, at.column - 1))}^`);
+  } else if (statementOffset !== undefined) {
+    // No position from the server: name the statement (no-transaction files run one by one).
+    const at = lineAndColumn(sql, statementOffset + 1);
+    parts.push(`in the statement at ${file} line ${at.line}:`, `  ${at.source}`);
   }
   if (e?.detail) parts.push(`DETAIL: ${e.detail}`);
   if (e?.hint) parts.push(`HINT: ${e.hint}`);
