@@ -1,0 +1,12 @@
+export { seedReferenceData, dailyTargetTon, type SeedReferenceOptions, type SeedReferenceResult, type UpsertCount } from './reference.ts';
+export {
+  holidaysOfYear,
+  holidaysBetween,
+  holidayName,
+  vernalEquinoxDay,
+  autumnalEquinoxDay,
+  HOLIDAY_MIN_YEAR,
+  HOLIDAY_MAX_YEAR,
+  type Holiday,
+} from './holidays.ts';
+export { dayInfo, addDays, monthStart, monthEnd, isIsoDate, type DayInfo } from './dates.ts';

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
+import { DbError } from '../src/index.ts';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
+import { holidayName, holidaysOfYear, seedReferenceData } from '../src/seed/index.ts';
+
+describe('Japanese holidays by rule', () => {
+  it.each([
+    ['2019-04-30', '国民の休日'],
+    ['2019-05-01', '天皇の即位の日'],
+    ['2019-05-02', '国民の休日'],
+    ['2019-10-22', '即位礼正殿の儀'],
+    ['2020-07-23', '海の日'],
+    ['2020-07-24', 'スポーツの日'],
+    ['2020-08-10', '山の日'],
+    ['2021-07-22', '海の日'],
+    ['2021-07-23', 'スポーツの日'],
+    ['2021-08-08', '山の日'],
+    ['2021-08-09', '振替休日'],
+    ['2024-02-12', '振替休日'],
+    ['2025-09-15', '敬老の日'],
+    ['2026-09-22', '国民の休日'],
+    ['2015-09-22', '国民の休日'],
+    ['2020-02-24', '振替休日'],
+    ['2018-12-23', '天皇誕生日'],
+    ['2023-03-21', '春分の日'],
+    ['2024-09-22', '秋分の日'],
+    ['2024-09-23', '振替休日'],
+    ['2025-05-06', '振替休日'],
+    ['2016-08-11', '山の日'],
+    ['2030-01-14', '成人の日'],
+  ])('%s is %s', (date, name) => {
+    expect(holidayName(date)).toBe(name);
+  });
+
+  it.each(['2019-12-23', '2019-02-23', '2020-10-12', '2021-10-11', '2020-07-20', '2021-08-11', '2015-08-11', '2024-02-13', '2026-09-24'])(
+    '%s is not a holiday',
+    (date) => {
+      expect(holidayName(date)).toBeUndefined();
+    },
+  );
+
+  it('has the expected number of holidays per year (cabinet office counts)', () => {
+    const counts = Object.fromEntries([2015, 2016, 2019, 2020, 2021, 2024, 2025, 2026, 2030].map((y) => [y, holidaysOfYear(y).length]));
+    expect(counts).toEqual({ 2015: 17, 2016: 17, 2019: 22, 2020: 18, 2021: 17, 2024: 21, 2025: 19, 2026: 18, 2030: 19 });
+  });
+
+  it('refuses years outside the rules it knows', () => {
+    expect(() => holidaysOfYear(1999)).toThrow(DbError);
+    expect(() => holidaysOfYear(2100)).toThrow(/outside the supported range 2000–2099/);
+  });
+});
+
+describe('seedReferenceData', () => {
+  let db: TestDatabase;
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    const adminUrl = inject('pgAdminUrl');
+    db = await createTestDatabase(adminUrl, { template: await createMigratedTemplate(adminUrl), prefix: 'seed' });
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await db?.drop();
+  });
+
+  const snapshot = async () => {
+    const { rows } = await client.query<{ t: string; n: string; h: string; x: string }>(`
+      select 'calendar' t, count(*)::text n, md5(string_agg(c::text, '|' order by ddate)) h, md5(string_agg(xmin::text, ',' order by ddate)) x from ref.calendar c
+      union all
+      select 'daily', count(*)::text, md5(string_agg(p::text, '|' order by ddate)), md5(string_agg(xmin::text, ',' order by ddate)) from mart.daily_target_plan p
+      union all
+      select 'monthly', count(*)::text, md5(string_agg(k::text, '|' order by month)), md5(string_agg(xmin::text, ',' order by month)) from kpi.monthly_targets k`);
+    return rows;
+  };
+
+  it('fills the calendar, the daily plan and the monthly targets for whole months', async () => {
+    const r = await seedReferenceData(client, { from: '2015-01-10', to: '2030-12-31', seed: 'test' });
+    expect(r.from).toBe('2015-01-01');
+    expect(r.to).toBe('2030-12-31');
+    const days = (Date.UTC(2030, 11, 31) - Date.UTC(2015, 0, 1)) / 86_400_000 + 1;
+    expect(r.calendar).toEqual({ rows: days, inserted: days, updated: 0 });
+    expect(r.dailyTargetPlan.inserted).toBe(days);
+    expect(r.monthlyTargets).toEqual({ rows: 16 * 12, inserted: 16 * 12, updated: 0 });
+    const { rows } = await client.query('select count(*)::int n from ref.calendar');
+    expect(rows[0].n).toBe(days);
+  });
+
+  it('computes ISO week fields and day types', async () => {
+    const { rows } = await client.query(
+      `select ddate::text, iso_year, iso_week, iso_dow, is_holiday, holiday_name, is_business_day, day_type
+       from ref.calendar where ddate = any($1::date[]) order by ddate`,
+      [['2021-01-03', '2019-04-30', '2024-02-12', '2025-05-03', '2025-05-10', '2025-05-12', '2026-09-22']],
+    );
+    expect(rows).toEqual([
+      { ddate: '2019-04-30', iso_year: 2019, iso_week: 18, iso_dow: 2, is_holiday: true, holiday_name: '国民の休日', is_business_day: false, day_type: 'sun_hol' },
+      { ddate: '2021-01-03', iso_year: 2020, iso_week: 53, iso_dow: 7, is_holiday: false, holiday_name: null, is_business_day: false, day_type: 'sun_hol' },
+      { ddate: '2024-02-12', iso_year: 2024, iso_week: 7, iso_dow: 1, is_holiday: true, holiday_name: '振替休日', is_business_day: false, day_type: 'sun_hol' },
+      // a Saturday that is a holiday is sun_hol
+      { ddate: '2025-05-03', iso_year: 2025, iso_week: 18, iso_dow: 6, is_holiday: true, holiday_name: '憲法記念日', is_business_day: false, day_type: 'sun_hol' },
+      { ddate: '2025-05-10', iso_year: 2025, iso_week: 19, iso_dow: 6, is_holiday: false, holiday_name: null, is_business_day: true, day_type: 'sat' },
+      { ddate: '2025-05-12', iso_year: 2025, iso_week: 20, iso_dow: 1, is_holiday: false, holiday_name: null, is_business_day: true, day_type: 'biz' },
+      { ddate: '2026-09-22', iso_year: 2026, iso_week: 39, iso_dow: 2, is_holiday: true, holiday_name: '国民の休日', is_business_day: false, day_type: 'sun_hol' },
+    ]);
+  });
+
+  it('plans 0 on sun_hol, less on Saturdays, and monthly targets as the rounded sum of days', async () => {
+    const byType = await client.query(
+      `select c.day_type, min(p.target_ton)::float8 mn, max(p.target_ton)::float8 mx, avg(p.target_ton)::float8 av
+       from ref.calendar c join mart.daily_target_plan p using (ddate) where c.ddate between '2024-01-01' and '2024-12-31'
+       group by 1 order by 1`,
+    );
+    const t = Object.fromEntries(byType.rows.map((r) => [r.day_type, r]));
+    expect(t.sun_hol).toMatchObject({ mn: 0, mx: 0 });
+    expect(t.sat.av).toBeGreaterThan(50);
+    expect(t.sat.av).toBeLessThan(t.biz.av * 0.7);
+    expect(t.biz.av).toBeGreaterThan(150);
+    expect(t.biz.av).toBeLessThan(400);
+    const mismatch = await client.query(
+      `select k.month, k.target_ton, s.total from kpi.monthly_targets k
+       join (select date_trunc('month', ddate)::date m, round(sum(target_ton)) total from mart.daily_target_plan group by 1) s on s.m = k.month
+       where k.target_ton <> s.total`,
+    );
+    expect(mismatch.rows).toEqual([]);
+    const march = await client.query(`select target_ton::float8 v from kpi.monthly_targets where month in ('2024-03-01','2024-08-01') order by month`);
+    expect(march.rows[0].v).toBeGreaterThan(march.rows[1].v); // fiscal year-end rush vs Obon
+  });
+
+  it('changes nothing when run twice (same counts, values and row versions)', async () => {
+    const before = await snapshot();
+    const again = await seedReferenceData(client, { from: '2015-01-01', to: '2030-12-31', seed: 'test' });
+    expect(again.calendar.inserted + again.calendar.updated).toBe(0);
+    expect(again.dailyTargetPlan.inserted + again.dailyTargetPlan.updated).toBe(0);
+    expect(again.monthlyTargets.inserted + again.monthlyTargets.updated).toBe(0);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('updates the plan in place when the seed changes', async () => {
+    const r = await seedReferenceData(client, { from: '2024-01-01', to: '2024-12-31', seed: 'other' });
+    expect(r.calendar.updated).toBe(0);
+    expect(r.dailyTargetPlan.inserted).toBe(0);
+    expect(r.dailyTargetPlan.updated).toBeGreaterThan(200);
+    expect(r.monthlyTargets.updated).toBeGreaterThan(0);
+    const { rows } = await client.query('select count(*)::int n from mart.daily_target_plan');
+    expect(rows[0].n).toBe((Date.UTC(2030, 11, 31) - Date.UTC(2015, 0, 1)) / 86_400_000 + 1); // no row added or lost
+  });
+
+  it('rejects bad ranges with the value and the fix', async () => {
+    await expect(seedReferenceData(client, { from: '2024-02-30', to: '2024-03-01' })).rejects.toThrow(/from "2024-02-30" is not a date; pass YYYY-MM-DD/);
+    await expect(seedReferenceData(client, { from: '2024-03-01', to: '2024-01-01' })).rejects.toThrow(/after to/);
+  });
+});
