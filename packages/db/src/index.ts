@@ -1,6 +1,6 @@
 export { DbError, maskUrl, type DbErrorCode } from './errors.ts';
 export { withClient, withTransaction, withDatabase, databaseOf, ident, type PgClient } from './pg/with.ts';
-export { ensureEmbeddedServer, defaultEmbeddedDir, freePort, type EmbeddedServer, type EmbeddedServerOptions } from './embedded/server.ts';
+export { ensureEmbeddedServer, runningEmbeddedServer, defaultEmbeddedDir, freePort, type EmbeddedServer, type EmbeddedServerOptions } from './embedded/server.ts';
 export {
   loadRegistry,
   getEnvironment,
@@ -10,4 +10,4 @@ export {
   type EnvironmentRegistry,
   type ComposeConfig,
 } from './env/registry.ts';
-export { resolveDatabase, configuredUrl, EMBEDDED_DATABASE, type ResolvedDatabase, type ResolveOptions } from './env/resolve.ts';
+export { resolveDatabase, configuredUrl, embeddedLocation, EMBEDDED_DATABASE, type ResolvedDatabase, type ResolveOptions } from './env/resolve.ts';

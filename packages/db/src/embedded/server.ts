@@ -53,7 +53,13 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-/** Port and pid of a server already running on `dir`, read from its postmaster.pid. */
+/** Port and pid of a server already running on `dir`, read from its postmaster.pid
+ * (undefined when none is running). Lets `db:reset --method embedded` name the process it
+ * must not pull the data directory from under. */
+export function runningEmbeddedServer(dir: string): { pid: number; port: number } | undefined {
+  return runningServer(path.resolve(dir));
+}
+
 function runningServer(dir: string): { pid: number; port: number } | undefined {
   const pidFile = path.join(dir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;

@@ -38,6 +38,16 @@ export function configuredUrl(
   return undefined;
 }
 
+/** Data directory and port of an env's embedded server (`EMBEDDED_PG_PORT_<NAME>` /
+ * `EMBEDDED_PG_DIR_<NAME>` override the registry), or undefined when it has none. */
+export function embeddedLocation(env: EnvironmentConfig, vars: NodeJS.ProcessEnv = process.env): { port: number; dir: string } | undefined {
+  if (!env.embedded) return undefined;
+  const upper = env.name.toUpperCase();
+  const port = Number(vars[`EMBEDDED_PG_PORT_${upper}`] ?? env.embedded.port);
+  const dir = env.embedded.dir ?? vars[`EMBEDDED_PG_DIR_${upper}`] ?? defaultEmbeddedDir(env.name);
+  return { port, dir };
+}
+
 /**
  * Resolve an environment name to a connection URL: `DATABASE_URL_<NAME>`, else the registry's
  * `url`/`urlEnv`, else (for environments with `embedded`) an embedded PostgreSQL started on demand.
@@ -66,9 +76,7 @@ export async function resolveDatabase(name: string, options: ResolveOptions = {}
   if (options.startEmbedded === false) {
     throw new DbError('E_ENV_NO_URL', `environment ${name} uses the embedded server, which was not started`);
   }
-  const portVar = `EMBEDDED_PG_PORT_${name.toUpperCase()}`;
-  const port = Number(vars[portVar] ?? env.embedded.port);
-  const dir = env.embedded.dir ?? vars[`EMBEDDED_PG_DIR_${name.toUpperCase()}`] ?? defaultEmbeddedDir(name);
+  const { port, dir } = embeddedLocation(env, vars)!;
   const server = await ensureEmbeddedServer({ dir, port });
   options.log?.(`${server.reused ? 'using the running' : 'started an'} embedded PostgreSQL for ${name} (data: ${dir})`);
   // The application database lives beside `postgres`, created on first use.

@@ -1,0 +1,34 @@
+#!/usr/bin/env tsx
+// pnpm db:init-from-snapshot — build a new env from schema_head.sql and stamp head (guarded).
+import { loadRegistry } from '@warehouse/db';
+import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
+import { guardFlags, guardForCommand } from '../src/destructive.ts';
+import { SNAPSHOT_FILE, initFromSnapshot } from '../src/ops/baseline.ts';
+import { dumpVia } from '../src/ops/dump.ts';
+
+await runCommand(
+  defineCommand({
+    name: 'pnpm db:init-from-snapshot',
+    summary: 'apply packages/db/sql/schema_head.sql to an EMPTY database and stamp every migration applied',
+    description:
+      'The fast path for a new env (instead of replaying history). Refuses a database that already has\n' +
+      '_prisma_migrations or one of the snapshot\'s schemas (reset it first, or stamp an existing one with\n' +
+      'pnpm db:stamp). Guarded like db:reset.',
+    flags: {
+      env: envFlag,
+      file: { type: 'string', placeholder: 'FILE', description: 'the snapshot (default packages/db/sql/schema_head.sql)' },
+      ...guardFlags,
+      json: jsonFlag,
+    },
+    examples: ['pnpm db:reset --env vm_stg --yes && pnpm db:init-from-snapshot --env vm_stg --yes && pnpm db:bootstrap-roles --env vm_stg'],
+    async run({ flags }) {
+      const registry = loadRegistry();
+      await withEnv(flags.env, async (db) => {
+        const guard = await guardForCommand({ action: 'init from snapshot', env: db.env, url: db.url, registry, flags, via: await dumpVia(db) });
+        const r = await initFromSnapshot({ url: db.url, envName: db.env.name, file: flags.file ?? SNAPSHOT_FILE });
+        if (flags.json) printJson({ env: db.env.name, snapshot: r.applied, stamped: r.stamped, backup: guard.backupFile ?? null });
+        else info(`${c.ok('applied')} ${r.applied}; stamped ${r.stamped.length} migrations as applied`);
+      }, { registry });
+    },
+  }),
+);

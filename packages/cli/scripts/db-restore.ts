@@ -1,0 +1,36 @@
+#!/usr/bin/env tsx
+// pnpm db:restore — restore a db:backup file into an environment (guarded).
+import { loadRegistry } from '@warehouse/db';
+import { CliError, c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
+import { guardFlags, guardForCommand } from '../src/destructive.ts';
+import { checkBackupFile, restoreDatabase } from '../src/ops/backup.ts';
+import { dumpVia } from '../src/ops/dump.ts';
+
+await runCommand(
+  defineCommand({
+    name: 'pnpm db:restore',
+    summary: 'restore a pg_dump custom-format backup into an environment (guarded)',
+    description:
+      'Objects in the backup are dropped and recreated (pg_restore --clean --if-exists) in one transaction.\n' +
+      'Guard as db:reset: vm_stg counts down (--yes skips); vm_prod needs --force/FORCE=1, the typed env name\n' +
+      '(or --confirm vm_prod) and is backed up first.',
+    flags: {
+      env: envFlag,
+      file: { type: 'string', placeholder: 'FILE', description: 'the backup to restore (from pnpm db:backup)' },
+      ...guardFlags,
+      json: jsonFlag,
+    },
+    examples: ['pnpm db:restore --env vm_stg --file backups/vm_prod/vm_prod_20260101000000.dump'],
+    async run({ flags }) {
+      if (!flags.file) throw new CliError('E_USAGE', '--file FILE is required (a backup written by pnpm db:backup)');
+      const registry = loadRegistry();
+      await withEnv(flags.env, async (db) => {
+        await checkBackupFile(flags.file!, db.env.name);
+        const guard = await guardForCommand({ action: `restore of ${flags.file}`, env: db.env, url: db.url, registry, flags, via: await dumpVia(db) });
+        const result = await restoreDatabase({ env: db.env, url: db.url, file: flags.file! });
+        if (flags.json) printJson({ ...result, backup: guard.backupFile ?? null });
+        else info(`${c.ok('restored')} ${result.file} into ${db.env.name}`);
+      }, { registry });
+    },
+  }),
+);

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EnvironmentConfig, EnvironmentRegistry } from '@warehouse/db';
+import type { FlagSpec } from './command.ts';
+import { guardDestructive, type GuardIo, type GuardResult } from './guard.ts';
+import { backupDatabase } from './ops/backup.ts';
+import type { DumpVia } from './ops/dump.ts';
+import { c, info } from './output.ts';
+import { repoRoot } from './paths.ts';
+
+/** Flags every destructive command takes. */
+export const guardFlags = {
+  yes: { type: 'boolean', short: 'y', description: 'skip the countdown on non-local envs (vm_stg); not enough for protected envs' },
+  force: { type: 'boolean', description: 'allow a protected env (vm_prod); FORCE=1 does the same' },
+  confirm: { type: 'string', placeholder: 'NAME', description: 'the env name, typed in advance (needed for a protected env without a terminal)' },
+} as const satisfies Record<string, FlagSpec>;
+
+/**
+ * The process environment this package reads (one place): FORCE, WAREHOUSE_COUNTDOWN_SECONDS
+ * (default 5; tests use 0), WAREHOUSE_BACKUP_DIR (default backups/ at the repo root).
+ */
+export function cliConfig(vars: NodeJS.ProcessEnv = process.env) {
+  const raw = vars.WAREHOUSE_COUNTDOWN_SECONDS;
+  const countdownSeconds = raw === undefined || raw === '' ? 5 : Number(raw);
+  if (!Number.isInteger(countdownSeconds) || countdownSeconds < 0) {
+    throw new Error(`WAREHOUSE_COUNTDOWN_SECONDS must be a whole number of seconds ≥ 0, got ${JSON.stringify(raw)}`);
+  }
+  return {
+    countdownSeconds,
+    backupDir: path.resolve(vars.WAREHOUSE_BACKUP_DIR || path.join(repoRoot, 'backups')),
+  };
+}
+
+/** The guard's I/O in a real process: stderr, real sleeps, Ctrl+C cancels, a prompt only on a TTY. */
+export function processGuardIo(): GuardIo & { dispose(): void } {
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.on('SIGINT', onSigint);
+  const tty = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  return {
+    write: (t) => process.stderr.write(t),
+    sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+    signal: ac.signal,
+    readLine: tty
+      ? async (prompt) => {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          try {
+            return await rl.question(prompt, { signal: ac.signal });
+          } finally {
+            rl.close();
+          }
+        }
+      : undefined,
+    dispose: () => process.off('SIGINT', onSigint),
+  };
+}
+
+/**
+ * Run the guard for a command about to change `env`; a protected env is backed up first.
+ * Throws GuardRefusal (exit 2) when refused.
+ */
+export async function guardForCommand(o: {
+  action: string;
+  env: EnvironmentConfig;
+  url?: string;
+  targetLabel?: string;
+  registry: EnvironmentRegistry;
+  flags: { yes?: boolean; force?: boolean; confirm?: string };
+  via?: DumpVia;
+}): Promise<GuardResult> {
+  const config = cliConfig();
+  const io = processGuardIo();
+  try {
+    return await guardDestructive({
+      action: o.action,
+      env: o.env,
+      url: o.url,
+      targetLabel: o.targetLabel,
+      registry: o.registry,
+      flags: o.flags,
+      vars: process.env,
+      countdownSeconds: config.countdownSeconds,
+      io,
+      backup: o.url
+        ? async () => (await backupDatabase({ env: o.env, url: o.url!, registry: o.registry, via: o.via ?? 'local', dir: config.backupDir })).file
+        : async () => {
+            info(c.warn(`no URL configured for ${o.env.name}: cannot take a backup first`));
+            throw new Error(`a backup of protected environment ${o.env.name} is required first, but it has no URL configured; set ${'DATABASE_URL_' + o.env.name.toUpperCase()}`);
+          },
+    });
+  } finally {
+    io.dispose();
+  }
+}

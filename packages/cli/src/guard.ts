@@ -1,0 +1,195 @@
+import { configuredUrl, maskUrl, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
+import { GuardRefusal } from './errors.ts';
+import { c } from './output.ts';
+
+/**
+ * The guard every destructive command goes through (reset, restore, init-from-snapshot,
+ * rollback on a protected env, stamp on a non-empty database).
+ *
+ * - protected env (vm_prod): refused (exit 2, loud banner) unless `--force` or `FORCE=1`; when
+ *   forced: countdown, then the operator types the env name (`--confirm NAME` without a TTY),
+ *   then a backup is taken before anything changes.
+ * - other remote envs (vm_stg): the countdown; `--yes` skips it.
+ * - local envs: no prompt.
+ * - every unprotected env: refused when it resolves to the same server+port+database as a
+ *   protected env (a copied production URL).
+ */
+
+export interface GuardFlags {
+  force?: boolean;
+  yes?: boolean;
+  confirm?: string;
+}
+
+export interface GuardIo {
+  /** Where banners and the countdown go (stderr in scripts). */
+  write(text: string): void;
+  /** Wait; rejects (or resolves early) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Read one line typed by the operator; undefined when there is no TTY. */
+  readLine?: (prompt: string) => Promise<string>;
+  /** Aborted on Ctrl+C: cancels the countdown. */
+  signal?: AbortSignal;
+}
+
+export interface GuardOptions {
+  /** What is about to happen, for the banner: "reset (method db)". */
+  action: string;
+  env: EnvironmentConfig;
+  /** The URL the command will act on (already resolved); undefined for a compose env reset by volume with no URL configured. */
+  url?: string;
+  /** What to name as the target when there is no URL (e.g. "compose project vm_stg"). */
+  targetLabel?: string;
+  registry: EnvironmentRegistry;
+  flags: GuardFlags;
+  /** Process environment: FORCE, DATABASE_URL_<ENV>, the registry's urlEnv variables. */
+  vars: NodeJS.ProcessEnv;
+  countdownSeconds: number;
+  io: GuardIo;
+  /** Takes the backup a protected env needs before a destructive command; returns its path. */
+  backup?: () => Promise<string>;
+}
+
+export interface GuardResult {
+  kind: EnvKind;
+  forced: boolean;
+  countedDown: boolean;
+  backupFile?: string;
+}
+
+export type EnvKind = 'local' | 'remote' | 'protected';
+
+export function envKind(env: EnvironmentConfig): EnvKind {
+  return env.protected ? 'protected' : env.remote ? 'remote' : 'local';
+}
+
+/** `FORCE=1` (or true/yes) as the old Makefile accepted. */
+export function forceFromVars(vars: NodeJS.ProcessEnv): boolean {
+  return /^(1|true|yes)$/i.test(vars.FORCE ?? '');
+}
+
+/** Host, port and database of a URL, normalised so that the same server compares equal. */
+export function targetOf(url: string): { host: string; port: number; database: string } {
+  const u = new URL(url);
+  let host = decodeURIComponent(u.hostname).toLowerCase().replace(/^\[|\]$/g, '');
+  // A URL may name a socket directory or the host in the query string (libpq style).
+  const qHost = u.searchParams.get('host');
+  if (!host && qHost) host = qHost.toLowerCase();
+  if (['localhost', '127.0.0.1', '::1', '', '0:0:0:0:0:0:0:1'].includes(host) || host.startsWith('/')) host = 'localhost';
+  const port = Number(u.port || u.searchParams.get('port') || 5432);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username) || 'postgres';
+  return { host, port, database };
+}
+
+export function sameTarget(a: string, b: string): boolean {
+  const x = targetOf(a);
+  const y = targetOf(b);
+  return x.host === y.host && x.port === y.port && x.database === y.database;
+}
+
+/**
+ * Refuse (exit 2) when an unprotected env's URL points at a protected env's database.
+ * Protected envs whose URL is not configured in this shell cannot be compared and are skipped.
+ */
+export function checkTarget(env: EnvironmentConfig, url: string, registry: EnvironmentRegistry, vars: NodeJS.ProcessEnv): void {
+  if (env.protected) return;
+  for (const other of registry.environments.values()) {
+    if (!other.protected || other.name === env.name) continue;
+    const configured = configuredUrl(other, vars);
+    if (!configured) continue;
+    let same = false;
+    try {
+      same = sameTarget(url, configured.url);
+    } catch {
+      continue; // an unparsable URL is reported when that env is used
+    }
+    if (same) {
+      const t = targetOf(url);
+      throw new GuardRefusal(
+        'E_TARGET_PROTECTED',
+        `environment ${env.name} resolves to ${maskUrl(url)}, which is the database of protected environment ${other.name} ` +
+          `(${t.host}:${t.port}/${t.database}, from ${configured.sourceDetail}). Nothing was changed. ` +
+          `Fix: point ${env.name} at its own database, or run the command with --env ${other.name} (which requires --force and confirmation).`,
+      );
+    }
+  }
+}
+
+export function banner(lines: string[]): string {
+  const width = Math.max(...lines.map((l) => l.length)) + 4;
+  const bar = '!'.repeat(width);
+  return ['', c.banner(bar), ...lines.map((l) => c.banner(`! ${l.padEnd(width - 4)} !`)), c.banner(bar), ''].join('\n') + '\n';
+}
+
+/** Count down `seconds` (one line per second); Ctrl+C (the signal) cancels with exit 2. */
+export async function countdown(seconds: number, what: string, io: GuardIo): Promise<void> {
+  if (seconds <= 0) return;
+  io.write(`${c.warn(`${what} in ${seconds} seconds; press Ctrl+C to cancel`)}\n`);
+  for (let left = seconds; left > 0; left--) {
+    if (io.signal?.aborted) break;
+    io.write(`  ${left}…\n`);
+    await io.sleep(1000, io.signal).catch(() => {});
+  }
+  if (io.signal?.aborted) {
+    throw new GuardRefusal('E_CANCELLED', `cancelled during the countdown; nothing was changed`);
+  }
+}
+
+/** Run the guard; throws GuardRefusal (exit 2) when the command must not go ahead. */
+export async function guardDestructive(o: GuardOptions): Promise<GuardResult> {
+  const { env, flags, io } = o;
+  const kind = envKind(env);
+  const target = o.url ? maskUrl(o.url) : (o.targetLabel ?? env.name);
+  if (o.url) checkTarget(env, o.url, o.registry, o.vars);
+
+  if (kind === 'local') return { kind, forced: false, countedDown: false };
+
+  if (kind === 'remote') {
+    if (flags.yes) {
+      io.write(`${c.warn(`${o.action} on ${env.name} (${target}): countdown skipped by --yes`)}\n`);
+      return { kind, forced: false, countedDown: false };
+    }
+    await countdown(o.countdownSeconds, `${o.action} on ${env.name} (${target})`, io);
+    return { kind, forced: false, countedDown: o.countdownSeconds > 0 };
+  }
+
+  // protected
+  const forced = flags.force === true || forceFromVars(o.vars);
+  if (!forced) {
+    io.write(
+      banner([
+        `REFUSED: ${o.action} on ${env.name} is BLOCKED`,
+        '',
+        `${env.name} is a PROTECTED environment (production).`,
+        `This would change or DESTROY ${target}.`,
+        '',
+        'Nothing was changed.',
+        `If you really mean it: take a backup (pnpm db:backup --env ${env.name}),`,
+        `then add --force (or FORCE=1) and --confirm ${env.name}.`,
+      ]),
+    );
+    throw new GuardRefusal('E_ENV_PROTECTED', `${o.action} on protected environment ${env.name} (${target}) refused; add --force (or FORCE=1) and confirm with --confirm ${env.name}`);
+  }
+  io.write(banner([`FORCED: ${o.action} on PROTECTED environment ${env.name}`, `target: ${target}`]));
+  // Check a given --confirm before waiting, so a typo fails fast.
+  if (flags.confirm !== undefined && flags.confirm !== env.name) {
+    throw new GuardRefusal('E_GUARD_REFUSED', `--confirm ${JSON.stringify(flags.confirm)} does not match the environment name ${env.name}; nothing was changed (type it exactly)`);
+  }
+  if (flags.confirm === undefined && !io.readLine) {
+    throw new GuardRefusal('E_GUARD_REFUSED', `no terminal to type the confirmation for protected environment ${env.name}; pass --confirm ${env.name}. Nothing was changed.`);
+  }
+  await countdown(o.countdownSeconds, `${o.action} on ${env.name} (${target})`, io);
+  if (flags.confirm === undefined) {
+    const typed = await io.readLine!(`Type the environment name (${env.name}) to continue: `);
+    if (typed.replace(/\r?\n$/, '') !== env.name) {
+      throw new GuardRefusal('E_GUARD_REFUSED', `typed ${JSON.stringify(typed.trim())}, not ${env.name}; nothing was changed`);
+    }
+  }
+  let backupFile: string | undefined;
+  if (o.backup) {
+    io.write(`taking a backup of ${env.name} first…\n`);
+    backupFile = await o.backup();
+    io.write(`${c.ok('backup written')}: ${backupFile}\n`);
+  }
+  return { kind, forced: true, countedDown: o.countdownSeconds > 0, backupFile };
+}

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { maskUrl, withClient } from '@warehouse/db';
+import { migrate, stamp, DEFAULT_MIGRATIONS_DIR } from '@warehouse/db/migrator';
+import { createTestDatabase, startTestServer } from '@warehouse/db/testing';
+import { CliError } from '../errors.ts';
+import { timestamp } from './backup.ts';
+import { dumpLocal } from './dump.ts';
+import { pgConn, runTool } from './tools.ts';
+
+/** packages/db/sql/schema_head.sql: the schema at head, as `pnpm db:snapshot` writes it. */
+export const SNAPSHOT_FILE = path.resolve(DEFAULT_MIGRATIONS_DIR, '../../sql/schema_head.sql');
+/** Squashed migrations go here (a sibling of migrations/; the runner never reads it). */
+export const ARCHIVE_DIR = path.resolve(DEFAULT_MIGRATIONS_DIR, '../migrations_archive');
+
+/**
+ * Migrate a scratch database from empty and dump its schema (normalised). Uses `adminUrl`'s
+ * server when given (a test server), else starts a throw-away embedded server.
+ */
+export async function snapshotSchema(options: { adminUrl?: string; dir?: string; log?: (m: string) => void } = {}): Promise<string> {
+  const server = options.adminUrl ? undefined : await startTestServer();
+  const adminUrl = options.adminUrl ?? server!.adminUrl;
+  const db = await createTestDatabase(adminUrl, { prefix: 'snapshot' });
+  try {
+    const result = await migrate({ url: db.url, dir: options.dir });
+    if (result.failed) throw new CliError('E_FAILED', `migrating a scratch database from empty failed at ${result.failed.name}: ${result.failed.error.message}`);
+    options.log?.(`migrated a scratch database from empty (${result.applied.length} migrations)`);
+    return await dumpLocal(db.url, 'the scratch database');
+  } finally {
+    await db.drop().catch(() => {});
+    await server?.stop();
+  }
+}
+
+/** Schemas a snapshot file creates (`CREATE SCHEMA name;`). */
+export function schemasIn(sql: string): string[] {
+  return [...sql.matchAll(/^CREATE SCHEMA (?:IF NOT EXISTS )?"?([^";\s]+)"?;/gm)].map((m) => m[1]!);
+}
+
+/** What makes a database not empty for a snapshot: the migrations table or one of its schemas. */
+export async function nonEmptyReasons(url: string, schemas: string[]): Promise<string[]> {
+  return withClient(url, async (client) => {
+    const reasons: string[] = [];
+    if ((await client.query("select to_regclass('public._prisma_migrations') as t")).rows[0].t) reasons.push('_prisma_migrations exists');
+    const found = (await client.query('select nspname from pg_namespace where nspname = any($1) order by 1', [schemas])).rows.map((r) => r.nspname as string);
+    if (found.length) reasons.push(`schema${found.length > 1 ? 's' : ''} ${found.join(', ')} exist${found.length > 1 ? '' : 's'}`);
+    return reasons;
+  });
+}
+
+/**
+ * Apply a schema snapshot to an empty database (psql, one transaction, stop on the first error)
+ * and stamp every migration as applied: the fast path for a new env.
+ */
+export async function initFromSnapshot(o: { url: string; envName: string; file?: string; dir?: string }): Promise<{ applied: string; stamped: string[] }> {
+  const file = path.resolve(o.file ?? SNAPSHOT_FILE);
+  if (!existsSync(file)) throw new CliError('E_USAGE', `snapshot ${file} does not exist; write it with \`pnpm db:snapshot\``);
+  const sql = await readFile(file, 'utf8');
+  const reasons = await nonEmptyReasons(o.url, schemasIn(sql));
+  if (reasons.length) {
+    throw new CliError(
+      'E_FAILED',
+      `environment ${o.envName} (${maskUrl(o.url)}) is not empty (${reasons.join('; ')}); a snapshot only goes into an empty database. ` +
+        `Fix: \`pnpm db:reset --env ${o.envName}\` first, or, for an existing database already at the same schema, \`pnpm db:stamp --env ${o.envName} --to head\`. Nothing was changed.`,
+    );
+  }
+  const { conn, env } = pgConn(o.url);
+  await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', file, '--dbname', conn], { env, url: o.url });
+  const r = await stamp({ url: o.url, dir: o.dir, to: 'head' });
+  return { applied: file, stamped: r.stamped };
+}
+
+function parseStamp(ts: string): Date {
+  return new Date(Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14)));
+}
+
+export interface BaselineResult {
+  folder: string;
+  name: string;
+  archived: string[];
+  archiveDir: string;
+}
+
+/**
+ * Write `<now>_<name>/migration.sql` (a baseline: the given schema dump) into `dir` and move every
+ * older migration folder to `archiveDir`. Existing envs then run `pnpm db:stamp --to <folder>`.
+ */
+export async function writeBaseline(o: { schemaSql: string; name: string; fromEnv: string; dir?: string; archiveDir?: string; now?: () => Date }): Promise<BaselineResult> {
+  const dir = path.resolve(o.dir ?? DEFAULT_MIGRATIONS_DIR);
+  const archiveDir = path.resolve(o.archiveDir ?? path.join(path.dirname(dir), 'migrations_archive'));
+  if (!/^[a-z0-9_]+$/.test(o.name)) throw new CliError('E_USAGE', `baseline name ${JSON.stringify(o.name)} must be lower-case letters, digits and _ (e.g. baseline_2026_01)`);
+  const folders = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name)).map((e) => e.name).sort();
+  if (folders.length === 0) throw new CliError('E_USAGE', `no migrations in ${dir} to squash`);
+  let ts = timestamp((o.now ?? (() => new Date()))());
+  const last = folders[folders.length - 1]!.slice(0, 14);
+  if (ts <= last) ts = timestamp(new Date(parseStamp(last).getTime() + 1000));
+  const name = `${ts}_${o.name}`;
+  const clash = folders.filter((f) => existsSync(path.join(archiveDir, f)));
+  if (clash.length) throw new CliError('E_USAGE', `${archiveDir} already holds ${clash.join(', ')}; nothing was moved`);
+  const header =
+    `-- baseline: the schema of ${o.fromEnv} at ${folders[folders.length - 1]}, squashing ${folders.length} migrations (${folders[0]} … ${folders[folders.length - 1]}),\n` +
+    `-- written by pnpm db:baseline; the squashed folders are in ${path.basename(archiveDir)}/. Existing databases: pnpm db:stamp --to ${name}\n\n`;
+  await mkdir(path.join(dir, name));
+  await writeFile(path.join(dir, name, 'migration.sql'), header + o.schemaSql);
+  await mkdir(archiveDir, { recursive: true });
+  for (const f of folders) await rename(path.join(dir, f), path.join(archiveDir, f));
+  return { folder: path.join(dir, name), name, archived: folders, archiveDir };
+}

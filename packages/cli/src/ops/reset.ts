@@ -1,0 +1,110 @@
+import { rm } from 'node:fs/promises';
+import { $ } from 'zx';
+import {
+  EMBEDDED_DATABASE,
+  databaseOf,
+  embeddedLocation,
+  ensureEmbeddedServer,
+  ident,
+  maskUrl,
+  runningEmbeddedServer,
+  withClient,
+  withDatabase,
+  type EnvironmentConfig,
+  type EnvironmentRegistry,
+} from '@warehouse/db';
+import { CliError } from '../errors.ts';
+import { composeArgs, requireDocker } from './tools.ts';
+
+export type ResetMethod = 'volume' | 'db' | 'embedded';
+
+/** `volume` for compose envs, `embedded` for an embedded env with no URL configured, else `db`. */
+export function defaultResetMethod(env: EnvironmentConfig, hasConfiguredUrl: boolean): ResetMethod {
+  if (env.compose) return 'volume';
+  if (env.embedded && !hasConfiguredUrl) return 'embedded';
+  return 'db';
+}
+
+/** Checks before the guard asks anything, so an operator never counts down for a command that cannot run. */
+export async function preflightReset(method: ResetMethod, env: EnvironmentConfig, hasConfiguredUrl: boolean, vars: NodeJS.ProcessEnv): Promise<void> {
+  if (method === 'volume') {
+    if (!env.compose) throw new CliError('E_USAGE', `--method volume needs a "compose" section for environment ${env.name} in environments.json; use --method db`);
+    await requireDocker(env, 'reset --method volume');
+  }
+  if (method === 'embedded') {
+    if (!env.embedded) throw new CliError('E_USAGE', `environment ${env.name} has no embedded server; use --method db (or volume for compose envs)`);
+    if (hasConfiguredUrl) {
+      throw new CliError('E_USAGE', `environment ${env.name} has a configured URL, so its database is not the embedded server; use --method db, or unset that URL to reset the embedded server`);
+    }
+    const loc = embeddedLocation(env, vars)!;
+    const running = runningEmbeddedServer(loc.dir);
+    if (running) {
+      throw new CliError(
+        'E_FAILED',
+        `the embedded server of ${env.name} (data ${loc.dir}, port ${running.port}) is running in another process (postmaster pid ${running.pid}); ` +
+          `this command cannot stop a server it did not start. Fix: stop that process (e.g. the \`pnpm db:url --env ${env.name} --wait\` or app using it), then retry. Nothing was changed.`,
+      );
+    }
+  }
+}
+
+const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
+
+/**
+ * `db` method: terminate other connections, DROP DATABASE, CREATE DATABASE (same owner)
+ * through the maintenance database `postgres` of the same server.
+ */
+export async function resetByDropCreate(url: string, envName: string): Promise<{ database: string }> {
+  const database = databaseOf(url);
+  if (SYSTEM_DATABASES.has(database)) {
+    throw new CliError('E_USAGE', `environment ${envName} points at the system database ${database} (${maskUrl(url)}), which cannot be dropped; point it at an application database`);
+  }
+  const maintenance = withDatabase(url, 'postgres');
+  await withClient(maintenance, async (client) => {
+    const row = (await client.query('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [database])).rows[0] as { owner: string } | undefined;
+    const me = (await client.query('select current_user as me')).rows[0].me as string;
+    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+    await client.query(`drop database if exists ${ident(database)} with (force)`);
+    const owner = row && row.owner !== me ? ` owner ${ident(row.owner)}` : '';
+    await client.query(`create database ${ident(database)}${owner}`);
+  }).catch((error: Error & { code?: string }) => {
+    if (error instanceof CliError) throw error;
+    throw new CliError('E_FAILED', `reset of ${envName} by DROP/CREATE DATABASE through ${maskUrl(maintenance)} failed: ${error.message}${error.code ? ` (${error.code})` : ''}; the role needs CREATEDB and must own ${database}`, { cause: error });
+  });
+  return { database };
+}
+
+/**
+ * `embedded` method: wipe the data directory and initialise it again (the server must not be
+ * running in another process: see preflightReset). Returns the new server, started, so the caller
+ * can migrate; the caller stops it.
+ */
+export async function resetEmbedded(env: EnvironmentConfig, vars: NodeJS.ProcessEnv) {
+  const loc = embeddedLocation(env, vars)!;
+  await rm(loc.dir, { recursive: true, force: true });
+  const server = await ensureEmbeddedServer({ dir: loc.dir, port: loc.port });
+  await withClient(server.url, (c) => c.query(`create database ${ident(EMBEDDED_DATABASE)}`));
+  return { server, url: withDatabase(server.url, EMBEDDED_DATABASE), dir: loc.dir };
+}
+
+/** URL of an embedded env's application database, without starting it (for the guard's target check). */
+export function embeddedUrl(env: EnvironmentConfig, vars: NodeJS.ProcessEnv): string {
+  const loc = embeddedLocation(env, vars)!;
+  return `postgres://postgres:postgres@127.0.0.1:${loc.port}/${EMBEDDED_DATABASE}`;
+}
+
+/** `volume` method: `docker compose down -v --remove-orphans`, then up and wait until healthy. */
+export async function resetVolume(env: EnvironmentConfig, registry: EnvironmentRegistry, log: (m: string) => void): Promise<void> {
+  const args = composeArgs(env, registry);
+  const compose = env.compose!;
+  const run = async (extra: string[]) => {
+    log(`$ docker ${[...args, ...extra].join(' ')}`);
+    const p = await $({ nothrow: true, quiet: true })`docker ${args} ${extra}`;
+    if (p.exitCode !== 0) throw new CliError('E_FAILED', `docker ${[...args, ...extra].join(' ')} failed for environment ${env.name}: ${p.stderr.trim()}`);
+  };
+  await run(['down', '-v', '--remove-orphans']);
+  const volume = `${compose.project}_${compose.volume}`;
+  const left = await $({ nothrow: true, quiet: true })`docker volume inspect ${volume}`;
+  if (left.exitCode === 0) throw new CliError('E_FAILED', `volume ${volume} of ${env.name} still exists after down -v (is another container using it? docker ps -a --filter volume=${volume})`);
+  await run(['up', '-d', '--wait', compose.service]);
+}
