@@ -4,9 +4,10 @@
  *
  * The Prisma CLI insists that a native schema engine exists before it generates, and tries to
  * download one from Prisma's binary host when it does not, which fails on machines that reach
- * only the npm registry. Generation itself never runs the engine, so when
- * PRISMA_SCHEMA_ENGINE_BINARY is unset it is pointed at an executable that surely exists: the
- * running Node binary. A value set by the caller is kept.
+ * only the npm registry. When PRISMA_SCHEMA_ENGINE_BINARY is unset it is pointed at bin/schema-engine,
+ * our stand-in for the native engine (WASM engine behind the same interface; see the README's
+ * "Prisma without the native engine"), so generation and any engine call it makes work offline.
+ * A value set by the caller is kept.
  *
  *   pnpm --filter @warehouse/db build        # or: tsx scripts/generate.ts [--help]
  */
@@ -35,7 +36,7 @@ if (configured && !existsSync(configured)) {
   );
   process.exit(1);
 }
-env.PRISMA_SCHEMA_ENGINE_BINARY = configured || process.execPath;
+env.PRISMA_SCHEMA_ENGINE_BINARY = configured || path.join(packageDir, 'bin', 'schema-engine');
 
 const require = createRequire(path.join(packageDir, 'package.json'));
 const cli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
