@@ -1,0 +1,98 @@
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import type pg from 'pg';
+import pino, { type Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { refreshMetrics } from '@warehouse/refresher';
+import { createPrismaClient, type PrismaClient } from '@warehouse/db/client';
+import type { ApiConfig } from './config.ts';
+import { HttpError } from './http-error.ts';
+import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+import { uploadRoutes } from './routes/upload.ts';
+import { readRoutes } from './routes/reads.ts';
+import { opsRoutes } from './routes/ops.ts';
+
+export interface BuildOptions {
+  pool: pg.Pool;
+  /** The same database as `pool` (for the migrator's status and the Prisma client). */
+  databaseUrl: string;
+  config: ApiConfig;
+  logger?: Logger;
+  prisma?: PrismaClient;
+  /** Registry served by /metrics; the refresher's and the API's metrics are registered on it. */
+  registry?: Registry;
+  metrics?: IngestMetrics;
+}
+
+export interface AppContext {
+  pool: pg.Pool;
+  databaseUrl: string;
+  config: ApiConfig;
+  prisma: PrismaClient;
+  registry: Registry;
+  metrics: IngestMetrics;
+  requireToken: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+}
+
+function tokenGuard(token: string | undefined) {
+  const want = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  return async (req: FastifyRequest) => {
+    if (!want) return;
+    const got = Buffer.from(req.headers.authorization ?? '');
+    if (got.length !== want.length || !timingSafeEqual(got, want)) {
+      throw new HttpError(401, 'E_UNAUTHORIZED', 'this route needs the header Authorization: Bearer <API_TOKEN>');
+    }
+  };
+}
+
+/**
+ * The Fastify app with injected pool, logger and config. It does not listen and does not run
+ * workers; main.ts does.
+ *
+ * @example
+ * const app = await build({ pool, databaseUrl: url, config: loadConfig() });
+ * const res = await app.inject({ method: 'GET', url: '/healthz' });
+ */
+export async function build(opts: BuildOptions): Promise<FastifyInstance> {
+  const logger = opts.logger ?? pino({ level: opts.config.logLevel });
+  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, genReqId: () => `req-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, requestIdHeader: 'x-request-id' });
+  const registry = opts.registry ?? new Registry();
+  const metrics = opts.metrics ?? createIngestMetrics(registry);
+  refreshMetrics(registry);
+  const ownPrisma = !opts.prisma;
+  const prisma = opts.prisma ?? createPrismaClient(opts.databaseUrl);
+  const ctx: AppContext = {
+    pool: opts.pool,
+    databaseUrl: opts.databaseUrl,
+    config: opts.config,
+    prisma,
+    registry,
+    metrics,
+    requireToken: tokenGuard(opts.config.apiToken),
+  };
+
+  await app.register(multipart, {
+    limits: { fileSize: opts.config.uploadMaxBytes, files: 3, fields: 10, fieldSize: 1024, parts: 20 },
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; details?: Record<string, unknown> }, req, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err: error, reqId: req.id }, 'request failed');
+      return reply.code(status).send({ error: 'internal error; the server log has the details under this request id', requestId: req.id });
+    }
+    let message = error.message;
+    if (error.code === 'FST_REQ_FILE_TOO_LARGE') message = `the file is larger than the limit of ${opts.config.uploadMaxBytes} bytes (UPLOAD_MAX_BYTES); split it by period`;
+    return reply.code(status).send({ error: message, code: error.code ?? 'E_BAD_REQUEST', ...(error instanceof HttpError ? error.details : {}), requestId: req.id });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}`, code: 'E_NO_ROUTE', requestId: req.id });
+  });
+
+  uploadRoutes(app, ctx);
+  readRoutes(app, ctx);
+  opsRoutes(app, ctx);
+  if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());
+  return app;
+}

@@ -1,0 +1,252 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import { parse } from 'csv-parse';
+import copyStreams from 'pg-copy-streams';
+import type { Logger } from 'pino';
+import { readBlobChunks } from './blob.ts';
+import { decodeCsv, type DecodeState } from './decode.ts';
+import { IngestRejected, type RowError } from './errors.ts';
+import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType, type Flavour } from './kinds.ts';
+import { countInvalidRowsSql, duplicateKeysSql, insertStgSql, invalidRowsSql } from './sql.ts';
+import type { IngestMetrics } from '../metrics.ts';
+
+export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; trigger: string }) => Promise<unknown>;
+
+export interface IngestDeps {
+  pool: pg.Pool;
+  logger: Logger;
+  maxErrors: number;
+  metrics?: IngestMetrics;
+  /** Adds the coalesced MV refresh inside the ingest transaction. */
+  enqueueRefresh: EnqueueRefresh;
+}
+
+export type IngestOutcome =
+  | { status: 'success'; uploadId: number; rowCount: number; dateFrom: string | null; dateTo: string | null; encoding: string }
+  | { status: 'failed'; uploadId: number; reason: string; errors: RowError[] }
+  | { status: 'skipped'; uploadId: number; reason: string };
+
+const MAX_RECORD_BYTES = 1024 * 1024;
+const COPY_BATCH_CHARS = 256 * 1024;
+
+function copyEscape(v: string): string {
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
+}
+
+function newlines(fields: string[]): number {
+  let n = 0;
+  for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+const DATE_RE = /^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})\s*$/;
+
+interface LoadResult {
+  rows: number;
+  minDate: number;
+  maxDate: number;
+  errors: RowError[];
+}
+
+/**
+ * Decode, parse and COPY one upload into raw.shogun_<kind> on `client` (inside its transaction).
+ * Structural problems (encoding, header, field counts, CSV syntax) are collected or thrown as
+ * IngestRejected; value checks are left to SQL.
+ */
+async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState): Promise<LoadResult> {
+  const spec = KINDS[kind].columns;
+  const result: LoadResult = { rows: 0, minDate: Infinity, maxDate: -Infinity, errors: [] };
+  const parser = parse({ relax_column_count: true, max_record_size: MAX_RECORD_BYTES });
+  const text = Readable.from(decodeCsv(readBlobChunks(deps.pool, uploadId), decode));
+  let line = 1; // the line the next record starts on
+  let headerSeen = false;
+
+  async function* copyText(): AsyncGenerator<string> {
+    let batch = '';
+    try {
+      for await (const record of parser as AsyncIterable<string[]>) {
+        const start = line;
+        line += 1 + newlines(record);
+        if (!headerSeen) {
+          headerSeen = true;
+          const problem = headerProblem(kind, record);
+          if (problem) throw new IngestRejected('E_HEADER', problem, [{ line: start, column: null, value: record.join(',').slice(0, 200), reason: 'header mismatch' }]);
+          continue;
+        }
+        if (record.length === 1 && record[0] === '') continue; // blank line
+        if (record.length !== spec.length) {
+          result.errors.push({
+            line: start,
+            column: null,
+            value: record.join(',').slice(0, 200),
+            reason: `the line has ${record.length} fields; a ${kind} line has ${spec.length}`,
+          });
+          if (result.errors.length >= deps.maxErrors) break;
+          continue;
+        }
+        if (result.errors.length) continue; // the file fails anyway; keep looking for more errors
+        result.rows++;
+        const m = DATE_RE.exec(record[0]!);
+        if (m) {
+          const d = Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]);
+          if (d < result.minDate) result.minDate = d;
+          if (d > result.maxDate) result.maxDate = d;
+        }
+        batch += `${uploadId}\t${start}\t${record.map(copyEscape).join('\t')}\n`;
+        if (batch.length >= COPY_BATCH_CHARS) {
+          yield batch;
+          batch = '';
+        }
+      }
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      if (e.code === 'CSV_QUOTE_NOT_CLOSED' || e.code === 'CSV_MAX_RECORD_SIZE') {
+        throw new IngestRejected('E_CSV_SYNTAX', `a quoted field starting at line ${line} is never closed (an unbalanced " quote); fix the quote or remove it`, [
+          { line, column: null, value: null, reason: 'unbalanced quote' },
+        ]);
+      }
+      if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
+        throw new IngestRejected('E_CSV_SYNTAX', `the CSV is malformed near line ${line}: ${e.message}`, [
+          { line, column: null, value: null, reason: e.code },
+        ]);
+      }
+      throw error;
+    }
+    if (batch) yield batch;
+  }
+
+  const columns = ['upload_file_id', 'source_line', ...spec.map((c) => c.column)].map((c) => `"${c}"`).join(', ');
+  const copy = client.query(copyStreams.from(`COPY raw.shogun_${kind} (${columns}) FROM STDIN`));
+  text.pipe(parser);
+  text.on('error', (e) => parser.destroy(e));
+  await pipeline(Readable.from(copyText()), copy);
+  if (!headerSeen) throw new IngestRejected('E_EMPTY', 'the file has no header row');
+  return result;
+}
+
+const ymd = (n: number) => `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
+
+/** Value errors from set-based SQL over the upload's raw rows. */
+async function validateRows(client: pg.PoolClient, uploadId: number, kind: CsvType, maxErrors: number): Promise<RowError[]> {
+  const spec = KINDS[kind].columns;
+  const { rows } = await client.query(invalidRowsSql(kind), [uploadId, maxErrors]);
+  const errors: RowError[] = [];
+  for (const r of rows) {
+    spec.forEach((c, i) => {
+      const reason = r[`e${i}`];
+      if (reason != null) errors.push({ line: r.source_line, column: c.header, value: r[`v${i}`], reason });
+    });
+  }
+  return errors.slice(0, maxErrors);
+}
+
+/**
+ * The ingest job: land one pending upload in raw and stg, all or nothing, replacing its flavour's
+ * rows in the file's date range, and enqueue the MV refresh — one transaction. Idempotent: an
+ * upload already `success`/`failed` is skipped, so a retried job lands the file once.
+ */
+export async function processUpload(deps: IngestDeps, uploadId: number): Promise<IngestOutcome> {
+  const { pool, logger } = deps;
+  const started = performance.now();
+  const claim = await pool.query(
+    `UPDATE log.upload_file SET status = 'processing', started_at = coalesce(started_at, now())
+     WHERE id = $1 AND status IN ('pending', 'processing') RETURNING csv_type, flavour, file_sha256`,
+    [uploadId],
+  );
+  if (claim.rowCount === 0) {
+    const cur = await pool.query('SELECT status FROM log.upload_file WHERE id = $1', [uploadId]);
+    const reason = cur.rowCount ? `upload ${uploadId} is already ${cur.rows[0].status}` : `upload ${uploadId} does not exist`;
+    logger.info({ uploadId }, reason);
+    return { status: 'skipped', uploadId, reason };
+  }
+  const { csv_type: kind, flavour, file_sha256: sha } = claim.rows[0] as { csv_type: string; flavour: string; file_sha256: string };
+  if (!isCsvType(kind) || !isFlavour(flavour)) throw new Error(`upload ${uploadId} has csv_type=${kind} flavour=${flavour}, which this API does not know`);
+  const decode: DecodeState = {};
+  const client = await pool.connect();
+  let released = false;
+  try {
+    await client.query('BEGIN');
+    const locked = await client.query('SELECT status FROM log.upload_file WHERE id = $1 FOR UPDATE', [uploadId]);
+    const status = locked.rows[0]?.status as string | undefined;
+    if (status !== 'processing' && status !== 'pending') {
+      await client.query('ROLLBACK');
+      return { status: 'skipped', uploadId, reason: `upload ${uploadId} is already ${status}` };
+    }
+    try {
+      const dup = await client.query(
+        `SELECT id FROM log.upload_file WHERE csv_type = $1 AND flavour = $2 AND file_sha256 = $3 AND status = 'success' AND id <> $4 ORDER BY id LIMIT 1`,
+        [kind, flavour, sha, uploadId],
+      );
+      if (dup.rowCount) {
+        throw new IngestRejected('E_DUPLICATE_FILE', `the same file (sha256 ${sha}) was already loaded as ${flavour} ${kind} by upload ${dup.rows[0].id}`);
+      }
+      const load = await loadRaw(deps, client, uploadId, kind, decode);
+      if (load.errors.length) {
+        throw new IngestRejected('E_ROWS_INVALID', `${load.errors.length}${load.errors.length >= deps.maxErrors ? '+' : ''} line(s) do not have the ${KINDS[kind].columns.length} fields of a ${kind} file; first at line ${load.errors[0]!.line}`, load.errors);
+      }
+      if (load.rows === 0) throw new IngestRejected('E_NO_ROWS', 'the file has a header row but no data rows');
+      const errors = await validateRows(client, uploadId, kind, deps.maxErrors);
+      if (errors.length) {
+        const { rows } = await client.query(countInvalidRowsSql(kind), [uploadId]);
+        const first = errors[0]!;
+        throw new IngestRejected('E_ROWS_INVALID', `${rows[0].n} of ${load.rows} data line(s) are invalid; nothing was loaded. First: line ${first.line}, ${first.column} = ${JSON.stringify(first.value)}: ${first.reason}`, errors);
+      }
+      const stg = stgTable(flavour as Flavour, kind);
+      const dateFrom = ymd(load.minDate);
+      const dateTo = ymd(load.maxDate);
+      await client.query(`DELETE FROM ${stg} WHERE slip_date BETWEEN $1 AND $2`, [dateFrom, dateTo]);
+      await client.query('SAVEPOINT stg_insert');
+      try {
+        await client.query(insertStgSql(kind, stg), [uploadId]);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+        await client.query('ROLLBACK TO SAVEPOINT stg_insert');
+        const { rows } = await client.query(duplicateKeysSql(kind), [uploadId, deps.maxErrors]);
+        throw new IngestRejected(
+          'E_ROWS_INVALID',
+          `the file repeats a (伝票日付, 伝票番号, 明細行) key; first at line ${rows[0]?.source_line} (same as line ${rows[0]?.first_line}); each slip line must appear once`,
+          rows.map((r) => ({ line: r.source_line, column: '伝票日付,伝票番号,明細行', value: `${r.d},${r.s},${r.l}`, reason: `duplicate of line ${r.first_line}` })),
+        );
+      }
+      await client.query(
+        `UPDATE log.upload_file SET status = 'success', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
+           errors = NULL, error_message = NULL, finished_at = now() WHERE id = $1`,
+        [uploadId, decode.encoding ?? null, load.rows, dateFrom, dateTo],
+      );
+      await deps.enqueueRefresh(client, { csvType: kind, trigger: `upload:${uploadId}` });
+      await client.query('COMMIT');
+      const seconds = (performance.now() - started) / 1000;
+      deps.metrics?.rows.inc({ csv_type: kind }, load.rows);
+      deps.metrics?.duration.observe({ csv_type: kind, outcome: 'success' }, seconds);
+      logger.info({ uploadId, kind, flavour, rows: load.rows, dateFrom, dateTo, seconds }, 'upload landed');
+      return { status: 'success', uploadId, rowCount: load.rows, dateFrom, dateTo, encoding: decode.encoding ?? 'utf-8' };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (!(error instanceof IngestRejected)) throw error;
+      client.release();
+      released = true;
+      await pool.query(
+        `UPDATE log.upload_file SET status = 'failed', encoding = $2, errors = $3::jsonb, error_message = $4, finished_at = now()
+         WHERE id = $1 AND status IN ('pending', 'processing')`,
+        [uploadId, decode.encoding ?? null, JSON.stringify(error.errors), error.message],
+      );
+      deps.metrics?.rejected.inc({ csv_type: kind, stage: 'process' });
+      deps.metrics?.duration.observe({ csv_type: kind, outcome: 'failed' }, (performance.now() - started) / 1000);
+      logger.info({ uploadId, kind, flavour, code: error.code, reason: error.message }, 'upload rejected');
+      return { status: 'failed', uploadId, reason: error.message, errors: error.errors };
+    }
+  } finally {
+    if (!released) client.release();
+  }
+}
+
+/** Mark an upload failed after its job used up its attempts on internal errors. */
+export async function markGaveUp(pool: pg.Pool, uploadId: number, attempts: number, error: unknown): Promise<void> {
+  await pool.query(
+    `UPDATE log.upload_file SET status = 'failed', error_message = $2, finished_at = now()
+     WHERE id = $1 AND status IN ('pending', 'processing')`,
+    [uploadId, `processing failed ${attempts} time(s) with an internal error (${error instanceof Error ? error.message : String(error)}); the original bytes are kept — reprocess after fixing the cause`],
+  );
+}

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvText, encode, receiveRows } from './csv.ts';
+import { multipart, testApp, waitFor, waitForUpload, type TestApp } from './helper.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+  // Reference data for the target card: the calendar and plans of the test period.
+  await t.pool.query(`INSERT INTO ref.calendar (ddate, iso_year, iso_week, iso_dow, is_holiday, is_business_day, day_type)
+    SELECT d, extract(isoyear from d), extract(week from d), extract(isodow from d), false, extract(isodow from d) < 7,
+           CASE WHEN extract(isodow from d) = 7 THEN 'sun_hol' WHEN extract(isodow from d) = 6 THEN 'sat' ELSE 'biz' END
+      FROM generate_series(date '2025-01-01', date '2025-12-31', interval '1 day') d`);
+  await t.pool.query(`INSERT INTO mart.daily_target_plan (ddate, target_ton) SELECT d, 10 FROM generate_series(date '2025-01-01', date '2025-12-31', interval '1 day') d`);
+  await t.pool.query(`INSERT INTO kpi.monthly_targets (month, target_ton) SELECT d, 300 FROM generate_series(date '2025-01-01', date '2025-12-01', interval '1 month') d`);
+  await t.startWorker();
+});
+afterAll(async () => t?.close());
+
+async function upload(kind: string, flavour: string, content: Buffer, filename = `${kind}.csv`) {
+  const body = multipart([{ name: 'flavour', value: flavour }, { name: kind, filename, content }]);
+  return t.app.inject({ method: 'POST', url: '/upload/csv', ...body });
+}
+
+describe('upload → stg → MVs', () => {
+  it('lands a CP932 receive final file and the MVs show its tons', async () => {
+    // 3 days × 4 lines of 1,500 kg = 6 t per day.
+    const file = encode(csvText('receive', receiveRows('2025-03-03', 3, 4, () => 1500)), 'cp932');
+    const res = await upload('receive', 'final', file);
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body.uploads).toEqual([expect.objectContaining({ csvType: 'receive', flavour: 'final', status: 'pending' })]);
+    const id = body.uploads[0].id;
+    const done = await waitForUpload(t.pool, id);
+    expect(done.error_message).toBeNull();
+    expect(done).toMatchObject({ status: 'success', encoding: 'cp932', row_count: 12 });
+    const stg = await t.pool.query('SELECT count(*)::int n, sum(net_weight_kg)::float kg FROM stg.shogun_final_receive WHERE upload_file_id = $1', [id]);
+    expect(stg.rows[0]).toEqual({ n: 12, kg: 18000 });
+    const raw = await t.pool.query('SELECT count(*)::int n, min(source_line) a, max(source_line) b FROM raw.shogun_receive WHERE upload_file_id = $1', [id]);
+    expect(raw.rows[0]).toEqual({ n: 12, a: 2, b: 13 });
+
+    const refreshed = await waitFor('refresh outcome', async () => (await t.pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0]?.refresh_outcome);
+    expect(refreshed).toBe('ok');
+    const daily = await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-03-01&to=2025-03-10' });
+    expect(daily.statusCode).toBe(200);
+    expect(daily.json().days.map((d: any) => [d.date, d.receiveNetTon])).toEqual([
+      ['2025-03-03', 6],
+      ['2025-03-04', 6],
+      ['2025-03-05', 6],
+    ]);
+    const card = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=2025-03-05' });
+    expect(card.statusCode).toBe(200);
+    expect(card.json()).toMatchObject({ date: '2025-03-05', actualTon: 6, targetTon: 10, wtdActualTon: 18 });
+    const one = await t.app.inject({ method: 'GET', url: `/uploads/${id}` });
+    expect(one.json()).toMatchObject({ id, status: 'success', rowCount: 12, dateFrom: '2025-03-03', dateTo: '2025-03-05', errors: [], refresh: { outcome: 'ok' } });
+    expect(one.json().refresh.mvs.map((m: any) => m.mv)).toContain('mart.mv_receive_daily');
+  });
+});
