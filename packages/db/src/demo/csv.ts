@@ -1,0 +1,59 @@
+/** Shogun CSV layout: headers per kind, field formatting, output encodings. */
+import iconv from 'iconv-lite';
+
+export type CsvKind = 'receive' | 'shipment' | 'yard';
+export type Flavour = 'flash' | 'final';
+export const CSV_KINDS: readonly CsvKind[] = ['receive', 'shipment', 'yard'];
+export const FLAVOURS: readonly Flavour[] = ['flash', 'final'];
+
+/** Exact header columns of each kind, in file order (see shared/domain.md). */
+export const SHOGUN_HEADERS: Readonly<Record<CsvKind, readonly string[]>> = {
+  receive: ['伝票日付', '伝票番号', '明細行', '業者CD', '業者名', '品名CD', '品名', '正味重量', '数量', '単位名', '単価', '金額'],
+  shipment: ['伝票日付', '伝票番号', '明細行', '業者CD', '業者名', '品名CD', '品名', '正味重量', '数量', '単位名', '単価', '金額', '営業担当者'],
+  yard: ['伝票日付', '伝票番号', '明細行', '品名CD', '品名', '正味重量', '数量', '単位名'],
+};
+
+/** `utf-8-bom` = UTF-8 starting with EF BB BF; `cp932` = Shift_JIS with Microsoft extensions. */
+export type DemoEncoding = 'utf-8' | 'utf-8-bom' | 'cp932';
+export const DEMO_ENCODINGS: readonly DemoEncoding[] = ['utf-8', 'utf-8-bom', 'cp932'];
+
+export const CRLF = '\r\n';
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Quote a field when it holds a comma, quote or line break (RFC 4180). */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function headerLine(kind: CsvKind): string {
+  return SHOGUN_HEADERS[kind].map(csvField).join(',') + CRLF;
+}
+
+/** Bytes of a text chunk in an encoding (the BOM is written once, by `encodingPreamble`). */
+export function encodeText(text: string, encoding: DemoEncoding): Buffer {
+  return encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8');
+}
+
+export function encodingPreamble(encoding: DemoEncoding): Buffer {
+  return encoding === 'utf-8-bom' ? UTF8_BOM : Buffer.alloc(0);
+}
+
+/** `2024/03/01` from `2024-03-01`. */
+export function slashDate(iso: string): string {
+  return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
+}
+
+/** A number with at most `decimals` decimals, trailing zeros dropped: 1234.5, 860, 0.25. */
+export function plainNumber(value: number, decimals: number): string {
+  const s = value.toFixed(decimals);
+  return decimals > 0 ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** A weight as Shogun prints it: optionally with thousands separators (`"1,234.5"`, quoted then). */
+export function weightField(kg: number, grouped: boolean): string {
+  const s = plainNumber(kg, 1);
+  if (!grouped || Math.abs(kg) < 1000) return s;
+  const [int, frac] = s.split('.') as [string, string | undefined];
+  const g = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `"${frac === undefined ? g : `${g}.${frac}`}"`;
+}
