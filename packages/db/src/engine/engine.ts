@@ -23,6 +23,8 @@ export interface OpenEngineOptions {
   url: string;
   /** Server for throw-away shadow databases, when not the server of `url`. */
   shadowDatabaseUrl?: string;
+  /** WASM engine: name prefix of the throw-away shadow databases (default `prisma_migrate_shadow_db_`). */
+  shadowDatabasePrefix?: string;
   /** Prisma schema files (paths) the engine may need (`--datamodels` / constructor datamodels). */
   schemaFiles?: string[];
   /** `auto` (default): the native binary when one is configured and real, else WASM. */
@@ -112,7 +114,7 @@ function openNative(binary: string, options: OpenEngineOptions): SchemaEngine {
 
 async function openWasm(options: OpenEngineOptions): Promise<SchemaEngine> {
   const wasm = await loadWasmEngine();
-  const factory = new PgEngineAdapterFactory({ url: options.url, shadowServerUrl: options.shadowDatabaseUrl });
+  const factory = new PgEngineAdapterFactory({ url: options.url, shadowServerUrl: options.shadowDatabaseUrl, shadowPrefix: options.shadowDatabasePrefix });
   const datamodels: [string, string][] = [];
   for (const file of options.schemaFiles ?? []) datamodels.push([file, await readFile(file, 'utf8')]);
   const log = options.log ?? (() => {});

@@ -26,6 +26,8 @@ export interface PgEngineAdapterOptions {
    * Default: the server of `url`.
    */
   shadowServerUrl?: string;
+  /** Name prefix of throw-away shadow databases (default `prisma_migrate_shadow_db_`, as Prisma's). */
+  shadowPrefix?: string;
 }
 
 /**
@@ -67,7 +69,7 @@ export class PgEngineAdapterFactory implements SqlMigrationAwareDriverAdapterFac
    */
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
     const serverUrl = this.options.shadowServerUrl ?? this.options.url;
-    const name = `${SHADOW_PREFIX}${randomUUID().replace(/-/g, '')}`;
+    const name = `${this.options.shadowPrefix ?? SHADOW_PREFIX}${randomUUID().replace(/-/g, '')}`;
     await withClient(serverUrl, (c) => c.query(`CREATE DATABASE ${ident(name)}`));
     this.shadows.add(name);
     let adapter: SqlDriverAdapter;

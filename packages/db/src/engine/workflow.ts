@@ -29,6 +29,8 @@ export interface SchemaWorkflowOptions {
   /** Which engine (default: native when configured, else WASM). */
   engine?: OpenEngineOptions['engine'];
   env?: NodeJS.ProcessEnv;
+  /** Name prefix of the throw-away shadow database (WASM engine; default `prisma_migrate_shadow_db_`). */
+  shadowDatabasePrefix?: string;
 }
 
 export interface SchemaDiff {
@@ -51,7 +53,7 @@ export async function diffMigrationsToSchema(options: SchemaWorkflowOptions): Pr
   const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
   const files = await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH);
   const [list, schemas] = await Promise.all([loadMigrationList(dir), loadSchemas(files)]);
-  const engine = await openSchemaEngine({ url: options.url, engine: options.engine, env: options.env });
+  const engine = await openSchemaEngine({ url: options.url, engine: options.engine, env: options.env, shadowDatabasePrefix: options.shadowDatabasePrefix });
   try {
     const result = await engine.diff({
       from: { tag: 'migrations', ...list },
