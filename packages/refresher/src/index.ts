@@ -25,3 +25,4 @@ export {
   type RefreshWorkerOptions,
 } from './worker.ts';
 export type { Clock, MvResult, Outcome, RefreshMode, RefreshOptions, RefreshResult, MvStatusValue } from './types.ts';
+export { createLogger } from './logger.ts';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logger.ts';
 import { Registry } from 'prom-client';
 import { DEFAULT_CONFIG, type RefresherConfig } from './config.ts';
 import { RefresherError, errorText, isTransient } from './errors.ts';
@@ -77,7 +78,7 @@ async function run(requested: Root[] | 'all', options: RefreshOptions): Promise<
   const settings = { ...MV_SETTINGS, ...options.settings };
   const ctx: Ctx = {
     pool,
-    logger: options.logger ?? (defaultLogger ??= pino({ name: 'refresher' }, pino.destination(2))),
+    logger: options.logger ?? (defaultLogger ??= createLogger()),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     metrics: refreshMetrics(options.registry ?? defaultRegistry),

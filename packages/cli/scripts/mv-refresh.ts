@@ -1,0 +1,57 @@
+#!/usr/bin/env tsx
+// pnpm mv:refresh — refresh MVs in dependency order (direct, without the job queue) and print the result.
+import { configFromEnv, createLogger, CSV_TYPES, refresh, refreshAll, refreshForCsvType, type RefreshResult } from '@warehouse/refresher';
+import { c, CliError, defineCommand, envFlag, EXIT, jsonFlag, ms, printJson, runCommand, table, withEnv } from '../src/index.ts';
+
+await runCommand(
+  defineCommand({
+    name: 'pnpm mv:refresh',
+    summary: 'refresh materialized views in dependency order and print the result',
+    description:
+      'Order comes from the database (pg_depend/pg_rewrite, through views); every MV downstream of a\n' +
+      'requested one is refreshed too. CONCURRENTLY when the MV is populated and has a usable unique index,\n' +
+      'plain otherwise (the table says why). Every attempt is written to log.mv_refresh_log.\n' +
+      'Exit 1 when the outcome is failed (a critical MV failed or was skipped); degraded exits 0.\n' +
+      'Defaults come from MV_REFRESH_* variables (MV_REFRESH_CONCURRENCY, MV_REFRESH_LOCK_TIMEOUT_MS, …).',
+    flags: {
+      env: envFlag,
+      'csv-type': { type: 'string', placeholder: 'TYPE', description: `refresh what an upload of TYPE refreshes (${CSV_TYPES.join(', ')})` },
+      all: { type: 'boolean', description: 'refresh every MV of the database' },
+      concurrency: { type: 'string', placeholder: 'N', description: 'MVs refreshed at once on independent branches' },
+      json: jsonFlag,
+      verbose: { type: 'boolean', description: 'log each step (pino JSON on stderr)' },
+    },
+    positionals: { usage: '[NAME…]', description: 'MVs to refresh, e.g. mart.mv_receive_daily (schema defaults to mart)' },
+    examples: ['pnpm mv:refresh --csv-type receive', 'pnpm mv:refresh --all --env local_demo', 'pnpm mv:refresh mv_receive_daily --json'],
+    async run({ flags, positionals }) {
+      const chosen = [flags['csv-type'] !== undefined, flags.all, positionals.length > 0].filter(Boolean).length;
+      if (chosen !== 1) throw new CliError('E_USAGE', 'say what to refresh: exactly one of --csv-type TYPE, --all or MV names; see `pnpm mv:refresh --help`');
+      const config = configFromEnv();
+      if (flags.concurrency !== undefined) {
+        const n = Number(flags.concurrency);
+        if (!Number.isInteger(n) || n < 1) throw new CliError('E_USAGE', `--concurrency ${JSON.stringify(flags.concurrency)} is not an integer ≥ 1`);
+        config.concurrency = n;
+      }
+      const logger = createLogger({ level: flags.verbose ? 'info' : 'warn' });
+      const result: RefreshResult = await withEnv(flags.env, (db) => {
+        const options = { url: db.url, logger, config, trigger: 'cli' };
+        if (flags.all) return refreshAll(options);
+        if (flags['csv-type'] !== undefined) return refreshForCsvType(flags['csv-type'], options);
+        return refresh(positionals, options);
+      }, { quiet: flags.json });
+      if (flags.json) printJson(result);
+      else printResult(result);
+      return result.outcome === 'failed' ? EXIT.failure : EXIT.ok;
+    },
+  }),
+);
+
+function printResult(result: RefreshResult): void {
+  const status = (s: string) => (s === 'refreshed' ? c.ok(s) : s === 'failed' ? c.err(s) : c.warn(s));
+  const rows = result.results.map((r) => [
+    r.mv, r.mode, status(r.status), ms(r.ms), r.attempts, r.critical ? 'yes' : 'no', r.rowCount ?? '', r.error ?? r.reason ?? '',
+  ]);
+  process.stdout.write(`${table(['mv', 'mode', 'status', 'time', 'attempts', 'critical', 'rows', 'reason / error'], rows)}\n`);
+  const outcome = result.outcome === 'ok' ? c.ok('ok') : result.outcome === 'degraded' ? c.warn('degraded') : c.err('failed');
+  process.stdout.write(`\noutcome: ${outcome}  ${c.dim(`run ${result.runId}, ${result.results.length} MV(s)`)}\n`);
+}
