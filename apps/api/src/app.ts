@@ -73,6 +73,8 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   };
 
   await app.register(multipart, {
+    // Keep the client's file name as sent, so a name with a path is refused rather than silently cut.
+    preservePath: true,
     limits: { fileSize: opts.config.uploadMaxBytes, files: 3, fields: 10, fieldSize: 1024, parts: 20 },
   });
 

@@ -81,7 +81,7 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
             line: start,
             column: null,
             value: record.join(',').slice(0, 200),
-            reason: `the line has ${record.length} fields; a ${kind} line has ${spec.length}`,
+            reason: `has ${record.length} field(s); a ${kind} line has ${spec.length}`,
           });
           if (result.errors.length >= deps.maxErrors) break;
           continue;
@@ -101,16 +101,20 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
         }
       }
     } catch (error) {
-      const e = error as { code?: string; message?: string };
+      const e = error as { code?: string; message?: string; lines?: number };
+      const at = typeof e.lines === 'number' && e.lines > 0 ? e.lines : line;
       if (e.code === 'CSV_QUOTE_NOT_CLOSED' || e.code === 'CSV_MAX_RECORD_SIZE') {
         throw new IngestRejected('E_CSV_SYNTAX', `a quoted field starting at line ${line} is never closed (an unbalanced " quote); fix the quote or remove it`, [
           { line, column: null, value: null, reason: 'unbalanced quote' },
         ]);
       }
-      if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-        throw new IngestRejected('E_CSV_SYNTAX', `the CSV is malformed near line ${line}: ${e.message}`, [
-          { line, column: null, value: null, reason: e.code },
+      if (e.code === 'CSV_INVALID_CLOSING_QUOTE') {
+        throw new IngestRejected('E_CSV_SYNTAX', `near line ${at}: text follows a closing quote (like "abc"x), or a quote opened earlier is unbalanced; a quoted field must be quoted whole, with inner quotes doubled ("")`, [
+          { line: at, column: null, value: null, reason: 'misplaced quote' },
         ]);
+      }
+      if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
+        throw new IngestRejected('E_CSV_SYNTAX', `the CSV is malformed near line ${at}: ${e.message}`, [{ line: at, column: null, value: null, reason: e.code }]);
       }
       throw error;
     }
@@ -184,7 +188,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       }
       const load = await loadRaw(deps, client, uploadId, kind, decode);
       if (load.errors.length) {
-        throw new IngestRejected('E_ROWS_INVALID', `${load.errors.length}${load.errors.length >= deps.maxErrors ? '+' : ''} line(s) do not have the ${KINDS[kind].columns.length} fields of a ${kind} file; first at line ${load.errors[0]!.line}`, load.errors);
+        throw new IngestRejected('E_ROWS_INVALID', `${load.errors.length}${load.errors.length >= deps.maxErrors ? '+' : ''} line(s) do not have the ${KINDS[kind].columns.length} fields of a ${kind} file; first: line ${load.errors[0]!.line} ${load.errors[0]!.reason}`, load.errors);
       }
       if (load.rows === 0) throw new IngestRejected('E_NO_ROWS', 'the file has a header row but no data rows');
       const errors = await validateRows(client, uploadId, kind, deps.maxErrors);
