@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { startTestServer } from '../src/testing/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,8 +24,20 @@ type Engine = {
   free(): void;
 };
 
-/** Load `@prisma/schema-engine-wasm` in ESM (Node 20 cannot import .wasm): instantiate it ourselves. */
-async function loadEngineModule(): Promise<{ SchemaEngine: { new: (o: unknown, cb: unknown, a: unknown) => Promise<Engine> } }> {
+type EngineModule = { SchemaEngine: { new: (o: unknown, cb: unknown, a: unknown) => Promise<Engine> } };
+let engineModule: Promise<EngineModule> | undefined;
+
+/**
+ * Load `@prisma/schema-engine-wasm` in ESM (Node 20 cannot import .wasm): instantiate it ourselves,
+ * once per process: the JS glue module holds a single wasm instance, and a second
+ * `__wbg_set_wasm` would pull the memory from under engines created earlier.
+ */
+function loadEngineModule(): Promise<EngineModule> {
+  engineModule ??= instantiateEngineModule();
+  return engineModule;
+}
+
+async function instantiateEngineModule(): Promise<EngineModule> {
   const require = createRequire(import.meta.url);
   const bgFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   const bg = await import(pathToFileURL(bgFile).href);
@@ -36,23 +48,46 @@ async function loadEngineModule(): Promise<{ SchemaEngine: { new: (o: unknown, c
   return bg;
 }
 
-/** SQL that creates every table of `schema` (Prisma datamodel text) on an empty database. */
-export async function engineInitSql(schema: string, url: string, schemaFile = schemaPath): Promise<string> {
+/**
+ * The stock adapter cannot describe PostgreSQL's `"char"` (OID 18, e.g. pg_class.relkind), which
+ * every introspection reads; node-pg already returns it as a string, so report it as text.
+ * (Pitfall 1 in /work/shared/notes/prisma-offline.md; only needed when diffing a live database.)
+ */
+function withCharAsText(factory: PrismaPg): SqlMigrationAwareDriverAdapterFactory {
+  const patch = <T extends object>(adapter: T): T => {
+    const io = adapter as unknown as { performIO: (q: unknown) => Promise<{ fields: { dataTypeID: number }[] }> };
+    const performIO = io.performIO.bind(adapter);
+    io.performIO = async (query) => {
+      const result = await performIO(query);
+      for (const field of result.fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
+      return result;
+    };
+    return adapter;
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => patch(await factory.connect()),
+    connectToShadowDb: async () => patch(await factory.connectToShadowDb()),
+  };
+}
+
+/** The engine's `diff` as a script, with an engine connected to `url` through node-pg. */
+export async function engineDiffSql(from: unknown, to: unknown, schema: string, url: string, schemaFile = schemaPath): Promise<string> {
   const { SchemaEngine } = await loadEngineModule();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: url }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(withCharAsText(new PrismaPg({ connectionString: url })));
   const engine = await SchemaEngine.new({ datamodels: [[schemaFile, schema]] }, () => {}, adapter);
   try {
-    const result = await engine.diff({
-      from: { tag: 'empty' },
-      to: { tag: 'schemaDatamodel', files: [{ path: schemaFile, content: schema }] },
-      script: true,
-      exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
-    });
+    const result = await engine.diff({ from, to, script: true, exitCode: null, filters: { externalTables: [], externalEnums: [] } });
     return result.stdout ?? '';
   } finally {
     engine.free();
   }
+}
+
+/** SQL that creates every table of `schema` (Prisma datamodel text) on an empty database. */
+export async function engineInitSql(schema: string, url: string, schemaFile = schemaPath): Promise<string> {
+  return engineDiffSql({ tag: 'empty' }, { tag: 'schemaDatamodel', files: [{ path: schemaFile, content: schema }] }, schema, url, schemaFile);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
 import { DOMAIN_OBJECTS, DOMAIN_SCHEMAS, RELKIND, RETIRED_OBJECTS } from '../src/schema/objects.ts';
-import { engineInitSql, schemaPath } from '../scripts/init-sql.ts';
+import { engineDiffSql, engineInitSql, schemaPath } from '../scripts/init-sql.ts';
 import { applyAllMigrations, listMigrations, missingRelations, runFile } from './helpers/migrations.ts';
 import type pg from 'pg';
 
@@ -94,6 +95,17 @@ describe('migration history', () => {
   it('init migration is exactly the SQL Prisma\'s engine generates from schema.prisma', async () => {
     const generated = await engineInitSql(await readFile(schemaPath, 'utf8'), inject('pgAdminUrl'));
     expect(migrations[0]?.up).toBe(generated);
+  });
+
+  it('a database at head has no drift from schema.prisma by the engine (views and MVs do not disturb it)', async () => {
+    const db = await fresh();
+    await withClient(db.url, (client) => applyAllMigrations(client));
+    const schema = await readFile(schemaPath, 'utf8');
+    const drift = await engineDiffSql(
+      // schemaDatasource = the live database the engine's adapter is connected to
+      { tag: 'schemaDatasource', files: [{ path: schemaPath, content: schema }], configDir: path.dirname(schemaPath) },
+      { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] }, schema, db.url);
+    expect(drift.trim()).toBe('-- This is an empty migration.');
   });
 
   it('deploys from empty to head: every domain object exists with its kind, nothing else, all selectable', async () => {
