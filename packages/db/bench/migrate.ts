@@ -1,0 +1,169 @@
+#!/usr/bin/env tsx
+/**
+ * pnpm bench:migrate — apply 200 generated migrations (tables, indexes, views, MVs) to a fresh
+ * database with (a) this runner, (b) `psql -1 -f` per file, (c) Prisma's schema engine (WASM)
+ * `applyMigrations` through @prisma/adapter-pg, on the same throw-away server in the same run,
+ * and print the times and ratios. Goal: runner ≤ 1.3× psql and faster than Prisma's engine.
+ *
+ * Options: --count N (default 200), --reps N (default 3).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { migrate, readMigrations } from '../src/migrator/index.ts';
+import { createTestDatabase, startTestServer } from '../src/testing/index.ts';
+import { loadWasmEngine } from '../src/engine/wasm.ts';
+import { loadMigrationList } from '../src/engine/migrations.ts';
+import { PgEngineAdapterFactory } from '../src/engine/pg-adapter.ts';
+
+const run = promisify(execFile);
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const COUNT = arg('count', 200);
+const REPS = arg('reps', 3);
+const PSQL = process.env.PSQL ?? '/usr/bin/psql';
+
+/** 200 small, realistic migrations: a table, then its index, a view over it, an MV with a unique index. */
+function generate(count: number): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-migrations-'));
+  writeFileSync(path.join(dir, 'migration_lock.toml'), 'provider = "postgresql"\n');
+  const write = (i: number, sql: string) => {
+    const name = `2025${String(10_000_000_000 + i).slice(1)}_m${i}`;
+    mkdirSync(path.join(dir, name));
+    writeFileSync(path.join(dir, name, 'migration.sql'), sql);
+  };
+  write(0, 'CREATE SCHEMA IF NOT EXISTS "bench";\n');
+  for (let i = 1; i < count; i++) {
+    const t = i - ((i - 1) % 4); // the table of this group of four
+    switch ((i - 1) % 4) {
+      case 0:
+        write(i, `-- CreateTable\nCREATE TABLE "bench"."t${t}" (\n    "id" BIGSERIAL NOT NULL,\n    "ddate" DATE NOT NULL,\n    "code" TEXT NOT NULL,\n    "qty" NUMERIC(14,3),\n    "created_at" TIMESTAMPTZ NOT NULL DEFAULT now(),\n\n    CONSTRAINT "t${t}_pkey" PRIMARY KEY ("id")\n);\n\nINSERT INTO "bench"."t${t}" ("ddate", "code", "qty") SELECT date '2025-01-01' + g % 30, 'c' || g % 7, g FROM generate_series(1, 50) g;\n`);
+        break;
+      case 1:
+        write(i, `-- CreateIndex\nCREATE INDEX "t${t}_ddate_idx" ON "bench"."t${t}"("ddate");\n\n-- CreateIndex\nCREATE UNIQUE INDEX "t${t}_code_id_key" ON "bench"."t${t}"("code", "id");\n`);
+        break;
+      case 2:
+        write(i, `CREATE VIEW bench.v${t} AS\nSELECT ddate, code, sum(qty) AS qty, count(*) AS n\n  FROM bench.t${t}\n GROUP BY ddate, code;\n`);
+        break;
+      default:
+        write(i, `-- requires: bench.v${t}\nCREATE MATERIALIZED VIEW bench.mv${t} AS\nSELECT ddate, sum(qty) AS qty, sum(n) AS n FROM bench.v${t} GROUP BY ddate\nWITH DATA;\n\nCREATE UNIQUE INDEX ux_mv${t}_ddate ON bench.mv${t} (ddate);\n`);
+    }
+  }
+  return dir;
+}
+
+type Method = { name: string; apply(url: string, dir: string): Promise<void> };
+
+const runner: Method = {
+  name: 'runner (@warehouse/db/migrator)',
+  async apply(url, dir) {
+    const r = await migrate({ url, dir });
+    if (r.failed) throw r.failed.error;
+    if (r.applied.length !== COUNT) throw new Error(`runner applied ${r.applied.length} of ${COUNT}`);
+  },
+};
+
+const psql: Method = {
+  name: 'psql -1 -f per file',
+  async apply(url, dir) {
+    for (const m of await readMigrations(dir)) {
+      await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', path.join(m.dir, 'migration.sql'), url]);
+    }
+  },
+};
+
+/** Prisma's engine; `adapter` 'stock' is @prisma/adapter-pg as shipped, 'project' our fixed one. */
+function prismaEngine(adapter: 'stock' | 'project'): Method {
+  return {
+    name: adapter === 'stock' ? "Prisma engine (WASM, stock adapter-pg)" : "Prisma engine (WASM, project's fixed adapter)",
+    async apply(url, dir) {
+      const wasm = await loadWasmEngine();
+      const opened: SqlDriverAdapter[] = [];
+      let factory: SqlMigrationAwareDriverAdapterFactory & { close?: () => Promise<void> };
+      if (adapter === 'project') factory = new PgEngineAdapterFactory({ url });
+      else {
+        const stock = new PrismaPg({ connectionString: url });
+        factory = {
+          provider: stock.provider,
+          adapterName: stock.adapterName,
+          connect: async () => {
+            const a = await stock.connect();
+            opened.push(a);
+            return a;
+          },
+          connectToShadowDb: () => stock.connectToShadowDb(),
+        };
+      }
+      const engine = await wasm.SchemaEngine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+      try {
+        const out = await engine.applyMigrations({
+          migrationsList: await loadMigrationList(dir),
+          filters: { externalTables: [], externalEnums: [] },
+        });
+        if (out.appliedMigrationNames.length !== COUNT) throw new Error(`engine applied ${out.appliedMigrationNames.length} of ${COUNT}`);
+      } finally {
+        engine.free();
+        // applyMigrations never releases advisory lock 72707369: ending the pool does.
+        for (const a of opened) await a.dispose().catch(() => {});
+        await factory.close?.();
+      }
+    },
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function main() {
+  const dir = generate(COUNT);
+  const server = await startTestServer();
+  const methods = [runner, psql, prismaEngine('stock'), prismaEngine('project')];
+  const times = new Map<string, number[]>(methods.map((m) => [m.name, []]));
+  const unavailable = new Map<string, string>();
+  console.log(`bench:migrate — ${COUNT} migrations (tables, indexes, views, MVs), ${REPS} repetitions, fresh database each; PostgreSQL 15 (embedded, fsync off)`);
+  try {
+    // warm-up (loads the WASM module, JITs the runner) on a throw-away database, not timed
+    for (const m of methods) {
+      const db = await createTestDatabase(server.adminUrl, { prefix: 'warm' });
+      await m.apply(db.url, dir).catch((e: Error) => unavailable.set(m.name, e.message.split('\n')[0]!));
+      await db.drop();
+    }
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const m of methods) {
+        if (unavailable.has(m.name)) continue;
+        const db = await createTestDatabase(server.adminUrl, { prefix: 'bench' });
+        const t0 = performance.now();
+        await m.apply(db.url, dir);
+        times.get(m.name)!.push(performance.now() - t0);
+        await db.drop();
+      }
+    }
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const med = (name: string) => median(times.get(name)!);
+  for (const m of methods) {
+    if (unavailable.has(m.name)) console.log(`  ${m.name.padEnd(46)} unavailable: ${unavailable.get(m.name)}`);
+    else console.log(`  ${m.name.padEnd(46)} median ${med(m.name).toFixed(0).padStart(6)} ms  (runs: ${times.get(m.name)!.map((t) => t.toFixed(0)).join(', ')} ms)`);
+  }
+  if (unavailable.has(runner.name)) throw new Error(`the runner failed: ${unavailable.get(runner.name)}`);
+  const r = med(runner.name);
+  if (!unavailable.has(psql.name)) console.log(`  ratio runner/psql:   ${(r / med(psql.name)).toFixed(2)}× (goal ≤ 1.30×)`);
+  for (const m of methods.slice(2)) {
+    if (!unavailable.has(m.name)) console.log(`  ratio runner/${m.name}: ${(r / med(m.name)).toFixed(2)}× (goal < 1)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
