@@ -55,3 +55,34 @@ describe('upload → stg → MVs', () => {
     expect(one.json().refresh.mvs.map((m: any) => m.mv)).toContain('mart.mv_receive_daily');
   });
 });
+
+describe('re-upload of a period', () => {
+  const tons = async (flavour: string) =>
+    (await t.pool.query(`SELECT to_char(slip_date, 'MM-DD') d, count(*)::int n, sum(net_weight_kg)::float kg FROM stg.shogun_${flavour}_receive
+      WHERE slip_date BETWEEN '2025-05-01' AND '2025-05-31' GROUP BY 1 ORDER BY 1`)).rows;
+
+  it('replaces the flavour rows of the file dates, never duplicates, leaves other dates and the other flavour alone', async () => {
+    const first = await upload('receive', 'final', encode(csvText('receive', receiveRows('2025-05-01', 3, 4, () => 100)), 'utf-8'));
+    expect((await waitForUpload(t.pool, first.json().uploads[0].id)).status).toBe('success');
+    const flash = await upload('receive', 'flash', encode(csvText('receive', receiveRows('2025-05-02', 1, 2, () => 7)), 'utf-8-bom'));
+    expect((await waitForUpload(t.pool, flash.json().uploads[0].id)).status).toBe('success');
+    // 05-02..05-04, two lines a day, different slips and weights.
+    const second = await upload('receive', 'final', encode(csvText('receive', receiveRows('2025-05-02', 3, 2, () => 250, 'T')), 'cp932'));
+    const id2 = second.json().uploads[0].id;
+    expect(await waitForUpload(t.pool, id2)).toMatchObject({ status: 'success', row_count: 6 });
+    expect(await tons('final')).toEqual([
+      { d: '05-01', n: 4, kg: 400 },
+      { d: '05-02', n: 2, kg: 500 },
+      { d: '05-03', n: 2, kg: 500 },
+      { d: '05-04', n: 2, kg: 500 },
+    ]);
+    expect(await tons('flash')).toEqual([{ d: '05-02', n: 2, kg: 14 }]);
+    // The very same bytes again: refused as a duplicate of the upload that landed them.
+    const dup = await upload('receive', 'final', encode(csvText('receive', receiveRows('2025-05-02', 3, 2, () => 250, 'T')), 'cp932'));
+    expect(dup.statusCode).toBe(409);
+    // A failing re-upload of the period changes nothing.
+    const bad = await upload('receive', 'final', encode(csvText('receive', [...receiveRows('2025-05-02', 1, 2, () => 1), ['2025/05/03', 'Z', 'x', 'V', 'n', 'A', 'i', '1', '1', 'kg', '1', '1']]), 'utf-8'));
+    expect((await waitForUpload(t.pool, bad.json().uploads[0].id)).status).toBe('failed');
+    expect((await tons('final')).map((r: { kg: number }) => r.kg)).toEqual([400, 500, 500, 500]);
+  });
+});
