@@ -1,7 +1,7 @@
 export { refresh, refreshAll, refreshForCsvType, refreshRoots, outcomeOf, backoff, systemClock } from './refresh.ts';
 export { MV_MAPPING, MV_SETTINGS, CSV_TYPES, isCsvType, type CsvType, type MappedMv, type MvSettings, type MvMapping } from './mapping.ts';
 export { loadGraph, withDownstream, topoOrder, normalizeName, type MvGraph, type MvNode } from './graph.ts';
-export { chooseMode, REASON_FORCED, REASON_NO_UNIQUE_INDEX, REASON_NOT_POPULATED } from './mode.ts';
+export { chooseMode, quoteName, REASON_FORCED, REASON_NO_UNIQUE_INDEX, REASON_NOT_POPULATED } from './mode.ts';
 export { mvStatus, type MvStatusRow } from './status.ts';
 export { refreshMetrics, DURATION_BUCKETS, type RefreshMetrics } from './metrics.ts';
 export { configFromEnv, DEFAULT_CONFIG, type RefresherConfig } from './config.ts';
