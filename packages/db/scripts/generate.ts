@@ -5,8 +5,8 @@
  * The Prisma CLI insists that a native schema engine exists before it generates, and tries to
  * download one from Prisma's binary host when it does not, which fails on machines that reach
  * only the npm registry. When PRISMA_SCHEMA_ENGINE_BINARY is unset it is pointed at bin/schema-engine,
- * our stand-in for the native engine (WASM engine behind the same interface; see the README's
- * "Prisma without the native engine"), so generation and any engine call it makes work offline.
+ * our stand-in for the native engine (WASM engine behind the same interface; see
+ * docs/prisma-engine.md), so generation and any engine call it makes work offline.
  * A value set by the caller is kept.
  *
  *   pnpm --filter @warehouse/db build        # or: tsx scripts/generate.ts [--help]
