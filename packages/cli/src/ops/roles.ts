@@ -65,13 +65,13 @@ export async function readonlyPrivileges(url: string): Promise<string[]> {
   return withClient(url, async (client) => {
     const rows = (
       await client.query(
-        `select 'relation ' || n.nspname || '.' || c.relname || ' ' || c.relkind || ' ' || coalesce(c.relacl::text, '') as p
+        `select 'relation ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' ' || coalesce(c.relacl::text, '') as p
            from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = any($1) and c.relkind in ('r','v','m','p','f')
          union all
          select 'schema ' || nspname || ' ' || coalesce(nspacl::text, '') from pg_namespace where nspname = any($1)
          union all
-         select 'default ' || pg_get_userbyid(defaclrole) || ' ' || coalesce(n.nspname, '*') || ' ' || defaclobjtype || ' ' || defaclacl::text
+         select 'default ' || pg_get_userbyid(defaclrole) || ' ' || coalesce(n.nspname, '*') || ' ' || defaclobjtype::text || ' ' || defaclacl::text
            from pg_default_acl d left join pg_namespace n on n.oid = d.defaclnamespace
          union all
          select 'role ' || rolname || ' login=' || rolcanlogin from pg_roles where rolname = $2`,
