@@ -1,0 +1,37 @@
+#!/usr/bin/env tsx
+// pnpm db:stamp --to NAME|head — mark migrations applied without running them (baseline).
+import { getEnvironment, loadRegistry } from '@warehouse/db';
+import { stamp } from '@warehouse/db/migrator';
+import { defineCommand, envFlag, runCommand, withEnv, info, c, CliError } from '../src/index.ts';
+import { guardFlags, guardForCommand } from '../src/destructive.ts';
+import { dirFlag, intFlag, lockTimeoutFlag } from '../src/migrations.ts';
+
+await runCommand(
+  defineCommand({
+    name: 'pnpm db:stamp',
+    summary: 'mark migrations up to NAME (or head) applied without running them',
+    description:
+      'For a database whose objects already exist (a baseline). Rows are written like `prisma migrate resolve --applied`\n' +
+      '(applied_steps_count 0). Goes through the guard of destructive commands on remote and protected envs.',
+    flags: {
+      env: envFlag,
+      to: { type: 'string', placeholder: 'NAME|head', description: 'last migration to mark applied (a folder name, or head)' },
+      dir: dirFlag,
+      'lock-timeout': lockTimeoutFlag,
+      ...guardFlags,
+    },
+    examples: ['pnpm db:stamp --to head', 'pnpm db:stamp --to 20251201000000_init --env vm_stg'],
+    async run({ flags }) {
+      if (!flags.to) throw new CliError('E_USAGE', '--to NAME|head is required; see `pnpm db:status` for the names');
+      const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
+      const registry = loadRegistry();
+      const env = getEnvironment(flags.env, registry);
+      await withEnv(env.name, async (db) => {
+        await guardForCommand({ action: `stamp --to ${flags.to}`, env, url: db.url, registry, flags });
+        const r = await stamp({ url: db.url, dir: flags.dir, to: flags.to!, lockTimeoutMs });
+        for (const n of r.stamped) info(`${c.ok('stamped')} ${n}`);
+        info(`${r.stamped.length} marked applied without running, ${r.skipped.length} were already applied`);
+      }, { registry });
+    },
+  }),
+);

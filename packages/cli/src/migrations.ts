@@ -1,0 +1,43 @@
+import type { MigratorEvent } from '@warehouse/db/migrator';
+import { CliError } from './errors.ts';
+import type { FlagSpec } from './command.ts';
+import { c, info, ms } from './output.ts';
+
+/** Flags shared by the db:migrate family. */
+export const dirFlag = {
+  type: 'string',
+  placeholder: 'DIR',
+  description: 'migrations folder (default packages/db/prisma/migrations)',
+} as const satisfies FlagSpec;
+
+export const lockTimeoutFlag = {
+  type: 'string',
+  placeholder: 'MS',
+  default: '30000',
+  description: 'how long to wait for another migrator holding the migration lock',
+} as const satisfies FlagSpec;
+
+/** A whole number ≥ `min` from a flag, or a usage error naming the flag and the value. */
+export function intFlag(name: string, value: string, min = 0): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CliError('E_USAGE', `--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Progress of the runner on stderr (stdout stays data). */
+export function logMigratorEvent(event: MigratorEvent): void {
+  switch (event.type) {
+    case 'applied':
+      info(`${c.ok('✓')} ${event.name} ${c.dim(ms(event.ms))}`);
+      break;
+    case 'failed':
+      info(`${c.err('✗')} ${event.name} ${c.dim(ms(event.ms))}`);
+      break;
+    case 'waiting-for-lock':
+      info(c.warn(event.message));
+      break;
+    case 'warning':
+      info(`${c.warn('warning')} ${event.message}`);
+      break;
+  }
+}
