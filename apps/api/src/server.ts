@@ -1,0 +1,120 @@
+import pg from 'pg';
+import pino, { type Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import { maskUrl, resolveDatabase } from '@warehouse/db';
+import { migrate } from '@warehouse/db/migrator';
+import { seedReferenceData } from '@warehouse/db/seed';
+import { enqueueRefresh } from '@warehouse/refresher';
+import { build } from './app.ts';
+import type { ApiConfig } from './config.ts';
+import { createIngestMetrics } from './metrics.ts';
+import { refreshTasks } from './tasks.ts';
+import { installWorkerSchema, startWorker, type WorkerHandle } from './worker.ts';
+
+export interface StartOptions {
+  config: ApiConfig;
+  /** Serve HTTP (default true). */
+  api?: boolean;
+  /** Run the workers in this process (default true). */
+  worker?: boolean;
+  /** Migrate to head before starting (default true for `pnpm start`). */
+  migrate?: boolean;
+  /** Seed ref.calendar / targets for these dates (whole months). */
+  seed?: { from: string; to: string };
+  logger?: Logger;
+}
+
+export interface Started {
+  url: string | undefined;
+  databaseUrl: string;
+  pool: pg.Pool;
+  app: FastifyInstance | undefined;
+  worker: WorkerHandle | undefined;
+  /** Stop accepting, finish in-flight requests and jobs, close connections. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Resolve the database, migrate/seed as asked, then run the API and/or the workers. */
+export async function startServer(opts: StartOptions): Promise<Started> {
+  const { config } = opts;
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const db = config.databaseUrl
+    ? { url: config.databaseUrl, release: async () => {} }
+    : await resolveDatabase(config.dbEnv, { log: (m) => logger.info(m) });
+  logger.info({ database: maskUrl(db.url), env: config.databaseUrl ? 'DATABASE_URL' : config.dbEnv }, 'database');
+  if (opts.migrate ?? true) {
+    const result = await migrate({ url: db.url, applicationName: 'warehouse-api' });
+    if (result.failed) throw new Error(`migration ${result.failed.name} failed: ${result.failed.error.message}; fix it and run \`pnpm db:migrate\``);
+    logger.info({ applied: result.applied.length, skipped: result.skipped.length }, 'migrations at head');
+  }
+  const pool = new pg.Pool({ connectionString: db.url, max: Math.max(10, config.workerConcurrency * 3 + 4), application_name: 'warehouse-api' });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  if (opts.seed) {
+    const client = await pool.connect();
+    try {
+      const r = await seedReferenceData(client, opts.seed);
+      logger.info({ from: r.from, to: r.to, calendarRows: r.calendar.rows }, 'reference data seeded');
+    } finally {
+      client.release();
+    }
+  }
+  await installWorkerSchema(pool, logger);
+  const registry = new Registry();
+  const metrics = createIngestMetrics(registry);
+  let worker: WorkerHandle | undefined;
+  if (opts.worker ?? true) {
+    worker = await startWorker({
+      pool,
+      logger,
+      config,
+      metrics,
+      enqueueRefresh: (client, job) => enqueueRefresh(client, job),
+      tasks: refreshTasks({ pool, logger, registry }),
+    });
+  }
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (opts.api ?? true) {
+    app = await build({ pool, databaseUrl: db.url, config, logger, registry, metrics });
+    await app.listen({ host: config.host, port: config.port });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    databaseUrl: db.url,
+    pool,
+    app,
+    worker,
+    stop() {
+      stopping ??= (async () => {
+        await app?.close(); // stops accepting; in-flight requests finish
+        await worker?.stop(); // running jobs finish; an interrupted one is retried elsewhere
+        await pool.end();
+        await db.release();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** SIGINT/SIGTERM → graceful stop, a second signal → exit now. */
+export function stopOnSignals(server: Started, logger: Logger): void {
+  let count = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    if (++count > 1) process.exit(1);
+    logger.info({ signal }, 'shutting down (again to force)');
+    server.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env tsx
+/**
+ * pnpm worker — the ingest and refresh workers alone (no HTTP), so several API and worker
+ * processes can share one database. Does not migrate: the API process (pnpm start) or
+ * `pnpm db:migrate` does. --help for the environment variables.
+ */
+import pino from 'pino';
+import { loadConfig } from './config.ts';
+import { startServer, stopOnSignals } from './server.ts';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`pnpm worker
+
+Runs graphile-worker with the tasks ingest_upload and mv_refresh against WAREHOUSE_ENV (local_dev)
+or DATABASE_URL. Environment: WORKER_CONCURRENCY (2), INGEST_STALE_JOB_SECONDS (30), LOG_LEVEL (info).`);
+  process.exit(0);
+}
+
+const config = loadConfig();
+const logger = pino({ level: config.logLevel });
+try {
+  const server = await startServer({ config, api: false, worker: true, migrate: false, logger });
+  stopOnSignals(server, logger);
+  console.log(`warehouse worker running (pid ${process.pid}, concurrency ${config.workerConcurrency})`);
+} catch (error) {
+  logger.error({ err: error }, 'worker start failed');
+  console.error(`pnpm worker failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
