@@ -102,7 +102,10 @@ export async function writeBaseline(o: { schemaSql: string; name: string; fromEn
     `-- baseline: the schema of ${o.fromEnv} at ${folders[folders.length - 1]}, squashing ${folders.length} migrations (${folders[0]} … ${folders[folders.length - 1]}),\n` +
     `-- written by pnpm db:baseline; the squashed folders are in ${path.basename(archiveDir)}/. Existing databases: pnpm db:stamp --to ${name}\n\n`;
   await mkdir(path.join(dir, name));
-  await writeFile(path.join(dir, name, 'migration.sql'), header + o.schemaSql);
+  // pg_dump clears search_path for the session; restore it so the runner's bookkeeping after
+  // this file (unqualified _prisma_migrations) still finds its table.
+  const footer = "\n-- pg_dump emptied search_path for the session; give it back to the migration runner.\nRESET search_path;\n";
+  await writeFile(path.join(dir, name, 'migration.sql'), header + o.schemaSql + footer);
   await mkdir(archiveDir, { recursive: true });
   for (const f of folders) await rename(path.join(dir, f), path.join(archiveDir, f));
   return { folder: path.join(dir, name), name, archived: folders, archiveDir };

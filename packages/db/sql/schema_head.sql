@@ -1,0 +1,1243 @@
+--
+-- PostgreSQL database dump
+--
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: kpi; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA kpi;
+
+--
+-- Name: log; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA log;
+
+--
+-- Name: mart; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA mart;
+
+--
+-- Name: raw; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA raw;
+
+--
+-- Name: ref; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA ref;
+
+--
+-- Name: stg; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA stg;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: monthly_targets; Type: TABLE; Schema: kpi; Owner: -
+--
+
+CREATE TABLE kpi.monthly_targets (
+    month date NOT NULL,
+    target_ton numeric(12,3) NOT NULL
+);
+
+--
+-- Name: mv_refresh_log; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.mv_refresh_log (
+    id bigint NOT NULL,
+    mv_name text NOT NULL,
+    trigger text NOT NULL,
+    run_id text NOT NULL,
+    started_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    finished_at timestamp(6) with time zone,
+    mode text NOT NULL,
+    mode_reason text,
+    outcome text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    error text,
+    row_count bigint,
+    duration_ms integer
+);
+
+--
+-- Name: mv_refresh_log_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.mv_refresh_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: mv_refresh_log_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.mv_refresh_log_id_seq OWNED BY log.mv_refresh_log.id;
+
+--
+-- Name: upload_blob; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_blob (
+    upload_file_id bigint NOT NULL,
+    chunk_no integer NOT NULL,
+    data bytea NOT NULL
+);
+
+--
+-- Name: upload_file; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_file (
+    id bigint NOT NULL,
+    csv_type text NOT NULL,
+    flavour text NOT NULL,
+    file_name text NOT NULL,
+    file_sha256 text NOT NULL,
+    file_size bigint NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    encoding text,
+    row_count integer,
+    date_from date,
+    date_to date,
+    errors jsonb,
+    error_message text,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    started_at timestamp(6) with time zone,
+    finished_at timestamp(6) with time zone,
+    refresh_outcome text,
+    refresh_run_id bigint
+);
+
+--
+-- Name: upload_file_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.upload_file_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: upload_file_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.upload_file_id_seq OWNED BY log.upload_file.id;
+
+--
+-- Name: daily_target_plan; Type: TABLE; Schema: mart; Owner: -
+--
+
+CREATE TABLE mart.daily_target_plan (
+    ddate date NOT NULL,
+    target_ton numeric(12,3) NOT NULL
+);
+
+--
+-- Name: calendar; Type: TABLE; Schema: ref; Owner: -
+--
+
+CREATE TABLE ref.calendar (
+    ddate date NOT NULL,
+    iso_year integer NOT NULL,
+    iso_week integer NOT NULL,
+    iso_dow integer NOT NULL,
+    is_holiday boolean DEFAULT false NOT NULL,
+    holiday_name text,
+    is_business_day boolean NOT NULL,
+    day_type text NOT NULL
+);
+
+--
+-- Name: shogun_final_receive; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_receive (
+    id bigint NOT NULL,
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: shogun_flash_receive; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_receive (
+    id bigint NOT NULL,
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: mv_receive_daily; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+--
+
+CREATE MATERIALIZED VIEW mart.mv_receive_daily AS
+ WITH winning AS (
+         SELECT f.slip_date,
+            f.slip_no,
+            f.net_weight_kg,
+            f.amount
+           FROM stg.shogun_final_receive f
+        UNION ALL
+         SELECT s.slip_date,
+            s.slip_no,
+            s.net_weight_kg,
+            s.amount
+           FROM stg.shogun_flash_receive s
+          WHERE (NOT (EXISTS ( SELECT 1
+                   FROM stg.shogun_final_receive f
+                  WHERE (f.slip_date = s.slip_date))))
+        )
+ SELECT w.slip_date AS ddate,
+    COALESCE(c.iso_year, (EXTRACT(isoyear FROM w.slip_date))::integer) AS iso_year,
+    COALESCE(c.iso_week, (EXTRACT(week FROM w.slip_date))::integer) AS iso_week,
+    (COALESCE(sum(w.net_weight_kg), (0)::numeric) / (1000)::numeric) AS receive_net_ton,
+    count(DISTINCT w.slip_no) AS slip_count,
+    COALESCE(sum(w.amount), (0)::numeric) AS amount_yen
+   FROM (winning w
+     LEFT JOIN ref.calendar c ON ((c.ddate = w.slip_date)))
+  GROUP BY w.slip_date, c.iso_year, c.iso_week
+  WITH NO DATA;
+
+--
+-- Name: mv_inb5y_week_profile_min; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+--
+
+CREATE MATERIALIZED VIEW mart.mv_inb5y_week_profile_min AS
+ WITH bounds AS (
+         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
+           FROM mart.mv_receive_daily r
+        ), days AS (
+         SELECT c.ddate,
+            c.iso_year,
+            c.iso_week,
+            c.iso_dow,
+            c.is_business_day,
+            c.day_type,
+            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
+           FROM ((ref.calendar c
+             CROSS JOIN bounds b)
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
+        )
+ SELECT d.iso_week,
+    avg(d.ton) FILTER (WHERE d.is_business_day) AS avg_biz_day_ton,
+    avg(d.ton) FILTER (WHERE (d.day_type = 'sun_hol'::text)) AS avg_reserve_day_ton,
+    count(*) FILTER (WHERE d.is_business_day) AS n_biz_days,
+    count(*) FILTER (WHERE (d.day_type = 'sun_hol'::text)) AS n_reserve_days
+   FROM days d
+  GROUP BY d.iso_week
+  WITH NO DATA;
+
+--
+-- Name: mv_inb_avg5y_day_biz; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+--
+
+CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz AS
+ WITH bounds AS (
+         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
+           FROM mart.mv_receive_daily r
+        ), days AS (
+         SELECT c.ddate,
+            c.iso_year,
+            c.iso_week,
+            c.iso_dow,
+            c.is_business_day,
+            c.day_type,
+            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
+           FROM ((ref.calendar c
+             CROSS JOIN bounds b)
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
+        )
+ SELECT d.iso_week,
+    d.iso_dow,
+    avg(d.ton) AS avg_ton,
+    count(*) AS n_days,
+    min(d.iso_year) AS year_from,
+    max(d.iso_year) AS year_to
+   FROM days d
+  WHERE d.is_business_day
+  GROUP BY d.iso_week, d.iso_dow
+  WITH NO DATA;
+
+--
+-- Name: mv_inb_avg5y_day_scope; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+--
+
+CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
+ WITH bounds AS (
+         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
+           FROM mart.mv_receive_daily r
+        ), days AS (
+         SELECT c.ddate,
+            c.iso_year,
+            c.iso_week,
+            c.iso_dow,
+            c.is_business_day,
+            c.day_type,
+            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
+           FROM ((ref.calendar c
+             CROSS JOIN bounds b)
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
+        ), scoped AS (
+         SELECT 'all'::text AS scope,
+            d.ddate,
+            d.iso_year,
+            d.iso_week,
+            d.iso_dow,
+            d.is_business_day,
+            d.day_type,
+            d.ton
+           FROM days d
+        UNION ALL
+         SELECT 'biz'::text AS scope,
+            d.ddate,
+            d.iso_year,
+            d.iso_week,
+            d.iso_dow,
+            d.is_business_day,
+            d.day_type,
+            d.ton
+           FROM days d
+          WHERE d.is_business_day
+        )
+ SELECT s.scope,
+    s.iso_week,
+    s.iso_dow,
+    avg(s.ton) AS avg_ton,
+    count(*) AS n_days
+   FROM scoped s
+  GROUP BY s.scope, s.iso_week, s.iso_dow
+  WITH NO DATA;
+
+--
+-- Name: mv_inb_avg5y_weeksum_biz; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+--
+
+CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz AS
+ WITH bounds AS (
+         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
+           FROM mart.mv_receive_daily r
+        ), days AS (
+         SELECT c.ddate,
+            c.iso_year,
+            c.iso_week,
+            c.iso_dow,
+            c.is_business_day,
+            c.day_type,
+            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
+           FROM ((ref.calendar c
+             CROSS JOIN bounds b)
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
+        ), weeks AS (
+         SELECT d.iso_year,
+            d.iso_week,
+            sum(d.ton) AS week_ton
+           FROM days d
+          WHERE d.is_business_day
+          GROUP BY d.iso_year, d.iso_week
+        )
+ SELECT w.iso_week,
+    avg(w.week_ton) AS avg_week_ton,
+    stddev_samp(w.week_ton) AS stddev_week_ton,
+    count(*) AS n_weeks
+   FROM weeks w
+  GROUP BY w.iso_week
+  WITH NO DATA;
+
+--
+-- Name: shogun_final_shipment; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_shipment (
+    id bigint NOT NULL,
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    sales_rep text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: shogun_flash_shipment; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_shipment (
+    id bigint NOT NULL,
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    sales_rep text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: mv_shipment_daily; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+--
+
+CREATE MATERIALIZED VIEW mart.mv_shipment_daily AS
+ WITH winning AS (
+         SELECT f.slip_date,
+            f.slip_no,
+            f.sales_rep,
+            f.net_weight_kg,
+            f.amount
+           FROM stg.shogun_final_shipment f
+        UNION ALL
+         SELECT s.slip_date,
+            s.slip_no,
+            s.sales_rep,
+            s.net_weight_kg,
+            s.amount
+           FROM stg.shogun_flash_shipment s
+          WHERE (NOT (EXISTS ( SELECT 1
+                   FROM stg.shogun_final_shipment f
+                  WHERE (f.slip_date = s.slip_date))))
+        )
+ SELECT w.slip_date AS ddate,
+    COALESCE(w.sales_rep, ''::text) AS sales_rep,
+    (COALESCE(sum(w.net_weight_kg), (0)::numeric) / (1000)::numeric) AS shipment_net_ton,
+    count(DISTINCT w.slip_no) AS slip_count,
+    COALESCE(sum(w.amount), (0)::numeric) AS amount_yen
+   FROM winning w
+  GROUP BY w.slip_date, COALESCE(w.sales_rep, ''::text)
+  WITH NO DATA;
+
+--
+-- Name: mv_target_card_per_day; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+--
+
+CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
+ WITH biz_days AS (
+         SELECT (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date AS month,
+            count(*) AS n
+           FROM ref.calendar c
+          WHERE c.is_business_day
+          GROUP BY ((date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)
+        ), day AS (
+         SELECT c.ddate,
+            c.iso_year,
+            c.iso_week,
+            (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date AS month,
+            COALESCE(p.target_ton,
+                CASE
+                    WHEN (m.target_ton IS NULL) THEN NULL::numeric
+                    WHEN c.is_business_day THEN (m.target_ton / (NULLIF(b.n, 0))::numeric)
+                    ELSE (0)::numeric
+                END) AS target_ton,
+            COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
+           FROM ((((ref.calendar c
+             LEFT JOIN mart.daily_target_plan p ON ((p.ddate = c.ddate)))
+             LEFT JOIN kpi.monthly_targets m ON ((m.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
+             LEFT JOIN biz_days b ON ((b.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+        )
+ SELECT d.ddate,
+    d.target_ton,
+    d.actual_ton,
+    sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
+    sum(d.actual_ton) OVER week_to_date AS wtd_actual_ton,
+    sum(d.target_ton) OVER month_to_date AS mtd_target_ton,
+    sum(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
+    (d.actual_ton / NULLIF(d.target_ton, (0)::numeric)) AS achievement_ratio
+   FROM day d
+  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate)
+  WITH NO DATA;
+
+--
+-- Name: v_receive_monthly; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_receive_monthly AS
+ SELECT (date_trunc('month'::text, (d.ddate)::timestamp with time zone))::date AS month,
+    count(*) AS days_with_data,
+    sum(d.receive_net_ton) AS receive_net_ton,
+    sum(d.slip_count) AS slip_count,
+    sum(d.amount_yen) AS amount_yen
+   FROM mart.mv_receive_daily d
+  GROUP BY ((date_trunc('month'::text, (d.ddate)::timestamp with time zone))::date);
+
+--
+-- Name: v_receive_weekly; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_receive_weekly AS
+ SELECT d.iso_year,
+    d.iso_week,
+    min((d.ddate - ((EXTRACT(isodow FROM d.ddate))::integer - 1))) AS week_start,
+    count(*) AS days_with_data,
+    sum(d.receive_net_ton) AS receive_net_ton,
+    sum(d.slip_count) AS slip_count,
+    sum(d.amount_yen) AS amount_yen
+   FROM mart.mv_receive_daily d
+  GROUP BY d.iso_year, d.iso_week;
+
+--
+-- Name: shogun_receive; Type: TABLE; Schema: raw; Owner: -
+--
+
+CREATE TABLE raw.shogun_receive (
+    id bigint NOT NULL,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    slip_date text,
+    slip_no text,
+    line_no text,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg text,
+    quantity text,
+    unit_name text,
+    unit_price text,
+    amount text
+);
+
+--
+-- Name: shogun_receive_id_seq; Type: SEQUENCE; Schema: raw; Owner: -
+--
+
+CREATE SEQUENCE raw.shogun_receive_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_receive_id_seq; Type: SEQUENCE OWNED BY; Schema: raw; Owner: -
+--
+
+ALTER SEQUENCE raw.shogun_receive_id_seq OWNED BY raw.shogun_receive.id;
+
+--
+-- Name: shogun_shipment; Type: TABLE; Schema: raw; Owner: -
+--
+
+CREATE TABLE raw.shogun_shipment (
+    id bigint NOT NULL,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    slip_date text,
+    slip_no text,
+    line_no text,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg text,
+    quantity text,
+    unit_name text,
+    unit_price text,
+    amount text,
+    sales_rep text
+);
+
+--
+-- Name: shogun_shipment_id_seq; Type: SEQUENCE; Schema: raw; Owner: -
+--
+
+CREATE SEQUENCE raw.shogun_shipment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_shipment_id_seq; Type: SEQUENCE OWNED BY; Schema: raw; Owner: -
+--
+
+ALTER SEQUENCE raw.shogun_shipment_id_seq OWNED BY raw.shogun_shipment.id;
+
+--
+-- Name: shogun_yard; Type: TABLE; Schema: raw; Owner: -
+--
+
+CREATE TABLE raw.shogun_yard (
+    id bigint NOT NULL,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    slip_date text,
+    slip_no text,
+    line_no text,
+    item_cd text,
+    item_name text,
+    net_weight_kg text,
+    quantity text,
+    unit_name text
+);
+
+--
+-- Name: shogun_yard_id_seq; Type: SEQUENCE; Schema: raw; Owner: -
+--
+
+CREATE SEQUENCE raw.shogun_yard_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_yard_id_seq; Type: SEQUENCE OWNED BY; Schema: raw; Owner: -
+--
+
+ALTER SEQUENCE raw.shogun_yard_id_seq OWNED BY raw.shogun_yard.id;
+
+--
+-- Name: shogun_final_receive_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
+--
+
+CREATE SEQUENCE stg.shogun_final_receive_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_final_receive_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
+--
+
+ALTER SEQUENCE stg.shogun_final_receive_id_seq OWNED BY stg.shogun_final_receive.id;
+
+--
+-- Name: shogun_final_shipment_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
+--
+
+CREATE SEQUENCE stg.shogun_final_shipment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_final_shipment_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
+--
+
+ALTER SEQUENCE stg.shogun_final_shipment_id_seq OWNED BY stg.shogun_final_shipment.id;
+
+--
+-- Name: shogun_final_yard; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_yard (
+    id bigint NOT NULL,
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: shogun_final_yard_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
+--
+
+CREATE SEQUENCE stg.shogun_final_yard_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_final_yard_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
+--
+
+ALTER SEQUENCE stg.shogun_final_yard_id_seq OWNED BY stg.shogun_final_yard.id;
+
+--
+-- Name: shogun_flash_receive_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
+--
+
+CREATE SEQUENCE stg.shogun_flash_receive_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_flash_receive_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
+--
+
+ALTER SEQUENCE stg.shogun_flash_receive_id_seq OWNED BY stg.shogun_flash_receive.id;
+
+--
+-- Name: shogun_flash_shipment_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
+--
+
+CREATE SEQUENCE stg.shogun_flash_shipment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_flash_shipment_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
+--
+
+ALTER SEQUENCE stg.shogun_flash_shipment_id_seq OWNED BY stg.shogun_flash_shipment.id;
+
+--
+-- Name: shogun_flash_yard; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_yard (
+    id bigint NOT NULL,
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: shogun_flash_yard_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
+--
+
+CREATE SEQUENCE stg.shogun_flash_yard_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: shogun_flash_yard_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
+--
+
+ALTER SEQUENCE stg.shogun_flash_yard_id_seq OWNED BY stg.shogun_flash_yard.id;
+
+--
+-- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.mv_refresh_log ALTER COLUMN id SET DEFAULT nextval('log.mv_refresh_log_id_seq'::regclass);
+
+--
+-- Name: upload_file id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_file ALTER COLUMN id SET DEFAULT nextval('log.upload_file_id_seq'::regclass);
+
+--
+-- Name: shogun_receive id; Type: DEFAULT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_receive ALTER COLUMN id SET DEFAULT nextval('raw.shogun_receive_id_seq'::regclass);
+
+--
+-- Name: shogun_shipment id; Type: DEFAULT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_shipment ALTER COLUMN id SET DEFAULT nextval('raw.shogun_shipment_id_seq'::regclass);
+
+--
+-- Name: shogun_yard id; Type: DEFAULT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_yard ALTER COLUMN id SET DEFAULT nextval('raw.shogun_yard_id_seq'::regclass);
+
+--
+-- Name: shogun_final_receive id; Type: DEFAULT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_receive ALTER COLUMN id SET DEFAULT nextval('stg.shogun_final_receive_id_seq'::regclass);
+
+--
+-- Name: shogun_final_shipment id; Type: DEFAULT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_shipment ALTER COLUMN id SET DEFAULT nextval('stg.shogun_final_shipment_id_seq'::regclass);
+
+--
+-- Name: shogun_final_yard id; Type: DEFAULT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_yard ALTER COLUMN id SET DEFAULT nextval('stg.shogun_final_yard_id_seq'::regclass);
+
+--
+-- Name: shogun_flash_receive id; Type: DEFAULT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_receive ALTER COLUMN id SET DEFAULT nextval('stg.shogun_flash_receive_id_seq'::regclass);
+
+--
+-- Name: shogun_flash_shipment id; Type: DEFAULT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_shipment ALTER COLUMN id SET DEFAULT nextval('stg.shogun_flash_shipment_id_seq'::regclass);
+
+--
+-- Name: shogun_flash_yard id; Type: DEFAULT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_yard ALTER COLUMN id SET DEFAULT nextval('stg.shogun_flash_yard_id_seq'::regclass);
+
+--
+-- Name: monthly_targets monthly_targets_pkey; Type: CONSTRAINT; Schema: kpi; Owner: -
+--
+
+ALTER TABLE ONLY kpi.monthly_targets
+    ADD CONSTRAINT monthly_targets_pkey PRIMARY KEY (month);
+
+--
+-- Name: mv_refresh_log mv_refresh_log_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.mv_refresh_log
+    ADD CONSTRAINT mv_refresh_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: upload_blob upload_blob_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_blob
+    ADD CONSTRAINT upload_blob_pkey PRIMARY KEY (upload_file_id, chunk_no);
+
+--
+-- Name: upload_file upload_file_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_file
+    ADD CONSTRAINT upload_file_pkey PRIMARY KEY (id);
+
+--
+-- Name: daily_target_plan daily_target_plan_pkey; Type: CONSTRAINT; Schema: mart; Owner: -
+--
+
+ALTER TABLE ONLY mart.daily_target_plan
+    ADD CONSTRAINT daily_target_plan_pkey PRIMARY KEY (ddate);
+
+--
+-- Name: shogun_receive shogun_receive_pkey; Type: CONSTRAINT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_receive
+    ADD CONSTRAINT shogun_receive_pkey PRIMARY KEY (id);
+
+--
+-- Name: shogun_shipment shogun_shipment_pkey; Type: CONSTRAINT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_shipment
+    ADD CONSTRAINT shogun_shipment_pkey PRIMARY KEY (id);
+
+--
+-- Name: shogun_yard shogun_yard_pkey; Type: CONSTRAINT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_yard
+    ADD CONSTRAINT shogun_yard_pkey PRIMARY KEY (id);
+
+--
+-- Name: calendar calendar_pkey; Type: CONSTRAINT; Schema: ref; Owner: -
+--
+
+ALTER TABLE ONLY ref.calendar
+    ADD CONSTRAINT calendar_pkey PRIMARY KEY (ddate);
+
+--
+-- Name: shogun_final_receive shogun_final_receive_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_receive
+    ADD CONSTRAINT shogun_final_receive_pkey PRIMARY KEY (id);
+
+--
+-- Name: shogun_final_shipment shogun_final_shipment_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_shipment
+    ADD CONSTRAINT shogun_final_shipment_pkey PRIMARY KEY (id);
+
+--
+-- Name: shogun_final_yard shogun_final_yard_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_yard
+    ADD CONSTRAINT shogun_final_yard_pkey PRIMARY KEY (id);
+
+--
+-- Name: shogun_flash_receive shogun_flash_receive_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_receive
+    ADD CONSTRAINT shogun_flash_receive_pkey PRIMARY KEY (id);
+
+--
+-- Name: shogun_flash_shipment shogun_flash_shipment_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_shipment
+    ADD CONSTRAINT shogun_flash_shipment_pkey PRIMARY KEY (id);
+
+--
+-- Name: shogun_flash_yard shogun_flash_yard_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_yard
+    ADD CONSTRAINT shogun_flash_yard_pkey PRIMARY KEY (id);
+
+--
+-- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX mv_refresh_log_mv_name_started_at_idx ON log.mv_refresh_log USING btree (mv_name, started_at DESC);
+
+--
+-- Name: upload_file_csv_type_flavour_file_sha256_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_file_csv_type_flavour_file_sha256_idx ON log.upload_file USING btree (csv_type, flavour, file_sha256);
+
+--
+-- Name: ix_mv_receive_daily_iso_week; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE INDEX ix_mv_receive_daily_iso_week ON mart.mv_receive_daily USING btree (iso_year, iso_week);
+
+--
+-- Name: ux_mv_inb5y_week_profile_min; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE UNIQUE INDEX ux_mv_inb5y_week_profile_min ON mart.mv_inb5y_week_profile_min USING btree (iso_week);
+
+--
+-- Name: ux_mv_inb_avg5y_day_biz; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE UNIQUE INDEX ux_mv_inb_avg5y_day_biz ON mart.mv_inb_avg5y_day_biz USING btree (iso_week, iso_dow);
+
+--
+-- Name: ux_mv_inb_avg5y_day_scope; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE UNIQUE INDEX ux_mv_inb_avg5y_day_scope ON mart.mv_inb_avg5y_day_scope USING btree (scope, iso_week, iso_dow);
+
+--
+-- Name: ux_mv_inb_avg5y_weeksum_biz; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE UNIQUE INDEX ux_mv_inb_avg5y_weeksum_biz ON mart.mv_inb_avg5y_weeksum_biz USING btree (iso_week);
+
+--
+-- Name: ux_mv_receive_daily_ddate; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE UNIQUE INDEX ux_mv_receive_daily_ddate ON mart.mv_receive_daily USING btree (ddate);
+
+--
+-- Name: ux_mv_shipment_daily_ddate_sales_rep; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE UNIQUE INDEX ux_mv_shipment_daily_ddate_sales_rep ON mart.mv_shipment_daily USING btree (ddate, sales_rep);
+
+--
+-- Name: ux_mv_target_card_per_day_ddate; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE UNIQUE INDEX ux_mv_target_card_per_day_ddate ON mart.mv_target_card_per_day USING btree (ddate);
+
+--
+-- Name: shogun_receive_upload_file_id_source_line_idx; Type: INDEX; Schema: raw; Owner: -
+--
+
+CREATE INDEX shogun_receive_upload_file_id_source_line_idx ON raw.shogun_receive USING btree (upload_file_id, source_line);
+
+--
+-- Name: shogun_shipment_upload_file_id_source_line_idx; Type: INDEX; Schema: raw; Owner: -
+--
+
+CREATE INDEX shogun_shipment_upload_file_id_source_line_idx ON raw.shogun_shipment USING btree (upload_file_id, source_line);
+
+--
+-- Name: shogun_yard_upload_file_id_source_line_idx; Type: INDEX; Schema: raw; Owner: -
+--
+
+CREATE INDEX shogun_yard_upload_file_id_source_line_idx ON raw.shogun_yard USING btree (upload_file_id, source_line);
+
+--
+-- Name: calendar_iso_year_iso_week_idx; Type: INDEX; Schema: ref; Owner: -
+--
+
+CREATE INDEX calendar_iso_year_iso_week_idx ON ref.calendar USING btree (iso_year, iso_week);
+
+--
+-- Name: shogun_final_receive_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_final_receive_slip_date_idx ON stg.shogun_final_receive USING btree (slip_date);
+
+--
+-- Name: shogun_final_receive_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE UNIQUE INDEX shogun_final_receive_slip_date_slip_no_line_no_key ON stg.shogun_final_receive USING btree (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_final_receive_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_final_receive_upload_file_id_idx ON stg.shogun_final_receive USING btree (upload_file_id);
+
+--
+-- Name: shogun_final_shipment_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_final_shipment_slip_date_idx ON stg.shogun_final_shipment USING btree (slip_date);
+
+--
+-- Name: shogun_final_shipment_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE UNIQUE INDEX shogun_final_shipment_slip_date_slip_no_line_no_key ON stg.shogun_final_shipment USING btree (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_final_shipment_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_final_shipment_upload_file_id_idx ON stg.shogun_final_shipment USING btree (upload_file_id);
+
+--
+-- Name: shogun_final_yard_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_final_yard_slip_date_idx ON stg.shogun_final_yard USING btree (slip_date);
+
+--
+-- Name: shogun_final_yard_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE UNIQUE INDEX shogun_final_yard_slip_date_slip_no_line_no_key ON stg.shogun_final_yard USING btree (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_final_yard_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_final_yard_upload_file_id_idx ON stg.shogun_final_yard USING btree (upload_file_id);
+
+--
+-- Name: shogun_flash_receive_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_flash_receive_slip_date_idx ON stg.shogun_flash_receive USING btree (slip_date);
+
+--
+-- Name: shogun_flash_receive_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE UNIQUE INDEX shogun_flash_receive_slip_date_slip_no_line_no_key ON stg.shogun_flash_receive USING btree (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_flash_receive_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_flash_receive_upload_file_id_idx ON stg.shogun_flash_receive USING btree (upload_file_id);
+
+--
+-- Name: shogun_flash_shipment_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_flash_shipment_slip_date_idx ON stg.shogun_flash_shipment USING btree (slip_date);
+
+--
+-- Name: shogun_flash_shipment_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE UNIQUE INDEX shogun_flash_shipment_slip_date_slip_no_line_no_key ON stg.shogun_flash_shipment USING btree (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_flash_shipment_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_flash_shipment_upload_file_id_idx ON stg.shogun_flash_shipment USING btree (upload_file_id);
+
+--
+-- Name: shogun_flash_yard_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_flash_yard_slip_date_idx ON stg.shogun_flash_yard USING btree (slip_date);
+
+--
+-- Name: shogun_flash_yard_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE UNIQUE INDEX shogun_flash_yard_slip_date_slip_no_line_no_key ON stg.shogun_flash_yard USING btree (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_flash_yard_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
+--
+
+CREATE INDEX shogun_flash_yard_upload_file_id_idx ON stg.shogun_flash_yard USING btree (upload_file_id);
+
+--
+-- Name: upload_blob upload_blob_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_blob
+    ADD CONSTRAINT upload_blob_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_receive shogun_receive_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_receive
+    ADD CONSTRAINT shogun_receive_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_shipment shogun_shipment_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_shipment
+    ADD CONSTRAINT shogun_shipment_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_yard shogun_yard_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: raw; Owner: -
+--
+
+ALTER TABLE ONLY raw.shogun_yard
+    ADD CONSTRAINT shogun_yard_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_final_receive shogun_final_receive_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_receive
+    ADD CONSTRAINT shogun_final_receive_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_final_shipment shogun_final_shipment_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_shipment
+    ADD CONSTRAINT shogun_final_shipment_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_final_yard shogun_final_yard_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_yard
+    ADD CONSTRAINT shogun_final_yard_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_flash_receive shogun_flash_receive_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_receive
+    ADD CONSTRAINT shogun_flash_receive_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_flash_shipment shogun_flash_shipment_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_shipment
+    ADD CONSTRAINT shogun_flash_shipment_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: shogun_flash_yard shogun_flash_yard_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_yard
+    ADD CONSTRAINT shogun_flash_yard_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- PostgreSQL database dump complete
+--
