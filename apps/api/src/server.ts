@@ -50,6 +50,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   }
   const pool = new pg.Pool({ connectionString: db.url, max: Math.max(10, config.workerConcurrency * 3 + 4), application_name: 'warehouse-api' });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'database connection failed')));
   if (opts.seed) {
     const client = await pool.connect();
     try {

@@ -39,6 +39,7 @@ export async function testApp(overrides: Partial<ApiConfig> = {}): Promise<TestA
   const db = await testDatabase();
   const pool = new pg.Pool({ connectionString: db.url, max: 20 });
   pool.on('error', () => {}); // idle clients of a dropped test database
+  pool.on('connect', (client) => client.on('error', () => {}));
   const config = loadConfig({}, { logLevel: 'silent', maxErrors: 20, sweepIntervalMs: 200, ...overrides });
   const registry = new Registry();
   const metrics = createIngestMetrics(registry);
