@@ -2,3 +2,5 @@ export { defineCommand, runCommand, helpText, parseCommandArgs, describeError, e
 export { CliError, GuardRefusal, EXIT, type CliErrorCode } from './errors.ts';
 export { c, info, table, printJson, ms, colourEnabled } from './output.ts';
 export { withEnv } from './env.ts';
+export { guardDestructive, checkTarget, countdown, envKind, sameTarget, type GuardFlags, type GuardIo, type GuardOptions, type GuardResult } from './guard.ts';
+export { guardFlags, guardForCommand, cliConfig } from './destructive.ts';
