@@ -2,7 +2,8 @@
 /**
  * pnpm bench:migrate — apply 200 generated migrations (tables, indexes, views, MVs) to a fresh
  * database with (a) this runner, (b) `psql -1 -f` per file, (c) Prisma's schema engine (WASM)
- * `applyMigrations` through @prisma/adapter-pg, on the same throw-away server in the same run,
+ * `applyMigrations` through @prisma/adapter-pg (stock, and the project's fixed adapter), and for
+ * reference psql in one session (no per-file process start-up), on the same throw-away server in the same run,
  * and print the times and ratios. Goal: runner ≤ 1.3× psql and faster than Prisma's engine.
  *
  * Options: --count N (default 200), --reps N (default 3).
@@ -78,6 +79,17 @@ const psql: Method = {
   },
 };
 
+/** The server's own work without psql's per-process start-up: one session, one transaction per file. */
+const psqlOneSession: Method = {
+  name: 'psql, one session, BEGIN/\\i/COMMIT per file',
+  async apply(url, dir) {
+    const script = path.join(dir, 'all.psql');
+    const lines = (await readMigrations(dir)).map((m) => `BEGIN;\n\\i '${path.join(m.dir, 'migration.sql')}'\nCOMMIT;`);
+    writeFileSync(script, `${lines.join('\n')}\n`);
+    await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script, url]);
+  },
+};
+
 /** Prisma's engine; `adapter` 'stock' is @prisma/adapter-pg as shipped, 'project' our fixed one. */
 function prismaEngine(adapter: 'stock' | 'project'): Method {
   return {
@@ -125,7 +137,7 @@ function median(xs: number[]): number {
 async function main() {
   const dir = generate(COUNT);
   const server = await startTestServer();
-  const methods = [runner, psql, prismaEngine('stock'), prismaEngine('project')];
+  const methods = [runner, psql, psqlOneSession, prismaEngine('stock'), prismaEngine('project')];
   const times = new Map<string, number[]>(methods.map((m) => [m.name, []]));
   const unavailable = new Map<string, string>();
   console.log(`bench:migrate — ${COUNT} migrations (tables, indexes, views, MVs), ${REPS} repetitions, fresh database each; PostgreSQL 15 (embedded, fsync off)`);
@@ -158,7 +170,8 @@ async function main() {
   if (unavailable.has(runner.name)) throw new Error(`the runner failed: ${unavailable.get(runner.name)}`);
   const r = med(runner.name);
   if (!unavailable.has(psql.name)) console.log(`  ratio runner/psql:   ${(r / med(psql.name)).toFixed(2)}× (goal ≤ 1.30×)`);
-  for (const m of methods.slice(2)) {
+  if (!unavailable.has(psqlOneSession.name)) console.log(`  ratio runner/psql one session: ${(r / med(psqlOneSession.name)).toFixed(2)}× (the server's work alone, no process start-up)`);
+  for (const m of methods.slice(3)) {
     if (!unavailable.has(m.name)) console.log(`  ratio runner/${m.name}: ${(r / med(m.name)).toFixed(2)}× (goal < 1)`);
   }
 }
