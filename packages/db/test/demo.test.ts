@@ -264,6 +264,9 @@ describe('loadScaledReceive', () => {
     const progress: number[] = [];
     const r = await loadScaledReceive(client, { rows: 20_001, startDate: '2021-01-01', days: 365, batchSlips: 4000, onProgress: (n) => progress.push(n) });
     expect(r.table).toBe('stg.shogun_final_receive');
+    expect(r.fkChecked).toBe(false); // the test server's role is a superuser
+    const role = await client.query('show session_replication_role');
+    expect(role.rows[0].session_replication_role).toBe('origin'); // set local: gone after commit
     expect(progress.at(-1)).toBe(20_001);
     expect(progress.length).toBeGreaterThan(1);
     const { rows } = await client.query(
@@ -287,7 +290,8 @@ describe('loadScaledReceive', () => {
     await loadScaledReceive(client, { rows: 500, flavour: 'flash', truncate: true });
     const f = await client.query('select count(*)::int n from stg.shogun_flash_receive');
     expect(f.rows[0].n).toBe(500);
-    await loadScaledReceive(client, { rows: 300, flavour: 'final', truncate: true });
+    const checked = await loadScaledReceive(client, { rows: 300, flavour: 'final', truncate: true, skipFkChecks: false });
+    expect(checked.fkChecked).toBe(true);
     const t = await client.query('select count(*)::int n from stg.shogun_final_receive');
     expect(t.rows[0].n).toBe(300);
   });

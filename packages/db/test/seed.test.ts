@@ -150,5 +150,6 @@ describe('seedReferenceData', () => {
   it('rejects bad ranges with the value and the fix', async () => {
     await expect(seedReferenceData(client, { from: '2024-02-30', to: '2024-03-01' })).rejects.toThrow(/from "2024-02-30" is not a date; pass YYYY-MM-DD/);
     await expect(seedReferenceData(client, { from: '2024-03-01', to: '2024-01-01' })).rejects.toThrow(/after to/);
+    await expect(seedReferenceData(client, { from: '2024-13-01', to: '2024-12-31' })).rejects.toThrow(/from "2024-13-01" is not a date/);
   });
 });

@@ -45,15 +45,22 @@ export function slashDate(iso: string): string {
 
 /** A number with at most `decimals` decimals, trailing zeros dropped: 1234.5, 860, 0.25. */
 export function plainNumber(value: number, decimals: number): string {
+  if (Number.isInteger(value)) return String(value);
   const s = value.toFixed(decimals);
-  return decimals > 0 ? s.replace(/\.?0+$/, '') : s;
+  if (decimals === 0) return s;
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  if (s.charCodeAt(end - 1) === 46 /* . */) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 /** A weight as Shogun prints it: optionally with thousands separators (`"1,234.5"`, quoted then). */
 export function weightField(kg: number, grouped: boolean): string {
   const s = plainNumber(kg, 1);
-  if (!grouped || Math.abs(kg) < 1000) return s;
-  const [int, frac] = s.split('.') as [string, string | undefined];
-  const g = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `"${frac === undefined ? g : `${g}.${frac}`}"`;
+  if (!grouped || kg < 1000) return s;
+  const dot = s.indexOf('.');
+  const int = dot < 0 ? s : s.slice(0, dot);
+  let g = '';
+  for (let i = int.length; i > 0; i -= 3) g = (i > 3 ? ',' : '') + int.slice(Math.max(0, i - 3), i) + g;
+  return `"${g}${dot < 0 ? '' : s.slice(dot)}"`;
 }

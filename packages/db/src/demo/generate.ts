@@ -20,8 +20,10 @@ const KIND_SHAPE: Record<CsvKind, { tonShare: number; linesPerSlip: number[] }> 
 
 interface PreparedItem extends Item {
   nameField: string;
+  index: number;
 }
 interface PreparedVendor extends Vendor {
+  index: number;
   prefix: string; // `code,name`
   items: WeightedPicker<PreparedItem>;
 }
@@ -39,7 +41,7 @@ export class DemoGenerator {
 
   constructor(readonly seed: string) {
     const catalog = makeCatalog(seed);
-    const prep = (items: readonly Item[]) => items.map((it) => ({ ...it, nameField: csvField(it.name) }));
+    const prep = (items: readonly Item[]) => items.map((it, index) => ({ ...it, index, nameField: csvField(it.name) }));
     const receiveItems = prep(RECEIVE_ITEMS);
     const shipmentItems = prep(SHIPMENT_ITEMS);
     const byCategory = new Map<string, WeightedPicker<PreparedItem>>();
@@ -54,7 +56,7 @@ export class DemoGenerator {
       return p;
     };
     const prepVendors = (vs: Vendor[], items: PreparedItem[]) =>
-      vs.map((v) => ({ ...v, prefix: `${v.code},${csvField(v.name)}`, items: pickerFor(items, v.category) }));
+      vs.map((v, index) => ({ ...v, index, prefix: `${v.code},${csvField(v.name)}`, items: pickerFor(items, v.category) }));
     this.vendors = {
       receive: new WeightedPicker(prepVendors(catalog.receiveVendors, receiveItems), (v) => v.weight),
       shipment: new WeightedPicker(prepVendors(catalog.shipmentVendors, shipmentItems), (v) => v.weight),
@@ -111,7 +113,7 @@ export class DemoGenerator {
           text += `${dateField},${slipField},${l + 1},${it.code},${it.nameField},${weight},${line.qty},${it.unitName}${CRLF}`;
         } else {
           const v = vendor as PreparedVendor;
-          const price = contractPrice(this.seed, v.code, it, year);
+          const price = this.contractPrice(v, it, year);
           const amount = Math.round(line.qtyValue * price);
           text += `${dateField},${slipField},${l + 1},${v.prefix},${it.code},${it.nameField},${weight},${line.qty},${it.unitName},${plainNumber(price, 2)},${amount}`;
           text += kind === 'shipment' ? `,${v.salesRep ?? ''}${CRLF}` : CRLF;
@@ -120,6 +122,22 @@ export class DemoGenerator {
       slip++;
     }
     return { rows, text, kg, slips: slip - opts.slipNo };
+  }
+
+  private readonly prices = new Map<number, number>();
+  /** The contract price of an item for a vendor in a year (stable; rises slowly with the years). */
+  private contractPrice(v: PreparedVendor, it: PreparedItem, year: number): number {
+    // receive and shipment vendors share index ranges; the last bit (has a sales rep) tells them apart
+    const key = ((v.index * 64 + it.index) * 512 + (year - 1900)) * 2 + (v.salesRep === undefined ? 0 : 1);
+    let p = this.prices.get(key);
+    if (p === undefined) {
+      const [lo, hi] = it.price;
+      const base = lo + (hashSeed(this.seed, v.code, it.code) / 4294967296) * (hi - lo);
+      const raw = base * Math.pow(1.02, year - 2020);
+      p = raw >= 1000 ? Math.round(raw / 100) * 100 : raw >= 100 ? Math.round(raw / 10) * 10 : Math.round(raw * 2) / 2;
+      this.prices.set(key, p);
+    }
+    return p;
   }
 }
 
@@ -152,20 +170,4 @@ function makeLine(it: Item, rng: Rng): { kg: number; qty: string; qtyValue: numb
       return { kg, qty: plainNumber(m3, 1), qtyValue: m3 };
     }
   }
-}
-
-const priceCache = new Map<string, number>();
-/** The contract price of an item for a vendor in a year (stable; rises slowly with the years). */
-function contractPrice(seed: string, vendorCode: string, it: Item, year: number): number {
-  const key = `${seed}|${vendorCode}|${it.code}|${year}`;
-  let p = priceCache.get(key);
-  if (p === undefined) {
-    const [lo, hi] = it.price;
-    const base = lo + (hashSeed(seed, vendorCode, it.code) / 4294967296) * (hi - lo);
-    const raw = base * Math.pow(1.02, year - 2020);
-    p = raw >= 1000 ? Math.round(raw / 100) * 100 : raw >= 100 ? Math.round(raw / 10) * 10 : Math.round(raw * 2) / 2;
-    if (priceCache.size > 200_000) priceCache.clear();
-    priceCache.set(key, p);
-  }
-  return p;
 }

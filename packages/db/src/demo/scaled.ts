@@ -24,6 +24,12 @@ export interface LoadScaledReceiveOptions {
   /** Slips per INSERT statement (default 500 000, about 1M rows); progress is reported per batch. */
   batchSlips?: number;
   onProgress?: (rowsSoFar: number, rows: number) => void;
+  /**
+   * Skip the per-row foreign-key trigger (session_replication_role = replica, superusers only;
+   * default true). Safe here: every row references the upload row created in the same transaction.
+   * Halves the load time of millions of rows.
+   */
+  skipFkChecks?: boolean;
 }
 
 export interface LoadScaledReceiveResult {
@@ -33,6 +39,8 @@ export interface LoadScaledReceiveResult {
   dateFrom: string;
   dateTo: string;
   ms: number;
+  /** Whether the FK trigger ran (false when skipped as a superuser). */
+  fkChecked: boolean;
 }
 
 // One statement per batch of slips. Each slip has 1–3 lines (exactly 2 per 3-slip group on average); vendors are skewed towards
@@ -93,6 +101,14 @@ export async function loadScaledReceive(client: pg.ClientBase, options: LoadScal
 
   return withTransaction(client, async () => {
     if (options.truncate) await client.query(`truncate ${table}`);
+    let fkChecked = true;
+    if (options.skipFkChecks ?? true) {
+      const su = await client.query<{ su: boolean }>('select rolsuper as su from pg_roles where rolname = current_user');
+      if (su.rows[0]?.su) {
+        await client.query('set local session_replication_role = replica');
+        fkChecked = false;
+      }
+    }
     const up = await client.query<{ id: string }>(
       `insert into log.upload_file (csv_type, flavour, file_name, file_sha256, file_size, status, encoding, row_count, date_from, date_to, started_at, finished_at)
        values ('receive', $1, $2, encode(sha256(convert_to($2 || now()::text, 'UTF8')), 'hex'), 0, 'success', 'utf-8', $3, $4, $5, now(), now())
@@ -130,6 +146,6 @@ export async function loadScaledReceive(client: pg.ClientBase, options: LoadScal
     if (inserted < rows) {
       throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive generated ${inserted} of ${rows} rows; raise the slip margin in scaled.ts`);
     }
-    return { uploadFileId, table, rows, dateFrom: startDate, dateTo: lastDate, ms: Date.now() - t0 };
+    return { uploadFileId, table, rows, dateFrom: startDate, dateTo: lastDate, ms: Date.now() - t0, fkChecked };
   });
 }
