@@ -29,11 +29,22 @@ describe('Japanese holidays by rule', () => {
     ['2025-05-06', '振替休日'],
     ['2016-08-11', '山の日'],
     ['2030-01-14', '成人の日'],
+    // before Happy Monday and the 2007 reform
+    ['1999-01-15', '成人の日'],
+    ['1999-10-10', '体育の日'],
+    ['1988-04-29', '天皇誕生日'],
+    ['1988-05-04', '国民の休日'],
+    ['1998-05-04', '振替休日'],
+    ['1989-02-24', '昭和天皇の大喪の礼'],
+    ['1990-11-12', '即位礼正殿の儀'],
+    ['1993-06-09', '皇太子徳仁親王の結婚の儀'],
+    ['1996-07-20', '海の日'],
+    ['2006-04-29', 'みどりの日'],
   ])('%s is %s', (date, name) => {
     expect(holidayName(date)).toBe(name);
   });
 
-  it.each(['2019-12-23', '2019-02-23', '2020-10-12', '2021-10-11', '2020-07-20', '2021-08-11', '2015-08-11', '2024-02-13', '2026-09-24'])(
+  it.each(['1995-07-20', '1988-12-23', '1997-05-04', '2000-01-15', '2019-12-23', '2019-02-23', '2020-10-12', '2021-10-11', '2020-07-20', '2021-08-11', '2015-08-11', '2024-02-13', '2026-09-24'])(
     '%s is not a holiday',
     (date) => {
       expect(holidayName(date)).toBeUndefined();
@@ -46,8 +57,8 @@ describe('Japanese holidays by rule', () => {
   });
 
   it('refuses years outside the rules it knows', () => {
-    expect(() => holidaysOfYear(1999)).toThrow(DbError);
-    expect(() => holidaysOfYear(2100)).toThrow(/outside the supported range 2000–2099/);
+    expect(() => holidaysOfYear(1979)).toThrow(DbError);
+    expect(() => holidaysOfYear(2100)).toThrow(/outside the supported range 1980–2099/);
   });
 });
 

@@ -1,16 +1,18 @@
 /**
  * Japanese public holidays computed by rule (国民の祝日に関する法律), no network.
  *
- * Covers 2000–2099: fixed-date holidays, Happy Monday holidays (from 2000/2003), the vernal and
- * autumnal equinox by the standard approximation (valid 1980–2099), substitute holidays (振替休日,
- * the post-2007 rule: the next day that is not a national holiday), citizens' holidays (国民の休日:
- * a day between two national holidays), and the special years: 2019 (imperial transition days,
- * no Emperor's Birthday), 2020/2021 (Olympic moves of Marine, Sports and Mountain Day).
+ * Covers 1980–2099 (the range of the equinox formula): fixed-date holidays with their changes
+ * over the years, Happy Monday holidays (from 2000/2003), the vernal and autumnal equinox by the
+ * standard approximation, substitute holidays (振替休日: before 2007 the Monday after a Sunday
+ * holiday, since 2007 the next day that is not a national holiday), citizens' holidays (国民の休日:
+ * a day between two national holidays, since 1986), and the special days: 1989/1990/1993 imperial
+ * ceremonies, 2019 (imperial transition days, no Emperor's Birthday), 2020/2021 (Olympic moves of
+ * Marine, Sports and Mountain Day).
  * Dates are ISO strings `YYYY-MM-DD` (calendar dates, no time zone involved).
  */
 import { DbError } from '../errors.ts';
 
-export const HOLIDAY_MIN_YEAR = 2000;
+export const HOLIDAY_MIN_YEAR = 1980;
 export const HOLIDAY_MAX_YEAR = 2099;
 
 export interface Holiday {
@@ -46,11 +48,13 @@ export function autumnalEquinoxDay(y: number): number {
 function nationalHolidays(y: number): Array<[number, number, string]> {
   const h: Array<[number, number, string]> = [];
   h.push([1, 1, '元日']);
-  h.push([1, nthMonday(y, 1, 2), '成人の日']);
+  h.push([1, y >= 2000 ? nthMonday(y, 1, 2) : 15, '成人の日']);
   h.push([2, 11, '建国記念の日']);
   if (y >= 2020) h.push([2, 23, '天皇誕生日']);
   h.push([3, vernalEquinoxDay(y), '春分の日']);
-  h.push([4, 29, y >= 2007 ? '昭和の日' : 'みどりの日']);
+  if (y === 1989) h.push([2, 24, '昭和天皇の大喪の礼']);
+  h.push([4, 29, y >= 2007 ? '昭和の日' : y >= 1989 ? 'みどりの日' : '天皇誕生日']);
+  if (y === 1993) h.push([6, 9, '皇太子徳仁親王の結婚の儀']);
   if (y === 2019) h.push([5, 1, '天皇の即位の日']);
   h.push([5, 3, '憲法記念日']);
   if (y >= 2007) h.push([5, 4, 'みどりの日']);
@@ -58,7 +62,7 @@ function nationalHolidays(y: number): Array<[number, number, string]> {
   // 海の日: 7/20 until 2002, third Monday of July since 2003, moved for the Olympics in 2020/2021.
   if (y === 2020) h.push([7, 23, '海の日']);
   else if (y === 2021) h.push([7, 22, '海の日']);
-  else h.push([7, y >= 2003 ? nthMonday(y, 7, 3) : 20, '海の日']);
+  else if (y >= 1996) h.push([7, y >= 2003 ? nthMonday(y, 7, 3) : 20, '海の日']);
   // 山の日 since 2016, moved in 2020/2021.
   if (y === 2020) h.push([8, 10, '山の日']);
   else if (y === 2021) h.push([8, 8, '山の日']);
@@ -68,11 +72,12 @@ function nationalHolidays(y: number): Array<[number, number, string]> {
   // 体育の日 (second Monday of October) became スポーツの日 in 2020; 2020/2021 moved to July.
   if (y === 2020) h.push([7, 24, 'スポーツの日']);
   else if (y === 2021) h.push([7, 23, 'スポーツの日']);
-  else h.push([10, nthMonday(y, 10, 2), y >= 2020 ? 'スポーツの日' : '体育の日']);
+  else h.push([10, y >= 2000 ? nthMonday(y, 10, 2) : 10, y >= 2020 ? 'スポーツの日' : '体育の日']);
+  if (y === 1990) h.push([11, 12, '即位礼正殿の儀']);
   if (y === 2019) h.push([10, 22, '即位礼正殿の儀']);
   h.push([11, 3, '文化の日']);
   h.push([11, 23, '勤労感謝の日']);
-  if (y <= 2018) h.push([12, 23, '天皇誕生日']);
+  if (y >= 1989 && y <= 2018) h.push([12, 23, '天皇誕生日']);
   return h;
 }
 
@@ -100,18 +105,22 @@ export function holidaysOfYear(y: number): Holiday[] {
     t.setUTCDate(t.getUTCDate() + n);
     return t.toISOString().slice(0, 10);
   };
+  // 振替休日: a national holiday on Sunday gives the next day that is not a national holiday
+  // (before 2007: the Monday, if it is not a national holiday itself).
+  const dow = (iso: string) => dayOfWeek(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
   for (const date of national.keys()) {
-    const next = addDays(date, 1);
-    const after = addDays(date, 2);
-    if (!national.has(next) && national.has(after)) out.set(next, { date: next, name: '国民の休日', kind: 'citizens' });
-  }
-  // 振替休日: a national holiday on Sunday moves to the next day that is not a national holiday.
-  for (const date of national.keys()) {
-    const [yy, mm, dd] = date.split('-').map(Number) as [number, number, number];
-    if (dayOfWeek(yy, mm, dd) !== 0) continue;
+    if (dow(date) !== 0) continue;
     let sub = addDays(date, 1);
-    while (national.has(sub)) sub = addDays(sub, 1);
-    if (!out.has(sub)) out.set(sub, { date: sub, name: '振替休日', kind: 'substitute' });
+    if (y >= 2007) while (national.has(sub)) sub = addDays(sub, 1);
+    if (!national.has(sub)) out.set(sub, { date: sub, name: '振替休日', kind: 'substitute' });
+  }
+  // 国民の休日 (since 1986; before 2007 not on Sundays nor on substitute holidays).
+  for (const date of national.keys()) {
+    if (y < 1986) break;
+    const next = addDays(date, 1);
+    if (national.has(next) || !national.has(addDays(date, 2)) || out.has(next)) continue;
+    if (y < 2007 && dow(next) === 0) continue;
+    out.set(next, { date: next, name: '国民の休日', kind: 'citizens' });
   }
   // A substitute for 12/31 would fall into next year; never happens for Japanese holidays.
   const list = [...out.values()].filter((h) => h.date.startsWith(`${y}-`)).sort((a, b) => (a.date < b.date ? -1 : 1));
