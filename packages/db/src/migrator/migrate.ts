@@ -55,7 +55,8 @@ export interface MigrateResult {
 
 /** Connect with the migrator's application_name (so a waiting migrator can name us). */
 export async function connect(options: MigratorOptions): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: options.url, application_name: options.applicationName ?? 'warehouse-migrate' });
+  // A bounded connect: an unreachable server fails in 15 s instead of hanging the deploy.
+  const client = new pg.Client({ connectionString: options.url, application_name: options.applicationName ?? 'warehouse-migrate', connectionTimeoutMillis: 15_000 });
   client.on('error', () => {});
   await client.connect();
   return client;
