@@ -2,14 +2,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { parse } from 'csv-parse';
 import copyStreams from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import { readBlobChunks } from './blob.ts';
 import { decodeCsv, type DecodeState } from './decode.ts';
 import { IngestRejected, type RowError } from './errors.ts';
 import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType, type Flavour } from './kinds.ts';
-import { countInvalidRowsSql, duplicateKeysSql, insertStgSql, invalidRowsSql } from './sql.ts';
+import { duplicateKeysSql, insertStgSql } from './sql.ts';
+import { CsvSplitter, CsvSyntaxError, type CsvRecord } from './csv.ts';
+import { checkRow } from './validate.ts';
 import type { IngestMetrics } from '../metrics.ts';
 
 export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; trigger: string }) => Promise<unknown>;
@@ -35,116 +36,92 @@ function copyEscape(v: string): string {
   return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
 }
 
-function newlines(fields: string[]): number {
-  let n = 0;
-  for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-const DATE_RE = /^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})\s*$/;
 
 interface LoadResult {
   rows: number;
+  invalidRows: number;
   minDate: number;
   maxDate: number;
   errors: RowError[];
 }
 
 /**
- * Decode, parse and COPY one upload into raw.shogun_<kind> on `client` (inside its transaction).
- * Structural problems (encoding, header, field counts, CSV syntax) are collected or thrown as
- * IngestRejected; value checks are left to SQL.
+ * Decode, split and check one upload while COPYing its rows into raw.shogun_<kind> on `client`
+ * (inside its transaction). Structural problems (encoding, header, CSV syntax) throw
+ * IngestRejected; row problems are collected (first `maxErrors`) and stop the COPY, not the scan.
  */
 async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState): Promise<LoadResult> {
   const spec = KINDS[kind].columns;
-  const result: LoadResult = { rows: 0, minDate: Infinity, maxDate: -Infinity, errors: [] };
-  const parser = parse({ relax_column_count: true, max_record_size: MAX_RECORD_BYTES });
-  const text = Readable.from(decodeCsv(readBlobChunks(deps.pool, uploadId), decode));
-  let line = 1; // the line the next record starts on
+  const result: LoadResult = { rows: 0, invalidRows: 0, minDate: Infinity, maxDate: -Infinity, errors: [] };
+  const splitter = new CsvSplitter(MAX_RECORD_BYTES);
   let headerSeen = false;
+  const prefix = `${uploadId}\t`;
+
+  function take(records: CsvRecord[]): string {
+    let batch = '';
+    for (const { fields, line } of records) {
+      if (!headerSeen) {
+        headerSeen = true;
+        const problem = headerProblem(kind, fields);
+        if (problem) throw new IngestRejected('E_HEADER', problem, [{ line, column: null, value: fields.join(',').slice(0, 200), reason: 'header mismatch' }]);
+        continue;
+      }
+      if (fields.length === 1 && fields[0] === '') continue; // blank line
+      result.rows++;
+      if (fields.length !== spec.length) {
+        result.invalidRows++;
+        if (result.errors.length < deps.maxErrors) {
+          result.errors.push({ line, column: null, value: fields.join(',').slice(0, 200), reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}` });
+        }
+        continue;
+      }
+      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors);
+      if (date === undefined) {
+        result.invalidRows++;
+        continue;
+      }
+      if (date < result.minDate) result.minDate = date;
+      if (date > result.maxDate) result.maxDate = date;
+      if (result.invalidRows) continue; // the file fails anyway; keep scanning for errors only
+      batch += prefix + line + '\t' + fields.map(copyEscape).join('\t') + '\n';
+    }
+    return batch;
+  }
 
   async function* copyText(): AsyncGenerator<string> {
-    let batch = '';
     try {
-      for await (const record of parser as AsyncIterable<string[]>) {
-        const start = line;
-        line += 1 + newlines(record);
-        if (!headerSeen) {
-          headerSeen = true;
-          const problem = headerProblem(kind, record);
-          if (problem) throw new IngestRejected('E_HEADER', problem, [{ line: start, column: null, value: record.join(',').slice(0, 200), reason: 'header mismatch' }]);
-          continue;
-        }
-        if (record.length === 1 && record[0] === '') continue; // blank line
-        if (record.length !== spec.length) {
-          result.errors.push({
-            line: start,
-            column: null,
-            value: record.join(',').slice(0, 200),
-            reason: `has ${record.length} field(s); a ${kind} line has ${spec.length}`,
-          });
-          if (result.errors.length >= deps.maxErrors) break;
-          continue;
-        }
-        if (result.errors.length) continue; // the file fails anyway; keep looking for more errors
-        result.rows++;
-        const m = DATE_RE.exec(record[0]!);
-        if (m) {
-          const d = Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]);
-          if (d < result.minDate) result.minDate = d;
-          if (d > result.maxDate) result.maxDate = d;
-        }
-        batch += `${uploadId}\t${start}\t${record.map(copyEscape).join('\t')}\n`;
-        if (batch.length >= COPY_BATCH_CHARS) {
-          yield batch;
-          batch = '';
+      let pending = '';
+      for await (const text of decodeCsv(readBlobChunks(deps.pool, uploadId), decode)) {
+        pending += take(splitter.push(text));
+        if (pending.length >= COPY_BATCH_CHARS) {
+          yield pending;
+          pending = '';
         }
       }
+      pending += take(splitter.push('', true));
+      if (pending) yield pending;
     } catch (error) {
-      const e = error as { code?: string; message?: string; lines?: number };
-      const at = typeof e.lines === 'number' && e.lines > 0 ? e.lines : line;
-      if (e.code === 'CSV_QUOTE_NOT_CLOSED' || e.code === 'CSV_MAX_RECORD_SIZE') {
-        throw new IngestRejected('E_CSV_SYNTAX', `a quoted field starting at line ${line} is never closed (an unbalanced " quote); fix the quote or remove it`, [
-          { line, column: null, value: null, reason: 'unbalanced quote' },
-        ]);
-      }
-      if (e.code === 'CSV_INVALID_CLOSING_QUOTE') {
-        throw new IngestRejected('E_CSV_SYNTAX', `near line ${at}: text follows a closing quote (like "abc"x), or a quote opened earlier is unbalanced; a quoted field must be quoted whole, with inner quotes doubled ("")`, [
-          { line: at, column: null, value: null, reason: 'misplaced quote' },
-        ]);
-      }
-      if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-        throw new IngestRejected('E_CSV_SYNTAX', `the CSV is malformed near line ${at}: ${e.message}`, [{ line: at, column: null, value: null, reason: e.code }]);
+      if (error instanceof CsvSyntaxError) {
+        const reason =
+          error.code === 'QUOTE_NOT_CLOSED' || error.code === 'RECORD_TOO_LONG'
+            ? `${error.message} (an unbalanced " quote); fix the quote or remove it`
+            : error.code === 'INVALID_CLOSING_QUOTE'
+              ? `near line ${error.line}: text follows a closing quote (like "abc"x), or a quote opened earlier is unbalanced; a quoted field must be quoted whole, with inner quotes doubled ("")`
+              : `near line ${error.line}: a " inside an unquoted field; quote the whole field and double the inner quote ("")`;
+        throw new IngestRejected('E_CSV_SYNTAX', reason, [{ line: error.line, column: null, value: null, reason: error.code }]);
       }
       throw error;
     }
-    if (batch) yield batch;
   }
 
   const columns = ['upload_file_id', 'source_line', ...spec.map((c) => c.column)].map((c) => `"${c}"`).join(', ');
   const copy = client.query(copyStreams.from(`COPY raw.shogun_${kind} (${columns}) FROM STDIN`));
-  text.pipe(parser);
-  text.on('error', (e) => parser.destroy(e));
   await pipeline(Readable.from(copyText()), copy);
   if (!headerSeen) throw new IngestRejected('E_EMPTY', 'the file has no header row');
   return result;
 }
 
 const ymd = (n: number) => `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
-
-/** Value errors from set-based SQL over the upload's raw rows. */
-async function validateRows(client: pg.PoolClient, uploadId: number, kind: CsvType, maxErrors: number): Promise<RowError[]> {
-  const spec = KINDS[kind].columns;
-  const { rows } = await client.query(invalidRowsSql(kind), [uploadId, maxErrors]);
-  const errors: RowError[] = [];
-  for (const r of rows) {
-    spec.forEach((c, i) => {
-      const reason = r[`e${i}`];
-      if (reason != null) errors.push({ line: r.source_line, column: c.header, value: r[`v${i}`], reason });
-    });
-  }
-  return errors.slice(0, maxErrors);
-}
 
 /**
  * The ingest job: land one pending upload in raw and stg, all or nothing, replacing its flavour's
@@ -186,21 +163,29 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       if (dup.rowCount) {
         throw new IngestRejected('E_DUPLICATE_FILE', `the same file (sha256 ${sha}) was already loaded as ${flavour} ${kind} by upload ${dup.rows[0].id}`);
       }
+      const phases: Record<string, number> = {};
+      let mark = performance.now();
+      const phase = (name: string) => {
+        const now = performance.now();
+        phases[name] = Math.round(now - mark);
+        mark = now;
+      };
       const load = await loadRaw(deps, client, uploadId, kind, decode);
-      if (load.errors.length) {
-        throw new IngestRejected('E_ROWS_INVALID', `${load.errors.length}${load.errors.length >= deps.maxErrors ? '+' : ''} line(s) do not have the ${KINDS[kind].columns.length} fields of a ${kind} file; first: line ${load.errors[0]!.line} ${load.errors[0]!.reason}`, load.errors);
-      }
+      phase('copyMs');
       if (load.rows === 0) throw new IngestRejected('E_NO_ROWS', 'the file has a header row but no data rows');
-      const errors = await validateRows(client, uploadId, kind, deps.maxErrors);
-      if (errors.length) {
-        const { rows } = await client.query(countInvalidRowsSql(kind), [uploadId]);
-        const first = errors[0]!;
-        throw new IngestRejected('E_ROWS_INVALID', `${rows[0].n} of ${load.rows} data line(s) are invalid; nothing was loaded. First: line ${first.line}, ${first.column} = ${JSON.stringify(first.value)}: ${first.reason}`, errors);
+      if (load.invalidRows) {
+        const first = load.errors[0]!;
+        throw new IngestRejected(
+          'E_ROWS_INVALID',
+          `${load.invalidRows} of ${load.rows} data line(s) are invalid; nothing was loaded. First: line ${first.line}${first.column ? `, ${first.column} = ${JSON.stringify(first.value)}` : ''}: ${first.reason}`,
+          load.errors,
+        );
       }
       const stg = stgTable(flavour as Flavour, kind);
       const dateFrom = ymd(load.minDate);
       const dateTo = ymd(load.maxDate);
       await client.query(`DELETE FROM ${stg} WHERE slip_date BETWEEN $1 AND $2`, [dateFrom, dateTo]);
+      phase('deleteMs');
       await client.query('SAVEPOINT stg_insert');
       try {
         await client.query(insertStgSql(kind, stg), [uploadId]);
@@ -214,6 +199,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
           rows.map((r) => ({ line: r.source_line, column: '伝票日付,伝票番号,明細行', value: `${r.d},${r.s},${r.l}`, reason: `duplicate of line ${r.first_line}` })),
         );
       }
+      phase('insertMs');
       await client.query(
         `UPDATE log.upload_file SET status = 'success', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
            errors = NULL, error_message = NULL, finished_at = now() WHERE id = $1`,
@@ -221,10 +207,11 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       );
       await deps.enqueueRefresh(client, { csvType: kind, trigger: `upload:${uploadId}` });
       await client.query('COMMIT');
+      phase('commitMs');
       const seconds = (performance.now() - started) / 1000;
       deps.metrics?.rows.inc({ csv_type: kind }, load.rows);
       deps.metrics?.duration.observe({ csv_type: kind, outcome: 'success' }, seconds);
-      logger.info({ uploadId, kind, flavour, rows: load.rows, dateFrom, dateTo, seconds }, 'upload landed');
+      logger.info({ uploadId, kind, flavour, rows: load.rows, dateFrom, dateTo, seconds, ...phases }, 'upload landed');
       return { status: 'success', uploadId, rowCount: load.rows, dateFrom, dateTo, encoding: decode.encoding ?? 'utf-8' };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});

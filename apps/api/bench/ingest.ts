@@ -1,0 +1,186 @@
+#!/usr/bin/env tsx
+/**
+ * pnpm bench:ingest — ingest throughput and memory, against baselines measured in the same run on
+ * a throw-away PostgreSQL (fsync off for every side alike):
+ *   1. `psql -c "\copy"` of the CP932 file into a same-shaped text table (the floor: no validation),
+ *   2. the API end to end: POST /upload/csv (streamed) → upload `success` (decode, parse, COPY into
+ *      raw, validate, type into stg, replace-by-period, commit),
+ *   3. Prisma `createMany` of the rows parsed in Node (typed, into stg; no raw copy, no checks).
+ * Then the peak RSS (VmHWM) of an API process while it ingests a file of --rss-bytes.
+ */
+import { execFile } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs, promisify } from 'node:util';
+import iconv from 'iconv-lite';
+import { parse } from 'csv-parse';
+import pg from 'pg';
+import { receiveCsvStream } from '@warehouse/db/demo';
+import { createPrismaClient, Prisma } from '@warehouse/db/client';
+import { createMigratedTemplate, createTestDatabase, startTestServer } from '@warehouse/db/testing';
+import { spawnScript } from '../test/processes.ts';
+
+const run = promisify(execFile);
+const { values: flags } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    'rss-bytes': { type: 'string', default: String(1024 ** 3) },
+    'skip-prisma': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (flags.help) {
+  console.log(`pnpm bench:ingest [--rows N] [--rss-bytes N] [--skip-prisma]
+
+  --rows N        rows of the throughput file (default 1000000)
+  --rss-bytes N   size of the file for the peak-RSS run (default 1 GiB; 0 skips it)
+  --skip-prisma   leave out the Prisma createMany baseline (slow)`);
+  process.exit(0);
+}
+const rows = Number(flags.rows);
+const rssBytes = Number(flags['rss-bytes']);
+if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(rssBytes) || rssBytes < 0) {
+  console.error('--rows must be a whole number ≥ 1 and --rss-bytes ≥ 0');
+  process.exit(1);
+}
+
+const HEADERS = ['伝票日付', '伝票番号', '明細行', '業者CD', '業者名', '品名CD', '品名', '正味重量', '数量', '単位名', '単価', '金額'];
+const COLS = ['slip_date', 'slip_no', 'line_no', 'vendor_cd', 'vendor_name', 'item_cd', 'item_name', 'net_weight_kg', 'quantity', 'unit_name', 'unit_price', 'amount'];
+const secs = (t0: number) => (performance.now() - t0) / 1000;
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+/** POST a file as multipart, streamed from disk. */
+function postFile(url: string, file: string, size: number): Promise<{ status: number; body: string }> {
+  const boundary = `----bench${Date.now()}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="flavour"\r\n\r\nfinal\r\n--${boundary}\r\nContent-Disposition: form-data; name="receive"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}/upload/csv`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.write(head);
+    const stream = createReadStream(file);
+    stream.pipe(req, { end: false });
+    stream.on('end', () => req.end(tail));
+    stream.on('error', reject);
+  });
+}
+
+async function waitSuccess(pool: pg.Pool, id: number): Promise<{ status: string; row_count: number; error_message: string | null }> {
+  for (;;) {
+    const { rows: r } = await pool.query(`SELECT status, row_count, error_message FROM log.upload_file WHERE id = $1`, [id]);
+    if (r[0] && (r[0].status === 'success' || r[0].status === 'failed')) return r[0];
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+const server = await startTestServer();
+const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-ingest-'));
+try {
+  const template = await createMigratedTemplate(server.adminUrl);
+  const db = await createTestDatabase(server.adminUrl, { template, prefix: 'bench_ingest' });
+  const pool = new pg.Pool({ connectionString: db.url });
+  const file = path.join(dir, 'receive-cp932.csv');
+  let t0 = performance.now();
+  await pipeline(receiveCsvStream({ rows, encoding: 'cp932', seed: 'bench' }), createWriteStream(file));
+  const size = (await stat(file)).size;
+  console.log(`file: ${fmt(rows)} rows, ${(size / 1e6).toFixed(1)} MB CP932 (generated in ${secs(t0).toFixed(1)} s)`);
+
+  // 1. psql \copy into a same-shaped text table.
+  await pool.query(`CREATE TABLE bench_copy (${COLS.map((c) => `${c} text`).join(', ')})`);
+  t0 = performance.now();
+  await run('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_copy FROM '${file}' WITH (FORMAT csv, HEADER true, ENCODING 'SJIS')`]);
+  const copyS = secs(t0);
+  const copied = Number((await pool.query('SELECT count(*) n FROM bench_copy')).rows[0].n);
+  console.log(`psql \\copy (text table, no checks):   ${copyS.toFixed(2)} s  ${fmt(copied / copyS)} rows/s`);
+
+  // 2. The API end to end, in its own process (API + worker, as pnpm start runs it).
+  const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' }, ['--no-seed']);
+  const url = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+  t0 = performance.now();
+  const res = await postFile(url, file, size);
+  const acceptS = secs(t0);
+  if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${res.body}`);
+  const id = JSON.parse(res.body).uploads[0].id;
+  const done = await waitSuccess(pool, id);
+  const apiS = secs(t0);
+  if (done.status !== 'success') throw new Error(`upload ${id} failed: ${done.error_message}`);
+  console.log(`API end to end (POST → success):      ${apiS.toFixed(2)} s  ${fmt(done.row_count / apiS)} rows/s  (accept ${acceptS.toFixed(2)} s, job ${(apiS - acceptS).toFixed(2)} s)`);
+  await api.stop();
+
+  // 3. Prisma createMany of the parsed rows (typed) into a stg table.
+  let prismaS = NaN;
+  if (!flags['skip-prisma']) {
+    await pool.query('TRUNCATE stg.shogun_flash_receive');
+    const prisma = createPrismaClient(db.url);
+    t0 = performance.now();
+    const parser = createReadStream(file).pipe(iconv.decodeStream('cp932')).pipe(parse({ from_line: 2 }));
+    let batch: Prisma.StgShogunFlashReceiveCreateManyInput[] = [];
+    let line = 1;
+    const num = (s: string) => (s === '' ? null : new Prisma.Decimal(s.replace(/,/g, '')));
+    for await (const r of parser as AsyncIterable<string[]>) {
+      line++;
+      batch.push({
+        slipDate: new Date(`${r[0]!.replace(/\//g, '-')}T00:00:00Z`),
+        slipNo: r[1]!,
+        lineNo: Number(r[2]),
+        vendorCd: r[3],
+        vendorName: r[4],
+        itemCd: r[5],
+        itemName: r[6],
+        netWeightKg: num(r[7]!),
+        quantity: num(r[8]!),
+        unitName: r[9],
+        unitPrice: num(r[10]!),
+        amount: num(r[11]!),
+        uploadFileId: BigInt(id),
+        sourceLine: line,
+      });
+      if (batch.length === 2000) {
+        await prisma.stgShogunFlashReceive.createMany({ data: batch });
+        batch = [];
+      }
+    }
+    if (batch.length) await prisma.stgShogunFlashReceive.createMany({ data: batch });
+    prismaS = secs(t0);
+    await prisma.$disconnect();
+    console.log(`Prisma createMany (parsed in Node):    ${prismaS.toFixed(2)} s  ${fmt(rows / prismaS)} rows/s`);
+  }
+
+  console.log(`\nAPI throughput / \\copy throughput:   ${(copyS / apiS * 100).toFixed(0)} %   (goal ≥ 50 %)`);
+  if (!Number.isNaN(prismaS)) console.log(`API speed-up over Prisma createMany:  ${(prismaS / apiS).toFixed(1)}×`);
+
+  // 4. Peak RSS of an API process ingesting a big file.
+  if (rssBytes > 0) {
+    const big = path.join(dir, 'big.csv');
+    await rm(file);
+    await pipeline(receiveCsvStream({ bytes: rssBytes, encoding: 'cp932', seed: 'rss', startDate: '1990-01-01' }), createWriteStream(big));
+    const bigSize = (await stat(big)).size;
+    const rssApi = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' }, ['--no-seed']);
+    const rssUrl = (await rssApi.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    const hwm = async () => Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${rssApi.proc.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+    const idle = await hwm();
+    t0 = performance.now();
+    const r2 = await postFile(rssUrl, big, bigSize);
+    if (r2.status !== 202) throw new Error(`POST of the big file answered ${r2.status}: ${r2.body}`);
+    const d2 = await waitSuccess(pool, JSON.parse(r2.body).uploads[0].id);
+    const peak = await hwm();
+    console.log(`\npeak RSS of the API process ingesting ${(bigSize / 1e9).toFixed(2)} GB (${fmt(d2.row_count ?? 0)} rows, ${d2.status}, ${secs(t0).toFixed(0)} s): ${(peak / 1e6).toFixed(0)} MB (idle ${(idle / 1e6).toFixed(0)} MB; goal < 300 MB)`);
+    await rssApi.stop();
+  }
+  await pool.end();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+  await server.stop();
+}
