@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
 /** Prisma's table, created with the exact DDL of Prisma's schema engine (PostgreSQL flavour). */
-export const MIGRATIONS_TABLE = '_prisma_migrations';
+// Schema-qualified: a migration may empty the session's search_path (pg_dump output does), and
+// its row is written on the same connection right after. Prisma's default schema is public.
+export const MIGRATIONS_TABLE = 'public._prisma_migrations';
 
-export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE _prisma_migrations (
+export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE ${MIGRATIONS_TABLE} (
     id                      VARCHAR(36) PRIMARY KEY NOT NULL,
     checksum                VARCHAR(64) NOT NULL,
     finished_at             TIMESTAMPTZ,
