@@ -1,3 +1,7 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
@@ -8,9 +12,9 @@ import { readBlobChunks } from './blob.ts';
 import { decodeCsv, type DecodeState } from './decode.ts';
 import { IngestRejected, type RowError } from './errors.ts';
 import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType, type Flavour } from './kinds.ts';
-import { duplicateKeysSql, insertStgSql } from './sql.ts';
+import { duplicateKeysSql } from './sql.ts';
 import { CsvSplitter, CsvSyntaxError, type CsvRecord } from './csv.ts';
-import { checkRow } from './validate.ts';
+import { checkRow, copyEscape } from './validate.ts';
 import type { IngestMetrics } from '../metrics.ts';
 
 export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; trigger: string }) => Promise<unknown>;
@@ -32,12 +36,11 @@ export type IngestOutcome =
 const MAX_RECORD_BYTES = 1024 * 1024;
 const COPY_BATCH_CHARS = 256 * 1024;
 
-function copyEscape(v: string): string {
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
-}
 
 
 interface LoadResult {
+  /** The typed stg rows in COPY text form (written while streaming, loaded after the DELETE). */
+  stgFile: string;
   rows: number;
   invalidRows: number;
   minDate: number;
@@ -50,9 +53,13 @@ interface LoadResult {
  * (inside its transaction). Structural problems (encoding, header, CSV syntax) throw
  * IngestRejected; row problems are collected (first `maxErrors`) and stop the COPY, not the scan.
  */
-async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState): Promise<LoadResult> {
+async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState, stgFile: string): Promise<LoadResult> {
   const spec = KINDS[kind].columns;
-  const result: LoadResult = { rows: 0, invalidRows: 0, minDate: Infinity, maxDate: -Infinity, errors: [] };
+  const result: LoadResult = { stgFile, rows: 0, invalidRows: 0, minDate: Infinity, maxDate: -Infinity, errors: [] };
+  const stgOut = createWriteStream(stgFile);
+  const typed: string[] = new Array(spec.length);
+  let stgBatch = '';
+  const suffix = `\t${uploadId}\t`;
   const splitter = new CsvSplitter(MAX_RECORD_BYTES);
   let headerSeen = false;
   const prefix = `${uploadId}\t`;
@@ -75,7 +82,7 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
         }
         continue;
       }
-      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors);
+      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors, typed);
       if (date === undefined) {
         result.invalidRows++;
         continue;
@@ -84,6 +91,7 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       if (date > result.maxDate) result.maxDate = date;
       if (result.invalidRows) continue; // the file fails anyway; keep scanning for errors only
       batch += prefix + line + '\t' + fields.map(copyEscape).join('\t') + '\n';
+      stgBatch += typed.join('\t') + suffix + line + '\n';
     }
     return batch;
   }
@@ -93,6 +101,11 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       let pending = '';
       for await (const text of decodeCsv(readBlobChunks(deps.pool, uploadId), decode)) {
         pending += take(splitter.push(text));
+        if (stgBatch.length >= COPY_BATCH_CHARS) {
+          const ok = stgOut.write(stgBatch);
+          stgBatch = '';
+          if (!ok) await new Promise<void>((r) => stgOut.once('drain', () => r()));
+        }
         if (pending.length >= COPY_BATCH_CHARS) {
           yield pending;
           pending = '';
@@ -100,6 +113,7 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       }
       pending += take(splitter.push('', true));
       if (pending) yield pending;
+      await new Promise<void>((resolve, reject) => stgOut.end(stgBatch, () => resolve()).once('error', reject));
     } catch (error) {
       if (error instanceof CsvSyntaxError) {
         const reason =
@@ -116,7 +130,11 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
 
   const columns = ['upload_file_id', 'source_line', ...spec.map((c) => c.column)].map((c) => `"${c}"`).join(', ');
   const copy = client.query(copyStreams.from(`COPY raw.shogun_${kind} (${columns}) FROM STDIN`));
-  await pipeline(Readable.from(copyText()), copy);
+  try {
+    await pipeline(Readable.from(copyText()), copy);
+  } finally {
+    if (!stgOut.closed) stgOut.destroy();
+  }
   if (!headerSeen) throw new IngestRejected('E_EMPTY', 'the file has no header row');
   return result;
 }
@@ -145,6 +163,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
   const { csv_type: kind, flavour, file_sha256: sha } = claim.rows[0] as { csv_type: string; flavour: string; file_sha256: string };
   if (!isCsvType(kind) || !isFlavour(flavour)) throw new Error(`upload ${uploadId} has csv_type=${kind} flavour=${flavour}, which this API does not know`);
   const decode: DecodeState = {};
+  const tmp = await mkdtemp(path.join(os.tmpdir(), `ingest-${uploadId}-`));
   const client = await pool.connect();
   let released = false;
   try {
@@ -170,7 +189,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
         phases[name] = Math.round(now - mark);
         mark = now;
       };
-      const load = await loadRaw(deps, client, uploadId, kind, decode);
+      const load = await loadRaw(deps, client, uploadId, kind, decode, path.join(tmp, 'stg.copy'));
       phase('copyMs');
       if (load.rows === 0) throw new IngestRejected('E_NO_ROWS', 'the file has a header row but no data rows');
       if (load.invalidRows) {
@@ -188,7 +207,8 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       phase('deleteMs');
       await client.query('SAVEPOINT stg_insert');
       try {
-        await client.query(insertStgSql(kind, stg), [uploadId]);
+        const cols = [...KINDS[kind].columns.map((c) => c.column), 'upload_file_id', 'source_line'].map((c) => `"${c}"`).join(', ');
+        await pipeline(createReadStream(load.stgFile), client.query(copyStreams.from(`COPY ${stg} (${cols}) FROM STDIN`)));
       } catch (error) {
         if ((error as { code?: string }).code !== '23505') throw error;
         await client.query('ROLLBACK TO SAVEPOINT stg_insert');
@@ -230,6 +250,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
     }
   } finally {
     if (!released) client.release();
+    await rm(tmp, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
- * Set-based typing: one INSERT … SELECT per upload turns the raw text rows into stg rows. The
- * values were checked while streaming (validate.ts), so these casts cannot fail; the natural-key
- * uniqueness is left to the stg UNIQUE constraint and explained by duplicateKeysSql.
+ * SQL over an upload's raw rows. The stg rows themselves are COPYed from values checked and
+ * typed while streaming (validate.ts); natural-key uniqueness is left to the stg UNIQUE
+ * constraint, and when it fires duplicateKeysSql finds the repeated lines set-based in raw.
  */
 import { KINDS, type ColumnSpec, type CsvType } from './kinds.ts';
 
@@ -21,14 +21,6 @@ export function typedExpr(c: ColumnSpec): string {
     case 'numeric':
       return `nullif(replace(${t}, ',', ''), '')::numeric`;
   }
-}
-
-/** INSERT … SELECT of one upload's raw rows into a stg table, typed. */
-export function insertStgSql(kind: CsvType, stg: string): string {
-  const cols = KINDS[kind].columns;
-  return `INSERT INTO ${stg} (${cols.map(col).join(', ')}, upload_file_id, source_line)
-SELECT ${cols.map(typedExpr).join(',\n  ')}, upload_file_id, source_line
-FROM raw.shogun_${kind} WHERE upload_file_id = $1`;
 }
 
 /** Lines that repeat the natural key (slip date, slip no, line no) of an earlier line. */
