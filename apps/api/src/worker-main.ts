@@ -16,7 +16,13 @@ or DATABASE_URL. Environment: WORKER_CONCURRENCY (2), INGEST_STALE_JOB_SECONDS (
   process.exit(0);
 }
 
-const config = loadConfig();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(`${'pnpm worker'}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const logger = pino({ level: config.logLevel });
 try {
   const server = await startServer({ config, api: false, worker: true, migrate: false, logger });
