@@ -13,9 +13,8 @@ export interface Child {
 /** Run `src/<script>` under tsx as a child process with `env` added. */
 export function spawnScript(script: string, env: Record<string, string>, args: string[] = []): Child {
   const file = fileURLToPath(new URL(`../src/${script}`, import.meta.url));
-  // The tsx CLI, as `pnpm start` runs it (it relays SIGTERM/SIGINT to the script).
-  const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
-  const proc = spawn(process.execPath, [tsx, file, ...args], {
+  // node --import tsx (not the tsx CLI, which is a parent process): a signal reaches the script itself.
+  const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
