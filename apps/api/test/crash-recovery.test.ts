@@ -71,6 +71,7 @@ it('a worker killed in the middle of a job leaves no rows; the retried job lands
   expect(stg.rows).toEqual([{ id: b, n: bRows.length, k: bRows.length }]);
   const raw = await t.pool.query('SELECT count(*)::int n, count(DISTINCT source_line)::int l FROM raw.shogun_receive WHERE upload_file_id = $1', [b]);
   expect(raw.rows[0]).toEqual({ n: bRows.length, l: bRows.length });
-  const job = await t.pool.query(`SELECT count(*)::int n FROM graphile_worker.jobs WHERE task_identifier = 'ingest_upload'`);
-  expect(job.rows[0].n).toBe(0); // completed jobs are deleted
+  // The job completes (graphile-worker deletes it) right after the upload's commit.
+  await waitFor('the ingest job to complete', async () =>
+    (await t.pool.query(`SELECT count(*)::int n FROM graphile_worker.jobs WHERE task_identifier = 'ingest_upload'`)).rows[0].n === 0);
 });
