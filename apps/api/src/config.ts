@@ -55,7 +55,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     port: int(vars, 'PORT', 3000, 0),
     apiToken: vars.API_TOKEN || undefined,
     uploadMaxBytes: int(vars, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1),
-    blobChunkBytes: int(vars, 'UPLOAD_BLOB_CHUNK_BYTES', 4 * 1024 ** 2, 1024),
+    blobChunkBytes: int(vars, 'UPLOAD_BLOB_CHUNK_BYTES', 1024 ** 2, 1024),
     maxErrors: int(vars, 'INGEST_MAX_ERRORS', 50, 1),
     workerConcurrency: int(vars, 'WORKER_CONCURRENCY', 2, 1),
     staleJobSeconds: int(vars, 'INGEST_STALE_JOB_SECONDS', 30, 0),

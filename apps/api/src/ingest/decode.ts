@@ -4,6 +4,7 @@ import { IngestRejected } from './errors.ts';
 export type DetectedEncoding = 'utf-8' | 'utf-8-bom' | 'cp932';
 
 const MAX_HEADER_BYTES = 1024 * 1024;
+const DECODE_SLICE = 256 * 1024;
 
 /** Why a first chunk is not a text CSV at all (UTF-16, zip, other binary), or undefined. */
 export function binaryProblem(head: Buffer): string | undefined {
@@ -105,8 +106,11 @@ export async function* decodeCsv(chunks: AsyncIterable<Buffer>, state: DecodeSta
   for (;;) {
     const next = await it.next();
     if (next.done) break;
-    const text = emit(decoder.write(next.value));
-    if (text) yield text;
+    // Decode in slices so every string downstream stays small (memory stays flat on GB files).
+    for (let i = 0; i < next.value.length; i += DECODE_SLICE) {
+      const text = emit(decoder.write(next.value.subarray(i, i + DECODE_SLICE)));
+      if (text) yield text;
+    }
   }
   const tail = emit(decoder.end() ?? '');
   if (tail) yield tail;

@@ -131,7 +131,7 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
   const columns = ['upload_file_id', 'source_line', ...spec.map((c) => c.column)].map((c) => `"${c}"`).join(', ');
   const copy = client.query(copyStreams.from(`COPY raw.shogun_${kind} (${columns}) FROM STDIN`));
   try {
-    await pipeline(Readable.from(copyText()), copy);
+    await pipeline(Readable.from(copyText(), { highWaterMark: 2 }), copy);
   } finally {
     if (!stgOut.closed) stgOut.destroy();
   }
