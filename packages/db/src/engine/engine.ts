@@ -101,13 +101,7 @@ function openNative(binary: string, options: OpenEngineOptions): SchemaEngine {
       const printed = client.takePrinted();
       return { ...result, stdout: result.stdout ?? (printed ? printed + '\n' : printed) };
     },
-    diagnoseMigrationHistory: (i) => call('diagnoseMigrationHistory', i) as Promise<Wasm.DiagnoseMigrationHistoryOutput>,
-    devDiagnostic: (i) => call('devDiagnostic', i) as Promise<Wasm.DevDiagnosticOutput>,
-    createMigration: (i) => call('createMigration', i) as Promise<Wasm.CreateMigrationOutput>,
-    applyMigrations: (i) => call('applyMigrations', i) as Promise<Wasm.ApplyMigrationsOutput>,
-    markMigrationApplied: (i) => call('markMigrationApplied', i) as Promise<Wasm.MarkMigrationAppliedOutput>,
-    markMigrationRolledBack: (i) => call('markMigrationRolledBack', i) as Promise<Wasm.MarkMigrationRolledBackOutput>,
-    call,
+    ...typedMethods(call),
     close: () => client.close(),
   };
 }
@@ -141,13 +135,7 @@ async function openWasm(options: OpenEngineOptions): Promise<SchemaEngine> {
   return {
     kind: 'wasm',
     diff: (p) => call('diff', p) as Promise<Wasm.DiffResult>,
-    diagnoseMigrationHistory: (i) => call('diagnoseMigrationHistory', i) as Promise<Wasm.DiagnoseMigrationHistoryOutput>,
-    devDiagnostic: (i) => call('devDiagnostic', i) as Promise<Wasm.DevDiagnosticOutput>,
-    createMigration: (i) => call('createMigration', i) as Promise<Wasm.CreateMigrationOutput>,
-    applyMigrations: (i) => call('applyMigrations', i) as Promise<Wasm.ApplyMigrationsOutput>,
-    markMigrationApplied: (i) => call('markMigrationApplied', i) as Promise<Wasm.MarkMigrationAppliedOutput>,
-    markMigrationRolledBack: (i) => call('markMigrationRolledBack', i) as Promise<Wasm.MarkMigrationRolledBackOutput>,
-    call,
+    ...typedMethods(call),
     async close() {
       if (closed) return;
       closed = true;
@@ -157,6 +145,19 @@ async function openWasm(options: OpenEngineOptions): Promise<SchemaEngine> {
         await factory.close();
       }
     },
+  };
+}
+
+/** The engine methods this code uses, typed, over one `call(method, params)`. */
+function typedMethods(call: (method: string, params: unknown) => Promise<unknown>) {
+  return {
+    diagnoseMigrationHistory: (i: unknown) => call('diagnoseMigrationHistory', i) as Promise<Wasm.DiagnoseMigrationHistoryOutput>,
+    devDiagnostic: (i: unknown) => call('devDiagnostic', i) as Promise<Wasm.DevDiagnosticOutput>,
+    createMigration: (i: unknown) => call('createMigration', i) as Promise<Wasm.CreateMigrationOutput>,
+    applyMigrations: (i: unknown) => call('applyMigrations', i) as Promise<Wasm.ApplyMigrationsOutput>,
+    markMigrationApplied: (i: unknown) => call('markMigrationApplied', i) as Promise<Wasm.MarkMigrationAppliedOutput>,
+    markMigrationRolledBack: (i: unknown) => call('markMigrationRolledBack', i) as Promise<Wasm.MarkMigrationRolledBackOutput>,
+    call,
   };
 }
 
