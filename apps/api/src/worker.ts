@@ -119,6 +119,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     pollInterval: opts.pollInterval ?? 1000,
     logger: graphileLogger(logger),
     taskList: { ...opts.tasks, ingest_upload: ingestUploadTask(opts) },
+    // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
+    parsedCronItems: [],
   });
   return {
     runner,
