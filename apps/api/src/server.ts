@@ -49,8 +49,10 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     logger.info({ applied: result.applied.length, skipped: result.skipped.length }, 'migrations at head');
   }
   const pool = new pg.Pool({ connectionString: db.url, max: Math.max(10, config.workerConcurrency * 3 + 4), application_name: 'warehouse-api' });
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
-  pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'database connection failed')));
+  // Log code and message only: pg-pool attaches the whole client to idle errors.
+  const brief = (error: Error & { code?: string }) => ({ code: error.code, message: error.message });
+  pool.on('error', (error) => logger.warn(brief(error), 'idle database connection failed'));
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn(brief(error), 'database connection failed')));
   if (opts.seed) {
     const client = await pool.connect();
     try {
