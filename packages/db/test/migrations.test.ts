@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
 import { DOMAIN_OBJECTS, DOMAIN_SCHEMAS, RELKIND, RETIRED_OBJECTS } from '../src/schema/objects.ts';
-import { engineDiffSql, engineInitSql, schemaPath } from '../scripts/init-sql.ts';
+import { engineDiffSql, schemaPath } from '../scripts/init-sql.ts';
 import { applyAllMigrations, listMigrations, missingRelations, runFile } from './helpers/migrations.ts';
 import type pg from 'pg';
 
@@ -92,11 +92,8 @@ describe('migration history', () => {
     }
   });
 
-  it('init migration is exactly the SQL Prisma\'s engine generates from schema.prisma', async () => {
-    const generated = await engineInitSql(await readFile(schemaPath, 'utf8'), inject('pgAdminUrl'));
-    expect(migrations[0]?.up).toBe(generated);
-  });
-
+  // The init migration was the engine's own diff from empty; once the schema evolves (later
+  // migrations), what must hold is no drift between the whole history and schema.prisma:
   it('a database at head has no drift from schema.prisma by the engine (views and MVs do not disturb it)', async () => {
     const db = await fresh();
     await withClient(db.url, (client) => applyAllMigrations(client));

@@ -48,7 +48,7 @@ describe('Prisma client on the migrated schema', () => {
     expect(rows).toEqual([{ ddate: '2025-01-06' }]);
   });
 
-  it('stores a stg receive row with its log.upload_file, enforces the natural key and cascades deletes', async () => {
+  it('stores a stg receive row with its log.upload_file id, enforces the natural key; deleting an upload cascades only its blob', async () => {
     const file = await upload('receive', 'final');
     expect(file.status).toBe('pending');
     await prisma.uploadBlob.create({ data: { uploadFileId: file.id, chunkNo: 0, data: Buffer.from('伝票日付,伝票番号\r\n') } });
@@ -61,21 +61,26 @@ describe('Prisma client on the migrated schema', () => {
     });
     const read = await prisma.stgShogunFinalReceive.findUniqueOrThrow({
       where: { slipDate_slipNo_lineNo: { slipDate: d('2025-02-03'), slipNo: 'S1', lineNo: 1 } },
-      include: { uploadFile: true },
     });
     expect(read.id).toBe(row.id);
     expect(read.netWeightKg?.toFixed(3)).toBe('1234.500');
-    expect(read.uploadFile.fileName).toBe('final_receive.csv');
+    expect((await prisma.uploadFile.findUniqueOrThrow({ where: { id: read.uploadFileId } })).fileName).toBe('final_receive.csv');
 
     const duplicate = prisma.stgShogunFinalReceive.create({
       data: { slipDate: d('2025-02-03'), slipNo: 'S1', lineNo: 1, uploadFileId: file.id, sourceLine: 3 },
     });
     await expect(duplicate).rejects.toMatchObject({ code: 'P2002' });
 
+    // raw/stg rows have no FK to log.upload_file (ingest speed, migration 20261122182523): purging an
+    // upload deletes its rows explicitly; its blob chunks still cascade.
+    await prisma.rawShogunReceive.deleteMany({ where: { uploadFileId: file.id } });
+    await prisma.stgShogunFinalReceive.deleteMany({ where: { uploadFileId: file.id } });
     await prisma.uploadFile.delete({ where: { id: file.id } });
-    expect(await prisma.stgShogunFinalReceive.count({ where: { uploadFileId: file.id } })).toBe(0);
-    expect(await prisma.rawShogunReceive.count({ where: { uploadFileId: file.id } })).toBe(0);
     expect(await prisma.uploadBlob.count({ where: { uploadFileId: file.id } })).toBe(0);
+    const fks = await withClient(db.url, (c) =>
+      c.query(`SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND confrelid = 'log.upload_file'::regclass ORDER BY 1`),
+    );
+    expect(fks.rows).toEqual([{ t: 'log.upload_blob' }]);
   });
 
   it('reads mv_receive_daily after REFRESH: final wins over flash for a date, tons = kg / 1000', async () => {
