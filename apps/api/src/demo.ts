@@ -11,19 +11,19 @@ import pino from 'pino';
 import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
 import { loadConfig } from './config.ts';
 import { startServer } from './server.ts';
+import { parseOrExit } from '@warehouse/cli';
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(`pnpm demo [--months N]
-
-Starts the API and worker on the local_demo environment, uploads N months of generated Shogun CSVs
-(default 3) over HTTP, waits for the MV refresh and prints dashboard figures. Exit 0 on success.`);
-  process.exit(0);
-}
-const monthsArg = args.indexOf('--months');
-const months = monthsArg >= 0 ? Number(args[monthsArg + 1]) : 3;
+const flags = parseOrExit({
+  name: 'pnpm demo',
+  summary: 'the whole upload path on generated data, then stop',
+  description:
+    'Starts the API and worker on the local_demo environment (never local_dev), uploads N months of\n' +
+    'generated Shogun CSVs over HTTP, waits for the MV refresh and prints dashboard figures.',
+  flags: { months: { type: 'string', default: '3', placeholder: 'N', description: 'months of demo data to upload (1–120)' } },
+});
+const months = Number(flags.months);
 if (!Number.isInteger(months) || months < 1 || months > 120) {
-  console.error(`--months ${args[monthsArg + 1]} is not a whole number of months between 1 and 120`);
+  console.error(`error E_USAGE: --months ${flags.months} is not a whole number of months between 1 and 120`);
   process.exit(1);
 }
 

@@ -5,18 +5,24 @@
  * seeded with reference data. Flags: --no-worker (API only), --no-seed, --help.
  */
 import pino from 'pino';
+import { parseOrExit } from '@warehouse/cli';
 import { loadConfig } from './config.ts';
 import { startServer, stopOnSignals } from './server.ts';
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(`pnpm start [--no-worker] [--no-seed]
-
-Runs the warehouse API (and its ingest/refresh workers) on http://HOST:PORT.
-Environment: PORT (3000), HOST (127.0.0.1), WAREHOUSE_ENV (local_dev), DATABASE_URL, API_TOKEN,
-UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), LOG_LEVEL (info).`);
-  process.exit(0);
-}
+const flags = parseOrExit({
+  name: 'pnpm start',
+  summary: 'the warehouse API and its ingest/refresh workers in one process',
+  description:
+    'Runs on http://HOST:PORT against WAREHOUSE_ENV (local_dev: an embedded PostgreSQL unless\n' +
+    'DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated to head and seeded with reference data.\n' +
+    'Environment: PORT (3000), HOST (127.0.0.1), WAREHOUSE_ENV (local_dev), DATABASE_URL, API_TOKEN,\n' +
+    'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), LOG_LEVEL (info). Ctrl+C stops it gracefully.',
+  flags: {
+    'no-worker': { type: 'boolean', description: 'API only; run workers with `pnpm worker`' },
+    'no-seed': { type: 'boolean', description: 'do not seed the calendar and targets' },
+  },
+  examples: ['pnpm start', 'PORT=8080 API_TOKEN=secret pnpm start --no-worker'],
+});
 
 const year = new Date().getUTCFullYear();
 let config;
@@ -30,8 +36,8 @@ const logger = pino({ level: config.logLevel });
 try {
   const server = await startServer({
     config,
-    worker: !args.includes('--no-worker'),
-    seed: args.includes('--no-seed') ? undefined : { from: `${year - 6}-01-01`, to: `${year + 1}-12-31` },
+    worker: !flags['no-worker'],
+    seed: flags['no-seed'] ? undefined : { from: `${year - 6}-01-01`, to: `${year + 1}-12-31` },
     logger,
   });
   stopOnSignals(server, logger);

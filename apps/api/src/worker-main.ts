@@ -5,16 +5,20 @@
  * `pnpm db:migrate` does. --help for the environment variables.
  */
 import pino from 'pino';
+import { parseOrExit } from '@warehouse/cli';
 import { loadConfig } from './config.ts';
 import { startServer, stopOnSignals } from './server.ts';
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  console.log(`pnpm worker
-
-Runs graphile-worker with the tasks ingest_upload and mv_refresh against WAREHOUSE_ENV (local_dev)
-or DATABASE_URL. Environment: WORKER_CONCURRENCY (2), INGEST_STALE_JOB_SECONDS (30), LOG_LEVEL (info).`);
-  process.exit(0);
-}
+parseOrExit({
+  name: 'pnpm worker',
+  summary: 'the ingest and refresh workers alone (no HTTP)',
+  description:
+    'Runs graphile-worker with the tasks ingest_upload and mv_refresh against WAREHOUSE_ENV (local_dev)\n' +
+    'or DATABASE_URL; any number of API and worker processes can share one database. Does not migrate:\n' +
+    '`pnpm start` or `pnpm db:migrate` does. Environment: WORKER_CONCURRENCY (2),\n' +
+    'INGEST_STALE_JOB_SECONDS (30), LOG_LEVEL (info).',
+  flags: {},
+});
 
 let config;
 try {

@@ -31,3 +31,13 @@ it('a bad setting is refused with exit 1 and names the variable', async () => {
   expect(await api.exited).toBe(1);
   expect(api.output()).toMatch(/PORT="eighty" is not an integer/);
 });
+
+it('a mistyped flag is refused with exit 1 before anything starts; --help exits 0', async () => {
+  const typo = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0' }, ['--no-workers']);
+  expect(await typo.exited).toBe(1);
+  expect(typo.output()).toContain("Unknown option '--no-workers'");
+  expect(typo.output()).not.toContain('listening');
+  const help = spawnScript('main.ts', { DATABASE_URL: db.url }, ['--help']);
+  expect(await help.exited).toBe(0);
+  expect(help.output()).toContain('--no-worker');
+});

@@ -107,6 +107,26 @@ export function describeError(error: unknown): { exitCode: number; message: stri
 }
 
 /**
+ * For long-running entry points (servers, workers) that keep running after setup and so cannot
+ * use `runCommand`: parse argv against the spec, print --help and exit 0, or print a usage error
+ * and exit 1 (so a mistyped flag is never silently ignored).
+ */
+export function parseOrExit<F extends Record<string, FlagSpec>>(spec: Omit<CommandSpec<F>, 'run'>, argv = process.argv.slice(2)): FlagValues<F> {
+  const full = { ...spec, run: async () => {} } as CommandSpec<F>;
+  try {
+    const parsed = parseCommandArgs(full, argv);
+    if (parsed.help) {
+      process.stdout.write(`${helpText(full as unknown as CommandSpec<Record<string, FlagSpec>>)}\n`);
+      process.exit(EXIT.ok);
+    }
+    return parsed.flags;
+  } catch (error) {
+    process.stderr.write(`${c.err('error')} ${describeError(error).message}\n`);
+    process.exit(EXIT.failure);
+  }
+}
+
+/**
  * Run a command: --help, argument errors, exit codes. Sets `process.exitCode`; never exits 0 on
  * failure.
  *

@@ -1,4 +1,4 @@
-export { defineCommand, runCommand, helpText, parseCommandArgs, describeError, envFlag, jsonFlag, type CommandSpec, type FlagSpec, type FlagValues } from './command.ts';
+export { defineCommand, runCommand, parseOrExit, helpText, parseCommandArgs, describeError, envFlag, jsonFlag, type CommandSpec, type FlagSpec, type FlagValues } from './command.ts';
 export { CliError, GuardRefusal, EXIT, type CliErrorCode } from './errors.ts';
 export { c, info, table, printJson, ms, colourEnabled } from './output.ts';
 export { withEnv } from './env.ts';
