@@ -40,7 +40,7 @@ it('a worker killed in the middle of a job leaves no rows; the retried job lands
   // rows and validated them, before it commits — a point we can see from outside.
   const holder = await t.pool.connect();
   await holder.query('BEGIN');
-  await holder.query(`SELECT id FROM stg.shogun_final_receive WHERE slip_date = '2025-06-02' LIMIT 1 FOR UPDATE`);
+  await holder.query(`SELECT 1 FROM stg.shogun_final_receive WHERE slip_date = '2025-06-02' LIMIT 1 FOR UPDATE`);
   const bRows = receiveRows('2025-06-01', 3, 40, () => 250, 'B');
   const b = await upload(encode(csvText('receive', bRows), 'cp932'));
   await waitFor('the job to block on the held row', async () => {

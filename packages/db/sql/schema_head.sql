@@ -108,6 +108,7 @@ CREATE TABLE log.upload_blob (
     chunk_no integer NOT NULL,
     data bytea NOT NULL
 );
+ALTER TABLE ONLY log.upload_blob ALTER COLUMN data SET STORAGE EXTERNAL;
 
 --
 -- Name: upload_file; Type: TABLE; Schema: log; Owner: -
@@ -180,7 +181,6 @@ CREATE TABLE ref.calendar (
 --
 
 CREATE TABLE stg.shogun_final_receive (
-    id bigint NOT NULL,
     slip_date date NOT NULL,
     slip_no text NOT NULL,
     line_no integer NOT NULL,
@@ -203,7 +203,6 @@ CREATE TABLE stg.shogun_final_receive (
 --
 
 CREATE TABLE stg.shogun_flash_receive (
-    id bigint NOT NULL,
     slip_date date NOT NULL,
     slip_no text NOT NULL,
     line_no integer NOT NULL,
@@ -407,7 +406,6 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz AS
 --
 
 CREATE TABLE stg.shogun_final_shipment (
-    id bigint NOT NULL,
     slip_date date NOT NULL,
     slip_no text NOT NULL,
     line_no integer NOT NULL,
@@ -431,7 +429,6 @@ CREATE TABLE stg.shogun_final_shipment (
 --
 
 CREATE TABLE stg.shogun_flash_shipment (
-    id bigint NOT NULL,
     slip_date date NOT NULL,
     slip_no text NOT NULL,
     line_no integer NOT NULL,
@@ -556,7 +553,6 @@ CREATE VIEW mart.v_receive_weekly AS
 --
 
 CREATE TABLE raw.shogun_receive (
-    id bigint NOT NULL,
     upload_file_id bigint NOT NULL,
     source_line integer NOT NULL,
     slip_date text,
@@ -574,28 +570,10 @@ CREATE TABLE raw.shogun_receive (
 );
 
 --
--- Name: shogun_receive_id_seq; Type: SEQUENCE; Schema: raw; Owner: -
---
-
-CREATE SEQUENCE raw.shogun_receive_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_receive_id_seq; Type: SEQUENCE OWNED BY; Schema: raw; Owner: -
---
-
-ALTER SEQUENCE raw.shogun_receive_id_seq OWNED BY raw.shogun_receive.id;
-
---
 -- Name: shogun_shipment; Type: TABLE; Schema: raw; Owner: -
 --
 
 CREATE TABLE raw.shogun_shipment (
-    id bigint NOT NULL,
     upload_file_id bigint NOT NULL,
     source_line integer NOT NULL,
     slip_date text,
@@ -614,28 +592,10 @@ CREATE TABLE raw.shogun_shipment (
 );
 
 --
--- Name: shogun_shipment_id_seq; Type: SEQUENCE; Schema: raw; Owner: -
---
-
-CREATE SEQUENCE raw.shogun_shipment_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_shipment_id_seq; Type: SEQUENCE OWNED BY; Schema: raw; Owner: -
---
-
-ALTER SEQUENCE raw.shogun_shipment_id_seq OWNED BY raw.shogun_shipment.id;
-
---
 -- Name: shogun_yard; Type: TABLE; Schema: raw; Owner: -
 --
 
 CREATE TABLE raw.shogun_yard (
-    id bigint NOT NULL,
     upload_file_id bigint NOT NULL,
     source_line integer NOT NULL,
     slip_date text,
@@ -649,62 +609,10 @@ CREATE TABLE raw.shogun_yard (
 );
 
 --
--- Name: shogun_yard_id_seq; Type: SEQUENCE; Schema: raw; Owner: -
---
-
-CREATE SEQUENCE raw.shogun_yard_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_yard_id_seq; Type: SEQUENCE OWNED BY; Schema: raw; Owner: -
---
-
-ALTER SEQUENCE raw.shogun_yard_id_seq OWNED BY raw.shogun_yard.id;
-
---
--- Name: shogun_final_receive_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
---
-
-CREATE SEQUENCE stg.shogun_final_receive_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_final_receive_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
---
-
-ALTER SEQUENCE stg.shogun_final_receive_id_seq OWNED BY stg.shogun_final_receive.id;
-
---
--- Name: shogun_final_shipment_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
---
-
-CREATE SEQUENCE stg.shogun_final_shipment_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_final_shipment_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
---
-
-ALTER SEQUENCE stg.shogun_final_shipment_id_seq OWNED BY stg.shogun_final_shipment.id;
-
---
 -- Name: shogun_final_yard; Type: TABLE; Schema: stg; Owner: -
 --
 
 CREATE TABLE stg.shogun_final_yard (
-    id bigint NOT NULL,
     slip_date date NOT NULL,
     slip_no text NOT NULL,
     line_no integer NOT NULL,
@@ -717,64 +625,12 @@ CREATE TABLE stg.shogun_final_yard (
     source_line integer NOT NULL,
     created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
 );
-
---
--- Name: shogun_final_yard_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
---
-
-CREATE SEQUENCE stg.shogun_final_yard_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_final_yard_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
---
-
-ALTER SEQUENCE stg.shogun_final_yard_id_seq OWNED BY stg.shogun_final_yard.id;
-
---
--- Name: shogun_flash_receive_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
---
-
-CREATE SEQUENCE stg.shogun_flash_receive_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_flash_receive_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
---
-
-ALTER SEQUENCE stg.shogun_flash_receive_id_seq OWNED BY stg.shogun_flash_receive.id;
-
---
--- Name: shogun_flash_shipment_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
---
-
-CREATE SEQUENCE stg.shogun_flash_shipment_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_flash_shipment_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
---
-
-ALTER SEQUENCE stg.shogun_flash_shipment_id_seq OWNED BY stg.shogun_flash_shipment.id;
 
 --
 -- Name: shogun_flash_yard; Type: TABLE; Schema: stg; Owner: -
 --
 
 CREATE TABLE stg.shogun_flash_yard (
-    id bigint NOT NULL,
     slip_date date NOT NULL,
     slip_no text NOT NULL,
     line_no integer NOT NULL,
@@ -787,23 +643,6 @@ CREATE TABLE stg.shogun_flash_yard (
     source_line integer NOT NULL,
     created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
 );
-
---
--- Name: shogun_flash_yard_id_seq; Type: SEQUENCE; Schema: stg; Owner: -
---
-
-CREATE SEQUENCE stg.shogun_flash_yard_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
---
--- Name: shogun_flash_yard_id_seq; Type: SEQUENCE OWNED BY; Schema: stg; Owner: -
---
-
-ALTER SEQUENCE stg.shogun_flash_yard_id_seq OWNED BY stg.shogun_flash_yard.id;
 
 --
 -- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
@@ -816,60 +655,6 @@ ALTER TABLE ONLY log.mv_refresh_log ALTER COLUMN id SET DEFAULT nextval('log.mv_
 --
 
 ALTER TABLE ONLY log.upload_file ALTER COLUMN id SET DEFAULT nextval('log.upload_file_id_seq'::regclass);
-
---
--- Name: shogun_receive id; Type: DEFAULT; Schema: raw; Owner: -
---
-
-ALTER TABLE ONLY raw.shogun_receive ALTER COLUMN id SET DEFAULT nextval('raw.shogun_receive_id_seq'::regclass);
-
---
--- Name: shogun_shipment id; Type: DEFAULT; Schema: raw; Owner: -
---
-
-ALTER TABLE ONLY raw.shogun_shipment ALTER COLUMN id SET DEFAULT nextval('raw.shogun_shipment_id_seq'::regclass);
-
---
--- Name: shogun_yard id; Type: DEFAULT; Schema: raw; Owner: -
---
-
-ALTER TABLE ONLY raw.shogun_yard ALTER COLUMN id SET DEFAULT nextval('raw.shogun_yard_id_seq'::regclass);
-
---
--- Name: shogun_final_receive id; Type: DEFAULT; Schema: stg; Owner: -
---
-
-ALTER TABLE ONLY stg.shogun_final_receive ALTER COLUMN id SET DEFAULT nextval('stg.shogun_final_receive_id_seq'::regclass);
-
---
--- Name: shogun_final_shipment id; Type: DEFAULT; Schema: stg; Owner: -
---
-
-ALTER TABLE ONLY stg.shogun_final_shipment ALTER COLUMN id SET DEFAULT nextval('stg.shogun_final_shipment_id_seq'::regclass);
-
---
--- Name: shogun_final_yard id; Type: DEFAULT; Schema: stg; Owner: -
---
-
-ALTER TABLE ONLY stg.shogun_final_yard ALTER COLUMN id SET DEFAULT nextval('stg.shogun_final_yard_id_seq'::regclass);
-
---
--- Name: shogun_flash_receive id; Type: DEFAULT; Schema: stg; Owner: -
---
-
-ALTER TABLE ONLY stg.shogun_flash_receive ALTER COLUMN id SET DEFAULT nextval('stg.shogun_flash_receive_id_seq'::regclass);
-
---
--- Name: shogun_flash_shipment id; Type: DEFAULT; Schema: stg; Owner: -
---
-
-ALTER TABLE ONLY stg.shogun_flash_shipment ALTER COLUMN id SET DEFAULT nextval('stg.shogun_flash_shipment_id_seq'::regclass);
-
---
--- Name: shogun_flash_yard id; Type: DEFAULT; Schema: stg; Owner: -
---
-
-ALTER TABLE ONLY stg.shogun_flash_yard ALTER COLUMN id SET DEFAULT nextval('stg.shogun_flash_yard_id_seq'::regclass);
 
 --
 -- Name: monthly_targets monthly_targets_pkey; Type: CONSTRAINT; Schema: kpi; Owner: -
@@ -911,21 +696,21 @@ ALTER TABLE ONLY mart.daily_target_plan
 --
 
 ALTER TABLE ONLY raw.shogun_receive
-    ADD CONSTRAINT shogun_receive_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_receive_pkey PRIMARY KEY (upload_file_id, source_line);
 
 --
 -- Name: shogun_shipment shogun_shipment_pkey; Type: CONSTRAINT; Schema: raw; Owner: -
 --
 
 ALTER TABLE ONLY raw.shogun_shipment
-    ADD CONSTRAINT shogun_shipment_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_shipment_pkey PRIMARY KEY (upload_file_id, source_line);
 
 --
 -- Name: shogun_yard shogun_yard_pkey; Type: CONSTRAINT; Schema: raw; Owner: -
 --
 
 ALTER TABLE ONLY raw.shogun_yard
-    ADD CONSTRAINT shogun_yard_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_yard_pkey PRIMARY KEY (upload_file_id, source_line);
 
 --
 -- Name: calendar calendar_pkey; Type: CONSTRAINT; Schema: ref; Owner: -
@@ -939,42 +724,42 @@ ALTER TABLE ONLY ref.calendar
 --
 
 ALTER TABLE ONLY stg.shogun_final_receive
-    ADD CONSTRAINT shogun_final_receive_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_final_receive_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_final_shipment shogun_final_shipment_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_final_shipment
-    ADD CONSTRAINT shogun_final_shipment_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_final_shipment_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_final_yard shogun_final_yard_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_final_yard
-    ADD CONSTRAINT shogun_final_yard_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_final_yard_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_flash_receive shogun_flash_receive_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_flash_receive
-    ADD CONSTRAINT shogun_flash_receive_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_flash_receive_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_flash_shipment shogun_flash_shipment_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_flash_shipment
-    ADD CONSTRAINT shogun_flash_shipment_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_flash_shipment_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_flash_yard shogun_flash_yard_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_flash_yard
-    ADD CONSTRAINT shogun_flash_yard_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT shogun_flash_yard_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
 -- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -
@@ -1037,136 +822,10 @@ CREATE UNIQUE INDEX ux_mv_shipment_daily_ddate_sales_rep ON mart.mv_shipment_dai
 CREATE UNIQUE INDEX ux_mv_target_card_per_day_ddate ON mart.mv_target_card_per_day USING btree (ddate);
 
 --
--- Name: shogun_receive_upload_file_id_source_line_idx; Type: INDEX; Schema: raw; Owner: -
---
-
-CREATE INDEX shogun_receive_upload_file_id_source_line_idx ON raw.shogun_receive USING btree (upload_file_id, source_line);
-
---
--- Name: shogun_shipment_upload_file_id_source_line_idx; Type: INDEX; Schema: raw; Owner: -
---
-
-CREATE INDEX shogun_shipment_upload_file_id_source_line_idx ON raw.shogun_shipment USING btree (upload_file_id, source_line);
-
---
--- Name: shogun_yard_upload_file_id_source_line_idx; Type: INDEX; Schema: raw; Owner: -
---
-
-CREATE INDEX shogun_yard_upload_file_id_source_line_idx ON raw.shogun_yard USING btree (upload_file_id, source_line);
-
---
 -- Name: calendar_iso_year_iso_week_idx; Type: INDEX; Schema: ref; Owner: -
 --
 
 CREATE INDEX calendar_iso_year_iso_week_idx ON ref.calendar USING btree (iso_year, iso_week);
-
---
--- Name: shogun_final_receive_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_final_receive_slip_date_idx ON stg.shogun_final_receive USING btree (slip_date);
-
---
--- Name: shogun_final_receive_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE UNIQUE INDEX shogun_final_receive_slip_date_slip_no_line_no_key ON stg.shogun_final_receive USING btree (slip_date, slip_no, line_no);
-
---
--- Name: shogun_final_receive_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_final_receive_upload_file_id_idx ON stg.shogun_final_receive USING btree (upload_file_id);
-
---
--- Name: shogun_final_shipment_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_final_shipment_slip_date_idx ON stg.shogun_final_shipment USING btree (slip_date);
-
---
--- Name: shogun_final_shipment_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE UNIQUE INDEX shogun_final_shipment_slip_date_slip_no_line_no_key ON stg.shogun_final_shipment USING btree (slip_date, slip_no, line_no);
-
---
--- Name: shogun_final_shipment_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_final_shipment_upload_file_id_idx ON stg.shogun_final_shipment USING btree (upload_file_id);
-
---
--- Name: shogun_final_yard_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_final_yard_slip_date_idx ON stg.shogun_final_yard USING btree (slip_date);
-
---
--- Name: shogun_final_yard_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE UNIQUE INDEX shogun_final_yard_slip_date_slip_no_line_no_key ON stg.shogun_final_yard USING btree (slip_date, slip_no, line_no);
-
---
--- Name: shogun_final_yard_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_final_yard_upload_file_id_idx ON stg.shogun_final_yard USING btree (upload_file_id);
-
---
--- Name: shogun_flash_receive_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_flash_receive_slip_date_idx ON stg.shogun_flash_receive USING btree (slip_date);
-
---
--- Name: shogun_flash_receive_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE UNIQUE INDEX shogun_flash_receive_slip_date_slip_no_line_no_key ON stg.shogun_flash_receive USING btree (slip_date, slip_no, line_no);
-
---
--- Name: shogun_flash_receive_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_flash_receive_upload_file_id_idx ON stg.shogun_flash_receive USING btree (upload_file_id);
-
---
--- Name: shogun_flash_shipment_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_flash_shipment_slip_date_idx ON stg.shogun_flash_shipment USING btree (slip_date);
-
---
--- Name: shogun_flash_shipment_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE UNIQUE INDEX shogun_flash_shipment_slip_date_slip_no_line_no_key ON stg.shogun_flash_shipment USING btree (slip_date, slip_no, line_no);
-
---
--- Name: shogun_flash_shipment_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_flash_shipment_upload_file_id_idx ON stg.shogun_flash_shipment USING btree (upload_file_id);
-
---
--- Name: shogun_flash_yard_slip_date_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_flash_yard_slip_date_idx ON stg.shogun_flash_yard USING btree (slip_date);
-
---
--- Name: shogun_flash_yard_slip_date_slip_no_line_no_key; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE UNIQUE INDEX shogun_flash_yard_slip_date_slip_no_line_no_key ON stg.shogun_flash_yard USING btree (slip_date, slip_no, line_no);
-
---
--- Name: shogun_flash_yard_upload_file_id_idx; Type: INDEX; Schema: stg; Owner: -
---
-
-CREATE INDEX shogun_flash_yard_upload_file_id_idx ON stg.shogun_flash_yard USING btree (upload_file_id);
 
 --
 -- Name: upload_blob upload_blob_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: log; Owner: -
