@@ -5,6 +5,11 @@ export type DetectedEncoding = 'utf-8' | 'utf-8-bom' | 'cp932';
 
 const MAX_HEADER_BYTES = 1024 * 1024;
 const DECODE_SLICE = 256 * 1024;
+/** A physical line longer than this cannot be a Shogun export (the splitter caps a record at 1 Mi characters). */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
+/** Characters the ICU Shift_JIS decoder produces where CP932 (iconv-lite) would differ. */
+const SUSPECT = /[\u001a\u001c\u007f\u0080\ue000-\uf8ff]/;
+
 
 /** Why a first chunk is not a text CSV at all (UTF-16, zip, other binary), or undefined. */
 export function binaryProblem(head: Buffer): string | undefined {
@@ -40,6 +45,17 @@ function isValidUtf8(buf: Buffer): boolean {
   }
 }
 
+/** 0-based index of the first line of `buf` that is not valid UTF-8, or -1. */
+function firstInvalidUtf8Line(buf: Buffer): number {
+  for (let start = 0, line = 0; start < buf.length; line++) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    if (!isValidUtf8(buf.subarray(start, end))) return line;
+    start = end + 1;
+  }
+  return -1;
+}
+
 function countNewlines(s: string, end = s.length): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i >= 0 && i < end; i = s.indexOf('\n', i + 1)) n++;
@@ -57,6 +73,15 @@ export interface DecodeState {
  */
 export async function* decodeCsv(chunks: AsyncIterable<Buffer>, state: DecodeState = {}): AsyncGenerator<string> {
   const it = chunks[Symbol.asyncIterator]();
+  try {
+    yield* decodeFrom(it, state);
+  } finally {
+    // Stopped early (an error here or downstream): let the source release what it holds.
+    await it.return?.();
+  }
+}
+
+async function* decodeFrom(it: AsyncIterator<Buffer>, state: DecodeState): AsyncGenerator<string> {
   let head: Buffer = Buffer.alloc(0);
   // Gather the first line (0x0A is the same byte in UTF-8 and CP932).
   for (;;) {
@@ -87,31 +112,67 @@ export async function* decodeCsv(chunks: AsyncIterable<Buffer>, state: DecodeSta
     encoding = isValidUtf8(nl >= 0 ? head.subarray(0, nl) : head) ? 'utf-8' : 'cp932';
   }
   state.encoding = encoding;
-  const decoder = iconv.getDecoder(encoding === 'cp932' ? 'cp932' : 'utf-8', { stripBOM: false });
+  const name = encoding === 'cp932' ? 'Shift_JIS (CP932)' : 'UTF-8';
+  const slow = encoding === 'cp932' ? 'cp932' : 'utf-8';
+  const fast = new TextDecoder(encoding === 'cp932' ? 'shift_jis' : 'utf-8', { fatal: true, ignoreBOM: true });
   let lines = 0;
-  const emit = (text: string): string => {
-    const bad = text.indexOf('\uFFFD');
-    if (bad >= 0) {
-      const line = lines + countNewlines(text, bad) + 1;
-      const name = encoding === 'cp932' ? 'Shift_JIS (CP932)' : 'UTF-8';
-      throw new IngestRejected('E_ENCODING', `line ${line} has a byte sequence that is not valid ${name}; the file was read as ${name} (decided from ${encoding === 'utf-8-bom' ? 'its byte-order mark' : 'its header line'}) — re-export it in one encoding`, [
-        { line, column: null, value: null, reason: `invalid ${name} byte` },
-      ]);
+  /**
+   * Decode one piece that ends at a line break (0x0A is never part of a multi-byte character in
+   * UTF-8 or CP932, so pieces decode independently). The fast path is the runtime's own decoder;
+   * a piece it refuses, or whose text could differ from CP932 as iconv-lite defines it (ICU maps
+   * 0x1A/0x1C/0x7F differently and the user-defined rows F040-F9FC to private-use characters,
+   * which CP932 here treats as invalid), is decoded again by iconv-lite, whose U+FFFD marks the
+   * bad byte. test/decode.test.ts checks both paths agree on every 1-3 byte sequence.
+   */
+  const decodePiece = (piece: Buffer): string => {
+    let text: string | undefined;
+    try {
+      text = fast.decode(piece);
+      if (encoding === 'cp932' && SUSPECT.test(text)) text = undefined;
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      text = iconv.decode(piece, slow, { stripBOM: false });
+      // CP932 has no U+FFFD of its own, so the first one marks the bad byte; a UTF-8 file may
+      // contain U+FFFD itself, so there the first line the strict decoder refuses is the bad one.
+      const bad = encoding === 'cp932' ? (text.indexOf('\uFFFD') >= 0 ? countNewlines(text, text.indexOf('\uFFFD')) : -1) : firstInvalidUtf8Line(piece);
+      if (bad >= 0) {
+        const line = lines + bad + 1;
+        throw new IngestRejected('E_ENCODING', `line ${line} has a byte sequence that is not valid ${name}; the file was read as ${name} (decided from ${encoding === 'utf-8-bom' ? 'its byte-order mark' : 'its header line'}) — re-export it in one encoding`, [
+          { line, column: null, value: null, reason: `invalid ${name} byte` },
+        ]);
+      }
     }
     lines += countNewlines(text);
     return text;
   };
-  const first = emit(decoder.write(body));
-  if (first) yield first;
+  let carry: Buffer = body;
   for (;;) {
+    // Cut what we have into pieces of about DECODE_SLICE bytes, each ending at a line break, so
+    // every string downstream stays small (memory stays flat on GB files).
+    let from = 0;
+    while (carry.length - from > 0) {
+      const want = Math.min(from + DECODE_SLICE, carry.length);
+      let cut = carry.lastIndexOf(0x0a, want - 1);
+      if (cut < from) cut = carry.indexOf(0x0a, want);
+      if (cut < 0) break;
+      const text = decodePiece(carry.subarray(from, cut + 1));
+      if (text) yield text;
+      from = cut + 1;
+    }
+    carry = carry.subarray(from);
+    if (carry.length > MAX_LINE_BYTES) {
+      throw new IngestRejected('E_NOT_CSV', `line ${lines + 1} is longer than ${MAX_LINE_BYTES} bytes without a line break; this is not a Shogun CSV export`, [
+        { line: lines + 1, column: null, value: null, reason: 'line too long' },
+      ]);
+    }
     const next = await it.next();
     if (next.done) break;
-    // Decode in slices so every string downstream stays small (memory stays flat on GB files).
-    for (let i = 0; i < next.value.length; i += DECODE_SLICE) {
-      const text = emit(decoder.write(next.value.subarray(i, i + DECODE_SLICE)));
-      if (text) yield text;
-    }
+    carry = carry.length ? Buffer.concat([carry, next.value]) : next.value;
   }
-  const tail = emit(decoder.end() ?? '');
-  if (tail) yield tail;
+  if (carry.length) {
+    const tail = decodePiece(carry);
+    if (tail) yield tail;
+  }
 }
