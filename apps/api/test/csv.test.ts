@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { CsvSplitter, CsvSyntaxError } from '../src/ingest/csv.ts';
 
-function split(text: string, chunk = 7): { records: string[][]; lines: number[] } | { error: string } {
+function split(text: string, chunk = 7): { records: string[][]; lines: number[]; texts: string[] } | { error: string } {
   const s = new CsvSplitter();
   const records: string[][] = [];
   const lines: number[] = [];
+  const texts: string[] = [];
   try {
-    for (let i = 0; i < text.length; i += chunk) for (const r of s.push(text.slice(i, i + chunk))) (records.push(r.fields), lines.push(r.line));
-    for (const r of s.push('', true)) (records.push(r.fields), lines.push(r.line));
-    return { records, lines };
+    for (let i = 0; i < text.length; i += chunk) for (const r of s.push(text.slice(i, i + chunk))) (records.push(r.fields), lines.push(r.line), texts.push(r.text));
+    for (const r of s.push('', true)) (records.push(r.fields), lines.push(r.line), texts.push(r.text));
+    return { records, lines, texts };
   } catch (e) {
     if (e instanceof CsvSyntaxError) return { error: e.code };
     throw e;
@@ -22,6 +23,7 @@ describe('CsvSplitter', () => {
     expect(r).toEqual({
       records: [['a', 'b'], ['1,2', 'x"y'], ['multi\r\nline', 'z'], [''], ['last', 'q']],
       lines: [1, 2, 3, 5, 6],
+      texts: ['a,b', '"1,2","x""y"', '"multi\r\nline",z', '', 'last,"q"'],
     });
   });
 
@@ -50,6 +52,13 @@ describe('CsvSplitter', () => {
       } else {
         expect('records' in got ? got.records : got, JSON.stringify(text)).toEqual(expected);
         compared++;
+        // Each record's own text (what raw's CSV COPY receives) parses back to its fields.
+        if ('texts' in got) {
+          got.texts.forEach((t, i) => {
+            if (t !== '') expect(parse(t, { relax_column_count: true, record_delimiter: '\r\n' }), JSON.stringify(t)).toEqual([got.records[i]]);
+          });
+          expect(got.texts.join('\r\n') + (text.endsWith('\r\n') ? '\r\n' : '')).toBe(text);
+        }
       }
     }
     expect(compared).toBeGreaterThan(300);

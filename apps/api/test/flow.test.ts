@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvText, encode, receiveRows } from './csv.ts';
+import { KINDS } from '../src/ingest/kinds.ts';
 import { multipart, testApp, waitFor, waitForUpload, type TestApp } from './helper.ts';
 
 let t: TestApp;
@@ -84,5 +85,33 @@ describe('re-upload of a period', () => {
     const bad = await upload('receive', 'final', encode(csvText('receive', [...receiveRows('2025-05-02', 1, 2, () => 1), ['2025/05/03', 'Z', 'x', 'V', 'n', 'A', 'i', '1', '1', 'kg', '1', '1']]), 'utf-8'));
     expect((await waitForUpload(t.pool, bad.json().uploads[0].id)).status).toBe('failed');
     expect((await tons('final')).map((r: { kg: number }) => r.kg)).toEqual([400, 500, 500, 500]);
+  });
+
+  it('keeps every raw field exactly as received (quotes, commas, CR, spaces, empties) and types stg from the trimmed values', async () => {
+    const header = KINDS.receive.columns.map((c) => c.header).join(',');
+    const lines = [
+      header,
+      // vendor name quoted with a comma and doubled quotes; item name with a bare CR (unquoted);
+      // unit name quoted with a line break; spaces around the vendor code; empty quantity.
+      '2025/06/02,S1,1, V01 ,"株式会社 ""テスト"", 本社",A01,a\rb,"1,234.5",,"k\r\ng",\u300012\u3000,"14,960"',
+      '2025-06-03,S2,2,V02,,A02,\\back\tslash,0.0005,-3,kg,,',
+    ];
+    const res = await upload('receive', 'flash', Buffer.from(lines.join('\r\n') + '\r\n'));
+    const id = res.json().uploads[0].id;
+    expect(await waitForUpload(t.pool, id)).toMatchObject({ status: 'success', row_count: 2 });
+    const raw = await t.pool.query('SELECT source_line, vendor_cd, vendor_name, item_name, net_weight_kg, quantity, unit_name, unit_price, amount FROM raw.shogun_receive WHERE upload_file_id = $1 ORDER BY 1', [id]);
+    expect(raw.rows).toEqual([
+      { source_line: 2, vendor_cd: ' V01 ', vendor_name: '株式会社 "テスト", 本社', item_name: 'a\rb', net_weight_kg: '1,234.5', quantity: '', unit_name: 'k\r\ng', unit_price: '\u300012\u3000', amount: '14,960' },
+      { source_line: 4, vendor_cd: 'V02', vendor_name: '', item_name: '\\back\tslash', net_weight_kg: '0.0005', quantity: '-3', unit_name: 'kg', unit_price: '', amount: '' },
+    ]);
+    const stg = await t.pool.query(
+      `SELECT source_line, slip_date::text, vendor_cd, vendor_name, item_name, net_weight_kg::text, quantity::text, unit_name, unit_price::text, amount::text
+         FROM stg.shogun_flash_receive WHERE upload_file_id = $1 ORDER BY 1`,
+      [id],
+    );
+    expect(stg.rows).toEqual([
+      { source_line: 2, slip_date: '2025-06-02', vendor_cd: 'V01', vendor_name: '株式会社 "テスト", 本社', item_name: 'a\rb', net_weight_kg: '1234.500', quantity: null, unit_name: 'k\r\ng', unit_price: '12.00', amount: '14960.00' },
+      { source_line: 4, slip_date: '2025-06-03', vendor_cd: 'V02', vendor_name: null, item_name: '\\back\tslash', net_weight_kg: '0.001', quantity: '-3.000', unit_name: 'kg', unit_price: null, amount: null },
+    ]);
   });
 });

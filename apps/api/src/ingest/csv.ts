@@ -19,6 +19,8 @@ export interface CsvRecord {
   fields: string[];
   /** 1-based physical line the record starts on. */
   line: number;
+  /** The record's source text as received, without its line break (quotes and all). */
+  text: string;
 }
 
 export class CsvSplitter {
@@ -102,7 +104,12 @@ export class CsvSplitter {
         break;
       }
       this.line = start + extraLines + 1;
-      out.push({ fields, line: start });
+      let end = i;
+      if (end > pos && buf.charCodeAt(end - 1) === 10) {
+        end--;
+        if (end > pos && buf.charCodeAt(end - 1) === 13) end--;
+      }
+      out.push({ fields, line: start, text: buf.slice(pos, end) });
       pos = i;
     }
     this.buf = pos < n ? buf.slice(pos) : '';

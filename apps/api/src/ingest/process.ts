@@ -1,7 +1,3 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +10,8 @@ import { IngestRejected, type RowError } from './errors.ts';
 import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType, type Flavour } from './kinds.ts';
 import { duplicateKeysSql } from './sql.ts';
 import { CsvSplitter, CsvSyntaxError, type CsvRecord } from './csv.ts';
-import { checkRow, copyEscape } from './validate.ts';
+import { checkRow, type TypedValue } from './validate.ts';
+import { CopyBinaryWriter } from './binary.ts';
 import type { IngestMetrics } from '../metrics.ts';
 
 export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; trigger: string }) => Promise<unknown>;
@@ -35,12 +32,11 @@ export type IngestOutcome =
 
 const MAX_RECORD_BYTES = 1024 * 1024;
 const COPY_BATCH_CHARS = 256 * 1024;
+const COPY_BATCH_BYTES = 256 * 1024;
 
 
 
 interface LoadResult {
-  /** The typed stg rows in COPY text form (written while streaming, loaded after the DELETE). */
-  stgFile: string;
   rows: number;
   invalidRows: number;
   minDate: number;
@@ -48,25 +44,48 @@ interface LoadResult {
   errors: RowError[];
 }
 
-/**
- * Decode, split and check one upload while COPYing its rows into raw.shogun_<kind> on `client`
- * (inside its transaction). Structural problems (encoding, header, CSV syntax) throw
- * IngestRejected; row problems are collected (first `maxErrors`) and stop the COPY, not the scan.
- */
-async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState, stgFile: string): Promise<LoadResult> {
-  const spec = KINDS[kind].columns;
-  const result: LoadResult = { stgFile, rows: 0, invalidRows: 0, minDate: Infinity, maxDate: -Infinity, errors: [] };
-  const stgOut = createWriteStream(stgFile);
-  const typed: string[] = new Array(spec.length);
-  let stgBatch = '';
-  const suffix = `\t${uploadId}\t`;
-  const splitter = new CsvSplitter(MAX_RECORD_BYTES);
-  let headerSeen = false;
-  const prefix = `${uploadId}\t`;
+/** A record re-quoted for CSV (only for records whose text PostgreSQL's CSV parser would read differently). */
+const csvQuote = (fields: string[]) => fields.map((f) => `"${f.replace(/"/g, '""')}"`).join(',');
 
-  function take(records: CsvRecord[]): string {
+/** Turn the splitter's syntax errors into a rejection a person understands. */
+function syntaxRejection(error: CsvSyntaxError): IngestRejected {
+  const reason =
+    error.code === 'QUOTE_NOT_CLOSED' || error.code === 'RECORD_TOO_LONG'
+      ? `${error.message} (an unbalanced " quote); fix the quote or remove it`
+      : error.code === 'INVALID_CLOSING_QUOTE'
+        ? `near line ${error.line}: text follows a closing quote (like "abc"x), or a quote opened earlier is unbalanced; a quoted field must be quoted whole, with inner quotes doubled ("")`
+        : `near line ${error.line}: a " inside an unquoted field; quote the whole field and double the inner quote ("")`;
+  return new IngestRejected('E_CSV_SYNTAX', reason, [{ line: error.line, column: null, value: null, reason: error.code }]);
+}
+
+/** The upload's records, decoded and split, header first. */
+async function* records(deps: IngestDeps, uploadId: number, decode: DecodeState): AsyncGenerator<CsvRecord[]> {
+  const splitter = new CsvSplitter(MAX_RECORD_BYTES);
+  try {
+    for await (const text of decodeCsv(readBlobChunks(deps.pool, uploadId), decode)) yield splitter.push(text);
+    yield splitter.push('', true);
+  } catch (error) {
+    throw error instanceof CsvSyntaxError ? syntaxRejection(error) : error;
+  }
+}
+
+/**
+ * Pass 1: decode, split and check the upload while COPYing its rows into raw.shogun_<kind> on
+ * `client` (inside its transaction). Structural problems (encoding, header, CSV syntax) throw
+ * IngestRejected; row problems are collected (first `maxErrors`) and stop the COPY, not the scan.
+ *
+ * raw gets each record's own CSV text behind `upload_file_id,source_line,` (COPY … CSV parses it
+ * on the database's core while this one checks), so raw holds exactly the file's fields.
+ */
+async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState): Promise<LoadResult> {
+  const spec = KINDS[kind].columns;
+  const result: LoadResult = { rows: 0, invalidRows: 0, minDate: Infinity, maxDate: -Infinity, errors: [] };
+  let headerSeen = false;
+  const prefix = `${uploadId},`;
+
+  function take(batchOf: CsvRecord[]): string {
     let batch = '';
-    for (const { fields, line } of records) {
+    for (const { fields, line, text } of batchOf) {
       if (!headerSeen) {
         headerSeen = true;
         const problem = headerProblem(kind, fields);
@@ -82,7 +101,12 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
         }
         continue;
       }
-      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors, typed);
+      if (text.includes('\0')) {
+        result.invalidRows++;
+        if (result.errors.length < deps.maxErrors) result.errors.push({ line, column: null, value: null, reason: 'contains a NUL character (binary data inside the CSV)' });
+        continue;
+      }
+      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors);
       if (date === undefined) {
         result.invalidRows++;
         continue;
@@ -90,53 +114,78 @@ async function loadRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       if (date < result.minDate) result.minDate = date;
       if (date > result.maxDate) result.maxDate = date;
       if (result.invalidRows) continue; // the file fails anyway; keep scanning for errors only
-      batch += prefix + line + '\t' + fields.map(copyEscape).join('\t') + '\n';
-      stgBatch += typed.join('\t') + suffix + line + '\n';
+      // A bare CR outside quotes ends a record for PostgreSQL's CSV parser, not for ours.
+      batch += prefix + line + ',' + (text.includes('\r') ? csvQuote(fields) : text) + '\n';
     }
     return batch;
   }
 
   async function* copyText(): AsyncGenerator<string> {
-    try {
-      let pending = '';
-      for await (const text of decodeCsv(readBlobChunks(deps.pool, uploadId), decode)) {
-        pending += take(splitter.push(text));
-        if (stgBatch.length >= COPY_BATCH_CHARS) {
-          const ok = stgOut.write(stgBatch);
-          stgBatch = '';
-          if (!ok) await new Promise<void>((r) => stgOut.once('drain', () => r()));
-        }
-        if (pending.length >= COPY_BATCH_CHARS) {
-          yield pending;
-          pending = '';
-        }
+    let pending = '';
+    for await (const batchOf of records(deps, uploadId, decode)) {
+      pending += take(batchOf);
+      if (pending.length >= COPY_BATCH_CHARS) {
+        yield pending;
+        pending = '';
       }
-      pending += take(splitter.push('', true));
-      if (pending) yield pending;
-      await new Promise<void>((resolve, reject) => stgOut.end(stgBatch, () => resolve()).once('error', reject));
-    } catch (error) {
-      if (error instanceof CsvSyntaxError) {
-        const reason =
-          error.code === 'QUOTE_NOT_CLOSED' || error.code === 'RECORD_TOO_LONG'
-            ? `${error.message} (an unbalanced " quote); fix the quote or remove it`
-            : error.code === 'INVALID_CLOSING_QUOTE'
-              ? `near line ${error.line}: text follows a closing quote (like "abc"x), or a quote opened earlier is unbalanced; a quoted field must be quoted whole, with inner quotes doubled ("")`
-              : `near line ${error.line}: a " inside an unquoted field; quote the whole field and double the inner quote ("")`;
-        throw new IngestRejected('E_CSV_SYNTAX', reason, [{ line: error.line, column: null, value: null, reason: error.code }]);
-      }
-      throw error;
     }
+    if (pending) yield pending;
   }
 
-  const columns = ['upload_file_id', 'source_line', ...spec.map((c) => c.column)].map((c) => `"${c}"`).join(', ');
-  const copy = client.query(copyStreams.from(`COPY raw.shogun_${kind} (${columns}) FROM STDIN`));
-  try {
-    await pipeline(Readable.from(copyText(), { highWaterMark: 2 }), copy);
-  } finally {
-    if (!stgOut.closed) stgOut.destroy();
-  }
+  const names = spec.map((c) => `"${c.column}"`).join(', ');
+  const copy = client.query(copyStreams.from(`COPY raw.shogun_${kind} ("upload_file_id", "source_line", ${names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (${names}))`));
+  await pipeline(Readable.from(copyText(), { highWaterMark: 2 }), copy);
   if (!headerSeen) throw new IngestRejected('E_EMPTY', 'the file has no header row');
   return result;
+}
+
+/**
+ * Pass 2, after the DELETE of the file's date range: the same records again (pass 1 proved them
+ * valid), typed into stg with a binary COPY. Encoding the rows here rather than in pass 1 splits
+ * the work evenly: pass 1 is bound by the raw COPY, this one by the stg COPY, and this process
+ * works beside the database in both instead of doing all of it while raw loads.
+ */
+async function copyStg(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, stg: string, expectedRows: number): Promise<void> {
+  const spec = KINDS[kind].columns;
+  const types = spec.map((c) => c.type);
+  const scales = spec.map((c) => c.scale ?? 0);
+  const typed: TypedValue[] = new Array(spec.length);
+  const unexpected: RowError[] = [];
+  async function* rows(): AsyncGenerator<Buffer> {
+    const writer = new CopyBinaryWriter();
+    let header = true;
+    let count = 0;
+    for await (const batchOf of records(deps, uploadId, {})) {
+      for (const { fields, line } of batchOf) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        if (fields.length === 1 && fields[0] === '') continue;
+        if (checkRow(spec, fields, line, unexpected, 1, typed) === undefined) {
+          throw new Error(`upload ${uploadId} line ${line} was valid in pass 1 and is not in pass 2: ${JSON.stringify(unexpected[0])}`);
+        }
+        count++;
+        writer.row(spec.length + 2);
+        for (let i = 0; i < typed.length; i++) {
+          const v = typed[i]!;
+          if (v === null) writer.null();
+          else if (types[i] === 'date') writer.date(v as number);
+          else if (types[i] === 'int') writer.int4(v as number);
+          else if (types[i] === 'numeric') writer.numeric(v as string, scales[i]!);
+          else writer.text(v as string);
+        }
+        writer.int8(uploadId);
+        writer.int4(line);
+      }
+      if (writer.length >= COPY_BATCH_BYTES) yield writer.take();
+    }
+    if (count !== expectedRows) throw new Error(`upload ${uploadId}: pass 2 read ${count} rows, pass 1 ${expectedRows}`);
+    writer.end();
+    yield writer.take();
+  }
+  const cols = [...spec.map((c) => c.column), 'upload_file_id', 'source_line'].map((c) => `"${c}"`).join(', ');
+  await pipeline(Readable.from(rows(), { highWaterMark: 2 }), client.query(copyStreams.from(`COPY ${stg} (${cols}) FROM STDIN WITH (FORMAT binary)`)));
 }
 
 const ymd = (n: number) => `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
@@ -163,7 +212,6 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
   const { csv_type: kind, flavour, file_sha256: sha } = claim.rows[0] as { csv_type: string; flavour: string; file_sha256: string };
   if (!isCsvType(kind) || !isFlavour(flavour)) throw new Error(`upload ${uploadId} has csv_type=${kind} flavour=${flavour}, which this API does not know`);
   const decode: DecodeState = {};
-  const tmp = await mkdtemp(path.join(os.tmpdir(), `ingest-${uploadId}-`));
   const client = await pool.connect();
   let released = false;
   try {
@@ -189,7 +237,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
         phases[name] = Math.round(now - mark);
         mark = now;
       };
-      const load = await loadRaw(deps, client, uploadId, kind, decode, path.join(tmp, 'stg.copy'));
+      const load = await copyRaw(deps, client, uploadId, kind, decode);
       phase('copyMs');
       if (load.rows === 0) throw new IngestRejected('E_NO_ROWS', 'the file has a header row but no data rows');
       if (load.invalidRows) {
@@ -207,8 +255,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       phase('deleteMs');
       await client.query('SAVEPOINT stg_insert');
       try {
-        const cols = [...KINDS[kind].columns.map((c) => c.column), 'upload_file_id', 'source_line'].map((c) => `"${c}"`).join(', ');
-        await pipeline(createReadStream(load.stgFile), client.query(copyStreams.from(`COPY ${stg} (${cols}) FROM STDIN`)));
+        await copyStg(deps, client, uploadId, kind, stg, load.rows);
       } catch (error) {
         if ((error as { code?: string }).code !== '23505') throw error;
         await client.query('ROLLBACK TO SAVEPOINT stg_insert');
@@ -250,7 +297,6 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
     }
   } finally {
     if (!released) client.release();
-    await rm(tmp, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,9 @@
 /**
- * Row checks done while the file streams by (cheaper than another scan in SQL): the typed insert
- * into stg (sql.ts) only ever sees values that passed these, so its casts cannot fail.
+ * Row checks done while the file streams by (cheaper than another scan in SQL): the typed rows
+ * COPYed into stg (binary.ts) only ever hold values that passed these, so the COPY cannot fail on
+ * a value.
  */
+import { decimalParts } from './binary.ts';
 import type { ColumnSpec } from './kinds.ts';
 import type { RowError } from './errors.ts';
 
@@ -49,6 +51,7 @@ function checkNumber(c: ColumnSpec, v: string): string | undefined {
   let seenDigit = false;
   let nonZero = false;
   let fraction = false;
+  let fracDigits = 0;
   for (; i < n; i++) {
     const ch = v.charCodeAt(i);
     if (ch >= 48 && ch <= 57) {
@@ -56,7 +59,10 @@ function checkNumber(c: ColumnSpec, v: string): string | undefined {
       if (!fraction && (nonZero || ch !== 48)) {
         nonZero = true;
         intDigits++;
-      } else if (fraction && ch !== 48) nonZero = true;
+      } else if (fraction) {
+        fracDigits++;
+        if (ch !== 48) nonZero = true;
+      }
     } else if (ch === 44 && !fraction) {
       continue;
     } else if (ch === 46 && !fraction) {
@@ -66,20 +72,22 @@ function checkNumber(c: ColumnSpec, v: string): string | undefined {
   if (!seenDigit) return 'not a number';
   const max = (c.precision ?? 14) - (c.scale ?? 0);
   if (intDigits > max) return `number too large (at most ${max} digits before the decimal point)`;
+  // Rounding to the column's scale can carry into one more digit (99.9995 → 100.000).
+  if (intDigits === max && fracDigits > (c.scale ?? 0) && decimalParts(v, c.scale ?? 0).int.length > max) {
+    return `number too large (at most ${max} digits before the decimal point once rounded to ${c.scale ?? 0} decimals)`;
+  }
   if (c.nonNegative && negative && nonZero) return `negative ${c.column === 'net_weight_kg' ? 'weight' : 'value'} is not allowed`;
   return undefined;
 }
 
-/** Escape a value for COPY's text format. */
-export function copyEscape(v: string): string {
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
-}
+/** A checked row's stg values: null, yyyymmdd for dates, numbers for ints, trimmed text otherwise. */
+export type TypedValue = string | number | null;
 
 /**
- * Check one row (and, given `out`, put its stg values in COPY text form there); push its problems to `errors` (up to `max`). Returns the row's date as yyyymmdd
- * when the row is valid, else undefined.
+ * Check one row (and, given `out`, put its typed stg values there); push its problems to
+ * `errors` (up to `max`). Returns the row's date as yyyymmdd when the row is valid, else undefined.
  */
-export function checkRow(spec: ColumnSpec[], fields: string[], line: number, errors: RowError[], max: number, out?: string[]): number | undefined {
+export function checkRow(spec: ColumnSpec[], fields: string[], line: number, errors: RowError[], max: number, out?: TypedValue[]): number | undefined {
   let date: number | undefined;
   let ok = true;
   for (let i = 0; i < spec.length; i++) {
@@ -87,25 +95,19 @@ export function checkRow(spec: ColumnSpec[], fields: string[], line: number, err
     const raw = fields[i]!;
     const v = trimValue(raw);
     let reason: string | undefined;
-    let typed = v;
+    let typed: TypedValue = v;
     if (v === '') {
       if (c.required) reason = 'required value is missing';
-      typed = '\\N';
+      typed = null;
     } else if (c.type === 'date') {
       const d = checkDate(v);
       if (typeof d === 'string') reason = d;
-      else {
-        date = d;
-        typed = `${String(Math.floor(d / 10000)).padStart(4, "0")}-${Math.floor(d / 100) % 100}-${d % 100}`;
-      }
+      else typed = date = d;
     } else if (c.type === 'int') {
       if (!INT.test(v)) reason = 'not a whole number';
-      else if (Number(v) < 1) reason = 'must be 1 or more';
+      else if ((typed = Number(v)) < 1) reason = 'must be 1 or more';
     } else if (c.type === 'numeric') {
       reason = checkNumber(c, v);
-      if (v.includes(',')) typed = v.replace(/,/g, '');
-    } else if (out) {
-      typed = copyEscape(v);
     }
     if (out) out[i] = typed;
     if (reason) {
