@@ -40,17 +40,22 @@ async function storeFile(client: pg.PoolClient, req: FastifyRequest, ctx: AppCon
   let size = 0;
   let chunkNo = 0;
   let head: Buffer | undefined;
+  // One chunk INSERT in flight while the next chunk is read from the request: storing is then
+  // bounded by the slower of network and database, not their sum.
+  let inflight: Promise<unknown> | undefined;
   const flush = async () => {
     if (!pendingBytes) return;
     const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
     if (!head) {
       head = data.subarray(0, 8192);
       const why = binaryProblem(head);
       if (why) throw new HttpError(415, 'E_NOT_TEXT', `file ${JSON.stringify(fileName)} (${kind}): ${why}`);
     }
-    await client.query('INSERT INTO log.upload_blob (upload_file_id, chunk_no, data) VALUES ($1, $2, $3)', [id, chunkNo++, data]);
-    pending = [];
-    pendingBytes = 0;
+    if (inflight) await inflight;
+    inflight = client.query('INSERT INTO log.upload_blob (upload_file_id, chunk_no, data) VALUES ($1, $2, $3)', [id, chunkNo++, data]);
+    inflight.catch(() => {}); // awaited by the next flush or below; the transaction fails either way
   };
   for await (const buf of file) {
     hash.update(buf);
@@ -60,6 +65,7 @@ async function storeFile(client: pg.PoolClient, req: FastifyRequest, ctx: AppCon
     if (pendingBytes >= limit) await flush();
   }
   await flush();
+  if (inflight) await inflight;
   if (size === 0) throw new HttpError(400, 'E_EMPTY_FILE', `file ${JSON.stringify(fileName)} (${kind}) is empty; upload the CSV export with its header and rows`);
   const sha256 = hash.digest('hex');
   await client.query('UPDATE log.upload_file SET file_sha256 = $2, file_size = $3 WHERE id = $1', [id, sha256, size]);
