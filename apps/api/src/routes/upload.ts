@@ -93,12 +93,18 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
           continue;
         }
         const kind = part.fieldname;
-        if (!isCsvType(kind)) {
-          throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`);
+        let fileName: string;
+        try {
+          if (!isCsvType(kind)) {
+            throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`);
+          }
+          if (accepted.some((a) => a.csvType === kind)) throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
+          fileName = checkFileName(kind, part.filename);
+        } catch (error) {
+          part.file.resume(); // not read: discard its bytes
+          throw error;
         }
-        if (accepted.some((a) => a.csvType === kind)) throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
-        const fileName = checkFileName(kind, part.filename);
-        accepted.push(await storeFile(client, req, ctx, kind, fileName, part.file));
+        accepted.push(await storeFile(client, req, ctx, kind as CsvType, fileName, part.file));
       }
       if (!accepted.length) throw new HttpError(400, 'E_NO_FILE', `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`);
       if (!flavour) throw new HttpError(400, 'E_FLAVOUR', 'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)');
@@ -119,6 +125,13 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
       }
       await client.query('COMMIT');
     } catch (error) {
+      if (!req.raw.complete) {
+        // Refused while the body is still arriving: read and discard the rest, so a client that
+        // reads the answer only after sending everything gets it instead of a stalled or reset
+        // connection (the multipart parser stops reading once the handler gives up).
+        req.raw.unpipe();
+        req.raw.resume();
+      }
       await client.query('ROLLBACK').catch(() => {});
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status < 500) ctx.metrics.rejected.inc({ csv_type: accepted.at(-1)?.csvType ?? 'unknown', stage: 'accept' });
