@@ -3,6 +3,8 @@
  * pnpm bench:ingest — ingest throughput and memory, against baselines measured in the same run on
  * a throw-away PostgreSQL (fsync off for every side alike):
  *   1. `psql -c "\copy"` of the CP932 file into a same-shaped text table (the floor: no validation),
+ *   1b. psql doing the API's writes plainly: \copy into a temp table, INSERT … SELECT into raw and
+ *      the typed stg table, one transaction, no checks (the same rows written, by the database alone),
  *   2. the API end to end: POST /upload/csv (streamed) → upload `success` (decode, parse, COPY into
  *      raw, validate, type into stg, replace-by-period, commit),
  *   3. Prisma `createMany` of the rows parsed in Node (typed, into stg; no raw copy, no checks).
@@ -10,7 +12,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,6 +107,32 @@ try {
   const copied = Number((await pool.query('SELECT count(*) n FROM bench_copy')).rows[0].n);
   console.log(`psql \\copy (text table, no checks):   ${copyS.toFixed(2)} s  ${fmt(copied / copyS)} rows/s`);
 
+  // 1b. The same writes as the API, done as plainly as psql can: \copy into a temp table, then
+  // INSERT … SELECT into raw and the typed stg table, one transaction, no checks (a bad value
+  // would abort it). Tables are emptied afterwards so the API starts from the same state.
+  const script = path.join(dir, 'same-writes.sql');
+  const typedCol = (c: string) =>
+    c === 'slip_date' ? `to_date(${c}, 'YYYY/MM/DD')` : c === 'line_no' ? `${c}::int` : ['net_weight_kg', 'quantity', 'unit_price', 'amount'].includes(c) ? `nullif(replace(${c}, ',', ''), '')::numeric` : `nullif(${c}, '')`;
+  await writeFile(
+    script,
+    [
+      `CREATE TEMP TABLE t (${COLS.map((c) => `${c} text`).join(', ')}) ON COMMIT DROP;`,
+      `\\copy t FROM '${file}' WITH (FORMAT csv, HEADER true, ENCODING 'SJIS')`,
+      `CREATE TEMP SEQUENCE line_seq START 2;`,
+      `CREATE TEMP TABLE tl ON COMMIT DROP AS SELECT nextval('line_seq')::int AS source_line, * FROM t;`,
+      `INSERT INTO raw.shogun_receive (upload_file_id, source_line, ${COLS.join(', ')}) SELECT 0, source_line, ${COLS.join(', ')} FROM tl;`,
+      `INSERT INTO stg.shogun_flash_receive (${COLS.join(', ')}, upload_file_id, source_line) SELECT ${COLS.map(typedCol).join(', ')}, 0, source_line FROM tl;`,
+    ].join('\n'),
+  );
+  t0 = performance.now();
+  await run('psql', [db.url, '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', script]);
+  const sameS = secs(t0);
+  const sameRows = Number((await pool.query('SELECT count(*) n FROM stg.shogun_flash_receive')).rows[0].n);
+  if (sameRows !== rows) throw new Error(`the psql same-writes baseline loaded ${sameRows} rows, expected ${rows}`);
+  await pool.query('TRUNCATE raw.shogun_receive, stg.shogun_flash_receive');
+  await pool.query('CHECKPOINT');
+  console.log(`psql, same writes (raw + stg, no checks): ${sameS.toFixed(2)} s  ${fmt(rows / sameS)} rows/s`);
+
   // 2. The API end to end, in its own process (API + worker, as pnpm start runs it).
   const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' }, ['--no-seed']);
   const url = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
@@ -159,6 +187,7 @@ try {
   }
 
   console.log(`\nAPI throughput / \\copy throughput:   ${(copyS / apiS * 100).toFixed(0)} %   (goal ≥ 50 %)`);
+  console.log(`API throughput / psql same writes:    ${(sameS / apiS * 100).toFixed(0)} %`);
   if (!Number.isNaN(prismaS)) console.log(`API speed-up over Prisma createMany:  ${(prismaS / apiS).toFixed(1)}×`);
 
   // 4. Peak RSS of an API process ingesting a big file.
