@@ -1,12 +1,10 @@
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
-import { Logger, makeWorkerUtils, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
 import type { ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { markGaveUp, processUpload, type EnqueueRefresh } from './ingest/process.ts';
-
-/** Advisory-lock class (two-int form) a worker holds for each ingest job it runs: its liveness. */
-export const INGEST_LIVENESS_CLASS = 8201;
+import { sweepDeadJobs, withLiveness, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
 
 /** graphile-worker logs through pino. */
 export function graphileLogger(logger: Pino): Logger {
@@ -30,59 +28,35 @@ export interface IngestTaskDeps {
 }
 
 /**
- * Task `ingest_upload` ({ uploadId }). While it runs it holds an advisory lock keyed by the job id
- * on its own connection, so the sweeper can tell a job whose worker died (lock gone) from one
- * that is merely slow. On its last attempt an internal error marks the upload failed.
+ * Task `ingest_upload` ({ uploadId }). It runs under the job liveness lock (the refresher's
+ * withLiveness), so the sweeper can tell a job whose worker died from one that is merely slow.
+ * On its last attempt an internal error marks the upload failed.
  */
 export function ingestUploadTask(deps: IngestTaskDeps): Task {
-  return async (payload, helpers) => {
+  return withLiveness(async (payload, helpers) => {
     const uploadId = Number((payload as { uploadId?: unknown })?.uploadId);
     if (!Number.isSafeInteger(uploadId) || uploadId <= 0) {
       helpers.logger.error(`ingest_upload payload ${JSON.stringify(payload)} has no numeric uploadId; dropping it`);
       return;
     }
-    const jobKey = Number(BigInt(helpers.job.id) % 2147483647n);
-    const live = await deps.pool.connect();
     try {
-      await live.query('SELECT pg_advisory_lock($1, $2)', [INGEST_LIVENESS_CLASS, jobKey]);
       await processUpload({ pool: deps.pool, logger: deps.logger, maxErrors: deps.config.maxErrors, metrics: deps.metrics, enqueueRefresh: deps.enqueueRefresh }, uploadId);
     } catch (error) {
       if (helpers.job.attempts >= helpers.job.max_attempts) await markGaveUp(deps.pool, uploadId, helpers.job.attempts, error);
       throw error;
-    } finally {
-      await live.query('SELECT pg_advisory_unlock($1, $2)', [INGEST_LIVENESS_CLASS, jobKey]).catch(() => {});
-      live.release();
     }
-  };
+  });
 }
 
+/** The tasks this worker runs under the liveness lock, and so sweeps when their worker is gone. */
+export const SWEPT_TASKS = ['ingest_upload', REFRESH_TASK] as const;
+
 /**
- * Release ingest jobs locked by a worker process that is gone: locked for longer than
- * `staleSeconds` and nobody holds their liveness lock. graphile-worker alone would wait 4 hours.
- * Returns the worker ids it unlocked.
+ * Release ingest and refresh jobs locked by a worker process that is gone (graphile-worker alone
+ * would wait 4 hours). Returns the worker ids it unlocked.
  */
-export async function sweepDeadIngestJobs(pool: pg.Pool, staleSeconds: number): Promise<string[]> {
-  const { rows } = await pool.query<{ locked_by: string }>(
-    `SELECT DISTINCT j.locked_by FROM graphile_worker.jobs j
-      WHERE j.task_identifier = 'ingest_upload' AND j.locked_by IS NOT NULL
-        AND j.locked_at < now() - make_interval(secs => $1)
-        AND NOT EXISTS (
-          SELECT 1 FROM pg_locks l
-           WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-             AND l.classid = $2 AND l.objid = (j.id % 2147483647)::oid)`,
-    [staleSeconds, INGEST_LIVENESS_CLASS],
-  );
-  const ids = rows.map((r) => r.locked_by);
-  if (ids.length) {
-    const utils = await makeWorkerUtils({ pgPool: pool });
-    try {
-      await utils.forceUnlockWorkers(ids);
-    } finally {
-      await utils.release();
-    }
-  }
-  return ids;
+export function sweepDeadWorkerJobs(pool: pg.Pool, staleSeconds: number): Promise<string[]> {
+  return sweepDeadJobs(pool, staleSeconds, SWEPT_TASKS);
 }
 
 export interface StartWorkerOptions extends IngestTaskDeps {
@@ -103,10 +77,10 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   await installWorkerSchema(pool, logger);
   const sweep = async () => {
     try {
-      const ids = await sweepDeadIngestJobs(pool, config.staleJobSeconds);
-      if (ids.length) logger.warn({ workers: ids }, 'released ingest jobs of worker(s) that are gone; they will be retried');
+      const ids = await sweepDeadWorkerJobs(pool, config.staleJobSeconds);
+      if (ids.length) logger.warn({ workers: ids }, 'released jobs of worker(s) that are gone; they will be retried');
     } catch (error) {
-      logger.error({ err: error }, 'sweeping dead ingest jobs failed');
+      logger.error({ err: error }, 'sweeping jobs of dead workers failed');
     }
   };
   await sweep();

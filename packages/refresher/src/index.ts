@@ -26,3 +26,4 @@ export {
 } from './worker.ts';
 export type { Clock, MvResult, Outcome, RefreshMode, RefreshOptions, RefreshResult, MvStatusValue } from './types.ts';
 export { createLogger } from './logger.ts';
+export { withLiveness, sweepDeadJobs, JOB_LIVENESS_CLASS } from './liveness.ts';

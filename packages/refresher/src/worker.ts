@@ -6,6 +6,7 @@ import { RefresherError } from './errors.ts';
 import { normalizeName } from './graph.ts';
 import { MV_MAPPING, isCsvType } from './mapping.ts';
 import { refreshRoots } from './refresh.ts';
+import { withLiveness } from './liveness.ts';
 import type { RefreshOptions, RefreshResult } from './types.ts';
 
 /** graphile-worker task identifier owned by the refresher. */
@@ -107,7 +108,9 @@ export interface RefreshTaskOptions extends RefreshOptions {
  * throws, and graphile-worker retries the job.
  */
 export function createRefreshTask(options: RefreshTaskOptions): Task {
-  return async (payload, helpers) => {
+  // Every runner of mv_refresh holds the job's liveness lock, so a sweeper can free the job of a
+  // killed worker (liveness.ts).
+  return withLiveness(async (payload, helpers) => {
     const requests = parsePayload(payload);
     const roots = new Map<string, boolean>();
     for (const r of requests) {
@@ -119,7 +122,7 @@ export function createRefreshTask(options: RefreshTaskOptions): Task {
     helpers.logger.info(`mv_refresh job ${helpers.job.id}: ${roots.size} root MV(s), trigger ${trigger}`);
     const result = await refreshRoots([...roots].map(([mv, critical]) => ({ mv, critical })), { ...options, trigger });
     await options.onResult?.(result, requests);
-  };
+  });
 }
 
 export function refreshTaskList(options: RefreshTaskOptions): TaskList {
