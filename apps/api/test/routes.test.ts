@@ -112,6 +112,22 @@ describe('reads', () => {
     expect(none.statusCode).toBe(404);
   });
 
+  it('a refused multi-file request counts each of its files as rejected under its own kind', async () => {
+    const count = async (kind: string) => {
+      const m = new RegExp(`ingest_rejected_files_total\\{csv_type="${kind}",stage="accept"\\} (\\d+)`).exec((await t.app.inject({ method: 'GET', url: '/metrics' })).body);
+      return m ? Number(m[1]) : 0;
+    };
+    const before = { receive: await count('receive'), shipment: await count('shipment'), yard: await count('yard') };
+    // receive is stored, then shipment is refused for its file name: both are lost with the request.
+    const res = await post([{ name: 'flavour', value: 'final' }, { name: 'receive', filename: 'r.csv', content: good }, { name: 'shipment', filename: 'a/s.csv', content: good }]);
+    expect(res.statusCode).toBe(400);
+    expect({ receive: await count('receive'), shipment: await count('shipment'), yard: await count('yard') }).toEqual({
+      receive: before.receive + 1,
+      shipment: before.shipment + 1,
+      yard: before.yard,
+    });
+  });
+
   it('GET /metrics exposes the ingest and refresher metrics', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);

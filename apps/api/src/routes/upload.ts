@@ -81,6 +81,7 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
     const client = await ctx.pool.connect();
     const accepted: Accepted[] = [];
     let flavour: Flavour | undefined;
+    let current: CsvType | undefined; // the file part being read
     try {
       await client.query('BEGIN');
       for await (const part of req.parts()) {
@@ -93,6 +94,7 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
           continue;
         }
         const kind = part.fieldname;
+        current = isCsvType(kind) ? kind : undefined;
         let fileName: string;
         try {
           if (!isCsvType(kind)) {
@@ -105,6 +107,7 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
           throw error;
         }
         accepted.push(await storeFile(client, req, ctx, kind as CsvType, fileName, part.file));
+        current = undefined;
       }
       if (!accepted.length) throw new HttpError(400, 'E_NO_FILE', `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`);
       if (!flavour) throw new HttpError(400, 'E_FLAVOUR', 'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)');
@@ -134,7 +137,13 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
       }
       await client.query('ROLLBACK').catch(() => {});
       const status = (error as { statusCode?: number }).statusCode;
-      if (status && status < 500) ctx.metrics.rejected.inc({ csv_type: accepted.at(-1)?.csvType ?? 'unknown', stage: 'accept' });
+      if (status && status < 500) {
+        // Nothing of the request is kept: every file in it counts as rejected, under its own kind
+        // (the one being read when it failed included); a request without a known kind, once.
+        const kinds = new Set<string>(accepted.map((a) => a.csvType));
+        if (current) kinds.add(current);
+        for (const csvType of kinds.size ? kinds : ['unknown']) ctx.metrics.rejected.inc({ csv_type: csvType, stage: 'accept' });
+      }
       throw error;
     } finally {
       client.release();
