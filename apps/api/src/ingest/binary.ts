@@ -5,6 +5,9 @@
  * this writer only after validate.ts has checked them, so it does not check again.
  */
 
+import type { ColumnType } from './kinds.ts';
+import type { TypedValue } from './validate.ts';
+
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Days from 1970-01-01 to PostgreSQL's date epoch 2000-01-01. */
 const PG_EPOCH_DAYS = 10957;
@@ -93,6 +96,24 @@ export class CopyBinaryWriter {
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + n));
     this.buf.copy(bigger, 0, 0, this.off);
     this.buf = bigger;
+  }
+
+  /**
+   * One stg row: the checked values of validate.ts's checkRow (null, yyyymmdd, whole numbers,
+   * number text, trimmed text) by column type and scale, then upload_file_id and source_line.
+   */
+  typedRow(types: readonly ColumnType[], scales: readonly number[], values: readonly TypedValue[], uploadFileId: number, sourceLine: number): void {
+    this.row(types.length + 2);
+    for (let i = 0; i < types.length; i++) {
+      const v = values[i]!;
+      if (v === null) this.null();
+      else if (types[i] === 'date') this.date(v as number);
+      else if (types[i] === 'int') this.int4(v as number);
+      else if (types[i] === 'numeric') this.numeric(v as string, scales[i]!);
+      else this.text(v as string);
+    }
+    this.int8(uploadFileId);
+    this.int4(sourceLine);
   }
 
   row(fields: number): void {

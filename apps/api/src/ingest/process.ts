@@ -166,17 +166,7 @@ async function copyStg(deps: IngestDeps, client: pg.PoolClient, uploadId: number
           throw new Error(`upload ${uploadId} line ${line} was valid in pass 1 and is not in pass 2: ${JSON.stringify(unexpected[0])}`);
         }
         count++;
-        writer.row(spec.length + 2);
-        for (let i = 0; i < typed.length; i++) {
-          const v = typed[i]!;
-          if (v === null) writer.null();
-          else if (types[i] === 'date') writer.date(v as number);
-          else if (types[i] === 'int') writer.int4(v as number);
-          else if (types[i] === 'numeric') writer.numeric(v as string, scales[i]!);
-          else writer.text(v as string);
-        }
-        writer.int8(uploadId);
-        writer.int4(line);
+        writer.typedRow(types, scales, typed, uploadId, line);
       }
       if (writer.length >= COPY_BATCH_BYTES) yield writer.take();
     }
