@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
-import type { ApiConfig } from './config.ts';
+import { dateWindow, type ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { markGaveUp, processUpload, type EnqueueRefresh } from './ingest/process.ts';
 import { sweepDeadJobs, withLiveness, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
@@ -22,7 +22,7 @@ export async function installWorkerSchema(pool: pg.Pool, logger: Pino): Promise<
 export interface IngestTaskDeps {
   pool: pg.Pool;
   logger: Pino;
-  config: Pick<ApiConfig, 'maxErrors'>;
+  config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax'>;
   metrics?: IngestMetrics;
   enqueueRefresh: EnqueueRefresh;
 }
@@ -40,7 +40,11 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
       return;
     }
     try {
-      await processUpload({ pool: deps.pool, logger: deps.logger, maxErrors: deps.config.maxErrors, metrics: deps.metrics, enqueueRefresh: deps.enqueueRefresh }, uploadId);
+      const { config } = deps;
+      await processUpload(
+        { pool: deps.pool, logger: deps.logger, maxErrors: config.maxErrors, errorSummary: config.errorSummary, dateWindow: dateWindow(config), metrics: deps.metrics, enqueueRefresh: deps.enqueueRefresh },
+        uploadId,
+      );
     } catch (error) {
       if (helpers.job.attempts >= helpers.job.max_attempts) await markGaveUp(deps.pool, uploadId, helpers.job.attempts, error);
       throw error;
@@ -60,7 +64,7 @@ export function sweepDeadWorkerJobs(pool: pg.Pool, staleSeconds: number): Promis
 }
 
 export interface StartWorkerOptions extends IngestTaskDeps {
-  config: Pick<ApiConfig, 'maxErrors' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
+  config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
   /** Extra tasks (the refresher's `mv_refresh`). */
   tasks?: TaskList;
   pollInterval?: number;
