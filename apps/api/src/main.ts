@@ -8,6 +8,7 @@ import pino from 'pino';
 import { parseOrExit } from '@warehouse/cli';
 import { loadConfig } from './config.ts';
 import { startServer, stopOnSignals } from './server.ts';
+import { surviveDatabaseOutages } from './db-unavailable.ts';
 
 const flags = parseOrExit({
   name: 'pnpm start',
@@ -33,6 +34,7 @@ try {
   process.exit(1);
 }
 const logger = pino({ level: config.logLevel });
+surviveDatabaseOutages(logger);
 try {
   const server = await startServer({
     config,

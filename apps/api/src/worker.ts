@@ -5,6 +5,19 @@ import { dateWindow, type ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { markGaveUp, processUpload, type EnqueueRefresh } from './ingest/process.ts';
 import { sweepDeadJobs, withLiveness, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
+// graphile-worker's table of error codes that its withRetries retries with backoff (not re-exported).
+import { RETRYABLE_ERROR_CODES } from 'graphile-worker/dist/lib.js';
+
+/**
+ * graphile-worker 0.17.3 retries completeJob/failJob (withRetries, up to 100 times with backoff)
+ * only for serialization failures, deadlocks, 57P03, EHOSTUNREACH and ETIMEDOUT. A database that
+ * restarts answers ECONNREFUSED / ECONNRESET / 57P01 admin_shutdown instead, so the job's outcome
+ * was lost (and, unawaited, crashed the process). These codes are retried the same way as 57P03.
+ */
+const OUTAGE = { minDelay: 1000, maxDelay: 30_000 };
+for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '08000', '08001', '08003', '08006']) {
+  RETRYABLE_ERROR_CODES[code] ??= OUTAGE;
+}
 
 /** graphile-worker logs through pino. */
 export function graphileLogger(logger: Pino): Logger {
@@ -71,7 +84,10 @@ export interface StartWorkerOptions extends IngestTaskDeps {
 }
 
 export interface WorkerHandle {
-  runner: Runner;
+  /** The current graphile-worker runner (replaced when one dies). */
+  readonly runner: Runner;
+  /** How many times a runner died and was started again. */
+  readonly restarts: number;
   stop(): Promise<void>;
 }
 
@@ -90,20 +106,59 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   await sweep();
   const timer = setInterval(sweep, config.sweepIntervalMs);
   timer.unref();
-  const runner = await run({
-    pgPool: pool,
-    concurrency: config.workerConcurrency,
-    noHandleSignals: true,
-    pollInterval: opts.pollInterval ?? 1000,
-    logger: graphileLogger(logger),
-    taskList: { ...opts.tasks, ingest_upload: ingestUploadTask(opts) },
-    // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
-    parsedCronItems: [],
-  });
+  const start = () =>
+    run({
+      pgPool: pool,
+      concurrency: config.workerConcurrency,
+      noHandleSignals: true,
+      pollInterval: opts.pollInterval ?? 1000,
+      logger: graphileLogger(logger),
+      taskList: { ...opts.tasks, ingest_upload: ingestUploadTask(opts) },
+      // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
+      parsedCronItems: [],
+    });
+  let runner = await start();
+  let restarts = 0;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  // A runner ends on its own only when it gave up (e.g. "could not failJobs; queue is in an
+  // inconsistent state"): start a new one, with backoff while the database stays away.
+  const supervise = (r: Runner) => {
+    r.promise.then(
+      () => onEnd(r, undefined),
+      (error: unknown) => onEnd(r, error),
+    );
+  };
+  const onEnd = (r: Runner, error: unknown) => {
+    if (stopping || r !== runner) return;
+    const attempt = async (n: number): Promise<void> => {
+      if (stopping) return;
+      try {
+        runner = await start();
+        restarts++;
+        logger.warn({ restarts }, 'graphile-worker runner restarted');
+        supervise(runner);
+      } catch (startError) {
+        const delay = Math.min(30_000, 500 * 2 ** n);
+        logger.warn({ err: startError, retryInMs: delay }, 'graphile-worker runner could not start; retrying');
+        restartTimer = setTimeout(() => void attempt(n + 1), delay);
+      }
+    };
+    logger.error({ err: error }, 'graphile-worker runner stopped by itself; starting a new one');
+    restartTimer = setTimeout(() => void attempt(0), 500);
+  };
+  supervise(runner);
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
+    get restarts() {
+      return restarts;
+    },
     async stop() {
+      stopping = true;
       clearInterval(timer);
+      clearTimeout(restartTimer);
       await runner.stop();
     },
   };
