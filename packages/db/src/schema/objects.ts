@@ -21,6 +21,7 @@ export const DOMAIN_OBJECTS: readonly DomainObject[] = [
   // log
   { name: 'log.upload_file', kind: 'table' },
   { name: 'log.upload_blob', kind: 'table' },
+  { name: 'log.upload_error', kind: 'table' },
   { name: 'log.mv_refresh_log', kind: 'table' },
   // raw
   { name: 'raw.shogun_receive', kind: 'table' },
