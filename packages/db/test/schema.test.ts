@@ -48,7 +48,7 @@ describe('Prisma client on the migrated schema', () => {
     expect(rows).toEqual([{ ddate: '2025-01-06' }]);
   });
 
-  it('stores a stg receive row with its log.upload_file id, enforces the natural key; deleting an upload cascades only its blob', async () => {
+  it('stores a stg receive row with its log.upload_file id, enforces the natural key; deleting an upload cascades only its blob and row errors', async () => {
     const file = await upload('receive', 'final');
     expect(file.status).toBe('pending');
     await prisma.uploadBlob.create({ data: { uploadFileId: file.id, chunkNo: 0, data: Buffer.from('伝票日付,伝票番号\r\n') } });
