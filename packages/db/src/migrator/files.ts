@@ -23,6 +23,10 @@ export interface MigrationFile {
   noTransaction: boolean;
   /** Header `-- requires: a.b, c.d`. */
   requires: string[];
+  /** Header `-- migrate:ddl-lock-timeout 30s`: PostgreSQL's lock_timeout for this file's statements. */
+  ddlLockTimeoutMs?: number;
+  /** Header `-- migrate:statement-timeout 10min`: PostgreSQL's statement_timeout for this file. */
+  statementTimeoutMs?: number;
   /** Path of down.sql when there is one. */
   downPath?: string;
 }
@@ -47,12 +51,33 @@ export function acceptableChecksums(bytes: Buffer): string[] {
 }
 
 /**
- * Header lines: the leading `--` comment lines (and blank lines) before the first statement.
- * `-- migrate:no-transaction` and `-- requires: a.b, c.d` (see docs/design.md).
+ * A duration as PostgreSQL spells it for timeouts: `500ms`, `5s`, `2min`, `1h`, or a bare number
+ * of milliseconds; `0` means no limit. Returns undefined for anything else.
  */
-export function parseHeaders(sql: string): { noTransaction: boolean; requires: string[] } {
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[(m[2] ?? 'ms').toLowerCase() as 'ms'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+export interface MigrationHeaders {
+  noTransaction: boolean;
+  requires: string[];
+  ddlLockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Header lines: the leading `--` comment lines (and blank lines) before the first statement.
+ * `-- migrate:no-transaction`, `-- requires: a.b, c.d`, `-- migrate:ddl-lock-timeout 30s`,
+ * `-- migrate:statement-timeout 10min` (see docs/design.md). A timeout header with a value that is
+ * not a duration is refused with E_MIGRATION_DIR.
+ */
+export function parseHeaders(sql: string, file = 'migration.sql'): MigrationHeaders {
   let noTransaction = false;
   const requires: string[] = [];
+  const timeouts: { ddlLockTimeoutMs?: number; statementTimeoutMs?: number } = {};
   for (const raw of sql.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '') continue;
@@ -63,8 +88,16 @@ export function parseHeaders(sql: string): { noTransaction: boolean; requires: s
     if (req) {
       for (const name of req[1]!.split(',').map((s) => s.trim()).filter(Boolean)) requires.push(name);
     }
+    const t = /^migrate:\s*(ddl-lock-timeout|statement-timeout)\s*[:=]?\s*(.*)$/i.exec(body);
+    if (t) {
+      const ms = parseDuration(t[2]!);
+      if (ms === undefined) {
+        throw new DbError('E_MIGRATION_DIR', `${file}: header \`-- migrate:${t[1]} ${t[2]}\` is not a duration; write e.g. \`-- migrate:${t[1]} 30s\` (ms, s, min, h; 0 = no limit)`);
+      }
+      timeouts[t[1]!.toLowerCase() === 'ddl-lock-timeout' ? 'ddlLockTimeoutMs' : 'statementTimeoutMs'] = ms;
+    }
   }
-  return { noTransaction, requires };
+  return { noTransaction, requires, ...timeouts };
 }
 
 /**
@@ -95,7 +128,7 @@ export async function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
       dir: folder,
       sql,
       checksum: sha256Hex(bytes),
-      ...parseHeaders(sql),
+      ...parseHeaders(sql, file),
       downPath: existsSync(downPath) && (await stat(downPath)).isFile() ? downPath : undefined,
     });
   }
