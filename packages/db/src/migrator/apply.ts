@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { DbError } from '../errors.ts';
 import { parseSql, type ParsedStatement } from '../sql/parse.ts';
 import { concurrently, transactionControl } from '../sql/statements.ts';
-import { describeBlockers, watchBlockers, type Blocker } from './blockers.ts';
+import { describeBlockers, type Blocker, type BlockerWatcher } from './blockers.ts';
 import type { MigrationFile } from './files.ts';
 import { formatSqlError } from './run-sql.ts';
 import { insertApplied, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
@@ -47,9 +47,8 @@ export async function prepareMigrations(files: MigrationFile[]): Promise<Prepare
 }
 
 export interface ApplySettings {
-  url: string;
-  /** Backend pid of `client`, for the blocker watch. */
-  pid: number;
+  /** Names the sessions that block the migration's connection. */
+  watcher: BlockerWatcher;
   /** lock_timeout for each statement, ms (0 = wait forever); a file's header overrides it. */
   ddlLockTimeoutMs: number;
   /** statement_timeout, ms (0 = leave the server's setting); a file's header overrides it. */
@@ -86,13 +85,13 @@ async function withLockRetry(
   const budgetMs = retryBudgetMs(lockMs, settings.retries, settings.retryDelayMs);
   for (let i = 0; ; i++) {
     // watch for blockers only once a statement has waited a while: the fast path opens no connection
-    const watch = lockMs > 0 ? watchBlockers(settings.url, settings.pid, Math.max(1, Math.floor(lockMs / 2)), Math.max(20, Math.min(200, Math.floor(lockMs / 4)))) : undefined;
+    const watch = lockMs > 0 ? settings.watcher.watch(Math.max(1, Math.floor(lockMs / 4)), Math.max(20, Math.min(200, Math.floor(lockMs / 5)))) : undefined;
     try {
       await attempt();
-      await watch?.stop();
+      watch?.stop();
       return { blockers: [] };
     } catch (error) {
-      const blockers = (await watch?.stop()) ?? [];
+      const blockers = watch?.stop() ?? [];
       if (!isLockTimeout(error) || i >= settings.retries) return { error, blockers };
       const delayMs = settings.retryDelayMs * 2 ** i;
       settings.onRetry?.({

@@ -37,53 +37,74 @@ select b.pid, b.application_name, b.usename, b.state, b.query,
   join pg_stat_activity b on b.pid = bp.pid
  where w.pid = $1 and not w.granted`;
 
-/**
- * Watch, from a second connection, who blocks backend `pid` — only once a statement has run for
- * `afterMs` (the fast path opens no connection). `stop()` returns the last blockers seen, so a lock
- * timeout can name the session that held the lock, its query and how long it had held it.
- */
-export function watchBlockers(url: string, pid: number, afterMs: number, intervalMs = 200): { stop(): Promise<Blocker[]> } {
-  let last: Blocker[] = [];
-  let client: pg.Client | undefined;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let polling: Promise<void> | undefined;
-  const poll = async () => {
-    try {
-      if (!client) {
-        client = new pg.Client({ connectionString: url, application_name: 'warehouse-migrate-watch', connectionTimeoutMillis: 5_000 });
-        client.on('error', () => {});
-        await client.connect();
-      }
-      while (!stopped) {
-        const r = await client.query(BLOCKERS_SQL, [pid]);
-        if (r.rows.length > 0) {
-          last = r.rows.map((x) => ({
-            pid: x.pid,
-            applicationName: x.application_name ?? '',
-            user: x.usename,
-            state: x.state,
-            query: x.query ?? '',
-            heldMs: Number(x.held_ms),
-            waitingFor: x.waiting_for,
-            waitedMs: Number(x.waited_ms),
-          }));
-        }
-        await new Promise((res) => (timer = setTimeout(res, intervalMs)));
-      }
-    } catch {
-      // watching is best effort: the migration's own error is what matters
-    }
-  };
-  timer = setTimeout(() => (polling = poll()), afterMs);
+function toBlocker(x: Record<string, any>): Blocker {
   return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      // a poll that is sleeping never resolves its timer: don't wait for it, just end the connection
-      await Promise.race([polling, new Promise((res) => setTimeout(res, 50))]);
-      await client?.end().catch(() => {});
-      return last;
-    },
+    pid: x.pid,
+    applicationName: x.application_name ?? '',
+    user: x.usename,
+    state: x.state,
+    query: x.query ?? '',
+    heldMs: Number(x.held_ms),
+    waitingFor: x.waiting_for,
+    waitedMs: Number(x.waited_ms),
   };
+}
+
+/**
+ * Watches, from a second connection, who blocks backend `pid`. The connection is opened only
+ * when a statement has waited a while (the fast path opens none) and kept for later attempts;
+ * `close()` ends it.
+ */
+export class BlockerWatcher {
+  private client?: Promise<pg.Client | undefined>;
+  constructor(
+    private readonly url: string,
+    private readonly pid: number,
+  ) {}
+
+  private connect(): Promise<pg.Client | undefined> {
+    this.client ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, application_name: 'warehouse-migrate-watch', connectionTimeoutMillis: 5_000 });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        return client;
+      } catch {
+        return undefined; // watching is best effort: the migration's own error is what matters
+      }
+    })();
+    return this.client;
+  }
+
+  /** Start polling after `afterMs`; `stop()` returns the last blockers seen. */
+  watch(afterMs: number, intervalMs = 200): { stop(): Blocker[] } {
+    let last: Blocker[] = [];
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const loop = async () => {
+      const client = await this.connect();
+      while (client && !stopped) {
+        try {
+          const r = await client.query(BLOCKERS_SQL, [this.pid]);
+          if (r.rows.length > 0 && !stopped) last = r.rows.map(toBlocker);
+        } catch {
+          return;
+        }
+        if (!stopped) await new Promise((res) => (timer = setTimeout(res, intervalMs)));
+      }
+    };
+    timer = setTimeout(() => void loop(), afterMs);
+    return {
+      stop() {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        return last;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const client = await this.client;
+    await client?.end().catch(() => {});
+  }
 }

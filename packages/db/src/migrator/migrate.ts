@@ -3,7 +3,7 @@ import { DbError } from '../errors.ts';
 import { acceptableChecksums, DEFAULT_MIGRATIONS_DIR, findCreator, readMigrations, type MigrationFile } from './files.ts';
 import { describeHolders, withMigrationLock, type LockHolder } from './lock.ts';
 import { applyMigration, prepareMigrations, retryBudgetMs } from './apply.ts';
-import type { Blocker } from './blockers.ts';
+import { BlockerWatcher, type Blocker } from './blockers.ts';
 import { planHash, planMigration, selectPending, type PlannedMigration, type Selection } from './plan.ts';
 import { ensureTable, readRows, rowState, type MigrationRow } from './table.ts';
 import { readFile } from 'node:fs/promises';
@@ -213,9 +213,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     // Parse everything first: transaction control or unparsable SQL is refused before anything runs.
     const prepared = await prepareMigrations(todo);
     const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const watcher = new BlockerWatcher(options.url, pid);
     const settings = {
-      url: options.url,
-      pid,
+      watcher,
       ddlLockTimeoutMs: options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS,
       statementTimeoutMs: options.statementTimeoutMs ?? 0,
       retries: options.ddlLockRetries ?? DEFAULT_DDL_LOCK_RETRIES,
@@ -226,20 +226,24 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     const left = files.filter((f) => !applied.has(f.name) && !todoNames.has(f.name)).map((f) => f.name);
     const result: MigrateResult = { applied: [], skipped: files.filter((f) => applied.has(f.name)).map((f) => f.name), pending: left, warnings, planHash: hash };
     const appliedNames = new Set(applied.keys());
-    for (let i = 0; i < prepared.length; i++) {
-      const { file } = prepared[i]!;
-      const t0 = performance.now();
-      const error = (await checkRequires(client, file, files, appliedNames)) ?? (await applyMigration(client, prepared[i]!, settings));
-      const ms = Math.round((performance.now() - t0) * 10) / 10;
-      if (error) {
-        result.failed = { name: file.name, error };
-        result.pending = todo.slice(i).map((f) => f.name).concat(left);
-        options.log?.({ type: 'failed', name: file.name, ms, error, index: i + 1, total: prepared.length });
-        return result;
+    try {
+      for (let i = 0; i < prepared.length; i++) {
+        const { file } = prepared[i]!;
+        const t0 = performance.now();
+        const error = (await checkRequires(client, file, files, appliedNames)) ?? (await applyMigration(client, prepared[i]!, settings));
+        const ms = Math.round((performance.now() - t0) * 10) / 10;
+        if (error) {
+          result.failed = { name: file.name, error };
+          result.pending = todo.slice(i).map((f) => f.name).concat(left);
+          options.log?.({ type: 'failed', name: file.name, ms, error, index: i + 1, total: prepared.length });
+          return result;
+        }
+        appliedNames.add(file.name);
+        result.applied.push({ name: file.name, ms });
+        options.log?.({ type: 'applied', name: file.name, ms, index: i + 1, total: prepared.length });
       }
-      appliedNames.add(file.name);
-      result.applied.push({ name: file.name, ms });
-      options.log?.({ type: 'applied', name: file.name, ms, index: i + 1, total: prepared.length });
+    } finally {
+      await watcher.close();
     }
     return result;
   });
