@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DbError } from '../errors.ts';
 import { lintMigration, type Finding } from '../lint/index.ts';
-import { locksTaken, type LockTaken } from '../sql/statements.ts';
+import { createdRelation, locksTaken, type LockTaken } from '../sql/statements.ts';
 import type { PreparedMigration } from './apply.ts';
 import type { MigrationFile } from './files.ts';
 
@@ -64,13 +64,21 @@ export interface PlannedMigration {
 
 export function planMigration(prepared: PreparedMigration, ddlLockTimeoutMs: number): PlannedMigration {
   const { file, statements } = prepared;
+  // In one transaction, a relation the file created earlier is invisible to other sessions: its locks block no one.
+  const created = new Set<string>();
+  const locks = statements.map((s) => {
+    const taken = locksTaken(s).filter((l) => file.noTransaction || !created.has(l.relation));
+    const made = createdRelation(s);
+    if (made) created.add(made);
+    return taken;
+  });
   return {
     name: file.name,
     transactional: !file.noTransaction,
     ddlLockTimeoutMs: file.ddlLockTimeoutMs ?? ddlLockTimeoutMs,
-    statements: statements.map((s) => {
+    statements: statements.map((s, i) => {
       const oneLine = s.text.replace(/\s+/g, ' ');
-      return { line: s.line, kind: s.kind, text: oneLine.length > 120 ? `${oneLine.slice(0, 117)}…` : oneLine, locks: locksTaken(s) };
+      return { line: s.line, kind: s.kind, text: oneLine.length > 120 ? `${oneLine.slice(0, 117)}…` : oneLine, locks: locks[i]! };
     }),
     findings: lintMigration({ file: `${file.name}/migration.sql`, sql: file.sql, statements, noTransaction: file.noTransaction, requires: file.requires, hasDown: !!file.downPath }),
   };

@@ -164,7 +164,7 @@ export function locksTaken(stmt: ParsedStatement): LockTaken[] {
       const kind = String(n.removeType);
       const names = (n.objects ?? []).map((o: any) => dottedName(o.List?.items ?? [o]));
       if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_INDEX', 'OBJECT_FOREIGN_TABLE', 'OBJECT_SEQUENCE'].includes(kind)) {
-        for (const name of names) out.push(lock(name, n.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'));
+        for (const name of names) out.push(lock(kind === 'OBJECT_INDEX' ? `${name} (and its table)` : name, n.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'));
       }
       break;
     }
