@@ -3,6 +3,7 @@
 import { migrate } from '@warehouse/db/migrator';
 import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, info, c, printJson, EXIT } from '../src/index.ts';
 import { dirFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
+import { ensureProtectionMarker } from '../src/ops/protect.ts';
 
 await runCommand(
   defineCommand({
@@ -32,6 +33,9 @@ await runCommand(
           info(`${result.applied.length} applied, ${result.pending.length} pending (${result.pending.join(', ')})`);
           return EXIT.failure;
         }
+        // A protected env (vm_prod) carries its marker in the database from its first migration on.
+        const marked = await ensureProtectionMarker(db.env, db.url);
+        if (marked) info(c.ok(marked));
         info(
           result.applied.length === 0
             ? c.ok(`already at head (${result.skipped.length} migrations applied)`)
