@@ -23,6 +23,7 @@ function printPlan(p: PlanResult, env: string): void {
   out.push('', `nothing was applied. Apply exactly this plan: pnpm db:migrate${env === 'local_dev' ? '' : ` --env ${env}`} --plan-hash ${p.hash}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
+import { ensureProtectionMarker } from '../src/ops/protect.ts';
 
 await runCommand(
   defineCommand({
@@ -91,6 +92,9 @@ await runCommand(
           info(`${result.applied.length} applied, ${result.pending.length} pending (${result.pending.join(', ')})`);
           return EXIT.failure;
         }
+        // A protected env (vm_prod) carries its marker in the database from its first migration on.
+        const marked = await ensureProtectionMarker(db.env, db.url);
+        if (marked) info(c.ok(marked));
         const total = result.skipped.length + result.applied.length;
         const left = result.pending.length ? c.warn(`; ${result.pending.length} still pending (\`pnpm db:status\`)`) : '; at head';
         info(
