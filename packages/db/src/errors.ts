@@ -15,7 +15,9 @@ export type DbErrorCode =
   | 'E_MIGRATION_REQUIRES'
   | 'E_MIGRATION_NO_DOWN'
   | 'E_MIGRATION_DIR'
-  | 'E_BAD_ARGUMENT';
+  | 'E_BAD_ARGUMENT'
+  | 'E_CATALOG'
+  | 'E_CATALOG_IN_USE';
 
 export class DbError extends Error {
   readonly code: DbErrorCode;
