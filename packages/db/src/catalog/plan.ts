@@ -96,7 +96,7 @@ export function planTransition(args: {
   const removed = [...from.objects.keys()].filter((n) => !to.objects.has(n)).sort();
   const added = [...to.objects.keys()].filter((n) => !from.objects.has(n)).sort();
   const changed: string[] = [];
-  for (const [name, f] of from.objects) {
+  for (const [name, f] of [...from.objects].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const t = to.objects.get(name);
     if (t && signature(f) !== signature(t)) {
       changed.push(name);
@@ -123,7 +123,7 @@ export function planTransition(args: {
 
   // In-place changes of objects that are not rebuilt.
   const inPlace: string[] = [];
-  for (const [name, f] of from.objects) {
+  for (const [name, f] of [...from.objects].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const t = to.objects.get(name);
     const def = defs.get(name);
     if (!t || !def || drops.has(name)) continue;

@@ -237,7 +237,7 @@ export async function catalogProblems(options: SchemaWorkflowOptions): Promise<C
     throw error;
   }
   const fix = 'run `pnpm db:migrate:new --name <what_changed>` to generate the migration (or change the file back)';
-  const files = new Map(plan.catalog.map((o) => [o.name, o.file]));
+  const files = new Map(plan.catalog.map((o) => [o.name, path.relative(process.cwd(), o.file)]));
   return plan.up.changes
     .filter((c) => c.change !== 'rebuilt')
     .map((c): CheckProblem => {

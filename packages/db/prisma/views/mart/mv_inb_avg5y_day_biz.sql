@@ -1,4 +1,5 @@
 -- materialized view mart.mv_inb_avg5y_day_biz
+-- comment: 5-year average received tons per (ISO week, ISO weekday), business days only.
 -- unique index ux_mv_inb_avg5y_day_biz (iso_week, iso_dow)
 
 WITH bounds AS (

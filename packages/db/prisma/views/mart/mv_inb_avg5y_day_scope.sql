@@ -1,4 +1,5 @@
 -- materialized view mart.mv_inb_avg5y_day_scope
+-- comment: 5-year average received tons per (ISO week, ISO weekday) over all days (scope all) and business days (scope biz).
 -- unique index ux_mv_inb_avg5y_day_scope (scope, iso_week, iso_dow)
 
 WITH bounds AS (

@@ -1,4 +1,5 @@
 -- materialized view mart.mv_inb_avg5y_weeksum_biz
+-- comment: 5-year mean and standard deviation of weekly received tons per ISO week, business days only.
 -- unique index ux_mv_inb_avg5y_weeksum_biz (iso_week)
 
 WITH bounds AS (

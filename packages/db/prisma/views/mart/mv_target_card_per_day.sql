@@ -1,4 +1,5 @@
 -- materialized view mart.mv_target_card_per_day
+-- comment: The target card: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio.
 -- unique index ux_mv_target_card_per_day_ddate (ddate)
 
 WITH biz_days AS (

@@ -1,4 +1,5 @@
 -- view mart.v_receive_monthly
+-- comment: Monthly sums of mart.mv_receive_daily.
 
 SELECT
     date_trunc('month', d.ddate)::date AS month,

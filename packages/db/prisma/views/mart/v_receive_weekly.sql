@@ -1,4 +1,5 @@
 -- view mart.v_receive_weekly
+-- comment: Weekly sums (ISO week) of mart.mv_receive_daily.
 
 SELECT
     d.iso_year,
