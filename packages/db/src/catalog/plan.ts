@@ -164,7 +164,7 @@ export function planTransition(args: {
   const tag = createHash('sha256').update(dropList.join(',')).digest('hex').slice(0, 8);
   if (dropList.length) {
     const knownIndexes = dropList.flatMap((n) => from.objects.get(n)!.indexes.map((i) => i.name));
-    out.push(saveBlock(tag, dropList, knownIndexes));
+    out.push(saveBlock(tag, dropList, dropList.filter((n) => to.objects.has(n)), knownIndexes));
     out.push(`-- Drop what changes and everything that reads it, readers first (no CASCADE: an unknown dependant fails the migration).`);
     for (const n of dropList) out.push(`DROP ${kindWord(from.objects.get(n)!.kind)} ${n};`);
     out.push('');
@@ -188,8 +188,9 @@ export function planTransition(args: {
 }
 
 /** Save the privileges (and indexes made outside the migrations) of what is about to be dropped. */
-function saveBlock(tag: string, names: string[], knownIndexes: string[]): string {
+function saveBlock(tag: string, names: string[], recreated: string[], knownIndexes: string[]): string {
   const regs = names.map((n) => `to_regclass(${literal(n)})`).join(', ');
+  const recreatedRegs = recreated.length ? recreated.map((n) => `to_regclass(${literal(n)})`).join(', ') : 'NULL';
   const known = knownIndexes.length ? `ARRAY[${knownIndexes.map(literal).join(', ')}]::name[]` : `ARRAY[]::name[]`;
   return [
     '-- Privileges as they are in THIS database (grants given outside migrations too), and indexes',
@@ -201,7 +202,7 @@ function saveBlock(tag: string, names: string[], knownIndexes: string[]): string
     `CREATE TEMP TABLE catalog_index_${tag} ON COMMIT DROP AS`,
     'SELECT n.nspname AS nsp, ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def',
     'FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace',
-    `WHERE i.indrelid = ANY (ARRAY[${regs}]::oid[]) AND ic.relname <> ALL (${known});`,
+    `WHERE i.indrelid = ANY (ARRAY[${recreatedRegs}]::oid[]) AND ic.relname <> ALL (${known});`,
     '',
   ].join('\n');
 }

@@ -1,13 +1,14 @@
 -- view mart.v_customer_sales_daily
--- comment: Sales per date and customer: tons, amount, number of items and slips. Read by GET /sales/customers/daily.
+-- comment: Sales per date and customer: tons, amount, number of items and of distinct slips.
+--   Read by GET /sales/customers/daily. A line without a customer code counts under ''.
 
 SELECT
-    t.ddate,
-    t.customer_cd,
-    MAX(t.customer_name) AS customer_name,
-    SUM(t.net_ton) AS net_ton,
-    SUM(t.amount_yen) AS amount_yen,
-    COUNT(*) AS item_count,
-    SUM(t.slip_count) AS slip_count
-FROM mart.v_sales_tree_daily t
-GROUP BY t.ddate, t.customer_cd
+    b.ddate,
+    COALESCE(b.customer_cd, '') AS customer_cd,
+    MAX(b.customer_name) AS customer_name,
+    COALESCE(SUM(b.net_weight_kg), 0) / 1000 AS net_ton,
+    COALESCE(SUM(b.amount_yen), 0) AS amount_yen,
+    COUNT(DISTINCT COALESCE(b.item_cd, '')) AS item_count,
+    COUNT(DISTINCT b.slip_no) AS slip_count
+FROM mart.v_sales_tree_detail_base b
+GROUP BY b.ddate, COALESCE(b.customer_cd, '')
