@@ -43,7 +43,11 @@ export const DOMAIN_OBJECTS: readonly DomainObject[] = [
 ];
 
 /** Objects the history once created and later dropped: they must not exist at head. */
-export const RETIRED_OBJECTS: readonly DomainObject[] = [{ name: 'mart.v_receive_daily', kind: 'view' }];
+export const RETIRED_OBJECTS: readonly DomainObject[] = [
+  { name: 'mart.v_receive_daily', kind: 'view' },
+  { name: 'mart.v_sales_tree_daily', kind: 'view' },
+  { name: 'mart.mv_sales_tree_daily', kind: 'matview' },
+];
 
 /** `pg_class.relkind` for each kind (`r` table, `v` view, `m` materialized view). */
 export const RELKIND: Record<DomainObjectKind, string> = { table: 'r', view: 'v', matview: 'm' };
