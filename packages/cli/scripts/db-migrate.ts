@@ -3,6 +3,7 @@
 import { migrate } from '@warehouse/db/migrator';
 import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, info, c, printJson, EXIT } from '../src/index.ts';
 import { dirFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
+import { populateAfterMigrate } from '../src/populate.ts';
 
 await runCommand(
   defineCommand({
@@ -11,12 +12,15 @@ await runCommand(
     description:
       'Each migration.sql runs in one transaction together with its _prisma_migrations row (as `prisma migrate deploy`\n' +
       'records it), under Prisma\'s advisory lock. A failed migration is rolled back, recorded, and blocks later runs until\n' +
-      '`pnpm db:resolve --rolled-back NAME`. An applied migration whose file changed is refused unless --allow-edited.',
+      '`pnpm db:resolve --rolled-back NAME`. An applied migration whose file changed is refused unless --allow-edited.\n' +
+      'Afterwards every materialized view left unpopulated (created WITH NO DATA, see `populate: after migrate`\n' +
+      'in the view catalog) is refreshed in graph order through the refresher, unless --no-populate.',
     flags: {
       env: envFlag,
       dir: dirFlag,
       'lock-timeout': lockTimeoutFlag,
       'allow-edited': { type: 'boolean', description: 'apply even when an applied migration.sql changed since' },
+      'no-populate': { type: 'boolean', description: 'do not refresh the MVs the migrations left unpopulated' },
       json: jsonFlag,
     },
     examples: ['pnpm db:migrate', 'pnpm db:migrate --env vm_stg', 'pnpm db:migrate --json'],
@@ -37,6 +41,7 @@ await runCommand(
             ? c.ok(`already at head (${result.skipped.length} migrations applied)`)
             : c.ok(`${result.applied.length} migration${result.applied.length > 1 ? 's' : ''} applied; at head (${result.skipped.length + result.applied.length} applied)`),
         );
+        if (!flags['no-populate'] && !(await populateAfterMigrate(db.url, 'migrate'))) return EXIT.failure;
         return EXIT.ok;
       });
     },
