@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { planCatalog, type CatalogPlan, type ObjectChange } from '../catalog/index.ts';
+import { checkPrismaViews } from '../catalog/prisma-views.ts';
 import { DbError } from '../errors.ts';
 import { DEFAULT_MIGRATIONS_DIR } from '../migrator/files.ts';
 import { status as migratorStatus } from '../migrator/commands.ts';
@@ -171,7 +172,7 @@ export async function newMigration(options: NewMigrationOptions): Promise<NewMig
 }
 
 export interface CheckProblem {
-  kind: FolderProblem['kind'] | 'schema-drift' | 'edited-migration' | 'catalog-drift' | 'catalog-error';
+  kind: FolderProblem['kind'] | 'schema-drift' | 'edited-migration' | 'catalog-drift' | 'catalog-error' | 'prisma-view';
   message: string;
   /** For schema-drift: the SQL a new migration would need. */
   sql?: string;
@@ -238,6 +239,14 @@ export async function catalogProblems(options: SchemaWorkflowOptions): Promise<C
   }
   const fix = 'run `pnpm db:migrate:new --name <what_changed>` to generate the migration (or change the file back)';
   const files = new Map(plan.catalog.map((o) => [o.name, path.relative(process.cwd(), o.file)]));
+  const schemaText = (await Promise.all((await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH)).map((f) => readFile(f, 'utf8')))).join('\n');
+  const prismaViews = checkPrismaViews(schemaText, plan.target).map(
+    (p): CheckProblem => ({ kind: 'prisma-view', message: p.message, ...(p.suggestion ? { sql: p.suggestion } : {}) }),
+  );
+  return [...catalogDrift(plan, files, fix), ...prismaViews];
+}
+
+function catalogDrift(plan: CatalogPlan, files: Map<string, string>, fix: string): CheckProblem[] {
   return plan.up.changes
     .filter((c) => c.change !== 'rebuilt')
     .map((c): CheckProblem => {
