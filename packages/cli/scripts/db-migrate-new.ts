@@ -44,6 +44,9 @@ await runCommand(
         }
         const catalogDir = flags.views ? path.resolve(flags.views) : undefined;
         const result = await newMigration({ url: db.url, dir, schema, catalogDir, name: flags.name!, empty: flags.empty });
+        if (result.prismaViewsUpdated?.length) {
+          info(`schema.prisma: view block${result.prismaViewsUpdated.length > 1 ? 's' : ''} ${result.prismaViewsUpdated.join(', ')} rewritten to match ${result.prismaViewsUpdated.length > 1 ? 'their objects' : 'its object'} (review the diff; run pnpm --filter @warehouse/db build to regenerate the client)`);
+        }
         if (!result.created) {
           info(c.ok('No changes: the migrations already produce the tables of schema.prisma and the views/MVs of prisma/views; nothing written.'));
           return 0;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG_DIR, parseCatalogFile, readCatalog, renderCatalogFile } from '../src/catalog/files.ts';
-import { checkPrismaViews, parsePrismaViews } from '../src/catalog/prisma-views.ts';
+import { checkPrismaViews, parsePrismaViews, updatePrismaViewBlocks } from '../src/catalog/prisma-views.ts';
 import type { DbObject, DbState } from '../src/catalog/state.ts';
 import { DEFAULT_SCHEMA_PATH } from '../src/engine/migrations.ts';
 import { DOMAIN_OBJECTS } from '../src/schema/objects.ts';
@@ -84,6 +84,17 @@ describe('Prisma view blocks against the objects', () => {
     expect(p!.message).toContain('its unique criterion is (none) but the unique index of mart.mv_x is on (ddate)');
     expect(p!.suggestion).toContain('netTon Decimal? @map("net_ton")');
     expect(checkPrismaViews(block('  ddate DateTime @unique @db.Date'), state)[0]!.message).toContain('column net_ton (numeric) has no field');
+  });
+
+  it('db:migrate:new rewrites a stale block: docs and names kept, types fixed, columns added and removed', () => {
+    const stale = `model T {\n  id Int @id\n}\n\n${block('  /// the day\n  ddate DateTime @db.Date\n  gone String? @map("gone")')}`;
+    const { text, updated } = updatePrismaViewBlocks(stale, state);
+    expect(updated).toEqual(['MvX']);
+    expect(checkPrismaViews(text, state)).toEqual([]);
+    expect(text).toContain('  /// the day\n  ddate DateTime @unique @db.Date\n  netTon Decimal? @map("net_ton")');
+    expect(text).not.toContain('gone');
+    expect(text.startsWith('model T {\n  id Int @id\n}\n')).toBe(true);
+    expect(updatePrismaViewBlocks(text, state)).toEqual({ text, updated: [] });
   });
 
   it("the repository's schema.prisma view blocks all map catalog objects", () => {

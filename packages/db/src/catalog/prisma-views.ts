@@ -128,3 +128,56 @@ export function checkPrismaViews(schemaText: string, state: DbState): { name: st
   }
   return problems;
 }
+
+/**
+ * Bring the `view` blocks of one schema file in line with the objects: fields in column order,
+ * existing fields (and their `///` docs) kept with type and optionality fixed, new columns added,
+ * gone ones removed, `@unique` on the unique index's column. Blocks with no problem are untouched.
+ */
+export function updatePrismaViewBlocks(schemaText: string, state: DbState): { text: string; updated: string[] } {
+  const updated: string[] = [];
+  const text = schemaText.replace(/^view\s+(\w+)\s*\{([\s\S]*?)^\}/gm, (block, model: string) => {
+    const [view] = parsePrismaViews(block);
+    const o = view && state.objects.get(view.name);
+    if (!view || !o || checkPrismaViews(block, state).length === 0) return block;
+    const lines = block.split('\n').slice(1, -1);
+    const fieldLines = new Map<string, string[]>();
+    const rest: string[] = [];
+    let docs: string[] = [];
+    for (const line of lines) {
+      const t = line.trim();
+      if (t.startsWith('///')) {
+        docs.push(line);
+        continue;
+      }
+      const f = /^\s*(\w+)\s+(\w+)(\?)?(?:\s+(.*))?$/.exec(line);
+      if (f && !t.startsWith('@@') && !t.startsWith('//')) {
+        const column = /@map\("([^"]+)"\)/.exec(f[4] ?? '')?.[1] ?? f[1]!;
+        fieldLines.set(column, [...docs, line]);
+      } else if (t !== '') rest.push(...docs, line);
+      docs = [];
+    }
+    const unique = uniqueColumns(o);
+    const single = unique.length === 1 ? unique[0] : undefined;
+    const out: string[] = [];
+    for (const c of o.columns) {
+      const scalar = prismaScalar(c.type);
+      const optional = !unique.includes(c.name);
+      const existing = fieldLines.get(c.name);
+      if (existing) {
+        const last = existing.at(-1)!;
+        const f = /^(\s*)(\w+)\s+(\w+)(\?)?(\s+.*)?$/.exec(last)!;
+        let attrs = (f[5] ?? '').replace(/\s*@unique\b/, '');
+        if (o.kind === 'matview' && single === c.name) attrs = ` @unique${attrs}`;
+        else if (o.kind !== 'matview' && /@unique\b/.test(last)) attrs = ` @unique${attrs}`;
+        out.push(...existing.slice(0, -1), `${f[1]}${f[2]} ${scalar}${optional && !(o.kind !== 'matview' && /@unique\b/.test(last)) ? '?' : ''}${attrs}`);
+      } else {
+        const rendered = renderPrismaView(model, { ...o, columns: [c] }).split('\n')[1]!;
+        out.push(o.kind === 'matview' || !single ? rendered : rendered.replace(' @unique', ''));
+      }
+    }
+    updated.push(model);
+    return [`view ${model} {`, ...out, '', ...rest, '}'].join('\n');
+  });
+  return { text, updated };
+}

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { planCatalog, type CatalogPlan, type ObjectChange } from '../catalog/index.ts';
-import { checkPrismaViews } from '../catalog/prisma-views.ts';
+import { checkPrismaViews, updatePrismaViewBlocks } from '../catalog/prisma-views.ts';
 import { DbError } from '../errors.ts';
 import { DEFAULT_MIGRATIONS_DIR } from '../migrator/files.ts';
 import { status as migratorStatus } from '../migrator/commands.ts';
@@ -130,6 +130,8 @@ export interface NewMigrationResult {
   downPath?: string | null;
   /** The view catalog's plan (not for --empty). */
   plan?: CatalogPlan;
+  /** `view` models of schema.prisma rewritten to match their objects. */
+  prismaViewsUpdated?: string[];
 }
 
 /**
@@ -157,7 +159,7 @@ export async function newMigration(options: NewMigrationOptions): Promise<NewMig
     const tableSql = diff.inSync ? '' : tableScript(diff.sql);
     const downTableSql = tableSql ? tableScript(await diffSchemaToMigrations(options)) : '';
     plan = await planCatalog({ url: options.url, dir, catalogDir: options.catalogDir, tableSql, downTableSql });
-    if (!plan.up.sql) return { created: null, path: null, sql: '', plan };
+    if (!plan.up.sql) return { created: null, path: null, sql: '', plan, prismaViewsUpdated: await updateViewBlocks(options, plan) };
     sql = generatedHeader(plan.up.requires, plan.up.changes, plan.up.unpopulated, !!tableSql) + plan.up.sql;
     down = generatedHeader(plan.down.requires, plan.down.changes, plan.down.unpopulated, !!downTableSql) + plan.down.sql;
   }
@@ -168,7 +170,20 @@ export async function newMigration(options: NewMigrationOptions): Promise<NewMig
   await writeFile(file, sql, { flag: 'wx' });
   const downPath = down == null ? null : path.join(folderPath, 'down.sql');
   if (downPath) await writeFile(downPath, down!, { flag: 'wx' });
-  return { created: folder, path: file, sql, downPath, plan };
+  const prismaViewsUpdated = plan ? await updateViewBlocks(options, plan) : [];
+  return { created: folder, path: file, sql, downPath, plan, prismaViewsUpdated };
+}
+
+/** Rewrite schema.prisma's `view` blocks that no longer match their objects; returns the models rewritten. */
+async function updateViewBlocks(options: SchemaWorkflowOptions, plan: CatalogPlan): Promise<string[]> {
+  const models: string[] = [];
+  for (const f of await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH)) {
+    const before = await readFile(f, 'utf8');
+    const { text, updated } = updatePrismaViewBlocks(before, plan.target);
+    if (text !== before) await writeFile(f, text);
+    models.push(...updated);
+  }
+  return models;
 }
 
 export interface CheckProblem {
