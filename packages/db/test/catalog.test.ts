@@ -212,4 +212,23 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
     );
     expect(type).toBe('numeric(16,3)');
   });
+
+  it('populate: after migrate creates the MV (and the MVs built on it) WITH NO DATA and says which ones', async () => {
+    const file = path.join(views, 'mart', 'mv_fx_l1.sql');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('-- index ix_mv_fx_l1_n (n_lines)', '-- index ix_mv_fx_l1_n (n_lines)\n-- populate: after migrate').replace('kg per day', 'kg per day (large)'));
+    // A comment change alone is done in place; make the definition change too so it is rebuilt.
+    await writeFile(file, (await readFile(file, 'utf8')).replace('COUNT(*) AS n_lines', 'COUNT(r.slip_no) AS n_lines'));
+    const gen = await newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'large l1', now: now() });
+    expect(gen.plan!.up.unpopulated).toEqual(['mart.mv_fx_l1', 'mart.mv_fx_l3']);
+    expect(gen.sql).toMatch(/^-- Created WITH NO DATA, populated by `pnpm db:migrate` right after; until then these read nothing: mart\.mv_fx_l1, mart\.mv_fx_l3$/m);
+    const run = await migrate({ url: db.url, dir });
+    expect(run.failed?.error).toBeUndefined();
+    const populated = await withClient(db.url, async (c) =>
+      (await c.query(`SELECT relname, relispopulated FROM pg_class WHERE relname IN ('mv_fx_l1', 'mv_fx_l3') ORDER BY 1`)).rows,
+    );
+    expect(populated).toEqual([
+      { relname: 'mv_fx_l1', relispopulated: false },
+      { relname: 'mv_fx_l3', relispopulated: false },
+    ]);
+  });
 });
