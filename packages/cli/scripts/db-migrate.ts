@@ -24,6 +24,7 @@ function printPlan(p: PlanResult, env: string): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 import { ensureProtectionMarker } from '../src/ops/protect.ts';
+import { populateAfterMigrate } from '../src/populate.ts';
 
 await runCommand(
   defineCommand({
@@ -39,7 +40,9 @@ await runCommand(
       '`-- migrate:ddl-lock-timeout 30s` overrides it). A migration whose lock is not granted in time is rolled back and\n' +
       'retried with backoff (1s, 2s, 4s), then fails naming the blocking session, its query and how long it has held on.\n\n' +
       '--plan prints, without applying anything, each migration\'s statements, the lock each takes on which relation,\n' +
-      'lint findings and the plan\'s hash; --plan-hash H applies only if the plan is still that one.',
+      'lint findings and the plan\'s hash; --plan-hash H applies only if the plan is still that one.\n\n' +
+      'Afterwards every materialized view left unpopulated (created WITH NO DATA, see `populate: after migrate`\n' +
+      'in the view catalog) is refreshed in graph order through the refresher, unless --no-populate.',
     flags: {
       env: envFlag,
       dir: dirFlag,
@@ -53,6 +56,7 @@ await runCommand(
       'statement-timeout': { type: 'string', placeholder: 'DURATION', description: 'PostgreSQL statement_timeout for each migration statement (default: the server\'s)' },
       'lock-timeout': lockTimeoutFlag,
       'allow-edited': { type: 'boolean', description: 'apply even when an applied migration.sql changed since' },
+      'no-populate': { type: 'boolean', description: 'do not refresh the MVs the migrations left unpopulated' },
       json: jsonFlag,
     },
     examples: [
@@ -104,6 +108,7 @@ await runCommand(
               : c.ok(`already at head (${total} migrations applied)`)
             : `${c.ok(`${result.applied.length} migration${result.applied.length > 1 ? 's' : ''} applied`)}${left} (${total} applied)`,
         );
+        if (!flags['no-populate'] && !(await populateAfterMigrate(db.url, 'migrate'))) return EXIT.failure;
         return EXIT.ok;
       });
     },

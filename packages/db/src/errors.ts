@@ -20,7 +20,9 @@ export type DbErrorCode =
   | 'E_PLAN_CHANGED'
   | 'E_SQL_PARSE'
   | 'E_BAD_ARGUMENT'
-  | 'E_IDENTITY_UNREADABLE';
+  | 'E_IDENTITY_UNREADABLE'
+  | 'E_CATALOG'
+  | 'E_CATALOG_IN_USE';
 
 export class DbError extends Error {
   readonly code: DbErrorCode;
