@@ -3,7 +3,7 @@ import type { Logger as Pino } from 'pino';
 import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
 import type { ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
-import { markGaveUp, processUpload, type EnqueueRefresh } from './ingest/process.ts';
+import { markGaveUp, processInOrder, type EnqueueRefresh } from './ingest/process.ts';
 import { INGEST_TASK } from '@warehouse/db/uploads';
 import { sweepDeadJobs, withLiveness, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
 
@@ -42,7 +42,7 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
       return;
     }
     try {
-      await processUpload(
+      await processInOrder(
         {
           pool: deps.pool,
           logger: deps.logger,

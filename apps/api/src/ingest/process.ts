@@ -16,7 +16,9 @@ import type { IngestMetrics } from '../metrics.ts';
 import { withTransaction } from '@warehouse/db';
 import {
   claimUpload,
+  earlierUnlanded,
   findLandedDuplicate,
+  getUpload,
   historyTableOf,
   insertTouchedDates,
   lockKindFlavour,
@@ -25,6 +27,7 @@ import {
   markSuccess,
   statusOf,
   stgColumns,
+  waitForAccepts,
 } from '@warehouse/db/uploads';
 
 export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; trigger: string }) => Promise<unknown>;
@@ -413,6 +416,30 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
     logger.info({ uploadId }, outcome.status === 'skipped' ? outcome.reason : 'upload done');
   }
   return outcome;
+}
+
+/**
+ * What an ingest job runs: uploads of one kind+flavour land in upload-id order, so the later one
+ * wins. First wait until no request of this kind is still storing a file (its id may be lower and
+ * not visible yet), then land every earlier pending upload of the kind+flavour, then this one.
+ * (The job queue per kind+flavour already runs one job at a time; job order alone can differ from
+ * id order when two requests commit in the other order.)
+ */
+export async function processInOrder(deps: IngestDeps, uploadId: number): Promise<IngestOutcome> {
+  const u = await getUpload(deps.pool, uploadId);
+  if (u && (u.status === 'pending' || u.status === 'processing')) {
+    const client = await deps.pool.connect();
+    try {
+      await waitForAccepts(client, u.csvType);
+    } finally {
+      client.release();
+    }
+    for (const earlier of await earlierUnlanded(deps.pool, u.csvType, u.flavour, uploadId)) {
+      deps.logger.info({ uploadId, earlier }, 'landing an earlier upload of the same kind and flavour first');
+      await processUpload(deps, earlier);
+    }
+  }
+  return processUpload(deps, uploadId);
 }
 
 /** Mark an upload failed after its job used up its attempts on internal errors. */

@@ -6,7 +6,7 @@ import { HttpError } from '../http-error.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import type { AppContext } from '../app.ts';
-import { addIngestJob, finishAccept, findLandedDuplicate, insertUpload, setStored } from '@warehouse/db/uploads';
+import { addIngestJob, holdAcceptLock, finishAccept, findLandedDuplicate, insertUpload, setStored } from '@warehouse/db/uploads';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -33,7 +33,7 @@ export function parsePeriod(raw: string): { from: string; to: string } {
 function multipartProblem(error: unknown): string | undefined {
   const msg = error instanceof Error ? error.message : '';
   if (/boundary not found/i.test(msg)) return 'the Content-Type multipart/form-data has no boundary=…; let the HTTP client build the multipart body (curl -F …)';
-  if (/unexpected end of (form|multipart)/i.test(msg)) return 'the multipart body ends before its closing boundary (truncated upload?); send the request again';
+  if (/unexpected end of (form|multipart)/i.test(msg) || (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return 'the multipart body ends before its closing boundary (truncated upload?); send the request again';
   if (/malformed (part|header)/i.test(msg)) return `the multipart body is malformed (${msg}); let the HTTP client build it (curl -F …)`;
   return undefined;
 }
@@ -59,6 +59,8 @@ function checkFileName(kind: string, name: string | undefined): string {
 }
 
 async function storeFile(client: pg.PoolClient, ctx: AppContext, kind: CsvType, fileName: string, file: AsyncIterable<Buffer>): Promise<Accepted> {
+  // Ingest jobs of this kind wait for this request before picking uploads in id order.
+  await holdAcceptLock(client, kind);
   const id = await insertUpload(client, kind, fileName);
   const hash = createHash('sha256');
   const limit = ctx.config.blobChunkBytes;

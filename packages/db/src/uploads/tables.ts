@@ -67,3 +67,39 @@ export async function lockKindFlavour(db: Queryable, kind: string, flavour: stri
   checked(kind, flavour);
   await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [INGEST_LOCK_CLASS, `${kind}/${flavour}`]);
 }
+
+/** Advisory lock class of the accept barrier per kind (shared while a request stores a file of that kind). */
+export const ACCEPT_LOCK_CLASS = 8203;
+
+/**
+ * Taken (shared, until COMMIT/ROLLBACK) by the upload request before it creates an upload row of
+ * `kind`: while it is held, that upload id exists but is not visible yet.
+ */
+export async function holdAcceptLock(db: Queryable, kind: string): Promise<void> {
+  checked(kind, 'x');
+  await db.query('SELECT pg_advisory_xact_lock_shared($1, hashtext($2))', [ACCEPT_LOCK_CLASS, kind]);
+}
+
+/**
+ * Wait until every upload request of `kind` that was storing a file when this is called has
+ * committed or rolled back (takes the lock exclusively in a transaction of its own and lets go).
+ * Afterwards every upload with a lower id than one already committed is visible or gone.
+ */
+export async function waitForAccepts(client: import('pg').ClientBase, kind: string): Promise<void> {
+  checked(kind, 'x');
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ACCEPT_LOCK_CLASS, kind]);
+  } finally {
+    await client.query('COMMIT').catch(() => {});
+  }
+}
+
+/** Pending (or interrupted) uploads of a kind+flavour with a lower id than `id`, oldest first. */
+export async function earlierUnlanded(db: Queryable, kind: string, flavour: string, id: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT id::int AS id FROM log.upload_file WHERE csv_type = $1 AND flavour = $2 AND status IN ('pending', 'processing') AND id < $3 ORDER BY id`,
+    [kind, flavour, id],
+  );
+  return rows.map((r) => r.id);
+}
