@@ -27,7 +27,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse';
 import pg from 'pg';
 import { loadScaledReceive, receiveCsvStream } from '@warehouse/db/demo';
-import { refreshAll } from '@warehouse/refresher';
+import { createLogger, refreshAll } from '@warehouse/refresher';
 import { createPrismaClient, Prisma } from '@warehouse/db/client';
 import { createMigratedTemplate, createTestDatabase, startTestServer } from '@warehouse/db/testing';
 import { spawnScript } from '../test/processes.ts';
@@ -120,7 +120,7 @@ async function replaceRun(adminUrl: string, dir: string): Promise<void> {
   const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '2' }, []);
   const url = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   t0 = performance.now();
-  const all = await refreshAll({ url: db.url, trigger: 'bench' });
+  const all = await refreshAll({ url: db.url, trigger: 'bench', logger: createLogger({ level: 'warn' }) });
   console.log(`MVs populated first (refresh all, ${all.outcome}): ${secs(t0).toFixed(1)} s`);
   t0 = performance.now();
   const res = await postFile(url, file, size);
