@@ -22,6 +22,7 @@ export const DOMAIN_OBJECTS: readonly DomainObject[] = [
   { name: 'log.upload_file', kind: 'table' },
   { name: 'log.upload_blob', kind: 'table' },
   { name: 'log.mv_refresh_log', kind: 'table' },
+  { name: 'log.upload_touched_date', kind: 'table' },
   // raw
   { name: 'raw.shogun_receive', kind: 'table' },
   { name: 'raw.shogun_shipment', kind: 'table' },
@@ -33,6 +34,13 @@ export const DOMAIN_OBJECTS: readonly DomainObject[] = [
   { name: 'stg.shogun_flash_shipment', kind: 'table' },
   { name: 'stg.shogun_final_yard', kind: 'table' },
   { name: 'stg.shogun_flash_yard', kind: 'table' },
+  // stg history: rows superseded by a later upload (a revert moves them back)
+  { name: 'stg.shogun_final_receive_history', kind: 'table' },
+  { name: 'stg.shogun_flash_receive_history', kind: 'table' },
+  { name: 'stg.shogun_final_shipment_history', kind: 'table' },
+  { name: 'stg.shogun_flash_shipment_history', kind: 'table' },
+  { name: 'stg.shogun_final_yard_history', kind: 'table' },
+  { name: 'stg.shogun_flash_yard_history', kind: 'table' },
   // ref, mart, kpi tables
   { name: 'ref.calendar', kind: 'table' },
   { name: 'mart.daily_target_plan', kind: 'table' },
