@@ -6,6 +6,7 @@ import { HttpError } from '../http-error.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import type { AppContext } from '../app.ts';
+import { withTransaction } from '@warehouse/db';
 import { addIngestJob, holdAcceptLock, finishAccept, findLandedDuplicate, insertUpload, setStored } from '@warehouse/db/uploads';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -113,52 +114,52 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
     const seenFields = new Set<string>();
     let current: CsvType | undefined; // the file part being read
     try {
-      await client.query('BEGIN');
-      for await (const part of req.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'flavour' || part.fieldname === 'period') {
-            if (seenFields.has(part.fieldname)) throw new HttpError(400, 'E_FIELD', `the field ${part.fieldname} was sent twice; send it once`);
-            seenFields.add(part.fieldname);
+      await withTransaction(client, async () => {
+        for await (const part of req.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname === 'flavour' || part.fieldname === 'period') {
+              if (seenFields.has(part.fieldname)) throw new HttpError(400, 'E_FIELD', `the field ${part.fieldname} was sent twice; send it once`);
+              seenFields.add(part.fieldname);
+            }
+            if (part.fieldname === 'period') period = parsePeriod(String(part.value));
+            if (part.fieldname === 'flavour') {
+              const v = String(part.value).trim();
+              if (!isFlavour(v)) throw new HttpError(400, 'E_FLAVOUR', `flavour=${JSON.stringify(v)} is not flash or final; send flavour=flash (速報) or flavour=final (確定)`);
+              flavour = v;
+            }
+            continue;
           }
-          if (part.fieldname === 'period') period = parsePeriod(String(part.value));
-          if (part.fieldname === 'flavour') {
-            const v = String(part.value).trim();
-            if (!isFlavour(v)) throw new HttpError(400, 'E_FLAVOUR', `flavour=${JSON.stringify(v)} is not flash or final; send flavour=flash (速報) or flavour=final (確定)`);
-            flavour = v;
+          const kind = part.fieldname;
+          current = isCsvType(kind) ? kind : undefined;
+          let fileName: string;
+          try {
+            if (!isCsvType(kind)) {
+              throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`);
+            }
+            if (accepted.some((a) => a.csvType === kind)) throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
+            fileName = checkFileName(kind, part.filename);
+          } catch (error) {
+            part.file.resume(); // not read: discard its bytes
+            throw error;
           }
-          continue;
+          accepted.push(await storeFile(client, ctx, kind as CsvType, fileName, part.file));
+          current = undefined;
         }
-        const kind = part.fieldname;
-        current = isCsvType(kind) ? kind : undefined;
-        let fileName: string;
-        try {
-          if (!isCsvType(kind)) {
-            throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`);
+        if (!accepted.length) throw new HttpError(400, 'E_NO_FILE', `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`);
+        if (!flavour) throw new HttpError(400, 'E_FLAVOUR', 'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)');
+        for (const a of accepted) {
+          const d = await findLandedDuplicate(client, a.csvType, flavour, a.sha256);
+          if (d) {
+            throw new HttpError(409, 'E_DUPLICATE', `${a.fileName} (${flavour} ${a.csvType}) has the same bytes as upload ${d.id} (${d.fileName}), which already landed; nothing to do (revert it first to load it again)`, {
+              duplicateOf: d.id,
+              csvType: a.csvType,
+            });
           }
-          if (accepted.some((a) => a.csvType === kind)) throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
-          fileName = checkFileName(kind, part.filename);
-        } catch (error) {
-          part.file.resume(); // not read: discard its bytes
-          throw error;
+          await finishAccept(client, a.id, flavour, period);
+          // One queue per kind+flavour: its uploads land one at a time, in the order they were accepted.
+          await addIngestJob(client, a.id, a.csvType, flavour, ctx.config.ingestMaxAttempts);
         }
-        accepted.push(await storeFile(client, ctx, kind as CsvType, fileName, part.file));
-        current = undefined;
-      }
-      if (!accepted.length) throw new HttpError(400, 'E_NO_FILE', `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`);
-      if (!flavour) throw new HttpError(400, 'E_FLAVOUR', 'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)');
-      for (const a of accepted) {
-        const d = await findLandedDuplicate(client, a.csvType, flavour, a.sha256);
-        if (d) {
-          throw new HttpError(409, 'E_DUPLICATE', `${a.fileName} (${flavour} ${a.csvType}) has the same bytes as upload ${d.id} (${d.fileName}), which already landed; nothing to do (revert it first to load it again)`, {
-            duplicateOf: d.id,
-            csvType: a.csvType,
-          });
-        }
-        await finishAccept(client, a.id, flavour, period);
-        // One queue per kind+flavour: its uploads land one at a time, in the order they were accepted.
-        await addIngestJob(client, a.id, a.csvType, flavour, ctx.config.ingestMaxAttempts);
-      }
-      await client.query('COMMIT');
+      });
       // Logged only now: a refused request stored nothing.
       for (const a of accepted) req.log.info({ uploadId: a.id, kind: a.csvType, flavour, period, fileName: a.fileName, size: a.size }, 'upload stored');
     } catch (rawError) {
@@ -171,7 +172,6 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
         req.raw.unpipe();
         req.raw.resume();
       }
-      await client.query('ROLLBACK').catch(() => {});
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status < 500) {
         // Nothing of the request is kept: every file in it counts as rejected, under its own kind
