@@ -11,9 +11,11 @@ import { HttpError } from './http-error.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { readRoutes } from './routes/reads.ts';
+import { uploadsRoutes } from './routes/uploads.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { uploadErrorRoutes } from './routes/upload-errors.ts';
 import { isDbUnavailable } from './db-unavailable.ts';
+import { salesRoutes } from './routes/sales.ts';
 
 export interface BuildOptions {
   pool: pg.Pool;
@@ -102,7 +104,9 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   uploadRoutes(app, ctx);
   readRoutes(app, ctx);
   uploadErrorRoutes(app, ctx);
+  uploadsRoutes(app, ctx);
   opsRoutes(app, ctx);
+  salesRoutes(app, ctx);
   if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());
   return app;
 }

@@ -5,6 +5,7 @@
  * and stream from an index instead of reading a 10,000-element document.
  */
 import type pg from 'pg';
+import { markFailed } from '@warehouse/db/uploads';
 import type { RowError } from './errors.ts';
 
 export interface FailureRecord {
@@ -26,12 +27,8 @@ export async function recordFailure(pool: pg.Pool, f: FailureRecord): Promise<bo
   try {
     await client.query('BEGIN');
     const summary = f.errors.slice(0, f.summary);
-    const updated = await client.query(
-      `UPDATE log.upload_file SET status = 'failed', encoding = $2, errors = $3::jsonb, error_message = $4, finished_at = clock_timestamp()
-       WHERE id = $1 AND status IN ('pending', 'processing')`,
-      [f.uploadId, f.encoding, JSON.stringify(summary), f.message],
-    );
-    if (!updated.rowCount) {
+    const updated = await markFailed(client, f.uploadId, { encoding: f.encoding, errors: summary, message: f.message });
+    if (!updated) {
       await client.query('ROLLBACK');
       return false;
     }
