@@ -15,8 +15,14 @@ export type DbErrorCode =
   | 'E_MIGRATION_REQUIRES'
   | 'E_MIGRATION_NO_DOWN'
   | 'E_MIGRATION_DIR'
+  | 'E_MIGRATION_TRANSACTION_CONTROL'
+  | 'E_MIGRATION_LOCK_TIMEOUT'
+  | 'E_PLAN_CHANGED'
+  | 'E_SQL_PARSE'
   | 'E_BAD_ARGUMENT'
-  | 'E_IDENTITY_UNREADABLE';
+  | 'E_IDENTITY_UNREADABLE'
+  | 'E_CATALOG'
+  | 'E_CATALOG_IN_USE';
 
 export class DbError extends Error {
   readonly code: DbErrorCode;
