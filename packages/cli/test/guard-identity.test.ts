@@ -220,7 +220,7 @@ describe('the guard knows production by what it is', () => {
     }
     // Closing-note material: every spelling tried and what happened.
     console.info(`guard spellings:\n  ${results.join('\n  ')}`);
-  });
+  }, 600_000);
 
   it('a marked database reached under another name is still refused with --force unless confirmed as vm_prod', async () => {
     const registry = loadRegistry(mainRegistry);
@@ -316,7 +316,7 @@ describe('end to end: the CLI refuses production under other names (exit 2), pri
       expect(r.stderr, what).toContain(code);
       expect(await markerIntact(), what).toBe(true);
     }
-  });
+  }, 600_000); // seven CLI subprocesses on a shared box
 
   it('db:reset --env vm_prod without Docker or URL is refused (exit 2) before any tool check', async () => {
     const r = await run('db:reset vm_prod compose', 'db-reset', ['--env', 'vm_prod'], { WAREHOUSE_ENV_FILE: undefined, DATABASE_URL_VM_PROD: undefined, PROD_DATABASE_URL: undefined });
@@ -337,6 +337,17 @@ describe('end to end: the CLI refuses production under other names (exit 2), pri
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr, what).toContain(code);
       expect(r.stderr, what).toContain('Fix:');
+    }
+  });
+
+  it('db:psql opens psql on the env (password through PGPASSWORD, not argv); db:protect and db:psql have --help', async () => {
+    const r = await run('db:psql', 'db-psql', ['--env', 'vm_stg', '--', '-tAc', 'select current_database()'], { DATABASE_URL_VM_STG: u('127.0.0.1', 'other') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('other');
+    for (const name of ['db-protect', 'db-psql']) {
+      const h = await run(`${name} --help`, name, ['--help'], {});
+      expect(h.code, name).toBe(0);
+      expect(h.stdout, name).toContain(`Usage: pnpm ${name.replace('-', ':')}`);
     }
   });
 

@@ -57,11 +57,9 @@ export async function startProdCluster(password: string): Promise<ProdCluster> {
   mkdirSync(socketDir, { mode: 0o755 });
   const pwfile = path.join(base, 'pw');
   writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
-  let owner: { uid: number; gid: number } | undefined;
   if (root) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    owner = { uid, gid };
     for (const p of [base, data, socketDir, pwfile]) chownSync(p, uid, gid);
   }
   const run = (tool: string, args: string[]) =>
@@ -73,7 +71,6 @@ export async function startProdCluster(password: string): Promise<ProdCluster> {
   const ipv6 = await ipv6Loopback();
   const listen = ipv6 ? '127.0.0.1,::1' : '127.0.0.1';
   run('pg_ctl', ['-D', data, '-l', path.join(base, 'log'), '-w', '-o', `-p ${port} -c listen_addresses='${listen}' -c unix_socket_directories='${socketDir}' -c fsync=off`, 'start']);
-  void owner;
   return {
     port,
     user: 'postgres',
