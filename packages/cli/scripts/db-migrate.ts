@@ -12,6 +12,7 @@ function printPlan(p: PlanResult, env: string): void {
   );
   for (const m of p.migrations) {
     out.push('', `${c.bold(m.name)} ${c.dim(m.transactional ? '(one transaction)' : '(no-transaction: statement by statement)')}${m.ddlLockTimeoutMs !== p.ddlLockTimeoutMs ? c.dim(` lock_timeout ${ms(m.ddlLockTimeoutMs)}`) : ''}`);
+    if (m.recreates.length) out.push(`  ${c.warn('recreates')} ${m.recreates.join(', ')} ${c.dim('(dropped and created again: readers see them missing until it commits)')}`);
     for (const s of m.statements) {
       out.push(`  ${c.dim(`line ${s.line}`)}  ${s.text}`);
       for (const l of s.locks) out.push(`      ${c.warn(l.mode)} on ${l.relation} ${c.dim(`— blocks ${l.blocks}`)}`);
