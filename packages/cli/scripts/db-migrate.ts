@@ -3,6 +3,8 @@
 import { migrate, plan, type PlanResult } from '@warehouse/db/migrator';
 import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, info, c, printJson, EXIT, ms } from '../src/index.ts';
 import { dirFlag, durationFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
+import { ensureProtectionMarker } from '../src/ops/protect.ts';
+import { populateAfterMigrate } from '../src/populate.ts';
 
 function printPlan(p: PlanResult, env: string): void {
   const out: string[] = [];
@@ -39,7 +41,9 @@ await runCommand(
       '`-- migrate:ddl-lock-timeout 30s` overrides it). A migration whose lock is not granted in time is rolled back and\n' +
       'retried with backoff (1s, 2s, 4s), then fails naming the blocking session, its query and how long it has held on.\n\n' +
       '--plan prints, without applying anything, each migration\'s statements, the lock each takes on which relation,\n' +
-      'lint findings and the plan\'s hash; --plan-hash H applies only if the plan is still that one.',
+      'lint findings and the plan\'s hash; --plan-hash H applies only if the plan is still that one.\n\n' +
+      'Afterwards every materialized view left unpopulated (created WITH NO DATA, see `populate: after migrate`\n' +
+      'in the view catalog) is refreshed in graph order through the refresher, unless --no-populate.',
     flags: {
       env: envFlag,
       dir: dirFlag,
@@ -53,6 +57,7 @@ await runCommand(
       'statement-timeout': { type: 'string', placeholder: 'DURATION', description: 'PostgreSQL statement_timeout for each migration statement (default: the server\'s)' },
       'lock-timeout': lockTimeoutFlag,
       'allow-edited': { type: 'boolean', description: 'apply even when an applied migration.sql changed since' },
+      'no-populate': { type: 'boolean', description: 'do not refresh the MVs the migrations left unpopulated' },
       json: jsonFlag,
     },
     examples: [
@@ -92,6 +97,9 @@ await runCommand(
           info(`${result.applied.length} applied, ${result.pending.length} pending (${result.pending.join(', ')})`);
           return EXIT.failure;
         }
+        // A protected env (vm_prod) carries its marker in the database from its first migration on.
+        const marked = await ensureProtectionMarker(db.env, db.url);
+        if (marked) info(c.ok(marked));
         const total = result.skipped.length + result.applied.length;
         const left = result.pending.length ? c.warn(`; ${result.pending.length} still pending (\`pnpm db:status\`)`) : '; at head';
         info(
@@ -101,6 +109,7 @@ await runCommand(
               : c.ok(`already at head (${total} migrations applied)`)
             : `${c.ok(`${result.applied.length} migration${result.applied.length > 1 ? 's' : ''} applied`)}${left} (${total} applied)`,
         );
+        if (!flags['no-populate'] && !(await populateAfterMigrate(db.url, 'migrate'))) return EXIT.failure;
         return EXIT.ok;
       });
     },

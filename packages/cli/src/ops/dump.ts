@@ -8,9 +8,10 @@ import { composeArgs, dockerAvailable, ensureToolVersion, pgConn, runTool } from
 
 /**
  * Not part of "the schema" an env is compared on: the migration runner's bookkeeping table and
- * graphile-worker's schema (installed by the worker at runtime, not by migrations).
+ * graphile-worker's schema (installed by the worker at runtime, not by migrations), and the
+ * protection marker (schema toolkit, written by pnpm db:protect on protected databases only).
  */
-export const DUMP_EXCLUDES = ['--exclude-schema=graphile_worker', '--exclude-table=public._prisma_migrations'];
+export const DUMP_EXCLUDES = ['--exclude-schema=graphile_worker', '--exclude-table=public._prisma_migrations', '--exclude-schema=toolkit'];
 
 /**
  * pg_dump flags of a schema dump. Privileges (GRANT/REVOKE, ALTER DEFAULT PRIVILEGES) are left out
