@@ -3,6 +3,8 @@
 import { migrate, plan, type PlanResult } from '@warehouse/db/migrator';
 import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, info, c, printJson, EXIT, ms } from '../src/index.ts';
 import { dirFlag, durationFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
+import { ensureProtectionMarker } from '../src/ops/protect.ts';
+import { populateAfterMigrate } from '../src/populate.ts';
 
 function printPlan(p: PlanResult, env: string): void {
   const out: string[] = [];
@@ -12,6 +14,7 @@ function printPlan(p: PlanResult, env: string): void {
   );
   for (const m of p.migrations) {
     out.push('', `${c.bold(m.name)} ${c.dim(m.transactional ? '(one transaction)' : '(no-transaction: statement by statement)')}${m.ddlLockTimeoutMs !== p.ddlLockTimeoutMs ? c.dim(` lock_timeout ${ms(m.ddlLockTimeoutMs)}`) : ''}`);
+    if (m.recreates.length) out.push(`  ${c.warn('recreates')} ${m.recreates.join(', ')} ${c.dim('(dropped and created again: readers see them missing until it commits)')}`);
     for (const s of m.statements) {
       out.push(`  ${c.dim(`line ${s.line}`)}  ${s.text}`);
       for (const l of s.locks) out.push(`      ${c.warn(l.mode)} on ${l.relation} ${c.dim(`— blocks ${l.blocks}`)}`);
@@ -23,8 +26,6 @@ function printPlan(p: PlanResult, env: string): void {
   out.push('', `nothing was applied. Apply exactly this plan: pnpm db:migrate${env === 'local_dev' ? '' : ` --env ${env}`} --plan-hash ${p.hash}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
-import { ensureProtectionMarker } from '../src/ops/protect.ts';
-import { populateAfterMigrate } from '../src/populate.ts';
 
 await runCommand(
   defineCommand({

@@ -107,6 +107,7 @@ describe('--plan, --plan-hash, --to, --steps', () => {
     ]);
     expect(b.findings.map((f) => `${f.rule}@${f.line}`)).toEqual(['index-without-concurrently@1', 'missing-down-sql@1'].sort((x, y) => Number(x.split('@')[1]) - Number(y.split('@')[1]) || x.localeCompare(y)));
     expect(p.migrations[2]!.statements[0]!.locks).toEqual([{ relation: 'pa', mode: 'ACCESS SHARE', blocks: expect.any(String) }]);
+    expect(p.migrations.map((m) => m.recreates)).toEqual([[], [], []]);
     expect(p.hash).toMatch(/^[0-9a-f]{16}$/);
     // nothing applied, nothing recorded
     expect(await relationExists(db.url, 'pa')).toBe(false);
@@ -124,6 +125,18 @@ describe('--plan, --plan-hash, --to, --steps', () => {
     const r = await migrate({ url: db.url, dir, planHash: p2.hash });
     expect(r.applied.map((a) => a.name)).toEqual(Object.keys(files));
     expect(r.planHash).toBe(p2.hash);
+  });
+
+  it('plan names the views a migration drops and creates again (a generated view migration\'s dependants)', async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_a': 'create table ra (id int);\ncreate view rv1 as select id from ra;\ncreate view rv2 as select id from rv1;\n',
+      '20250102000000_b': '-- requires: rv1, rv2\ndrop view rv2;\ndrop view rv1;\ncreate view rv1 as select id, 1 as one from ra;\ncreate view rv2 as select id from rv1;\n',
+    });
+    await migrate({ url: db.url, dir, steps: 1 });
+    const p = await plan({ url: db.url, dir });
+    expect(p.migrations.map((m) => [m.name, m.recreates])).toEqual([['20250102000000_b', ['rv1', 'rv2']]]);
+    expect(p.migrations[0]!.statements.slice(0, 2).map((s) => s.locks.map((l) => `${l.mode} ${l.relation}`))).toEqual([['ACCESS EXCLUSIVE rv2'], ['ACCESS EXCLUSIVE rv1']]);
   });
 
   it('--steps N and --to NAME apply part of what is pending; status shows what is left', async () => {

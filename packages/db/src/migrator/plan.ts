@@ -59,6 +59,11 @@ export interface PlannedMigration {
   transactional: boolean;
   ddlLockTimeoutMs: number;
   statements: PlannedStatement[];
+  /**
+   * Views/MVs the file drops and creates again (what a generated view migration recreates: the
+   * changed object and its dependants), in the order they are created again.
+   */
+  recreates: string[];
   findings: Finding[];
 }
 
@@ -66,6 +71,16 @@ export function planMigration(prepared: PreparedMigration, ddlLockTimeoutMs: num
   const { file, statements } = prepared;
   // In one transaction, a relation the file created earlier is invisible to other sessions: its locks block no one.
   const created = new Set<string>();
+  const dropped = new Set<string>();
+  const recreates: string[] = [];
+  for (const s of statements) {
+    const n = s.node as { removeType?: string; objects?: { List?: { items?: { String?: { sval?: string } }[] } }[] };
+    if (s.kind === 'DropStmt' && (n.removeType === 'OBJECT_VIEW' || n.removeType === 'OBJECT_MATVIEW')) {
+      for (const o of n.objects ?? []) dropped.add((o.List?.items ?? []).map((x) => x.String?.sval).join('.'));
+    }
+    const made = createdRelation(s);
+    if (made && dropped.has(made) && !recreates.includes(made)) recreates.push(made);
+  }
   const locks = statements.map((s) => {
     const taken = locksTaken(s).filter((l) => file.noTransaction || !created.has(l.relation));
     const made = createdRelation(s);
@@ -80,6 +95,7 @@ export function planMigration(prepared: PreparedMigration, ddlLockTimeoutMs: num
       const oneLine = s.text.replace(/\s+/g, ' ');
       return { line: s.line, kind: s.kind, text: oneLine.length > 120 ? `${oneLine.slice(0, 117)}…` : oneLine, locks: locks[i]! };
     }),
+    recreates,
     findings: lintMigration({ file: `${file.name}/migration.sql`, sql: file.sql, statements, noTransaction: file.noTransaction, requires: file.requires, hasDown: !!file.downPath }),
   };
 }
