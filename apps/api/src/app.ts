@@ -12,6 +12,9 @@ import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { readRoutes } from './routes/reads.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { targetRoutes } from './routes/targets.ts';
+import { serveConsole } from './web.ts';
 
 export interface BuildOptions {
   pool: pg.Pool;
@@ -32,16 +35,31 @@ export interface AppContext {
   prisma: PrismaClient;
   registry: Registry;
   metrics: IngestMetrics;
-  requireToken: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** The API_TOKEN check (already run for every non-open path by the onRequest hook). */
+  requireToken: (req: FastifyRequest, reply?: FastifyReply) => Promise<void>;
 }
 
+/** Paths open without the token: probes, metrics, API docs and the console's static files. */
+const OPEN_EXACT = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/', '/index.html', '/favicon.svg']);
+const OPEN_PREFIX = ['/docs', '/assets/'];
+
+export function isOpenPath(url: string): boolean {
+  const path = url.split('?')[0]!;
+  return OPEN_EXACT.has(path) || OPEN_PREFIX.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
+}
+
+/**
+ * The API_TOKEN check. The scheme is compared case-insensitively (RFC 7235: `bearer` = `Bearer`),
+ * the token itself in constant time.
+ */
 function tokenGuard(token: string | undefined) {
-  const want = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  const want = token ? Buffer.from(token) : undefined;
   return async (req: FastifyRequest) => {
     if (!want) return;
-    const got = Buffer.from(req.headers.authorization ?? '');
+    const m = /^bearer +(.+)$/i.exec((req.headers.authorization ?? '').trim());
+    const got = Buffer.from(m?.[1] ?? '');
     if (got.length !== want.length || !timingSafeEqual(got, want)) {
-      throw new HttpError(401, 'E_UNAUTHORIZED', 'this route needs the header Authorization: Bearer <API_TOKEN>');
+      throw new HttpError(401, 'E_UNAUTHORIZED', 'this route needs the header Authorization: Bearer <API_TOKEN> (API_TOKEN is set on the server)');
     }
   };
 }
@@ -92,9 +110,17 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}`, code: 'E_NO_ROUTE', requestId: req.id });
   });
 
+  // One check for every data route (reads included); see isOpenPath for what stays open.
+  app.addHook('onRequest', async (req) => {
+    if (!isOpenPath(req.url)) await ctx.requireToken(req);
+  });
+  if (opts.config.webDist) await serveConsole(app, opts.config.webDist);
+
   uploadRoutes(app, ctx);
   readRoutes(app, ctx);
   opsRoutes(app, ctx);
+  dashboardRoutes(app, ctx);
+  targetRoutes(app, ctx);
   if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());
   return app;
 }

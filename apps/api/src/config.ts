@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * The API's configuration: every environment variable the app and its workers read is read and
  * validated here, once; everything else receives a typed `ApiConfig`.
@@ -9,7 +10,7 @@ export interface ApiConfig {
   databaseUrl: string | undefined;
   host: string;
   port: number;
-  /** When set, upload routes require `Authorization: Bearer <token>`. */
+  /** When set, every data route requires `Authorization: Bearer <token>` (probes, docs and the console's files stay open). */
   apiToken: string | undefined;
   /** Largest accepted file in bytes (UPLOAD_MAX_BYTES, default 2 GiB). */
   uploadMaxBytes: number;
@@ -26,6 +27,8 @@ export interface ApiConfig {
   /** Attempts for an ingest job before graphile-worker gives up. */
   ingestMaxAttempts: number;
   logLevel: string;
+  /** Built console (apps/web/dist) served at `/`; undefined = not served (WEB_DIST=off). */
+  webDist: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +65,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     sweepIntervalMs: int(vars, 'INGEST_SWEEP_INTERVAL_MS', 15_000, 100),
     ingestMaxAttempts: int(vars, 'INGEST_MAX_ATTEMPTS', 5, 1),
     logLevel: vars.LOG_LEVEL || 'info',
+    webDist: vars.WEB_DIST === 'off' ? undefined : vars.WEB_DIST || fileURLToPath(new URL('../../web/dist', import.meta.url)),
   };
   return { ...config, ...overrides };
 }
