@@ -40,12 +40,12 @@ export interface AppContext {
 }
 
 /** Paths open without the token: probes, metrics, API docs and the console's static files. */
-const OPEN_EXACT = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/', '/index.html', '/favicon.svg']);
-const OPEN_PREFIX = ['/docs', '/assets/'];
+const OPEN_EXACT = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/', '/index.html', '/favicon.svg']);
+const OPEN_PREFIX = ['/docs/', '/assets/'];
 
 export function isOpenPath(url: string): boolean {
   const path = url.split('?')[0]!;
-  return OPEN_EXACT.has(path) || OPEN_PREFIX.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
+  return OPEN_EXACT.has(path) || OPEN_PREFIX.some((p) => path.startsWith(p));
 }
 
 /**

@@ -49,7 +49,7 @@ function ErrorTable({ upload }: { upload: Upload }) {
                 <td className="num">{e.line}</td>
                 <td>{e.column ?? '—'}</td>
                 <td>{e.value ?? '—'}</td>
-                <td>{e.reason}</td>
+                <td className="wrap">{e.reason}</td>
               </tr>
             ))}
           </tbody>

@@ -101,9 +101,11 @@ export function TargetsPage() {
       <section className="panel">
         <h2>{t('targetsCsv')}</h2>
         <div className="row">
-          <label>
-            {t('file')} <input type="file" accept=".csv,text/csv" data-testid="targets-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <label className="file-button">
+            {t('chooseFiles')}
+            <input className="visually-hidden" type="file" accept=".csv,text/csv" data-testid="targets-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
           </label>
+          <span>{file ? file.name : t('noFiles')}</span>
           <button type="button" disabled={!file || !editor.trim() || upload.isPending} onClick={() => upload.mutate()}>
             {t('upload')}
           </button>
@@ -127,7 +129,7 @@ export function TargetsPage() {
                     <td className="num">{e.line}</td>
                     <td>{e.column}</td>
                     <td>{e.value}</td>
-                    <td>{e.reason}</td>
+                    <td className="wrap">{e.reason}</td>
                   </tr>
                 ))}
               </tbody>

@@ -111,14 +111,14 @@ export function UploadPage() {
                   <td>{f.file.name}</td>
                   <td className="num">{fmt.bytes(f.file.size)}</td>
                   <td data-testid="detected-kind" data-kind={f.kind ?? ''}>{f.kind ? t(f.kind) : <span className="error">{t('kindUnknown')}</span>}</td>
-                  <td>
+                  <td className="wrap">
                     {f.state === 'uploading' && (
                       <>
                         <StatusBadge status="uploading" /> <progress max={1} value={f.progress} aria-label={`${t('uploading')} ${f.file.name}`} />
                       </>
                     )}
                     {f.state === 'sent' && <span>#{f.uploadId}</span>}
-                    {f.state === 'refused' && <span className="error" role="alert">{f.error}</span>}
+                    {f.state === 'refused' && <span className="error wrap-text" role="alert">{f.error}</span>}
                   </td>
                   <td>
                     {f.state !== 'uploading' && (
