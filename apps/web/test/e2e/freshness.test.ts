@@ -23,7 +23,7 @@ describe('freshness page', () => {
     // Upload through the API (the upload page has its own test); the worker refreshes the MVs.
     const form = new FormData();
     form.append('flavour', 'flash');
-    form.append('receive', new Blob([receiveCsvCp932('2025-05', 3, 1000)]), 'receive.csv');
+    form.append('receive', new Blob([new Uint8Array(receiveCsvCp932('2025-05', 3, 1000))]), 'receive.csv');
     const res = await fetch(`${s.url}/upload/csv`, { method: 'POST', body: form });
     expect(res.status).toBe(202);
 
