@@ -36,7 +36,9 @@ export function DashboardPage() {
   const to = lastDay(month);
   const monthQ = useQuery({ queryKey: ['dashboard', 'month', month], queryFn: () => api<MonthResponse>(`/dashboard/month?month=${month}`) });
   const profileQ = useQuery({ queryKey: ['dashboard', 'profile', year], queryFn: () => api<ProfileResponse>(`/dashboard/profile?year=${year}`) });
-  const weeklyQ = useQuery({ queryKey: ['dashboard', 'weekly', month], queryFn: () => api<WeeklyResponse>(`/dashboard/weekly?from=${from}&to=${to}`) });
+  // Weeks are listed by their Monday: start 6 days early so the week holding the 1st is included.
+  const weekFrom = new Date(Date.parse(`${from}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const weeklyQ = useQuery({ queryKey: ['dashboard', 'weekly', month], queryFn: () => api<WeeklyResponse>(`/dashboard/weekly?from=${weekFrom}&to=${to}`) });
   const monthlyQ = useQuery({ queryKey: ['dashboard', 'monthly', year], queryFn: () => api<MonthlyResponse>(`/dashboard/monthly?from=${year}-01-01&to=${year}-12-31`) });
   const repsQ = useQuery({ queryKey: ['dashboard', 'reps', month], queryFn: () => api<RepsResponse>(`/dashboard/shipments-by-rep?from=${from}&to=${to}`) });
 
@@ -94,8 +96,8 @@ export function DashboardPage() {
       </div>
       {monthQ.isError && <p className="error" role="alert">{monthQ.error.message}</p>}
       <div className="cards">
-        <Card title={`${t('mtd')} (${fmt.date(latest?.date)})`} actual={latest?.mtdActualTon} target={latest?.mtdTargetTon} testId="mtd" />
-        <Card title={`${t('wtd')} (${fmt.date(latest?.date)})`} actual={latest?.wtdActualTon} target={latest?.wtdTargetTon} testId="wtd" />
+        <Card title={`${t('mtd')} · ${fmt.date(latest?.date)}`} actual={latest?.mtdActualTon} target={latest?.mtdTargetTon} testId="mtd" />
+        <Card title={`${t('wtd')} · ${fmt.date(latest?.date)}`} actual={latest?.wtdActualTon} target={latest?.wtdTargetTon} testId="wtd" />
       </div>
       <section className="panel">
         <h2>{t('dailyVsTarget')}</h2>
