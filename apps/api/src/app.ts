@@ -15,6 +15,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { targetRoutes } from './routes/targets.ts';
 import { serveConsole } from './web.ts';
+import { salesRoutes } from './routes/sales.ts';
 
 export interface BuildOptions {
   pool: pg.Pool;
@@ -127,6 +128,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   opsRoutes(app, ctx);
   dashboardRoutes(app, ctx);
   targetRoutes(app, ctx);
+  salesRoutes(app, ctx);
   if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());
   return app;
 }
