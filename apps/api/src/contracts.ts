@@ -6,3 +6,6 @@
 export type { MonthResponse, WeeklyResponse, MonthlyResponse, ProfileResponse, RepsResponse } from './routes/dashboard.ts';
 export type { TargetsResponse, DailyPlanResponse, TargetEdit, HistoryResponse as TargetHistoryResponse, CsvResponse as TargetCsvResponse, TargetCsvError } from './routes/targets.ts';
 export type { CsvType, Flavour } from './ingest/kinds.ts';
+import type { Static } from '@fastify/type-provider-typebox';
+import type { CustomerSalesReply as CustomerSalesReplySchema } from './routes/sales.ts';
+export type CustomerSalesReply = Static<typeof CustomerSalesReplySchema>;

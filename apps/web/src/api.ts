@@ -3,7 +3,7 @@
  * sessionStorage) and turns the API's error body into an ApiError. A 401 asks the page for the
  * token (TokenPrompt) and retries once it is given.
  */
-export type { MonthResponse, WeeklyResponse, MonthlyResponse, ProfileResponse, RepsResponse, TargetsResponse, DailyPlanResponse, TargetEdit, TargetHistoryResponse, TargetCsvResponse, TargetCsvError, CsvType, Flavour } from '@warehouse/api/contracts';
+export type { MonthResponse, WeeklyResponse, MonthlyResponse, ProfileResponse, RepsResponse, TargetsResponse, DailyPlanResponse, TargetEdit, TargetHistoryResponse, TargetCsvResponse, TargetCsvError, CsvType, Flavour, CustomerSalesReply } from '@warehouse/api/contracts';
 import type { CsvType, Flavour } from '@warehouse/api/contracts';
 
 export type UploadStatus = 'pending' | 'processing' | 'success' | 'failed' | 'held' | 'reverted';

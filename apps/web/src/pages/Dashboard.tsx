@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api, type MonthResponse, type MonthlyResponse, type ProfileResponse, type RepsResponse, type WeeklyResponse } from '../api.ts';
+import { api, type CustomerSalesReply, type MonthResponse, type MonthlyResponse, type ProfileResponse, type RepsResponse, type WeeklyResponse } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { Chart } from '../components/Chart.tsx';
 
@@ -41,6 +41,19 @@ export function DashboardPage() {
   const weeklyQ = useQuery({ queryKey: ['dashboard', 'weekly', month], queryFn: () => api<WeeklyResponse>(`/dashboard/weekly?from=${weekFrom}&to=${to}`) });
   const monthlyQ = useQuery({ queryKey: ['dashboard', 'monthly', year], queryFn: () => api<MonthlyResponse>(`/dashboard/monthly?from=${year}-01-01&to=${year}-12-31`) });
   const repsQ = useQuery({ queryKey: ['dashboard', 'reps', month], queryFn: () => api<RepsResponse>(`/dashboard/shipments-by-rep?from=${from}&to=${to}`) });
+
+  const salesQ = useQuery({ queryKey: ['dashboard', 'sales', month], queryFn: () => api<CustomerSalesReply>(`/sales/customers/daily?from=${from}&to=${to}`) });
+  const customers = useMemo(() => {
+    const by = new Map<string, { name: string; ton: number; yen: number; slips: number }>();
+    for (const r of salesQ.data?.rows ?? []) {
+      const c = by.get(r.customerCd) ?? { name: r.customerName ?? r.customerCd, ton: 0, yen: 0, slips: 0 };
+      c.ton += r.netTon;
+      c.yen += r.amountYen;
+      c.slips += r.slipCount;
+      by.set(r.customerCd, c);
+    }
+    return [...by.values()].sort((a, b) => b.yen - a.yen).slice(0, 10);
+  }, [salesQ.data]);
 
   const days = monthQ.data?.days ?? [];
   const latest = [...days].reverse().find((d) => d.actualTon != null && d.actualTon > 0) ?? days[days.length - 1];
@@ -123,6 +136,10 @@ export function DashboardPage() {
         <section className="panel">
           <h2>{t('byRep')}</h2>
           <Table head={[t('salesRep'), t('tons'), t('slips'), t('amount')]} rows={(repsQ.data?.reps ?? []).map((r) => [r.salesRep || '—', fmt.ton(r.shipmentNetTon), fmt.int(r.slipCount), fmt.yen(r.amountYen)])} />
+        </section>
+        <section className="panel">
+          <h2>{t('customerSales')}</h2>
+          <Table head={[t('customer'), t('tons'), t('slips'), t('amount')]} rows={customers.map((c) => [c.name || '—', fmt.ton(c.ton), fmt.int(c.slips), fmt.yen(c.yen)])} />
         </section>
       </div>
     </>
