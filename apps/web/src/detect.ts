@@ -6,15 +6,10 @@ import { KINDS, CSV_TYPES, type CsvType } from '@warehouse/api/kinds';
  */
 export function decodeHead(bytes: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+    // stream: a multi-byte character cut at the end of the slice is held back, not an error.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true }).replace(/^\uFEFF/, '');
   } catch {
-    // A multi-byte character cut at the end of the slice also lands here; CP932 decoding of a
-    // UTF-8 file would garble the header, so retry without the last 3 bytes first.
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.max(0, bytes.length - 3))).replace(/^\uFEFF/, '');
-    } catch {
-      return new TextDecoder('shift_jis').decode(bytes);
-    }
+    return new TextDecoder('shift_jis').decode(bytes);
   }
 }
 
