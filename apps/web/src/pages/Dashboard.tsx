@@ -121,7 +121,7 @@ export function DashboardPage() {
         {profileQ.isError && <p className="error">{profileQ.error.message}</p>}
         {weeks.length > 0 && <Chart option={profileOption} label={t('profile5y')} testId="profile-chart" height={260} />}
       </section>
-      <div className="cards" style={{ alignItems: 'start' }}>
+      <div className="cards tables">
         <section className="panel">
           <h2>{t('weeklyTotals')}</h2>
           <Table
