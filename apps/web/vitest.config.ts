@@ -17,7 +17,6 @@ export default defineConfig({
     globalSetup: ['@warehouse/db/testing/global-setup', './test/browser-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 240_000,
-    // test/after-merge waits for other branches' routes (see its README): not in the suite.
     include: hasChromium ? ['test/e2e/**/*.test.ts', 'test/unit/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
     fileParallelism: false,
   },
