@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * The API's configuration: every environment variable the app and its workers read is read and
  * validated here, once; everything else receives a typed `ApiConfig`.
@@ -9,7 +10,7 @@ export interface ApiConfig {
   databaseUrl: string | undefined;
   host: string;
   port: number;
-  /** When set, upload routes require `Authorization: Bearer <token>`. */
+  /** When set, every data route requires `Authorization: Bearer <token>` (probes, docs and the console's files stay open). */
   apiToken: string | undefined;
   /** Largest accepted file in bytes (UPLOAD_MAX_BYTES, default 2 GiB). */
   uploadMaxBytes: number;
@@ -39,6 +40,8 @@ export interface ApiConfig {
    */
   shrinkGuardPercent: number;
   logLevel: string;
+  /** Built console (apps/web/dist) served at `/`; undefined = not served (WEB_DIST=off). */
+  webDist: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +115,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     ingestMaxAttempts: int(vars, 'INGEST_MAX_ATTEMPTS', 5, 1),
     shrinkGuardPercent: int(vars, 'INGEST_SHRINK_GUARD_PERCENT', 50, 0),
     logLevel: vars.LOG_LEVEL || 'info',
+    webDist: vars.WEB_DIST === 'off' ? undefined : vars.WEB_DIST || fileURLToPath(new URL('../../web/dist', import.meta.url)),
   };
   if (config.shrinkGuardPercent > 100) {
     throw new ConfigError(`INGEST_SHRINK_GUARD_PERCENT=${config.shrinkGuardPercent} is above 100; use 0..100 (50 holds an upload that keeps less than half of the rows it replaces, 0 turns the guard off)`);

@@ -94,25 +94,25 @@ describe('reads', () => {
   });
 
   it('GET /mv lists the MVs with their state', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/mv' });
+    const res = await t.app.inject({ method: 'GET', url: '/mv', headers: auth });
     expect(res.statusCode).toBe(200);
     const names = res.json().mvs.map((m: { mv: string }) => m.mv);
     expect(names).toEqual(expect.arrayContaining(['mart.mv_receive_daily', 'mart.mv_target_card_per_day', 'mart.mv_shipment_daily']));
   });
 
   it('GET /inbound/daily and /dashboard/target-card validate their dates', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-04-01' })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-04-02&to=2025-04-01' })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-02-30&to=2025-04-01' })).statusCode).toBe(400);
-    const ok = await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-01-01&to=2025-01-31' });
+    expect((await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-04-01', headers: auth })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-04-02&to=2025-04-01', headers: auth })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-02-30&to=2025-04-01', headers: auth })).statusCode).toBe(400);
+    const ok = await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-01-01&to=2025-01-31', headers: auth });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().days).toEqual([]);
-    expect((await t.app.inject({ method: 'GET', url: '/dashboard/target-card' })).statusCode).toBe(400);
-    const year0 = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=0000-01-01' });
+    expect((await t.app.inject({ method: 'GET', url: '/dashboard/target-card', headers: auth })).statusCode).toBe(400);
+    const year0 = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=0000-01-01', headers: auth });
     expect(year0.statusCode, year0.body).toBe(400);
     expect(year0.json()).toMatchObject({ code: 'E_BAD_DATE' });
     expect(year0.json().error).toMatch(/0001-01-01/);
-    const none = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=1999-01-01' });
+    const none = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=1999-01-01', headers: auth });
     expect(none.statusCode).toBe(404);
   });
 
@@ -146,7 +146,9 @@ describe('reads', () => {
     const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ status: 'ready', migrations: { upToDate: true } });
-    expect((await t.app.inject({ method: 'GET', url: '/nope' })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/nope', headers: auth })).statusCode).toBe(404);
+    // With API_TOKEN set, reads need it too (the console asks for it once per tab).
+    expect((await t.app.inject({ method: 'GET', url: '/mv' })).statusCode).toBe(401);
   });
 });
 

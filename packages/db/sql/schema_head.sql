@@ -63,6 +63,41 @@ CREATE TABLE kpi.monthly_targets (
 );
 
 --
+-- Name: target_edit; Type: TABLE; Schema: kpi; Owner: -
+--
+
+CREATE TABLE kpi.target_edit (
+    id bigint NOT NULL,
+    edited_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    editor text NOT NULL,
+    scope text NOT NULL,
+    ddate date NOT NULL,
+    old_ton numeric(12,3),
+    new_ton numeric(12,3),
+    source text NOT NULL,
+    file_name text,
+    CONSTRAINT target_edit_scope_check CHECK ((scope = ANY (ARRAY['month'::text, 'day'::text]))),
+    CONSTRAINT target_edit_source_check CHECK ((source = ANY (ARRAY['form'::text, 'csv'::text])))
+);
+
+--
+-- Name: target_edit_id_seq; Type: SEQUENCE; Schema: kpi; Owner: -
+--
+
+CREATE SEQUENCE kpi.target_edit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: target_edit_id_seq; Type: SEQUENCE OWNED BY; Schema: kpi; Owner: -
+--
+
+ALTER SEQUENCE kpi.target_edit_id_seq OWNED BY kpi.target_edit.id;
+
+--
 -- Name: mv_refresh_log; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -1005,6 +1040,12 @@ CREATE TABLE stg.shogun_flash_yard_history (
 );
 
 --
+-- Name: target_edit id; Type: DEFAULT; Schema: kpi; Owner: -
+--
+
+ALTER TABLE ONLY kpi.target_edit ALTER COLUMN id SET DEFAULT nextval('kpi.target_edit_id_seq'::regclass);
+
+--
 -- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
 --
 
@@ -1022,6 +1063,13 @@ ALTER TABLE ONLY log.upload_file ALTER COLUMN id SET DEFAULT nextval('log.upload
 
 ALTER TABLE ONLY kpi.monthly_targets
     ADD CONSTRAINT monthly_targets_pkey PRIMARY KEY (month);
+
+--
+-- Name: target_edit target_edit_pkey; Type: CONSTRAINT; Schema: kpi; Owner: -
+--
+
+ALTER TABLE ONLY kpi.target_edit
+    ADD CONSTRAINT target_edit_pkey PRIMARY KEY (id);
 
 --
 -- Name: mv_refresh_log mv_refresh_log_pkey; Type: CONSTRAINT; Schema: log; Owner: -
@@ -1176,6 +1224,12 @@ ALTER TABLE ONLY stg.shogun_flash_yard_history
 
 ALTER TABLE ONLY stg.shogun_flash_yard
     ADD CONSTRAINT shogun_flash_yard_pkey PRIMARY KEY (slip_date, slip_no, line_no);
+
+--
+-- Name: target_edit_edited_at_idx; Type: INDEX; Schema: kpi; Owner: -
+--
+
+CREATE INDEX target_edit_edited_at_idx ON kpi.target_edit USING btree (edited_at);
 
 --
 -- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -

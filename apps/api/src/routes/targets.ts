@@ -1,0 +1,240 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { parse } from 'csv-parse/sync';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { enqueueRefresh } from '@warehouse/refresher';
+import { HttpError } from '../http-error.ts';
+import type { AppContext } from '../app.ts';
+
+/**
+ * Targets kept by managers: kpi.monthly_targets (tons per month) and mart.daily_target_plan
+ * (tons per day). Every change records the editor's typed name in kpi.target_edit and queues a
+ * refresh of the target card MV, so the dashboard follows.
+ */
+
+const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Ton = Type.Number({ minimum: 0, maximum: 999_999_999, description: 'tons (≥ 0)' });
+const Editor = Type.String({ minLength: 1, maxLength: 100, description: 'the name of the person making the change' });
+const Num = Type.Union([Type.Number(), Type.Null()]);
+const ErrorBody = Type.Object({ error: Type.String(), code: Type.String() }, { additionalProperties: true });
+
+export const TargetsResponse = Type.Object({
+  months: Type.Array(Type.Object({ month: Type.String(), targetTon: Num, planDays: Type.Integer(), planTon: Num })),
+});
+export const DailyPlanResponse = Type.Object({ month: Type.String(), days: Type.Array(Type.Object({ date: Type.String(), targetTon: Type.Number() })) });
+export const TargetEdit = Type.Object({
+  id: Type.Integer(),
+  editedAt: Type.String(),
+  editor: Type.String(),
+  scope: Type.Union([Type.Literal('month'), Type.Literal('day')]),
+  date: Type.String(),
+  oldTon: Num,
+  newTon: Num,
+  source: Type.Union([Type.Literal('form'), Type.Literal('csv')]),
+  fileName: Type.Union([Type.String(), Type.Null()]),
+});
+export const HistoryResponse = Type.Object({ edits: Type.Array(TargetEdit) });
+export const SetResponse = Type.Object({ scope: Type.String(), date: Type.String(), oldTon: Num, newTon: Type.Number() });
+export const CsvResponse = Type.Object({ applied: Type.Integer(), months: Type.Integer(), days: Type.Integer() });
+export type TargetsResponse = Static<typeof TargetsResponse>;
+export type DailyPlanResponse = Static<typeof DailyPlanResponse>;
+export type TargetEdit = Static<typeof TargetEdit>;
+export type HistoryResponse = Static<typeof HistoryResponse>;
+export type CsvResponse = Static<typeof CsvResponse>;
+
+export interface TargetRow { scope: 'month' | 'day'; date: string; ton: number }
+export interface TargetCsvError { line: number; column: string; value: string; reason: string }
+
+const TARGET_CARD = 'mart.mv_target_card_per_day';
+const isDay = (v: string) => {
+  const d = new Date(`${v}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+};
+
+/**
+ * Parse a targets CSV: a header `month,target_ton` (rows YYYY-MM) or `date,target_ton` (rows
+ * YYYY-MM-DD); Japanese headers 年月 / 日付 and 目標トン are accepted too. UTF-8 (with or
+ * without BOM) or CP932. Returns every row or every error — never a part.
+ */
+export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: TargetCsvError[] } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = new TextDecoder('shift_jis').decode(bytes);
+  }
+  text = text.replace(/^\uFEFF/, '');
+  let records: string[][];
+  try {
+    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true });
+  } catch (error) {
+    return { rows: [], errors: [{ line: 0, column: '', value: '', reason: `not a CSV: ${(error as Error).message}` }] };
+  }
+  const [header, ...body] = records;
+  const h = (header ?? []).map((x) => x.toLowerCase());
+  const keyCol = h.findIndex((x) => ['month', 'date', '年月', '日付'].includes(x));
+  const tonCol = h.findIndex((x) => ['target_ton', 'ton', '目標トン', '目標'].includes(x));
+  if (keyCol < 0 || tonCol < 0) {
+    return { rows: [], errors: [{ line: 1, column: '', value: (header ?? []).join(','), reason: 'the header must be month,target_ton (rows YYYY-MM) or date,target_ton (rows YYYY-MM-DD)' }] };
+  }
+  const rows: TargetRow[] = [];
+  const errors: TargetCsvError[] = [];
+  const seen = new Map<string, number>();
+  body.forEach((rec, i) => {
+    const line = i + 2;
+    const key = rec[keyCol] ?? '';
+    const tonText = (rec[tonCol] ?? '').replace(/,/g, '');
+    let scope: 'month' | 'day' | undefined;
+    let date = '';
+    if (/^\d{4}-(0[1-9]|1[0-2])$/.test(key)) [scope, date] = ['month', `${key}-01`];
+    else if (isDay(key)) [scope, date] = ['day', key];
+    else errors.push({ line, column: header![keyCol]!, value: key, reason: 'not a month YYYY-MM or a date YYYY-MM-DD' });
+    const ton = Number(tonText);
+    if (tonText === '' || !Number.isFinite(ton) || ton < 0 || ton > 999_999_999) {
+      errors.push({ line, column: header![tonCol]!, value: rec[tonCol] ?? '', reason: 'not a number of tons ≥ 0 (e.g. 1234.5)' });
+    } else if (scope) {
+      const k = `${scope}:${date}`;
+      if (seen.has(k)) errors.push({ line, column: header![keyCol]!, value: key, reason: `also on line ${seen.get(k)}; give each month or date once` });
+      else {
+        seen.set(k, line);
+        rows.push({ scope, date, ton });
+      }
+    }
+  });
+  if (!body.length) errors.push({ line: 2, column: '', value: '', reason: 'the file has a header but no rows' });
+  return { rows, errors };
+}
+
+/** Upsert one target and record the change; returns the previous value. */
+async function setTarget(client: pg.ClientBase, row: TargetRow, editor: string, source: 'form' | 'csv', fileName: string | null): Promise<number | null> {
+  const [table, col] = row.scope === 'month' ? ['kpi.monthly_targets', 'month'] : ['mart.daily_target_plan', 'ddate'];
+  const old = await client.query<{ target_ton: string }>(`SELECT target_ton FROM ${table} WHERE ${col} = $1 FOR UPDATE`, [row.date]);
+  await client.query(`INSERT INTO ${table} (${col}, target_ton) VALUES ($1, $2) ON CONFLICT (${col}) DO UPDATE SET target_ton = EXCLUDED.target_ton`, [row.date, row.ton]);
+  const oldTon = old.rows[0] ? Number(old.rows[0].target_ton) : null;
+  await client.query(
+    `INSERT INTO kpi.target_edit (editor, scope, ddate, old_ton, new_ton, source, file_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [editor, row.scope, row.date, oldTon, row.ton, source, fileName],
+  );
+  return oldTon;
+}
+
+async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const errors = { 400: ErrorBody, 401: ErrorBody };
+  const refreshCard = (client: pg.ClientBase, editor: string) => enqueueRefresh(client, { mvs: [TARGET_CARD], trigger: `targets:${editor}` });
+
+  app.get('/targets', {
+    schema: { summary: 'Monthly targets and the daily plan per month in [from, to]', querystring: Type.Object({ from: Month, to: Month }), response: { 200: TargetsResponse, ...errors } },
+  }, async (req) => {
+    if (req.query.from > req.query.to) throw new HttpError(400, 'E_BAD_RANGE', `from=${req.query.from} is after to=${req.query.to}; swap them`);
+    type Row = { month: string; target_ton: string | null; plan_days: string; plan_ton: string | null };
+    const { rows } = await ctx.pool.query<Row>(
+      `SELECT to_char(g.m, 'YYYY-MM') AS month, t.target_ton,
+              (SELECT count(*) FROM mart.daily_target_plan p WHERE p.ddate >= g.m AND p.ddate < g.m + interval '1 month') AS plan_days,
+              (SELECT sum(target_ton) FROM mart.daily_target_plan p WHERE p.ddate >= g.m AND p.ddate < g.m + interval '1 month') AS plan_ton
+         FROM generate_series($1::date, $2::date, interval '1 month') g(m)
+         LEFT JOIN kpi.monthly_targets t ON t.month = g.m::date ORDER BY g.m`,
+      [`${req.query.from}-01`, `${req.query.to}-01`],
+    );
+    return { months: rows.map((r) => ({ month: r.month, targetTon: r.target_ton == null ? null : Number(r.target_ton), planDays: Number(r.plan_days), planTon: r.plan_ton == null ? null : Number(r.plan_ton) })) };
+  });
+
+  app.get('/targets/daily', {
+    schema: { summary: 'The daily plan of one month', querystring: Type.Object({ month: Month }), response: { 200: DailyPlanResponse, ...errors } },
+  }, async (req) => {
+    const { rows } = await ctx.pool.query<{ date: string; target_ton: string }>(
+      `SELECT to_char(ddate, 'YYYY-MM-DD') AS date, target_ton FROM mart.daily_target_plan WHERE ddate >= $1::date AND ddate < $1::date + interval '1 month' ORDER BY ddate`,
+      [`${req.query.month}-01`],
+    );
+    return { month: req.query.month, days: rows.map((r) => ({ date: r.date, targetTon: Number(r.target_ton) })) };
+  });
+
+  app.put('/targets/month/:month', {
+    schema: { summary: "Set one month's target (kpi.monthly_targets)", params: Type.Object({ month: Month }), body: Type.Object({ targetTon: Ton, editor: Editor }), response: { 200: SetResponse, ...errors } },
+  }, async (req) => {
+    const editor = req.body.editor.trim();
+    if (!editor) throw new HttpError(400, 'E_EDITOR', 'editor is blank; type your name so the history shows who changed the target');
+    const row: TargetRow = { scope: 'month', date: `${req.params.month}-01`, ton: req.body.targetTon };
+    const oldTon = await inTransaction(ctx.pool, async (c) => {
+      const o = await setTarget(c, row, editor, 'form', null);
+      await refreshCard(c, editor);
+      return o;
+    });
+    return { scope: 'month', date: row.date, oldTon, newTon: row.ton };
+  });
+
+  app.put('/targets/day/:date', {
+    schema: { summary: "Set one day's planned target (mart.daily_target_plan)", params: Type.Object({ date: Day }), body: Type.Object({ targetTon: Ton, editor: Editor }), response: { 200: SetResponse, ...errors } },
+  }, async (req) => {
+    const editor = req.body.editor.trim();
+    if (!editor) throw new HttpError(400, 'E_EDITOR', 'editor is blank; type your name so the history shows who changed the target');
+    if (!isDay(req.params.date)) throw new HttpError(400, 'E_BAD_DATE', `${req.params.date} is not a calendar date; pass an existing date YYYY-MM-DD`);
+    const row: TargetRow = { scope: 'day', date: req.params.date, ton: req.body.targetTon };
+    const oldTon = await inTransaction(ctx.pool, async (c) => {
+      const o = await setTarget(c, row, editor, 'form', null);
+      await refreshCard(c, editor);
+      return o;
+    });
+    return { scope: 'day', date: row.date, oldTon, newTon: row.ton };
+  });
+
+  app.post('/targets/csv', {
+    schema: { summary: 'Upload a targets CSV (month,target_ton or date,target_ton) with a field editor; all rows or none', response: { 200: CsvResponse, ...errors } },
+  }, async (req) => {
+    if (!req.isMultipart()) throw new HttpError(415, 'E_NOT_MULTIPART', 'send multipart/form-data with a file field file and a field editor');
+    let editor = '';
+    let file: { name: string; bytes: Buffer } | undefined;
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        if (part.fieldname === 'editor') editor = String(part.value).trim();
+        continue;
+      }
+      if (part.fieldname !== 'file' || file) {
+        part.file.resume();
+        throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(part.fieldname)} is not expected; send one file in the field file`);
+      }
+      file = { name: part.filename ?? 'targets.csv', bytes: await part.toBuffer() };
+    }
+    if (!file) throw new HttpError(400, 'E_NO_FILE', 'no file was sent; send the targets CSV in the field file');
+    if (!editor) throw new HttpError(400, 'E_EDITOR', 'the field editor is missing; type your name so the history shows who changed the targets');
+    const { rows, errors: rowErrors } = parseTargetsCsv(file.bytes);
+    if (rowErrors.length) {
+      throw new HttpError(400, 'E_TARGETS_INVALID', `${file.name}: ${rowErrors.length} row error(s); nothing was changed — fix the rows and upload the whole file again`, { errors: rowErrors.slice(0, 200) });
+    }
+    const f = file;
+    await inTransaction(ctx.pool, async (c) => {
+      for (const r of rows) await setTarget(c, r, editor, 'csv', f.name);
+      await refreshCard(c, editor);
+    });
+    return { applied: rows.length, months: rows.filter((r) => r.scope === 'month').length, days: rows.filter((r) => r.scope === 'day').length };
+  });
+
+  app.get('/targets/history', {
+    schema: { summary: 'Target changes, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }), response: { 200: HistoryResponse, ...errors } },
+  }, async (req) => {
+    type Row = { id: string; edited_at: Date; editor: string; scope: 'month' | 'day'; date: string; old_ton: string | null; new_ton: string | null; source: 'form' | 'csv'; file_name: string | null };
+    const { rows } = await ctx.pool.query<Row>(
+      `SELECT id, edited_at, editor, scope, to_char(ddate, 'YYYY-MM-DD') AS date, old_ton, new_ton, source, file_name FROM kpi.target_edit ORDER BY id DESC LIMIT $1`,
+      [req.query.limit ?? 50],
+    );
+    return {
+      edits: rows.map((r) => ({ id: Number(r.id), editedAt: r.edited_at.toISOString(), editor: r.editor, scope: r.scope, date: r.date, oldTon: r.old_ton == null ? null : Number(r.old_ton), newTon: r.new_ton == null ? null : Number(r.new_ton), source: r.source, fileName: r.file_name })),
+    };
+  });
+}

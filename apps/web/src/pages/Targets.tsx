@@ -1,0 +1,174 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, postWithProgress, type TargetCsvError, type TargetCsvResponse, type TargetHistoryResponse, type TargetsResponse } from '../api.ts';
+import { fmt, useI18n } from '../i18n.tsx';
+
+function MonthRow({ month, targetTon, planTon, editor }: { month: string; targetTon: number | null; planTon: number | null; editor: string }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [value, setValue] = useState(targetTon == null ? '' : String(targetTon));
+  const save = useMutation({
+    mutationFn: () => api(`/targets/month/${month}`, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['targets'] });
+      void qc.invalidateQueries({ queryKey: ['dashboard'] });
+    },
+  });
+  const valid = value !== '' && Number.isFinite(Number(value)) && Number(value) >= 0 && editor.trim() !== '';
+  return (
+    <tr data-testid="target-row" data-month={month}>
+      <td>{month}</td>
+      <td className="num">
+        <input type="number" min={0} step="0.1" value={value} aria-label={`${t('targetTon')} ${month}`} style={{ width: '8rem' }} onChange={(e) => setValue(e.target.value)} />
+      </td>
+      <td className="num">{fmt.ton(planTon)}</td>
+      <td>
+        <button type="button" disabled={!valid || save.isPending} onClick={() => save.mutate()}>
+          {t('save')}
+        </button>{' '}
+        {save.isSuccess && <span role="status">{t('saved')}</span>}
+        {save.isError && <span className="error" role="alert">{save.error.message}</span>}
+      </td>
+    </tr>
+  );
+}
+
+/** kpi.monthly_targets per month (edit in place), a targets CSV (all rows or none), and who changed what. */
+export function TargetsPage() {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [year, setYear] = useState(new Date().getFullYear());
+  const [editor, setEditor] = useState(() => localStorage.getItem('editorName') ?? '');
+  const [file, setFile] = useState<File | null>(null);
+  const [csvErrors, setCsvErrors] = useState<TargetCsvError[]>([]);
+  const targets = useQuery({ queryKey: ['targets', year], queryFn: () => api<TargetsResponse>(`/targets?from=${year}-01&to=${year}-12`) });
+  const history = useQuery({ queryKey: ['targets', 'history'], queryFn: () => api<TargetHistoryResponse>('/targets/history?limit=50') });
+  const upload = useMutation({
+    mutationFn: () => {
+      const form = new FormData();
+      form.append('editor', editor);
+      form.append('file', file!, file!.name);
+      return postWithProgress<TargetCsvResponse>('/targets/csv', form, () => {});
+    },
+    onMutate: () => setCsvErrors([]),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['targets'] });
+      void qc.invalidateQueries({ queryKey: ['dashboard'] });
+    },
+    onError: (e) => setCsvErrors(e instanceof ApiError && Array.isArray(e.body.errors) ? (e.body.errors as TargetCsvError[]) : []),
+  });
+  return (
+    <>
+      <h1>{t('navTargets')}</h1>
+      <div className="row panel">
+        <label>
+          {t('editor')}
+          <input
+            value={editor}
+            placeholder={t('editorHint')}
+            data-testid="editor-input"
+            onChange={(e) => {
+              setEditor(e.target.value);
+              localStorage.setItem('editorName', e.target.value);
+            }}
+          />
+        </label>
+        <label>
+          {t('year')}
+          <input type="number" value={year} min={2000} max={2100} style={{ width: '6rem' }} onChange={(e) => setYear(Number(e.target.value) || year)} />
+        </label>
+      </div>
+      {targets.isError && <p className="error" role="alert">{targets.error.message}</p>}
+      {targets.data && (
+        <div className="table-wrap" tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('month')}</th>
+                <th className="num">{t('targetTon')}</th>
+                <th className="num">{t('planTon')}</th>
+                <th><span className="muted">{t('save')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {targets.data.months.map((m) => (
+                <MonthRow key={`${m.month}-${m.targetTon}`} month={m.month} targetTon={m.targetTon} planTon={m.planTon} editor={editor} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <section className="panel">
+        <h2>{t('targetsCsv')}</h2>
+        <div className="row">
+          <label className="file-button">
+            {t('chooseFiles')}
+            <input className="visually-hidden" type="file" accept=".csv,text/csv" data-testid="targets-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          </label>
+          <span>{file ? file.name : t('noFiles')}</span>
+          <button type="button" disabled={!file || !editor.trim() || upload.isPending} onClick={() => upload.mutate()}>
+            {t('upload')}
+          </button>
+          {upload.isSuccess && <span role="status" data-testid="targets-applied">{t('saved')}: {fmt.int(upload.data.applied)}</span>}
+          {upload.isError && <span className="error" role="alert">{upload.error.message}</span>}
+        </div>
+        {csvErrors.length > 0 && (
+          <div className="table-wrap" tabIndex={0}>
+            <table data-testid="targets-errors">
+              <thead>
+                <tr>
+                  <th className="num">{t('line')}</th>
+                  <th>{t('column')}</th>
+                  <th>{t('value')}</th>
+                  <th>{t('reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {csvErrors.map((e, i) => (
+                  <tr key={i}>
+                    <td className="num">{e.line}</td>
+                    <td>{e.column}</td>
+                    <td>{e.value}</td>
+                    <td className="wrap">{e.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section className="panel">
+        <h2>{t('targetsHistory')}</h2>
+        {history.data && history.data.edits.length === 0 && <p className="muted">{t('noData')}</p>}
+        {history.data && history.data.edits.length > 0 && (
+          <div className="table-wrap" tabIndex={0}>
+            <table data-testid="targets-history">
+              <thead>
+                <tr>
+                  <th>{t('editedAt')}</th>
+                  <th>{t('editor')}</th>
+                  <th>{t('month')}</th>
+                  <th className="num">{t('old')}</th>
+                  <th className="num">{t('new')}</th>
+                  <th>{t('source')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.data.edits.map((e) => (
+                  <tr key={e.id}>
+                    <td>{fmt.dateTime(e.editedAt)}</td>
+                    <td>{e.editor}</td>
+                    <td>{e.scope === 'month' ? e.date.slice(0, 7) : e.date}</td>
+                    <td className="num">{fmt.ton(e.oldTon)}</td>
+                    <td className="num">{fmt.ton(e.newTon)}</td>
+                    <td>{e.source === 'csv' ? `CSV ${e.fileName ?? ''}` : 'form'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

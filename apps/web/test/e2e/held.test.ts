@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, startStack, type Stack } from '../stack.ts';
+import { receiveCsvCp932 } from '../fixtures.ts';
+
+let s: Stack;
+beforeAll(async () => {
+  s = await startStack();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function uploadThroughPage(name: string, buffer: Buffer): Promise<string> {
+  const { page } = s;
+  await page.goto('about:blank');
+  await page.goto(`${s.url}/#/upload`);
+  await page.getByTestId('file-input').setInputFiles([{ name, mimeType: 'text/csv', buffer }]);
+  await page.getByRole('button', { name: /アップロード \(1\)/ }).click();
+  const result = page.locator('[data-upload-status]', { hasText: name });
+  await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).not.toMatch(/^(pending|processing)$/);
+  return (await result.getAttribute('data-upload-status'))!;
+}
+
+describe('a held upload', () => {
+  it('shows why it was held; confirming lands it', async () => {
+    // 12 rows on 3 dates, then a file for the same dates with 3 rows: it would keep 25 % of the
+    // rows it replaces, below the shrink guard (50 %), so it is held.
+    expect(await uploadThroughPage('full.csv', receiveCsvCp932('2025-04', 3, 12_000, 'F', 4))).toBe('success');
+    expect(await uploadThroughPage('short.csv', receiveCsvCp932('2025-04', 3, 3_000, 'G', 1))).toBe('held');
+    const { page } = s;
+    const result = page.locator('[data-upload-status]', { hasText: 'short.csv' });
+    expect((await result.getByTestId('held-reason').textContent())?.length).toBeGreaterThan(10);
+    expect(await checkPage(page, 'upload-held')).toEqual([]);
+    await result.getByRole('button', { name: '確認して取り込む' }).click();
+    await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).toBe('success');
+    const { rows } = await s.server.pool.query(`SELECT count(*)::int AS n FROM stg.shogun_flash_receive WHERE slip_date BETWEEN '2025-04-01' AND '2025-04-03'`);
+    expect(rows[0].n).toBe(3);
+  });
+});

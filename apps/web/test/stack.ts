@@ -1,0 +1,92 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { loadConfig, type ApiConfig } from '@warehouse/api/config';
+import { startServer, type Started } from '@warehouse/api/server';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const DIST = fileURLToPath(new URL('../dist', import.meta.url));
+export const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots', import.meta.url));
+const require = createRequire(import.meta.url);
+
+export interface Stack {
+  url: string;
+  server: Started;
+  db: TestDatabase;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * The API and its workers on 127.0.0.1 (a free port) against a fresh test database cloned from
+ * the migrated template, serving the built console, plus a headless Chromium with a fresh
+ * profile directory.
+ */
+export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<Stack> {
+  const adminUrl = inject('pgAdminUrl');
+  const db = await createTestDatabase(adminUrl, { template: await createMigratedTemplate(adminUrl), prefix: 'web' });
+  const config = loadConfig({}, { databaseUrl: db.url, host: '127.0.0.1', port: 0, logLevel: 'silent', webDist: DIST, sweepIntervalMs: 200, ...overrides });
+  const server = await startServer({ config, seed: { from: '2019-01-01', to: '2026-12-31' }, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'web-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 800 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30_000);
+  return {
+    url: server.url!,
+    server,
+    db,
+    context,
+    page,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+      await server.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** axe-core on the current page; returns the serious and critical violations (ids and targets). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+}
+
+/**
+ * Check a page the way a person would meet it: no serious axe violations and no horizontal
+ * overflow of the body, at 1280×800 and at 390×844 (a phone), with a screenshot of each kept
+ * under test-results/screenshots.
+ */
+export async function checkPage(page: Page, name: string): Promise<string[]> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const problems: string[] = [];
+  for (const vp of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(vp);
+    await page.waitForTimeout(150);
+    problems.push(...(await seriousViolations(page)).map((v) => `${vp.width}px: ${v}`));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (overflow > 1) problems.push(`${vp.width}px: the page is ${overflow}px wider than the viewport`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${vp.width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  return problems;
+}

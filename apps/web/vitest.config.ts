@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Unit tests always; the end-to-end tests (test/e2e) drive Debian's Chromium through
+ * playwright-core. Where it is not installed they are left out and this says so — CI (.ci/run)
+ * installs it, so there they always run.
+ */
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(chromium);
+if (!hasChromium) {
+  console.warn(`\n[@warehouse/web] browser tests NOT run: no Chromium at ${chromium}. Install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH), then run \`pnpm --filter @warehouse/web test\`.\n`);
+}
+
+export default defineConfig({
+  test: {
+    globalSetup: ['@warehouse/db/testing/global-setup', './test/browser-setup.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 240_000,
+    include: hasChromium ? ['test/e2e/**/*.test.ts', 'test/unit/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
+    fileParallelism: false,
+  },
+});
