@@ -12,6 +12,7 @@ import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { readRoutes } from './routes/reads.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { mvRoutes } from './routes/mv.ts';
 
 export interface BuildOptions {
   pool: pg.Pool;
@@ -95,6 +96,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   uploadRoutes(app, ctx);
   readRoutes(app, ctx);
   opsRoutes(app, ctx);
+  mvRoutes(app, ctx);
   if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());
   return app;
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { maskUrl, resolveDatabase } from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
 import { seedReferenceData } from '@warehouse/db/seed';
-import { enqueueRefresh } from '@warehouse/refresher';
+import { enqueueRefresh, refresherCronItems } from '@warehouse/refresher';
 import { build } from './app.ts';
 import type { ApiConfig } from './config.ts';
 import { createIngestMetrics } from './metrics.ts';
@@ -74,6 +74,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
       metrics,
       enqueueRefresh: (client, job) => enqueueRefresh(client, job),
       tasks: refreshTasks({ pool, logger, registry }),
+      cronItems: refresherCronItems(),
     });
   }
   let app: FastifyInstance | undefined;

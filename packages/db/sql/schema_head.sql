@@ -63,6 +63,37 @@ CREATE TABLE kpi.monthly_targets (
 );
 
 --
+-- Name: alert_incident; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.alert_incident (
+    id bigint NOT NULL,
+    key text NOT NULL,
+    kind text NOT NULL,
+    subject text NOT NULL,
+    opened_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    resolved_at timestamp(6) with time zone,
+    detail jsonb NOT NULL
+);
+
+--
+-- Name: alert_incident_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.alert_incident_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: alert_incident_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.alert_incident_id_seq OWNED BY log.alert_incident.id;
+
+--
 -- Name: mv_refresh_log; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -645,6 +676,12 @@ CREATE TABLE stg.shogun_flash_yard (
 );
 
 --
+-- Name: alert_incident id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.alert_incident ALTER COLUMN id SET DEFAULT nextval('log.alert_incident_id_seq'::regclass);
+
+--
 -- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
 --
 
@@ -662,6 +699,13 @@ ALTER TABLE ONLY log.upload_file ALTER COLUMN id SET DEFAULT nextval('log.upload
 
 ALTER TABLE ONLY kpi.monthly_targets
     ADD CONSTRAINT monthly_targets_pkey PRIMARY KEY (month);
+
+--
+-- Name: alert_incident alert_incident_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.alert_incident
+    ADD CONSTRAINT alert_incident_pkey PRIMARY KEY (id);
 
 --
 -- Name: mv_refresh_log mv_refresh_log_pkey; Type: CONSTRAINT; Schema: log; Owner: -
@@ -760,6 +804,12 @@ ALTER TABLE ONLY stg.shogun_flash_shipment
 
 ALTER TABLE ONLY stg.shogun_flash_yard
     ADD CONSTRAINT shogun_flash_yard_pkey PRIMARY KEY (slip_date, slip_no, line_no);
+
+--
+-- Name: alert_incident_key_opened_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX alert_incident_key_opened_at_idx ON log.alert_incident USING btree (key, opened_at DESC);
 
 --
 -- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -

@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.ts';
 import { Registry } from 'prom-client';
-import { DEFAULT_CONFIG, type RefresherConfig } from './config.ts';
+import { configFromEnv, type RefresherConfig } from './config.ts';
 import { RefresherError, errorText, isTransient } from './errors.ts';
 import { loadGraph, normalizeName, topoOrder, withDownstream, type MvGraph } from './graph.ts';
 import { assertLogTable, logAttemptEnd, logAttemptStart, logSkipped } from './history.ts';
@@ -70,7 +70,8 @@ export async function refreshRoots(requested: Root[] | 'all', options: RefreshOp
 }
 
 async function run(requested: Root[] | 'all', options: RefreshOptions): Promise<RefreshResult> {
-  const config = { ...DEFAULT_CONFIG, ...options.config };
+  // MV_REFRESH_* reach every process that refreshes (API, worker, CLI) unless the caller overrides them.
+  const config = { ...configFromEnv(), ...options.config };
   const ownPool = !options.pool;
   if (ownPool && !options.url) throw new RefresherError('E_BAD_CONFIG', 'refresh needs options.pool or options.url; pass one (e.g. from resolveDatabase(env).url)');
   const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: options.poolSize ?? config.concurrency, application_name: 'warehouse-refresher' });

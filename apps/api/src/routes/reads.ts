@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { mvStatus } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
 
@@ -78,8 +77,6 @@ export function readRoutes(app: FastifyInstance, ctx: AppContext): void {
     );
     return { uploads: rows.map(uploadJson) };
   });
-
-  app.get('/mv', async () => ({ mvs: await mvStatus(ctx.pool) }));
 
   app.get<{ Querystring: { from?: string; to?: string } }>('/inbound/daily', async (req) => {
     const from = parseDate('from', req.query.from);
