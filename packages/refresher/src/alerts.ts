@@ -125,8 +125,9 @@ export async function openIncidentKeys(db: Pick<pg.Pool, 'query'>, prefix: strin
 }
 
 /**
- * After a refresh run: a critical MV that failed (or was skipped) opens `mv_failed:<mv>` naming the
- * uploads of the run; an MV refreshed resolves it.
+ * After a refresh run: a critical MV whose refresh failed opens `mv_failed:<mv>` naming the uploads
+ * of the run and the MVs skipped because of it (they are not alerted on their own: one cause, one
+ * alert); an MV refreshed resolves its incident.
  */
 export async function alertRefreshResult(pool: pg.Pool, result: RefreshResult, options: AlertOptions): Promise<void> {
   const uploads = result.trigger.split(',').filter((t) => t.startsWith('upload:'));
@@ -134,13 +135,15 @@ export async function alertRefreshResult(pool: pg.Pool, result: RefreshResult, o
     const key = `mv_failed:${r.mv}`;
     if (r.status === 'refreshed') {
       await resolveIncident(pool, key, `refreshed (run ${result.runId}, trigger ${result.trigger})`, options);
-    } else if (r.critical) {
+    } else if (r.status === 'failed' && r.critical) {
+      const skipped = result.results.filter((x) => x.status === 'skipped' && x.reason === `upstream ${r.mv} failed`).map((x) => x.mv);
       const cause = uploads.length ? ` after ${uploads.join(', ')}` : ` (trigger ${result.trigger})`;
+      const look = [`pnpm mv:history ${r.mv}`, 'pnpm mv:status', ...(uploads[0] ? [`GET /uploads/${uploads[0].slice(7)}`] : [])];
       await openIncident(pool, {
         key, kind: 'mv_failed', subject: r.mv, since: new Date(),
-        text: `critical MV ${r.mv} refresh ${r.status}${cause}: ${r.error ?? r.reason ?? 'unknown error'}; dashboards show old data. Look: pnpm mv:status, pnpm mv:history ${r.mv}${uploads[0] ? `, GET /uploads/${uploads[0].slice(7)}` : ''}`,
-        look: `pnpm mv:history ${r.mv}`,
-        fields: { mv: r.mv, status: r.status, error: r.error ?? r.reason ?? null, runId: result.runId, trigger: result.trigger, uploads: uploads.map((u) => Number(u.slice(7))) },
+        text: `critical MV ${r.mv} failed to refresh${cause}: ${r.error ?? 'unknown error'}${skipped.length ? `; not refreshed either: ${skipped.join(', ')}` : ''}. Look: ${look.join(', ')}`,
+        look: look[0]!,
+        fields: { mv: r.mv, error: r.error ?? null, skipped, runId: result.runId, trigger: result.trigger, uploads: uploads.map((u) => Number(u.slice(7))) },
       }, options);
     }
   }

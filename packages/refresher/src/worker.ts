@@ -1,4 +1,4 @@
-import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { Logger as WorkerLogger, run, runMigrations, type Runner, type RunnerOptions, type Task, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { configFromEnv } from './config.ts';
@@ -176,6 +176,8 @@ export interface RefreshWorkerOptions extends RefreshTaskOptions {
   pollInterval?: number;
   /** Run the nightly and watch cron items (default false; they need `pool` and `logger`). */
   cron?: boolean;
+  /** Passed to graphile-worker's run() (e.g. `useNodeTime` for tests that move the clock). */
+  runnerOptions?: Partial<RunnerOptions>;
 }
 
 /** A worker that runs only the refresh task (the API runs its own runner with both tasks). */
@@ -188,5 +190,6 @@ export async function runRefreshWorker(options: RefreshWorkerOptions): Promise<R
     logger: options.logger ? workerLogger(options.logger) : undefined,
     taskList: refreshTaskList(options),
     parsedCronItems: options.cron && options.pool && options.logger ? refresherCronItems() : [],
+    ...options.runnerOptions,
   });
 }
