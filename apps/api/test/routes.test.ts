@@ -93,8 +93,9 @@ describe('reads', () => {
     expect((await t.app.inject({ method: 'GET', url: '/uploads?status=weird', headers: auth })).statusCode).toBe(400);
   });
 
-  it('GET /mv lists the MVs with their state', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/mv' });
+  it('GET /mv lists the MVs with their state (behind the token like every data route)', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/mv' })).statusCode).toBe(401);
+    const res = await t.app.inject({ method: 'GET', url: '/mv', headers: auth });
     expect(res.statusCode).toBe(200);
     const names = res.json().mvs.map((m: { mv: string }) => m.mv);
     expect(names).toEqual(expect.arrayContaining(['mart.mv_receive_daily', 'mart.mv_target_card_per_day', 'mart.mv_shipment_daily']));

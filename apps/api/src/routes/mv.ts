@@ -75,8 +75,10 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   }, async () => {
     const mvs = await mvStatus(ctx.pool);
     const { rows } = await ctx.pool.query(
-      `select id::text, run_at, locked_at is not null as running, attempts, payload from graphile_worker.jobs
-       where task_identifier = 'mv_refresh' order by run_at`,
+      // The public jobs view of graphile-worker 0.17 leaves out the payload, which carries the triggers.
+      `select j.id::text, j.run_at, j.locked_at is not null as running, j.attempts, j.payload
+       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+       where t.identifier = 'mv_refresh' order by j.run_at`,
     );
     const queue = rows.map((r) => ({
       jobId: r.id, runAt: r.run_at, running: r.running, attempts: r.attempts,
