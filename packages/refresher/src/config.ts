@@ -35,9 +35,11 @@ export const DEFAULT_CONFIG: RefresherConfig = {
   maxAttempts: 4,
   backoffBaseMs: 250,
   backoffMaxMs: 10_000,
-  // Measured (pnpm bench:refresh, freshness part): coalescing happens anyway while a refresh runs
-  // (one follow-up job per key), so the debounce only has to catch requests arriving together.
-  debounceMs: 100,
+  // 0, from pnpm bench:refresh --part freshness (docs/design.md): a job due later than now is found
+  // only by graphile-worker's next poll (1 s in the API), so any debounce > 0 cost ~1 s of queueing;
+  // at 0 the job's NOTIFY wakes a worker at commit. Coalescing does not need it: requests that arrive
+  // while a refresh runs join one follow-up job (JOB_KEY).
+  debounceMs: 0,
   freshnessTargetMs: 10 * 60_000,
   retentionDays: 90,
   alertMaxAttempts: 10,

@@ -130,6 +130,9 @@ export function outcomeOf(results: MvResult[]): Outcome {
 /** Run the selected MVs in dependency order, independent branches in parallel up to the limit. */
 async function schedule(ctx: Ctx, graph: MvGraph, selected: Set<string>, critical: Map<string, boolean>): Promise<MvResult[]> {
   const order = topoOrder(graph, selected);
+  // Among MVs ready to start, critical ones first (stable: topological order otherwise), so a
+  // dashboard MV does not queue behind slow optional ones that share its upstream.
+  const startOrder = [...order].sort((a, b) => Number(critical.get(b)) - Number(critical.get(a)));
   const done = new Map<string, MvResult>();
   const pending = new Set(order);
   const skipLogs: Promise<void>[] = [];
@@ -137,7 +140,7 @@ async function schedule(ctx: Ctx, graph: MvGraph, selected: Set<string>, critica
   await new Promise<void>((resolve, reject) => {
     let active = 0;
     const pump = () => {
-      for (const mv of order) {
+      for (const mv of startOrder) {
         if (!pending.has(mv)) continue;
         const ups = (graph.nodes.get(mv)?.upstream ?? []).filter((u) => selected.has(u));
         const broken = ups.find((u) => done.has(u) && done.get(u)!.status !== 'refreshed');

@@ -48,7 +48,7 @@ async function requestRefresh(trigger: string): Promise<void> {
 
 /** Wait until the run for `trigger` is done and its alert jobs were delivered or gave up trying. */
 async function settled(trigger: string): Promise<RefreshResult> {
-  const r = await until(async () => results.find((x) => x.trigger === trigger), `refresh run ${trigger}`);
+  const r = (await until(async () => results.find((x) => x.trigger === trigger), `refresh run ${trigger}`))!;
   await refreshJobDone();
   await until(async () => (await f.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'alert_webhook' and attempts < max_attempts`)).rowCount === 0, 'alert jobs delivered');
   return r;
@@ -115,7 +115,7 @@ describe('alerts, staleness', () => {
     const locker = await holdLock();
     try {
       await requestRefresh(`upload:${id}`);
-      const r = await until(async () => results.find((x) => x.trigger === `upload:${id}`), 'refresh run');
+      const r = (await until(async () => results.find((x) => x.trigger === `upload:${id}`), 'refresh run'))!;
       expect(r.outcome).toBe('failed');
       // The refresh job is done while the alert is still waiting for its retry.
       await refreshJobDone();

@@ -110,7 +110,7 @@ describe('nightly refresh through graphile-worker cron', () => {
     });
     try {
       expect(results).toEqual([]);
-      const r = await until(async () => results.find((x) => x.trigger === 'schedule'), 'the scheduled run');
+      const r = (await until(async () => results.find((x) => x.trigger === 'schedule'), 'the scheduled run'))!;
       const mvs = (await f.pool.query(`select count(*)::int as n from pg_matviews`)).rows[0].n;
       expect(r.results).toHaveLength(mvs);
       expect(r.outcome).toBe('ok');
