@@ -22,6 +22,9 @@ export interface FreshnessSample {
   refreshed: number;
   runEnd: number;
   queued: number;
+  /** Refresh time (attempt duration) of mart.mv_receive_daily and of the dashboard MV. */
+  receiveDaily: number;
+  card: number;
 }
 
 export interface FreshnessResult {
@@ -96,7 +99,9 @@ export async function measureFreshness(url: string, options: { debounces: number
           }
           const { rows } = await pool.query(
             `select min(started_at) as started, max(finished_at) as ended,
-                    max(finished_at) filter (where mv_name = 'mart.mv_target_card_per_day' and outcome = 'refreshed') as card
+                    max(finished_at) filter (where mv_name = 'mart.mv_target_card_per_day' and outcome = 'refreshed') as card,
+                    max(duration_ms) filter (where mv_name = 'mart.mv_receive_daily' and outcome = 'refreshed') as receive_ms,
+                    max(duration_ms) filter (where mv_name = 'mart.mv_target_card_per_day' and outcome = 'refreshed') as card_ms
              from log.mv_refresh_log where run_id = (select run_id from log.mv_refresh_log where id = (select refresh_run_id from log.upload_file where id = $1))`,
             [id],
           );
@@ -108,6 +113,8 @@ export async function measureFreshness(url: string, options: { debounces: number
             refreshed: r.card.getTime() - t0,
             runEnd: r.ended.getTime() - t0,
             queued: r.started.getTime() - t0 - success,
+            receiveDaily: r.receive_ms,
+            card: r.card_ms,
           });
         }
       } finally {
@@ -133,7 +140,7 @@ export function formatFreshness(results: FreshnessResult[]): string[] {
     const refreshed = m('refreshed');
     out.push(
       `  MV_REFRESH_DEBOUNCE_MS=${String(r.debounceMs).padEnd(5)} POST→202 ${s(m('accepted'))}  →success ${s(m('success'))}  →refreshed ${s(refreshed)}` +
-        `  (queue ${s(m('queued'))} = ${Math.round((100 * m('queued')) / refreshed)}%)  whole run ${s(m('runEnd'))}` +
+        `  (queue ${s(m('queued'))} = ${Math.round((100 * m('queued')) / refreshed)}%; refresh mv_receive_daily ${s(m('receiveDaily'))}, target card ${s(m('card'))})  whole run ${s(m('runEnd'))}` +
         (r === base ? '  [baseline]' : `  ratio to baseline ${(refreshed / baseRefreshed).toFixed(2)}`),
     );
   }
