@@ -11,8 +11,10 @@ import { HttpError } from './http-error.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { readRoutes } from './routes/reads.ts';
+import { uploadsRoutes } from './routes/uploads.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { mvRoutes } from './routes/mv.ts';
+import { salesRoutes } from './routes/sales.ts';
 
 export interface BuildOptions {
   pool: pg.Pool;
@@ -95,8 +97,10 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
 
   uploadRoutes(app, ctx);
   readRoutes(app, ctx);
+  uploadsRoutes(app, ctx);
   opsRoutes(app, ctx);
   mvRoutes(app, ctx);
+  salesRoutes(app, ctx);
   if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());
   return app;
 }

@@ -36,3 +36,4 @@ export {
   NIGHTLY_TASK, WATCH_TASK, refresherCronItems, localTimeMatcher, applyRetention, createNightlyTask, createWatchTask, watchOnce,
   type RetentionResult, type ScheduleTaskOptions,
 } from './schedule.ts';
+export { populateMvs, unpopulatedMvs, mvsReading, type PopulateOptions } from './populate.ts';
