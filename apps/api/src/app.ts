@@ -18,6 +18,7 @@ import { targetRoutes } from './routes/targets.ts';
 import { serveConsole } from './web.ts';
 import { uploadErrorRoutes } from './routes/upload-errors.ts';
 import { isDbUnavailable } from './db-unavailable.ts';
+import { mvRoutes } from './routes/mv.ts';
 import { salesRoutes } from './routes/sales.ts';
 
 export interface BuildOptions {
@@ -138,6 +139,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   opsRoutes(app, ctx);
   dashboardRoutes(app, ctx);
   targetRoutes(app, ctx);
+  mvRoutes(app, ctx);
   salesRoutes(app, ctx);
   if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());
   return app;

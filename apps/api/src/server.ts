@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { maskUrl, onParentGone, resolveDatabase } from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
 import { seedReferenceData } from '@warehouse/db/seed';
-import { enqueueRefresh, populateMvs } from '@warehouse/refresher';
+import { enqueueRefresh, populateMvs, refresherCronItems } from '@warehouse/refresher';
 import { build } from './app.ts';
 import type { ApiConfig } from './config.ts';
 import { createIngestMetrics } from './metrics.ts';
@@ -92,6 +92,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
       metrics,
       enqueueRefresh: (client, job) => enqueueRefresh(client, job),
       tasks: refreshTasks({ pool, logger, registry }),
+      cronItems: refresherCronItems(),
     });
   }
   let app: FastifyInstance | undefined;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
-import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { Logger, run, runMigrations, type LogLevel, type ParsedCronItem, type Runner, type Task, type TaskList } from 'graphile-worker';
 import { dateWindow, type ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { markGaveUp, processInOrder, type EnqueueRefresh } from './ingest/process.ts';
@@ -91,6 +91,8 @@ export interface StartWorkerOptions extends IngestTaskDeps {
   config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax' | 'shrinkGuardPercent' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
   /** Extra tasks (the refresher's `mv_refresh`). */
   tasks?: TaskList;
+  /** Cron items for those tasks (the refresher's nightly refresh and watch: refresherCronItems()). */
+  cronItems?: ParsedCronItem[];
   pollInterval?: number;
 }
 
@@ -125,8 +127,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       pollInterval: opts.pollInterval ?? 1000,
       logger: graphileLogger(logger),
       taskList: { ...opts.tasks, [INGEST_TASK]: ingestUploadTask(opts) },
-      // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
-      parsedCronItems: [],
+      // Always given: without it graphile-worker looks for ./crontab and logs that it is missing.
+      parsedCronItems: opts.cronItems ?? [],
     });
   let runner = await start();
   let restarts = 0;

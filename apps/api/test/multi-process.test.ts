@@ -50,7 +50,9 @@ it('two API processes and one worker: 10 concurrent uploads all land and the MV 
 
   // The worker starts after all ten are queued: ingest jobs run first (earlier run_at), each
   // success replaces the one pending refresh job, so one refresh run covers all ten.
-  start('worker-main.ts', { WORKER_CONCURRENCY: '1' });
+  // The default debounce is 0 (refresh at once); a window of 2 s lets the ten ingests share one run,
+  // and shows the worker process honours MV_REFRESH_DEBOUNCE_MS from its environment.
+  start('worker-main.ts', { WORKER_CONCURRENCY: '1', MV_REFRESH_DEBOUNCE_MS: '2000' });
   const done = await waitFor('all uploads refreshed', async () => {
     const { rows } = await pool.query(`SELECT id, status, refresh_outcome, refresh_run_id FROM log.upload_file WHERE id = ANY($1) ORDER BY id`, [ids]);
     return rows.every((r) => r.status === 'failed' || r.refresh_outcome) && rows;

@@ -93,7 +93,8 @@ describe('reads', () => {
     expect((await t.app.inject({ method: 'GET', url: '/uploads?status=weird', headers: auth })).statusCode).toBe(400);
   });
 
-  it('GET /mv lists the MVs with their state', async () => {
+  it('GET /mv lists the MVs with their state (behind the token like every data route)', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/mv' })).statusCode).toBe(401);
     const res = await t.app.inject({ method: 'GET', url: '/mv', headers: auth });
     expect(res.statusCode).toBe(200);
     const names = res.json().mvs.map((m: { mv: string }) => m.mv);

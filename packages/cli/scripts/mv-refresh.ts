@@ -1,6 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm mv:refresh — refresh MVs in dependency order (direct, without the job queue) and print the result.
-import { configFromEnv, createLogger, CSV_TYPES, refresh, refreshAll, refreshForCsvType, type RefreshResult } from '@warehouse/refresher';
+import pg from 'pg';
+import { configFromEnv, createLogger, CSV_TYPES, isCsvType, loadGraph, normalizeName, refresh, refreshAll, refreshForCsvType, type RefreshResult } from '@warehouse/refresher';
 import { c, CliError, defineCommand, envFlag, EXIT, jsonFlag, ms, printJson, runCommand, table, withEnv } from '../src/index.ts';
 
 await runCommand(
@@ -12,6 +13,7 @@ await runCommand(
       'requested one is refreshed too. CONCURRENTLY when the MV is populated and has a usable unique index,\n' +
       'plain otherwise (the table says why). Every attempt is written to log.mv_refresh_log.\n' +
       'Exit 1 when the outcome is failed (a critical MV failed or was skipped); degraded exits 0.\n' +
+      'An unknown MV name or csv type is a usage error (exit 1, the known names listed, nothing recorded).\n' +
       'Defaults come from MV_REFRESH_* variables (MV_REFRESH_CONCURRENCY, MV_REFRESH_LOCK_TIMEOUT_MS, …).',
     flags: {
       env: envFlag,
@@ -33,7 +35,12 @@ await runCommand(
         config.concurrency = n;
       }
       const logger = createLogger({ level: flags.verbose ? 'info' : 'warn' });
-      const result: RefreshResult = await withEnv(flags.env, (db) => {
+      const csvType = flags['csv-type'];
+      if (csvType !== undefined && !isCsvType(csvType)) {
+        throw new CliError('E_USAGE', `--csv-type ${JSON.stringify(csvType)} is not one of ${CSV_TYPES.join(', ')}`);
+      }
+      const result: RefreshResult = await withEnv(flags.env, async (db) => {
+        if (positionals.length) await assertKnown(db.url, positionals);
         const options = { url: db.url, logger, config, trigger: 'cli' };
         if (flags.all) return refreshAll(options);
         if (flags['csv-type'] !== undefined) return refreshForCsvType(flags['csv-type'], options);
@@ -45,6 +52,21 @@ await runCommand(
     },
   }),
 );
+
+/** Unknown names are the caller's mistake, not a failed refresh: refused before anything runs or is logged. */
+async function assertKnown(url: string, names: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: 'warehouse-mv-refresh' });
+  await client.connect();
+  try {
+    const graph = await loadGraph(client);
+    const unknown = names.filter((n) => !graph.nodes.has(normalizeName(n)));
+    if (unknown.length) {
+      throw new CliError('E_USAGE', `${unknown.join(', ')}: no such materialized view in this database; known: ${[...graph.nodes.keys()].join(', ')} (see \`pnpm mv:status\`)`);
+    }
+  } finally {
+    await client.end();
+  }
+}
 
 function printResult(result: RefreshResult): void {
   const status = (s: string) => (s === 'refreshed' ? c.ok(s) : s === 'failed' ? c.err(s) : c.warn(s));

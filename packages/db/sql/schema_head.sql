@@ -98,6 +98,37 @@ CREATE SEQUENCE kpi.target_edit_id_seq
 ALTER SEQUENCE kpi.target_edit_id_seq OWNED BY kpi.target_edit.id;
 
 --
+-- Name: alert_incident; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.alert_incident (
+    id bigint NOT NULL,
+    key text NOT NULL,
+    kind text NOT NULL,
+    subject text NOT NULL,
+    opened_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    resolved_at timestamp(6) with time zone,
+    detail jsonb NOT NULL
+);
+
+--
+-- Name: alert_incident_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.alert_incident_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: alert_incident_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.alert_incident_id_seq OWNED BY log.alert_incident.id;
+
+--
 -- Name: mv_refresh_log; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -1046,6 +1077,12 @@ CREATE TABLE stg.shogun_flash_yard_history (
 ALTER TABLE ONLY kpi.target_edit ALTER COLUMN id SET DEFAULT nextval('kpi.target_edit_id_seq'::regclass);
 
 --
+-- Name: alert_incident id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.alert_incident ALTER COLUMN id SET DEFAULT nextval('log.alert_incident_id_seq'::regclass);
+
+--
 -- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
 --
 
@@ -1070,6 +1107,13 @@ ALTER TABLE ONLY kpi.monthly_targets
 
 ALTER TABLE ONLY kpi.target_edit
     ADD CONSTRAINT target_edit_pkey PRIMARY KEY (id);
+
+--
+-- Name: alert_incident alert_incident_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.alert_incident
+    ADD CONSTRAINT alert_incident_pkey PRIMARY KEY (id);
 
 --
 -- Name: mv_refresh_log mv_refresh_log_pkey; Type: CONSTRAINT; Schema: log; Owner: -
@@ -1230,6 +1274,12 @@ ALTER TABLE ONLY stg.shogun_flash_yard
 --
 
 CREATE INDEX target_edit_edited_at_idx ON kpi.target_edit USING btree (edited_at);
+
+--
+-- Name: alert_incident_key_opened_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX alert_incident_key_opened_at_idx ON log.alert_incident USING btree (key, opened_at DESC);
 
 --
 -- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -

@@ -1,6 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm bench:refresh — orchestrated refresh vs psql, parallel vs sequential, reader p99 during
-// concurrent vs plain refresh. Works in a throw-away database on the env's server.
+// concurrent vs plain refresh, and the freshness latency of an upload through a real API process.
+// Works in a throw-away database on the env's server.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -11,6 +12,7 @@ import { seedReferenceData } from '@warehouse/db/seed';
 // The CLI package depends on this one, so the shared command helpers are imported by path.
 import { CliError, defineCommand, envFlag, info, runCommand, withEnv } from '../../cli/src/index.ts';
 import { createLogger, loadGraph, quoteName, refreshAll, refresh, topoOrder, type RefreshResult } from '../src/index.ts';
+import { formatFreshness, measureFreshness } from './freshness.ts';
 
 const run = promisify(execFile);
 const logger = createLogger({ level: 'warn' });
@@ -27,20 +29,29 @@ await runCommand(
       env: envFlag,
       rows: { type: 'string', default: '5000000', placeholder: 'N', description: 'receive rows to generate' },
       reps: { type: 'string', default: '2', placeholder: 'N', description: 'repetitions per measured side (median is printed)' },
+      part: { type: 'string', default: 'all', placeholder: 'P', description: 'graph (refresh overhead, parallelism, readers), freshness (upload → dashboard), or all' },
+      'fresh-reps': { type: 'string', default: '5', placeholder: 'N', description: 'uploads per debounce setting in the freshness part' },
+      debounce: { type: 'string', default: '0,1000', placeholder: 'MS,…', description: 'MV_REFRESH_DEBOUNCE_MS settings compared in the freshness part (the last is the baseline)' },
       keep: { type: 'boolean', description: 'keep the bench database' },
     },
-    examples: ['pnpm bench:refresh', 'pnpm bench:refresh --rows 500000 --reps 2'],
+    examples: ['pnpm bench:refresh', 'pnpm bench:refresh --rows 500000 --reps 2', 'pnpm bench:refresh --part freshness --rows 285000'],
     async run({ flags }) {
       const rows = Number(flags.rows);
       const reps = Number(flags.reps);
       if (!Number.isInteger(rows) || rows < 1000) throw new CliError('E_USAGE', `--rows ${flags.rows} must be an integer ≥ 1000`);
       if (!Number.isInteger(reps) || reps < 1) throw new CliError('E_USAGE', `--reps ${flags.reps} must be an integer ≥ 1`);
+      const part = flags.part;
+      if (!['all', 'graph', 'freshness'].includes(part)) throw new CliError('E_USAGE', `--part ${part} is not graph, freshness or all`);
+      const freshReps = Number(flags['fresh-reps']);
+      if (!Number.isInteger(freshReps) || freshReps < 1) throw new CliError('E_USAGE', `--fresh-reps ${flags['fresh-reps']} must be an integer ≥ 1`);
+      const debounces = flags.debounce.split(',').map(Number);
+      if (!debounces.length || debounces.some((d) => !Number.isInteger(d) || d < 0)) throw new CliError('E_USAGE', `--debounce ${flags.debounce} must be a comma-separated list of integers ≥ 0`);
       await withEnv(flags.env, async (db) => {
         const name = `bench_refresh_${randomBytes(3).toString('hex')}`;
         await withClient(db.url, (c) => c.query(`create database ${ident(name)}`));
         const url = withDatabase(db.url, name);
         try {
-          await bench(url, rows, reps);
+          await bench(url, rows, reps, { part, freshReps, debounces });
         } finally {
           if (!flags.keep) await withClient(db.url, (c) => c.query(`drop database if exists ${ident(name)} with (force)`));
           else info(`kept database ${name}`);
@@ -50,7 +61,7 @@ await runCommand(
   }),
 );
 
-async function bench(url: string, rows: number, reps: number): Promise<void> {
+async function bench(url: string, rows: number, reps: number, opts: { part: string; freshReps: number; debounces: number[] }): Promise<void> {
   const t0 = Date.now();
   const m = await migrate({ url });
   if (m.failed) throw new Error(`migrating the bench database failed at ${m.failed.name}: ${m.failed.error.message}`);
@@ -72,6 +83,13 @@ async function bench(url: string, rows: number, reps: number): Promise<void> {
 
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   try {
+    if (opts.part !== 'graph') {
+      check(await refreshAll({ pool, logger, trigger: 'bench:warmup' }));
+      // A month of the demo data at 1× (57 000 receive rows a year), whatever --rows loaded.
+      const fresh = await measureFreshness(url, { debounces: opts.debounces, reps: opts.freshReps, monthRows: 4750, year: 2024 });
+      process.stdout.write(`rows: ${rows.toLocaleString('en')} receive (${(rows / 285_000).toFixed(1)}× five years of demo data)\n${formatFreshness(fresh).join('\n')}\n`);
+      if (opts.part === 'freshness') return;
+    }
     // The warm-up refresh populates what is not (plain) and tells the steady-state modes.
     const warm = await refreshAll({ pool, logger, trigger: 'bench:warmup' });
     const graph = await loadGraph(pool);

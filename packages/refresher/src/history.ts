@@ -59,3 +59,44 @@ export async function logSkipped(db: Queryable, a: Omit<AttemptStart, 'attempt' 
     [a.mv, a.trigger, a.runId, a.startedAt, a.mode, a.modeReason ?? null, a.reason],
   );
 }
+
+export interface HistoryEntry {
+  id: string;
+  runId: string;
+  trigger: string;
+  mode: string;
+  modeReason: string | null;
+  outcome: string;
+  attempts: number;
+  startedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  rowCount: number | null;
+  error: string | null;
+}
+
+/**
+ * The latest refresh attempts of one MV, newest first.
+ * @example await mvHistory(pool, 'mart.mv_receive_daily', 20)
+ */
+export async function mvHistory(db: Queryable, mv: string, limit = 50): Promise<HistoryEntry[]> {
+  const { rows } = await db.query(
+    `select id, run_id, trigger, mode, mode_reason, outcome, attempts, started_at, finished_at, duration_ms, row_count, error
+     from log.mv_refresh_log where mv_name = $1 order by started_at desc, id desc limit $2`,
+    [mv, limit],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    runId: r.run_id,
+    trigger: r.trigger,
+    mode: r.mode,
+    modeReason: r.mode_reason,
+    outcome: r.outcome,
+    attempts: r.attempts,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    durationMs: r.duration_ms,
+    rowCount: r.row_count == null ? null : Number(r.row_count),
+    error: r.error,
+  }));
+}

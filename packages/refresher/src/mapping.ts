@@ -22,6 +22,9 @@ export interface MvSettings {
   lockTimeoutMs?: number;
   /** Per-MV `statement_timeout` in ms (overrides the run's default). */
   statementTimeoutMs?: number;
+  /** How long the MV may stay behind its inputs before it counts as stale (default 10 min,
+   *  MV_FRESHNESS_TARGET_MS); past it `GET /mv` flags it and an alert is sent. */
+  freshnessTargetMs?: number;
 }
 
 export const MV_MAPPING = {

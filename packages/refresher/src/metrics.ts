@@ -1,3 +1,5 @@
+import type pg from 'pg';
+import { mvStaleness } from './staleness.ts';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface RefreshMetrics {
@@ -31,4 +33,34 @@ export function refreshMetrics(registry: Registry): RefreshMetrics {
   };
   cache.set(registry, metrics);
   return metrics;
+}
+
+const stalenessCache = new WeakMap<Registry, Gauge<'mv'>>();
+
+/**
+ * `warehouse_mv_staleness_seconds{mv}`, computed from the database at each scrape (staleness.ts),
+ * and `warehouse_mv_over_target{mv}` (1 when past the freshness target). Registered once per registry.
+ */
+export function stalenessMetrics(registry: Registry, db: Pick<pg.Pool, 'query'>): Gauge<'mv'> {
+  const existing = stalenessCache.get(registry);
+  if (existing) return existing;
+  const gauge = new Gauge({
+    name: 'warehouse_mv_staleness_seconds',
+    help: 'Seconds the MV is behind the latest change of its inputs (0 when refreshed since)',
+    labelNames: ['mv'],
+    registers: [registry],
+    async collect() {
+      const rows = await mvStaleness(db);
+      this.reset();
+      over.reset();
+      for (const s of rows.values()) {
+        this.set({ mv: s.mv }, s.stalenessSeconds);
+        over.set({ mv: s.mv }, s.overTarget ? 1 : 0);
+      }
+    },
+  });
+  // Registered after the staleness gauge, whose collect() fills it in the same scrape.
+  const over = new Gauge({ name: 'warehouse_mv_over_target', help: '1 when the MV is staler than its freshness target', labelNames: ['mv'], registers: [registry] });
+  stalenessCache.set(registry, gauge);
+  return gauge;
 }

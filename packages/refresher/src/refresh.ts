@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.ts';
 import { Registry } from 'prom-client';
-import { DEFAULT_CONFIG, type RefresherConfig } from './config.ts';
+import { configFromEnv, type RefresherConfig } from './config.ts';
 import { RefresherError, errorText, isTransient } from './errors.ts';
 import { loadGraph, normalizeName, topoOrder, withDownstream, type MvGraph } from './graph.ts';
 import { assertLogTable, logAttemptEnd, logAttemptStart, logSkipped } from './history.ts';
@@ -70,7 +70,8 @@ export async function refreshRoots(requested: Root[] | 'all', options: RefreshOp
 }
 
 async function run(requested: Root[] | 'all', options: RefreshOptions): Promise<RefreshResult> {
-  const config = { ...DEFAULT_CONFIG, ...options.config };
+  // MV_REFRESH_* reach every process that refreshes (API, worker, CLI) unless the caller overrides them.
+  const config = { ...configFromEnv(), ...options.config };
   const ownPool = !options.pool;
   if (ownPool && !options.url) throw new RefresherError('E_BAD_CONFIG', 'refresh needs options.pool or options.url; pass one (e.g. from resolveDatabase(env).url)');
   const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: options.poolSize ?? config.concurrency, application_name: 'warehouse-refresher' });
@@ -129,6 +130,9 @@ export function outcomeOf(results: MvResult[]): Outcome {
 /** Run the selected MVs in dependency order, independent branches in parallel up to the limit. */
 async function schedule(ctx: Ctx, graph: MvGraph, selected: Set<string>, critical: Map<string, boolean>): Promise<MvResult[]> {
   const order = topoOrder(graph, selected);
+  // Among MVs ready to start, critical ones first (stable: topological order otherwise), so a
+  // dashboard MV does not queue behind slow optional ones that share its upstream.
+  const startOrder = [...order].sort((a, b) => Number(critical.get(b)) - Number(critical.get(a)));
   const done = new Map<string, MvResult>();
   const pending = new Set(order);
   const skipLogs: Promise<void>[] = [];
@@ -136,7 +140,7 @@ async function schedule(ctx: Ctx, graph: MvGraph, selected: Set<string>, critica
   await new Promise<void>((resolve, reject) => {
     let active = 0;
     const pump = () => {
-      for (const mv of order) {
+      for (const mv of startOrder) {
         if (!pending.has(mv)) continue;
         const ups = (graph.nodes.get(mv)?.upstream ?? []).filter((u) => selected.has(u));
         const broken = ups.find((u) => done.has(u) && done.get(u)!.status !== 'refreshed');

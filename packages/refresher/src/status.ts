@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { loadGraph } from './graph.ts';
+import { mvStaleness } from './staleness.ts';
 
 type Queryable = Pick<pg.Pool | pg.ClientBase, 'query'>;
 
@@ -16,6 +17,14 @@ export interface MvStatusRow {
   /** Error of the latest attempt when that attempt failed (null once a later refresh succeeded). */
   lastError: string | null;
   lastErrorAt: Date | null;
+  /** 0 when refreshed since its inputs last changed, else seconds since that change (staleness.ts). */
+  stalenessSeconds: number;
+  /** The change it is behind (e.g. `upload:42`), null when fresh. */
+  behind: string | null;
+  /** Since when it is behind, null when fresh. */
+  staleSince: Date | null;
+  freshnessTargetSeconds: number;
+  overTarget: boolean;
 }
 
 /** Every MV of the database with its catalog state and its refresh history. */
@@ -36,8 +45,10 @@ export async function mvStatus(db: Queryable): Promise<MvStatusRow[]> {
                          order by l.started_at desc limit 1) bad on true`);
     for (const r of rows) history.set(r.mv_name, r);
   }
+  const staleness = await mvStaleness(db, { graph });
   return [...graph.nodes.values()].map((n) => {
     const h = history.get(n.name);
+    const s = staleness.get(n.name)!;
     return {
       mv: n.name,
       populated: n.populated,
@@ -49,6 +60,11 @@ export async function mvStatus(db: Queryable): Promise<MvStatusRow[]> {
       lastRowCount: h?.row_count == null ? null : Number(h.row_count),
       lastError: (h?.error as string | null) ?? null,
       lastErrorAt: (h?.error_at as Date | null) ?? null,
+      stalenessSeconds: s.stalenessSeconds,
+      behind: s.stalenessSeconds > 0 ? s.changedBy : null,
+      staleSince: s.stalenessSeconds > 0 ? s.changedAt : null,
+      freshnessTargetSeconds: s.targetSeconds,
+      overTarget: s.overTarget,
     };
   });
 }

@@ -1,12 +1,15 @@
-import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { Logger as WorkerLogger, run, runMigrations, type Runner, type RunnerOptions, type Task, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { DEFAULT_CONFIG } from './config.ts';
+import { configFromEnv } from './config.ts';
+import { ALERT_TASK, alertRefreshResult, createAlertTask } from './alerts.ts';
+import { createNightlyTask, createWatchTask, NIGHTLY_TASK, refresherCronItems, WATCH_TASK } from './schedule.ts';
 import { RefresherError } from './errors.ts';
 import { normalizeName } from './graph.ts';
 import { MV_MAPPING, isCsvType } from './mapping.ts';
 import { refreshRoots } from './refresh.ts';
 import { withLiveness } from './liveness.ts';
+import { createLogger } from './logger.ts';
 import type { RefreshOptions, RefreshResult } from './types.ts';
 
 /** graphile-worker task identifier owned by the refresher. */
@@ -18,6 +21,8 @@ export const QUEUE_NAME = 'mv_refresh';
 export interface RefreshRequest {
   csvType?: string;
   mvs?: string[];
+  /** Every MV of the database (the nightly refresh, `POST /mv/refresh {all:true}`). */
+  all?: boolean;
   trigger: string;
 }
 
@@ -26,7 +31,7 @@ export interface RefreshRequest {
 export type RefreshJobPayload = RefreshRequest | RefreshRequest[];
 
 export interface EnqueueOptions {
-  /** Trailing debounce: the job runs this long after the last request (default 1000 ms). */
+  /** Trailing debounce: the job runs this long after the last request (default MV_REFRESH_DEBOUNCE_MS, see config.ts). */
   debounceMs?: number;
   maxAttempts?: number;
   /** Name of graphile-worker's schema (default graphile_worker). */
@@ -50,8 +55,8 @@ function validate(request: RefreshRequest): void {
   if (request.csvType !== undefined && !isCsvType(request.csvType)) {
     throw new RefresherError('E_UNKNOWN_CSV_TYPE', `csv_type ${JSON.stringify(request.csvType)} has no MV mapping; known: ${Object.keys(MV_MAPPING).join(', ')}`);
   }
-  if (request.csvType === undefined && !(Array.isArray(request.mvs) && request.mvs.length > 0)) {
-    throw new RefresherError('E_BAD_PAYLOAD', `refresh request ${JSON.stringify(request)} names neither csvType nor mvs; pass one of them`);
+  if (request.csvType === undefined && request.all !== true && !(Array.isArray(request.mvs) && request.mvs.length > 0)) {
+    throw new RefresherError('E_BAD_PAYLOAD', `refresh request ${JSON.stringify(request)} names none of csvType, mvs, all; pass one of them`);
   }
 }
 
@@ -63,6 +68,10 @@ function validate(request: RefreshRequest): void {
  */
 export async function enqueueRefresh(client: pg.ClientBase, request: RefreshRequest, options: EnqueueOptions = {}): Promise<{ jobId: string; jobKey: string }> {
   validate(request);
+  // Defaults from the environment here, not at the call sites: every process that enqueues (the
+  // API's ingest, the worker's cron, the CLI) honours the MV_REFRESH_* settings.
+  const config = options.debounceMs === undefined ? configFromEnv() : undefined;
+  const debounceMs = options.debounceMs ?? config!.debounceMs;
   const schema = `"${(options.schema ?? 'graphile_worker').replace(/"/g, '""')}"`;
   const jobKey = JOB_KEY;
   const payload: RefreshRequest[] = [request];
@@ -74,9 +83,9 @@ export async function enqueueRefresh(client: pg.ClientBase, request: RefreshRequ
       ({ rows } = await client.query(
         `select id from ${schema}.add_job(
            identifier => $1::text, payload => $2::json, queue_name => $3::text,
-           run_at => now() + $4::int * interval '1 millisecond', max_attempts => $5::int,
+           run_at => clock_timestamp() + $4::int * interval '1 millisecond', max_attempts => $5::int,
            job_key => $6::text, job_key_mode => 'replace')`,
-        [TASK_IDENTIFIER, JSON.stringify(payload), QUEUE_NAME, options.debounceMs ?? DEFAULT_CONFIG.debounceMs, options.maxAttempts ?? 3, jobKey],
+        [TASK_IDENTIFIER, JSON.stringify(payload), QUEUE_NAME, debounceMs, options.maxAttempts ?? 3, jobKey],
       ));
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -99,6 +108,8 @@ export function parsePayload(payload: unknown): RefreshRequest[] {
 export interface RefreshTaskOptions extends RefreshOptions {
   /** Called with each run's result, e.g. to store the outcome on log.upload_file. */
   onResult?: (result: RefreshResult, requests: RefreshRequest[]) => Promise<void> | void;
+  /** Open/resolve `mv_failed:<mv>` alert incidents after each run (default true; needs `pool`). */
+  alerts?: boolean;
 }
 
 /**
@@ -113,6 +124,7 @@ export function createRefreshTask(options: RefreshTaskOptions): Task {
   return withLiveness(async (payload, helpers) => {
     const requests = parsePayload(payload);
     const roots = new Map<string, boolean>();
+    const all = requests.some((r) => r.all === true);
     for (const r of requests) {
       const mapped = r.csvType ? (MV_MAPPING as Record<string, readonly { mv: string; critical: boolean }[]>)[r.csvType] ?? [] : [];
       for (const m of mapped) roots.set(normalizeName(m.mv), (roots.get(normalizeName(m.mv)) ?? false) || m.critical);
@@ -120,13 +132,29 @@ export function createRefreshTask(options: RefreshTaskOptions): Task {
     }
     const trigger = [...new Set(requests.map((r) => r.trigger))].join(',');
     helpers.logger.info(`mv_refresh job ${helpers.job.id}: ${roots.size} root MV(s), trigger ${trigger}`);
-    const result = await refreshRoots([...roots].map(([mv, critical]) => ({ mv, critical })), { ...options, trigger });
+    const config = { ...configFromEnv(), ...options.config };
+    // `all` refreshes every MV; the named roots keep their criticality through MV_SETTINGS.
+    const result = await refreshRoots(all ? 'all' : [...roots].map(([mv, critical]) => ({ mv, critical })), { ...options, config, trigger });
     await options.onResult?.(result, requests);
+    if (options.pool && options.alerts !== false) {
+      await alertRefreshResult(options.pool, result, { logger: options.logger ?? createLogger(), config });
+    }
   });
 }
 
+/**
+ * Every task of the refresher: `mv_refresh`, `alert_webhook`, and the cron tasks `mv_nightly` and
+ * `mv_watch` (those need `pool` and `logger`). Run them with `refresherCronItems()` as the runner's
+ * `parsedCronItems`.
+ */
 export function refreshTaskList(options: RefreshTaskOptions): TaskList {
-  return { [TASK_IDENTIFIER]: createRefreshTask(options) };
+  const tasks: TaskList = { [TASK_IDENTIFIER]: createRefreshTask(options), [ALERT_TASK]: createAlertTask() };
+  if (options.pool && options.logger) {
+    const config = options.config ? { ...configFromEnv(), ...options.config } : undefined;
+    tasks[NIGHTLY_TASK] = createNightlyTask({ pool: options.pool, logger: options.logger, config, enqueue: (client, request) => enqueueRefresh(client, request) });
+    tasks[WATCH_TASK] = createWatchTask({ pool: options.pool, logger: options.logger, config });
+  }
+  return tasks;
 }
 
 /** graphile-worker's logger writing through pino. */
@@ -146,6 +174,10 @@ export interface RefreshWorkerOptions extends RefreshTaskOptions {
   /** graphile-worker's own connection (it keeps one for LISTEN); kept apart from the refresh pool. */
   connectionString: string;
   pollInterval?: number;
+  /** Run the nightly and watch cron items (default false; they need `pool` and `logger`). */
+  cron?: boolean;
+  /** Passed to graphile-worker's run() (e.g. `useNodeTime` for tests that move the clock). */
+  runnerOptions?: Partial<RunnerOptions>;
 }
 
 /** A worker that runs only the refresh task (the API runs its own runner with both tasks). */
@@ -157,5 +189,7 @@ export async function runRefreshWorker(options: RefreshWorkerOptions): Promise<R
     pollInterval: options.pollInterval ?? 500,
     logger: options.logger ? workerLogger(options.logger) : undefined,
     taskList: refreshTaskList(options),
+    parsedCronItems: options.cron && options.pool && options.logger ? refresherCronItems() : [],
+    ...options.runnerOptions,
   });
 }

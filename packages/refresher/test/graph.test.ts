@@ -36,6 +36,14 @@ describe('MV graph from the catalog', () => {
     expect(top[0].s).toBe(src[0].s);
   });
 
+  it('starts a ready critical MV before optional ones (a dashboard does not wait behind slow optional MVs)', async () => {
+    const r = await refresh(['t.mv_base'], {
+      pool: f.pool, logger: quiet, config: { concurrency: 1 }, settings: { 't.mv_top': { critical: true }, 't.mv_side': { critical: false } },
+    });
+    const rows = await historyOf(f.pool, r.runId);
+    expect(rows.map((x) => x.mv_name)).toEqual(['t.mv_base', 't.mv_top', 't.mv_side']); // by name alone t.mv_side would go first
+  });
+
   it('starts a dependant only after its upstream finished, even with parallelism', async () => {
     const r = await refresh(['t.mv_base'], { pool: f.pool, logger: quiet, config: { concurrency: 4 } });
     const rows = await historyOf(f.pool, r.runId);

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { mvStatus } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
 
@@ -22,8 +21,7 @@ const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : 
 const num = (v: { toString(): string } | null | undefined) => (v == null ? null : Number(v.toString()));
 
 export function readRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // GET /uploads and /uploads/:id are in uploads.ts.
-  app.get('/mv', async () => ({ mvs: await mvStatus(ctx.pool) }));
+  // GET /uploads and /uploads/:id are in uploads.ts; GET /mv and the other MV routes in mv.ts.
 
   app.get<{ Querystring: { from?: string; to?: string } }>('/inbound/daily', async (req) => {
     const from = parseDate('from', req.query.from);
