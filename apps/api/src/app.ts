@@ -11,6 +11,7 @@ import { HttpError } from './http-error.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { uploadRoutes } from './routes/upload.ts';
 import { readRoutes } from './routes/reads.ts';
+import { uploadsRoutes } from './routes/uploads.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { salesRoutes } from './routes/sales.ts';
 
@@ -95,6 +96,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
 
   uploadRoutes(app, ctx);
   readRoutes(app, ctx);
+  uploadsRoutes(app, ctx);
   opsRoutes(app, ctx);
   salesRoutes(app, ctx);
   if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());

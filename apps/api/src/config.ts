@@ -25,6 +25,11 @@ export interface ApiConfig {
   sweepIntervalMs: number;
   /** Attempts for an ingest job before graphile-worker gives up. */
   ingestMaxAttempts: number;
+  /**
+   * Shrink guard (INGEST_SHRINK_GUARD_PERCENT, default 50): an upload that would keep fewer than
+   * this percentage of the rows it supersedes is held until confirmed; 0 turns the guard off.
+   */
+  shrinkGuardPercent: number;
   logLevel: string;
 }
 
@@ -61,7 +66,11 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     staleJobSeconds: int(vars, 'INGEST_STALE_JOB_SECONDS', 30, 0),
     sweepIntervalMs: int(vars, 'INGEST_SWEEP_INTERVAL_MS', 15_000, 100),
     ingestMaxAttempts: int(vars, 'INGEST_MAX_ATTEMPTS', 5, 1),
+    shrinkGuardPercent: int(vars, 'INGEST_SHRINK_GUARD_PERCENT', 50, 0),
     logLevel: vars.LOG_LEVEL || 'info',
   };
+  if (config.shrinkGuardPercent > 100) {
+    throw new ConfigError(`INGEST_SHRINK_GUARD_PERCENT=${config.shrinkGuardPercent} is above 100; use 0..100 (50 holds an upload that keeps less than half of the rows it replaces, 0 turns the guard off)`);
+  }
   return { ...config, ...overrides };
 }

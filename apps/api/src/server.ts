@@ -2,7 +2,7 @@ import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
-import { maskUrl, resolveDatabase } from '@warehouse/db';
+import { maskUrl, onParentGone, resolveDatabase } from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
 import { seedReferenceData } from '@warehouse/db/seed';
 import { enqueueRefresh, populateMvs } from '@warehouse/refresher';
@@ -139,4 +139,6 @@ export function stopOnSignals(server: Started, logger: Logger): void {
     for (const other of process.listeners(signal)) process.removeListener(signal, other);
     process.on(signal, handler);
   }
+  // `kill <pnpm>` does not reach us (pnpm does not forward SIGTERM): stop when pnpm goes away.
+  onParentGone(() => handler('SIGTERM'));
 }

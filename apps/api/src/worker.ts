@@ -3,7 +3,8 @@ import type { Logger as Pino } from 'pino';
 import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
 import type { ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
-import { markGaveUp, processUpload, type EnqueueRefresh } from './ingest/process.ts';
+import { markGaveUp, processInOrder, type EnqueueRefresh } from './ingest/process.ts';
+import { INGEST_TASK } from '@warehouse/db/uploads';
 import { sweepDeadJobs, withLiveness, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
 
 /** graphile-worker logs through pino. */
@@ -22,13 +23,14 @@ export async function installWorkerSchema(pool: pg.Pool, logger: Pino): Promise<
 export interface IngestTaskDeps {
   pool: pg.Pool;
   logger: Pino;
-  config: Pick<ApiConfig, 'maxErrors'>;
+  config: Pick<ApiConfig, 'maxErrors' | 'shrinkGuardPercent'>;
   metrics?: IngestMetrics;
   enqueueRefresh: EnqueueRefresh;
 }
 
 /**
- * Task `ingest_upload` ({ uploadId }). It runs under the job liveness lock (the refresher's
+ * Task `ingest_upload` ({ uploadId }), queued in `ingest:<kind>:<flavour>` (one queue per kind and
+ * flavour, so graphile-worker runs them one at a time in the order they were accepted). It runs under the job liveness lock (the refresher's
  * withLiveness), so the sweeper can tell a job whose worker died from one that is merely slow.
  * On its last attempt an internal error marks the upload failed.
  */
@@ -40,7 +42,17 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
       return;
     }
     try {
-      await processUpload({ pool: deps.pool, logger: deps.logger, maxErrors: deps.config.maxErrors, metrics: deps.metrics, enqueueRefresh: deps.enqueueRefresh }, uploadId);
+      await processInOrder(
+        {
+          pool: deps.pool,
+          logger: deps.logger,
+          maxErrors: deps.config.maxErrors,
+          shrinkGuardPercent: deps.config.shrinkGuardPercent,
+          metrics: deps.metrics,
+          enqueueRefresh: deps.enqueueRefresh,
+        },
+        uploadId,
+      );
     } catch (error) {
       if (helpers.job.attempts >= helpers.job.max_attempts) await markGaveUp(deps.pool, uploadId, helpers.job.attempts, error);
       throw error;
@@ -49,7 +61,7 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
 }
 
 /** The tasks this worker runs under the liveness lock, and so sweeps when their worker is gone. */
-export const SWEPT_TASKS = ['ingest_upload', REFRESH_TASK] as const;
+export const SWEPT_TASKS = [INGEST_TASK, REFRESH_TASK] as const;
 
 /**
  * Release ingest and refresh jobs locked by a worker process that is gone (graphile-worker alone
@@ -60,7 +72,7 @@ export function sweepDeadWorkerJobs(pool: pg.Pool, staleSeconds: number): Promis
 }
 
 export interface StartWorkerOptions extends IngestTaskDeps {
-  config: Pick<ApiConfig, 'maxErrors' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
+  config: Pick<ApiConfig, 'maxErrors' | 'shrinkGuardPercent' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
   /** Extra tasks (the refresher's `mv_refresh`). */
   tasks?: TaskList;
   pollInterval?: number;
@@ -92,7 +104,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     noHandleSignals: true,
     pollInterval: opts.pollInterval ?? 1000,
     logger: graphileLogger(logger),
-    taskList: { ...opts.tasks, ingest_upload: ingestUploadTask(opts) },
+    taskList: { ...opts.tasks, [INGEST_TASK]: ingestUploadTask(opts) },
     // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
     parsedCronItems: [],
   });

@@ -132,7 +132,17 @@ CREATE TABLE log.upload_file (
     started_at timestamp(6) with time zone,
     finished_at timestamp(6) with time zone,
     refresh_outcome text,
-    refresh_run_id bigint
+    refresh_run_id bigint,
+    confirmed_at timestamp(6) with time zone,
+    dates_touched integer,
+    held_reason text,
+    period_from date,
+    period_to date,
+    reverted_at timestamp(6) with time zone,
+    rows_added integer,
+    rows_superseded integer,
+    touched_first date,
+    touched_last date
 );
 
 --
@@ -151,6 +161,15 @@ CREATE SEQUENCE log.upload_file_id_seq
 --
 
 ALTER SEQUENCE log.upload_file_id_seq OWNED BY log.upload_file.id;
+
+--
+-- Name: upload_touched_date; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_touched_date (
+    upload_file_id bigint NOT NULL,
+    slip_date date NOT NULL
+);
 
 --
 -- Name: daily_target_plan; Type: TABLE; Schema: mart; Owner: -
@@ -798,6 +817,55 @@ CREATE TABLE raw.shogun_yard (
 );
 
 --
+-- Name: shogun_final_receive_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_receive_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
+-- Name: shogun_final_shipment_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_shipment_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    sales_rep text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
 -- Name: shogun_final_yard; Type: TABLE; Schema: stg; Owner: -
 --
 
@@ -816,6 +884,75 @@ CREATE TABLE stg.shogun_final_yard (
 );
 
 --
+-- Name: shogun_final_yard_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_yard_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
+-- Name: shogun_flash_receive_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_receive_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
+-- Name: shogun_flash_shipment_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_shipment_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    sales_rep text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
 -- Name: shogun_flash_yard; Type: TABLE; Schema: stg; Owner: -
 --
 
@@ -831,6 +968,26 @@ CREATE TABLE stg.shogun_flash_yard (
     upload_file_id bigint NOT NULL,
     source_line integer NOT NULL,
     created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: shogun_flash_yard_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_yard_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
 );
 
 --
@@ -874,6 +1031,13 @@ ALTER TABLE ONLY log.upload_file
     ADD CONSTRAINT upload_file_pkey PRIMARY KEY (id);
 
 --
+-- Name: upload_touched_date upload_touched_date_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_touched_date
+    ADD CONSTRAINT upload_touched_date_pkey PRIMARY KEY (upload_file_id, slip_date);
+
+--
 -- Name: daily_target_plan daily_target_plan_pkey; Type: CONSTRAINT; Schema: mart; Owner: -
 --
 
@@ -909,11 +1073,25 @@ ALTER TABLE ONLY ref.calendar
     ADD CONSTRAINT calendar_pkey PRIMARY KEY (ddate);
 
 --
+-- Name: shogun_final_receive_history shogun_final_receive_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_receive_history
+    ADD CONSTRAINT shogun_final_receive_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
+
+--
 -- Name: shogun_final_receive shogun_final_receive_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_final_receive
     ADD CONSTRAINT shogun_final_receive_pkey PRIMARY KEY (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_final_shipment_history shogun_final_shipment_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_shipment_history
+    ADD CONSTRAINT shogun_final_shipment_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_final_shipment shogun_final_shipment_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
@@ -923,11 +1101,25 @@ ALTER TABLE ONLY stg.shogun_final_shipment
     ADD CONSTRAINT shogun_final_shipment_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
+-- Name: shogun_final_yard_history shogun_final_yard_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_yard_history
+    ADD CONSTRAINT shogun_final_yard_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
+
+--
 -- Name: shogun_final_yard shogun_final_yard_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_final_yard
     ADD CONSTRAINT shogun_final_yard_pkey PRIMARY KEY (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_flash_receive_history shogun_flash_receive_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_receive_history
+    ADD CONSTRAINT shogun_flash_receive_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_flash_receive shogun_flash_receive_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
@@ -937,11 +1129,25 @@ ALTER TABLE ONLY stg.shogun_flash_receive
     ADD CONSTRAINT shogun_flash_receive_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
+-- Name: shogun_flash_shipment_history shogun_flash_shipment_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_shipment_history
+    ADD CONSTRAINT shogun_flash_shipment_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
+
+--
 -- Name: shogun_flash_shipment shogun_flash_shipment_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_flash_shipment
     ADD CONSTRAINT shogun_flash_shipment_pkey PRIMARY KEY (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_flash_yard_history shogun_flash_yard_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_yard_history
+    ADD CONSTRAINT shogun_flash_yard_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_flash_yard shogun_flash_yard_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
@@ -961,6 +1167,12 @@ CREATE INDEX mv_refresh_log_mv_name_started_at_idx ON log.mv_refresh_log USING b
 --
 
 CREATE INDEX upload_file_csv_type_flavour_file_sha256_idx ON log.upload_file USING btree (csv_type, flavour, file_sha256);
+
+--
+-- Name: upload_touched_date_slip_date_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_touched_date_slip_date_idx ON log.upload_touched_date USING btree (slip_date);
 
 --
 -- Name: ix_mv_receive_daily_iso_week; Type: INDEX; Schema: mart; Owner: -
@@ -1028,6 +1240,13 @@ CREATE INDEX calendar_iso_year_iso_week_idx ON ref.calendar USING btree (iso_yea
 
 ALTER TABLE ONLY log.upload_blob
     ADD CONSTRAINT upload_blob_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: upload_touched_date upload_touched_date_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_touched_date
+    ADD CONSTRAINT upload_touched_date_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
 
 --
 -- PostgreSQL database dump complete
