@@ -54,7 +54,7 @@ describe('schema.prisma ↔ migrations through the WASM engine', () => {
     expect(again.created).toBeNull();
     expect(readdirSync(copy.dir).filter((f) => f.endsWith('_nothing'))).toEqual([]);
     expect(await countDatabases(adminUrl, prefix)).toBe(0);
-  });
+  }, 240_000); // four shadow replays for the tables and four for the view catalog, on a shared machine
 
   it('--empty writes an empty migration for hand-written SQL even when nothing changed', async () => {
     const copy = copyPrismaDir();
