@@ -55,7 +55,12 @@ export async function alteredRelations(sql: string): Promise<string[]> {
     const [type, body] = Object.entries(s.stmt)[0] ?? [];
     if (!type || !body) continue;
     const rel = body.relation as { schemaname?: string; relname?: string } | undefined;
-    if ((type === 'AlterTableStmt' || type === 'RenameStmt') && rel?.relname) out.add(`${rel.schemaname ?? 'public'}.${rel.relname}`);
+    // Only what a reading view blocks: a column's type changed or dropped (adding a column, a
+    // default, a constraint or an index does not touch the views that read the table).
+    const blocking = ((body.cmds as { AlterTableCmd?: { subtype?: string } }[] | undefined) ?? []).some((c) =>
+      ['AT_AlterColumnType', 'AT_DropColumn'].includes(c.AlterTableCmd?.subtype ?? ''),
+    );
+    if (((type === 'AlterTableStmt' && blocking) || type === 'RenameStmt') && rel?.relname) out.add(`${rel.schemaname ?? 'public'}.${rel.relname}`);
     if (type === 'DropStmt' && body.removeType === 'OBJECT_TABLE') {
       for (const list of (body.objects as { List?: { items: { String: { sval: string } }[] } }[]) ?? []) {
         const names = (list.List?.items ?? []).map((x) => x.String.sval);
