@@ -11,7 +11,7 @@ import pino from 'pino';
 import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
 import { loadConfig } from './config.ts';
 import { startServer } from './server.ts';
-import { parseOrExit } from '@warehouse/cli';
+import { parseOrExit } from '@warehouse/command';
 
 const flags = parseOrExit({
   name: 'pnpm demo',

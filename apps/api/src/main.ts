@@ -5,7 +5,7 @@
  * seeded with reference data. Flags: --no-worker (API only), --no-seed, --help.
  */
 import pino from 'pino';
-import { parseOrExit } from '@warehouse/cli';
+import { parseOrExit } from '@warehouse/command';
 import { loadConfig } from './config.ts';
 import { startServer, stopOnSignals } from './server.ts';
 

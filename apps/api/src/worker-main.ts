@@ -5,7 +5,7 @@
  * `pnpm db:migrate` does. --help for the environment variables.
  */
 import pino from 'pino';
-import { parseOrExit } from '@warehouse/cli';
+import { parseOrExit } from '@warehouse/command';
 import { loadConfig } from './config.ts';
 import { startServer, stopOnSignals } from './server.ts';
 

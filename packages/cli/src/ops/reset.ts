@@ -13,7 +13,7 @@ import {
   type EnvironmentConfig,
   type EnvironmentRegistry,
 } from '@warehouse/db';
-import { CliError } from '../errors.ts';
+import { CliError } from '@warehouse/command';
 import { composeArgs, requireDocker } from './tools.ts';
 
 export type ResetMethod = 'volume' | 'db' | 'embedded';

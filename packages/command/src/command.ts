@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DbError } from '@warehouse/db';
+import { c } from './colour.ts';
 import { CliError, EXIT } from './errors.ts';
-import { c } from './output.ts';
 
 export interface FlagSpec {
   type: 'string' | 'boolean';
@@ -97,10 +96,17 @@ export function parseCommandArgs<F extends Record<string, FlagSpec>>(spec: Comma
   }
 }
 
+function isCodedError(error: unknown): error is Error & { code: string } {
+  if (!(error instanceof Error)) return false;
+  const code: unknown = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && /^E_[A-Z0-9_]+$/.test(code);
+}
+
 /** Exit code and message for any error a command throws. */
 export function describeError(error: unknown): { exitCode: number; message: string } {
   if (error instanceof CliError) return { exitCode: error.exitCode, message: `${error.code}: ${error.message}` };
-  if (error instanceof DbError) return { exitCode: EXIT.failure, message: `${error.code}: ${error.message}` };
+  // The repo's typed errors (DbError, RefresherError, ConfigError, …) carry a stable `E_…` code.
+  if (isCodedError(error)) return { exitCode: EXIT.failure, message: `${error.code}: ${error.message}` };
   const e = error as Error & { code?: string };
   const pgCode = e?.code ? ` (${e.code})` : '';
   return { exitCode: EXIT.failure, message: `${e?.message ?? String(error)}${pgCode}${process.env.DEBUG ? `\n${e?.stack}` : ''}` };
@@ -116,7 +122,7 @@ export function parseOrExit<F extends Record<string, FlagSpec>>(spec: Omit<Comma
   try {
     const parsed = parseCommandArgs(full, argv);
     if (parsed.help) {
-      process.stdout.write(`${helpText(full as unknown as CommandSpec<Record<string, FlagSpec>>)}\n`);
+      process.stdout.write(`${helpText(full)}\n`);
       process.exit(EXIT.ok);
     }
     return parsed.flags;
@@ -138,7 +144,7 @@ export async function runCommand<F extends Record<string, FlagSpec>>(spec: Comma
   try {
     const parsed = parseCommandArgs(spec, argv);
     if (parsed.help) {
-      process.stdout.write(`${helpText(spec as unknown as CommandSpec<Record<string, FlagSpec>>)}\n`);
+      process.stdout.write(`${helpText(spec)}\n`);
       code = EXIT.ok;
     } else {
       code = (await spec.run({ flags: parsed.flags, positionals: parsed.positionals })) ?? EXIT.ok;
