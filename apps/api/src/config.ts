@@ -26,6 +26,8 @@ export interface ApiConfig {
   /** Attempts for an ingest job before graphile-worker gives up. */
   ingestMaxAttempts: number;
   logLevel: string;
+  /** LOG_FORMAT: `pretty` (human-readable) or `json`; unset = pretty on a terminal, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +48,12 @@ function int(vars: NodeJS.ProcessEnv, name: string, fallback: number, min: numbe
   return n;
 }
 
+function logFormat(raw: string | undefined): ApiConfig['logFormat'] {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'json' || raw === 'pretty') return raw;
+  throw new ConfigError(`LOG_FORMAT=${JSON.stringify(raw)} is not json or pretty; unset it to get pretty lines on a terminal and JSON otherwise`);
+}
+
 /** Read and validate the configuration from environment variables (defaults suit `pnpm start`). */
 export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Partial<ApiConfig> = {}): ApiConfig {
   const config: ApiConfig = {
@@ -62,6 +70,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     sweepIntervalMs: int(vars, 'INGEST_SWEEP_INTERVAL_MS', 15_000, 100),
     ingestMaxAttempts: int(vars, 'INGEST_MAX_ATTEMPTS', 5, 1),
     logLevel: vars.LOG_LEVEL || 'info',
+    logFormat: logFormat(vars.LOG_FORMAT),
   };
   return { ...config, ...overrides };
 }

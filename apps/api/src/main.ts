@@ -4,9 +4,9 @@
  * database (embedded PostgreSQL unless DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated and
  * seeded with reference data. Flags: --no-worker (API only), --no-seed, --help.
  */
-import pino from 'pino';
 import { parseOrExit } from '@warehouse/command';
 import { loadConfig } from './config.ts';
+import { createApiLogger } from './logger.ts';
 import { startServer, stopOnSignals } from './server.ts';
 
 const flags = parseOrExit({
@@ -16,7 +16,8 @@ const flags = parseOrExit({
     'Runs on http://HOST:PORT against WAREHOUSE_ENV (local_dev: an embedded PostgreSQL unless\n' +
     'DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated to head and seeded with reference data.\n' +
     'Environment: PORT (3000), HOST (127.0.0.1), WAREHOUSE_ENV (local_dev), DATABASE_URL, API_TOKEN,\n' +
-    'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), LOG_LEVEL (info). Ctrl+C stops it gracefully.',
+    'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), LOG_LEVEL (info),\n' +
+    'LOG_FORMAT (pretty on a terminal, else json). Ctrl+C stops it gracefully.',
   flags: {
     'no-worker': { type: 'boolean', description: 'API only; run workers with `pnpm worker`' },
     'no-seed': { type: 'boolean', description: 'do not seed the calendar and targets' },
@@ -32,7 +33,7 @@ try {
   console.error(`${'pnpm start'}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-const logger = pino({ level: config.logLevel });
+const logger = createApiLogger(config);
 try {
   const server = await startServer({
     config,

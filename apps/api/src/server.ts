@@ -62,7 +62,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
       client.release();
     }
   }
-  await installWorkerSchema(pool, logger);
+  await installWorkerSchema({ pool, logger });
   const registry = new Registry();
   const metrics = createIngestMetrics(registry);
   let worker: WorkerHandle | undefined;

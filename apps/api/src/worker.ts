@@ -1,23 +1,13 @@
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
-import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { run, type Runner, type Task, type TaskList } from 'graphile-worker';
 import type { ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { markGaveUp, processUpload, type EnqueueRefresh } from './ingest/process.ts';
-import { sweepDeadJobs, withLiveness, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
+import { installWorkerSchema, sweepDeadJobs, withLiveness, workerLogger, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
 
-/** graphile-worker logs through pino. */
-export function graphileLogger(logger: Pino): Logger {
-  return new Logger((scope) => (level: LogLevel, message: string, meta?: unknown) => {
-    const fn = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' ? 'debug' : 'info';
-    logger[fn]({ ...scope, ...(meta as object) }, message);
-  });
-}
-
-/** Install or upgrade graphile-worker's schema (idempotent; safe with several processes). */
-export async function installWorkerSchema(pool: pg.Pool, logger: Pino): Promise<void> {
-  await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
-}
+/** graphile-worker's schema and logger adapter come from @warehouse/refresher (one of each). */
+export { installWorkerSchema, workerLogger };
 
 export interface IngestTaskDeps {
   pool: pg.Pool;
@@ -74,7 +64,12 @@ export interface WorkerHandle {
 /** Run graphile-worker with `ingest_upload` (+ given tasks) and the dead-job sweeper. */
 export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandle> {
   const { pool, logger, config } = opts;
-  await installWorkerSchema(pool, logger);
+  // A pool without an 'error' listener crashes the process when the server closes an idle
+  // connection (57P01 on shutdown/restart), and graphile-worker warns about it; log it instead.
+  if (pool.listenerCount('error') === 0) {
+    pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection was closed; the pool opens a new one when needed'));
+  }
+  await installWorkerSchema({ pool, logger });
   const sweep = async () => {
     try {
       const ids = await sweepDeadWorkerJobs(pool, config.staleJobSeconds);
@@ -91,7 +86,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     concurrency: config.workerConcurrency,
     noHandleSignals: true,
     pollInterval: opts.pollInterval ?? 1000,
-    logger: graphileLogger(logger),
+    logger: workerLogger(logger),
     taskList: { ...opts.tasks, ingest_upload: ingestUploadTask(opts) },
     // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
     parsedCronItems: [],
