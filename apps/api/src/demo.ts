@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
+import { referenceRange } from '@warehouse/db/seed';
 import { loadConfig } from './config.ts';
 import { createApiLogger } from './logger.ts';
 import { startServer } from './server.ts';
@@ -31,7 +32,7 @@ const config = loadConfig({ ...process.env, DATABASE_URL: '' }, { dbEnv: 'local_
 const logger = createApiLogger(config);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
-const server = await startServer({ config, logger, seed: { from: `${new Date().getUTCFullYear() - 6}-01-01`, to: `${new Date().getUTCFullYear() + 1}-12-31` } });
+const server = await startServer({ config, logger, seed: referenceRange() });
 const dir = await mkdtemp(path.join(os.tmpdir(), 'warehouse-demo-'));
 let exitCode = 0;
 try {

@@ -5,6 +5,7 @@
  * seeded with reference data. Flags: --no-worker (API only), --no-seed, --help.
  */
 import { parseOrExit } from '@warehouse/command';
+import { referenceRange } from '@warehouse/db/seed';
 import { loadConfig } from './config.ts';
 import { createApiLogger } from './logger.ts';
 import { startServer, stopOnSignals } from './server.ts';
@@ -25,7 +26,6 @@ const flags = parseOrExit({
   examples: ['pnpm start', 'PORT=8080 API_TOKEN=secret pnpm start --no-worker'],
 });
 
-const year = new Date().getUTCFullYear();
 let config;
 try {
   config = loadConfig();
@@ -38,7 +38,7 @@ try {
   const server = await startServer({
     config,
     worker: !flags['no-worker'],
-    seed: flags['no-seed'] ? undefined : { from: `${year - 6}-01-01`, to: `${year + 1}-12-31` },
+    seed: flags['no-seed'] ? undefined : referenceRange(),
     logger,
   });
   stopOnSignals(server, logger);

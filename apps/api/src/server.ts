@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { maskUrl, resolveDatabase } from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
-import { seedReferenceData } from '@warehouse/db/seed';
+import { seedReference } from '@warehouse/db/seed';
 import { enqueueRefresh } from '@warehouse/refresher';
 import { build } from './app.ts';
 import type { ApiConfig } from './config.ts';
@@ -56,7 +56,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   if (opts.seed) {
     const client = await pool.connect();
     try {
-      const r = await seedReferenceData(client, opts.seed);
+      const r = await seedReference(client, opts.seed);
       logger.info({ from: r.from, to: r.to, calendarRows: r.calendar.rows }, 'reference data seeded');
     } finally {
       client.release();

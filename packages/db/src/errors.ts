@@ -15,7 +15,8 @@ export type DbErrorCode =
   | 'E_MIGRATION_REQUIRES'
   | 'E_MIGRATION_NO_DOWN'
   | 'E_MIGRATION_DIR'
-  | 'E_BAD_ARGUMENT';
+  | 'E_BAD_ARGUMENT'
+  | 'E_NOT_MIGRATED';
 
 export class DbError extends Error {
   readonly code: DbErrorCode;
