@@ -64,11 +64,7 @@ export interface WorkerHandle {
 /** Run graphile-worker with `ingest_upload` (+ given tasks) and the dead-job sweeper. */
 export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandle> {
   const { pool, logger, config } = opts;
-  // A pool without an 'error' listener crashes the process when the server closes an idle
-  // connection (57P01 on shutdown/restart), and graphile-worker warns about it; log it instead.
-  if (pool.listenerCount('error') === 0) {
-    pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection was closed; the pool opens a new one when needed'));
-  }
+  // Also gives the pool the error listeners graphile-worker's run() checks for.
   await installWorkerSchema({ pool, logger });
   const sweep = async () => {
     try {
