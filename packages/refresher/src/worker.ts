@@ -129,10 +129,13 @@ export function refreshTaskList(options: RefreshTaskOptions): TaskList {
   return { [TASK_IDENTIFIER]: createRefreshTask(options) };
 }
 
+/** pino's method for each of graphile-worker's log levels (`info` for any other). */
+const PINO_METHOD: Readonly<Record<string, 'warn' | 'error' | 'debug'>> = { warning: 'warn', error: 'error', debug: 'debug' };
+
 /** graphile-worker's logger writing through pino. */
 export function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const method = level === 'warning' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
+    const method = PINO_METHOD[level as string] ?? 'info';
     logger[method]({ ...scope, ...meta }, message);
   });
 }
