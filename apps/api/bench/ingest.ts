@@ -9,6 +9,11 @@
  *      raw, validate, type into stg, replace-by-period, commit),
  *   3. Prisma `createMany` of the rows parsed in Node (typed, into stg; no raw copy, no checks).
  * Then the peak RSS (VmHWM) of an API process while it ingests a file of --rss-bytes.
+ *
+ * --replace instead measures a correction: five years of final receive rows in stg (generated in
+ * the database), the MVs refreshed, then a month of them uploaded again through the API — time to
+ * `success` (the month's rows superseded into the history table and the new ones landed) and to
+ * the upload's refreshed MVs.
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -21,7 +26,8 @@ import { parseArgs, promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse';
 import pg from 'pg';
-import { receiveCsvStream } from '@warehouse/db/demo';
+import { loadScaledReceive, receiveCsvStream } from '@warehouse/db/demo';
+import { createLogger, refreshAll } from '@warehouse/refresher';
 import { createPrismaClient, Prisma } from '@warehouse/db/client';
 import { createMigratedTemplate, createTestDatabase, startTestServer } from '@warehouse/db/testing';
 import { spawnScript } from '../test/processes.ts';
@@ -32,15 +38,21 @@ const { values: flags } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     'rss-bytes': { type: 'string', default: String(1024 ** 3) },
     'skip-prisma': { type: 'boolean', default: false },
+    replace: { type: 'boolean', default: false },
+    'replace-rows': { type: 'string', default: '350000' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (flags.help) {
   console.log(`pnpm bench:ingest [--rows N] [--rss-bytes N] [--skip-prisma]
+pnpm bench:ingest --replace [--replace-rows N]
 
-  --rows N        rows of the throughput file (default 1000000)
-  --rss-bytes N   size of the file for the peak-RSS run (default 1 GiB; 0 skips it)
-  --skip-prisma   leave out the Prisma createMany baseline (slow)`);
+  --rows N          rows of the throughput file (default 1000000)
+  --rss-bytes N     size of the file for the peak-RSS run (default 1 GiB; 0 skips it)
+  --skip-prisma     leave out the Prisma createMany baseline (slow)
+  --replace         only the correction run: re-upload one month over five years of final receive
+                    rows; time to success and to the refreshed MVs
+  --replace-rows N  rows of the five years (default 350000, about the demo's daily volume)`);
   process.exit(0);
 }
 const rows = Number(flags.rows);
@@ -81,12 +93,63 @@ function postFile(url: string, file: string, size: number): Promise<{ status: nu
 async function waitSuccess(pool: pg.Pool, id: number): Promise<{ status: string; row_count: number; error_message: string | null }> {
   for (;;) {
     const { rows: r } = await pool.query(`SELECT status, row_count, error_message FROM log.upload_file WHERE id = $1`, [id]);
-    if (r[0] && (r[0].status === 'success' || r[0].status === 'failed')) return r[0];
+    if (r[0] && ['success', 'failed', 'held'].includes(r[0].status)) return r[0];
     await new Promise((res) => setTimeout(res, 100));
   }
 }
 
+/** --replace: a month uploaded again over five years of data. */
+async function replaceRun(adminUrl: string, dir: string): Promise<void> {
+  const total = Number(flags['replace-rows']);
+  if (!Number.isInteger(total) || total < 1000) throw new Error('--replace-rows must be a whole number ≥ 1000');
+  const template = await createMigratedTemplate(adminUrl);
+  const db = await createTestDatabase(adminUrl, { template, prefix: 'bench_replace' });
+  const pool = new pg.Pool({ connectionString: db.url });
+  let t0 = performance.now();
+  const loadClient = await pool.connect();
+  const loaded = await loadScaledReceive(loadClient, { rows: total, flavour: 'final', startDate: '2020-01-01', days: 1826, seed: 'replace' }).finally(() => loadClient.release());
+  console.log(`stg.shogun_final_receive: ${fmt(loaded.rows)} rows ${loaded.dateFrom}..${loaded.dateTo} (generated in ${secs(t0).toFixed(1)} s)`);
+  // The base rows belong to one landed upload, as if they had come through the API.
+  await pool.query(`UPDATE log.upload_file SET status = 'success', rows_added = $2, rows_superseded = 0, finished_at = clock_timestamp() WHERE id = $1`, [loaded.uploadFileId, loaded.rows]);
+  await pool.query(`INSERT INTO log.upload_touched_date SELECT $1, d::date FROM generate_series($2::date, $3::date, interval '1 day') d`, [loaded.uploadFileId, loaded.dateFrom, loaded.dateTo]);
+  // A month of receive rows (2022-06) as a CP932 file; its daily volume is about that of the base.
+  const file = path.join(dir, 'month.csv');
+  await pipeline(receiveCsvStream({ rows: 6000, encoding: 'cp932', seed: 'month', startDate: '2022-06-01', scale: 1 }), createWriteStream(file));
+  const size = (await stat(file)).size;
+  const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '2' }, []);
+  const url = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+  t0 = performance.now();
+  const all = await refreshAll({ url: db.url, trigger: 'bench', logger: createLogger({ level: 'warn' }) });
+  console.log(`MVs populated first (refresh all, ${all.outcome}): ${secs(t0).toFixed(1)} s`);
+  t0 = performance.now();
+  const res = await postFile(url, file, size);
+  if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${res.body}`);
+  const id = JSON.parse(res.body).uploads[0].id;
+  const done = await waitSuccess(pool, id);
+  const landedS = secs(t0);
+  if (done.status !== 'success') throw new Error(`upload ${id} is ${done.status}: ${done.error_message}`);
+  let outcome: string | null = null;
+  while (!(outcome = (await pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0].refresh_outcome)) await new Promise((r) => setTimeout(r, 100));
+  const refreshedS = secs(t0);
+  const u = (await pool.query('SELECT rows_added, rows_superseded, dates_touched, touched_first, touched_last FROM log.upload_file WHERE id = $1', [id])).rows[0];
+  console.log(`re-upload of ${fmt(u.rows_added)} rows (${(size / 1e6).toFixed(1)} MB) over ${fmt(loaded.rows)}: superseded ${fmt(u.rows_superseded)} rows on ${u.dates_touched} dates`);
+  console.log(`  POST → success:        ${landedS.toFixed(2)} s`);
+  console.log(`  POST → MVs refreshed:  ${refreshedS.toFixed(2)} s  (refresh outcome ${outcome})`);
+  await api.stop();
+  await pool.end();
+}
+
 const server = await startTestServer();
+if (flags.replace) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-replace-'));
+  try {
+    await replaceRun(server.adminUrl, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await server.stop();
+  }
+  process.exit(0);
+}
 const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-ingest-'));
 try {
   const template = await createMigratedTemplate(server.adminUrl);

@@ -4,11 +4,13 @@
  * database (embedded PostgreSQL unless DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated and
  * seeded with reference data. Flags: --no-worker (API only), --no-seed, --help.
  */
+import { maskSecrets } from '@warehouse/db';
 import { parseOrExit } from '@warehouse/command';
 import { referenceRange } from '@warehouse/db/seed';
 import { loadConfig } from './config.ts';
 import { createApiLogger } from './logger.ts';
 import { startServer, stopOnSignals } from './server.ts';
+import { surviveDatabaseOutages } from './db-unavailable.ts';
 
 const flags = parseOrExit({
   name: 'pnpm start',
@@ -17,7 +19,8 @@ const flags = parseOrExit({
     'Runs on http://HOST:PORT against WAREHOUSE_ENV (local_dev: an embedded PostgreSQL unless\n' +
     'DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated to head and seeded with reference data.\n' +
     'Environment: PORT (3000), HOST (127.0.0.1), WAREHOUSE_ENV (local_dev), DATABASE_URL, API_TOKEN,\n' +
-    'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), LOG_LEVEL (info),\n' +
+    'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), INGEST_MAX_ERRORS (10000), INGEST_DATE_MIN\n' +
+    '(2000-01-01), INGEST_DATE_MAX (one year after today), LOG_LEVEL (info),\n' +
     'LOG_FORMAT (pretty on a terminal, else json). Ctrl+C stops it gracefully.',
   flags: {
     'no-worker': { type: 'boolean', description: 'API only; run workers with `pnpm worker`' },
@@ -34,6 +37,7 @@ try {
   process.exit(1);
 }
 const logger = createApiLogger(config);
+surviveDatabaseOutages(logger);
 try {
   const server = await startServer({
     config,
@@ -45,6 +49,6 @@ try {
   console.log(`warehouse API listening on ${server.url} (worker ${server.worker ? 'in this process' : 'not started'})`);
 } catch (error) {
   logger.error({ err: error }, 'start failed');
-  console.error(`pnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`pnpm start failed: ${maskSecrets(error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 }

@@ -2,21 +2,16 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { TaskList } from 'graphile-worker';
+import { recordRefreshOutcomes } from '@warehouse/db/uploads';
 import { refreshTaskList, type RefreshResult, type RefreshRequest } from '@warehouse/refresher';
 
 /**
- * Store a refresh run's outcome on the uploads it covered (every coalesced `upload:<id>` trigger).
- * `refresh_run_id` points at the run's first log.mv_refresh_log row (the run id itself is a uuid).
+ * Store a refresh run's outcome on the uploads it covered (every coalesced `upload:<id>` and
+ * `revert:<id>` trigger). `refresh_run_id` points at the run's first log.mv_refresh_log row.
  */
 export async function recordRefreshOutcome(pool: pg.Pool, result: RefreshResult, requests: RefreshRequest[]): Promise<void> {
-  const ids = requests.map((r) => /^upload:(\d+)$/.exec(r.trigger)?.[1]).filter((x): x is string => !!x);
-  if (!ids.length) return;
-  await pool.query(
-    `UPDATE log.upload_file SET refresh_outcome = $2,
-       refresh_run_id = (SELECT min(id) FROM log.mv_refresh_log WHERE run_id = $3)
-     WHERE id = ANY($1::bigint[])`,
-    [ids, result.outcome, result.runId],
-  );
+  const ids = requests.map((r) => /^(?:upload|revert):(\d+)$/.exec(r.trigger)?.[1]).filter((x): x is string => !!x).map(Number);
+  await recordRefreshOutcomes(pool, ids, result.outcome, result.runId);
 }
 
 /** The refresher's `mv_refresh` task, recording outcomes on log.upload_file. */

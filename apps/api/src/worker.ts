@@ -1,10 +1,24 @@
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import { run, type Runner, type Task, type TaskList } from 'graphile-worker';
-import type { ApiConfig } from './config.ts';
+import { dateWindow, type ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
-import { markGaveUp, processUpload, type EnqueueRefresh } from './ingest/process.ts';
+import { markGaveUp, processInOrder, type EnqueueRefresh } from './ingest/process.ts';
+import { INGEST_TASK } from '@warehouse/db/uploads';
 import { installWorkerSchema, sweepDeadJobs, withLiveness, workerLogger, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
+// graphile-worker's table of error codes that its withRetries retries with backoff (not re-exported).
+import { RETRYABLE_ERROR_CODES } from 'graphile-worker/dist/lib.js';
+
+/**
+ * graphile-worker 0.17.3 retries completeJob/failJob (withRetries, up to 100 times with backoff)
+ * only for serialization failures, deadlocks, 57P03, EHOSTUNREACH and ETIMEDOUT. A database that
+ * restarts answers ECONNREFUSED / ECONNRESET / 57P01 admin_shutdown instead, so the job's outcome
+ * was lost (and, unawaited, crashed the process). These codes are retried the same way as 57P03.
+ */
+const OUTAGE = { minDelay: 1000, maxDelay: 30_000 };
+for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '08000', '08001', '08003', '08006']) {
+  RETRYABLE_ERROR_CODES[code] ??= OUTAGE;
+}
 
 /** graphile-worker's schema and logger adapter come from @warehouse/refresher (one of each). */
 export { installWorkerSchema, workerLogger };
@@ -12,13 +26,14 @@ export { installWorkerSchema, workerLogger };
 export interface IngestTaskDeps {
   pool: pg.Pool;
   logger: Pino;
-  config: Pick<ApiConfig, 'maxErrors'>;
+  config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax' | 'shrinkGuardPercent'>;
   metrics?: IngestMetrics;
   enqueueRefresh: EnqueueRefresh;
 }
 
 /**
- * Task `ingest_upload` ({ uploadId }). It runs under the job liveness lock (the refresher's
+ * Task `ingest_upload` ({ uploadId }), queued in `ingest:<kind>:<flavour>` (one queue per kind and
+ * flavour, so graphile-worker runs them one at a time in the order they were accepted). It runs under the job liveness lock (the refresher's
  * withLiveness), so the sweeper can tell a job whose worker died from one that is merely slow.
  * On its last attempt an internal error marks the upload failed.
  */
@@ -30,7 +45,20 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
       return;
     }
     try {
-      await processUpload({ pool: deps.pool, logger: deps.logger, maxErrors: deps.config.maxErrors, metrics: deps.metrics, enqueueRefresh: deps.enqueueRefresh }, uploadId);
+      const { config } = deps;
+      await processInOrder(
+        {
+          pool: deps.pool,
+          logger: deps.logger,
+          maxErrors: config.maxErrors,
+          errorSummary: config.errorSummary,
+          dateWindow: dateWindow(config),
+          shrinkGuardPercent: config.shrinkGuardPercent,
+          metrics: deps.metrics,
+          enqueueRefresh: deps.enqueueRefresh,
+        },
+        uploadId,
+      );
     } catch (error) {
       if (helpers.job.attempts >= helpers.job.max_attempts) await markGaveUp(deps.pool, uploadId, helpers.job.attempts, error);
       throw error;
@@ -39,7 +67,7 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
 }
 
 /** The tasks this worker runs under the liveness lock, and so sweeps when their worker is gone. */
-export const SWEPT_TASKS = ['ingest_upload', REFRESH_TASK] as const;
+export const SWEPT_TASKS = [INGEST_TASK, REFRESH_TASK] as const;
 
 /**
  * Release ingest and refresh jobs locked by a worker process that is gone (graphile-worker alone
@@ -50,14 +78,17 @@ export function sweepDeadWorkerJobs(pool: pg.Pool, staleSeconds: number): Promis
 }
 
 export interface StartWorkerOptions extends IngestTaskDeps {
-  config: Pick<ApiConfig, 'maxErrors' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
+  config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax' | 'shrinkGuardPercent' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
   /** Extra tasks (the refresher's `mv_refresh`). */
   tasks?: TaskList;
   pollInterval?: number;
 }
 
 export interface WorkerHandle {
-  runner: Runner;
+  /** The current graphile-worker runner (replaced when one dies). */
+  readonly runner: Runner;
+  /** How many times a runner died and was started again. */
+  readonly restarts: number;
   stop(): Promise<void>;
 }
 
@@ -77,20 +108,59 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   await sweep();
   const timer = setInterval(sweep, config.sweepIntervalMs);
   timer.unref();
-  const runner = await run({
-    pgPool: pool,
-    concurrency: config.workerConcurrency,
-    noHandleSignals: true,
-    pollInterval: opts.pollInterval ?? 1000,
-    logger: workerLogger(logger),
-    taskList: { ...opts.tasks, ingest_upload: ingestUploadTask(opts) },
-    // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
-    parsedCronItems: [],
-  });
+  const start = () =>
+    run({
+      pgPool: pool,
+      concurrency: config.workerConcurrency,
+      noHandleSignals: true,
+      pollInterval: opts.pollInterval ?? 1000,
+      logger: workerLogger(logger),
+      taskList: { ...opts.tasks, [INGEST_TASK]: ingestUploadTask(opts) },
+      // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
+      parsedCronItems: [],
+    });
+  let runner = await start();
+  let restarts = 0;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  // A runner ends on its own only when it gave up (e.g. "could not failJobs; queue is in an
+  // inconsistent state"): start a new one, with backoff while the database stays away.
+  const supervise = (r: Runner) => {
+    r.promise.then(
+      () => onEnd(r, undefined),
+      (error: unknown) => onEnd(r, error),
+    );
+  };
+  const onEnd = (r: Runner, error: unknown) => {
+    if (stopping || r !== runner) return;
+    const attempt = async (n: number): Promise<void> => {
+      if (stopping) return;
+      try {
+        runner = await start();
+        restarts++;
+        logger.warn({ restarts }, 'graphile-worker runner restarted');
+        supervise(runner);
+      } catch (startError) {
+        const delay = Math.min(30_000, 500 * 2 ** n);
+        logger.warn({ err: startError, retryInMs: delay }, 'graphile-worker runner could not start; retrying');
+        restartTimer = setTimeout(() => void attempt(n + 1), delay);
+      }
+    };
+    logger.error({ err: error }, 'graphile-worker runner stopped by itself; starting a new one');
+    restartTimer = setTimeout(() => void attempt(0), 500);
+  };
+  supervise(runner);
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
+    get restarts() {
+      return restarts;
+    },
     async stop() {
+      stopping = true;
       clearInterval(timer);
+      clearTimeout(restartTimer);
       await runner.stop();
     },
   };

@@ -36,7 +36,7 @@ it('a worker killed in the middle of a job leaves no rows; the retried job lands
   const a = await upload(encode(csvText('receive', receiveRows('2025-06-01', 3, 50, () => 100, 'A')), 'cp932'));
   expect((await waitForUpload(t.pool, a)).status).toBe('success');
 
-  // Hold a row of the period so the next job blocks at its DELETE: after it has COPYed its raw
+  // Hold a row of the period so the next job blocks where it supersedes (DELETE … into history): after it has COPYed its raw
   // rows and validated them, before it commits — a point we can see from outside.
   const holder = await t.pool.connect();
   await holder.query('BEGIN');
@@ -44,7 +44,7 @@ it('a worker killed in the middle of a job leaves no rows; the retried job lands
   const bRows = receiveRows('2025-06-01', 3, 40, () => 250, 'B');
   const b = await upload(encode(csvText('receive', bRows), 'cp932'));
   await waitFor('the job to block on the held row', async () => {
-    const { rows } = await t.pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM stg.shogun_final_receive%'`);
+    const { rows } = await t.pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%DELETE FROM stg.shogun_final_receive %'`);
     return rows.length > 0;
   });
   expect((await t.pool.query('SELECT status FROM log.upload_file WHERE id = $1', [b])).rows[0].status).toBe('processing');
@@ -55,7 +55,7 @@ it('a worker killed in the middle of a job leaves no rows; the retried job lands
 
   // The dead worker's transaction is rolled back: only file A is there.
   await waitFor('the dead backend to go', async () => {
-    const { rows } = await t.pool.query(`SELECT count(*)::int n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'DELETE FROM stg%' AND state <> 'idle'`);
+    const { rows } = await t.pool.query(`SELECT count(*)::int n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%DELETE FROM stg.%' AND state <> 'idle'`);
     return rows[0].n === 0;
   });
   const before = await t.pool.query(`SELECT upload_file_id::int id, count(*)::int n FROM stg.shogun_final_receive GROUP BY 1`);

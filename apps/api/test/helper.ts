@@ -97,10 +97,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   }
 }
 
-/** Wait until an upload is success or failed; returns its row. */
+/** Wait until an upload is success, failed or held; returns its row. */
 export async function waitForUpload(pool: pg.Pool, id: number) {
   return waitFor(`upload ${id} to finish`, async () => {
-    const { rows } = await pool.query(`SELECT * FROM log.upload_file WHERE id = $1 AND status IN ('success', 'failed')`, [id]);
+    const { rows } = await pool.query(`SELECT * FROM log.upload_file WHERE id = $1 AND status IN ('success', 'failed', 'held')`, [id]);
     return rows[0];
   });
 }

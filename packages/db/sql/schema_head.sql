@@ -111,6 +111,20 @@ CREATE TABLE log.upload_blob (
 ALTER TABLE ONLY log.upload_blob ALTER COLUMN data SET STORAGE EXTERNAL;
 
 --
+-- Name: upload_error; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_error (
+    upload_file_id bigint NOT NULL,
+    seq integer NOT NULL,
+    line integer,
+    column_name text,
+    value text,
+    reason text NOT NULL,
+    row_text text
+);
+
+--
 -- Name: upload_file; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -132,7 +146,17 @@ CREATE TABLE log.upload_file (
     started_at timestamp(6) with time zone,
     finished_at timestamp(6) with time zone,
     refresh_outcome text,
-    refresh_run_id bigint
+    refresh_run_id bigint,
+    confirmed_at timestamp(6) with time zone,
+    dates_touched integer,
+    held_reason text,
+    period_from date,
+    period_to date,
+    reverted_at timestamp(6) with time zone,
+    rows_added integer,
+    rows_superseded integer,
+    touched_first date,
+    touched_last date
 );
 
 --
@@ -151,6 +175,15 @@ CREATE SEQUENCE log.upload_file_id_seq
 --
 
 ALTER SEQUENCE log.upload_file_id_seq OWNED BY log.upload_file.id;
+
+--
+-- Name: upload_touched_date; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_touched_date (
+    upload_file_id bigint NOT NULL,
+    slip_date date NOT NULL
+);
 
 --
 -- Name: daily_target_plan; Type: TABLE; Schema: mart; Owner: -
@@ -253,6 +286,12 @@ CREATE MATERIALIZED VIEW mart.mv_receive_daily AS
   WITH NO DATA;
 
 --
+-- Name: MATERIALIZED VIEW mv_receive_daily; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_receive_daily IS 'Received tons, slips and amount per date; final rows win over flash for a date that has any. Source of every receive dashboard.';
+
+--
 -- Name: mv_inb5y_week_profile_min; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
 --
 
@@ -281,6 +320,12 @@ CREATE MATERIALIZED VIEW mart.mv_inb5y_week_profile_min AS
    FROM days d
   GROUP BY d.iso_week
   WITH NO DATA;
+
+--
+-- Name: MATERIALIZED VIEW mv_inb5y_week_profile_min; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_inb5y_week_profile_min IS 'Per ISO week over five years: average business day and average reserve day (Sunday/holiday). Input of the weekly forecast.';
 
 --
 -- Name: mv_inb_avg5y_day_biz; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
@@ -313,6 +358,12 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz AS
   WHERE d.is_business_day
   GROUP BY d.iso_week, d.iso_dow
   WITH NO DATA;
+
+--
+-- Name: MATERIALIZED VIEW mv_inb_avg5y_day_biz; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz IS '5-year average received tons per (ISO week, ISO weekday), business days only.';
 
 --
 -- Name: mv_inb_avg5y_day_scope; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
@@ -366,6 +417,12 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
   WITH NO DATA;
 
 --
+-- Name: MATERIALIZED VIEW mv_inb_avg5y_day_scope; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope IS '5-year average received tons per (ISO week, ISO weekday) over all days (scope all) and business days (scope biz).';
+
+--
 -- Name: mv_inb_avg5y_weeksum_biz; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
 --
 
@@ -400,6 +457,12 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz AS
    FROM weeks w
   GROUP BY w.iso_week
   WITH NO DATA;
+
+--
+-- Name: MATERIALIZED VIEW mv_inb_avg5y_weeksum_biz; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz IS '5-year mean and standard deviation of weekly received tons per ISO week, business days only.';
 
 --
 -- Name: shogun_final_shipment; Type: TABLE; Schema: stg; Owner: -
@@ -480,35 +543,64 @@ CREATE MATERIALIZED VIEW mart.mv_shipment_daily AS
   WITH NO DATA;
 
 --
+-- Name: MATERIALIZED VIEW mv_shipment_daily; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_shipment_daily IS 'Shipped tons, slips and amount per date and sales rep; final rows win over flash for a date that has any.';
+
+--
+-- Name: v_daily_target_with_calendar; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_daily_target_with_calendar AS
+ WITH biz_days AS (
+         SELECT (date_trunc('month'::text, (c_1.ddate)::timestamp with time zone))::date AS month,
+            count(*) AS n
+           FROM ref.calendar c_1
+          WHERE c_1.is_business_day
+          GROUP BY ((date_trunc('month'::text, (c_1.ddate)::timestamp with time zone))::date)
+        )
+ SELECT c.ddate,
+    c.iso_year,
+    c.iso_week,
+    c.iso_dow,
+    c.day_type,
+    c.is_business_day,
+    COALESCE(p.target_ton,
+        CASE
+            WHEN (m.target_ton IS NULL) THEN NULL::numeric
+            WHEN c.is_business_day THEN (m.target_ton / (NULLIF(b.n, 0))::numeric)
+            ELSE (0)::numeric
+        END) AS target_ton
+   FROM (((ref.calendar c
+     LEFT JOIN mart.daily_target_plan p ON ((p.ddate = c.ddate)))
+     LEFT JOIN kpi.monthly_targets m ON ((m.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
+     LEFT JOIN biz_days b ON ((b.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)));
+
+--
+-- Name: VIEW v_daily_target_with_calendar; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_daily_target_with_calendar IS 'One row per calendar date: ISO week, weekday, day type and the target tons (the daily plan, else the month''s target spread over its business days, 0 on other days, NULL when neither exists). The source of the target card.';
+
+--
 -- Name: mv_target_card_per_day; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
 --
 
 CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
- WITH biz_days AS (
-         SELECT (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date AS month,
-            count(*) AS n
-           FROM ref.calendar c
-          WHERE c.is_business_day
-          GROUP BY ((date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)
-        ), day AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date AS month,
-            COALESCE(p.target_ton,
-                CASE
-                    WHEN (m.target_ton IS NULL) THEN NULL::numeric
-                    WHEN c.is_business_day THEN (m.target_ton / (NULLIF(b.n, 0))::numeric)
-                    ELSE (0)::numeric
-                END) AS target_ton,
+ WITH day AS (
+         SELECT t.ddate,
+            t.iso_year,
+            t.iso_week,
+            (date_trunc('month'::text, (t.ddate)::timestamp with time zone))::date AS month,
+            t.target_ton,
             COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
-           FROM ((((ref.calendar c
-             LEFT JOIN mart.daily_target_plan p ON ((p.ddate = c.ddate)))
-             LEFT JOIN kpi.monthly_targets m ON ((m.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
-             LEFT JOIN biz_days b ON ((b.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+           FROM (mart.v_daily_target_with_calendar t
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = t.ddate)))
         )
  SELECT d.ddate,
+    d.iso_year,
+    d.iso_week,
     d.target_ton,
     d.actual_ton,
     sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
@@ -519,6 +611,90 @@ CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
    FROM day d
   WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate)
   WITH NO DATA;
+
+--
+-- Name: MATERIALIZED VIEW mv_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_target_card_per_day IS 'The target card: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio (NULL when the target is 0 or missing). Built on mart.v_daily_target_with_calendar.';
+
+--
+-- Name: v_sales_tree_detail_base; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_sales_tree_detail_base AS
+ WITH winning AS (
+         SELECT f.slip_date,
+            f.slip_no,
+            f.line_no,
+            f.vendor_cd,
+            f.vendor_name,
+            f.item_cd,
+            f.item_name,
+            f.sales_rep,
+            f.net_weight_kg,
+            f.quantity,
+            f.unit_price,
+            f.amount
+           FROM stg.shogun_final_shipment f
+        UNION ALL
+         SELECT s.slip_date,
+            s.slip_no,
+            s.line_no,
+            s.vendor_cd,
+            s.vendor_name,
+            s.item_cd,
+            s.item_name,
+            s.sales_rep,
+            s.net_weight_kg,
+            s.quantity,
+            s.unit_price,
+            s.amount
+           FROM stg.shogun_flash_shipment s
+          WHERE (NOT (EXISTS ( SELECT 1
+                   FROM stg.shogun_final_shipment f
+                  WHERE (f.slip_date = s.slip_date))))
+        )
+ SELECT w.slip_date AS ddate,
+    w.vendor_cd AS customer_cd,
+    w.vendor_name AS customer_name,
+    w.item_cd,
+    w.item_name,
+    w.sales_rep,
+    w.slip_no,
+    w.line_no,
+    w.net_weight_kg,
+    w.quantity,
+    w.unit_price,
+    w.amount AS amount_yen
+   FROM winning w;
+
+--
+-- Name: VIEW v_sales_tree_detail_base; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_sales_tree_detail_base IS 'One row per current shipment line (final rows win over flash for a date that has any): customer (業者), item, sales rep, weights and amounts. The base of the customer sales views.';
+
+--
+-- Name: v_customer_sales_daily; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_customer_sales_daily AS
+ SELECT b.ddate,
+    COALESCE(b.customer_cd, ''::text) AS customer_cd,
+    max(b.customer_name) AS customer_name,
+    (COALESCE(sum(b.net_weight_kg), (0)::numeric) / (1000)::numeric) AS net_ton,
+    COALESCE(sum(b.amount_yen), (0)::numeric) AS amount_yen,
+    count(DISTINCT COALESCE(b.item_cd, ''::text)) AS item_count,
+    count(DISTINCT b.slip_no) AS slip_count
+   FROM mart.v_sales_tree_detail_base b
+  GROUP BY b.ddate, COALESCE(b.customer_cd, ''::text);
+
+--
+-- Name: VIEW v_customer_sales_daily; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_customer_sales_daily IS 'Sales per date and customer: tons, amount, number of items and of distinct slips. Read by GET /sales/customers/daily. A line without a customer code counts under ''''.';
 
 --
 -- Name: v_receive_monthly; Type: VIEW; Schema: mart; Owner: -
@@ -534,6 +710,12 @@ CREATE VIEW mart.v_receive_monthly AS
   GROUP BY ((date_trunc('month'::text, (d.ddate)::timestamp with time zone))::date);
 
 --
+-- Name: VIEW v_receive_monthly; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_receive_monthly IS 'Monthly sums of mart.mv_receive_daily.';
+
+--
 -- Name: v_receive_weekly; Type: VIEW; Schema: mart; Owner: -
 --
 
@@ -547,6 +729,46 @@ CREATE VIEW mart.v_receive_weekly AS
     sum(d.amount_yen) AS amount_yen
    FROM mart.mv_receive_daily d
   GROUP BY d.iso_year, d.iso_week;
+
+--
+-- Name: VIEW v_receive_weekly; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_receive_weekly IS 'Weekly sums (ISO week) of mart.mv_receive_daily.';
+
+--
+-- Name: v_target_card_per_day; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_target_card_per_day AS
+ WITH day AS (
+         SELECT t.ddate,
+            t.iso_year,
+            t.iso_week,
+            (date_trunc('month'::text, (t.ddate)::timestamp with time zone))::date AS month,
+            t.target_ton,
+            COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
+           FROM (mart.v_daily_target_with_calendar t
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = t.ddate)))
+        )
+ SELECT d.ddate,
+    d.iso_year,
+    d.iso_week,
+    d.target_ton,
+    d.actual_ton,
+    sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
+    sum(d.actual_ton) OVER week_to_date AS wtd_actual_ton,
+    sum(d.target_ton) OVER month_to_date AS mtd_target_ton,
+    sum(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
+    (d.actual_ton / NULLIF(d.target_ton, (0)::numeric)) AS achievement_ratio
+   FROM day d
+  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate);
+
+--
+-- Name: VIEW v_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_target_card_per_day IS 'The view twin of mart.mv_target_card_per_day (same query, same columns, always current), kept to compare with and validate the materialized one.';
 
 --
 -- Name: shogun_receive; Type: TABLE; Schema: raw; Owner: -
@@ -609,6 +831,55 @@ CREATE TABLE raw.shogun_yard (
 );
 
 --
+-- Name: shogun_final_receive_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_receive_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
+-- Name: shogun_final_shipment_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_shipment_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    sales_rep text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
 -- Name: shogun_final_yard; Type: TABLE; Schema: stg; Owner: -
 --
 
@@ -627,6 +898,75 @@ CREATE TABLE stg.shogun_final_yard (
 );
 
 --
+-- Name: shogun_final_yard_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_yard_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
+-- Name: shogun_flash_receive_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_receive_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
+-- Name: shogun_flash_shipment_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_shipment_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    sales_rep text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
+);
+
+--
 -- Name: shogun_flash_yard; Type: TABLE; Schema: stg; Owner: -
 --
 
@@ -642,6 +982,26 @@ CREATE TABLE stg.shogun_flash_yard (
     upload_file_id bigint NOT NULL,
     source_line integer NOT NULL,
     created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: shogun_flash_yard_history; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_yard_history (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    superseded_by_upload_id bigint NOT NULL,
+    superseded_at timestamp(6) with time zone NOT NULL
 );
 
 --
@@ -678,11 +1038,25 @@ ALTER TABLE ONLY log.upload_blob
     ADD CONSTRAINT upload_blob_pkey PRIMARY KEY (upload_file_id, chunk_no);
 
 --
+-- Name: upload_error upload_error_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_error
+    ADD CONSTRAINT upload_error_pkey PRIMARY KEY (upload_file_id, seq);
+
+--
 -- Name: upload_file upload_file_pkey; Type: CONSTRAINT; Schema: log; Owner: -
 --
 
 ALTER TABLE ONLY log.upload_file
     ADD CONSTRAINT upload_file_pkey PRIMARY KEY (id);
+
+--
+-- Name: upload_touched_date upload_touched_date_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_touched_date
+    ADD CONSTRAINT upload_touched_date_pkey PRIMARY KEY (upload_file_id, slip_date);
 
 --
 -- Name: daily_target_plan daily_target_plan_pkey; Type: CONSTRAINT; Schema: mart; Owner: -
@@ -720,11 +1094,25 @@ ALTER TABLE ONLY ref.calendar
     ADD CONSTRAINT calendar_pkey PRIMARY KEY (ddate);
 
 --
+-- Name: shogun_final_receive_history shogun_final_receive_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_receive_history
+    ADD CONSTRAINT shogun_final_receive_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
+
+--
 -- Name: shogun_final_receive shogun_final_receive_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_final_receive
     ADD CONSTRAINT shogun_final_receive_pkey PRIMARY KEY (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_final_shipment_history shogun_final_shipment_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_shipment_history
+    ADD CONSTRAINT shogun_final_shipment_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_final_shipment shogun_final_shipment_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
@@ -734,11 +1122,25 @@ ALTER TABLE ONLY stg.shogun_final_shipment
     ADD CONSTRAINT shogun_final_shipment_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
+-- Name: shogun_final_yard_history shogun_final_yard_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_final_yard_history
+    ADD CONSTRAINT shogun_final_yard_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
+
+--
 -- Name: shogun_final_yard shogun_final_yard_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_final_yard
     ADD CONSTRAINT shogun_final_yard_pkey PRIMARY KEY (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_flash_receive_history shogun_flash_receive_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_receive_history
+    ADD CONSTRAINT shogun_flash_receive_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_flash_receive shogun_flash_receive_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
@@ -748,11 +1150,25 @@ ALTER TABLE ONLY stg.shogun_flash_receive
     ADD CONSTRAINT shogun_flash_receive_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
+-- Name: shogun_flash_shipment_history shogun_flash_shipment_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_shipment_history
+    ADD CONSTRAINT shogun_flash_shipment_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
+
+--
 -- Name: shogun_flash_shipment shogun_flash_shipment_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
 --
 
 ALTER TABLE ONLY stg.shogun_flash_shipment
     ADD CONSTRAINT shogun_flash_shipment_pkey PRIMARY KEY (slip_date, slip_no, line_no);
+
+--
+-- Name: shogun_flash_yard_history shogun_flash_yard_history_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
+--
+
+ALTER TABLE ONLY stg.shogun_flash_yard_history
+    ADD CONSTRAINT shogun_flash_yard_history_pkey PRIMARY KEY (superseded_by_upload_id, slip_date, slip_no, line_no);
 
 --
 -- Name: shogun_flash_yard shogun_flash_yard_pkey; Type: CONSTRAINT; Schema: stg; Owner: -
@@ -774,10 +1190,22 @@ CREATE INDEX mv_refresh_log_mv_name_started_at_idx ON log.mv_refresh_log USING b
 CREATE INDEX upload_file_csv_type_flavour_file_sha256_idx ON log.upload_file USING btree (csv_type, flavour, file_sha256);
 
 --
+-- Name: upload_touched_date_slip_date_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_touched_date_slip_date_idx ON log.upload_touched_date USING btree (slip_date);
+
+--
 -- Name: ix_mv_receive_daily_iso_week; Type: INDEX; Schema: mart; Owner: -
 --
 
 CREATE INDEX ix_mv_receive_daily_iso_week ON mart.mv_receive_daily USING btree (iso_year, iso_week);
+
+--
+-- Name: ix_mv_target_card_per_day_iso_week; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE INDEX ix_mv_target_card_per_day_iso_week ON mart.mv_target_card_per_day USING btree (iso_year, iso_week);
 
 --
 -- Name: ux_mv_inb5y_week_profile_min; Type: INDEX; Schema: mart; Owner: -
@@ -833,6 +1261,20 @@ CREATE INDEX calendar_iso_year_iso_week_idx ON ref.calendar USING btree (iso_yea
 
 ALTER TABLE ONLY log.upload_blob
     ADD CONSTRAINT upload_blob_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: upload_error upload_error_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_error
+    ADD CONSTRAINT upload_error_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: upload_touched_date upload_touched_date_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_touched_date
+    ADD CONSTRAINT upload_touched_date_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
 
 --
 -- PostgreSQL database dump complete

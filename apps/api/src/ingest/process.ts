@@ -8,25 +8,60 @@ import { readBlobChunks } from './blob.ts';
 import { decodeCsv, type DecodeState } from './decode.ts';
 import { IngestRejected, type RowError } from './errors.ts';
 import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType, type Flavour } from './kinds.ts';
-import { duplicateKeysSql } from './sql.ts';
+import { duplicateKeysSql, supersedeSql } from './sql.ts';
 import { CsvSplitter, CsvSyntaxError, type CsvRecord } from './csv.ts';
-import { checkRow, type TypedValue } from './validate.ts';
+import { checkRow, rowText, type DateWindow, type TypedValue } from './validate.ts';
+import { recordFailure } from './upload-errors.ts';
 import { CopyBinaryWriter } from './binary.ts';
 import type { IngestMetrics } from '../metrics.ts';
+import { withTransaction } from '@warehouse/db';
+import {
+  claimUpload,
+  earlierUnlanded,
+  findLandedDuplicate,
+  getUpload,
+  historyTableOf,
+  insertTouchedDates,
+  lockKindFlavour,
+  markFailed,
+  markHeld,
+  markSuccess,
+  statusOf,
+  stgColumns,
+  waitForAccepts,
+} from '@warehouse/db/uploads';
 
 export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; trigger: string }) => Promise<unknown>;
 
 export interface IngestDeps {
   pool: pg.Pool;
   logger: Logger;
+  /** Row errors kept in log.upload_error (the file is still scanned to its end). */
   maxErrors: number;
+  /** Of those, how many the upload's `errors` summary repeats (default 50). */
+  errorSummary?: number;
+  /** Plausible slip dates; outside them a row is an error (config.ts dateWindow). */
+  dateWindow?: DateWindow;
   metrics?: IngestMetrics;
   /** Adds the coalesced MV refresh inside the ingest transaction. */
   enqueueRefresh: EnqueueRefresh;
+  /**
+   * Shrink guard: an unconfirmed upload that keeps fewer than this percentage of the rows it
+   * supersedes is held instead of landing (0 turns the guard off).
+   */
+  shrinkGuardPercent?: number;
+}
+
+/** What a landed (or held) upload did. */
+export interface IngestEffect {
+  rowsAdded: number;
+  rowsSuperseded: number;
+  datesTouched: { count: number; first: string | null; last: string | null };
 }
 
 export type IngestOutcome =
-  | { status: 'success'; uploadId: number; rowCount: number; dateFrom: string | null; dateTo: string | null; encoding: string }
+  | ({ status: 'success'; uploadId: number; rowCount: number; dateFrom: string | null; dateTo: string | null; encoding: string } & IngestEffect)
+  | ({ status: 'held'; uploadId: number; reason: string } & IngestEffect)
   | { status: 'failed'; uploadId: number; reason: string; errors: RowError[] }
   | { status: 'skipped'; uploadId: number; reason: string };
 
@@ -41,7 +76,16 @@ interface LoadResult {
   invalidRows: number;
   minDate: number;
   maxDate: number;
+  /** The distinct slip dates of the file (yyyymmdd). */
+  dates: Set<number>;
   errors: RowError[];
+}
+
+/** A stated replacement period (form field period=), as yyyymmdd numbers and text. */
+export interface Period {
+  from: number;
+  to: number;
+  text: string;
 }
 
 /** A record re-quoted for CSV (only for records whose text PostgreSQL's CSV parser would read differently). */
@@ -77,9 +121,9 @@ async function* records(deps: IngestDeps, uploadId: number, decode: DecodeState)
  * raw gets each record's own CSV text behind `upload_file_id,source_line,` (COPY … CSV parses it
  * on the database's core while this one checks), so raw holds exactly the file's fields.
  */
-async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState): Promise<LoadResult> {
+async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState, period: Period | null): Promise<LoadResult> {
   const spec = KINDS[kind].columns;
-  const result: LoadResult = { rows: 0, invalidRows: 0, minDate: Infinity, maxDate: -Infinity, errors: [] };
+  const result: LoadResult = { rows: 0, invalidRows: 0, minDate: Infinity, maxDate: -Infinity, dates: new Set(), errors: [] };
   let headerSeen = false;
   const prefix = `${uploadId},`;
 
@@ -97,20 +141,28 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       if (fields.length !== spec.length) {
         result.invalidRows++;
         if (result.errors.length < deps.maxErrors) {
-          result.errors.push({ line, column: null, value: fields.join(',').slice(0, 200), reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}` });
+          result.errors.push({ line, column: null, value: fields.join(',').slice(0, 200), reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}`, row: rowText(text) });
         }
         continue;
       }
       if (text.includes('\0')) {
         result.invalidRows++;
-        if (result.errors.length < deps.maxErrors) result.errors.push({ line, column: null, value: null, reason: 'contains a NUL character (binary data inside the CSV)' });
+        if (result.errors.length < deps.maxErrors) result.errors.push({ line, column: null, value: null, reason: 'contains a NUL character (binary data inside the CSV)', row: rowText(text.replace(/\0/g, '\uFFFD')) });
         continue;
       }
-      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors);
+      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors, undefined, { window: deps.dateWindow, text });
       if (date === undefined) {
         result.invalidRows++;
         continue;
       }
+      if (period && (date < period.from || date > period.to)) {
+        result.invalidRows++;
+        if (result.errors.length < deps.maxErrors) {
+          result.errors.push({ line, column: spec[0]!.header, value: fields[0]!, reason: `outside the stated period ${period.text}; remove the line or state a period that contains it` });
+        }
+        continue;
+      }
+      result.dates.add(date);
       if (date < result.minDate) result.minDate = date;
       if (date > result.maxDate) result.maxDate = date;
       if (result.invalidRows) continue; // the file fails anyway; keep scanning for errors only
@@ -140,7 +192,7 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
 }
 
 /**
- * Pass 2, after the DELETE of the file's date range: the same records again (pass 1 proved them
+ * Pass 2, after the file's dates (or period) were superseded: the same records again (pass 1 proved them
  * valid), typed into stg with a binary COPY. Encoding the rows here rather than in pass 1 splits
  * the work evenly: pass 1 is bound by the raw COPY, this one by the stg COPY, and this process
  * works beside the database in both instead of doing all of it while raw loads.
@@ -162,7 +214,7 @@ async function copyStg(deps: IngestDeps, client: pg.PoolClient, uploadId: number
           continue;
         }
         if (fields.length === 1 && fields[0] === '') continue;
-        if (checkRow(spec, fields, line, unexpected, 1, typed) === undefined) {
+        if (checkRow(spec, fields, line, unexpected, 1, typed, { window: deps.dateWindow }) === undefined) {
           throw new Error(`upload ${uploadId} line ${line} was valid in pass 1 and is not in pass 2: ${JSON.stringify(unexpected[0])}`);
         }
         count++;
@@ -179,47 +231,56 @@ async function copyStg(deps: IngestDeps, client: pg.PoolClient, uploadId: number
 }
 
 const ymd = (n: number) => `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
+const ymdNumber = (s: string) => Number(s.replace(/-/g, ''));
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The shrink guard stopped the upload: the transaction is undone, the upload becomes `held`. */
+class Held extends Error {
+  constructor(
+    readonly reason: string,
+    readonly effect: IngestEffect,
+    readonly load: LoadResult,
+  ) {
+    super(reason);
+  }
+}
+
+/** A period stored with the upload, as the job needs it. */
+function periodOf(from: string | null, to: string | null): Period | null {
+  if (!from || !to) return null;
+  return { from: ymdNumber(from), to: ymdNumber(to), text: `${from}..${to}` };
+}
 
 /**
- * The ingest job: land one pending upload in raw and stg, all or nothing, replacing its flavour's
- * rows in the file's date range, and enqueue the MV refresh — one transaction. Idempotent: an
- * upload already `success`/`failed` is skipped, so a retried job lands the file once.
+ * The ingest job: land one pending upload in raw and stg, all or nothing, and enqueue the MV
+ * refresh — one transaction. The current rows of its kind and flavour on the file's dates (or on
+ * every date of a stated period) are superseded: moved to the stg table's history table, so a
+ * revert can bring them back. An unconfirmed upload that would keep too few of the rows it
+ * supersedes is held instead (nothing lands). Idempotent: an upload not pending/processing is
+ * skipped, so a retried job lands the file once.
  */
 export async function processUpload(deps: IngestDeps, uploadId: number): Promise<IngestOutcome> {
   const { pool, logger } = deps;
   const started = performance.now();
-  const claim = await pool.query(
-    `UPDATE log.upload_file SET status = 'processing', started_at = coalesce(started_at, now())
-     WHERE id = $1 AND status IN ('pending', 'processing') RETURNING csv_type, flavour, file_sha256`,
-    [uploadId],
-  );
-  if (claim.rowCount === 0) {
-    const cur = await pool.query('SELECT status FROM log.upload_file WHERE id = $1', [uploadId]);
-    const reason = cur.rowCount ? `upload ${uploadId} is already ${cur.rows[0].status}` : `upload ${uploadId} does not exist`;
+  const claim = await claimUpload(pool, uploadId);
+  if (!claim) {
+    const status = await statusOf(pool, uploadId);
+    const reason = status ? `upload ${uploadId} is already ${status}` : `upload ${uploadId} does not exist`;
     logger.info({ uploadId }, reason);
     return { status: 'skipped', uploadId, reason };
   }
-  const { csv_type: kind, flavour, file_sha256: sha } = claim.rows[0] as { csv_type: string; flavour: string; file_sha256: string };
+  const { csvType: kind, flavour, sha256: sha } = claim;
   if (!isCsvType(kind) || !isFlavour(flavour)) throw new Error(`upload ${uploadId} has csv_type=${kind} flavour=${flavour}, which this API does not know`);
+  const period = periodOf(claim.periodFrom, claim.periodTo);
   const decode: DecodeState = {};
   const client = await pool.connect();
-  let released = false;
+  let outcome: IngestOutcome;
   try {
-    await client.query('BEGIN');
-    const locked = await client.query('SELECT status FROM log.upload_file WHERE id = $1 FOR UPDATE', [uploadId]);
-    const status = locked.rows[0]?.status as string | undefined;
-    if (status !== 'processing' && status !== 'pending') {
-      await client.query('ROLLBACK');
-      return { status: 'skipped', uploadId, reason: `upload ${uploadId} is already ${status}` };
-    }
-    try {
-      const dup = await client.query(
-        `SELECT id FROM log.upload_file WHERE csv_type = $1 AND flavour = $2 AND file_sha256 = $3 AND status = 'success' AND id <> $4 ORDER BY id LIMIT 1`,
-        [kind, flavour, sha, uploadId],
-      );
-      if (dup.rowCount) {
-        throw new IngestRejected('E_DUPLICATE_FILE', `the same file (sha256 ${sha}) was already loaded as ${flavour} ${kind} by upload ${dup.rows[0].id}`);
-      }
+    outcome = await withTransaction(client, async (): Promise<IngestOutcome> => {
+      const status = await statusOf(client, uploadId, true);
+      if (status !== 'processing' && status !== 'pending') return { status: 'skipped', uploadId, reason: `upload ${uploadId} is already ${status}` };
+      const dup = await findLandedDuplicate(client, kind, flavour, sha, uploadId);
+      if (dup) throw new IngestRejected('E_DUPLICATE_FILE', `the same file (sha256 ${sha}) was already loaded as ${flavour} ${kind} by upload ${dup.id}`);
       const phases: Record<string, number> = {};
       let mark = performance.now();
       const phase = (name: string) => {
@@ -227,7 +288,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
         phases[name] = Math.round(now - mark);
         mark = now;
       };
-      const load = await copyRaw(deps, client, uploadId, kind, decode);
+      const load = await copyRaw(deps, client, uploadId, kind, decode, period);
       phase('copyMs');
       if (load.rows === 0) throw new IngestRejected('E_NO_ROWS', 'the file has a header row but no data rows');
       if (load.invalidRows) {
@@ -239,10 +300,38 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
         );
       }
       const stg = stgTable(flavour as Flavour, kind);
-      const dateFrom = ymd(load.minDate);
-      const dateTo = ymd(load.maxDate);
-      await client.query(`DELETE FROM ${stg} WHERE slip_date BETWEEN $1 AND $2`, [dateFrom, dateTo]);
-      phase('deleteMs');
+      const fileDates = [...load.dates].sort((a, b) => a - b).map(ymd);
+      // Ingests and reverts of this kind+flavour take turns from here to COMMIT.
+      await lockKindFlavour(client, kind, flavour);
+      phase('lockMs');
+      const cols = await stgColumns(client, stg);
+      const superseded = await client.query<{ d: string; n: number }>(
+        supersedeSql(stg, historyTableOf(kind, flavour), cols, !!period),
+        period ? [uploadId, ymd(period.from), ymd(period.to)] : [uploadId, fileDates],
+      );
+      phase('supersedeMs');
+      const touched = new Set(fileDates);
+      let rowsSuperseded = 0;
+      for (const r of superseded.rows) {
+        touched.add(r.d);
+        rowsSuperseded += r.n;
+      }
+      const touchedDates = [...touched].sort();
+      const effect: IngestEffect = {
+        rowsAdded: load.rows,
+        rowsSuperseded,
+        datesTouched: { count: touchedDates.length, first: touchedDates[0] ?? null, last: touchedDates.at(-1) ?? null },
+      };
+      const guard = deps.shrinkGuardPercent ?? 50;
+      if (!claim.confirmed && guard > 0 && rowsSuperseded > 0 && load.rows * 100 < rowsSuperseded * guard) {
+        throw new Held(
+          `replaces ${count(rowsSuperseded)} rows on ${count(superseded.rows.length)} dates with ${count(load.rows)} rows (keeps less than ${guard} %); ` +
+            `if that is intended, confirm it: POST /uploads/${uploadId}/confirm or pnpm upload:confirm --id ${uploadId}`,
+          effect,
+          load,
+        );
+      }
+      await insertTouchedDates(client, uploadId, touchedDates);
       await client.query('SAVEPOINT stg_insert');
       try {
         await copyStg(deps, client, uploadId, kind, stg, load.rows);
@@ -250,51 +339,118 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
         if ((error as { code?: string }).code !== '23505') throw error;
         await client.query('ROLLBACK TO SAVEPOINT stg_insert');
         const { rows } = await client.query(duplicateKeysSql(kind), [uploadId, deps.maxErrors]);
+        // Not a key repeated in the file: another writer put the key into stg (outside the lock).
+        // That is not the file's fault; the job fails and is retried.
+        if (!rows.length) throw new Error(`upload ${uploadId}: a unique violation in ${stg} that the file does not explain (another writer?); retrying`, { cause: error });
         throw new IngestRejected(
           'E_ROWS_INVALID',
-          `the file repeats a (伝票日付, 伝票番号, 明細行) key; first at line ${rows[0]?.source_line} (same as line ${rows[0]?.first_line}); each slip line must appear once`,
+          `the file repeats a (伝票日付, 伝票番号, 明細行) key; first at line ${rows[0].source_line} (same as line ${rows[0].first_line}); each slip line must appear once`,
           rows.map((r) => ({ line: r.source_line, column: '伝票日付,伝票番号,明細行', value: `${r.d},${r.s},${r.l}`, reason: `duplicate of line ${r.first_line}` })),
         );
       }
       phase('insertMs');
-      await client.query(
-        `UPDATE log.upload_file SET status = 'success', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
-           errors = NULL, error_message = NULL, finished_at = now() WHERE id = $1`,
-        [uploadId, decode.encoding ?? null, load.rows, dateFrom, dateTo],
-      );
+      const dateFrom = ymd(load.minDate);
+      const dateTo = ymd(load.maxDate);
+      await markSuccess(client, uploadId, {
+        encoding: decode.encoding ?? null,
+        rowCount: load.rows,
+        dateFrom,
+        dateTo,
+        rowsAdded: effect.rowsAdded,
+        rowsSuperseded,
+        datesTouched: effect.datesTouched.count,
+        touchedFirst: effect.datesTouched.first,
+        touchedLast: effect.datesTouched.last,
+      });
       await deps.enqueueRefresh(client, { csvType: kind, trigger: `upload:${uploadId}` });
-      await client.query('COMMIT');
-      phase('commitMs');
-      const seconds = (performance.now() - started) / 1000;
-      deps.metrics?.rows.inc({ csv_type: kind }, load.rows);
-      deps.metrics?.duration.observe({ csv_type: kind, outcome: 'success' }, seconds);
-      logger.info({ uploadId, kind, flavour, rows: load.rows, dateFrom, dateTo, seconds, ...phases }, 'upload landed');
-      return { status: 'success', uploadId, rowCount: load.rows, dateFrom, dateTo, encoding: decode.encoding ?? 'utf-8' };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      if (!(error instanceof IngestRejected)) throw error;
+      logger.debug({ uploadId, ...phases }, 'upload phases');
+      return { status: 'success', uploadId, rowCount: load.rows, dateFrom, dateTo, encoding: decode.encoding ?? 'utf-8', ...effect };
+    });
+  } catch (error) {
+    if (error instanceof Held) {
       client.release();
-      released = true;
-      await pool.query(
-        `UPDATE log.upload_file SET status = 'failed', encoding = $2, errors = $3::jsonb, error_message = $4, finished_at = now()
-         WHERE id = $1 AND status IN ('pending', 'processing')`,
-        [uploadId, decode.encoding ?? null, JSON.stringify(error.errors), error.message],
-      );
-      deps.metrics?.rejected.inc({ csv_type: kind, stage: 'process' });
-      deps.metrics?.duration.observe({ csv_type: kind, outcome: 'failed' }, (performance.now() - started) / 1000);
-      logger.info({ uploadId, kind, flavour, code: error.code, reason: error.message }, 'upload rejected');
-      return { status: 'failed', uploadId, reason: error.message, errors: error.errors };
+      const { effect, load } = error;
+      await markHeld(pool, uploadId, {
+        encoding: decode.encoding ?? null,
+        rowCount: load.rows,
+        dateFrom: ymd(load.minDate),
+        dateTo: ymd(load.maxDate),
+        rowsAdded: effect.rowsAdded,
+        rowsSuperseded: effect.rowsSuperseded,
+        datesTouched: effect.datesTouched.count,
+        touchedFirst: effect.datesTouched.first,
+        touchedLast: effect.datesTouched.last,
+        reason: error.reason,
+      });
+      deps.metrics?.duration.observe({ csv_type: kind, outcome: 'held' }, (performance.now() - started) / 1000);
+      logger.warn({ uploadId, kind, flavour, reason: error.reason }, 'upload held');
+      return { status: 'held', uploadId, reason: error.reason, ...effect };
     }
-  } finally {
-    if (!released) client.release();
+    if (!(error instanceof IngestRejected)) {
+      client.release();
+      throw error;
+    }
+    client.release();
+    await recordFailure(pool, { uploadId, encoding: decode.encoding ?? null, message: error.message, errors: error.errors, summary: deps.errorSummary ?? 50 });
+    deps.metrics?.rejected.inc({ csv_type: kind, stage: 'process' });
+    deps.metrics?.duration.observe({ csv_type: kind, outcome: 'failed' }, (performance.now() - started) / 1000);
+    logger.info({ uploadId, kind, flavour, code: error.code, reason: error.message }, 'upload rejected');
+    return { status: 'failed', uploadId, reason: error.message, errors: error.errors };
   }
+  client.release();
+  if (outcome.status === 'success') {
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics?.rows.inc({ csv_type: kind }, outcome.rowCount);
+    deps.metrics?.duration.observe({ csv_type: kind, outcome: 'success' }, seconds);
+    logger.info(
+      {
+        uploadId,
+        kind,
+        flavour,
+        rows: outcome.rowCount,
+        rowsAdded: outcome.rowsAdded,
+        rowsSuperseded: outcome.rowsSuperseded,
+        datesTouched: outcome.datesTouched,
+        period: period?.text ?? null,
+        dateFrom: outcome.dateFrom,
+        dateTo: outcome.dateTo,
+        seconds,
+      },
+      'upload landed',
+    );
+  } else {
+    logger.info({ uploadId }, outcome.status === 'skipped' ? outcome.reason : 'upload done');
+  }
+  return outcome;
+}
+
+/**
+ * What an ingest job runs: uploads of one kind+flavour land in upload-id order, so the later one
+ * wins. First wait until no request of this kind is still storing a file (its id may be lower and
+ * not visible yet), then land every earlier pending upload of the kind+flavour, then this one.
+ * (The job queue per kind+flavour already runs one job at a time; job order alone can differ from
+ * id order when two requests commit in the other order.)
+ */
+export async function processInOrder(deps: IngestDeps, uploadId: number): Promise<IngestOutcome> {
+  const u = await getUpload(deps.pool, uploadId);
+  if (u && (u.status === 'pending' || u.status === 'processing')) {
+    const client = await deps.pool.connect();
+    try {
+      await waitForAccepts(client, u.csvType);
+    } finally {
+      client.release();
+    }
+    for (const earlier of await earlierUnlanded(deps.pool, u.csvType, u.flavour, uploadId)) {
+      deps.logger.info({ uploadId, earlier }, 'landing an earlier upload of the same kind and flavour first');
+      await processUpload(deps, earlier);
+    }
+  }
+  return processUpload(deps, uploadId);
 }
 
 /** Mark an upload failed after its job used up its attempts on internal errors. */
 export async function markGaveUp(pool: pg.Pool, uploadId: number, attempts: number, error: unknown): Promise<void> {
-  await pool.query(
-    `UPDATE log.upload_file SET status = 'failed', error_message = $2, finished_at = now()
-     WHERE id = $1 AND status IN ('pending', 'processing')`,
-    [uploadId, `processing failed ${attempts} time(s) with an internal error (${error instanceof Error ? error.message : String(error)}); the original bytes are kept — reprocess after fixing the cause`],
-  );
+  await markFailed(pool, uploadId, {
+    message: `processing failed ${attempts} time(s) with an internal error (${error instanceof Error ? error.message : String(error)}); the original bytes are kept — reprocess after fixing the cause`,
+  });
 }

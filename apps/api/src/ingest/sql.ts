@@ -32,3 +32,17 @@ export function duplicateKeysSql(kind: CsvType): string {
   FROM raw.shogun_${kind} WHERE upload_file_id = $1
 ) x WHERE source_line <> first_line ORDER BY source_line LIMIT $2`;
 }
+
+/**
+ * Move the current rows an upload replaces from stg to its history table (same columns, then
+ * superseded_by_upload_id and superseded_at), one statement; returns the moved rows per date
+ * (d = 'YYYY-MM-DD', n). Parameters: $1 upload id, then $2 the file's dates (date[]) — or, with
+ * `period`, $2 and $3 the period's first and last date.
+ */
+export function supersedeSql(stg: string, history: string, cols: string, period: boolean): string {
+  const where = period ? 'slip_date BETWEEN $2::date AND $3::date' : 'slip_date = ANY($2::date[])';
+  return `WITH moved AS (DELETE FROM ${stg} WHERE ${where} RETURNING ${cols}),
+  kept AS (INSERT INTO ${history} (${cols}, superseded_by_upload_id, superseded_at)
+           SELECT ${cols}, $1::bigint, statement_timestamp() FROM moved RETURNING slip_date)
+SELECT to_char(slip_date, 'YYYY-MM-DD') AS d, count(*)::int AS n FROM kept GROUP BY slip_date ORDER BY slip_date`;
+}

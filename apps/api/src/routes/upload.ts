@@ -1,11 +1,43 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { HttpError } from '../http-error.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import type { AppContext } from '../app.ts';
+import { withTransaction } from '@warehouse/db';
+import { addIngestJob, holdAcceptLock, finishAccept, findLandedDuplicate, insertUpload, setStored } from '@warehouse/db/uploads';
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A YYYY-MM-DD calendar date, or undefined. */
+function calendarDate(v: string): string | undefined {
+  if (!DAY.test(v)) return undefined;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v ? v : undefined;
+}
+
+/** The form field period=YYYY-MM-DD..YYYY-MM-DD, or why it is refused. */
+export function parsePeriod(raw: string): { from: string; to: string } {
+  const m = /^\s*(\S+?)\s*\.\.\s*(\S+?)\s*$/.exec(raw);
+  const from = m && calendarDate(m[1]!);
+  const to = m && calendarDate(m[2]!);
+  if (!from || !to) {
+    throw new HttpError(400, 'E_PERIOD', `period=${JSON.stringify(raw.slice(0, 60))} is not FROM..TO of two calendar dates; send e.g. period=2025-04-01..2025-04-30 (every date in it is replaced), or leave it out to replace only the dates in the file`);
+  }
+  if (from > to) throw new HttpError(400, 'E_PERIOD', `period=${raw.trim()} ends before it starts; send period=${to}..${from}`);
+  return { from, to };
+}
+
+/** busboy's errors for a body that is not well-formed multipart (no boundary, cut short, bad part header). */
+function multipartProblem(error: unknown): string | undefined {
+  const msg = error instanceof Error ? error.message : '';
+  if (/boundary not found/i.test(msg)) return 'the Content-Type multipart/form-data has no boundary=…; let the HTTP client build the multipart body (curl -F …)';
+  if (/unexpected end of (form|multipart)/i.test(msg) || (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return 'the multipart body ends before its closing boundary (truncated upload?); send the request again';
+  if (/malformed (part|header)/i.test(msg)) return `the multipart body is malformed (${msg}); let the HTTP client build it (curl -F …)`;
+  return undefined;
+}
 
 interface Accepted {
   id: number;
@@ -27,12 +59,10 @@ function checkFileName(kind: string, name: string | undefined): string {
   return name;
 }
 
-async function storeFile(client: pg.PoolClient, req: FastifyRequest, ctx: AppContext, kind: CsvType, fileName: string, file: AsyncIterable<Buffer>): Promise<Accepted> {
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO log.upload_file (csv_type, flavour, file_name, file_sha256, file_size, status) VALUES ($1, '', $2, '', 0, 'pending') RETURNING id`,
-    [kind, fileName],
-  );
-  const id = Number(rows[0]!.id);
+async function storeFile(client: pg.PoolClient, ctx: AppContext, kind: CsvType, fileName: string, file: AsyncIterable<Buffer>): Promise<Accepted> {
+  // Ingest jobs of this kind wait for this request before picking uploads in id order.
+  await holdAcceptLock(client, kind);
+  const id = await insertUpload(client, kind, fileName);
   const hash = createHash('sha256');
   const limit = ctx.config.blobChunkBytes;
   let pending: Buffer[] = [];
@@ -68,8 +98,7 @@ async function storeFile(client: pg.PoolClient, req: FastifyRequest, ctx: AppCon
   if (inflight) await inflight;
   if (size === 0) throw new HttpError(400, 'E_EMPTY_FILE', `file ${JSON.stringify(fileName)} (${kind}) is empty; upload the CSV export with its header and rows`);
   const sha256 = hash.digest('hex');
-  await client.query('UPDATE log.upload_file SET file_sha256 = $2, file_size = $3 WHERE id = $1', [id, sha256, size]);
-  req.log.info({ uploadId: id, kind, fileName, size }, 'upload stored');
+  await setStored(client, id, sha256, size);
   return { id, csvType: kind, fileName, sha256, size };
 }
 
@@ -81,53 +110,61 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
     const client = await ctx.pool.connect();
     const accepted: Accepted[] = [];
     let flavour: Flavour | undefined;
+    let period: { from: string; to: string } | null = null;
+    const seenFields = new Set<string>();
     let current: CsvType | undefined; // the file part being read
     try {
-      await client.query('BEGIN');
-      for await (const part of req.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'flavour') {
-            const v = String(part.value).trim();
-            if (!isFlavour(v)) throw new HttpError(400, 'E_FLAVOUR', `flavour=${JSON.stringify(v)} is not flash or final; send flavour=flash (速報) or flavour=final (確定)`);
-            flavour = v;
+      await withTransaction(client, async () => {
+        for await (const part of req.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname === 'flavour' || part.fieldname === 'period') {
+              if (seenFields.has(part.fieldname)) throw new HttpError(400, 'E_FIELD', `the field ${part.fieldname} was sent twice; send it once`);
+              seenFields.add(part.fieldname);
+            }
+            if (part.fieldname === 'period') period = parsePeriod(String(part.value));
+            if (part.fieldname === 'flavour') {
+              const v = String(part.value).trim();
+              if (!isFlavour(v)) throw new HttpError(400, 'E_FLAVOUR', `flavour=${JSON.stringify(v)} is not flash or final; send flavour=flash (速報) or flavour=final (確定)`);
+              flavour = v;
+            }
+            continue;
           }
-          continue;
-        }
-        const kind = part.fieldname;
-        current = isCsvType(kind) ? kind : undefined;
-        let fileName: string;
-        try {
-          if (!isCsvType(kind)) {
-            throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`);
+          const kind = part.fieldname;
+          current = isCsvType(kind) ? kind : undefined;
+          let fileName: string;
+          try {
+            if (!isCsvType(kind)) {
+              throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`);
+            }
+            if (accepted.some((a) => a.csvType === kind)) throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
+            fileName = checkFileName(kind, part.filename);
+          } catch (error) {
+            part.file.resume(); // not read: discard its bytes
+            throw error;
           }
-          if (accepted.some((a) => a.csvType === kind)) throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
-          fileName = checkFileName(kind, part.filename);
-        } catch (error) {
-          part.file.resume(); // not read: discard its bytes
-          throw error;
+          accepted.push(await storeFile(client, ctx, kind as CsvType, fileName, part.file));
+          current = undefined;
         }
-        accepted.push(await storeFile(client, req, ctx, kind as CsvType, fileName, part.file));
-        current = undefined;
-      }
-      if (!accepted.length) throw new HttpError(400, 'E_NO_FILE', `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`);
-      if (!flavour) throw new HttpError(400, 'E_FLAVOUR', 'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)');
-      for (const a of accepted) {
-        const dup = await client.query<{ id: string; file_name: string }>(
-          `SELECT id, file_name FROM log.upload_file WHERE csv_type = $1 AND flavour = $2 AND file_sha256 = $3 AND status = 'success' ORDER BY id LIMIT 1`,
-          [a.csvType, flavour, a.sha256],
-        );
-        if (dup.rowCount) {
-          const d = dup.rows[0]!;
-          throw new HttpError(409, 'E_DUPLICATE', `${a.fileName} (${flavour} ${a.csvType}) has the same bytes as upload ${d.id} (${d.file_name}), which already landed; nothing to do`, {
-            duplicateOf: Number(d.id),
-            csvType: a.csvType,
-          });
+        if (!accepted.length) throw new HttpError(400, 'E_NO_FILE', `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`);
+        if (!flavour) throw new HttpError(400, 'E_FLAVOUR', 'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)');
+        for (const a of accepted) {
+          const d = await findLandedDuplicate(client, a.csvType, flavour, a.sha256);
+          if (d) {
+            throw new HttpError(409, 'E_DUPLICATE', `${a.fileName} (${flavour} ${a.csvType}) has the same bytes as upload ${d.id} (${d.fileName}), which already landed; nothing to do (revert it first to load it again)`, {
+              duplicateOf: d.id,
+              csvType: a.csvType,
+            });
+          }
+          await finishAccept(client, a.id, flavour, period);
+          // One queue per kind+flavour: its uploads land one at a time, in the order they were accepted.
+          await addIngestJob(client, a.id, a.csvType, flavour, ctx.config.ingestMaxAttempts);
         }
-        await client.query('UPDATE log.upload_file SET flavour = $2 WHERE id = $1', [a.id, flavour]);
-        await client.query(`SELECT graphile_worker.add_job('ingest_upload', json_build_object('uploadId', $1::bigint), max_attempts => $2::int)`, [a.id, ctx.config.ingestMaxAttempts]);
-      }
-      await client.query('COMMIT');
-    } catch (error) {
+      });
+      // Logged only now: a refused request stored nothing.
+      for (const a of accepted) req.log.info({ uploadId: a.id, kind: a.csvType, flavour, period, fileName: a.fileName, size: a.size }, 'upload stored');
+    } catch (rawError) {
+      const problem = multipartProblem(rawError);
+      const error = problem ? new HttpError(400, 'E_MULTIPART', problem) : rawError;
       if (!req.raw.complete) {
         // Refused while the body is still arriving: read and discard the rest, so a client that
         // reads the answer only after sending everything gets it instead of a stalled or reset
@@ -135,7 +172,6 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
         req.raw.unpipe();
         req.raw.resume();
       }
-      await client.query('ROLLBACK').catch(() => {});
       const status = (error as { statusCode?: number }).statusCode;
       if (status && status < 500) {
         // Nothing of the request is kept: every file in it counts as rejected, under its own kind
@@ -149,6 +185,6 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
       client.release();
     }
     reply.code(202);
-    return { uploads: accepted.map((a) => ({ id: a.id, csvType: a.csvType, flavour, status: 'pending', fileName: a.fileName, size: a.size, sha256: a.sha256 })) };
+    return { uploads: accepted.map((a) => ({ id: a.id, csvType: a.csvType, flavour, period, status: 'pending', fileName: a.fileName, size: a.size, sha256: a.sha256 })) };
   });
 }

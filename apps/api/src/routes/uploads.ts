@@ -1,0 +1,201 @@
+/**
+ * The uploads as resources: GET /uploads, GET /uploads/:id, POST /uploads/:id/revert and
+ * POST /uploads/:id/confirm. Params, query and responses are TypeBox schemas.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { enqueueRefresh } from '@warehouse/refresher';
+import { confirmUpload, getUpload, listUploads, revertUpload, UploadOpError, type UploadRow } from '@warehouse/db/uploads';
+import { HttpError } from '../http-error.ts';
+import type { AppContext } from '../app.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const Time = Type.String({ format: 'date-time' });
+const Status = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('processing'),
+  Type.Literal('success'),
+  Type.Literal('failed'),
+  Type.Literal('held'),
+  Type.Literal('reverted'),
+]);
+const CsvTypeQ = Type.Union([Type.Literal('receive'), Type.Literal('shipment'), Type.Literal('yard')]);
+const FlavourQ = Type.Union([Type.Literal('flash'), Type.Literal('final')]);
+
+export const UploadSummary = Type.Object({
+  id: Type.Integer(),
+  csvType: Type.String(),
+  flavour: Type.String(),
+  fileName: Type.String(),
+  fileSize: Type.Number(),
+  sha256: Type.String(),
+  status: Status,
+  encoding: Nullable(Type.String()),
+  rowCount: Nullable(Type.Integer()),
+  dateFrom: Nullable(Day),
+  dateTo: Nullable(Day),
+  rowsAdded: Nullable(Type.Integer()),
+  rowsSuperseded: Nullable(Type.Integer()),
+  datesTouched: Nullable(Type.Object({ first: Nullable(Day), last: Nullable(Day), count: Type.Integer() })),
+  period: Nullable(Type.Object({ from: Day, to: Day })),
+  heldReason: Nullable(Type.String()),
+  errorMessage: Nullable(Type.String()),
+  createdAt: Time,
+  startedAt: Nullable(Time),
+  finishedAt: Nullable(Time),
+  confirmedAt: Nullable(Time),
+  revertedAt: Nullable(Time),
+  refreshOutcome: Nullable(Type.String()),
+});
+
+const ErrorBody = Type.Object({ code: Type.String(), error: Type.String() }, { additionalProperties: true });
+const IdParams = Type.Object({ id: Type.String({ pattern: '^\\d{1,15}$', description: 'upload id, from POST /upload/csv' }) });
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function uploadJson(r: UploadRow) {
+  return {
+    id: r.id,
+    csvType: r.csvType,
+    flavour: r.flavour,
+    fileName: r.fileName,
+    fileSize: r.fileSize,
+    sha256: r.fileSha256,
+    status: r.status,
+    encoding: r.encoding,
+    rowCount: r.rowCount,
+    dateFrom: r.dateFrom,
+    dateTo: r.dateTo,
+    rowsAdded: r.rowsAdded,
+    rowsSuperseded: r.rowsSuperseded,
+    datesTouched: r.datesTouched === null ? null : { first: r.touchedFirst, last: r.touchedLast, count: r.datesTouched },
+    period: r.periodFrom && r.periodTo ? { from: r.periodFrom, to: r.periodTo } : null,
+    heldReason: r.heldReason,
+    errorMessage: r.errorMessage,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    confirmedAt: iso(r.confirmedAt),
+    revertedAt: iso(r.revertedAt),
+    refreshOutcome: r.refreshOutcome,
+  };
+}
+
+/** A refused revert/confirm as the API's HTTP error (same body shape as every other error). */
+function httpOf(error: unknown): unknown {
+  return error instanceof UploadOpError ? new HttpError(error.statusCode, error.code, error.message, error.details) : error;
+}
+
+export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const badId = (id: string) => new HttpError(400, 'E_BAD_ID', `upload id ${JSON.stringify(id)} is not a number; use an id from POST /upload/csv`);
+
+  app.get(
+    '/uploads/:id',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: 'One upload: status, what it did (rows added/superseded, dates touched), its first errors and its MV refresh',
+        params: Type.Object({ id: Type.String() }),
+        response: {
+          200: Type.Intersect([
+            UploadSummary,
+            Type.Object({ errors: Type.Array(Type.Unknown()), refresh: Nullable(Type.Object({}, { additionalProperties: true })) }),
+          ]),
+          '4xx': ErrorBody,
+        },
+      },
+    },
+    async (req) => {
+      if (!/^\d{1,15}$/.test(req.params.id)) throw badId(req.params.id);
+      const r = await getUpload(ctx.pool, Number(req.params.id), { withErrors: true });
+      if (!r) throw new HttpError(404, 'E_NOT_FOUND', `upload ${req.params.id} does not exist; list uploads with GET /uploads`);
+      let refresh = null;
+      if (r.refreshRunId != null) {
+        const run = await ctx.pool.query<{ run_id: string; started_at: Date; finished_at: Date | null; mvs: unknown[] }>(
+          `SELECT run_id, min(started_at) AS started_at, max(finished_at) AS finished_at,
+                  json_agg(json_build_object('mv', mv_name, 'outcome', outcome, 'mode', mode, 'durationMs', duration_ms, 'error', error) ORDER BY id) AS mvs
+             FROM log.mv_refresh_log WHERE run_id = (SELECT run_id FROM log.mv_refresh_log WHERE id = $1) GROUP BY run_id`,
+          [r.refreshRunId],
+        );
+        const x = run.rows[0];
+        if (x) refresh = { runId: x.run_id, outcome: r.refreshOutcome, startedAt: x.started_at, finishedAt: x.finished_at, mvs: x.mvs };
+      }
+      return { ...uploadJson(r), errors: r.errors ?? [], refresh };
+    },
+  );
+
+  app.get(
+    '/uploads',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: 'Uploads, newest first',
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+          status: Type.Optional(Status),
+          csvType: Type.Optional(CsvTypeQ),
+          flavour: Type.Optional(FlavourQ),
+        }),
+        response: { 200: Type.Object({ uploads: Type.Array(UploadSummary) }), '4xx': ErrorBody },
+      },
+    },
+    async (req) => {
+      const rows = await listUploads(ctx.pool, { limit: req.query.limit ?? 50, status: req.query.status, csvType: req.query.csvType, flavour: req.query.flavour });
+      return { uploads: rows.map(uploadJson) };
+    },
+  );
+
+  app.post(
+    '/uploads/:id/revert',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: 'Undo a successful upload: withdraw its rows, restore exactly what it superseded, refresh the MVs',
+        params: IdParams,
+        response: {
+          200: Type.Object({ id: Type.Integer(), status: Type.Literal('reverted'), rowsWithdrawn: Type.Integer(), rowsRestored: Type.Integer() }),
+          '4xx': ErrorBody,
+        },
+      },
+    },
+    async (req) => {
+      const client = await ctx.pool.connect();
+      try {
+        const result = await revertUpload(client, Number(req.params.id), { enqueueRefresh: (c, r) => enqueueRefresh(c, r) });
+        req.log.info({ ...result }, 'upload reverted');
+        return result;
+      } catch (error) {
+        throw httpOf(error);
+      } finally {
+        client.release();
+      }
+    },
+  );
+
+  app.post(
+    '/uploads/:id/confirm',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: 'Let a held upload land after all (it is queued again and never held again)',
+        params: IdParams,
+        response: { 202: Type.Object({ id: Type.Integer(), status: Type.Literal('pending') }), '4xx': ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const client = await ctx.pool.connect();
+      try {
+        const result = await confirmUpload(client, Number(req.params.id), { maxAttempts: ctx.config.ingestMaxAttempts });
+        req.log.info({ ...result }, 'held upload confirmed');
+        reply.code(202);
+        return result;
+      } catch (error) {
+        throw httpOf(error);
+      } finally {
+        client.release();
+      }
+    },
+  );
+}

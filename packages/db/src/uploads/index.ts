@@ -1,0 +1,3 @@
+export * from './upload-file.ts';
+export * from './tables.ts';
+export * from './operations.ts';

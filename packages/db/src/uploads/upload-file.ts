@@ -1,0 +1,214 @@
+/**
+ * Typed data access to log.upload_file: every read and write of an upload's row goes through here
+ * (the upload route, the ingest job, revert/confirm, the refresh outcome). Dates come back as
+ * 'YYYY-MM-DD' text, ids as numbers.
+ */
+import type pg from 'pg';
+
+export type UploadStatus = 'pending' | 'processing' | 'success' | 'failed' | 'held' | 'reverted';
+export const UPLOAD_STATUSES: readonly UploadStatus[] = ['pending', 'processing', 'success', 'failed', 'held', 'reverted'];
+
+/** Anything with pg's query (a pool or a client inside a transaction). */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export interface UploadRow {
+  id: number;
+  csvType: string;
+  flavour: string;
+  fileName: string;
+  fileSha256: string;
+  fileSize: number;
+  status: UploadStatus;
+  encoding: string | null;
+  rowCount: number | null;
+  dateFrom: string | null;
+  dateTo: string | null;
+  errors: unknown[] | null;
+  errorMessage: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  refreshOutcome: string | null;
+  refreshRunId: number | null;
+  rowsAdded: number | null;
+  rowsSuperseded: number | null;
+  datesTouched: number | null;
+  touchedFirst: string | null;
+  touchedLast: string | null;
+  periodFrom: string | null;
+  periodTo: string | null;
+  heldReason: string | null;
+  confirmedAt: Date | null;
+  revertedAt: Date | null;
+}
+
+const d = (c: string) => `to_char(${c}, 'YYYY-MM-DD') AS "${camel(c)}"`;
+function camel(c: string): string {
+  return c.replace(/_([a-z0-9])/g, (_, x: string) => x.toUpperCase());
+}
+const plain = (c: string) => `${c} AS "${camel(c)}"`;
+
+/** The SELECT list producing UploadRow (without errors unless asked: they can be large). */
+function columns(withErrors: boolean): string {
+  return [
+    'id::int AS id',
+    ...['csv_type', 'flavour', 'file_name', 'file_sha256'].map(plain),
+    'file_size::float8 AS "fileSize"',
+    ...['status', 'encoding', 'row_count'].map(plain),
+    ...['date_from', 'date_to'].map(d),
+    withErrors ? 'errors' : 'NULL::jsonb AS errors',
+    ...['error_message', 'created_at', 'started_at', 'finished_at', 'refresh_outcome'].map(plain),
+    'refresh_run_id::int AS "refreshRunId"',
+    ...['rows_added', 'rows_superseded', 'dates_touched'].map(plain),
+    ...['touched_first', 'touched_last', 'period_from', 'period_to'].map(d),
+    ...['held_reason', 'confirmed_at', 'reverted_at'].map(plain),
+  ].join(', ');
+}
+
+export async function getUpload(db: Queryable, id: number, opts: { withErrors?: boolean; forUpdate?: boolean } = {}): Promise<UploadRow | undefined> {
+  const { rows } = await db.query<UploadRow>(`SELECT ${columns(!!opts.withErrors)} FROM log.upload_file WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+export interface ListFilter {
+  status?: UploadStatus;
+  csvType?: string;
+  flavour?: string;
+  limit: number;
+}
+
+export async function listUploads(db: Queryable, f: ListFilter): Promise<UploadRow[]> {
+  const { rows } = await db.query<UploadRow>(
+    `SELECT ${columns(false)} FROM log.upload_file
+      WHERE ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR csv_type = $3) AND ($4::text IS NULL OR flavour = $4)
+      ORDER BY id DESC LIMIT $1`,
+    [f.limit, f.status ?? null, f.csvType ?? null, f.flavour ?? null],
+  );
+  return rows;
+}
+
+/** A new upload row, `pending`, before its bytes are stored (flavour and hash are set by finishAccept). */
+export async function insertUpload(db: Queryable, csvType: string, fileName: string): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO log.upload_file (csv_type, flavour, file_name, file_sha256, file_size, status) VALUES ($1, '', $2, '', 0, 'pending') RETURNING id::int AS id`,
+    [csvType, fileName],
+  );
+  return rows[0]!.id;
+}
+
+export async function setStored(db: Queryable, id: number, sha256: string, size: number): Promise<void> {
+  await db.query('UPDATE log.upload_file SET file_sha256 = $2, file_size = $3 WHERE id = $1', [id, sha256, size]);
+}
+
+export async function finishAccept(db: Queryable, id: number, flavour: string, period: { from: string; to: string } | null): Promise<void> {
+  await db.query('UPDATE log.upload_file SET flavour = $2, period_from = $3, period_to = $4 WHERE id = $1', [id, flavour, period?.from ?? null, period?.to ?? null]);
+}
+
+/** The first successful upload of the same kind, flavour and bytes (reverted, failed and held ones do not count). */
+export async function findLandedDuplicate(db: Queryable, csvType: string, flavour: string, sha256: string, exceptId?: number): Promise<{ id: number; fileName: string } | undefined> {
+  const { rows } = await db.query<{ id: number; fileName: string }>(
+    `SELECT id::int AS id, file_name AS "fileName" FROM log.upload_file
+      WHERE csv_type = $1 AND flavour = $2 AND file_sha256 = $3 AND status = 'success' AND id <> coalesce($4::bigint, -1) ORDER BY id LIMIT 1`,
+    [csvType, flavour, sha256, exceptId ?? null],
+  );
+  return rows[0];
+}
+
+export interface Claimed {
+  csvType: string;
+  flavour: string;
+  sha256: string;
+  periodFrom: string | null;
+  periodTo: string | null;
+  confirmed: boolean;
+}
+
+/** pending/processing → processing (started_at kept from the first attempt); undefined when it is in another status. */
+export async function claimUpload(db: Queryable, id: number): Promise<Claimed | undefined> {
+  const { rows } = await db.query<Claimed>(
+    `UPDATE log.upload_file SET status = 'processing', started_at = coalesce(started_at, clock_timestamp())
+      WHERE id = $1 AND status IN ('pending', 'processing')
+      RETURNING csv_type AS "csvType", flavour, file_sha256 AS sha256, to_char(period_from, 'YYYY-MM-DD') AS "periodFrom",
+                to_char(period_to, 'YYYY-MM-DD') AS "periodTo", confirmed_at IS NOT NULL AS confirmed`,
+    [id],
+  );
+  return rows[0];
+}
+
+export async function statusOf(db: Queryable, id: number, forUpdate = false): Promise<UploadStatus | undefined> {
+  const { rows } = await db.query<{ status: UploadStatus }>(`SELECT status FROM log.upload_file WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0]?.status;
+}
+
+export interface Landed {
+  encoding: string | null;
+  rowCount: number;
+  dateFrom: string;
+  dateTo: string;
+  rowsAdded: number;
+  rowsSuperseded: number;
+  datesTouched: number;
+  touchedFirst: string | null;
+  touchedLast: string | null;
+}
+
+/** processing → success, with what it did. finished_at is the wall clock (not the transaction's start). */
+export async function markSuccess(db: Queryable, id: number, l: Landed): Promise<void> {
+  await db.query(
+    `UPDATE log.upload_file SET status = 'success', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
+       rows_added = $6, rows_superseded = $7, dates_touched = $8, touched_first = $9, touched_last = $10,
+       held_reason = NULL, errors = NULL, error_message = NULL, finished_at = clock_timestamp() WHERE id = $1`,
+    [id, l.encoding, l.rowCount, l.dateFrom, l.dateTo, l.rowsAdded, l.rowsSuperseded, l.datesTouched, l.touchedFirst, l.touchedLast],
+  );
+}
+
+/** pending/processing → failed with the reason and row errors. */
+export async function markFailed(db: Queryable, id: number, f: { encoding?: string | null; errors?: unknown[] | null; message: string }): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE log.upload_file SET status = 'failed', encoding = coalesce($2, encoding), errors = coalesce($3::jsonb, errors), error_message = $4, finished_at = clock_timestamp()
+      WHERE id = $1 AND status IN ('pending', 'processing')`,
+    [id, f.encoding ?? null, f.errors ? JSON.stringify(f.errors) : null, f.message],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** processing → held by the shrink guard: nothing landed; what it would have done is recorded. */
+export async function markHeld(db: Queryable, id: number, h: Omit<Landed, 'dateFrom' | 'dateTo'> & { dateFrom: string; dateTo: string; reason: string }): Promise<void> {
+  await db.query(
+    `UPDATE log.upload_file SET status = 'held', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
+       rows_added = $6, rows_superseded = $7, dates_touched = $8, touched_first = $9, touched_last = $10,
+       held_reason = $11, finished_at = clock_timestamp()
+     WHERE id = $1 AND status IN ('pending', 'processing')`,
+    [id, h.encoding, h.rowCount, h.dateFrom, h.dateTo, h.rowsAdded, h.rowsSuperseded, h.datesTouched, h.touchedFirst, h.touchedLast, h.reason],
+  );
+}
+
+/** held → pending, confirmed (the shrink guard no longer applies). */
+export async function markConfirmed(db: Queryable, id: number): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE log.upload_file SET status = 'pending', confirmed_at = clock_timestamp(), finished_at = NULL WHERE id = $1 AND status = 'held'`,
+    [id],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** success → reverted. */
+export async function markReverted(db: Queryable, id: number): Promise<void> {
+  await db.query(`UPDATE log.upload_file SET status = 'reverted', reverted_at = clock_timestamp(), refresh_outcome = NULL WHERE id = $1 AND status = 'success'`, [id]);
+}
+
+/** The refresh outcome of a run on the uploads it covered (`upload:<id>` / `revert:<id>` triggers). */
+export async function recordRefreshOutcomes(db: Queryable, ids: number[], outcome: string, runId: string): Promise<void> {
+  if (!ids.length) return;
+  await db.query(
+    `UPDATE log.upload_file SET refresh_outcome = $2, refresh_run_id = (SELECT min(id) FROM log.mv_refresh_log WHERE run_id = $3)
+      WHERE id = ANY($1::bigint[])`,
+    [ids, outcome, runId],
+  );
+}
+
+/** The dates an upload touched (added or superseded rows on). */
+export async function insertTouchedDates(db: Queryable, id: number, dates: string[]): Promise<void> {
+  if (!dates.length) return;
+  await db.query('INSERT INTO log.upload_touched_date (upload_file_id, slip_date) SELECT $1, unnest($2::date[])', [id, dates]);
+}
