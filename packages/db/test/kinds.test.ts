@@ -12,6 +12,7 @@ import {
   mapKinds,
   rawTable,
   stgColumnType,
+  stgHistoryTable,
   stgTable,
   type CsvType,
   type KindSpec,
@@ -35,7 +36,7 @@ async function prismaTables(schemas: string[]): Promise<string[]> {
 
 const contractTables = (kinds: Readonly<Record<string, KindSpec>>) =>
   Object.keys(kinds)
-    .flatMap((k) => [rawTable(k), ...FLAVOURS.map((f) => stgTable(f, k))])
+    .flatMap((k) => [rawTable(k), ...FLAVOURS.flatMap((f) => [stgTable(f, k), stgHistoryTable(f, k)])])
     .sort();
 
 let db: TestDatabase;

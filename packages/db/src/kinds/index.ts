@@ -77,6 +77,9 @@ export const rawTable = (kind: string) => `raw.shogun_${kind}`;
 /** `stg.shogun_<flavour>_<kind>`: typed rows. */
 export const stgTable = (flavour: string, kind: string) => `stg.shogun_${flavour}_${kind}`;
 
+/** `stg.shogun_<flavour>_<kind>_history`: superseded stg rows, kept so an upload can be reverted. */
+export const stgHistoryTable = (flavour: string, kind: string) => `${stgTable(flavour, kind)}_history`;
+
 /** Exact header columns of a kind, in file order. */
 export function headersOf(kind: CsvType, kinds: Readonly<Record<string, KindSpec>> = KINDS): string[] {
   return kinds[kind]!.columns.map((c) => c.header);
