@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { warehouseVitest } from '@warehouse/vitest-config';
 
-export default defineConfig({
-  test: {
-    globalSetup: ['@warehouse/db/testing/global-setup'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    include: ['test/**/*.test.ts'],
-  },
-});
+export default warehouseVitest(import.meta.url);

@@ -11,6 +11,7 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(path.dirname(fileURLToPath
 // Commands that do connect read DATABASE_URL (the toolkit's own runner resolves envs itself).
 export default defineConfig({
   schema: 'prisma/schema.prisma',
-  migrations: { path: 'prisma/migrations' },
+  // `prisma db seed`: the reference data, through the same seedReference as `pnpm db:seed`.
+  migrations: { path: 'prisma/migrations', seed: 'tsx scripts/prisma-seed.ts' },
   datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@localhost:5432/warehouse' },
 });

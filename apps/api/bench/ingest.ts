@@ -62,7 +62,6 @@ if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(rssBytes) || rssByt
   process.exit(1);
 }
 
-const HEADERS = ['伝票日付', '伝票番号', '明細行', '業者CD', '業者名', '品名CD', '品名', '正味重量', '数量', '単位名', '単価', '金額'];
 const COLS = ['slip_date', 'slip_no', 'line_no', 'vendor_cd', 'vendor_name', 'item_cd', 'item_name', 'net_weight_kg', 'quantity', 'unit_name', 'unit_price', 'amount'];
 const secs = (t0: number) => (performance.now() - t0) / 1000;
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });

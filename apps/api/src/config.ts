@@ -42,6 +42,8 @@ export interface ApiConfig {
   logLevel: string;
   /** Built console (apps/web/dist) served at `/`; undefined = not served (WEB_DIST=off). */
   webDist: string | undefined;
+  /** LOG_FORMAT: `pretty` (human-readable) or `json`; unset = pretty on a terminal, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +62,12 @@ function int(vars: NodeJS.ProcessEnv, name: string, fallback: number, min: numbe
     throw new ConfigError(`${name}=${JSON.stringify(raw)} is not an integer ≥ ${min}; unset it to use the default ${fallback}`);
   }
   return n;
+}
+
+function logFormat(raw: string | undefined): ApiConfig['logFormat'] {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'json' || raw === 'pretty') return raw;
+  throw new ConfigError(`LOG_FORMAT=${JSON.stringify(raw)} is not json or pretty; unset it to get pretty lines on a terminal and JSON otherwise`);
 }
 
 function isoDate(vars: NodeJS.ProcessEnv, name: string, fallback: string | undefined): string | undefined {
@@ -116,6 +124,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     shrinkGuardPercent: int(vars, 'INGEST_SHRINK_GUARD_PERCENT', 50, 0),
     logLevel: vars.LOG_LEVEL || 'info',
     webDist: vars.WEB_DIST === 'off' ? undefined : vars.WEB_DIST || fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    logFormat: logFormat(vars.LOG_FORMAT),
   };
   if (config.shrinkGuardPercent > 100) {
     throw new ConfigError(`INGEST_SHRINK_GUARD_PERCENT=${config.shrinkGuardPercent} is above 100; use 0..100 (50 holds an upload that keeps less than half of the rows it replaces, 0 turns the guard off)`);

@@ -7,11 +7,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
+import { referenceRange } from '@warehouse/db/seed';
 import { loadConfig } from './config.ts';
+import { createApiLogger } from './logger.ts';
 import { startServer } from './server.ts';
-import { parseOrExit } from '@warehouse/cli';
+import { parseOrExit } from '@warehouse/command';
 
 const flags = parseOrExit({
   name: 'pnpm demo',
@@ -28,10 +29,10 @@ if (!Number.isInteger(months) || months < 1 || months > 120) {
 }
 
 const config = loadConfig({ ...process.env, DATABASE_URL: '' }, { dbEnv: 'local_demo', port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL ?? 'warn' });
-const logger = pino({ level: config.logLevel });
+const logger = createApiLogger(config);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
-const server = await startServer({ config, logger, seed: { from: `${new Date().getUTCFullYear() - 6}-01-01`, to: `${new Date().getUTCFullYear() + 1}-12-31` } });
+const server = await startServer({ config, logger, seed: referenceRange() });
 const dir = await mkdtemp(path.join(os.tmpdir(), 'warehouse-demo-'));
 let exitCode = 0;
 try {

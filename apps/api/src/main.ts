@@ -4,10 +4,11 @@
  * database (embedded PostgreSQL unless DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated and
  * seeded with reference data. Flags: --no-worker (API only), --no-seed, --help.
  */
-import pino from 'pino';
 import { maskSecrets } from '@warehouse/db';
-import { parseOrExit } from '@warehouse/cli';
+import { parseOrExit } from '@warehouse/command';
+import { referenceRange } from '@warehouse/db/seed';
 import { loadConfig } from './config.ts';
+import { createApiLogger } from './logger.ts';
 import { startServer, stopOnSignals } from './server.ts';
 import { buildConsoleIfStale } from './web.ts';
 import { surviveDatabaseOutages } from './db-unavailable.ts';
@@ -20,9 +21,9 @@ const flags = parseOrExit({
     'DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated to head and seeded with reference data.\n' +
     'Environment: PORT (3000), HOST (127.0.0.1), WAREHOUSE_ENV (local_dev), DATABASE_URL, API_TOKEN,\n' +
     'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), INGEST_MAX_ERRORS (10000), INGEST_DATE_MIN\n' +
-    '(2000-01-01), INGEST_DATE_MAX (one year after today), LOG_LEVEL (info), WEB_DIST (the console\n' +
-    'build; `off` = no console). The console (apps/web) is built first when its build is missing or\n' +
-    'stale. Ctrl+C stops it gracefully.',
+    '(2000-01-01), INGEST_DATE_MAX (one year after today), LOG_LEVEL (info), LOG_FORMAT (pretty on a\n' +
+    'terminal, else json), WEB_DIST (the console build; `off` = no console). The console (apps/web) is\n' +
+    'built first when its build is missing or stale. Ctrl+C stops it gracefully.',
   flags: {
     'no-worker': { type: 'boolean', description: 'API only; run workers with `pnpm worker`' },
     'no-seed': { type: 'boolean', description: 'do not seed the calendar and targets' },
@@ -30,7 +31,6 @@ const flags = parseOrExit({
   examples: ['pnpm start', 'PORT=8080 API_TOKEN=secret pnpm start --no-worker'],
 });
 
-const year = new Date().getUTCFullYear();
 let config;
 try {
   config = loadConfig();
@@ -38,14 +38,14 @@ try {
   console.error(`${'pnpm start'}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-const logger = pino({ level: config.logLevel });
+const logger = createApiLogger(config);
 surviveDatabaseOutages(logger);
 try {
   if (config.webDist && !process.env.WEB_DIST) buildConsoleIfStale(config.webDist, (m) => console.log(m));
   const server = await startServer({
     config,
     worker: !flags['no-worker'],
-    seed: flags['no-seed'] ? undefined : { from: `${year - 6}-01-01`, to: `${year + 1}-12-31` },
+    seed: flags['no-seed'] ? undefined : referenceRange(),
     logger,
   });
   stopOnSignals(server, logger);

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { maskUrl, onParentGone, resolveDatabase } from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
-import { seedReferenceData } from '@warehouse/db/seed';
+import { seedReference } from '@warehouse/db/seed';
 import { enqueueRefresh, populateMvs, refresherCronItems } from '@warehouse/refresher';
 import { build } from './app.ts';
 import type { ApiConfig } from './config.ts';
@@ -65,7 +65,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   if (opts.seed) {
     const client = await pool.connect();
     try {
-      const r = await seedReferenceData(client, opts.seed);
+      const r = await seedReference(client, opts.seed);
       logger.info({ from: r.from, to: r.to, calendarRows: r.calendar.rows }, 'reference data seeded');
       if (r.calendar.inserted + r.calendar.updated + r.dailyTargetPlan.inserted + r.dailyTargetPlan.updated + r.monthlyTargets.inserted + r.monthlyTargets.updated > 0) {
         seeded.push('ref.calendar', 'mart.daily_target_plan', 'kpi.monthly_targets');
@@ -80,7 +80,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     const populated = await populateMvs({ pool, logger, trigger: 'start', changedTables: seeded });
     if (populated) logger.info({ mvs: populated.result.results.map((x) => x.mv), outcome: populated.result.outcome }, 'materialized views populated');
   }
-  await installWorkerSchema(pool, logger);
+  await installWorkerSchema({ pool, logger });
   const registry = new Registry();
   const metrics = createIngestMetrics(registry);
   let worker: WorkerHandle | undefined;

@@ -4,9 +4,9 @@
  * processes can share one database. Does not migrate: the API process (pnpm start) or
  * `pnpm db:migrate` does. --help for the environment variables.
  */
-import pino from 'pino';
-import { parseOrExit } from '@warehouse/cli';
+import { parseOrExit } from '@warehouse/command';
 import { loadConfig } from './config.ts';
+import { createApiLogger } from './logger.ts';
 import { startServer, stopOnSignals } from './server.ts';
 import { surviveDatabaseOutages } from './db-unavailable.ts';
 
@@ -30,7 +30,7 @@ try {
   console.error(`${'pnpm worker'}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-const logger = pino({ level: config.logLevel });
+const logger = createApiLogger(config);
 surviveDatabaseOutages(logger);
 try {
   const server = await startServer({ config, api: false, worker: true, migrate: false, logger });

@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
-import { Logger, run, runMigrations, type LogLevel, type ParsedCronItem, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { run, type ParsedCronItem, type Runner, type Task, type TaskList } from 'graphile-worker';
 import { dateWindow, type ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { markGaveUp, processInOrder, type EnqueueRefresh } from './ingest/process.ts';
 import { INGEST_TASK } from '@warehouse/db/uploads';
-import { sweepDeadJobs, withLiveness, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
+import { installWorkerSchema, sweepDeadJobs, withLiveness, workerLogger, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
 // graphile-worker's table of error codes that its withRetries retries with backoff (not re-exported).
 import { RETRYABLE_ERROR_CODES } from 'graphile-worker/dist/lib.js';
 
@@ -20,18 +20,8 @@ for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '08
   RETRYABLE_ERROR_CODES[code] ??= OUTAGE;
 }
 
-/** graphile-worker logs through pino. */
-export function graphileLogger(logger: Pino): Logger {
-  return new Logger((scope) => (level: LogLevel, message: string, meta?: unknown) => {
-    const fn = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' ? 'debug' : 'info';
-    logger[fn]({ ...scope, ...(meta as object) }, message);
-  });
-}
-
-/** Install or upgrade graphile-worker's schema (idempotent; safe with several processes). */
-export async function installWorkerSchema(pool: pg.Pool, logger: Pino): Promise<void> {
-  await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
-}
+/** graphile-worker's schema and logger adapter come from @warehouse/refresher (one of each). */
+export { installWorkerSchema, workerLogger };
 
 export interface IngestTaskDeps {
   pool: pg.Pool;
@@ -107,7 +97,8 @@ export interface WorkerHandle {
 /** Run graphile-worker with `ingest_upload` (+ given tasks) and the dead-job sweeper. */
 export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandle> {
   const { pool, logger, config } = opts;
-  await installWorkerSchema(pool, logger);
+  // Also gives the pool the error listeners graphile-worker's run() checks for.
+  await installWorkerSchema({ pool, logger });
   const sweep = async () => {
     try {
       const ids = await sweepDeadWorkerJobs(pool, config.staleJobSeconds);
@@ -125,7 +116,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       concurrency: config.workerConcurrency,
       noHandleSignals: true,
       pollInterval: opts.pollInterval ?? 1000,
-      logger: graphileLogger(logger),
+      logger: workerLogger(logger),
       taskList: { ...opts.tasks, [INGEST_TASK]: ingestUploadTask(opts) },
       // Always given: without it graphile-worker looks for ./crontab and logs that it is missing.
       parsedCronItems: opts.cronItems ?? [],

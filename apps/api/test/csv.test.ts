@@ -8,8 +8,13 @@ function split(text: string, chunk = 7): { records: string[][]; lines: number[];
   const lines: number[] = [];
   const texts: string[] = [];
   try {
-    for (let i = 0; i < text.length; i += chunk) for (const r of s.push(text.slice(i, i + chunk))) (records.push(r.fields), lines.push(r.line), texts.push(r.text));
-    for (const r of s.push('', true)) (records.push(r.fields), lines.push(r.line), texts.push(r.text));
+    const keep = (r: { fields: string[]; line: number; text: string }) => {
+      records.push(r.fields);
+      lines.push(r.line);
+      texts.push(r.text);
+    };
+    for (let i = 0; i < text.length; i += chunk) s.push(text.slice(i, i + chunk)).forEach(keep);
+    s.push('', true).forEach(keep);
     return { records, lines, texts };
   } catch (e) {
     if (e instanceof CsvSyntaxError) return { error: e.code };

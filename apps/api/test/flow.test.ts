@@ -43,7 +43,7 @@ describe('upload → stg → MVs', () => {
     expect(refreshed).toBe('ok');
     const daily = await t.app.inject({ method: 'GET', url: '/inbound/daily?from=2025-03-01&to=2025-03-10' });
     expect(daily.statusCode).toBe(200);
-    expect(daily.json().days.map((d: any) => [d.date, d.receiveNetTon])).toEqual([
+    expect(daily.json().days.map((d: { date: string; receiveNetTon: number }) => [d.date, d.receiveNetTon])).toEqual([
       ['2025-03-03', 6],
       ['2025-03-04', 6],
       ['2025-03-05', 6],
@@ -53,7 +53,7 @@ describe('upload → stg → MVs', () => {
     expect(card.json()).toMatchObject({ date: '2025-03-05', actualTon: 6, targetTon: 10, wtdActualTon: 18 });
     const one = await t.app.inject({ method: 'GET', url: `/uploads/${id}` });
     expect(one.json()).toMatchObject({ id, status: 'success', rowCount: 12, dateFrom: '2025-03-03', dateTo: '2025-03-05', errors: [], refresh: { outcome: 'ok' } });
-    expect(one.json().refresh.mvs.map((m: any) => m.mv)).toContain('mart.mv_receive_daily');
+    expect(one.json().refresh.mvs.map((m: { mv: string }) => m.mv)).toContain('mart.mv_receive_daily');
   });
 });
 

@@ -30,7 +30,7 @@ export async function testDatabase(): Promise<TestDatabase> {
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {})); // graphile-worker warns without it
-  await installWorkerSchema(pool, silent);
+  await installWorkerSchema({ pool, logger: silent });
   await pool.end();
   return db;
 }

@@ -24,8 +24,8 @@ export function spawnScript(script: string, env: Record<string, string>, args: s
     out += d.toString();
     for (const l of listeners) l();
   };
-  proc.stdout!.on('data', onData);
-  proc.stderr!.on('data', onData);
+  proc.stdout.on('data', onData);
+  proc.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     proc,
@@ -46,7 +46,7 @@ export function spawnScript(script: string, env: Record<string, string>, args: s
           reject(new Error(`${script} did not print ${re} within ${timeoutMs} ms; output:\n${out}`));
         }, timeoutMs);
         listeners.add(check);
-        exited.then(() => setTimeout(() => { if (listeners.has(check)) { listeners.delete(check); clearTimeout(timer); reject(new Error(`${script} exited before printing ${re}; output:\n${out}`)); } }, 50));
+        void exited.then(() => setTimeout(() => { if (listeners.has(check)) { listeners.delete(check); clearTimeout(timer); reject(new Error(`${script} exited before printing ${re}; output:\n${out}`)); } }, 50));
         check();
       });
     },

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { withClient } from '@warehouse/db';
 import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
-import { isIsoDate, seedReferenceData, monthStart } from '@warehouse/db/seed';
+import { isIsoDate, seedReference, monthStart } from '@warehouse/db/seed';
 import { c, CliError, defineCommand, envFlag, info, jsonFlag, ms, printJson, runCommand, table, withEnv } from '../src/index.ts';
 import { repoRoot } from '../src/paths.ts';
 
@@ -53,10 +53,10 @@ await runCommand(
       });
       const elapsed = Date.now() - t0;
 
-      let reference: Awaited<ReturnType<typeof seedReferenceData>> | undefined;
+      let reference: Awaited<ReturnType<typeof seedReference>> | undefined;
       if (flags.reference) {
         const to = `${Number(end.slice(0, 4)) + 1}-12-31`;
-        reference = await withEnv(flags.env, (db) => withClient(db.url, (client) => seedReferenceData(client, { from: monthStart(manifest.startDate), to, seed: flags.seed })));
+        reference = await withEnv(flags.env, (db) => withClient(db.url, (client) => seedReference(client, { from: monthStart(manifest.startDate), to, seed: flags.seed })));
       }
 
       if (flags.json) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EnvironmentConfig, EnvironmentRegistry } from '@warehouse/db';
-import type { FlagSpec } from './command.ts';
+import type { FlagSpec } from '@warehouse/command';
 import { guardDestructive, refuseUnforcedProtected, type GuardIo, type GuardResult } from './guard.ts';
 import { backupDatabase } from './ops/backup.ts';
 import type { DumpVia } from './ops/dump.ts';

@@ -11,7 +11,7 @@ import {
   type EnvironmentConfig,
   type EnvironmentRegistry,
 } from '@warehouse/db';
-import { GuardRefusal } from './errors.ts';
+import { GuardRefusal } from '@warehouse/command';
 import { c } from './output.ts';
 
 /**
@@ -124,7 +124,7 @@ export function checkTarget(env: EnvironmentConfig, url: string, registry: Envir
     if (!other.protected || other.name === env.name) continue;
     const configured = configuredUrl(other, vars);
     if (!configured) continue;
-    let same = false;
+    let same: boolean;
     try {
       same = sameTarget(url, configured.url);
     } catch {

@@ -1,5 +1,5 @@
-export { defineCommand, runCommand, parseOrExit, helpText, parseCommandArgs, describeError, envFlag, jsonFlag, type CommandSpec, type FlagSpec, type FlagValues } from './command.ts';
-export { CliError, GuardRefusal, EXIT, type CliErrorCode } from './errors.ts';
+export { defineCommand, runCommand, parseOrExit, helpText, parseCommandArgs, describeError, envFlag, jsonFlag, type CommandSpec, type FlagSpec, type FlagValues } from '@warehouse/command';
+export { CliError, GuardRefusal, EXIT, type CliErrorCode } from '@warehouse/command';
 export { c, info, table, printJson, ms, colourEnabled } from './output.ts';
 export { withEnv } from './env.ts';
 export { guardDestructive, checkTarget, countdown, envKind, sameTarget, type GuardFlags, type GuardIo, type GuardOptions, type GuardResult } from './guard.ts';

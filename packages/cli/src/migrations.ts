@@ -1,6 +1,6 @@
 import { parseDuration, type MigratorEvent } from '@warehouse/db/migrator';
-import { CliError } from './errors.ts';
-import type { FlagSpec } from './command.ts';
+import { CliError } from '@warehouse/command';
+import type { FlagSpec } from '@warehouse/command';
 import { c, info, ms } from './output.ts';
 
 /** Flags shared by the db:migrate family. */

@@ -1,28 +1,10 @@
 import { chalk } from 'zx';
+import { c, colourEnabled } from '@warehouse/command';
 
-/** Colour only on a TTY, never with NO_COLOR set or under CI (FORCE_COLOR overrides). */
-export function colourEnabled(env: NodeJS.ProcessEnv = process.env, stream: NodeJS.WriteStream = process.stdout): boolean {
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.CI) return false;
-  return Boolean(stream.isTTY);
-}
+export { c, colourEnabled, info } from '@warehouse/command';
 
-chalk.level = colourEnabled() ? (chalk.level || 1) : 0;
-
-export const c = {
-  ok: (s: string) => chalk.green(s),
-  warn: (s: string) => chalk.yellow(s),
-  err: (s: string) => chalk.red(s),
-  dim: (s: string) => chalk.dim(s),
-  bold: (s: string) => chalk.bold(s),
-  banner: (s: string) => chalk.bgRed.white.bold(s),
-};
-
-/** Progress and diagnostics go to stderr so stdout stays data (`--json`). */
-export function info(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
+// zx's own output (`$` verbose lines) follows the same rule as ours.
+chalk.level = colourEnabled() ? chalk.level || 1 : 0;
 
 /** Render rows as an aligned text table. */
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {

@@ -1,5 +1,5 @@
-import type { FlagSpec } from './command.ts';
-import { CliError } from './errors.ts';
+import type { FlagSpec } from '@warehouse/command';
+import { CliError } from '@warehouse/command';
 
 /** --id N of the upload commands. */
 export const uploadIdFlag = { type: 'string', placeholder: 'N', description: 'the upload id (from POST /upload/csv or GET /uploads)' } as const satisfies FlagSpec;

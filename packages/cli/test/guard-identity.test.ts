@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, getEnvironment, ident, loadRegistry, readIdentity, withClient, type EnvironmentRegistry } from '@warehouse/db';
 import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
-import { GuardRefusal } from '../src/errors.ts';
+import { GuardRefusal } from '@warehouse/command';
 import { guardDestructive, type GuardIo } from '../src/guard.ts';
 import { resetByDropCreate } from '../src/ops/reset.ts';
 import { runScript, type ScriptResult } from './run-script.ts';

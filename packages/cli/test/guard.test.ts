@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentConfig, EnvironmentRegistry } from '@warehouse/db';
-import { GuardRefusal } from '../src/errors.ts';
+import { GuardRefusal } from '@warehouse/command';
 import { checkTarget, countdown, guardDestructive, sameTarget, type GuardIo, type GuardOptions } from '../src/guard.ts';
 
 const envs: EnvironmentConfig[] = [

@@ -51,7 +51,7 @@ async function instantiateEngineModule(): Promise<EngineModule> {
 /**
  * The stock adapter cannot describe PostgreSQL's `"char"` (OID 18, e.g. pg_class.relkind), which
  * every introspection reads; node-pg already returns it as a string, so report it as text.
- * (Pitfall 1 in /work/shared/notes/prisma-offline.md; only needed when diffing a live database.)
+ * (Pitfall 1 in docs/prisma-engine.md; only needed when diffing a live database.)
  */
 function withCharAsText(factory: PrismaPg): SqlMigrationAwareDriverAdapterFactory {
   const patch = <T extends object>(adapter: T): T => {

@@ -22,7 +22,8 @@ export type DbErrorCode =
   | 'E_BAD_ARGUMENT'
   | 'E_IDENTITY_UNREADABLE'
   | 'E_CATALOG'
-  | 'E_CATALOG_IN_USE';
+  | 'E_CATALOG_IN_USE'
+  | 'E_NOT_MIGRATED';
 
 export class DbError extends Error {
   readonly code: DbErrorCode;

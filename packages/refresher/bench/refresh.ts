@@ -6,11 +6,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ident, withClient, withDatabase } from '@warehouse/db';
+import { ident, maskUrl, resolveDatabase, withClient, withDatabase } from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
 import { seedReferenceData } from '@warehouse/db/seed';
-// The CLI package depends on this one, so the shared command helpers are imported by path.
-import { CliError, defineCommand, envFlag, info, runCommand, withEnv } from '../../cli/src/index.ts';
+import { CliError, defineCommand, envFlag, info, runCommand } from '@warehouse/command';
 import { createLogger, loadGraph, quoteName, refreshAll, refresh, topoOrder, type RefreshResult } from '../src/index.ts';
 import { formatFreshness, measureFreshness } from './freshness.ts';
 
@@ -46,7 +45,9 @@ await runCommand(
       if (!Number.isInteger(freshReps) || freshReps < 1) throw new CliError('E_USAGE', `--fresh-reps ${flags['fresh-reps']} must be an integer ≥ 1`);
       const debounces = flags.debounce.split(',').map(Number);
       if (!debounces.length || debounces.some((d) => !Number.isInteger(d) || d < 0)) throw new CliError('E_USAGE', `--debounce ${flags.debounce} must be a comma-separated list of integers ≥ 0`);
-      await withEnv(flags.env, async (db) => {
+      const db = await resolveDatabase(flags.env, { log: info });
+      info(`${flags.env} → ${maskUrl(db.url)} (${db.sourceDetail})`);
+      try {
         const name = `bench_refresh_${randomBytes(3).toString('hex')}`;
         await withClient(db.url, (c) => c.query(`create database ${ident(name)}`));
         const url = withDatabase(db.url, name);
@@ -56,7 +57,9 @@ await runCommand(
           if (!flags.keep) await withClient(db.url, (c) => c.query(`drop database if exists ${ident(name)} with (force)`));
           else info(`kept database ${name}`);
         }
-      });
+      } finally {
+        await db.release();
+      }
     },
   }),
 );

@@ -17,6 +17,7 @@ export {
   refreshTaskList,
   runRefreshWorker,
   installWorkerSchema,
+  handlePoolErrors,
   workerLogger,
   type RefreshRequest,
   type RefreshJobPayload,

@@ -8,6 +8,8 @@
  * else in the codebase names MVs.
  */
 
+import type { CsvType as ContractCsvType } from '@warehouse/db/kinds';
+
 export interface MappedMv {
   /** Schema-qualified name, e.g. `mart.mv_receive_daily`. */
   mv: string;
@@ -27,11 +29,13 @@ export interface MvSettings {
   freshnessTargetMs?: number;
 }
 
+// Every CSV kind of the contract must be listed (an empty list is fine): a new kind without an
+// entry here is a compile error.
 export const MV_MAPPING = {
   receive: [{ mv: 'mart.mv_receive_daily', critical: true }],
   shipment: [{ mv: 'mart.mv_shipment_daily', critical: true }],
   yard: [],
-} as const satisfies Record<string, readonly MappedMv[]>;
+} as const satisfies Record<ContractCsvType, readonly MappedMv[]>;
 
 /** Settings of MVs that are refreshed as dependants; unlisted MVs are optional with run defaults. */
 export const MV_SETTINGS: Readonly<Record<string, MvSettings>> = {

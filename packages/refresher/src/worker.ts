@@ -157,16 +157,32 @@ export function refreshTaskList(options: RefreshTaskOptions): TaskList {
   return tasks;
 }
 
+/** pino's method for each of graphile-worker's log levels (`info` for any other). */
+const PINO_METHOD: Readonly<Record<string, 'warn' | 'error' | 'debug'>> = { warning: 'warn', error: 'error', debug: 'debug' };
+
 /** graphile-worker's logger writing through pino. */
 export function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const method = level === 'warning' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
+    const method = PINO_METHOD[level as string] ?? 'info';
     logger[method]({ ...scope, ...meta }, message);
   });
 }
 
+/**
+ * Give a pool the 'error' and 'connect' listeners graphile-worker expects (it warns "Your pool
+ * doesn't have error handlers!" otherwise): a connection the server closes while idle (57P01 on
+ * shutdown or restart) is logged, not an uncaught error. Leaves listeners the caller set alone.
+ */
+export function handlePoolErrors(pool: pg.Pool, logger?: Logger): pg.Pool {
+  const log = (error: Error & { code?: string }, what: string) => logger?.warn({ code: error.code, message: error.message }, what);
+  if (pool.listenerCount('error') === 0) pool.on('error', (error) => log(error, 'idle database connection failed; the pool opens a new one when needed'));
+  if (pool.listenerCount('connect') === 0) pool.on('connect', (client) => client.on('error', (error) => log(error, 'database connection failed')));
+  return pool;
+}
+
 /** Create/upgrade graphile-worker's schema (idempotent). */
 export async function installWorkerSchema(options: { pool?: pg.Pool; connectionString?: string; logger?: Logger }): Promise<void> {
+  if (options.pool) handlePoolErrors(options.pool, options.logger);
   await runMigrations({ pgPool: options.pool, connectionString: options.connectionString, logger: options.logger ? workerLogger(options.logger) : undefined });
 }
 

@@ -25,7 +25,10 @@ export function binaryProblem(head: Buffer): string | undefined {
     // ASCII text in UTF-16 has a NUL in every other byte.
     let zerosOdd = 0;
     let zerosEven = 0;
-    for (let i = 0; i < Math.min(sample.length, 512); i++) if (sample[i] === 0) (i % 2 ? zerosOdd++ : zerosEven++);
+    for (let i = 0; i < Math.min(sample.length, 512); i++) if (sample[i] === 0) {
+      if (i % 2) zerosOdd++;
+      else zerosEven++;
+    }
     if (zerosOdd > 20 || zerosEven > 20) {
       if (Math.abs(zerosOdd - zerosEven) > Math.max(zerosOdd, zerosEven) / 2) {
         return 'the file looks like UTF-16 without a byte-order mark (NUL in every other byte); save it as UTF-8 or Shift_JIS (CP932) CSV';

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { databaseOf, maskUrl, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
-import { CliError } from '../errors.ts';
+import { CliError } from '@warehouse/command';
 import type { DumpVia } from './dump.ts';
 import { composeArgs, ensureToolVersion, pgConn, runTool } from './tools.ts';
 

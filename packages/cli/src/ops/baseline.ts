@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { maskUrl, withClient } from '@warehouse/db';
+import { createScratchDatabase, maskUrl, startThrowawayServer, withClient } from '@warehouse/db';
 import { migrate, stamp, DEFAULT_MIGRATIONS_DIR } from '@warehouse/db/migrator';
-import { createTestDatabase, startTestServer } from '@warehouse/db/testing';
-import { CliError } from '../errors.ts';
+import { CliError } from '@warehouse/command';
 import { timestamp } from './backup.ts';
 import { dumpLocal } from './dump.ts';
 import { pgConn, runTool } from './tools.ts';
@@ -19,9 +18,9 @@ export const ARCHIVE_DIR = path.resolve(DEFAULT_MIGRATIONS_DIR, '../migrations_a
  * server when given (a test server), else starts a throw-away embedded server.
  */
 export async function snapshotSchema(options: { adminUrl?: string; dir?: string; log?: (m: string) => void } = {}): Promise<string> {
-  const server = options.adminUrl ? undefined : await startTestServer();
+  const server = options.adminUrl ? undefined : await startThrowawayServer();
   const adminUrl = options.adminUrl ?? server!.adminUrl;
-  const db = await createTestDatabase(adminUrl, { prefix: 'snapshot' });
+  const db = await createScratchDatabase(adminUrl, { prefix: 'snapshot' });
   try {
     const result = await migrate({ url: db.url, dir: options.dir });
     if (result.failed) throw new CliError('E_FAILED', `migrating a scratch database from empty failed at ${result.failed.name}: ${result.failed.error.message}`);

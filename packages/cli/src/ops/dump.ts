@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
 import { databaseOf, maskUrl, type EnvironmentConfig, type EnvironmentRegistry, type ResolvedDatabase } from '@warehouse/db';
-import { CliError } from '../errors.ts';
+import { CliError } from '@warehouse/command';
 import { composeArgs, dockerAvailable, ensureToolVersion, pgConn, runTool } from './tools.ts';
 
 /**

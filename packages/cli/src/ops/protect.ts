@@ -1,5 +1,5 @@
 import { describeIdentity, readIdentity, writeProtectionMarker, type DatabaseIdentity, type EnvironmentConfig } from '@warehouse/db';
-import { CliError } from '../errors.ts';
+import { CliError } from '@warehouse/command';
 import { envKind } from '../guard.ts';
 
 /**

@@ -18,7 +18,7 @@ import {
   type EnvironmentRegistry,
 } from '@warehouse/db';
 import { existsSync } from 'node:fs';
-import { CliError, GuardRefusal } from '../errors.ts';
+import { CliError, GuardRefusal } from '@warehouse/command';
 import { composeArgs, requireDocker } from './tools.ts';
 
 export type ResetMethod = 'volume' | 'db' | 'embedded';

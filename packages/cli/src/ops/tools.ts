@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { $ } from 'zx';
 import { maskUrl, withClient, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
-import { CliError } from '../errors.ts';
+import { CliError } from '@warehouse/command';
 
 /**
  * Running pg_dump / psql / pg_restore / docker. Passwords never go on a command line (where

@@ -138,7 +138,7 @@ function makeVendors(seed: string, plan: Array<[VendorCategory, number]>, codeBa
   const vendors: Vendor[] = [];
   for (const [category, n] of plan) {
     for (let i = 0; i < n; i++) {
-      let name = '';
+      let name: string;
       do {
         name = corporateName(rng, rng.pick(STEMS), rng.pick(SUFFIXES[category]));
       } while (used.has(name));

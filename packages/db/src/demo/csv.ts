@@ -1,17 +1,15 @@
 /** Shogun CSV layout: headers per kind, field formatting, output encodings. */
 import iconv from 'iconv-lite';
+import { CSV_TYPES, FLAVOURS as CONTRACT_FLAVOURS, headersOf, mapKinds, type CsvType, type Flavour as ContractFlavour } from '../kinds/index.ts';
 
-export type CsvKind = 'receive' | 'shipment' | 'yard';
-export type Flavour = 'flash' | 'final';
-export const CSV_KINDS: readonly CsvKind[] = ['receive', 'shipment', 'yard'];
-export const FLAVOURS: readonly Flavour[] = ['flash', 'final'];
+// Kinds, flavours and headers come from the CSV-kind contract (src/kinds).
+export type CsvKind = CsvType;
+export type Flavour = ContractFlavour;
+export const CSV_KINDS: readonly CsvKind[] = CSV_TYPES;
+export const FLAVOURS: readonly Flavour[] = CONTRACT_FLAVOURS;
 
-/** Exact header columns of each kind, in file order (see shared/domain.md). */
-export const SHOGUN_HEADERS: Readonly<Record<CsvKind, readonly string[]>> = {
-  receive: ['伝票日付', '伝票番号', '明細行', '業者CD', '業者名', '品名CD', '品名', '正味重量', '数量', '単位名', '単価', '金額'],
-  shipment: ['伝票日付', '伝票番号', '明細行', '業者CD', '業者名', '品名CD', '品名', '正味重量', '数量', '単位名', '単価', '金額', '営業担当者'],
-  yard: ['伝票日付', '伝票番号', '明細行', '品名CD', '品名', '正味重量', '数量', '単位名'],
-};
+/** Exact header columns of each kind, in file order. */
+export const SHOGUN_HEADERS: Readonly<Record<CsvKind, readonly string[]>> = mapKinds((kind) => headersOf(kind));
 
 /** `utf-8-bom` = UTF-8 starting with EF BB BF; `cp932` = Shift_JIS with Microsoft extensions. */
 export type DemoEncoding = 'utf-8' | 'utf-8-bom' | 'cp932';

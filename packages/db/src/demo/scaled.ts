@@ -83,7 +83,7 @@ export async function loadScaledReceive(client: pg.ClientBase, options: LoadScal
   const { rows } = options;
   if (!Number.isInteger(rows) || rows < 1) throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: rows ${rows} must be a positive integer`);
   const flavour = options.flavour ?? 'final';
-  if (flavour !== 'final' && flavour !== 'flash') throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: flavour "${flavour}" must be final or flash`);
+  if (flavour !== 'final' && flavour !== 'flash') throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: flavour "${String(flavour)}" must be final or flash`);
   const startDate = options.startDate ?? '2020-01-01';
   if (!isIsoDate(startDate)) throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: startDate "${startDate}" is not YYYY-MM-DD`);
   const days = options.days ?? 1826;

@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { DbError } from '../errors.ts';
+import { mapKinds } from '../kinds/index.ts';
 import { CSV_KINDS, encodeText, encodingPreamble, headerLine, DEMO_ENCODINGS, type CsvKind, type DemoEncoding, type Flavour } from './csv.ts';
 import { addDays, dayInfo, isIsoDate, monthStart } from '../seed/dates.ts';
 import { DemoGenerator } from './generate.ts';
@@ -133,7 +134,7 @@ export async function writeDemoData(options: WriteDemoDataOptions): Promise<Demo
     files.push(entry);
     options.onFile?.(entry, index++, specs.length);
   }
-  const rowsByKind = { receive: 0, shipment: 0, yard: 0 } as Record<CsvKind, number>;
+  const rowsByKind = mapKinds(() => 0);
   for (const f of files) rowsByKind[f.csvType] += f.rows;
   const manifest: DemoManifest = {
     generator: '@warehouse/db/demo',

@@ -32,7 +32,7 @@ export interface PgEngineAdapterOptions {
 
 /**
  * `@prisma/adapter-pg` 7.10 made fit for the schema engine. Each override below works around one
- * defect of the stock adapter (see /work/shared/notes/prisma-offline.md, "Pitfalls"); delete it
+ * defect of the stock adapter (docs/prisma-engine.md, "Pitfalls", numbered as there); delete it
  * when the adapter fixes the defect.
  */
 export class PgEngineAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
@@ -46,7 +46,7 @@ export class PgEngineAdapterFactory implements SqlMigrationAwareDriverAdapterFac
   async connect(): Promise<SqlDriverAdapter> {
     const adapter = fixAdapter(await new PrismaPg({ connectionString: this.options.url }).connect());
     // The engine never disposes its main adapter; close() ends the pool, which also releases the
-    // advisory lock applyMigrations takes and never unlocks (pitfall 5 in the note).
+    // advisory lock applyMigrations takes and never unlocks (pitfall 5 in docs/prisma-engine.md).
     this.adapters.add(adapter);
     return adapter;
   }

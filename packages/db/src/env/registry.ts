@@ -87,7 +87,7 @@ export function loadRegistry(file = registryPath()): EnvironmentRegistry {
     const v = (value ?? {}) as Record<string, unknown>;
     const str = (key: string) => {
       if (v[key] !== undefined && typeof v[key] !== 'string') fail(file, `environments.${name}.${key} must be a string`);
-      return v[key] as string | undefined;
+      return v[key];
     };
     const bool = (key: string) => {
       if (v[key] !== undefined && typeof v[key] !== 'boolean') fail(file, `environments.${name}.${key} must be true or false`);
@@ -98,7 +98,7 @@ export function loadRegistry(file = registryPath()): EnvironmentRegistry {
       const e = v.embedded as Record<string, unknown>;
       if (typeof e?.port !== 'number') fail(file, `environments.${name}.embedded.port must be a number`);
       if (e.dir !== undefined && typeof e.dir !== 'string') fail(file, `environments.${name}.embedded.dir must be a string`);
-      embedded = { port: e.port, dir: e.dir as string | undefined };
+      embedded = { port: e.port, dir: e.dir };
     }
     let compose: ComposeConfig | undefined;
     if (v.compose !== undefined) {

@@ -32,7 +32,7 @@ export function configuredUrl(
   vars: NodeJS.ProcessEnv = process.env,
 ): { url: string; source: UrlSource; sourceDetail: string } | undefined {
   const override = urlVariableFor(env.name);
-  if (vars[override]) return { url: vars[override]!, source: 'variable', sourceDetail: override };
+  if (vars[override]) return { url: vars[override], source: 'variable', sourceDetail: override };
   if (env.url) return { url: env.url, source: 'registry', sourceDetail: 'environments.json' };
   if (env.urlEnv && vars[env.urlEnv]) return { url: vars[env.urlEnv]!, source: 'variable', sourceDetail: env.urlEnv };
   return undefined;

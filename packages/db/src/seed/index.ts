@@ -1,3 +1,4 @@
+export { seedReference, referenceRange, assertReferenceTables, REFERENCE_TABLES, type ReferenceRange } from './seed.ts';
 export { seedReferenceData, dailyTargetTon, type SeedReferenceOptions, type SeedReferenceResult, type UpsertCount } from './reference.ts';
 export {
   holidaysOfYear,

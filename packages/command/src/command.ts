@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DbError, maskSecrets } from '@warehouse/db';
+import { maskSecrets } from '@warehouse/db';
+import { c } from './colour.ts';
 import { CliError, EXIT } from './errors.ts';
-import { c } from './output.ts';
 
 export interface FlagSpec {
   type: 'string' | 'boolean';
@@ -97,6 +97,12 @@ export function parseCommandArgs<F extends Record<string, FlagSpec>>(spec: Comma
   }
 }
 
+function isCodedError(error: unknown): error is Error & { code: string } {
+  if (!(error instanceof Error)) return false;
+  const code: unknown = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && /^E_[A-Z0-9_]+$/.test(code);
+}
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'ENETUNREACH']);
 
 /**
@@ -130,7 +136,8 @@ function describeRaw(error: unknown): { exitCode: number; message: string } {
   if (error instanceof CliError) return { exitCode: error.exitCode, message: `${error.code}: ${error.message}` };
   const conn = connectionError(error);
   if (conn) return { exitCode: conn.exitCode, message: `${conn.code}: ${conn.message}` };
-  if (error instanceof DbError) return { exitCode: EXIT.failure, message: `${error.code}: ${error.message}` };
+  // The repo's typed errors (DbError, RefresherError, ConfigError, …) carry a stable `E_…` code.
+  if (isCodedError(error)) return { exitCode: EXIT.failure, message: `${error.code}: ${error.message}` };
   const e = error as Error & { code?: string };
   const pgCode = e?.code ? ` (${e.code})` : '';
   return { exitCode: EXIT.failure, message: `${e?.message ?? String(error)}${pgCode}${process.env.DEBUG ? `\n${e?.stack}` : ''}` };
@@ -146,7 +153,7 @@ export function parseOrExit<F extends Record<string, FlagSpec>>(spec: Omit<Comma
   try {
     const parsed = parseCommandArgs(full, argv);
     if (parsed.help) {
-      process.stdout.write(`${helpText(full as unknown as CommandSpec<Record<string, FlagSpec>>)}\n`);
+      process.stdout.write(`${helpText(full)}\n`);
       process.exit(EXIT.ok);
     }
     return parsed.flags;
@@ -168,7 +175,7 @@ export async function runCommand<F extends Record<string, FlagSpec>>(spec: Comma
   try {
     const parsed = parseCommandArgs(spec, argv);
     if (parsed.help) {
-      process.stdout.write(`${helpText(spec as unknown as CommandSpec<Record<string, FlagSpec>>)}\n`);
+      process.stdout.write(`${helpText(spec)}\n`);
       code = EXIT.ok;
     } else {
       code = (await spec.run({ flags: parsed.flags, positionals: parsed.positionals })) ?? EXIT.ok;

@@ -1,0 +1,5 @@
+import { defineConfig } from 'vitest/config';
+
+// No database here: this package parses arguments and prints; the preset's global setup
+// (an embedded PostgreSQL) would only cost time.
+export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });

@@ -1,0 +1,6 @@
+import type { ViteUserConfig } from 'vitest/config';
+
+export declare const TEST_TIMEOUT_MS: number;
+export declare const HOOK_TIMEOUT_MS: number;
+/** The repo's vitest preset for the package whose config is at `configUrl` (`import.meta.url`). */
+export declare function warehouseVitest(configUrl: string, overrides?: ViteUserConfig): ViteUserConfig;
