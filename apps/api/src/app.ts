@@ -13,6 +13,7 @@ import { uploadRoutes } from './routes/upload.ts';
 import { readRoutes } from './routes/reads.ts';
 import { uploadsRoutes } from './routes/uploads.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { salesRoutes } from './routes/sales.ts';
 
 export interface BuildOptions {
   pool: pg.Pool;
@@ -97,6 +98,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   readRoutes(app, ctx);
   uploadsRoutes(app, ctx);
   opsRoutes(app, ctx);
+  salesRoutes(app, ctx);
   if (ownPrisma) app.addHook('onClose', async () => prisma.$disconnect());
   return app;
 }

@@ -5,6 +5,7 @@
  * seeded with reference data. Flags: --no-worker (API only), --no-seed, --help.
  */
 import pino from 'pino';
+import { maskSecrets } from '@warehouse/db';
 import { parseOrExit } from '@warehouse/cli';
 import { loadConfig } from './config.ts';
 import { startServer, stopOnSignals } from './server.ts';
@@ -44,6 +45,6 @@ try {
   console.log(`warehouse API listening on ${server.url} (worker ${server.worker ? 'in this process' : 'not started'})`);
 } catch (error) {
   logger.error({ err: error }, 'start failed');
-  console.error(`pnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`pnpm start failed: ${maskSecrets(error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 }

@@ -2,10 +2,10 @@ import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
-import { maskUrl, resolveDatabase } from '@warehouse/db';
+import { maskUrl, onParentGone, resolveDatabase } from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
 import { seedReferenceData } from '@warehouse/db/seed';
-import { enqueueRefresh } from '@warehouse/refresher';
+import { enqueueRefresh, populateMvs } from '@warehouse/refresher';
 import { build } from './app.ts';
 import type { ApiConfig } from './config.ts';
 import { createIngestMetrics } from './metrics.ts';
@@ -53,14 +53,24 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   const brief = (error: Error & { code?: string }) => ({ code: error.code, message: error.message });
   pool.on('error', (error) => logger.warn(brief(error), 'idle database connection failed'));
   pool.on('connect', (client) => client.on('error', (error) => logger.warn(brief(error), 'database connection failed')));
+  const seeded: string[] = [];
   if (opts.seed) {
     const client = await pool.connect();
     try {
       const r = await seedReferenceData(client, opts.seed);
       logger.info({ from: r.from, to: r.to, calendarRows: r.calendar.rows }, 'reference data seeded');
+      if (r.calendar.inserted + r.calendar.updated + r.dailyTargetPlan.inserted + r.dailyTargetPlan.updated + r.monthlyTargets.inserted + r.monthlyTargets.updated > 0) {
+        seeded.push('ref.calendar', 'mart.daily_target_plan', 'kpi.monthly_targets');
+      }
     } finally {
       client.release();
     }
+  }
+  // MVs left unpopulated by the migrations, and those reading freshly seeded reference data (the
+  // target card), are refreshed now rather than at the first upload.
+  if ((opts.migrate ?? true) || seeded.length) {
+    const populated = await populateMvs({ pool, logger, trigger: 'start', changedTables: seeded });
+    if (populated) logger.info({ mvs: populated.result.results.map((x) => x.mv), outcome: populated.result.outcome }, 'materialized views populated');
   }
   await installWorkerSchema(pool, logger);
   const registry = new Registry();
@@ -129,4 +139,6 @@ export function stopOnSignals(server: Started, logger: Logger): void {
     for (const other of process.listeners(signal)) process.removeListener(signal, other);
     process.on(signal, handler);
   }
+  // `kill <pnpm>` does not reach us (pnpm does not forward SIGTERM): stop when pnpm goes away.
+  onParentGone(() => handler('SIGTERM'));
 }

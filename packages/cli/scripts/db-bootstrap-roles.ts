@@ -2,6 +2,7 @@
 // pnpm db:bootstrap-roles — idempotent app_readonly role and grants.
 import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { bootstrapRoles } from '../src/ops/roles.ts';
+import { ensureProtectionMarker } from '../src/ops/protect.ts';
 
 await runCommand(
   defineCommand({
@@ -16,6 +17,8 @@ await runCommand(
     async run({ flags }) {
       await withEnv(flags.env, async (db) => {
         const r = await bootstrapRoles(db.url);
+        const marked = await ensureProtectionMarker(db.env, db.url);
+        if (marked) info(c.ok(marked));
         if (flags.json) return printJson({ env: flags.env, ...r });
         info(`${r.created ? c.ok('created role') : 'role exists:'} ${r.role}`);
         for (const s of r.schemas) info(`  ${s.schema}: ${s.status === 'granted' ? c.ok('granted') : c.warn('missing (run again after pnpm db:migrate)')}`);

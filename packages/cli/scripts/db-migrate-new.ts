@@ -1,5 +1,6 @@
 #!/usr/bin/env tsx
-// pnpm db:migrate:new --name NAME — write the migration that takes the history to schema.prisma.
+// pnpm db:migrate:new --name NAME — write the migration that takes the history to schema.prisma
+// and to the view catalog (prisma/views), rebuilding every dependant of a changed view or MV.
 import path from 'node:path';
 import { newMigration } from '@warehouse/db/engine';
 import { migrate } from '@warehouse/db/migrator';
@@ -8,23 +9,27 @@ import { c, CliError, defineCommand, envFlag, GuardRefusal, info, runCommand, wi
 await runCommand(
   defineCommand({
     name: 'pnpm db:migrate:new',
-    summary: 'generate a migration from schema.prisma (Prisma schema engine, native or WASM)',
+    summary: 'generate a migration from schema.prisma and the view catalog (prisma/views)',
     description:
-      'Replays packages/db/prisma/migrations in a throw-away shadow database on the --env server, diffs it\n' +
-      'against schema.prisma and writes prisma/migrations/<timestamp>_<name>/migration.sql. The shadow\n' +
-      'database is always dropped. Nothing to do → says so and exits 0. Then applies pending migrations to\n' +
-      '--env (a development database) unless --create-only.\n' +
-      'Views and materialized views are hand-written SQL: --empty writes an empty migration to fill in.\n' +
+      'Replays packages/db/prisma/migrations in throw-away shadow databases on the --env server, diffs them\n' +
+      'against schema.prisma (tables) and the view catalog packages/db/prisma/views/<schema>/<name>.sql\n' +
+      '(views and MVs), and writes prisma/migrations/<timestamp>_<name>/migration.sql and down.sql.\n' +
+      'A changed view/MV is dropped with every object that reads it (found in pg_depend, readers first,\n' +
+      'never CASCADE) and all are recreated in dependency order with their indexes, comments and the\n' +
+      'grants they have in the database being migrated. Shadow databases are always dropped.\n' +
+      'Nothing to do → says so and exits 0. Then applies pending migrations to --env (a development\n' +
+      'database) unless --create-only. --empty writes an empty migration for hand-written SQL.\n' +
       "Uses Prisma's native engine when PRISMA_SCHEMA_ENGINE_BINARY points at one, else the WASM engine.",
     flags: {
       name: { type: 'string', placeholder: 'NAME', description: 'what the migration does, e.g. add_upload_file_note (required)' },
       'create-only': { type: 'boolean', description: 'write the file, do not apply it' },
-      empty: { type: 'boolean', description: 'write an empty migration.sql for hand-written SQL (views, MVs); implies --create-only' },
+      empty: { type: 'boolean', description: 'write an empty migration.sql for hand-written SQL; implies --create-only' },
+      views: { type: 'string', placeholder: 'DIR', description: 'view catalog folder (default packages/db/prisma/views)' },
       env: { ...envFlag, description: 'development database: its server hosts the shadow database; pending migrations are applied to it' },
       schema: { type: 'string', placeholder: 'PATH', description: 'schema.prisma or its folder (default packages/db/prisma/schema.prisma)' },
       dir: { type: 'string', placeholder: 'DIR', description: 'migrations folder (default packages/db/prisma/migrations)' },
     },
-    examples: ['pnpm db:migrate:new --name add_upload_file_note', 'pnpm db:migrate:new --name create_mv_yard_daily --empty'],
+    examples: ['pnpm db:migrate:new --name add_upload_file_note', 'pnpm db:migrate:new --name mv_receive_daily_amount --create-only', 'pnpm db:migrate:new --name fix_data --empty'],
     async run({ flags }) {
       if (!flags.name) throw new CliError('E_USAGE', '--name is required, e.g. pnpm db:migrate:new --name add_upload_file_note');
       const dir = flags.dir ? path.resolve(flags.dir) : undefined;
@@ -37,14 +42,24 @@ await runCommand(
             `pnpm db:migrate:new applies the new migration to development databases only, and ${flags.env} is ${db.env.protected ? 'protected' : 'remote'}; pass --create-only, then deploy with pnpm db:migrate --env ${flags.env}`,
           );
         }
-        const result = await newMigration({ url: db.url, dir, schema, name: flags.name!, empty: flags.empty });
+        const catalogDir = flags.views ? path.resolve(flags.views) : undefined;
+        const result = await newMigration({ url: db.url, dir, schema, catalogDir, name: flags.name!, empty: flags.empty });
+        if (result.prismaViewsUpdated?.length) {
+          info(`schema.prisma: view block${result.prismaViewsUpdated.length > 1 ? 's' : ''} ${result.prismaViewsUpdated.join(', ')} rewritten to match ${result.prismaViewsUpdated.length > 1 ? 'their objects' : 'its object'} (review the diff; run pnpm --filter @warehouse/db build to regenerate the client)`);
+        }
         if (!result.created) {
-          info(c.ok('No changes: the migrations already produce the tables of schema.prisma; nothing written.'));
-          info(c.dim('For views or materialized views, add hand-written SQL with --empty.'));
+          info(c.ok('No changes: the migrations already produce the tables of schema.prisma and the views/MVs of prisma/views; nothing written.'));
           return 0;
         }
         process.stdout.write(`${result.path}\n`);
+        if (result.downPath) process.stdout.write(`${result.downPath}\n`);
         if (!flags.empty) process.stdout.write(`\n${result.sql}`);
+        for (const ch of result.plan?.up.changes ?? []) {
+          info(`${c.dim(ch.change.padEnd(8))} ${ch.name}${ch.because?.length ? c.dim(` (reads ${ch.because.join(', ')})`) : ''}`);
+        }
+        if (result.plan?.up.unpopulated.length) {
+          info(`Created WITH NO DATA, populated by pnpm db:migrate right after; until then these read nothing: ${result.plan.up.unpopulated.join(', ')}`);
+        }
         if (flags.empty) info(c.dim('Empty migration written: add the SQL, then run pnpm db:migrate.'));
         if (!apply) return 0;
         const run = await migrate({ url: db.url, dir });

@@ -1,7 +1,9 @@
 #!/usr/bin/env tsx
 // pnpm db:resolve --rolled-back NAME | --applied NAME — clear a failed migration (like `prisma migrate resolve`).
+import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { resolve } from '@warehouse/db/migrator';
 import { defineCommand, envFlag, runCommand, withEnv, info, c, CliError } from '../src/index.ts';
+import { guardFlags, guardForCommand } from '../src/destructive.ts';
 import { dirFlag, intFlag, lockTimeoutFlag } from '../src/migrations.ts';
 
 await runCommand(
@@ -11,13 +13,15 @@ await runCommand(
     description:
       'After a failed migration, `pnpm db:migrate` refuses to run until it is resolved. Undo what it left behind (if it ran\n' +
       'with -- migrate:no-transaction), then --rolled-back NAME so the next migrate retries it; or finish it by hand and\n' +
-      '--applied NAME. Writes the same rows as `prisma migrate resolve`.',
+      '--applied NAME. Writes the same rows as `prisma migrate resolve`. It changes the recorded history, so it goes\n' +
+      'through the guard like db:stamp: vm_stg counts down (--yes skips); a protected target needs --force and --confirm.',
     flags: {
       env: envFlag,
       'rolled-back': { type: 'string', placeholder: 'NAME', description: 'mark the failed migration NAME rolled back' },
       applied: { type: 'string', placeholder: 'NAME', description: 'mark migration NAME applied without running it' },
       dir: dirFlag,
       'lock-timeout': lockTimeoutFlag,
+      ...guardFlags,
     },
     examples: ['pnpm db:resolve --rolled-back 20251211120000_create_mv_receive_daily'],
     async run({ flags }) {
@@ -26,13 +30,17 @@ await runCommand(
         throw new CliError('E_USAGE', 'pass exactly one of --rolled-back NAME or --applied NAME (see `pnpm db:status` for the failed migration)');
       }
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
-      await withEnv(flags.env, async (db) => {
+      const registry = loadRegistry();
+      const env = getEnvironment(flags.env, registry);
+      await withEnv(env.name, async (db) => {
+        const what = rolledBack !== undefined ? `--rolled-back ${rolledBack}` : `--applied ${flags.applied}`;
+        await guardForCommand({ action: `resolve ${what}`, env, url: db.url, registry, flags });
         const r = rolledBack !== undefined
           ? await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, rolledBack })
           : await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, applied: flags.applied! });
         info(`${c.ok(r.action === 'rolled-back' ? 'marked rolled back' : 'marked applied')} ${r.name}`);
         if (r.action === 'rolled-back') info(c.dim('`pnpm db:migrate` will run it again'));
-      });
+      }, { registry });
     },
   }),
 );

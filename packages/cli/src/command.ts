@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DbError } from '@warehouse/db';
+import { DbError, maskSecrets } from '@warehouse/db';
 import { CliError, EXIT } from './errors.ts';
 import { c } from './output.ts';
 
@@ -97,9 +97,39 @@ export function parseCommandArgs<F extends Record<string, FlagSpec>>(spec: Comma
   }
 }
 
-/** Exit code and message for any error a command throws. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'ENETUNREACH']);
+
+/**
+ * A connection failure (from pg or the network) as a typed error with a fix, or undefined.
+ * Looks through `cause` so wrapped errors are recognised too.
+ */
+export function connectionError(error: unknown): CliError | undefined {
+  for (let e = error as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (!code) continue;
+    if (NETWORK_CODES.has(code) || /timeout expired|Connection terminated due to connection timeout/i.test(e.message)) {
+      return new CliError('E_DB_UNREACHABLE', `cannot reach the database server: ${e.message} (${code}). Fix: is the server running, and are host and port right? \`pnpm db:url\` starts local_dev's embedded server and prints where each env points (\`pnpm db:url --env NAME\`).`, { cause: error });
+    }
+    if (code === '3D000') {
+      return new CliError('E_DB_MISSING', `${e.message} (3D000). Fix: check the database name in the env's URL, or create it empty with \`pnpm db:reset --env NAME --method db\` on a server where your role may CREATE DATABASE.`, { cause: error });
+    }
+    if (code === '28P01' || code === '28000') {
+      return new CliError('E_DB_AUTH', `${e.message} (${code}). Fix: check the user and password of the env's URL (DATABASE_URL_<ENV>, or the variable its urlEnv names) and the server's pg_hba.conf.`, { cause: error });
+    }
+  }
+  return undefined;
+}
+
+/** Exit code and message for any error a command throws. Connection URLs in it are masked. */
 export function describeError(error: unknown): { exitCode: number; message: string } {
+  const d = describeRaw(error);
+  return { exitCode: d.exitCode, message: maskSecrets(d.message) };
+}
+
+function describeRaw(error: unknown): { exitCode: number; message: string } {
   if (error instanceof CliError) return { exitCode: error.exitCode, message: `${error.code}: ${error.message}` };
+  const conn = connectionError(error);
+  if (conn) return { exitCode: conn.exitCode, message: `${conn.code}: ${conn.message}` };
   if (error instanceof DbError) return { exitCode: EXIT.failure, message: `${error.code}: ${error.message}` };
   const e = error as Error & { code?: string };
   const pgCode = e?.code ? ` (${e.code})` : '';

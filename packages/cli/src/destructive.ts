@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EnvironmentConfig, EnvironmentRegistry } from '@warehouse/db';
 import type { FlagSpec } from './command.ts';
-import { guardDestructive, type GuardIo, type GuardResult } from './guard.ts';
+import { guardDestructive, refuseUnforcedProtected, type GuardIo, type GuardResult } from './guard.ts';
 import { backupDatabase } from './ops/backup.ts';
 import type { DumpVia } from './ops/dump.ts';
 import { c, info } from './output.ts';
@@ -92,4 +92,12 @@ export async function guardForCommand(o: {
   } finally {
     io.dispose();
   }
+}
+
+/**
+ * The protected env's refusal, before any tool check or connection (a missing Docker must not
+ * turn "refused" into "failed"). Throws GuardRefusal (exit 2).
+ */
+export function refuseEarly(o: { action: string; env: EnvironmentConfig; target: string; flags: { force?: boolean } }): void {
+  refuseUnforcedProtected({ ...o, vars: process.env, io: { write: (t) => process.stderr.write(t), sleep: async () => {} } });
 }

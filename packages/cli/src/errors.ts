@@ -6,6 +6,12 @@ export type CliErrorCode =
   | 'E_ENV_PROTECTED'
   | 'E_GUARD_REFUSED'
   | 'E_TARGET_PROTECTED'
+  | 'E_IDENTITY_UNREADABLE'
+  | 'E_NOT_TOOLKIT_DIR'
+  | 'E_TARGET_CHANGED'
+  | 'E_DB_UNREACHABLE'
+  | 'E_DB_MISSING'
+  | 'E_DB_AUTH'
   | 'E_CANCELLED'
   | 'E_TOOL_MISSING'
   | 'E_FAILED';
@@ -24,7 +30,10 @@ export class CliError extends Error {
 
 /** A destructive command refused by a guard: exit code 2. */
 export class GuardRefusal extends CliError {
-  constructor(code: 'E_ENV_PROTECTED' | 'E_GUARD_REFUSED' | 'E_TARGET_PROTECTED' | 'E_CANCELLED', message: string) {
+  constructor(
+    code: 'E_ENV_PROTECTED' | 'E_GUARD_REFUSED' | 'E_TARGET_PROTECTED' | 'E_CANCELLED' | 'E_IDENTITY_UNREADABLE' | 'E_NOT_TOOLKIT_DIR' | 'E_TARGET_CHANGED',
+    message: string,
+  ) {
     super(code, message, { exitCode: EXIT.refused });
     this.name = 'GuardRefusal';
   }

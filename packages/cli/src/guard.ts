@@ -1,10 +1,31 @@
-import { configuredUrl, maskUrl, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
+import {
+  IdentityUnreadable,
+  PRODUCTION_ENV,
+  configuredUrl,
+  describeIdentity,
+  maskUrl,
+  productionReferences,
+  readIdentity,
+  sameDatabase,
+  type DatabaseIdentity,
+  type EnvironmentConfig,
+  type EnvironmentRegistry,
+} from '@warehouse/db';
 import { GuardRefusal } from './errors.ts';
 import { c } from './output.ts';
 
 /**
- * The guard every destructive command goes through (reset, restore, init-from-snapshot,
- * rollback on a protected env, stamp on a non-empty database).
+ * The guard every destructive or history-changing command goes through (reset, restore,
+ * init-from-snapshot, rollback, stamp, resolve).
+ *
+ * Production is known by what the server says it is, not by how a URL is spelt: the guard
+ * connects to the target as the command will (pg's parsing, query parameters, PG* variables)
+ * and reads the cluster's system_identifier, the database's oid and the protection marker
+ * stored in the database (toolkit.protection). A target carrying the marker written on itself,
+ * or equal to a protected env's reachable database, gets the protected rules whatever env name
+ * pointed at it. A marker written on another identity means a restored copy: said, not enforced.
+ * A remote or protected target whose identity cannot be read is refused (fail closed).
+ * Comparing URL text (checkTarget) stays as a fast first check only.
  *
  * - protected env (vm_prod): refused (exit 2, loud banner) unless `--force` or `FORCE=1`; when
  *   forced: countdown, then the operator types the env name (`--confirm NAME` without a TTY),
@@ -48,6 +69,8 @@ export interface GuardOptions {
   io: GuardIo;
   /** Takes the backup a protected env needs before a destructive command; returns its path. */
   backup?: () => Promise<string>;
+  /** Reads who a URL reaches (default readIdentity: a real connection). */
+  identify?: (url: string) => Promise<DatabaseIdentity>;
 }
 
 export interface GuardResult {
@@ -55,12 +78,16 @@ export interface GuardResult {
   forced: boolean;
   countedDown: boolean;
   backupFile?: string;
+  /** Who the target is, as read before anything changed (undefined without a URL, or for an unreachable local target). */
+  identity?: DatabaseIdentity;
+  /** Set when the target is protected by what it is, not by the env's name: the protected env it is. */
+  reachedAs?: string;
 }
 
 export type EnvKind = 'local' | 'remote' | 'protected';
 
 export function envKind(env: EnvironmentConfig): EnvKind {
-  return env.protected ? 'protected' : env.remote ? 'remote' : 'local';
+  return env.protected || env.name === PRODUCTION_ENV ? 'protected' : env.remote ? 'remote' : 'local';
 }
 
 /** `FORCE=1` (or true/yes) as the old Makefile accepted. */
@@ -135,61 +162,142 @@ export async function countdown(seconds: number, what: string, io: GuardIo): Pro
   }
 }
 
+/**
+ * Refuse a protected env that is not forced, before anything else (tool checks, connections):
+ * the refusal is the answer whatever else is missing.
+ */
+export function refuseUnforcedProtected(o: { action: string; env: EnvironmentConfig; flags: GuardFlags; vars: NodeJS.ProcessEnv; target: string; io: GuardIo }): void {
+  if (envKind(o.env) !== 'protected' || o.flags.force === true || forceFromVars(o.vars)) return;
+  o.io.write(refusalBanner(o.action, o.env.name, o.target));
+  throw new GuardRefusal('E_ENV_PROTECTED', `${o.action} on protected environment ${o.env.name} (${o.target}) refused; add --force (or FORCE=1) and confirm with --confirm ${o.env.name}`);
+}
+
+function refusalBanner(action: string, name: string, target: string, extra: string[] = []): string {
+  return banner([
+    `REFUSED: ${action} on ${name} is BLOCKED`,
+    '',
+    ...extra,
+    `${name} is a PROTECTED environment (production).`,
+    `This would change or DESTROY ${target}.`,
+    '',
+    'Nothing was changed.',
+    `If you really mean it: take a backup (pnpm db:backup --env ${name}),`,
+    `then add --force (or FORCE=1) and --confirm ${name}.`,
+  ]);
+}
+
+interface Reached {
+  /** The protected env the target is. */
+  name: string;
+  /** How we know: "the database marked vm_prod" / "the database of protected environment vm_prod (PROD_URL)". */
+  how: string;
+}
+
+/**
+ * Who the target is, and whether it is a protected env's database whatever name pointed at it.
+ * Throws GuardRefusal (exit 2) when the identity cannot be read and the env is remote or protected.
+ */
+async function identifyTarget(o: GuardOptions, url: string): Promise<{ identity?: DatabaseIdentity; reached?: Reached }> {
+  const identify = o.identify ?? ((u: string) => readIdentity(u));
+  const declared = envKind(o.env);
+  let identity: DatabaseIdentity;
+  try {
+    identity = await identify(url);
+  } catch (error) {
+    const e = error as Error;
+    if (declared === 'local' && error instanceof IdentityUnreadable && !error.connected) {
+      o.io.write(c.dim(`guard: nothing answers at ${maskUrl(url)} (${error.pgCode ?? 'no connection'}), so there is nothing there to protect\n`));
+      return {};
+    }
+    throw new GuardRefusal(
+      'E_IDENTITY_UNREADABLE',
+      `${o.action} on ${o.env.name} refused: the guard must know which database it is about to change, and ${e instanceof IdentityUnreadable ? e.message.replace(/^could not read/, 'could not read') : `could not read the identity of ${maskUrl(url)}: ${e.message}`}. ` +
+        `Nothing was changed. Fix: check that the server is running and the URL (${maskUrl(url)}) is right; the role needs to connect and SELECT pg_control_system() and the table toolkit.protection.`,
+    );
+  }
+  if (identity.markerState === 'here') {
+    return { identity, reached: { name: identity.marker!.env, how: `the database marked ${identity.marker!.env}` } };
+  }
+  if (identity.markerState === 'copy') {
+    const m = identity.marker!;
+    o.io.write(
+      c.warn(
+        `note: ${maskUrl(url)} is a COPY of ${m.env} (its protection marker was written on ${describeIdentity(m)}; this is ${describeIdentity(identity)}); ` +
+          `the rules of ${o.env.name} apply. Mark it with \`pnpm db:protect --env ${o.env.name}\` if it must be protected too.\n`,
+      ),
+    );
+  }
+  if (declared === 'protected') return { identity };
+  for (const ref of productionReferences(o.registry, o.vars)) {
+    if (ref.name === o.env.name) continue;
+    let prod: DatabaseIdentity;
+    try {
+      prod = await identify(ref.url);
+    } catch {
+      continue; // production not reachable from here: its marker (if written) still holds
+    }
+    if (sameDatabase(prod, identity)) return { identity, reached: { name: ref.name, how: `the database of protected environment ${ref.name} (its URL from ${ref.sourceDetail})` } };
+  }
+  return { identity };
+}
+
 /** Run the guard; throws GuardRefusal (exit 2) when the command must not go ahead. */
 export async function guardDestructive(o: GuardOptions): Promise<GuardResult> {
   const { env, flags, io } = o;
-  const kind = envKind(env);
+  const declared = envKind(env);
   const target = o.url ? maskUrl(o.url) : (o.targetLabel ?? env.name);
   if (o.url) checkTarget(env, o.url, o.registry, o.vars);
+  const { identity, reached } = o.url ? await identifyTarget(o, o.url) : {};
+  const byIdentity = reached && declared !== 'protected' ? reached : undefined;
+  const kind: EnvKind = byIdentity ? 'protected' : declared;
+  const name = byIdentity ? byIdentity.name : env.name;
+  const base = { identity, ...(byIdentity ? { reachedAs: byIdentity.name } : {}) };
 
-  if (kind === 'local') return { kind, forced: false, countedDown: false };
+  if (kind === 'local') return { kind, forced: false, countedDown: false, ...base };
 
   if (kind === 'remote') {
     if (flags.yes) {
       io.write(`${c.warn(`${o.action} on ${env.name} (${target}): countdown skipped by --yes`)}\n`);
-      return { kind, forced: false, countedDown: false };
+      return { kind, forced: false, countedDown: false, ...base };
     }
     await countdown(o.countdownSeconds, `${o.action} on ${env.name} (${target})`, io);
-    return { kind, forced: false, countedDown: o.countdownSeconds > 0 };
+    return { kind, forced: false, countedDown: o.countdownSeconds > 0, ...base };
   }
 
-  // protected
+  // protected: by the env's name, or by what the target is
+  const reachedLine = byIdentity && identity ? `${env.name}'s URL reaches ${byIdentity.how}: ${describeIdentity(identity)}` : undefined;
   const forced = flags.force === true || forceFromVars(o.vars);
   if (!forced) {
-    io.write(
-      banner([
-        `REFUSED: ${o.action} on ${env.name} is BLOCKED`,
-        '',
-        `${env.name} is a PROTECTED environment (production).`,
-        `This would change or DESTROY ${target}.`,
-        '',
-        'Nothing was changed.',
-        `If you really mean it: take a backup (pnpm db:backup --env ${env.name}),`,
-        `then add --force (or FORCE=1) and --confirm ${env.name}.`,
-      ]),
-    );
+    io.write(refusalBanner(o.action, name, target, reachedLine ? [reachedLine, ''] : []));
+    if (byIdentity) {
+      throw new GuardRefusal(
+        'E_TARGET_PROTECTED',
+        `${o.action} on ${env.name} refused: ${reachedLine} (at ${identity!.server}). Nothing was changed. ` +
+          `Fix: point ${env.name} at its own database; if you really mean ${name}, use --env ${name} with --force and --confirm ${name}.`,
+      );
+    }
     throw new GuardRefusal('E_ENV_PROTECTED', `${o.action} on protected environment ${env.name} (${target}) refused; add --force (or FORCE=1) and confirm with --confirm ${env.name}`);
   }
-  io.write(banner([`FORCED: ${o.action} on PROTECTED environment ${env.name}`, `target: ${target}`]));
+  io.write(banner([`FORCED: ${o.action} on PROTECTED environment ${name}`, ...(reachedLine ? [reachedLine] : []), `target: ${target}`]));
   // Check a given --confirm before waiting, so a typo fails fast.
-  if (flags.confirm !== undefined && flags.confirm !== env.name) {
-    throw new GuardRefusal('E_GUARD_REFUSED', `--confirm ${JSON.stringify(flags.confirm)} does not match the environment name ${env.name}; nothing was changed (type it exactly)`);
+  if (flags.confirm !== undefined && flags.confirm !== name) {
+    throw new GuardRefusal('E_GUARD_REFUSED', `--confirm ${JSON.stringify(flags.confirm)} does not match the environment name ${name}; nothing was changed (type it exactly)`);
   }
   if (flags.confirm === undefined && !io.readLine) {
-    throw new GuardRefusal('E_GUARD_REFUSED', `no terminal to type the confirmation for protected environment ${env.name}; pass --confirm ${env.name}. Nothing was changed.`);
+    throw new GuardRefusal('E_GUARD_REFUSED', `no terminal to type the confirmation for protected environment ${name}; pass --confirm ${name}. Nothing was changed.`);
   }
-  await countdown(o.countdownSeconds, `${o.action} on ${env.name} (${target})`, io);
+  await countdown(o.countdownSeconds, `${o.action} on ${name} (${target})`, io);
   if (flags.confirm === undefined) {
-    const typed = await io.readLine!(`Type the environment name (${env.name}) to continue: `);
-    if (typed.replace(/\r?\n$/, '') !== env.name) {
-      throw new GuardRefusal('E_GUARD_REFUSED', `typed ${JSON.stringify(typed.trim())}, not ${env.name}; nothing was changed`);
+    const typed = await io.readLine!(`Type the environment name (${name}) to continue: `);
+    if (typed.replace(/\r?\n$/, '') !== name) {
+      throw new GuardRefusal('E_GUARD_REFUSED', `typed ${JSON.stringify(typed.trim())}, not ${name}; nothing was changed`);
     }
   }
   let backupFile: string | undefined;
   if (o.backup) {
-    io.write(`taking a backup of ${env.name} first…\n`);
+    io.write(`taking a backup of ${name} first…\n`);
     backupFile = await o.backup();
     io.write(`${c.ok('backup written')}: ${backupFile}\n`);
   }
-  return { kind, forced: true, countedDown: o.countdownSeconds > 0, backupFile };
+  return { kind, forced: true, countedDown: o.countdownSeconds > 0, backupFile, ...base };
 }

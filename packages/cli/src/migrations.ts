@@ -1,4 +1,4 @@
-import type { MigratorEvent } from '@warehouse/db/migrator';
+import { parseDuration, type MigratorEvent } from '@warehouse/db/migrator';
 import { CliError } from './errors.ts';
 import type { FlagSpec } from './command.ts';
 import { c, info, ms } from './output.ts';
@@ -14,7 +14,7 @@ export const lockTimeoutFlag = {
   type: 'string',
   placeholder: 'MS',
   default: '30000',
-  description: 'how long to wait for another migrator holding the migration lock',
+  description: 'how long to wait for another migrator holding the migration (advisory) lock — not the lock_timeout of statements (--ddl-lock-timeout)',
 } as const satisfies FlagSpec;
 
 /** A whole number ≥ `min` from a flag, or a usage error naming the flag and the value. */
@@ -24,14 +24,25 @@ export function intFlag(name: string, value: string, min = 0): number {
   return n;
 }
 
+/** A duration flag (`5s`, `500ms`, `2min`, bare ms; 0 = no limit) in ms, or a usage error naming the flag. */
+export function durationFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = parseDuration(value);
+  if (n === undefined) throw new CliError('E_USAGE', `--${name} must be a duration like 5s, 500ms or 2min (0 = no limit), got ${JSON.stringify(value)}`);
+  return n;
+}
+
 /** Progress of the runner on stderr (stdout stays data). */
 export function logMigratorEvent(event: MigratorEvent): void {
   switch (event.type) {
     case 'applied':
-      info(`${c.ok('✓')} ${event.name} ${c.dim(ms(event.ms))}`);
+      info(`${event.total ? c.dim(`[${event.index}/${event.total}] `) : ''}${c.ok('✓')} ${event.name} ${c.dim(ms(event.ms))}`);
       break;
     case 'failed':
-      info(`${c.err('✗')} ${event.name} ${c.dim(ms(event.ms))}`);
+      info(`${event.total ? c.dim(`[${event.index}/${event.total}] `) : ''}${c.err('✗')} ${event.name} ${c.dim(ms(event.ms))}`);
+      break;
+    case 'retrying':
+      info(c.warn(event.message));
       break;
     case 'waiting-for-lock':
       info(c.warn(event.message));

@@ -43,6 +43,10 @@ describe('snapshot', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).stamped.length).toBe(readdirSync(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).length);
     expect(await dumpLocal(fresh.url, 'fresh')).toBe(historyDump);
+    // A schema-only snapshot creates every MV WITH NO DATA; the command populates them (through the refresher).
+    expect(r.stderr).toMatch(/populated \d+ of \d+ materialized view/);
+    const unpopulated = await withClient(fresh.url, async (c) => (await c.query(`SELECT relname FROM pg_class WHERE relkind = 'm' AND NOT relispopulated`)).rows);
+    expect(unpopulated).toEqual([]);
     const s = await status({ url: fresh.url });
     expect(s.upToDate).toBe(true);
     expect(s.pending).toEqual([]);

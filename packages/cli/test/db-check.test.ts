@@ -11,7 +11,8 @@ function copyPrisma() {
   cpSync(path.join(repoRoot, 'packages/db/prisma'), path.join(root, 'prisma'), { recursive: true });
   const schema = path.join(root, 'prisma', 'schema.prisma');
   const dir = path.join(root, 'prisma', 'migrations');
-  return { schema, dir, args: ['--schema', schema, '--dir', dir] };
+  const views = path.join(root, 'prisma', 'views');
+  return { schema, dir, views, args: ['--schema', schema, '--dir', dir, '--views', views] };
 }
 
 function addNoteColumn(schema: string) {
@@ -60,6 +61,24 @@ describe('pnpm db:check and pnpm db:migrate:new', { timeout: 300_000 }, () => {
     expect(nothing.code).toBe(0);
     expect(nothing.stderr).toContain('No changes');
     expect(readdirSync(copy.dir).some((f) => f.endsWith('_again'))).toBe(false);
+  });
+
+  it('a catalog view changes: check names it with the difference, migrate:new writes the rebuild, check passes', async () => {
+    const copy = copyPrisma();
+    const file = path.join(copy.views, 'mart', 'mv_receive_daily.sql');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('COUNT(DISTINCT w.slip_no) AS slip_count', 'COUNT(DISTINCT w.slip_no) AS slip_count,\n    COUNT(*) AS line_count'));
+    const before = await runScript('db-check', copy.args, env);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toMatch(/mart\.mv_receive_daily: the catalog \(.*mv_receive_daily\.sql\) and the migrations' head define it differently/);
+    expect(before.stdout).toMatch(/^\+ .*count\(\*\) AS line_count/m);
+
+    const made = await runScript('db-migrate-new', ['--name', 'line_count', '--create-only', ...copy.args], env);
+    expect(made.code).toBe(0);
+    const folder = readdirSync(copy.dir).find((f) => /^\d{14}_line_count$/.test(f))!;
+    const sql = readFileSync(path.join(copy.dir, folder, 'migration.sql'), 'utf8');
+    expect(sql).toMatch(/DROP VIEW mart\.v_receive_weekly;[\s\S]*DROP MATERIALIZED VIEW mart\.mv_receive_daily;[\s\S]*CREATE MATERIALIZED VIEW mart\.mv_receive_daily/);
+    expect(readFileSync(path.join(copy.dir, folder, 'down.sql'), 'utf8')).toMatch(/CREATE MATERIALIZED VIEW mart\.mv_receive_daily/);
+    expect((await runScript('db-check', copy.args, env)).code).toBe(0);
   });
 
   it('fails when two migrations share a timestamp', async () => {

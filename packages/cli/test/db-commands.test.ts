@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
-import { readMigrations } from '@warehouse/db/migrator';
+import { DEFAULT_MIGRATIONS_DIR, readMigrations } from '@warehouse/db/migrator';
 import { runScript } from './run-script.ts';
 
 function migrationsDir(files: Record<string, { up: string; down?: string }>): string {
@@ -28,6 +28,32 @@ async function scalar(url: string, sql: string): Promise<unknown> {
 }
 
 const noPassword = (text: string) => expect(text).not.toMatch(/:postgres@/);
+
+describe('db:migrate populates what the migrations left unpopulated', () => {
+  it('an MV created WITH NO DATA (and the MV built on it) is refreshed in graph order after the migrations', async () => {
+    const db = await createTestDatabase(inject('pgAdminUrl'));
+    try {
+      // The real history (the refresher logs to log.mv_refresh_log) plus two MVs created WITH NO DATA.
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-populate-'));
+      cpSync(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+      mkdirSync(path.join(dir, '20991231000000_nodata'));
+      writeFileSync(
+        path.join(dir, '20991231000000_nodata', 'migration.sql'),
+        'CREATE TABLE public.fx_t (d date PRIMARY KEY);\nINSERT INTO public.fx_t VALUES (DATE \'2030-01-01\'), (DATE \'2030-01-02\');\n' +
+          'CREATE MATERIALIZED VIEW public.fx_mv1 AS SELECT d FROM public.fx_t WITH NO DATA;\nCREATE UNIQUE INDEX ux_fx_mv1 ON public.fx_mv1 (d);\n' +
+          'CREATE MATERIALIZED VIEW public.fx_mv2 AS SELECT count(*) AS n FROM public.fx_mv1 WITH NO DATA;\n',
+      );
+      const r = await runScript('db-migrate', ['--dir', dir], { DATABASE_URL_LOCAL_DEV: db.url });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/populated 2 of 2 materialized view\(s\) \(unpopulated: public\.fx_mv1, public\.fx_mv2/);
+      expect(await scalar(db.url, 'SELECT n FROM public.fx_mv2')).toBe('2');
+      const again = await runScript('db-migrate', ['--dir', dir], { DATABASE_URL_LOCAL_DEV: db.url });
+      expect(again.stderr).not.toContain('populated');
+    } finally {
+      await db.drop();
+    }
+  });
+});
 
 describe('db:migrate and db:status with the real migrations', () => {
   let db: TestDatabase;

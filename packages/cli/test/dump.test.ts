@@ -84,13 +84,43 @@ describe('schema dump normalisation', () => {
     await withClient(b.url, (c) => c.query('create or replace view mart.v_diff_probe as select 2 as changed_column'));
     const d = await runScript('db-diff', ['--from', 'env_a', '--to', 'env_b'], vars());
     expect(d.code, d.stderr).toBe(1);
-    expect(d.stdout).toMatch(/^--- env_a \(schema\)\n\+\+\+ env_b \(schema\)\n/);
+    expect(d.stdout).toMatch(/^--- env_a \(schema and privileges\)\n\+\+\+ env_b \(schema and privileges\)\n/);
     expect(d.stdout).toContain('- SELECT 1 AS changed_column;');
     expect(d.stdout).toContain('+ SELECT 2 AS changed_column;');
     const json = await runScript('db-diff', ['--from', 'env_a', '--to', 'env_b', '--json'], vars());
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ from: 'env_a', to: 'env_b', same: false });
     for (const db of [a, b]) await withClient(db.url, (c) => c.query('drop view mart.v_diff_probe'));
+  });
+
+  it('db:diff sees grants and default privileges that only one side has; --ignore-privileges and db:dump leave them out', async () => {
+    const role = 'diff_probe_reader';
+    await withClient(a.url, (c) => c.query(`do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} nologin; end if; end $$`));
+    try {
+      await withClient(b.url, async (c) => {
+        await c.query(`grant usage on schema mart to ${role}`);
+        await c.query(`grant select on mart.mv_receive_daily to ${role}`);
+        await c.query(`alter default privileges in schema mart grant select on tables to ${role}`);
+      });
+      const d = await runScript('db-diff', ['--from', 'env_a', '--to', 'env_b'], vars());
+      expect(d.code, d.stderr).toBe(1);
+      expect(d.stdout).toContain(`+GRANT USAGE ON SCHEMA mart TO ${role};`);
+      expect(d.stdout).toContain(`+GRANT SELECT ON TABLE mart.mv_receive_daily TO ${role};`);
+      expect(d.stdout).toMatch(new RegExp(`\\+ALTER DEFAULT PRIVILEGES .*IN SCHEMA mart GRANT SELECT ON TABLES +TO ${role};`));
+      const ignored = await runScript('db-diff', ['--from', 'env_a', '--to', 'env_b', '--ignore-privileges'], vars());
+      expect(ignored.code, ignored.stdout).toBe(0);
+      expect(ignored.stderr).toContain('schemas of env_a and env_b are identical');
+      // db:dump (and so db:snapshot) keeps leaving privileges out
+      expect(await dumpLocal(b.url, 'b')).not.toContain(role);
+      expect(await dumpLocal(b.url, 'b', { privileges: true })).toContain(role);
+    } finally {
+      await withClient(b.url, async (c) => {
+        await c.query(`alter default privileges in schema mart revoke select on tables from ${role}`);
+        await c.query(`revoke all on mart.mv_receive_daily from ${role}`);
+        await c.query(`revoke usage on schema mart from ${role}`);
+      });
+      await withClient(a.url, (c) => c.query(`drop role if exists ${role}`));
+    }
   });
 
   it('a changed view definition shows as - and + lines', async () => {

@@ -163,7 +163,7 @@ describe('guard matrix: command × env kind × flags', () => {
         if (row.kind === 'vm_stg' && row.variant === '--yes') expect(row.stderr, label).toContain('countdown skipped by --yes');
       }
       expect(rows.length).toBe(KINDS.length * VARIANTS.length);
-    });
+    }, 600_000); // 21 subprocesses, each now also reading the target's identity; CI boxes are shared
   }
 
   it('target check: an unprotected env whose URL is the protected database is refused (exit 2) and nothing is touched', async () => {

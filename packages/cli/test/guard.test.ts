@@ -35,8 +35,20 @@ function fakeIo(options: { typed?: string; abortAfterTicks?: number; tty?: boole
   return { io, out: () => out.join(''), sleeps, prompts, now: () => now };
 }
 
+/**
+ * These tests drive the guard's flow (countdown, confirmation, backup) with unreachable example
+ * URLs; who a URL reaches is read from real servers in guard-identity.test.ts. Here each distinct
+ * URL is its own unmarked database.
+ */
+const known = new Map<string, number>();
+const identify: GuardOptions['identify'] = async (url) => {
+  if (!known.has(url)) known.set(url, 16384 + known.size);
+  return { systemIdentifier: '7000000000000000001', database: new URL(url).pathname.slice(1), databaseOid: known.get(url)!, server: 'example', marker: null, markerState: 'none' };
+};
+
 function opts(name: string, flags: GuardOptions['flags'], io: GuardIo, extra: Partial<GuardOptions> = {}): GuardOptions {
   return {
+    identify,
     action: 'reset (method db)',
     env: env(name),
     url: name === 'vm_prod' ? PROD : `postgres://u:p@localhost:5432/${name}`,

@@ -6,7 +6,13 @@
  * reference psql in one session (no per-file process start-up), on the same throw-away server in the same run,
  * and print the times and ratios. Goal: runner ≤ 1.3× psql and faster than Prisma's engine.
  *
- * Options: --count N (default 200), --reps N (default 3).
+ * Then: `db:lint` time over the same migrations (goal < 1 s for 200), and the runner against psql in
+ * one session at 50, 200 and 1,000 migrations (goal ≤ 1.1× at each), with the cost of the first and
+ * the last tenth of the migrations for each — if both grow alike it is the server's work that grows,
+ * not the runner's — and the runner's own parse time.
+ *
+ * Options: --count N (default 200), --reps N (default 3), --counts 50,200,1000, --scale-reps N (default 2),
+ * --only-scale (skip the 200-migration comparison with Prisma's engine).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +21,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { migrate, readMigrations } from '../src/migrator/index.ts';
+import { migrate, prepareMigrations, readMigrations } from '../src/migrator/index.ts';
+import { lintDir } from '../src/lint/index.ts';
 import { createTestDatabase, startTestServer } from '../src/testing/index.ts';
 import { loadWasmEngine } from '../src/engine/wasm.ts';
 import { loadMigrationList } from '../src/engine/migrations.ts';
@@ -28,6 +35,12 @@ const arg = (name: string, fallback: number) => {
 };
 const COUNT = arg('count', 200);
 const REPS = arg('reps', 3);
+const SCALE_REPS = arg('scale-reps', 2);
+const COUNTS = (() => {
+  const i = process.argv.indexOf('--counts');
+  return (i > 0 ? process.argv[i + 1]! : '50,200,1000').split(',').map(Number);
+})();
+const ONLY_SCALE = process.argv.includes('--only-scale');
 const PSQL = process.env.PSQL ?? '/usr/bin/psql';
 
 /** 200 small, realistic migrations: a table, then its index, a view over it, an MV with a unique index. */
@@ -66,7 +79,7 @@ const runner: Method = {
   async apply(url, dir) {
     const r = await migrate({ url, dir });
     if (r.failed) throw r.failed.error;
-    if (r.applied.length !== COUNT) throw new Error(`runner applied ${r.applied.length} of ${COUNT}`);
+    if (r.applied.length !== (await readMigrations(dir)).length) throw new Error(`runner applied ${r.applied.length}`);
   },
 };
 
@@ -134,13 +147,105 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-async function main() {
+/** Sum of the times of the first and the last tenth of the migrations, as `[first, last]` ms. */
+function tenths(ms: number[]): [number, number] {
+  const k = Math.max(1, Math.floor(ms.length / 10));
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return [sum(ms.slice(1, k + 1)), sum(ms.slice(-k))];
+}
+
+/** The runner and psql (one session) at several counts; per-migration times from each. */
+async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
+  console.log(`\nscaling — runner vs psql in one session, ${SCALE_REPS} repetitions each (median)`);
+  const rows: { n: number; runner: number; psql: number; runnerTenths: [number, number]; psqlTenths: [number, number]; parse: number }[] = [];
+  for (const n of COUNTS) {
+    const dir = generate(n);
+    try {
+      const files = await readMigrations(dir);
+      const t0 = performance.now();
+      await prepareMigrations(files);
+      const parse = performance.now() - t0;
+      const rt: number[] = [];
+      const pt: number[] = [];
+      let runnerMs: number[] = [];
+      let psqlMs: number[] = [];
+      for (let rep = 0; rep < SCALE_REPS; rep++) {
+        let db = await createTestDatabase(server.adminUrl, { prefix: 'scale' });
+        const per: number[] = [];
+        let t = performance.now();
+        const r = await migrate({ url: db.url, dir, log: (e) => e.type === 'applied' && per.push(e.ms) });
+        rt.push(performance.now() - t);
+        if (r.failed) throw r.failed.error;
+        runnerMs = per;
+        await db.drop();
+        // psql, one session, with \timing per file: the server's work per migration
+        db = await createTestDatabase(server.adminUrl, { prefix: 'scale' });
+        const script = path.join(dir, 'timed.psql');
+        writeFileSync(script, files.map((m) => `\\echo @@\nBEGIN;\n\\i '${path.join(m.dir, 'migration.sql')}'\nCOMMIT;`).join('\n') + '\n');
+        t = performance.now();
+        await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script, db.url], { maxBuffer: 64 * 1024 * 1024 });
+        pt.push(performance.now() - t);
+        await db.drop();
+        // per-migration server time: the same script with \timing, sum of the statement times per file
+        db = await createTestDatabase(server.adminUrl, { prefix: 'scale' });
+        const out = await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', '\\timing on', '-f', script, db.url], { maxBuffer: 64 * 1024 * 1024 });
+        psqlMs = out.stdout.split('@@').slice(1).map((chunk) => [...chunk.matchAll(/Time: ([\d.]+) ms/g)].reduce((a, m) => a + Number(m[1]), 0));
+        await db.drop();
+      }
+      rows.push({ n, runner: median(rt), psql: median(pt), runnerTenths: tenths(runnerMs), psqlTenths: tenths(psqlMs), parse });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  for (const r of rows) {
+    console.log(
+      `  ${String(r.n).padStart(5)} migrations: runner ${r.runner.toFixed(0).padStart(6)} ms, psql one session ${r.psql.toFixed(0).padStart(6)} ms, ratio ${(r.runner / r.psql).toFixed(2)}× (goal ≤ 1.10×); ` +
+        `parse ${r.parse.toFixed(0)} ms; first/last tenth: runner ${r.runnerTenths.map((x) => x.toFixed(0)).join('/')} ms, server (psql \\timing) ${r.psqlTenths.map((x) => x.toFixed(0)).join('/')} ms`,
+    );
+  }
+  const base = rows.find((r) => r.n === 200);
+  const big = rows.find((r) => r.n === 1000);
+  if (base && big) {
+    console.log(
+      `  1000 vs 200: runner ${(big.runner / base.runner).toFixed(1)}×, psql one session ${(big.psql / base.psql).toFixed(1)}× (5× would be linear); ` +
+        `last tenth vs first tenth at 1000: runner ${(big.runnerTenths[1] / big.runnerTenths[0]).toFixed(1)}×, server ${(big.psqlTenths[1] / big.psqlTenths[0]).toFixed(1)}×`,
+    );
+  }
+}
+
+async function lintTime() {
   const dir = generate(COUNT);
+  try {
+    const t0 = performance.now();
+    const cold = await lintDir(dir);
+    const coldMs = performance.now() - t0;
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) warm.push((await lintDir(dir)).ms);
+    console.log(
+      `\nlint — pnpm db:lint over ${COUNT} migrations: first run ${coldMs.toFixed(0)} ms (loads the parser's WASM), then median ${median(warm).toFixed(0)} ms (goal < 1000 ms); ${cold.errors} errors, ${cold.warnings} warnings`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
   const server = await startTestServer();
+  try {
+    await lintTime();
+    if (!ONLY_SCALE) await compare(server);
+    await scaling(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function compare(server: Awaited<ReturnType<typeof startTestServer>>) {
+  const dir = generate(COUNT);
   const methods = [runner, psql, psqlOneSession, prismaEngine('stock'), prismaEngine('project')];
   const times = new Map<string, number[]>(methods.map((m) => [m.name, []]));
   const unavailable = new Map<string, string>();
-  console.log(`bench:migrate — ${COUNT} migrations (tables, indexes, views, MVs), ${REPS} repetitions, fresh database each; PostgreSQL 15 (embedded, fsync off)`);
+  console.log(`\nbench:migrate — ${COUNT} migrations (tables, indexes, views, MVs), ${REPS} repetitions, fresh database each; PostgreSQL 15 (embedded, fsync off)`);
   try {
     // warm-up (loads the WASM module, JITs the runner) on a throw-away database, not timed
     for (const m of methods) {
@@ -159,7 +264,6 @@ async function main() {
       }
     }
   } finally {
-    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   const med = (name: string) => median(times.get(name)!);

@@ -272,6 +272,12 @@ CREATE MATERIALIZED VIEW mart.mv_receive_daily AS
   WITH NO DATA;
 
 --
+-- Name: MATERIALIZED VIEW mv_receive_daily; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_receive_daily IS 'Received tons, slips and amount per date; final rows win over flash for a date that has any. Source of every receive dashboard.';
+
+--
 -- Name: mv_inb5y_week_profile_min; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
 --
 
@@ -300,6 +306,12 @@ CREATE MATERIALIZED VIEW mart.mv_inb5y_week_profile_min AS
    FROM days d
   GROUP BY d.iso_week
   WITH NO DATA;
+
+--
+-- Name: MATERIALIZED VIEW mv_inb5y_week_profile_min; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_inb5y_week_profile_min IS 'Per ISO week over five years: average business day and average reserve day (Sunday/holiday). Input of the weekly forecast.';
 
 --
 -- Name: mv_inb_avg5y_day_biz; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
@@ -332,6 +344,12 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz AS
   WHERE d.is_business_day
   GROUP BY d.iso_week, d.iso_dow
   WITH NO DATA;
+
+--
+-- Name: MATERIALIZED VIEW mv_inb_avg5y_day_biz; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz IS '5-year average received tons per (ISO week, ISO weekday), business days only.';
 
 --
 -- Name: mv_inb_avg5y_day_scope; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
@@ -385,6 +403,12 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
   WITH NO DATA;
 
 --
+-- Name: MATERIALIZED VIEW mv_inb_avg5y_day_scope; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope IS '5-year average received tons per (ISO week, ISO weekday) over all days (scope all) and business days (scope biz).';
+
+--
 -- Name: mv_inb_avg5y_weeksum_biz; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
 --
 
@@ -419,6 +443,12 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz AS
    FROM weeks w
   GROUP BY w.iso_week
   WITH NO DATA;
+
+--
+-- Name: MATERIALIZED VIEW mv_inb_avg5y_weeksum_biz; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz IS '5-year mean and standard deviation of weekly received tons per ISO week, business days only.';
 
 --
 -- Name: shogun_final_shipment; Type: TABLE; Schema: stg; Owner: -
@@ -499,35 +529,64 @@ CREATE MATERIALIZED VIEW mart.mv_shipment_daily AS
   WITH NO DATA;
 
 --
+-- Name: MATERIALIZED VIEW mv_shipment_daily; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_shipment_daily IS 'Shipped tons, slips and amount per date and sales rep; final rows win over flash for a date that has any.';
+
+--
+-- Name: v_daily_target_with_calendar; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_daily_target_with_calendar AS
+ WITH biz_days AS (
+         SELECT (date_trunc('month'::text, (c_1.ddate)::timestamp with time zone))::date AS month,
+            count(*) AS n
+           FROM ref.calendar c_1
+          WHERE c_1.is_business_day
+          GROUP BY ((date_trunc('month'::text, (c_1.ddate)::timestamp with time zone))::date)
+        )
+ SELECT c.ddate,
+    c.iso_year,
+    c.iso_week,
+    c.iso_dow,
+    c.day_type,
+    c.is_business_day,
+    COALESCE(p.target_ton,
+        CASE
+            WHEN (m.target_ton IS NULL) THEN NULL::numeric
+            WHEN c.is_business_day THEN (m.target_ton / (NULLIF(b.n, 0))::numeric)
+            ELSE (0)::numeric
+        END) AS target_ton
+   FROM (((ref.calendar c
+     LEFT JOIN mart.daily_target_plan p ON ((p.ddate = c.ddate)))
+     LEFT JOIN kpi.monthly_targets m ON ((m.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
+     LEFT JOIN biz_days b ON ((b.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)));
+
+--
+-- Name: VIEW v_daily_target_with_calendar; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_daily_target_with_calendar IS 'One row per calendar date: ISO week, weekday, day type and the target tons (the daily plan, else the month''s target spread over its business days, 0 on other days, NULL when neither exists). The source of the target card.';
+
+--
 -- Name: mv_target_card_per_day; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
 --
 
 CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
- WITH biz_days AS (
-         SELECT (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date AS month,
-            count(*) AS n
-           FROM ref.calendar c
-          WHERE c.is_business_day
-          GROUP BY ((date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)
-        ), day AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date AS month,
-            COALESCE(p.target_ton,
-                CASE
-                    WHEN (m.target_ton IS NULL) THEN NULL::numeric
-                    WHEN c.is_business_day THEN (m.target_ton / (NULLIF(b.n, 0))::numeric)
-                    ELSE (0)::numeric
-                END) AS target_ton,
+ WITH day AS (
+         SELECT t.ddate,
+            t.iso_year,
+            t.iso_week,
+            (date_trunc('month'::text, (t.ddate)::timestamp with time zone))::date AS month,
+            t.target_ton,
             COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
-           FROM ((((ref.calendar c
-             LEFT JOIN mart.daily_target_plan p ON ((p.ddate = c.ddate)))
-             LEFT JOIN kpi.monthly_targets m ON ((m.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
-             LEFT JOIN biz_days b ON ((b.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+           FROM (mart.v_daily_target_with_calendar t
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = t.ddate)))
         )
  SELECT d.ddate,
+    d.iso_year,
+    d.iso_week,
     d.target_ton,
     d.actual_ton,
     sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
@@ -538,6 +597,90 @@ CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
    FROM day d
   WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate)
   WITH NO DATA;
+
+--
+-- Name: MATERIALIZED VIEW mv_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON MATERIALIZED VIEW mart.mv_target_card_per_day IS 'The target card: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio (NULL when the target is 0 or missing). Built on mart.v_daily_target_with_calendar.';
+
+--
+-- Name: v_sales_tree_detail_base; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_sales_tree_detail_base AS
+ WITH winning AS (
+         SELECT f.slip_date,
+            f.slip_no,
+            f.line_no,
+            f.vendor_cd,
+            f.vendor_name,
+            f.item_cd,
+            f.item_name,
+            f.sales_rep,
+            f.net_weight_kg,
+            f.quantity,
+            f.unit_price,
+            f.amount
+           FROM stg.shogun_final_shipment f
+        UNION ALL
+         SELECT s.slip_date,
+            s.slip_no,
+            s.line_no,
+            s.vendor_cd,
+            s.vendor_name,
+            s.item_cd,
+            s.item_name,
+            s.sales_rep,
+            s.net_weight_kg,
+            s.quantity,
+            s.unit_price,
+            s.amount
+           FROM stg.shogun_flash_shipment s
+          WHERE (NOT (EXISTS ( SELECT 1
+                   FROM stg.shogun_final_shipment f
+                  WHERE (f.slip_date = s.slip_date))))
+        )
+ SELECT w.slip_date AS ddate,
+    w.vendor_cd AS customer_cd,
+    w.vendor_name AS customer_name,
+    w.item_cd,
+    w.item_name,
+    w.sales_rep,
+    w.slip_no,
+    w.line_no,
+    w.net_weight_kg,
+    w.quantity,
+    w.unit_price,
+    w.amount AS amount_yen
+   FROM winning w;
+
+--
+-- Name: VIEW v_sales_tree_detail_base; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_sales_tree_detail_base IS 'One row per current shipment line (final rows win over flash for a date that has any): customer (業者), item, sales rep, weights and amounts. The base of the customer sales views.';
+
+--
+-- Name: v_customer_sales_daily; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_customer_sales_daily AS
+ SELECT b.ddate,
+    COALESCE(b.customer_cd, ''::text) AS customer_cd,
+    max(b.customer_name) AS customer_name,
+    (COALESCE(sum(b.net_weight_kg), (0)::numeric) / (1000)::numeric) AS net_ton,
+    COALESCE(sum(b.amount_yen), (0)::numeric) AS amount_yen,
+    count(DISTINCT COALESCE(b.item_cd, ''::text)) AS item_count,
+    count(DISTINCT b.slip_no) AS slip_count
+   FROM mart.v_sales_tree_detail_base b
+  GROUP BY b.ddate, COALESCE(b.customer_cd, ''::text);
+
+--
+-- Name: VIEW v_customer_sales_daily; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_customer_sales_daily IS 'Sales per date and customer: tons, amount, number of items and of distinct slips. Read by GET /sales/customers/daily. A line without a customer code counts under ''''.';
 
 --
 -- Name: v_receive_monthly; Type: VIEW; Schema: mart; Owner: -
@@ -553,6 +696,12 @@ CREATE VIEW mart.v_receive_monthly AS
   GROUP BY ((date_trunc('month'::text, (d.ddate)::timestamp with time zone))::date);
 
 --
+-- Name: VIEW v_receive_monthly; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_receive_monthly IS 'Monthly sums of mart.mv_receive_daily.';
+
+--
 -- Name: v_receive_weekly; Type: VIEW; Schema: mart; Owner: -
 --
 
@@ -566,6 +715,46 @@ CREATE VIEW mart.v_receive_weekly AS
     sum(d.amount_yen) AS amount_yen
    FROM mart.mv_receive_daily d
   GROUP BY d.iso_year, d.iso_week;
+
+--
+-- Name: VIEW v_receive_weekly; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_receive_weekly IS 'Weekly sums (ISO week) of mart.mv_receive_daily.';
+
+--
+-- Name: v_target_card_per_day; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_target_card_per_day AS
+ WITH day AS (
+         SELECT t.ddate,
+            t.iso_year,
+            t.iso_week,
+            (date_trunc('month'::text, (t.ddate)::timestamp with time zone))::date AS month,
+            t.target_ton,
+            COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
+           FROM (mart.v_daily_target_with_calendar t
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = t.ddate)))
+        )
+ SELECT d.ddate,
+    d.iso_year,
+    d.iso_week,
+    d.target_ton,
+    d.actual_ton,
+    sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
+    sum(d.actual_ton) OVER week_to_date AS wtd_actual_ton,
+    sum(d.target_ton) OVER month_to_date AS mtd_target_ton,
+    sum(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
+    (d.actual_ton / NULLIF(d.target_ton, (0)::numeric)) AS achievement_ratio
+   FROM day d
+  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate);
+
+--
+-- Name: VIEW v_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_target_card_per_day IS 'The view twin of mart.mv_target_card_per_day (same query, same columns, always current), kept to compare with and validate the materialized one.';
 
 --
 -- Name: shogun_receive; Type: TABLE; Schema: raw; Owner: -
@@ -990,6 +1179,12 @@ CREATE INDEX upload_touched_date_slip_date_idx ON log.upload_touched_date USING 
 --
 
 CREATE INDEX ix_mv_receive_daily_iso_week ON mart.mv_receive_daily USING btree (iso_year, iso_week);
+
+--
+-- Name: ix_mv_target_card_per_day_iso_week; Type: INDEX; Schema: mart; Owner: -
+--
+
+CREATE INDEX ix_mv_target_card_per_day_iso_week ON mart.mv_target_card_per_day USING btree (iso_year, iso_week);
 
 --
 -- Name: ux_mv_inb5y_week_profile_min; Type: INDEX; Schema: mart; Owner: -

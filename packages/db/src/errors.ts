@@ -15,7 +15,14 @@ export type DbErrorCode =
   | 'E_MIGRATION_REQUIRES'
   | 'E_MIGRATION_NO_DOWN'
   | 'E_MIGRATION_DIR'
-  | 'E_BAD_ARGUMENT';
+  | 'E_MIGRATION_TRANSACTION_CONTROL'
+  | 'E_MIGRATION_LOCK_TIMEOUT'
+  | 'E_PLAN_CHANGED'
+  | 'E_SQL_PARSE'
+  | 'E_BAD_ARGUMENT'
+  | 'E_IDENTITY_UNREADABLE'
+  | 'E_CATALOG'
+  | 'E_CATALOG_IN_USE';
 
 export class DbError extends Error {
   readonly code: DbErrorCode;
@@ -26,13 +33,31 @@ export class DbError extends Error {
   }
 }
 
-/** Hide the password of a connection URL so it can be printed. */
+const SECRET_KEY = /^(ssl)?password$/i;
+
+/**
+ * Hide the secrets of a connection URL so it can be printed: the password of the authority part,
+ * `?password=` / `?sslpassword=` parameters (pg honours them), and, for a URL that does not parse,
+ * everything between `user:` and the last `@` plus any `password=` pair.
+ */
 export function maskUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '****';
+    for (const key of [...u.searchParams.keys()]) if (SECRET_KEY.test(key)) u.searchParams.set(key, '****');
     return u.toString();
   } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:****@');
+    return maskPasswordPairs(url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#\s]*:).*@/i, '$1****@'));
   }
+}
+
+function maskPasswordPairs(text: string): string {
+  return text
+    .replace(/([?&;](?:ssl)?password=)[^&#\s]*/gi, '$1****')
+    .replace(/(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1$2****');
+}
+
+/** Mask every connection URL (and libpq `password=` pair) found in free text: error messages, logs. */
+export function maskSecrets(text: string): string {
+  return maskPasswordPairs(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`<>]+/gi, (m) => maskUrl(m)));
 }

@@ -1,13 +1,15 @@
-export { DbError, maskUrl, type DbErrorCode } from './errors.ts';
+export { DbError, maskUrl, maskSecrets, type DbErrorCode } from './errors.ts';
+export { readIdentity, writeProtectionMarker, describeIdentity, sameDatabase, IdentityUnreadable, MARKER_TABLE, MARKER_SCHEMA, type DatabaseIdentity, type ProtectionMarker } from './env/identity.ts';
 export { withClient, withTransaction, withDatabase, databaseOf, ident, type PgClient } from './pg/with.ts';
-export { ensureEmbeddedServer, runningEmbeddedServer, defaultEmbeddedDir, freePort, type EmbeddedServer, type EmbeddedServerOptions } from './embedded/server.ts';
+export { ensureEmbeddedServer, runningEmbeddedServer, defaultEmbeddedDir, defaultEmbeddedRoot, hasDataDirMarker, DATA_DIR_MARKER, onParentGone, freePort, type EmbeddedServer, type EmbeddedServerOptions } from './embedded/server.ts';
 export {
   loadRegistry,
   getEnvironment,
   registryPath,
   urlVariableFor,
+  PRODUCTION_ENV,
   type EnvironmentConfig,
   type EnvironmentRegistry,
   type ComposeConfig,
 } from './env/registry.ts';
-export { resolveDatabase, configuredUrl, embeddedLocation, EMBEDDED_DATABASE, type ResolvedDatabase, type ResolveOptions } from './env/resolve.ts';
+export { resolveDatabase, configuredUrl, productionReferences, embeddedLocation, EMBEDDED_DATABASE, type ResolvedDatabase, type ResolveOptions } from './env/resolve.ts';

@@ -18,6 +18,7 @@ async function catalog(client: pg.ClientBase): Promise<string[]> {
      UNION ALL
      SELECT 'rel ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text
             || CASE WHEN c.relkind IN ('v', 'm') THEN ' ' || pg_get_viewdef(c.oid) ELSE '' END
+            || COALESCE(' comment ' || obj_description(c.oid, 'pg_class'), '')
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'v', 'm', 'S')
      UNION ALL

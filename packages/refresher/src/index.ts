@@ -27,3 +27,4 @@ export {
 export type { Clock, MvResult, Outcome, RefreshMode, RefreshOptions, RefreshResult, MvStatusValue } from './types.ts';
 export { createLogger } from './logger.ts';
 export { withLiveness, sweepDeadJobs, JOB_LIVENESS_CLASS } from './liveness.ts';
+export { populateMvs, unpopulatedMvs, mvsReading, type PopulateOptions } from './populate.ts';

@@ -8,11 +8,20 @@ import { composeArgs, dockerAvailable, ensureToolVersion, pgConn, runTool } from
 
 /**
  * Not part of "the schema" an env is compared on: the migration runner's bookkeeping table and
- * graphile-worker's schema (installed by the worker at runtime, not by migrations).
+ * graphile-worker's schema (installed by the worker at runtime, not by migrations), and the
+ * protection marker (schema toolkit, written by pnpm db:protect on protected databases only).
  */
-export const DUMP_EXCLUDES = ['--exclude-schema=graphile_worker', '--exclude-table=public._prisma_migrations'];
+export const DUMP_EXCLUDES = ['--exclude-schema=graphile_worker', '--exclude-table=public._prisma_migrations', '--exclude-schema=toolkit'];
 
-const SCHEMA_ONLY = ['--schema-only', '--no-owner', '--no-privileges', ...DUMP_EXCLUDES];
+/**
+ * pg_dump flags of a schema dump. Privileges (GRANT/REVOKE, ALTER DEFAULT PRIVILEGES) are left out
+ * of db:dump and db:snapshot — the snapshot must apply before any role exists — and kept for
+ * db:diff, so an env whose roles' grants are missing (a rebuild that skipped
+ * db:bootstrap-roles) does not compare identical.
+ */
+function schemaOnly(privileges: boolean): string[] {
+  return ['--schema-only', '--no-owner', ...(privileges ? [] : ['--no-privileges']), ...DUMP_EXCLUDES];
+}
 
 /**
  * Make a plain pg_dump output comparable: drop the version lines, the start/completion
@@ -55,28 +64,30 @@ export interface DumpOptions {
   url: string;
   registry: EnvironmentRegistry;
   via: DumpVia;
+  /** Include GRANT/REVOKE and ALTER DEFAULT PRIVILEGES (db:diff); default false (db:dump, db:snapshot). */
+  privileges?: boolean;
 }
 
-/** Schema-only, normalised dump of an env's database. */
+/** Schema-only, normalised dump of an env's database (privileges only when `o.privileges`). */
 export async function dumpSchema(o: DumpOptions): Promise<string> {
   if (o.via === 'compose') {
     // Inside the container: the unix socket with the image's trust auth, no password needed.
     const u = new URL(o.url);
     const user = decodeURIComponent(u.username) || 'postgres';
-    const p = await $({ nothrow: true, quiet: true })`docker ${composeArgs(o.env, o.registry)} exec -T ${o.env.compose!.service} pg_dump -U ${user} -d ${databaseOf(o.url)} ${SCHEMA_ONLY}`;
+    const p = await $({ nothrow: true, quiet: true })`docker ${composeArgs(o.env, o.registry)} exec -T ${o.env.compose!.service} pg_dump -U ${user} -d ${databaseOf(o.url)} ${schemaOnly(o.privileges ?? false)}`;
     if (p.exitCode !== 0) {
       throw new CliError('E_FAILED', `pg_dump through docker compose for environment ${o.env.name} (${maskUrl(o.url)}) failed: ${p.stderr.trim()}; is the ${o.env.compose!.service} service up? (docker ${composeArgs(o.env, o.registry).join(' ')} ps)`);
     }
     return normaliseDump(p.stdout);
   }
-  return dumpLocal(o.url, o.env.name);
+  return dumpLocal(o.url, o.env.name, { privileges: o.privileges });
 }
 
 /** Schema-only, normalised dump with the local pg_dump (refused when older than the server). */
-export async function dumpLocal(url: string, label: string): Promise<string> {
+export async function dumpLocal(url: string, label: string, options: { privileges?: boolean } = {}): Promise<string> {
   await ensureToolVersion('pg_dump', url, label);
   const { conn, env } = pgConn(url);
-  const r = await runTool('pg_dump', [...SCHEMA_ONLY, '--dbname', conn], { env, url });
+  const r = await runTool('pg_dump', [...schemaOnly(options.privileges ?? false), '--dbname', conn], { env, url });
   return normaliseDump(r.stdout);
 }
 

@@ -2,18 +2,23 @@ import { rm } from 'node:fs/promises';
 import { $ } from 'zx';
 import {
   EMBEDDED_DATABASE,
-  databaseOf,
   embeddedLocation,
   ensureEmbeddedServer,
   ident,
+  describeIdentity,
+  hasDataDirMarker,
   maskUrl,
+  readIdentity,
   runningEmbeddedServer,
+  DATA_DIR_MARKER,
+  type DatabaseIdentity,
   withClient,
   withDatabase,
   type EnvironmentConfig,
   type EnvironmentRegistry,
 } from '@warehouse/db';
-import { CliError } from '../errors.ts';
+import { existsSync } from 'node:fs';
+import { CliError, GuardRefusal } from '../errors.ts';
 import { composeArgs, requireDocker } from './tools.ts';
 
 export type ResetMethod = 'volume' | 'db' | 'embedded';
@@ -37,6 +42,7 @@ export async function preflightReset(method: ResetMethod, env: EnvironmentConfig
       throw new CliError('E_USAGE', `environment ${env.name} has a configured URL, so its database is not the embedded server; use --method db, or unset that URL to reset the embedded server`);
     }
     const loc = embeddedLocation(env, vars)!;
+    refuseForeignDataDir(env, loc.dir);
     const running = runningEmbeddedServer(loc.dir);
     if (running) {
       throw new CliError(
@@ -48,19 +54,44 @@ export async function preflightReset(method: ResetMethod, env: EnvironmentConfig
   }
 }
 
+/**
+ * The embedded reset deletes a data directory only when the toolkit created it (it carries the
+ * marker file DATA_DIR_MARKER); anything else — a real cluster named by EMBEDDED_PG_DIR_<ENV> — is
+ * refused with exit 2. A missing directory is fine (nothing to delete).
+ */
+export function refuseForeignDataDir(env: EnvironmentConfig, dir: string): void {
+  if (!existsSync(dir) || hasDataDirMarker(dir)) return;
+  throw new GuardRefusal(
+    'E_NOT_TOOLKIT_DIR',
+    `${dir} (the data directory of ${env.name}) was not created by this toolkit: it has no ${DATA_DIR_MARKER} file, so db:reset will not delete it. Nothing was changed. ` +
+      `Fix: point EMBEDDED_PG_DIR_${env.name.toUpperCase()} at a directory of the toolkit's own (or unset it), or delete that directory yourself if it really is disposable.`,
+  );
+}
+
 const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
 
 /**
  * `db` method: terminate other connections, DROP DATABASE, CREATE DATABASE (same owner)
  * through the maintenance database `postgres` of the same server.
  */
-export async function resetByDropCreate(url: string, envName: string): Promise<{ database: string }> {
-  const database = databaseOf(url);
+export async function resetByDropCreate(url: string, envName: string, expected?: DatabaseIdentity): Promise<{ database: string }> {
+  // The database the URL really reaches (PGDATABASE, a URL without a path…), as the guard read it.
+  const id = expected ?? (await readIdentity(url));
+  const database = id.database;
   if (SYSTEM_DATABASES.has(database)) {
     throw new CliError('E_USAGE', `environment ${envName} points at the system database ${database} (${maskUrl(url)}), which cannot be dropped; point it at an application database`);
   }
   const maintenance = withDatabase(url, 'postgres');
   await withClient(maintenance, async (client) => {
+    // The maintenance connection must land on the cluster and database the guard checked.
+    const here = (await client.query('select (select system_identifier::text from pg_control_system()) as sysid, (select oid::int from pg_database where datname = $1) as oid', [database])).rows[0] as { sysid: string; oid: number | null };
+    if (here.sysid !== id.systemIdentifier || here.oid !== id.databaseOid) {
+      throw new GuardRefusal(
+        'E_TARGET_CHANGED',
+        `reset of ${envName}: ${maskUrl(maintenance)} reaches cluster ${here.sysid} (database ${database} oid ${here.oid ?? 'none'}), not the checked ${describeIdentity(id)}. Nothing was changed. ` +
+          'Fix: give the URL an explicit host, port and database, so both connections land on the same server.',
+      );
+    }
     const row = (await client.query('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [database])).rows[0] as { owner: string } | undefined;
     const me = (await client.query('select current_user as me')).rows[0].me as string;
     await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
@@ -81,16 +112,11 @@ export async function resetByDropCreate(url: string, envName: string): Promise<{
  */
 export async function resetEmbedded(env: EnvironmentConfig, vars: NodeJS.ProcessEnv) {
   const loc = embeddedLocation(env, vars)!;
+  refuseForeignDataDir(env, loc.dir);
   await rm(loc.dir, { recursive: true, force: true });
-  const server = await ensureEmbeddedServer({ dir: loc.dir, port: loc.port });
+  const server = await ensureEmbeddedServer({ dir: loc.dir, port: loc.port, envName: env.name });
   await withClient(server.url, (c) => c.query(`create database ${ident(EMBEDDED_DATABASE)}`));
   return { server, url: withDatabase(server.url, EMBEDDED_DATABASE), dir: loc.dir };
-}
-
-/** URL of an embedded env's application database, without starting it (for the guard's target check). */
-export function embeddedUrl(env: EnvironmentConfig, vars: NodeJS.ProcessEnv): string {
-  const loc = embeddedLocation(env, vars)!;
-  return `postgres://postgres:postgres@127.0.0.1:${loc.port}/${EMBEDDED_DATABASE}`;
 }
 
 /** `volume` method: `docker compose down -v --remove-orphans`, then up and wait until healthy. */

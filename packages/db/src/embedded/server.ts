@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,8 @@ export interface EmbeddedServerOptions {
   password?: string;
   /** Extra `-c name=value` settings for the server. */
   settings?: Record<string, string | number>;
+  /** The environment this server belongs to, for messages (`EMBEDDED_PG_PORT_<ENV>`). */
+  envName?: string;
   /** Where server output goes (default: kept in memory and shown only when start fails). */
   onLog?: (line: string) => void;
 }
@@ -43,6 +45,37 @@ export interface EmbeddedServer {
  * `postgres` user can reach when we run as root (a root-owned home directory is not). */
 export function defaultEmbeddedDir(name = 'local_dev'): string {
   return path.join(os.tmpdir(), 'pg-warehouse-toolkit', name);
+}
+
+/** The file that says "the toolkit created this data directory" (so db:reset may delete it). */
+export const DATA_DIR_MARKER = '.pg-warehouse-toolkit';
+
+/** True when `dir` carries the toolkit's own marker file. */
+export function hasDataDirMarker(dir: string): boolean {
+  return existsSync(path.join(dir, DATA_DIR_MARKER));
+}
+
+function writeDataDirMarker(dir: string, how: string): void {
+  writeFileSync(
+    path.join(dir, DATA_DIR_MARKER),
+    `${JSON.stringify({ createdBy: 'pg-warehouse-toolkit', how, dir, at: new Date().toISOString() })}\n`,
+  );
+}
+
+/** The root under which the toolkit keeps the data directories it creates by default. */
+export function defaultEmbeddedRoot(): string {
+  return path.dirname(defaultEmbeddedDir());
+}
+
+/**
+ * Mark a data directory as the toolkit's: always after initdb; for an existing directory only
+ * when it lies directly under the default root (the toolkit made those before markers existed).
+ * A directory elsewhere (a real cluster named by EMBEDDED_PG_DIR_<ENV>) is never marked.
+ */
+function adoptDataDir(dir: string, initialised: boolean): void {
+  if (hasDataDirMarker(dir)) return;
+  if (initialised) return writeDataDirMarker(dir, 'initdb');
+  if (path.dirname(dir) === defaultEmbeddedRoot()) writeDataDirMarker(dir, 'adopted under the default root');
 }
 
 function urlFor(o: { user: string; password: string; port: number }, database = 'postgres'): string {
@@ -103,7 +136,10 @@ export async function ensureEmbeddedServer(options: EmbeddedServerOptions): Prom
   const running = runningServer(dir);
   if (running) {
     const url = urlFor({ user, password, port: running.port });
-    if (await canConnect(url)) return { url, reused: true, dir, port: running.port, stop: noop };
+    if (await canConnect(url)) {
+      adoptDataDir(dir, false);
+      return { url, reused: true, dir, port: running.port, stop: noop };
+    }
   }
 
   const logs: string[] = [];
@@ -130,10 +166,13 @@ export async function ensureEmbeddedServer(options: EmbeddedServerOptions): Prom
   });
 
   try {
+    let initialised = false;
     if (!existsSync(path.join(dir, 'PG_VERSION'))) {
       await mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
       await server.initialise();
+      initialised = true;
     }
+    adoptDataDir(dir, initialised);
     await server.start();
   } catch (cause) {
     // Another process may have won the race to start the same cluster: reuse it.
@@ -143,12 +182,15 @@ export async function ensureEmbeddedServer(options: EmbeddedServerOptions): Prom
       if (await canConnect(url)) return { url, reused: true, dir, port: other.port, stop: noop };
     }
     const tail = logs.join('').split('\n').filter(Boolean).slice(-15).join('\n');
+    const upper = options.envName ? options.envName.toUpperCase() : '<ENV>';
+    const inUse = /already in use|could not bind|EADDRINUSE/i.test(tail);
     throw new DbError(
       'E_EMBEDDED',
       `could not start the embedded PostgreSQL in ${dir} on port ${options.port}` +
         `${cause instanceof Error && cause.message ? `: ${cause.message}` : ''}\n${tail}\n` +
-        'Fix: free the port (set EMBEDDED_PG_PORT), or remove a broken data directory ' +
-        '(`pnpm db:reset --env local_dev`), or set DATABASE_URL_LOCAL_DEV to use another server.',
+        `Fix: ${inUse ? `port ${options.port} is taken by another process: ` : ''}free the port or choose another with ` +
+        `EMBEDDED_PG_PORT_${upper}=<port>; or remove a broken data directory (\`pnpm db:reset --env ${options.envName ?? '<env>'}\`); ` +
+        `or set DATABASE_URL_${upper} to use another server.`,
       { cause },
     );
   }
@@ -168,4 +210,57 @@ export async function freePort(): Promise<number> {
       srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * Call `onGone` once when the process that started us goes away (pnpm killed with SIGTERM does
+ * not forward it; its children would keep an embedded server or the API running). Watches every
+ * ancestor in our process group — pnpm, tsx — since the direct parent may be a wrapper that
+ * outlives pnpm. Returns a function that stops watching.
+ */
+export function onParentGone(onGone: () => void, intervalMs = 500): () => void {
+  const watched = ancestorsInGroup();
+  const startPpid = process.ppid;
+  const timer = setInterval(() => {
+    const gone = process.ppid !== startPpid || watched.some((pid) => !alive(pid));
+    if (gone) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Our ancestors that share our process group (on Linux, from /proc; elsewhere just the parent). */
+function ancestorsInGroup(): number[] {
+  const stat = (pid: number) => {
+    try {
+      // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses.
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+    } catch {
+      return undefined;
+    }
+  };
+  const self = stat(process.pid);
+  if (!self) return [process.ppid];
+  const out: number[] = [];
+  for (let pid = self.ppid; pid > 1 && out.length < 16; ) {
+    const s = stat(pid);
+    if (!s || s.pgrp !== self.pgrp) break;
+    out.push(pid);
+    pid = s.ppid;
+  }
+  return out.length ? out : [process.ppid];
 }

@@ -156,7 +156,7 @@ function fixAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
     const pool = internals.underlyingDriver();
     try {
       if (parseHeaders(script).noTransaction) {
-        for (const statement of splitStatements(script)) await pool.query(statement.text);
+        for (const statement of await splitStatements(script)) await pool.query(statement.text);
       } else {
         await pool.query(script);
       }

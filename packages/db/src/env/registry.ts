@@ -38,6 +38,13 @@ export interface EnvironmentRegistry {
 
 const FILE_NAME = 'environments.json';
 
+/**
+ * The production environment's name. It is protected whatever a registry file says: a file that
+ * marks it `"protected": false` cannot lift the guard (nor can one that leaves it out: its URL
+ * variables are still read as production's, see productionReferences).
+ */
+export const PRODUCTION_ENV = 'vm_prod';
+
 function findUp(start: string): string | undefined {
   let dir = path.resolve(start);
   for (;;) {
@@ -107,8 +114,8 @@ export function loadRegistry(file = registryPath()): EnvironmentRegistry {
       url: str('url'),
       urlEnv: str('urlEnv'),
       embedded,
-      protected: bool('protected'),
-      remote: bool('remote'),
+      protected: bool('protected') || name === PRODUCTION_ENV,
+      remote: bool('remote') || name === PRODUCTION_ENV,
       compose,
     });
   }

@@ -1,7 +1,7 @@
 import { defaultEmbeddedDir, ensureEmbeddedServer } from '../embedded/server.ts';
 import { DbError, maskUrl } from '../errors.ts';
 import { withClient, withDatabase, ident } from '../pg/with.ts';
-import { getEnvironment, loadRegistry, urlVariableFor, type EnvironmentConfig, type EnvironmentRegistry } from './registry.ts';
+import { PRODUCTION_ENV, getEnvironment, loadRegistry, urlVariableFor, type EnvironmentConfig, type EnvironmentRegistry } from './registry.ts';
 
 export type UrlSource = 'variable' | 'registry' | 'embedded';
 
@@ -36,6 +36,26 @@ export function configuredUrl(
   if (env.url) return { url: env.url, source: 'registry', sourceDetail: 'environments.json' };
   if (env.urlEnv && vars[env.urlEnv]) return { url: vars[env.urlEnv]!, source: 'variable', sourceDetail: env.urlEnv };
   return undefined;
+}
+
+/**
+ * The URLs the guard compares a target with: every protected env's configured URL, and
+ * production's own variables (DATABASE_URL_VM_PROD, PROD_DATABASE_URL) even when the registry in
+ * use leaves vm_prod out.
+ */
+export function productionReferences(registry: EnvironmentRegistry, vars: NodeJS.ProcessEnv = process.env): { name: string; url: string; sourceDetail: string }[] {
+  const out: { name: string; url: string; sourceDetail: string }[] = [];
+  for (const env of registry.environments.values()) {
+    if (!env.protected) continue;
+    const c = configuredUrl(env, vars);
+    if (c) out.push({ name: env.name, url: c.url, sourceDetail: c.sourceDetail });
+  }
+  if (!registry.environments.has(PRODUCTION_ENV)) {
+    for (const variable of [urlVariableFor(PRODUCTION_ENV), 'PROD_DATABASE_URL']) {
+      if (vars[variable]) out.push({ name: PRODUCTION_ENV, url: vars[variable]!, sourceDetail: variable });
+    }
+  }
+  return out;
 }
 
 /** Data directory and port of an env's embedded server (`EMBEDDED_PG_PORT_<NAME>` /
@@ -77,7 +97,7 @@ export async function resolveDatabase(name: string, options: ResolveOptions = {}
     throw new DbError('E_ENV_NO_URL', `environment ${name} uses the embedded server, which was not started`);
   }
   const { port, dir } = embeddedLocation(env, vars)!;
-  const server = await ensureEmbeddedServer({ dir, port });
+  const server = await ensureEmbeddedServer({ dir, port, envName: env.name });
   options.log?.(`${server.reused ? 'using the running' : 'started an'} embedded PostgreSQL for ${name} (data: ${dir})`);
   // The application database lives beside `postgres`, created on first use.
   await withClient(server.url, async (client) => {

@@ -23,6 +23,10 @@ export interface MigrationFile {
   noTransaction: boolean;
   /** Header `-- requires: a.b, c.d`. */
   requires: string[];
+  /** Header `-- migrate:ddl-lock-timeout 30s`: PostgreSQL's lock_timeout for this file's statements. */
+  ddlLockTimeoutMs?: number;
+  /** Header `-- migrate:statement-timeout 10min`: PostgreSQL's statement_timeout for this file. */
+  statementTimeoutMs?: number;
   /** Path of down.sql when there is one. */
   downPath?: string;
 }
@@ -47,12 +51,33 @@ export function acceptableChecksums(bytes: Buffer): string[] {
 }
 
 /**
- * Header lines: the leading `--` comment lines (and blank lines) before the first statement.
- * `-- migrate:no-transaction` and `-- requires: a.b, c.d` (see docs/design.md).
+ * A duration as PostgreSQL spells it for timeouts: `500ms`, `5s`, `2min`, `1h`, or a bare number
+ * of milliseconds; `0` means no limit. Returns undefined for anything else.
  */
-export function parseHeaders(sql: string): { noTransaction: boolean; requires: string[] } {
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[(m[2] ?? 'ms').toLowerCase() as 'ms'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+export interface MigrationHeaders {
+  noTransaction: boolean;
+  requires: string[];
+  ddlLockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Header lines: the leading `--` comment lines (and blank lines) before the first statement.
+ * `-- migrate:no-transaction`, `-- requires: a.b, c.d`, `-- migrate:ddl-lock-timeout 30s`,
+ * `-- migrate:statement-timeout 10min` (see docs/design.md). A timeout header with a value that is
+ * not a duration is refused with E_MIGRATION_DIR.
+ */
+export function parseHeaders(sql: string, file = 'migration.sql'): MigrationHeaders {
   let noTransaction = false;
   const requires: string[] = [];
+  const timeouts: { ddlLockTimeoutMs?: number; statementTimeoutMs?: number } = {};
   for (const raw of sql.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '') continue;
@@ -63,8 +88,16 @@ export function parseHeaders(sql: string): { noTransaction: boolean; requires: s
     if (req) {
       for (const name of req[1]!.split(',').map((s) => s.trim()).filter(Boolean)) requires.push(name);
     }
+    const t = /^migrate:\s*(ddl-lock-timeout|statement-timeout)\s*[:=]?\s*(.*)$/i.exec(body);
+    if (t) {
+      const ms = parseDuration(t[2]!);
+      if (ms === undefined) {
+        throw new DbError('E_MIGRATION_DIR', `${file}: header \`-- migrate:${t[1]} ${t[2]}\` is not a duration; write e.g. \`-- migrate:${t[1]} 30s\` (ms, s, min, h; 0 = no limit)`);
+      }
+      timeouts[t[1]!.toLowerCase() === 'ddl-lock-timeout' ? 'ddlLockTimeoutMs' : 'statementTimeoutMs'] = ms;
+    }
   }
-  return { noTransaction, requires };
+  return { noTransaction, requires, ...timeouts };
 }
 
 /**
@@ -76,29 +109,31 @@ export async function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
     throw new DbError('E_MIGRATION_DIR', `migrations directory ${dir} does not exist; pass the folder that holds <timestamp>_<name>/migration.sql (default packages/db/prisma/migrations)`);
   }
   const entries = await readdir(dir, { withFileTypes: true });
-  const out: MigrationFile[] = [];
-  for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name === 'migrations_archive' || entry.name.startsWith('.')) continue;
-    const folder = path.join(dir, entry.name);
-    const file = path.join(folder, 'migration.sql');
+  const folders = entries.filter((e) => e.isDirectory() && e.name !== 'migrations_archive' && !e.name.startsWith('.'));
+  for (const entry of folders) {
     if (!FOLDER.test(entry.name)) {
-      throw new DbError('E_MIGRATION_DIR', `migration folder ${folder} is not named <14-digit timestamp>_<name> (e.g. 20250101120000_create_calendar); rename it or move it to migrations_archive/`);
+      throw new DbError('E_MIGRATION_DIR', `migration folder ${path.join(dir, entry.name)} is not named <14-digit timestamp>_<name> (e.g. 20250101120000_create_calendar); rename it or move it to migrations_archive/`);
     }
-    if (!existsSync(file)) {
-      throw new DbError('E_MIGRATION_DIR', `migration folder ${folder} has no migration.sql; add it or delete the folder`);
-    }
-    const bytes = await readFile(file);
-    const sql = bytes.toString('utf8');
-    const downPath = path.join(folder, 'down.sql');
-    out.push({
-      name: entry.name,
-      dir: folder,
-      sql,
-      checksum: sha256Hex(bytes),
-      ...parseHeaders(sql),
-      downPath: existsSync(downPath) && (await stat(downPath)).isFile() ? downPath : undefined,
-    });
   }
+  // Read the folders concurrently: with hundreds of migrations, one file at a time is I/O latency bound.
+  const out: MigrationFile[] = await Promise.all(
+    folders.map(async (entry) => {
+      const folder = path.join(dir, entry.name);
+      const file = path.join(folder, 'migration.sql');
+      const downPath = path.join(folder, 'down.sql');
+      const [bytes, down] = await Promise.all([readFile(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))), stat(downPath).catch(() => undefined)]);
+      if (!bytes) throw new DbError('E_MIGRATION_DIR', `migration folder ${folder} has no migration.sql; add it or delete the folder`);
+      const sql = bytes.toString('utf8');
+      return {
+        name: entry.name,
+        dir: folder,
+        sql,
+        checksum: sha256Hex(bytes),
+        ...parseHeaders(sql, file),
+        downPath: down?.isFile() ? downPath : undefined,
+      };
+    }),
+  );
   out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
 }

@@ -6,9 +6,23 @@
  * import { migrate } from '@warehouse/db/migrator';
  * const result = await migrate({ url, log: (e) => console.log(e) });
  */
-export { migrate, type MigrateOptions, type MigrateResult, type MigratorOptions, type MigratorEvent } from './migrate.ts';
+export {
+  migrate,
+  plan,
+  DEFAULT_DDL_LOCK_TIMEOUT_MS,
+  DEFAULT_DDL_LOCK_RETRIES,
+  DEFAULT_RETRY_DELAY_MS,
+  type MigrateOptions,
+  type MigrateResult,
+  type MigratorOptions,
+  type MigratorEvent,
+  type PlanResult,
+} from './migrate.ts';
 export { status, history, stamp, resolve, rollback, type StatusResult, type HistoryEntry, type RollbackResult } from './commands.ts';
-export { readMigrations, parseHeaders, findCreator, sha256Hex, DEFAULT_MIGRATIONS_DIR, type MigrationFile } from './files.ts';
+export { readMigrations, parseHeaders, parseDuration, findCreator, sha256Hex, DEFAULT_MIGRATIONS_DIR, type MigrationFile } from './files.ts';
 export { splitStatements, type SqlStatement } from './split.ts';
+export { prepareMigrations, retryBudgetMs, type PreparedMigration } from './apply.ts';
+export { planHash, type PlannedMigration, type PlannedStatement } from './plan.ts';
+export { describeBlockers, type Blocker } from './blockers.ts';
 export { MIGRATION_LOCK_ID, lockHolders, type LockHolder } from './lock.ts';
 export { CREATE_MIGRATIONS_TABLE, MIGRATIONS_TABLE, type MigrationRow, type RowState } from './table.ts';

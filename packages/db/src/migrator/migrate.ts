@@ -2,24 +2,18 @@ import pg from 'pg';
 import { DbError } from '../errors.ts';
 import { acceptableChecksums, DEFAULT_MIGRATIONS_DIR, findCreator, readMigrations, type MigrationFile } from './files.ts';
 import { describeHolders, withMigrationLock, type LockHolder } from './lock.ts';
-import { formatSqlError, runStatements } from './run-sql.ts';
-import {
-  ensureTable,
-  insertApplied,
-  insertFailed,
-  insertStarted,
-  markFinished,
-  readRows,
-  rowState,
-  setLogs,
-  type MigrationRow,
-} from './table.ts';
+import { applyMigration, prepareMigrations, retryBudgetMs } from './apply.ts';
+import { BlockerWatcher, type Blocker } from './blockers.ts';
+import { planHash, planMigration, selectPending, type PlannedMigration, type Selection } from './plan.ts';
+import { ensureTable, readRows, rowState, type MigrationRow } from './table.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export type MigratorEvent =
-  | { type: 'applied'; name: string; ms: number }
-  | { type: 'failed'; name: string; ms: number; error: Error }
+  /** `index` of `total`: the running count of this run (absent for rollback's down steps). */
+  | { type: 'applied'; name: string; ms: number; index?: number; total?: number }
+  | { type: 'failed'; name: string; ms: number; error: Error; index?: number; total?: number }
+  | { type: 'retrying'; name: string; attempt: number; retries: number; delayMs: number; budgetMs: number; blockers: Blocker[]; message: string }
   | { type: 'waiting-for-lock'; holders: LockHolder[]; message: string }
   | { type: 'warning'; message: string };
 
@@ -36,10 +30,28 @@ export interface MigratorOptions {
   applicationName?: string;
 }
 
-export interface MigrateOptions extends MigratorOptions {
+export interface MigrateOptions extends MigratorOptions, Selection {
   /** Apply even when an applied migration's file changed since (default false). */
   allowEdited?: boolean;
+  /**
+   * PostgreSQL's lock_timeout for every migration statement, ms (default 5000; 0 = wait forever).
+   * Not the wait for the migration advisory lock (`lockTimeoutMs`). A file's
+   * `-- migrate:ddl-lock-timeout` header overrides it.
+   */
+  ddlLockTimeoutMs?: number;
+  /** Retries of a migration whose lock was not granted in time (default 3; backoff doubles from `retryDelayMs`). */
+  ddlLockRetries?: number;
+  /** First backoff delay, ms (default 1000: 1 s, 2 s, 4 s — with 5 s timeouts 27 s in all). */
+  retryDelayMs?: number;
+  /** PostgreSQL's statement_timeout for every migration statement, ms (default: the server's). */
+  statementTimeoutMs?: number;
+  /** Apply only if the plan (see `plan`) still has this hash: what was reviewed is what runs. */
+  planHash?: string;
 }
+
+export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 5_000;
+export const DEFAULT_DDL_LOCK_RETRIES = 3;
+export const DEFAULT_RETRY_DELAY_MS = 1_000;
 
 export interface MigrateResult {
   applied: { name: string; ms: number }[];
@@ -47,8 +59,10 @@ export interface MigrateResult {
   skipped: string[];
   /** The migration that stopped the run (nothing of it is left behind unless it was no-transaction). */
   failed?: { name: string; error: Error };
-  /** Migrations still not applied after this run. */
+  /** Migrations still not applied after this run (including those left out by `to`/`steps`). */
   pending: string[];
+  /** Hash of the plan this run applied (see `plan`). */
+  planHash: string;
   /** Applied migrations no longer on disk, and other things worth a look. */
   warnings: string[];
 }
@@ -141,91 +155,145 @@ async function checkRequires(client: pg.ClientBase, file: MigrationFile, files: 
   return new DbError('E_MIGRATION_REQUIRES', `migration ${file.name} requires ${missing.join(', ')}: ${explain.join('; ')}`);
 }
 
-/** Run one migration file; returns the error text (and error) on failure. */
-async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<Error | undefined> {
-  const relPath = `${file.name}/migration.sql`;
-  if (file.noTransaction) {
-    // Outside a transaction a failure can leave part of the file applied, so the row is written
-    // first (failed until finished), exactly as Prisma records a migration in progress.
-    const id = await insertStarted(client, file.name, file.checksum);
-    try {
-      await runStatements(client, file.sql);
-    } catch (error) {
-      const logs = formatSqlError(error, relPath, file.sql, (error as { sqlOffset?: number }).sqlOffset);
-      await setLogs(client, id, logs).catch(() => {});
-      return new DbError('E_MIGRATION_FAILED', `migration ${file.name} (no-transaction) failed and may be partly applied:\n${logs}`, { cause: error });
-    }
-    await markFinished(client, id);
-    return undefined;
-  }
-  const startedAt = new Date();
-  await client.query('BEGIN');
-  try {
-    // One simple-protocol query: multiple statements and $$ bodies work; positions are file offsets.
-    await client.query(file.sql);
-    await insertApplied(client, file.name, file.checksum);
-    await client.query('COMMIT');
-    return undefined;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    const logs = formatSqlError(error, relPath, file.sql);
-    await insertFailed(client, file.name, file.checksum, startedAt, logs).catch(() => {});
-    return new DbError('E_MIGRATION_FAILED', `migration ${file.name} failed and was rolled back:\n${logs}`, { cause: error });
-  }
-}
-
 /**
  * Apply every pending migration in `dir` to `url`, in name order, each in its own transaction
  * together with its `_prisma_migrations` row — exactly as `prisma migrate deploy` records them.
  *
+ * Every statement runs with PostgreSQL's lock_timeout (`ddlLockTimeoutMs`, default 5 s); a
+ * migration whose lock is not granted in time is rolled back and retried with backoff, then fails
+ * with E_MIGRATION_LOCK_TIMEOUT naming the blocking session. `to`/`steps` apply only part of
+ * what is pending; `planHash` refuses to run anything but the plan that was reviewed.
+ *
  * Throws DbError for refusals before anything runs (E_LOCK_TIMEOUT, E_MIGRATION_BLOCKED,
- * E_MIGRATION_EDITED, E_MIGRATION_DIR); a migration that fails is returned in `failed`.
+ * E_MIGRATION_EDITED, E_MIGRATION_DIR, E_MIGRATION_TRANSACTION_CONTROL, E_SQL_PARSE,
+ * E_PLAN_CHANGED); a migration that fails is returned in `failed`.
  *
  * @example
  * const r = await migrate({ url, log: (e) => e.type === 'applied' && console.log(e.name, e.ms) });
  * if (r.failed) throw r.failed.error;
  */
+async function checkHistory(files: MigrationFile[], rows: MigrationRow[], options: MigrateOptions, dir: string, refuseEdited: boolean) {
+  const failed = failedRows(rows);
+  if (failed.length > 0) throw blockedError(failed);
+  const applied = appliedRows(rows);
+  const warnings: string[] = [];
+  const onDisk = new Set(files.map((f) => f.name));
+  const missing = [...applied.keys()].filter((n) => !onDisk.has(n));
+  if (missing.length > 0) {
+    warnings.push(`applied migration${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${dir} (restore the folder, or ignore if it was squashed into migrations_archive/)`);
+  }
+  const edited = await editedMigrations(files, applied);
+  if (edited.length > 0) {
+    const message = `applied migration${edited.length > 1 ? 's' : ''} ${edited.join(', ')} changed on disk since ${edited.length > 1 ? 'they were' : 'it was'} applied (checksum differs from _prisma_migrations)`;
+    if (!options.allowEdited && refuseEdited) {
+      throw new DbError('E_MIGRATION_EDITED', `${message}; restore the original file (git checkout) and put the change in a new migration, or pass --allow-edited / allowEdited to proceed`);
+    }
+    warnings.push(options.allowEdited ? `${message}; proceeding because allowEdited is set` : message);
+  }
+  return { applied, warnings };
+}
+
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
-  const files = await readMigrations(options.dir ?? DEFAULT_MIGRATIONS_DIR);
+  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
+  const files = await readMigrations(dir);
   return withLockedClient(options, async (client) => {
     const rows = await readRows(client);
-    const failed = failedRows(rows);
-    if (failed.length > 0) throw blockedError(failed);
-    const applied = appliedRows(rows);
-    const warnings: string[] = [];
-    const onDisk = new Set(files.map((f) => f.name));
-    const missing = [...applied.keys()].filter((n) => !onDisk.has(n));
-    if (missing.length > 0) {
-      warnings.push(`applied migration${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${options.dir ?? DEFAULT_MIGRATIONS_DIR} (restore the folder, or ignore if it was squashed into migrations_archive/)`);
-    }
-    const edited = await editedMigrations(files, applied);
-    if (edited.length > 0) {
-      const message = `applied migration${edited.length > 1 ? 's' : ''} ${edited.join(', ')} changed on disk since ${edited.length > 1 ? 'they were' : 'it was'} applied (checksum differs from _prisma_migrations)`;
-      if (!options.allowEdited) {
-        throw new DbError('E_MIGRATION_EDITED', `${message}; restore the original file (git checkout) and put the change in a new migration, or pass --allow-edited / allowEdited to proceed`);
-      }
-      warnings.push(`${message}; proceeding because allowEdited is set`);
-    }
+    const { applied, warnings } = await checkHistory(files, rows, options, dir, true);
     for (const w of warnings) options.log?.({ type: 'warning', message: w });
 
-    const result: MigrateResult = { applied: [], skipped: files.filter((f) => applied.has(f.name)).map((f) => f.name), pending: [], warnings };
+    const todo = selectPending(files, (n) => applied.has(n), options, dir);
+    const hash = planHash(todo);
+    if (options.planHash !== undefined && options.planHash !== hash) {
+      throw new DbError(
+        'E_PLAN_CHANGED',
+        `the plan is no longer the one reviewed: its hash is ${hash}, not ${options.planHash} (a migration file changed, or the database moved on); ` +
+          'review `pnpm db:migrate --plan` again and pass its hash. Nothing was run.',
+      );
+    }
+    // Parse everything first: transaction control or unparsable SQL is refused before anything runs.
+    const prepared = await prepareMigrations(todo);
+    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const watcher = new BlockerWatcher(options.url, pid);
+    const settings = {
+      watcher,
+      ddlLockTimeoutMs: options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS,
+      statementTimeoutMs: options.statementTimeoutMs ?? 0,
+      retries: options.ddlLockRetries ?? DEFAULT_DDL_LOCK_RETRIES,
+      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+      onRetry: (info: Omit<Extract<MigratorEvent, { type: 'retrying' }>, 'type'>) => options.log?.({ type: 'retrying', ...info }),
+    };
+    const todoNames = new Set(todo.map((f) => f.name));
+    const left = files.filter((f) => !applied.has(f.name) && !todoNames.has(f.name)).map((f) => f.name);
+    const result: MigrateResult = { applied: [], skipped: files.filter((f) => applied.has(f.name)).map((f) => f.name), pending: left, warnings, planHash: hash };
     const appliedNames = new Set(applied.keys());
-    const todo = files.filter((f) => !applied.has(f.name));
-    for (let i = 0; i < todo.length; i++) {
-      const file = todo[i]!;
-      const t0 = performance.now();
-      const error = (await checkRequires(client, file, files, appliedNames)) ?? (await applyOne(client, file));
-      const ms = Math.round((performance.now() - t0) * 10) / 10;
-      if (error) {
-        result.failed = { name: file.name, error };
-        result.pending = todo.slice(i).map((f) => f.name);
-        options.log?.({ type: 'failed', name: file.name, ms, error });
-        return result;
+    try {
+      for (let i = 0; i < prepared.length; i++) {
+        const { file } = prepared[i]!;
+        const t0 = performance.now();
+        const error = (await checkRequires(client, file, files, appliedNames)) ?? (await applyMigration(client, prepared[i]!, settings));
+        const ms = Math.round((performance.now() - t0) * 10) / 10;
+        if (error) {
+          result.failed = { name: file.name, error };
+          result.pending = todo.slice(i).map((f) => f.name).concat(left);
+          options.log?.({ type: 'failed', name: file.name, ms, error, index: i + 1, total: prepared.length });
+          return result;
+        }
+        appliedNames.add(file.name);
+        result.applied.push({ name: file.name, ms });
+        options.log?.({ type: 'applied', name: file.name, ms, index: i + 1, total: prepared.length });
       }
-      appliedNames.add(file.name);
-      result.applied.push({ name: file.name, ms });
-      options.log?.({ type: 'applied', name: file.name, ms });
+    } finally {
+      await watcher.close();
     }
     return result;
   });
+}
+
+export interface PlanResult {
+  /** Hash to pass to `migrate({ planHash })` / `db:migrate --plan-hash`. */
+  hash: string;
+  migrations: PlannedMigration[];
+  /** Pending migrations the plan leaves for later (`to`/`steps`). */
+  later: string[];
+  warnings: string[];
+  /** lock_timeout, retries and the longest a migration may wait for its locks. */
+  ddlLockTimeoutMs: number;
+  ddlLockRetries: number;
+  retryBudgetMs: number;
+}
+
+/**
+ * What `migrate` with the same options would do, without taking the lock or changing anything:
+ * each pending migration's statements, the lock each takes on which relation, lint findings, and
+ * the plan's hash. Refuses what `migrate` refuses (transaction control, unparsable SQL, a failed
+ * migration in the history).
+ *
+ * @example
+ * const p = await plan({ url });
+ * await migrate({ url, planHash: p.hash });
+ */
+export async function plan(options: MigrateOptions): Promise<PlanResult> {
+  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
+  const files = await readMigrations(dir);
+  const client = await connect(options);
+  try {
+    const rows = await readRows(client);
+    const { applied, warnings } = await checkHistory(files, rows, options, dir, false);
+    const todo = selectPending(files, (n) => applied.has(n), options, dir);
+    const prepared = await prepareMigrations(todo);
+    const lockMs = options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS;
+    const retries = options.ddlLockRetries ?? DEFAULT_DDL_LOCK_RETRIES;
+    const todoNames = new Set(todo.map((f) => f.name));
+    return {
+      hash: planHash(todo),
+      migrations: prepared.map((p) => planMigration(p, lockMs)),
+      later: files.filter((f) => !applied.has(f.name) && !todoNames.has(f.name)).map((f) => f.name),
+      warnings,
+      ddlLockTimeoutMs: lockMs,
+      ddlLockRetries: retries,
+      retryBudgetMs: retryBudgetMs(lockMs, retries, options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),
+    };
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

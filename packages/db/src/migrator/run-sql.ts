@@ -1,5 +1,3 @@
-import type pg from 'pg';
-import { splitStatements } from './split.ts';
 
 /** Fields node-pg copies from a PostgreSQL ErrorResponse. */
 interface PgErrorFields {
@@ -45,25 +43,4 @@ export function formatSqlError(error: unknown, file: string, sql: string, statem
   if (e?.where) parts.push(`CONTEXT: ${e.where}`);
   if (e?.internalQuery) parts.push(`QUERY: ${e.internalQuery}${e.internalPosition ? ` (position ${e.internalPosition})` : ''}`);
   return parts.join('\n');
-}
-
-/** Character offset (not UTF-16) of a string index, for mapping statement-relative positions. */
-function charOffset(text: string, index: number): number {
-  return [...text.slice(0, index)].length;
-}
-
-/**
- * Run the statements of a `-- migrate:no-transaction` file one by one (each a simple query, so
- * CREATE INDEX CONCURRENTLY is alone in its implicit transaction). On failure the thrown error
- * carries `sqlOffset`, the character offset of the failing statement in the file.
- */
-export async function runStatements(client: pg.ClientBase, sql: string): Promise<void> {
-  for (const statement of splitStatements(sql)) {
-    try {
-      await client.query(statement.text);
-    } catch (error) {
-      if (error && typeof error === 'object') (error as { sqlOffset?: number }).sqlOffset = charOffset(sql, statement.offset);
-      throw error;
-    }
-  }
 }

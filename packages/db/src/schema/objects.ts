@@ -1,7 +1,16 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CATALOG_DIR, readCatalog } from '../catalog/files.ts';
+import { DOMAIN_SCHEMAS } from './schemas.ts';
+
+export { DOMAIN_SCHEMAS };
+
 /**
- * Every relation the migration history leaves in the domain schemas at head, with its kind.
- * A deploy from an empty database must reach exactly this set (test/migrations.test.ts checks it
- * against the catalog). Add an entry in the same commit as the migration that creates the object.
+ * Every relation the migration history leaves in the domain schemas at head, with its kind —
+ * derived, not kept by hand: the tables are the `model` blocks of prisma/schema.prisma, the views
+ * and MVs are the files of the view catalog (prisma/views/<schema>/<name>.sql). `pnpm db:check`
+ * verifies that the migrations produce exactly these (test/migrations.test.ts deploys from empty).
  *
  * @example
  *   const views = DOMAIN_OBJECTS.filter((o) => o.kind === 'matview').map((o) => o.name);
@@ -14,51 +23,31 @@ export interface DomainObject {
   kind: DomainObjectKind;
 }
 
-/** The schemas the toolkit owns (`datasource.schemas` in prisma/schema.prisma). */
-export const DOMAIN_SCHEMAS = ['raw', 'stg', 'ref', 'mart', 'kpi', 'log'] as const;
+const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/schema.prisma');
+
+/** The tables of a Prisma schema: each `model` block's `@@schema` . `@@map` (or the model name). */
+export function prismaTables(schemaText: string): DomainObject[] {
+  const out: DomainObject[] = [];
+  for (const m of schemaText.matchAll(/^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
+    const body = m[2]!;
+    const table = /@@map\("([^"]+)"\)/.exec(body)?.[1] ?? m[1]!;
+    const schema = /@@schema\("([^"]+)"\)/.exec(body)?.[1] ?? 'public';
+    out.push({ name: `${schema}.${table}`, kind: 'table' });
+  }
+  return out;
+}
 
 export const DOMAIN_OBJECTS: readonly DomainObject[] = [
-  // log
-  { name: 'log.upload_file', kind: 'table' },
-  { name: 'log.upload_blob', kind: 'table' },
-  { name: 'log.mv_refresh_log', kind: 'table' },
-  { name: 'log.upload_touched_date', kind: 'table' },
-  // raw
-  { name: 'raw.shogun_receive', kind: 'table' },
-  { name: 'raw.shogun_shipment', kind: 'table' },
-  { name: 'raw.shogun_yard', kind: 'table' },
-  // stg
-  { name: 'stg.shogun_final_receive', kind: 'table' },
-  { name: 'stg.shogun_flash_receive', kind: 'table' },
-  { name: 'stg.shogun_final_shipment', kind: 'table' },
-  { name: 'stg.shogun_flash_shipment', kind: 'table' },
-  { name: 'stg.shogun_final_yard', kind: 'table' },
-  { name: 'stg.shogun_flash_yard', kind: 'table' },
-  // stg history: rows superseded by a later upload (a revert moves them back)
-  { name: 'stg.shogun_final_receive_history', kind: 'table' },
-  { name: 'stg.shogun_flash_receive_history', kind: 'table' },
-  { name: 'stg.shogun_final_shipment_history', kind: 'table' },
-  { name: 'stg.shogun_flash_shipment_history', kind: 'table' },
-  { name: 'stg.shogun_final_yard_history', kind: 'table' },
-  { name: 'stg.shogun_flash_yard_history', kind: 'table' },
-  // ref, mart, kpi tables
-  { name: 'ref.calendar', kind: 'table' },
-  { name: 'mart.daily_target_plan', kind: 'table' },
-  { name: 'kpi.monthly_targets', kind: 'table' },
-  // views and materialized views
-  { name: 'mart.mv_receive_daily', kind: 'matview' },
-  { name: 'mart.v_receive_weekly', kind: 'view' },
-  { name: 'mart.v_receive_monthly', kind: 'view' },
-  { name: 'mart.mv_inb_avg5y_day_biz', kind: 'matview' },
-  { name: 'mart.mv_inb_avg5y_weeksum_biz', kind: 'matview' },
-  { name: 'mart.mv_inb_avg5y_day_scope', kind: 'matview' },
-  { name: 'mart.mv_inb5y_week_profile_min', kind: 'matview' },
-  { name: 'mart.mv_target_card_per_day', kind: 'matview' },
-  { name: 'mart.mv_shipment_daily', kind: 'matview' },
+  ...prismaTables(readFileSync(SCHEMA_PATH, 'utf8')),
+  ...readCatalog(DEFAULT_CATALOG_DIR).map((o): DomainObject => ({ name: o.name, kind: o.kind })),
 ];
 
 /** Objects the history once created and later dropped: they must not exist at head. */
-export const RETIRED_OBJECTS: readonly DomainObject[] = [{ name: 'mart.v_receive_daily', kind: 'view' }];
+export const RETIRED_OBJECTS: readonly DomainObject[] = [
+  { name: 'mart.v_receive_daily', kind: 'view' },
+  { name: 'mart.v_sales_tree_daily', kind: 'view' },
+  { name: 'mart.mv_sales_tree_daily', kind: 'matview' },
+];
 
 /** `pg_class.relkind` for each kind (`r` table, `v` view, `m` materialized view). */
 export const RELKIND: Record<DomainObjectKind, string> = { table: 'r', view: 'v', matview: 'm' };

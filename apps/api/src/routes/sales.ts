@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { HttpError } from '../http-error.ts';
+import type { AppContext } from '../app.ts';
+
+/** Longest period one request may ask for (a year of days × customers stays a small answer). */
+export const MAX_SALES_DAYS = 366;
+
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD', examples: ['2025-04-01'] });
+
+export const CustomerSalesQuery = Type.Object(
+  {
+    from: IsoDate,
+    to: IsoDate,
+    customer: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'customer code (業者CD); all customers when absent' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CustomerSalesRow = Type.Object({
+  ddate: Type.String({ description: 'slip date, YYYY-MM-DD' }),
+  customerCd: Type.String({ description: "業者CD ('' for lines without one)" }),
+  customerName: Type.Union([Type.String(), Type.Null()]),
+  netTon: Type.Number(),
+  amountYen: Type.Number(),
+  itemCount: Type.Integer({ description: 'distinct items sold that day' }),
+  slipCount: Type.Integer({ description: 'distinct slips that day' }),
+});
+
+export const CustomerSalesReply = Type.Object({ rows: Type.Array(CustomerSalesRow) });
+
+function calendarDate(name: string, value: string): number {
+  const t = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) {
+    throw new HttpError(400, 'E_BAD_DATE', `${name}=${value} is not a calendar date; pass an existing date YYYY-MM-DD`);
+  }
+  return t;
+}
+
+/** GET /sales/customers/daily — sales per date and customer from mart.v_customer_sales_daily. */
+export function salesRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/sales/customers/daily',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: 'sales per date and customer (current shipment rows, final wins over flash)',
+        querystring: CustomerSalesQuery,
+        response: { 200: CustomerSalesReply },
+      },
+    },
+    async (req): Promise<Static<typeof CustomerSalesReply>> => {
+      const { from, to, customer } = req.query;
+      const a = calendarDate('from', from);
+      const b = calendarDate('to', to);
+      if (a > b) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
+      if ((b - a) / 86_400_000 + 1 > MAX_SALES_DAYS) {
+        throw new HttpError(400, 'E_RANGE_TOO_LONG', `from=${from}..to=${to} spans more than ${MAX_SALES_DAYS} days; ask for a year or less per request`);
+      }
+      const { rows } = await ctx.pool.query<Static<typeof CustomerSalesRow>>(
+        `SELECT to_char(ddate, 'YYYY-MM-DD') AS "ddate", customer_cd AS "customerCd", customer_name AS "customerName",
+                net_ton::float8 AS "netTon", amount_yen::float8 AS "amountYen", item_count::int AS "itemCount", slip_count::int AS "slipCount"
+           FROM mart.v_customer_sales_daily
+          WHERE ddate BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR customer_cd = $3)
+          ORDER BY ddate, customer_cd`,
+        [from, to, customer ?? null],
+      );
+      return { rows };
+    },
+  );
+}

@@ -1,0 +1,184 @@
+/**
+ * Running one migration file: parsed first (refusals before anything runs), then applied with
+ * PostgreSQL's lock_timeout per statement and retried with backoff when a lock is not granted in time.
+ */
+import type pg from 'pg';
+import { DbError } from '../errors.ts';
+import { parseSql, type ParsedStatement } from '../sql/parse.ts';
+import { concurrently, transactionControl } from '../sql/statements.ts';
+import { describeBlockers, type Blocker, type BlockerWatcher } from './blockers.ts';
+import type { MigrationFile } from './files.ts';
+import { formatSqlError } from './run-sql.ts';
+import { insertApplied, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
+
+export interface PreparedMigration {
+  file: MigrationFile;
+  statements: ParsedStatement[];
+}
+
+/**
+ * Parse the files about to run. Refuses (E_MIGRATION_TRANSACTION_CONTROL) a transactional file
+ * holding COMMIT, BEGIN, ROLLBACK, SAVEPOINT, END, ABORT, START TRANSACTION, RELEASE, PREPARE
+ * TRANSACTION…: the runner owns the transaction, and a COMMIT in the middle would keep the first
+ * half whatever happens to the second (a final ROLLBACK would record as applied a migration that
+ * created nothing). Unparsable SQL is refused with E_SQL_PARSE. Either way before anything runs.
+ */
+export async function prepareMigrations(files: MigrationFile[]): Promise<PreparedMigration[]> {
+  const out: PreparedMigration[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const statements = await parseSql(file.sql, `${file.name}/migration.sql`);
+    if (!file.noTransaction) {
+      for (const s of statements) {
+        const tc = transactionControl(s);
+        if (tc) problems.push(`${file.name}/migration.sql line ${s.line}: ${tc}`);
+      }
+    }
+    out.push({ file, statements });
+  }
+  if (problems.length > 0) {
+    throw new DbError(
+      'E_MIGRATION_TRANSACTION_CONTROL',
+      `transaction control in a transactional migration (the runner runs each file in one transaction of its own): ${problems.join('; ')}. ` +
+        'Remove it — the whole file commits or rolls back as one — or, if the file must manage transactions itself, make it `-- migrate:no-transaction`. Nothing was run.',
+    );
+  }
+  return out;
+}
+
+export interface ApplySettings {
+  /** Names the sessions that block the migration's connection. */
+  watcher: BlockerWatcher;
+  /** lock_timeout for each statement, ms (0 = wait forever); a file's header overrides it. */
+  ddlLockTimeoutMs: number;
+  /** statement_timeout, ms (0 = leave the server's setting); a file's header overrides it. */
+  statementTimeoutMs: number;
+  /** Retries after a lock timeout. */
+  retries: number;
+  /** First backoff delay, doubled on each retry. */
+  retryDelayMs: number;
+  onRetry?: (info: { name: string; attempt: number; retries: number; delayMs: number; budgetMs: number; blockers: Blocker[]; message: string }) => void;
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: string })?.code === LOCK_NOT_AVAILABLE;
+}
+
+/** The longest a migration can spend waiting for locks and backing off before it fails. */
+export function retryBudgetMs(lockMs: number, retries: number, delayMs: number): number {
+  let total = lockMs * (retries + 1);
+  for (let i = 0; i < retries; i++) total += delayMs * 2 ** i;
+  return total;
+}
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+/** Run `attempt` and retry it on a lock timeout; returns the last blockers seen when it gives up. */
+async function withLockRetry(
+  name: string,
+  lockMs: number,
+  settings: ApplySettings,
+  attempt: () => Promise<void>,
+): Promise<{ error?: unknown; blockers: Blocker[] }> {
+  const budgetMs = retryBudgetMs(lockMs, settings.retries, settings.retryDelayMs);
+  for (let i = 0; ; i++) {
+    // watch for blockers only once a statement has waited a while: the fast path opens no connection
+    const watch = lockMs > 0 ? settings.watcher.watch(Math.max(1, Math.floor(lockMs / 4)), Math.max(20, Math.min(200, Math.floor(lockMs / 5)))) : undefined;
+    try {
+      await attempt();
+      watch?.stop();
+      return { blockers: [] };
+    } catch (error) {
+      const blockers = watch?.stop() ?? [];
+      if (!isLockTimeout(error) || i >= settings.retries) return { error, blockers };
+      const delayMs = settings.retryDelayMs * 2 ** i;
+      settings.onRetry?.({
+        name,
+        attempt: i + 1,
+        retries: settings.retries,
+        delayMs,
+        budgetMs,
+        blockers,
+        message:
+          `${name}: a lock was not granted within lock_timeout ${lockMs} ms${blockers.length ? ` (${describeBlockers(blockers)})` : ''}; ` +
+          `rolled back, retry ${i + 1} of ${settings.retries} in ${delayMs} ms (at most ${(budgetMs / 1000).toFixed(1)} s in all)`,
+      });
+      await sleep(delayMs);
+    }
+  }
+}
+
+function lockTimeoutError(file: MigrationFile, lockMs: number, settings: ApplySettings, blockers: Blocker[], cause: unknown, partly: boolean): DbError {
+  return new DbError(
+    'E_MIGRATION_LOCK_TIMEOUT',
+    `migration ${file.name} could not take its locks: lock_timeout ${lockMs} ms expired ${settings.retries + 1} times ` +
+      `(${settings.retries} retries with backoff, ${(retryBudgetMs(lockMs, settings.retries, settings.retryDelayMs) / 1000).toFixed(1)} s at most). ` +
+      (blockers.length ? `Blocked by ${describeBlockers(blockers)}. ` : 'The blocking session could not be seen (it let go just before the timeout). ') +
+      (partly
+        ? 'The file is no-transaction: the statements before the blocked one are applied and its row stays failed; finish it by hand, then `pnpm db:resolve`.'
+        : 'Nothing of it was applied or recorded.') +
+      ' Wait for the blocking transaction to end (or end it: select pg_terminate_backend(<pid>)), then run `pnpm db:migrate` again; ' +
+      'a longer wait: --ddl-lock-timeout or a `-- migrate:ddl-lock-timeout 30s` header.',
+    { cause },
+  );
+}
+
+/** Run one prepared migration; returns the error on failure (nothing thrown). */
+export async function applyMigration(client: pg.ClientBase, prepared: PreparedMigration, settings: ApplySettings): Promise<Error | undefined> {
+  const { file, statements } = prepared;
+  const relPath = `${file.name}/migration.sql`;
+  const lockMs = file.ddlLockTimeoutMs ?? settings.ddlLockTimeoutMs;
+  const stmtMs = file.statementTimeoutMs ?? settings.statementTimeoutMs;
+  if (file.noTransaction) {
+    // Outside a transaction a failure can leave part of the file applied, so the row is written
+    // first (failed until finished), exactly as Prisma records a migration in progress.
+    const id = await insertStarted(client, file.name, file.checksum);
+    let current = -1;
+    const setLock = async (ms: number) => {
+      if (ms !== current) await client.query(`set lock_timeout = ${ms}`);
+      current = ms;
+    };
+    try {
+      if (stmtMs > 0) await client.query(`set statement_timeout = ${stmtMs}`);
+      for (const statement of statements) {
+        // CONCURRENTLY waits for older transactions by design, and a timed-out one leaves an INVALID index behind
+        const ms = concurrently(statement) ? 0 : lockMs;
+        const { error, blockers } = await withLockRetry(file.name, ms, settings, async () => {
+          await setLock(ms);
+          await client.query(statement.text);
+        });
+        if (error) {
+          const logs = formatSqlError(error, relPath, file.sql, [...file.sql.slice(0, statement.offset)].length);
+          await setLogs(client, id, logs).catch(() => {});
+          if (isLockTimeout(error)) return lockTimeoutError(file, ms, settings, blockers, error, true);
+          return new DbError('E_MIGRATION_FAILED', `migration ${file.name} (no-transaction) failed and may be partly applied:\n${logs}`, { cause: error });
+        }
+      }
+    } finally {
+      await client.query('reset lock_timeout; reset statement_timeout').catch(() => {});
+    }
+    await markFinished(client, id);
+    return undefined;
+  }
+  const startedAt = new Date();
+  const { error, blockers } = await withLockRetry(file.name, lockMs, settings, async () => {
+    await client.query(`BEGIN; SET LOCAL lock_timeout = ${lockMs}${stmtMs > 0 ? `; SET LOCAL statement_timeout = ${stmtMs}` : ''}`);
+    try {
+      // One simple-protocol query: multiple statements and $$ bodies work; positions are file offsets.
+      await client.query(file.sql);
+      await insertApplied(client, file.name, file.checksum);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    }
+  });
+  if (!error) return undefined;
+  // A lock timeout left nothing behind and is worth running again as it is: not recorded as failed.
+  if (isLockTimeout(error)) return lockTimeoutError(file, lockMs, settings, blockers, error, false);
+  const logs = formatSqlError(error, relPath, file.sql);
+  await insertFailed(client, file.name, file.checksum, startedAt, logs).catch(() => {});
+  return new DbError('E_MIGRATION_FAILED', `migration ${file.name} failed and was rolled back:\n${logs}`, { cause: error });
+}
