@@ -13,6 +13,8 @@ import { uploadRoutes } from './routes/upload.ts';
 import { readRoutes } from './routes/reads.ts';
 import { uploadsRoutes } from './routes/uploads.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { uploadErrorRoutes } from './routes/upload-errors.ts';
+import { isDbUnavailable } from './db-unavailable.ts';
 import { salesRoutes } from './routes/sales.ts';
 
 export interface BuildOptions {
@@ -81,6 +83,11 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string; details?: Record<string, unknown> }, req, reply) => {
+    if (isDbUnavailable(error)) {
+      req.log.warn({ code: error.code, message: error.message, reqId: req.id }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return reply.code(503).send({ error: 'the database is unreachable or restarting; retry in a few seconds (GET /readyz says when it is back)', code: 'E_DB_UNAVAILABLE', requestId: req.id });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       req.log.error({ err: error, reqId: req.id }, 'request failed');
@@ -96,6 +103,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
 
   uploadRoutes(app, ctx);
   readRoutes(app, ctx);
+  uploadErrorRoutes(app, ctx);
   uploadsRoutes(app, ctx);
   opsRoutes(app, ctx);
   salesRoutes(app, ctx);

@@ -15,8 +15,16 @@ export interface ApiConfig {
   uploadMaxBytes: number;
   /** Size of one `log.upload_blob` chunk in bytes. */
   blobChunkBytes: number;
-  /** How many row errors a failed upload keeps (first N by line). */
+  /** How many row errors a failed upload keeps in log.upload_error (first N by line; INGEST_MAX_ERRORS, default 10,000). */
   maxErrors: number;
+  /** How many of them the upload's own summary (`errors` of GET /uploads/:id) repeats (INGEST_ERROR_SUMMARY, default 50). */
+  errorSummary: number;
+  /** Earliest plausible slip date, YYYY-MM-DD (INGEST_DATE_MIN, default 2000-01-01). */
+  dateMin: string;
+  /** Latest plausible slip date, YYYY-MM-DD (INGEST_DATE_MAX); unset: one year after the day of the ingest. */
+  dateMax: string | undefined;
+  /** Failed uploads' bytes older than this many days may be purged (UPLOAD_FAILED_RETENTION_DAYS, default 30; `pnpm upload:purge`). */
+  failedRetentionDays: number;
   /** graphile-worker concurrency of this process. */
   workerConcurrency: number;
   /** An ingest job locked this long by a worker that is gone (no advisory lock) is released. */
@@ -51,6 +59,38 @@ function int(vars: NodeJS.ProcessEnv, name: string, fallback: number, min: numbe
   return n;
 }
 
+function isoDate(vars: NodeJS.ProcessEnv, name: string, fallback: string | undefined): string | undefined {
+  const raw = vars[name];
+  if (raw === undefined || raw === '') return fallback;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  const y = Number(m?.[1]);
+  const mo = Number(m?.[2]);
+  const d = Number(m?.[3]);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  if (!m || y < 1 || !days || d < 1 || d > days) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a date; write it as YYYY-MM-DD${fallback ? ` or unset it to use the default ${fallback}` : ''}`);
+  }
+  return raw;
+}
+
+const toYmd = (iso: string) => Number(iso.replace(/-/g, ''));
+
+/**
+ * The plausible slip dates for an ingest starting at `now`: INGEST_DATE_MIN .. INGEST_DATE_MAX, or
+ * .. one year after `now` (UTC) when no maximum is set. As yyyymmdd numbers (validate.ts's DateWindow).
+ */
+export function dateWindow(config: Pick<ApiConfig, 'dateMin' | 'dateMax'>, now: Date = new Date()): { min: number; max: number } {
+  let max: number;
+  if (config.dateMax) max = toYmd(config.dateMax);
+  else {
+    const d = new Date(now.getTime());
+    d.setUTCFullYear(d.getUTCFullYear() + 1);
+    max = d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+  }
+  return { min: toYmd(config.dateMin), max };
+}
+
 /** Read and validate the configuration from environment variables (defaults suit `pnpm start`). */
 export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Partial<ApiConfig> = {}): ApiConfig {
   const config: ApiConfig = {
@@ -61,7 +101,11 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     apiToken: vars.API_TOKEN || undefined,
     uploadMaxBytes: int(vars, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1),
     blobChunkBytes: int(vars, 'UPLOAD_BLOB_CHUNK_BYTES', 1024 ** 2, 1024),
-    maxErrors: int(vars, 'INGEST_MAX_ERRORS', 50, 1),
+    maxErrors: int(vars, 'INGEST_MAX_ERRORS', 10_000, 1),
+    errorSummary: int(vars, 'INGEST_ERROR_SUMMARY', 50, 1),
+    dateMin: isoDate(vars, 'INGEST_DATE_MIN', '2000-01-01')!,
+    dateMax: isoDate(vars, 'INGEST_DATE_MAX', undefined),
+    failedRetentionDays: int(vars, 'UPLOAD_FAILED_RETENTION_DAYS', 30, 0),
     workerConcurrency: int(vars, 'WORKER_CONCURRENCY', 2, 1),
     staleJobSeconds: int(vars, 'INGEST_STALE_JOB_SECONDS', 30, 0),
     sweepIntervalMs: int(vars, 'INGEST_SWEEP_INTERVAL_MS', 15_000, 100),
@@ -72,5 +116,9 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
   if (config.shrinkGuardPercent > 100) {
     throw new ConfigError(`INGEST_SHRINK_GUARD_PERCENT=${config.shrinkGuardPercent} is above 100; use 0..100 (50 holds an upload that keeps less than half of the rows it replaces, 0 turns the guard off)`);
   }
-  return { ...config, ...overrides };
+  const merged = { ...config, ...overrides };
+  if (merged.dateMax && merged.dateMax < merged.dateMin) {
+    throw new ConfigError(`INGEST_DATE_MAX=${merged.dateMax} is before INGEST_DATE_MIN=${merged.dateMin}; the maximum must not be earlier than the minimum`);
+  }
+  return merged;
 }

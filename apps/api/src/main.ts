@@ -9,6 +9,7 @@ import { maskSecrets } from '@warehouse/db';
 import { parseOrExit } from '@warehouse/cli';
 import { loadConfig } from './config.ts';
 import { startServer, stopOnSignals } from './server.ts';
+import { surviveDatabaseOutages } from './db-unavailable.ts';
 
 const flags = parseOrExit({
   name: 'pnpm start',
@@ -17,7 +18,8 @@ const flags = parseOrExit({
     'Runs on http://HOST:PORT against WAREHOUSE_ENV (local_dev: an embedded PostgreSQL unless\n' +
     'DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated to head and seeded with reference data.\n' +
     'Environment: PORT (3000), HOST (127.0.0.1), WAREHOUSE_ENV (local_dev), DATABASE_URL, API_TOKEN,\n' +
-    'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), LOG_LEVEL (info). Ctrl+C stops it gracefully.',
+    'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), INGEST_MAX_ERRORS (10000), INGEST_DATE_MIN\n' +
+    '(2000-01-01), INGEST_DATE_MAX (one year after today), LOG_LEVEL (info). Ctrl+C stops it gracefully.',
   flags: {
     'no-worker': { type: 'boolean', description: 'API only; run workers with `pnpm worker`' },
     'no-seed': { type: 'boolean', description: 'do not seed the calendar and targets' },
@@ -34,6 +36,7 @@ try {
   process.exit(1);
 }
 const logger = pino({ level: config.logLevel });
+surviveDatabaseOutages(logger);
 try {
   const server = await startServer({
     config,

@@ -48,7 +48,15 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     if (result.failed) throw new Error(`migration ${result.failed.name} failed: ${result.failed.error.message}; fix it and run \`pnpm db:migrate\``);
     logger.info({ applied: result.applied.length, skipped: result.skipped.length }, 'migrations at head');
   }
-  const pool = new pg.Pool({ connectionString: db.url, max: Math.max(10, config.workerConcurrency * 3 + 4), application_name: 'warehouse-api' });
+  // connectionTimeoutMillis: while the database is unreachable (not merely refusing) a request
+  // waits at most this long for a connection, then answers 503 E_DB_UNAVAILABLE.
+  const pool = new pg.Pool({
+    connectionString: db.url,
+    max: Math.max(10, config.workerConcurrency * 3 + 4),
+    application_name: 'warehouse-api',
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
   // Log code and message only: pg-pool attaches the whole client to idle errors.
   const brief = (error: Error & { code?: string }) => ({ code: error.code, message: error.message });
   pool.on('error', (error) => logger.warn(brief(error), 'idle database connection failed'));

@@ -1,11 +1,24 @@
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
-import type { ApiConfig } from './config.ts';
+import { dateWindow, type ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { markGaveUp, processInOrder, type EnqueueRefresh } from './ingest/process.ts';
 import { INGEST_TASK } from '@warehouse/db/uploads';
 import { sweepDeadJobs, withLiveness, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
+// graphile-worker's table of error codes that its withRetries retries with backoff (not re-exported).
+import { RETRYABLE_ERROR_CODES } from 'graphile-worker/dist/lib.js';
+
+/**
+ * graphile-worker 0.17.3 retries completeJob/failJob (withRetries, up to 100 times with backoff)
+ * only for serialization failures, deadlocks, 57P03, EHOSTUNREACH and ETIMEDOUT. A database that
+ * restarts answers ECONNREFUSED / ECONNRESET / 57P01 admin_shutdown instead, so the job's outcome
+ * was lost (and, unawaited, crashed the process). These codes are retried the same way as 57P03.
+ */
+const OUTAGE = { minDelay: 1000, maxDelay: 30_000 };
+for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '08000', '08001', '08003', '08006']) {
+  RETRYABLE_ERROR_CODES[code] ??= OUTAGE;
+}
 
 /** graphile-worker logs through pino. */
 export function graphileLogger(logger: Pino): Logger {
@@ -23,7 +36,7 @@ export async function installWorkerSchema(pool: pg.Pool, logger: Pino): Promise<
 export interface IngestTaskDeps {
   pool: pg.Pool;
   logger: Pino;
-  config: Pick<ApiConfig, 'maxErrors' | 'shrinkGuardPercent'>;
+  config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax' | 'shrinkGuardPercent'>;
   metrics?: IngestMetrics;
   enqueueRefresh: EnqueueRefresh;
 }
@@ -42,12 +55,15 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
       return;
     }
     try {
+      const { config } = deps;
       await processInOrder(
         {
           pool: deps.pool,
           logger: deps.logger,
-          maxErrors: deps.config.maxErrors,
-          shrinkGuardPercent: deps.config.shrinkGuardPercent,
+          maxErrors: config.maxErrors,
+          errorSummary: config.errorSummary,
+          dateWindow: dateWindow(config),
+          shrinkGuardPercent: config.shrinkGuardPercent,
           metrics: deps.metrics,
           enqueueRefresh: deps.enqueueRefresh,
         },
@@ -72,14 +88,17 @@ export function sweepDeadWorkerJobs(pool: pg.Pool, staleSeconds: number): Promis
 }
 
 export interface StartWorkerOptions extends IngestTaskDeps {
-  config: Pick<ApiConfig, 'maxErrors' | 'shrinkGuardPercent' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
+  config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax' | 'shrinkGuardPercent' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
   /** Extra tasks (the refresher's `mv_refresh`). */
   tasks?: TaskList;
   pollInterval?: number;
 }
 
 export interface WorkerHandle {
-  runner: Runner;
+  /** The current graphile-worker runner (replaced when one dies). */
+  readonly runner: Runner;
+  /** How many times a runner died and was started again. */
+  readonly restarts: number;
   stop(): Promise<void>;
 }
 
@@ -98,20 +117,59 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   await sweep();
   const timer = setInterval(sweep, config.sweepIntervalMs);
   timer.unref();
-  const runner = await run({
-    pgPool: pool,
-    concurrency: config.workerConcurrency,
-    noHandleSignals: true,
-    pollInterval: opts.pollInterval ?? 1000,
-    logger: graphileLogger(logger),
-    taskList: { ...opts.tasks, [INGEST_TASK]: ingestUploadTask(opts) },
-    // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
-    parsedCronItems: [],
-  });
+  const start = () =>
+    run({
+      pgPool: pool,
+      concurrency: config.workerConcurrency,
+      noHandleSignals: true,
+      pollInterval: opts.pollInterval ?? 1000,
+      logger: graphileLogger(logger),
+      taskList: { ...opts.tasks, [INGEST_TASK]: ingestUploadTask(opts) },
+      // No cron jobs: without this graphile-worker looks for ./crontab and logs that it is missing.
+      parsedCronItems: [],
+    });
+  let runner = await start();
+  let restarts = 0;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  // A runner ends on its own only when it gave up (e.g. "could not failJobs; queue is in an
+  // inconsistent state"): start a new one, with backoff while the database stays away.
+  const supervise = (r: Runner) => {
+    r.promise.then(
+      () => onEnd(r, undefined),
+      (error: unknown) => onEnd(r, error),
+    );
+  };
+  const onEnd = (r: Runner, error: unknown) => {
+    if (stopping || r !== runner) return;
+    const attempt = async (n: number): Promise<void> => {
+      if (stopping) return;
+      try {
+        runner = await start();
+        restarts++;
+        logger.warn({ restarts }, 'graphile-worker runner restarted');
+        supervise(runner);
+      } catch (startError) {
+        const delay = Math.min(30_000, 500 * 2 ** n);
+        logger.warn({ err: startError, retryInMs: delay }, 'graphile-worker runner could not start; retrying');
+        restartTimer = setTimeout(() => void attempt(n + 1), delay);
+      }
+    };
+    logger.error({ err: error }, 'graphile-worker runner stopped by itself; starting a new one');
+    restartTimer = setTimeout(() => void attempt(0), 500);
+  };
+  supervise(runner);
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
+    get restarts() {
+      return restarts;
+    },
     async stop() {
+      stopping = true;
       clearInterval(timer);
+      clearTimeout(restartTimer);
       await runner.stop();
     },
   };

@@ -108,6 +108,10 @@ describe('reads', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json().days).toEqual([]);
     expect((await t.app.inject({ method: 'GET', url: '/dashboard/target-card' })).statusCode).toBe(400);
+    const year0 = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=0000-01-01' });
+    expect(year0.statusCode, year0.body).toBe(400);
+    expect(year0.json()).toMatchObject({ code: 'E_BAD_DATE' });
+    expect(year0.json().error).toMatch(/0001-01-01/);
     const none = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=1999-01-01' });
     expect(none.statusCode).toBe(404);
   });

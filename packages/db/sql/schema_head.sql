@@ -111,6 +111,20 @@ CREATE TABLE log.upload_blob (
 ALTER TABLE ONLY log.upload_blob ALTER COLUMN data SET STORAGE EXTERNAL;
 
 --
+-- Name: upload_error; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_error (
+    upload_file_id bigint NOT NULL,
+    seq integer NOT NULL,
+    line integer,
+    column_name text,
+    value text,
+    reason text NOT NULL,
+    row_text text
+);
+
+--
 -- Name: upload_file; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -1024,6 +1038,13 @@ ALTER TABLE ONLY log.upload_blob
     ADD CONSTRAINT upload_blob_pkey PRIMARY KEY (upload_file_id, chunk_no);
 
 --
+-- Name: upload_error upload_error_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_error
+    ADD CONSTRAINT upload_error_pkey PRIMARY KEY (upload_file_id, seq);
+
+--
 -- Name: upload_file upload_file_pkey; Type: CONSTRAINT; Schema: log; Owner: -
 --
 
@@ -1240,6 +1261,13 @@ CREATE INDEX calendar_iso_year_iso_week_idx ON ref.calendar USING btree (iso_yea
 
 ALTER TABLE ONLY log.upload_blob
     ADD CONSTRAINT upload_blob_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: upload_error upload_error_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_error
+    ADD CONSTRAINT upload_error_upload_file_id_fkey FOREIGN KEY (upload_file_id) REFERENCES log.upload_file(id) ON UPDATE CASCADE ON DELETE CASCADE;
 
 --
 -- Name: upload_touched_date upload_touched_date_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: log; Owner: -

@@ -48,7 +48,7 @@ describe('Prisma client on the migrated schema', () => {
     expect(rows).toEqual([{ ddate: '2025-01-06' }]);
   });
 
-  it('stores a stg receive row with its log.upload_file id, enforces the natural key; deleting an upload cascades only its blob', async () => {
+  it('stores a stg receive row with its log.upload_file id, enforces the natural key; deleting an upload cascades only its blob and row errors', async () => {
     const file = await upload('receive', 'final');
     expect(file.status).toBe('pending');
     await prisma.uploadBlob.create({ data: { uploadFileId: file.id, chunkNo: 0, data: Buffer.from('伝票日付,伝票番号\r\n') } });
@@ -72,7 +72,7 @@ describe('Prisma client on the migrated schema', () => {
     await expect(duplicate).rejects.toMatchObject({ code: 'P2002' });
 
     // raw/stg rows have no FK to log.upload_file (ingest speed, migration 20261122182523): purging an
-    // upload deletes its rows explicitly; its blob chunks and touched dates still cascade.
+    // upload deletes its rows explicitly; its blob chunks, row errors and touched dates still cascade.
     await prisma.rawShogunReceive.deleteMany({ where: { uploadFileId: file.id } });
     await prisma.stgShogunFinalReceive.deleteMany({ where: { uploadFileId: file.id } });
     await prisma.uploadFile.delete({ where: { id: file.id } });
@@ -80,7 +80,7 @@ describe('Prisma client on the migrated schema', () => {
     const fks = await withClient(db.url, (c) =>
       c.query(`SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND confrelid = 'log.upload_file'::regclass ORDER BY 1`),
     );
-    expect(fks.rows).toEqual([{ t: 'log.upload_blob' }, { t: 'log.upload_touched_date' }]);
+    expect(fks.rows).toEqual([{ t: 'log.upload_blob' }, { t: 'log.upload_error' }, { t: 'log.upload_touched_date' }]);
   });
 
   it('reads mv_receive_daily after REFRESH: final wins over flash for a date, tons = kg / 1000', async () => {

@@ -155,7 +155,7 @@ export class CopyBinaryWriter {
   date(ymd: number): void {
     let days = this.dayCache.get(ymd);
     if (days === undefined) {
-      days = Date.UTC(Math.floor(ymd / 10000), (Math.floor(ymd / 100) % 100) - 1, ymd % 100) / 86_400_000 - PG_EPOCH_DAYS;
+      days = daysFromCivil(Math.floor(ymd / 10000), Math.floor(ymd / 100) % 100, ymd % 100) - PG_EPOCH_DAYS;
       if (this.dayCache.size > 10_000) this.dayCache.clear();
       this.dayCache.set(ymd, days);
     }
@@ -251,6 +251,19 @@ export class CopyBinaryWriter {
 }
 
 const POW10 = [1, 10, 100, 1000, 10000];
+
+/**
+ * Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar, for any year (H. Hinnant's
+ * days_from_civil). Not Date.UTC: it maps years 0-99 to 1900-1999.
+ */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
 
 /** The k-th group of four decimal digits of `digits`, as a number. */
 function group4(digits: string, k: number): number {

@@ -4,6 +4,8 @@ export interface RowError {
   column: string | null;
   value: string | null;
   reason: string;
+  /** The record's original text (quotes and all, without its line break), when the error is about a data row. */
+  row?: string | null;
 }
 
 export type RejectCode =

@@ -10,7 +10,8 @@ import { IngestRejected, type RowError } from './errors.ts';
 import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType, type Flavour } from './kinds.ts';
 import { duplicateKeysSql, supersedeSql } from './sql.ts';
 import { CsvSplitter, CsvSyntaxError, type CsvRecord } from './csv.ts';
-import { checkRow, type TypedValue } from './validate.ts';
+import { checkRow, rowText, type DateWindow, type TypedValue } from './validate.ts';
+import { recordFailure } from './upload-errors.ts';
 import { CopyBinaryWriter } from './binary.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { withTransaction } from '@warehouse/db';
@@ -35,7 +36,12 @@ export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; tri
 export interface IngestDeps {
   pool: pg.Pool;
   logger: Logger;
+  /** Row errors kept in log.upload_error (the file is still scanned to its end). */
   maxErrors: number;
+  /** Of those, how many the upload's `errors` summary repeats (default 50). */
+  errorSummary?: number;
+  /** Plausible slip dates; outside them a row is an error (config.ts dateWindow). */
+  dateWindow?: DateWindow;
   metrics?: IngestMetrics;
   /** Adds the coalesced MV refresh inside the ingest transaction. */
   enqueueRefresh: EnqueueRefresh;
@@ -135,16 +141,16 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       if (fields.length !== spec.length) {
         result.invalidRows++;
         if (result.errors.length < deps.maxErrors) {
-          result.errors.push({ line, column: null, value: fields.join(',').slice(0, 200), reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}` });
+          result.errors.push({ line, column: null, value: fields.join(',').slice(0, 200), reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}`, row: rowText(text) });
         }
         continue;
       }
       if (text.includes('\0')) {
         result.invalidRows++;
-        if (result.errors.length < deps.maxErrors) result.errors.push({ line, column: null, value: null, reason: 'contains a NUL character (binary data inside the CSV)' });
+        if (result.errors.length < deps.maxErrors) result.errors.push({ line, column: null, value: null, reason: 'contains a NUL character (binary data inside the CSV)', row: rowText(text.replace(/\0/g, '\uFFFD')) });
         continue;
       }
-      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors);
+      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors, undefined, { window: deps.dateWindow, text });
       if (date === undefined) {
         result.invalidRows++;
         continue;
@@ -208,7 +214,7 @@ async function copyStg(deps: IngestDeps, client: pg.PoolClient, uploadId: number
           continue;
         }
         if (fields.length === 1 && fields[0] === '') continue;
-        if (checkRow(spec, fields, line, unexpected, 1, typed) === undefined) {
+        if (checkRow(spec, fields, line, unexpected, 1, typed, { window: deps.dateWindow }) === undefined) {
           throw new Error(`upload ${uploadId} line ${line} was valid in pass 1 and is not in pass 2: ${JSON.stringify(unexpected[0])}`);
         }
         count++;
@@ -385,7 +391,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       throw error;
     }
     client.release();
-    await markFailed(pool, uploadId, { encoding: decode.encoding ?? null, errors: error.errors, message: error.message });
+    await recordFailure(pool, { uploadId, encoding: decode.encoding ?? null, message: error.message, errors: error.errors, summary: deps.errorSummary ?? 50 });
     deps.metrics?.rejected.inc({ csv_type: kind, stage: 'process' });
     deps.metrics?.duration.observe({ csv_type: kind, outcome: 'failed' }, (performance.now() - started) / 1000);
     logger.info({ uploadId, kind, flavour, code: error.code, reason: error.message }, 'upload rejected');

@@ -18,6 +18,12 @@ export const trimValue = (v: string) => (v.length && (SPACE(v.charCodeAt(0)) || 
 let lastDate = '';
 let lastDateResult: number | string = '';
 
+/** Days in month `mo` (1-12) of year `y` in the proleptic Gregorian calendar (as PostgreSQL counts). */
+export function daysInMonth(y: number, mo: number): number {
+  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+}
+
 /** yyyymmdd of a valid date, or a reason. Files are sorted by date: the last answer is cached. */
 export function checkDate(v: string): number | string {
   if (v === lastDate) return lastDateResult;
@@ -33,8 +39,22 @@ function checkDateUncached(v: string): number | string {
   const mo = Number(m[2]);
   const d = Number(m[3]);
   if (y < 1 || mo < 1 || mo > 12) return 'no such date (month must be 1-12)';
-  if (d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return 'no such date (that month has fewer days)';
+  if (d < 1 || d > daysInMonth(y, mo)) return 'no such date (that month has fewer days)';
   return y * 10000 + mo * 100 + d;
+}
+
+/** The plausible slip dates, inclusive, as yyyymmdd (see config.ts: INGEST_DATE_MIN / INGEST_DATE_MAX). */
+export interface DateWindow {
+  min: number;
+  max: number;
+}
+
+/** yyyymmdd → YYYY-MM-DD. */
+export const ymdText = (n: number) => `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
+
+function windowReason(d: number, w: DateWindow): string | undefined {
+  if (d >= w.min && d <= w.max) return undefined;
+  return `slip date ${ymdText(d)} is outside the plausible range ${ymdText(w.min)}..${ymdText(w.max)}; correct the date (the range is set by INGEST_DATE_MIN / INGEST_DATE_MAX)`;
 }
 
 /**
@@ -80,14 +100,27 @@ function checkNumber(c: ColumnSpec, v: string): string | undefined {
   return undefined;
 }
 
+/** Longest original row text kept with an error (a runaway quoted field can make a record huge). */
+export const MAX_ROW_TEXT = 8192;
+/** The original text of a record, as kept with its errors. */
+export const rowText = (text: string) => (text.length > MAX_ROW_TEXT ? `${text.slice(0, MAX_ROW_TEXT)}…` : text);
+
 /** A checked row's stg values: null, yyyymmdd for dates, numbers for ints, trimmed text otherwise. */
 export type TypedValue = string | number | null;
+
+/** Optional parts of a row check. */
+export interface CheckRowOptions {
+  /** Slip dates outside it are row errors. */
+  window?: DateWindow;
+  /** The record's original text, copied into each of its errors (for errors.csv). */
+  text?: string;
+}
 
 /**
  * Check one row (and, given `out`, put its typed stg values there); push its problems to
  * `errors` (up to `max`). Returns the row's date as yyyymmdd when the row is valid, else undefined.
  */
-export function checkRow(spec: ColumnSpec[], fields: string[], line: number, errors: RowError[], max: number, out?: TypedValue[]): number | undefined {
+export function checkRow(spec: ColumnSpec[], fields: string[], line: number, errors: RowError[], max: number, out?: TypedValue[], opts?: CheckRowOptions): number | undefined {
   let date: number | undefined;
   let ok = true;
   for (let i = 0; i < spec.length; i++) {
@@ -102,6 +135,7 @@ export function checkRow(spec: ColumnSpec[], fields: string[], line: number, err
     } else if (c.type === 'date') {
       const d = checkDate(v);
       if (typeof d === 'string') reason = d;
+      else if (opts?.window && (reason = windowReason(d, opts.window))) typed = null;
       else typed = date = d;
     } else if (c.type === 'int') {
       if (!INT.test(v)) reason = 'not a whole number';
@@ -112,7 +146,7 @@ export function checkRow(spec: ColumnSpec[], fields: string[], line: number, err
     if (out) out[i] = typed;
     if (reason) {
       ok = false;
-      if (errors.length < max) errors.push({ line, column: c.header, value: raw, reason });
+      if (errors.length < max) errors.push({ line, column: c.header, value: raw, reason, row: opts?.text === undefined ? null : rowText(opts.text) });
     }
   }
   return ok ? date : undefined;

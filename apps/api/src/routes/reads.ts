@@ -9,6 +9,8 @@ function parseDate(name: string, value: unknown): Date {
   if (typeof value !== 'string' || !DATE.test(value)) {
     throw new HttpError(400, 'E_BAD_DATE', `${name}=${JSON.stringify(value ?? null)} is not a date; pass ${name}=YYYY-MM-DD`);
   }
+  // Year 0000 parses in JavaScript (1 BC) but is no year to PostgreSQL: refuse it here, not as a 500.
+  if (value.startsWith('0000')) throw new HttpError(400, 'E_BAD_DATE', `${name}=${value} has year 0000; pass a date from 0001-01-01 on`);
   const d = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
     throw new HttpError(400, 'E_BAD_DATE', `${name}=${value} is not a calendar date; pass an existing date YYYY-MM-DD`);

@@ -1,0 +1,102 @@
+/**
+ * log.upload_error: every problem of a failed upload (up to INGEST_MAX_ERRORS), with the record's
+ * original text. A table rather than one large jsonb on log.upload_file: GET /uploads/:id stays
+ * small (its `errors` summary keeps the first INGEST_ERROR_SUMMARY), and the errors routes page
+ * and stream from an index instead of reading a 10,000-element document.
+ */
+import type pg from 'pg';
+import { markFailed } from '@warehouse/db/uploads';
+import type { RowError } from './errors.ts';
+
+export interface FailureRecord {
+  uploadId: number;
+  encoding: string | null;
+  message: string;
+  errors: RowError[];
+  /** How many errors the upload's own `errors` summary repeats. */
+  summary: number;
+}
+
+/**
+ * Mark a pending/processing upload failed with its message, summary and all its errors, in one
+ * transaction. Returns false (and changes nothing) when the upload is no longer pending or
+ * processing, so a retried job records its errors once.
+ */
+export async function recordFailure(pool: pg.Pool, f: FailureRecord): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const summary = f.errors.slice(0, f.summary);
+    const updated = await markFailed(client, f.uploadId, { encoding: f.encoding, errors: summary, message: f.message });
+    if (!updated) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    await client.query('DELETE FROM log.upload_error WHERE upload_file_id = $1', [f.uploadId]);
+    if (f.errors.length) {
+      const e = f.errors;
+      await client.query(
+        `INSERT INTO log.upload_error (upload_file_id, seq, line, column_name, value, reason, row_text)
+         SELECT $1, t.ord, t.line, t.col, t.val, t.reason, t.row_text
+           FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(line, col, val, reason, row_text, ord)`,
+        [f.uploadId, e.map((x) => x.line), e.map((x) => x.column), e.map((x) => x.value), e.map((x) => x.reason), e.map((x) => x.row ?? null)],
+      );
+    }
+    await client.query('COMMIT');
+    return true;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+interface ErrorRow {
+  line: number | null;
+  column_name: string | null;
+  value: string | null;
+  reason: string;
+  row_text: string | null;
+}
+
+const toJson = (r: ErrorRow): Required<RowError> => ({ line: r.line, column: r.column_name, value: r.value, reason: r.reason, row: r.row_text });
+
+/** A page of an upload's errors in file order, and how many there are in all. */
+export async function listErrors(pool: pg.Pool, uploadId: number, limit: number, offset: number): Promise<{ total: number; errors: Required<RowError>[] }> {
+  const [count, page] = await Promise.all([
+    pool.query<{ n: number }>('SELECT count(*)::int AS n FROM log.upload_error WHERE upload_file_id = $1', [uploadId]),
+    pool.query<ErrorRow>(
+      'SELECT line, column_name, value, reason, row_text FROM log.upload_error WHERE upload_file_id = $1 ORDER BY seq LIMIT $2 OFFSET $3',
+      [uploadId, limit, offset],
+    ),
+  ]);
+  return { total: count.rows[0]!.n, errors: page.rows.map(toJson) };
+}
+
+/** One CSV field, quoted when it has to be (RFC 4180). */
+export const csvField = (v: string | number | null | undefined) => {
+  if (v == null) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export const ERRORS_CSV_HEADER = 'line,column,value,reason,row';
+
+/**
+ * An upload's errors as CSV text in pages of `pageSize` (header first, CRLF line ends, no BOM:
+ * the route adds it). Reads by seq, so memory stays bounded by one page.
+ */
+export async function* errorsCsv(pool: pg.Pool, uploadId: number, pageSize = 1000): AsyncGenerator<string> {
+  yield `${ERRORS_CSV_HEADER}\r\n`;
+  let after = 0;
+  for (;;) {
+    const { rows } = await pool.query<ErrorRow & { seq: number }>(
+      'SELECT seq, line, column_name, value, reason, row_text FROM log.upload_error WHERE upload_file_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [uploadId, after, pageSize],
+    );
+    if (!rows.length) return;
+    yield rows.map((r) => [r.line, r.column_name, r.value, r.reason, r.row_text].map(csvField).join(',') + '\r\n').join('');
+    after = rows[rows.length - 1]!.seq;
+  }
+}

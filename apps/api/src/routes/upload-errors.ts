@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { HttpError } from '../http-error.ts';
+import { errorsCsv, listErrors } from '../ingest/upload-errors.ts';
+import type { AppContext } from '../app.ts';
+
+const Params = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'upload id from POST /upload/csv' }) });
+
+const RowErrorSchema = Type.Object({
+  line: Type.Union([Type.Integer(), Type.Null()], { description: '1-based line in the file (the header is line 1)' }),
+  column: Type.Union([Type.String(), Type.Null()], { description: 'the column header, or null for a problem with the whole line' }),
+  value: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String(),
+  row: Type.Union([Type.String(), Type.Null()], { description: "the record's original text" }),
+});
+
+const ErrorBody = Type.Object({ error: Type.String(), code: Type.String(), requestId: Type.String() }, { additionalProperties: true });
+
+/** 404 unless the upload exists. */
+async function requireUpload(ctx: AppContext, id: string): Promise<number> {
+  const { rowCount } = await ctx.pool.query('SELECT 1 FROM log.upload_file WHERE id = $1', [id]);
+  if (!rowCount) throw new HttpError(404, 'E_NOT_FOUND', `upload ${id} does not exist; list uploads with GET /uploads`);
+  return Number(id);
+}
+
+/** GET /uploads/:id/errors (a page, JSON) and GET /uploads/:id/errors.csv (all, for staff to fix and re-upload). */
+export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): void {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/uploads/:id/errors',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: "A failed upload's row errors, in file order",
+        params: Params,
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+          offset: Type.Integer({ minimum: 0, default: 0 }),
+        }),
+        response: { 200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }), 404: ErrorBody },
+      },
+    },
+    async (req) => {
+      const id = await requireUpload(ctx, req.params.id);
+      return listErrors(ctx.pool, id, req.query.limit, req.query.offset);
+    },
+  );
+
+  app.get(
+    '/uploads/:id/errors.csv',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: "A failed upload's row errors as CSV (UTF-8 with BOM, CRLF): line,column,value,reason,row",
+        params: Params,
+        // 200 is text/csv, streamed: no JSON response schema to serialise it with.
+      },
+    },
+    async (req, reply) => {
+      const id = await requireUpload(ctx, req.params.id);
+      // The first page is read before the headers go out, so a database error then still answers 503.
+      const pages = errorsCsv(ctx.pool, id);
+      const header = await pages.next();
+      const first = await pages.next();
+      async function* body() {
+        yield `\uFEFF${header.value ?? ''}${first.value ?? ''}`;
+        if (!first.done) yield* pages;
+      }
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="upload-${id}-errors.csv"`);
+      return reply.send(Readable.from(body()));
+    },
+  );
+}
