@@ -158,7 +158,7 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       if (period && (date < period.from || date > period.to)) {
         result.invalidRows++;
         if (result.errors.length < deps.maxErrors) {
-          result.errors.push({ line, column: spec[0]!.header, value: fields[0]!, reason: `outside the stated period ${period.text}; remove the line or state a period that contains it` });
+          result.errors.push({ line, column: spec[0]!.header, value: fields[0]!, reason: `outside the stated period ${period.text}; remove the line or state a period that contains it`, row: rowText(text) });
         }
         continue;
       }
