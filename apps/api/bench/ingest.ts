@@ -128,13 +128,12 @@ async function replaceRun(adminUrl: string, dir: string): Promise<void> {
   const done = await waitSuccess(pool, id);
   const landedS = secs(t0);
   if (done.status !== 'success') throw new Error(`upload ${id} is ${done.status}: ${done.error_message}`);
-  let outcome: string | null = null;
-  while (!(outcome = (await pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0].refresh_outcome)) await new Promise((r) => setTimeout(r, 100));
+  while (!(await pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0].refresh_outcome) await new Promise((r) => setTimeout(r, 100));
   const refreshedS = secs(t0);
   const u = (await pool.query('SELECT rows_added, rows_superseded, dates_touched, touched_first, touched_last FROM log.upload_file WHERE id = $1', [id])).rows[0];
   console.log(`re-upload of ${fmt(u.rows_added)} rows (${(size / 1e6).toFixed(1)} MB) over ${fmt(loaded.rows)}: superseded ${fmt(u.rows_superseded)} rows on ${u.dates_touched} dates`);
   console.log(`  POST → success:        ${landedS.toFixed(2)} s`);
-  console.log(`  POST → MVs refreshed:  ${refreshedS.toFixed(2)} s  (refresh outcome ${outcome})`);
+  console.log(`  POST → MVs refreshed:  ${refreshedS.toFixed(2)} s  (refresh outcome ${(await pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0].refresh_outcome})`);
   await api.stop();
   await pool.end();
 }

@@ -60,7 +60,7 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
       );
       expect(Number(wait.rows[0].s)).toBeGreaterThan(1); // the API's enqueue used MV_REFRESH_DEBOUNCE_MS=2000
       const { queue } = await getMv();
-      expect(queue.map((j: any) => [j.running, j.triggers.length])).toEqual([[true, 1], [false, 3]]);
+      expect(queue.map((j: { running: boolean; triggers: unknown[] }) => [j.running, j.triggers.length])).toEqual([[true, 1], [false, 3]]);
     } finally {
       await locker.query('rollback');
       await locker.end();
@@ -72,7 +72,7 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
     expect(history.statusCode).toBe(200);
     const rows = history.json().history;
     expect(rows).toHaveLength(2);
-    expect(rows.map((r: any) => r.trigger)).toEqual(['api', 'api']); // the follow-up's three requests, one trigger
+    expect(rows.map((r: { trigger: string }) => r.trigger)).toEqual(['api', 'api']); // the follow-up's three requests, one trigger
     expect(rows[0]).toMatchObject({ outcome: 'refreshed', mode: expect.any(String), attempts: 1 });
     expect(rows[0].durationMs).toBeGreaterThanOrEqual(0);
     expect((await t.app.inject({ method: 'GET', url: `/mv/${MV}/history?limit=1` })).json().history).toHaveLength(1);
@@ -92,10 +92,10 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
     const id = res.json().uploads[0].id;
     expect((await waitForUpload(t.pool, id)).status).toBe('success');
     // Stale from the upload's finish until the refresh queued by it (2 s debounce) has run.
-    const stale = (await getMv()).mvs.find((m: any) => m.mv === MV);
+    const stale = (await getMv()).mvs.find((m: { mv: string }) => m.mv === MV);
     if (stale.stalenessSeconds > 0) expect(stale).toMatchObject({ behind: `upload:${id}`, overTarget: false, freshnessTargetSeconds: 600 });
     await waitFor('the upload refreshed', async () => (await t.pool.query(`select refresh_outcome from log.upload_file where id = $1`, [id])).rows[0].refresh_outcome);
-    const fresh = (await getMv()).mvs.find((m: any) => m.mv === MV);
+    const fresh = (await getMv()).mvs.find((m: { mv: string }) => m.mv === MV);
     expect(fresh).toMatchObject({ stalenessSeconds: 0, behind: null, overTarget: false });
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^warehouse_mv_staleness_seconds\{mv="mart\.mv_receive_daily"\} 0$/m);

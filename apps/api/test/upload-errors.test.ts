@@ -24,11 +24,17 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (q) {
-      if (c === '"' && text[i + 1] === '"') (f += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') {
+        f += '"';
+        i++;
+      }
       else if (c === '"') q = false;
       else f += c;
     } else if (c === '"') q = true;
-    else if (c === ',') fields.push(f), (f = '');
+    else if (c === ',') {
+      fields.push(f);
+      f = '';
+    }
     else if (c === '\r' && text[i + 1] === '\n') {
       fields.push(f);
       out.push(fields);
@@ -48,7 +54,7 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
     lines[3] = lines[3]!.replace('2025/03/01', '2025/02/30');
     lines[8] = lines[8]!.replace(',"1,000",', ',-5,');
     lines[16] = '2025/03/04,"S3-1, quoted",2';
-    const bad = [lines[3]!, lines[8]!, lines[16]!];
+    const bad = [lines[3], lines[8], lines[16]];
     const id = await upload(lines.join('\r\n'));
     const done = await waitForUpload(t.pool, id);
     expect(done.status).toBe('failed');

@@ -86,7 +86,7 @@ await setup.query(`
     FROM generate_series('2019-01-01'::date, '2025-12-31'::date, interval '1 day') d, generate_series(1, 25) n
    WHERE extract(isodow FROM d) < 7`);
 await setup.end();
-const refreshed = await refreshAll({ url: db.url, trigger: 'bench:web', logger: pino({ level: 'silent' }) as never });
+const refreshed = await refreshAll({ url: db.url, trigger: 'bench:web', logger: pino({ level: 'silent' }) });
 console.log(`   database: receipts 2019–2025 (25 slips a working day), MVs refreshed (${refreshed.results.length})`);
 
 const config = loadConfig({}, { databaseUrl: db.url, host: '127.0.0.1', port: 0, logLevel: 'info', webDist: dist });

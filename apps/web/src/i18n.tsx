@@ -252,8 +252,8 @@ export const fmt = {
 
 interface I18n {
   lang: Lang;
-  setLang(l: Lang): void;
-  t(key: MessageKey): string;
+  setLang: (l: Lang) => void;
+  t: (key: MessageKey) => string;
 }
 const Ctx = createContext<I18n>({ lang: 'ja', setLang: () => {}, t: (k) => ja[k] });
 

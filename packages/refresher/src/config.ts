@@ -88,7 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RefresherCo
   }
   const url = env.ALERT_WEBHOOK_URL;
   if (url) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = ['http:', 'https:'].includes(new URL(url).protocol);
     } catch {

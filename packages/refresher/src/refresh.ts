@@ -179,7 +179,7 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
   let mode: RefreshMode = 'plain';
   let reason: string | undefined;
   let lastError: unknown;
-  let attempt = 0;
+  let attempt: number;
   for (attempt = 1; attempt <= config.maxAttempts; attempt++) {
     let client: pg.PoolClient | undefined;
     let broken: Error | undefined;

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 /** A real HTTP receiver on 127.0.0.1 that records every POST; `failNext` answers 503 that many times. */
 export interface Receiver {
   url: string;
-  bodies: Record<string, any>[];
+  bodies: Record<string, unknown>[];
   /** Every request, also the refused ones: [status, body]. */
-  requests: [number, Record<string, any>][];
+  requests: [number, Record<string, unknown>][];
   failNext: number;
   close(): Promise<void>;
 }

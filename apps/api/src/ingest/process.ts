@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { readBlobChunks } from './blob.ts';
 import { decodeCsv, type DecodeState } from './decode.ts';
 import { IngestRejected, type RowError } from './errors.ts';
-import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType, type Flavour } from './kinds.ts';
+import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType } from './kinds.ts';
 import { duplicateKeysSql, supersedeSql } from './sql.ts';
 import { CsvSplitter, CsvSyntaxError, type CsvRecord } from './csv.ts';
 import { checkRow, rowText, type DateWindow, type TypedValue } from './validate.ts';
@@ -299,7 +299,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
           load.errors,
         );
       }
-      const stg = stgTable(flavour as Flavour, kind);
+      const stg = stgTable(flavour, kind);
       const fileDates = [...load.dates].sort((a, b) => a - b).map(ymd);
       // Ingests and reverts of this kind+flavour take turns from here to COMMIT.
       await lockKindFlavour(client, kind, flavour);

@@ -142,7 +142,7 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
             part.file.resume(); // not read: discard its bytes
             throw error;
           }
-          accepted.push(await storeFile(client, ctx, kind as CsvType, fileName, part.file));
+          accepted.push(await storeFile(client, ctx, kind, fileName, part.file));
           current = undefined;
         }
         if (!accepted.length) throw new HttpError(400, 'E_NO_FILE', `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`);

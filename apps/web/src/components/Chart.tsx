@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
+import type * as EchartsCore from 'echarts/core';
 import type { EChartsCoreOption } from 'echarts/core';
 
-type Echarts = typeof import('echarts/core');
+type Echarts = typeof EchartsCore;
 let loading: Promise<Echarts> | undefined;
 const loadEcharts = () => (loading ??= import('./echarts.ts').then((m) => m.echarts));
 
@@ -35,7 +36,7 @@ export function Chart({ option, label, height = 320, testId }: { option: ECharts
       chart.current?.dispose();
       chart.current = undefined;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Mount-only: the option is applied by the effect below.
   }, []);
   useEffect(() => {
     el.current?.setAttribute('data-drawn', 'false');

@@ -116,7 +116,7 @@ async function openWasm(options: OpenEngineOptions): Promise<SchemaEngine> {
     { datamodels: datamodels.length ? datamodels : undefined },
     (line: string) => log(line),
     bindMigrationAwareSqlAdapterFactory(factory),
-  )) as Wasm.SchemaEngine;
+  ));
   const methods = engine as unknown as Record<string, (params: unknown) => Promise<unknown>>;
 
   const call = async (method: string, params: unknown): Promise<unknown> => {

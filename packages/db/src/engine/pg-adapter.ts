@@ -120,7 +120,7 @@ function fixAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
     );
   }
   const performIO = internals.performIO.bind(adapter);
-  const queryRaw = internals.queryRaw;
+  const queryRaw = internals.queryRaw.bind(internals);
 
   /*
    * DEFECT (adapter-pg 7.10 `fieldToColumnType`): OID 18 (`"char"`) is not mapped, so every

@@ -52,7 +52,7 @@ export function productionReferences(registry: EnvironmentRegistry, vars: NodeJS
   }
   if (!registry.environments.has(PRODUCTION_ENV)) {
     for (const variable of [urlVariableFor(PRODUCTION_ENV), 'PROD_DATABASE_URL']) {
-      if (vars[variable]) out.push({ name: PRODUCTION_ENV, url: vars[variable]!, sourceDetail: variable });
+      if (vars[variable]) out.push({ name: PRODUCTION_ENV, url: vars[variable], sourceDetail: variable });
     }
   }
   return out;

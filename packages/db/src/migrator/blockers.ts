@@ -37,7 +37,18 @@ select b.pid, b.application_name, b.usename, b.state, b.query,
   join pg_stat_activity b on b.pid = bp.pid
  where w.pid = $1 and not w.granted`;
 
-function toBlocker(x: Record<string, any>): Blocker {
+interface BlockerRow {
+  pid: number;
+  application_name: string | null;
+  usename: string | null;
+  state: string | null;
+  query: string | null;
+  held_ms: string | number;
+  waiting_for: string;
+  waited_ms: string | number;
+}
+
+function toBlocker(x: BlockerRow): Blocker {
   return {
     pid: x.pid,
     applicationName: x.application_name ?? '',
@@ -85,7 +96,7 @@ export class BlockerWatcher {
       const client = await this.connect();
       while (client && !stopped) {
         try {
-          const r = await client.query(BLOCKERS_SQL, [this.pid]);
+          const r = await client.query<BlockerRow>(BLOCKERS_SQL, [this.pid]);
           if (r.rows.length > 0 && !stopped) last = r.rows.map(toBlocker);
         } catch {
           return;

@@ -126,7 +126,7 @@ export async function resolve(options: MigratorOptions & ({ rolledBack: string; 
       await markFailedRolledBack(client, name);
       return { name, action: 'rolled-back' as const };
     }
-    const name = options.applied!;
+    const name = options.applied;
     const files = await readMigrations(dir);
     const file = files.find((f) => f.name === name);
     if (!file) throw unknownMigration(name, files.map((f) => f.name), dir);

@@ -67,8 +67,13 @@ function skipTrivia(text: string, i: number, end: number, semicolons = false): {
       let depth = 1;
       i += 2;
       while (i < end && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') (depth++, (i += 2));
-        else if (text[i] === '*' && text[i + 1] === '/') (depth--, (i += 2));
+        if (text[i] === '/' && text[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (text[i] === '*' && text[i + 1] === '/') {
+          depth--;
+          i += 2;
+        }
         else i++;
       }
       comments.push({ start, text: text.slice(start + 2, i - 2).trim() });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- libpg-query returns the parse tree as untyped JSON (no published types for v18's tree here); nodes are read by shape and every access is guarded. */
 /**
  * What a parsed statement does, from its kind: transaction control, CONCURRENTLY, the lock it
  * takes on which relation. Used by the migrator (refusals, plan) and the linter.

@@ -2,6 +2,7 @@
  * Where an upload's rows live and how uploads of one kind and flavour are kept in order: the stg
  * table and its history table, the graphile-worker queue and the advisory lock per kind+flavour.
  */
+import type { ClientBase } from 'pg';
 import type { Queryable } from './upload-file.ts';
 
 const NAME = /^[a-z]+$/;
@@ -85,7 +86,7 @@ export async function holdAcceptLock(db: Queryable, kind: string): Promise<void>
  * committed or rolled back (takes the lock exclusively in a transaction of its own and lets go).
  * Afterwards every upload with a lower id than one already committed is visible or gone.
  */
-export async function waitForAccepts(client: import('pg').ClientBase, kind: string): Promise<void> {
+export async function waitForAccepts(client: ClientBase, kind: string): Promise<void> {
   checked(kind, 'x');
   await client.query('BEGIN');
   try {
