@@ -6,7 +6,19 @@ import react from '@vitejs/plugin-react';
  * request that is not a console file goes to the API on API_URL (default http://127.0.0.1:PORT).
  */
 const api = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-const apiPaths = ['/upload', '/uploads', '/mv', '/inbound', '/dashboard', '/targets', '/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
+const apiPaths = [
+  '/upload',
+  '/uploads',
+  '/mv',
+  '/inbound',
+  '/dashboard',
+  '/targets',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/openapi.json',
+  '/docs',
+];
 
 export default defineConfig({
   plugins: [react()],

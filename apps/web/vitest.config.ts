@@ -9,7 +9,9 @@ import { defineConfig } from 'vitest/config';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(chromium);
 if (!hasChromium) {
-  console.warn(`\n[@warehouse/web] browser tests NOT run: no Chromium at ${chromium}. Install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH), then run \`pnpm --filter @warehouse/web test\`.\n`);
+  console.warn(
+    `\n[@warehouse/web] browser tests NOT run: no Chromium at ${chromium}. Install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH), then run \`pnpm --filter @warehouse/web test\`.\n`,
+  );
 }
 
 export default defineConfig({

@@ -5,7 +5,11 @@ import { defineConfig } from 'prisma/config';
 // Prisma's native schema engine cannot be downloaded here (npm registry only). Unless the caller
 // points PRISMA_SCHEMA_ENGINE_BINARY at a real engine, every `prisma` command run with this config
 // uses bin/schema-engine, the WASM stand-in (docs/prisma-engine.md).
-process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(path.dirname(fileURLToPath(import.meta.url)), 'bin', 'schema-engine');
+process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'bin',
+  'schema-engine',
+);
 
 // `prisma generate` needs no database; the default URL only keeps the config valid without one.
 // Commands that do connect read DATABASE_URL (the toolkit's own runner resolves envs itself).

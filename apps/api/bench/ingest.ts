@@ -62,19 +62,37 @@ if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(rssBytes) || rssByt
   process.exit(1);
 }
 
-const COLS = ['slip_date', 'slip_no', 'line_no', 'vendor_cd', 'vendor_name', 'item_cd', 'item_name', 'net_weight_kg', 'quantity', 'unit_name', 'unit_price', 'amount'];
+const COLS = [
+  'slip_date',
+  'slip_no',
+  'line_no',
+  'vendor_cd',
+  'vendor_name',
+  'item_cd',
+  'item_name',
+  'net_weight_kg',
+  'quantity',
+  'unit_name',
+  'unit_price',
+  'amount',
+];
 const secs = (t0: number) => (performance.now() - t0) / 1000;
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
 /** POST a file as multipart, streamed from disk. */
 function postFile(url: string, file: string, size: number): Promise<{ status: number; body: string }> {
   const boundary = `----bench${Date.now()}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="flavour"\r\n\r\nfinal\r\n--${boundary}\r\nContent-Disposition: form-data; name="receive"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="flavour"\r\n\r\nfinal\r\n--${boundary}\r\nContent-Disposition: form-data; name="receive"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}/upload/csv`, {
       method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length },
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': head.length + size + tail.length,
+      },
     });
     req.on('response', (res) => {
       let body = '';
@@ -90,9 +108,14 @@ function postFile(url: string, file: string, size: number): Promise<{ status: nu
   });
 }
 
-async function waitSuccess(pool: pg.Pool, id: number): Promise<{ status: string; row_count: number; error_message: string | null }> {
+async function waitSuccess(
+  pool: pg.Pool,
+  id: number,
+): Promise<{ status: string; row_count: number; error_message: string | null }> {
   for (;;) {
-    const { rows: r } = await pool.query(`SELECT status, row_count, error_message FROM log.upload_file WHERE id = $1`, [id]);
+    const { rows: r } = await pool.query(`SELECT status, row_count, error_message FROM log.upload_file WHERE id = $1`, [
+      id,
+    ]);
     if (r[0] && ['success', 'failed', 'held'].includes(r[0].status)) return r[0];
     await new Promise((res) => setTimeout(res, 100));
   }
@@ -107,16 +130,37 @@ async function replaceRun(adminUrl: string, dir: string): Promise<void> {
   const pool = new pg.Pool({ connectionString: db.url });
   let t0 = performance.now();
   const loadClient = await pool.connect();
-  const loaded = await loadScaledReceive(loadClient, { rows: total, flavour: 'final', startDate: '2020-01-01', days: 1826, seed: 'replace' }).finally(() => loadClient.release());
-  console.log(`stg.shogun_final_receive: ${fmt(loaded.rows)} rows ${loaded.dateFrom}..${loaded.dateTo} (generated in ${secs(t0).toFixed(1)} s)`);
+  const loaded = await loadScaledReceive(loadClient, {
+    rows: total,
+    flavour: 'final',
+    startDate: '2020-01-01',
+    days: 1826,
+    seed: 'replace',
+  }).finally(() => loadClient.release());
+  console.log(
+    `stg.shogun_final_receive: ${fmt(loaded.rows)} rows ${loaded.dateFrom}..${loaded.dateTo} (generated in ${secs(t0).toFixed(1)} s)`,
+  );
   // The base rows belong to one landed upload, as if they had come through the API.
-  await pool.query(`UPDATE log.upload_file SET status = 'success', rows_added = $2, rows_superseded = 0, finished_at = clock_timestamp() WHERE id = $1`, [loaded.uploadFileId, loaded.rows]);
-  await pool.query(`INSERT INTO log.upload_touched_date SELECT $1, d::date FROM generate_series($2::date, $3::date, interval '1 day') d`, [loaded.uploadFileId, loaded.dateFrom, loaded.dateTo]);
+  await pool.query(
+    `UPDATE log.upload_file SET status = 'success', rows_added = $2, rows_superseded = 0, finished_at = clock_timestamp() WHERE id = $1`,
+    [loaded.uploadFileId, loaded.rows],
+  );
+  await pool.query(
+    `INSERT INTO log.upload_touched_date SELECT $1, d::date FROM generate_series($2::date, $3::date, interval '1 day') d`,
+    [loaded.uploadFileId, loaded.dateFrom, loaded.dateTo],
+  );
   // A month of receive rows (2022-06) as a CP932 file; its daily volume is about that of the base.
   const file = path.join(dir, 'month.csv');
-  await pipeline(receiveCsvStream({ rows: 6000, encoding: 'cp932', seed: 'month', startDate: '2022-06-01', scale: 1 }), createWriteStream(file));
+  await pipeline(
+    receiveCsvStream({ rows: 6000, encoding: 'cp932', seed: 'month', startDate: '2022-06-01', scale: 1 }),
+    createWriteStream(file),
+  );
   const size = (await stat(file)).size;
-  const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '2' }, []);
+  const api = spawnScript(
+    'main.ts',
+    { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '2' },
+    [],
+  );
   const url = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   t0 = performance.now();
   const all = await refreshAll({ url: db.url, trigger: 'bench', logger: createLogger({ level: 'warn' }) });
@@ -128,12 +172,22 @@ async function replaceRun(adminUrl: string, dir: string): Promise<void> {
   const done = await waitSuccess(pool, id);
   const landedS = secs(t0);
   if (done.status !== 'success') throw new Error(`upload ${id} is ${done.status}: ${done.error_message}`);
-  while (!(await pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0].refresh_outcome) await new Promise((r) => setTimeout(r, 100));
+  while (!(await pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0].refresh_outcome)
+    await new Promise((r) => setTimeout(r, 100));
   const refreshedS = secs(t0);
-  const u = (await pool.query('SELECT rows_added, rows_superseded, dates_touched, touched_first, touched_last FROM log.upload_file WHERE id = $1', [id])).rows[0];
-  console.log(`re-upload of ${fmt(u.rows_added)} rows (${(size / 1e6).toFixed(1)} MB) over ${fmt(loaded.rows)}: superseded ${fmt(u.rows_superseded)} rows on ${u.dates_touched} dates`);
+  const u = (
+    await pool.query(
+      'SELECT rows_added, rows_superseded, dates_touched, touched_first, touched_last FROM log.upload_file WHERE id = $1',
+      [id],
+    )
+  ).rows[0];
+  console.log(
+    `re-upload of ${fmt(u.rows_added)} rows (${(size / 1e6).toFixed(1)} MB) over ${fmt(loaded.rows)}: superseded ${fmt(u.rows_superseded)} rows on ${u.dates_touched} dates`,
+  );
   console.log(`  POST → success:        ${landedS.toFixed(2)} s`);
-  console.log(`  POST → MVs refreshed:  ${refreshedS.toFixed(2)} s  (refresh outcome ${(await pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0].refresh_outcome})`);
+  console.log(
+    `  POST → MVs refreshed:  ${refreshedS.toFixed(2)} s  (refresh outcome ${(await pool.query('SELECT refresh_outcome FROM log.upload_file WHERE id = $1', [id])).rows[0].refresh_outcome})`,
+  );
   await api.stop();
   await pool.end();
 }
@@ -163,7 +217,13 @@ try {
   // 1. psql \copy into a same-shaped text table.
   await pool.query(`CREATE TABLE bench_copy (${COLS.map((c) => `${c} text`).join(', ')})`);
   t0 = performance.now();
-  await run('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_copy FROM '${file}' WITH (FORMAT csv, HEADER true, ENCODING 'SJIS')`]);
+  await run('psql', [
+    db.url,
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    `\\copy bench_copy FROM '${file}' WITH (FORMAT csv, HEADER true, ENCODING 'SJIS')`,
+  ]);
   const copyS = secs(t0);
   const copied = Number((await pool.query('SELECT count(*) n FROM bench_copy')).rows[0].n);
   console.log(`psql \\copy (text table, no checks):   ${copyS.toFixed(2)} s  ${fmt(copied / copyS)} rows/s`);
@@ -173,7 +233,13 @@ try {
   // would abort it). Tables are emptied afterwards so the API starts from the same state.
   const script = path.join(dir, 'same-writes.sql');
   const typedCol = (c: string) =>
-    c === 'slip_date' ? `to_date(${c}, 'YYYY/MM/DD')` : c === 'line_no' ? `${c}::int` : ['net_weight_kg', 'quantity', 'unit_price', 'amount'].includes(c) ? `nullif(replace(${c}, ',', ''), '')::numeric` : `nullif(${c}, '')`;
+    c === 'slip_date'
+      ? `to_date(${c}, 'YYYY/MM/DD')`
+      : c === 'line_no'
+        ? `${c}::int`
+        : ['net_weight_kg', 'quantity', 'unit_price', 'amount'].includes(c)
+          ? `nullif(replace(${c}, ',', ''), '')::numeric`
+          : `nullif(${c}, '')`;
   await writeFile(
     script,
     [
@@ -195,7 +261,9 @@ try {
   console.log(`psql, same writes (raw + stg, no checks): ${sameS.toFixed(2)} s  ${fmt(rows / sameS)} rows/s`);
 
   // 2. The API end to end, in its own process (API + worker, as pnpm start runs it).
-  const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' }, ['--no-seed']);
+  const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' }, [
+    '--no-seed',
+  ]);
   const url = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   t0 = performance.now();
   const res = await postFile(url, file, size);
@@ -205,7 +273,9 @@ try {
   const done = await waitSuccess(pool, id);
   const apiS = secs(t0);
   if (done.status !== 'success') throw new Error(`upload ${id} failed: ${done.error_message}`);
-  console.log(`API end to end (POST → success):      ${apiS.toFixed(2)} s  ${fmt(done.row_count / apiS)} rows/s  (accept ${acceptS.toFixed(2)} s, job ${(apiS - acceptS).toFixed(2)} s)`);
+  console.log(
+    `API end to end (POST → success):      ${apiS.toFixed(2)} s  ${fmt(done.row_count / apiS)} rows/s  (accept ${acceptS.toFixed(2)} s, job ${(apiS - acceptS).toFixed(2)} s)`,
+  );
   await api.stop();
 
   // 3. Prisma createMany of the parsed rows (typed) into a stg table.
@@ -214,7 +284,9 @@ try {
     await pool.query('TRUNCATE stg.shogun_flash_receive');
     const prisma = createPrismaClient(db.url);
     t0 = performance.now();
-    const parser = createReadStream(file).pipe(iconv.decodeStream('cp932')).pipe(parse({ from_line: 2 }));
+    const parser = createReadStream(file)
+      .pipe(iconv.decodeStream('cp932'))
+      .pipe(parse({ from_line: 2 }));
     let batch: Prisma.StgShogunFlashReceiveCreateManyInput[] = [];
     let line = 1;
     const num = (s: string) => (s === '' ? null : new Prisma.Decimal(s.replace(/,/g, '')));
@@ -247,26 +319,36 @@ try {
     console.log(`Prisma createMany (parsed in Node):    ${prismaS.toFixed(2)} s  ${fmt(rows / prismaS)} rows/s`);
   }
 
-  console.log(`\nAPI throughput / \\copy throughput:   ${(copyS / apiS * 100).toFixed(0)} %   (goal ≥ 50 %)`);
-  console.log(`API throughput / psql same writes:    ${(sameS / apiS * 100).toFixed(0)} %`);
+  console.log(`\nAPI throughput / \\copy throughput:   ${((copyS / apiS) * 100).toFixed(0)} %   (goal ≥ 50 %)`);
+  console.log(`API throughput / psql same writes:    ${((sameS / apiS) * 100).toFixed(0)} %`);
   if (!Number.isNaN(prismaS)) console.log(`API speed-up over Prisma createMany:  ${(prismaS / apiS).toFixed(1)}×`);
 
   // 4. Peak RSS of an API process ingesting a big file.
   if (rssBytes > 0) {
     const big = path.join(dir, 'big.csv');
     await rm(file);
-    await pipeline(receiveCsvStream({ bytes: rssBytes, encoding: 'cp932', seed: 'rss', startDate: '1990-01-01' }), createWriteStream(big));
+    await pipeline(
+      receiveCsvStream({ bytes: rssBytes, encoding: 'cp932', seed: 'rss', startDate: '1990-01-01' }),
+      createWriteStream(big),
+    );
     const bigSize = (await stat(big)).size;
-    const rssApi = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' }, ['--no-seed']);
+    const rssApi = spawnScript(
+      'main.ts',
+      { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' },
+      ['--no-seed'],
+    );
     const rssUrl = (await rssApi.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-    const hwm = async () => Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${rssApi.proc.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+    const hwm = async () =>
+      Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${rssApi.proc.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
     const idle = await hwm();
     t0 = performance.now();
     const r2 = await postFile(rssUrl, big, bigSize);
     if (r2.status !== 202) throw new Error(`POST of the big file answered ${r2.status}: ${r2.body}`);
     const d2 = await waitSuccess(pool, JSON.parse(r2.body).uploads[0].id);
     const peak = await hwm();
-    console.log(`\npeak RSS of the API process ingesting ${(bigSize / 1e9).toFixed(2)} GB (${fmt(d2.row_count ?? 0)} rows, ${d2.status}, ${secs(t0).toFixed(0)} s): ${(peak / 1e6).toFixed(0)} MB (idle ${(idle / 1e6).toFixed(0)} MB; goal < 300 MB)`);
+    console.log(
+      `\npeak RSS of the API process ingesting ${(bigSize / 1e9).toFixed(2)} GB (${fmt(d2.row_count ?? 0)} rows, ${d2.status}, ${secs(t0).toFixed(0)} s): ${(peak / 1e6).toFixed(0)} MB (idle ${(idle / 1e6).toFixed(0)} MB; goal < 300 MB)`,
+    );
     await rssApi.stop();
   }
   await pool.end();

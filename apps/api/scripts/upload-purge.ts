@@ -2,7 +2,21 @@
 // pnpm upload:purge — delete the stored bytes of uploads that failed long enough ago.
 import pg from 'pg';
 import { getEnvironment, loadRegistry } from '@warehouse/db';
-import { defineCommand, envFlag, jsonFlag, printJson, runCommand, withEnv, info, table, c, EXIT, CliError, guardFlags, guardForCommand } from '@warehouse/cli';
+import {
+  defineCommand,
+  envFlag,
+  jsonFlag,
+  printJson,
+  runCommand,
+  withEnv,
+  info,
+  table,
+  c,
+  EXIT,
+  CliError,
+  guardFlags,
+  guardForCommand,
+} from '@warehouse/cli';
 import { loadConfig } from '../src/config.ts';
 import { parseAge, purgeFailedUploadBytes } from '../src/ingest/purge.ts';
 
@@ -17,12 +31,19 @@ await runCommand(
       'envs (a protected env is backed up first); --dry-run lists and deletes nothing.',
     flags: {
       env: envFlag,
-      'failed-older-than': { type: 'string', placeholder: 'AGE', description: 'e.g. 30d, 12h, 90m (default: UPLOAD_FAILED_RETENTION_DAYS days)' },
+      'failed-older-than': {
+        type: 'string',
+        placeholder: 'AGE',
+        description: 'e.g. 30d, 12h, 90m (default: UPLOAD_FAILED_RETENTION_DAYS days)',
+      },
       'dry-run': { type: 'boolean', description: 'list what would be deleted; change nothing' },
       json: jsonFlag,
       ...guardFlags,
     },
-    examples: ['pnpm upload:purge --failed-older-than 30d', 'pnpm upload:purge --env vm_stg --failed-older-than 90d --dry-run --json'],
+    examples: [
+      'pnpm upload:purge --failed-older-than 30d',
+      'pnpm upload:purge --env vm_stg --failed-older-than 90d --dry-run --json',
+    ],
     async run({ flags }) {
       const age = flags['failed-older-than'] ?? `${loadConfig().failedRetentionDays}d`;
       let olderThanMs: number;
@@ -37,7 +58,14 @@ await runCommand(
       return withEnv(
         env.name,
         async (db) => {
-          if (!dryRun) await guardForCommand({ action: `upload:purge --failed-older-than ${age}`, env, url: db.url, registry, flags });
+          if (!dryRun)
+            await guardForCommand({
+              action: `upload:purge --failed-older-than ${age}`,
+              env,
+              url: db.url,
+              registry,
+              flags,
+            });
           const client = new pg.Client({ connectionString: db.url, application_name: 'warehouse-upload-purge' });
           await client.connect();
           try {
@@ -47,9 +75,16 @@ await runCommand(
               return EXIT.ok;
             }
             if (r.uploads.length) {
-              process.stdout.write(`${table(['upload', 'file', 'failed at', 'bytes'], r.uploads.map((u) => [u.id, u.fileName, u.finishedAt.toISOString(), u.bytes]))}\n`);
+              process.stdout.write(
+                `${table(
+                  ['upload', 'file', 'failed at', 'bytes'],
+                  r.uploads.map((u) => [u.id, u.fileName, u.finishedAt.toISOString(), u.bytes]),
+                )}\n`,
+              );
             }
-            info(`${dryRun ? c.warn('dry run: would delete') : 'deleted'} the bytes of ${r.uploads.length} failed upload(s) older than ${age} (${r.bytes} bytes)`);
+            info(
+              `${dryRun ? c.warn('dry run: would delete') : 'deleted'} the bytes of ${r.uploads.length} failed upload(s) older than ${age} (${r.bytes} bytes)`,
+            );
             return EXIT.ok;
           } finally {
             await client.end();

@@ -1,5 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import multipart from '@fastify/multipart';
 import type pg from 'pg';
 import pino, { type Logger } from 'pino';
@@ -45,7 +51,16 @@ export interface AppContext {
 }
 
 /** Paths open without the token: probes, metrics, API docs and the console's static files. */
-const OPEN_EXACT = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/', '/index.html', '/favicon.svg']);
+const OPEN_EXACT = new Set([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/openapi.json',
+  '/docs',
+  '/',
+  '/index.html',
+  '/favicon.svg',
+]);
 const OPEN_PREFIX = ['/docs/', '/assets/'];
 
 export function isOpenPath(url: string): boolean {
@@ -64,7 +79,11 @@ function tokenGuard(token: string | undefined) {
     const m = /^bearer +(.+)$/i.exec((req.headers.authorization ?? '').trim());
     const got = Buffer.from(m?.[1] ?? '');
     if (got.length !== want.length || !timingSafeEqual(got, want)) {
-      throw new HttpError(401, 'E_UNAUTHORIZED', 'this route needs the header Authorization: Bearer <API_TOKEN> (API_TOKEN is set on the server)');
+      throw new HttpError(
+        401,
+        'E_UNAUTHORIZED',
+        'this route needs the header Authorization: Bearer <API_TOKEN> (API_TOKEN is set on the server)',
+      );
     }
   };
 }
@@ -79,13 +98,22 @@ function tokenGuard(token: string | undefined) {
  */
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   const logger = opts.logger ?? pino({ level: opts.config.logLevel });
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: pino's Logger is not FastifyBaseLogger for the instance's type
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, genReqId: () => `req-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, requestIdHeader: 'x-request-id', logController: new LogController({ disableRequestLogging: true }) });
+  const app: FastifyInstance = Fastify({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: pino's Logger is not FastifyBaseLogger for the instance's type
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: () => `req-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    requestIdHeader: 'x-request-id',
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   // Access log: every write and every error at info; successful reads at debug. Logging each
   // dashboard read at info cost ~18 % of their rate (bench:web), and reads are the bulk of requests.
   app.addHook('onResponse', async (req, reply) => {
     const level = req.method === 'GET' && reply.statusCode < 400 ? 'debug' : 'info';
-    if (logger.isLevelEnabled(level)) req.log[level]({ method: req.method, url: req.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');
+    if (logger.isLevelEnabled(level))
+      req.log[level](
+        { method: req.method, url: req.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime },
+        'request completed',
+      );
   });
   const registry = opts.registry ?? new Registry();
   const metrics = opts.metrics ?? createIngestMetrics(registry);
@@ -108,23 +136,39 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     limits: { fileSize: opts.config.uploadMaxBytes, files: 3, fields: 10, fieldSize: 1024, parts: 20 },
   });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; details?: Record<string, unknown> }, req, reply) => {
-    if (isDbUnavailable(error)) {
-      req.log.warn({ code: error.code, message: error.message, reqId: req.id }, 'database unavailable');
-      reply.header('retry-after', '5');
-      return reply.code(503).send({ error: 'the database is unreachable or restarting; retry in a few seconds (GET /readyz says when it is back)', code: 'E_DB_UNAVAILABLE', requestId: req.id });
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      req.log.error({ err: error, reqId: req.id }, 'request failed');
-      return reply.code(status).send({ error: 'internal error; the server log has the details under this request id', requestId: req.id });
-    }
-    let message = error.message;
-    if (error.code === 'FST_REQ_FILE_TOO_LARGE') message = `the file is larger than the limit of ${opts.config.uploadMaxBytes} bytes (UPLOAD_MAX_BYTES); split it by period`;
-    return reply.code(status).send({ error: message, code: error.code ?? 'E_BAD_REQUEST', ...(error instanceof HttpError ? error.details : {}), requestId: req.id });
-  });
+  app.setErrorHandler(
+    (error: Error & { statusCode?: number; code?: string; details?: Record<string, unknown> }, req, reply) => {
+      if (isDbUnavailable(error)) {
+        req.log.warn({ code: error.code, message: error.message, reqId: req.id }, 'database unavailable');
+        reply.header('retry-after', '5');
+        return reply.code(503).send({
+          error: 'the database is unreachable or restarting; retry in a few seconds (GET /readyz says when it is back)',
+          code: 'E_DB_UNAVAILABLE',
+          requestId: req.id,
+        });
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 500) {
+        req.log.error({ err: error, reqId: req.id }, 'request failed');
+        return reply
+          .code(status)
+          .send({ error: 'internal error; the server log has the details under this request id', requestId: req.id });
+      }
+      let message = error.message;
+      if (error.code === 'FST_REQ_FILE_TOO_LARGE')
+        message = `the file is larger than the limit of ${opts.config.uploadMaxBytes} bytes (UPLOAD_MAX_BYTES); split it by period`;
+      return reply.code(status).send({
+        error: message,
+        code: error.code ?? 'E_BAD_REQUEST',
+        ...(error instanceof HttpError ? error.details : {}),
+        requestId: req.id,
+      });
+    },
+  );
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}`, code: 'E_NO_ROUTE', requestId: req.id });
+    reply
+      .code(404)
+      .send({ error: `no route ${req.method} ${req.url.split('?')[0]}`, code: 'E_NO_ROUTE', requestId: req.id });
   });
 
   // One check for every data route (reads included); see isOpenPath for what stays open.

@@ -59,7 +59,9 @@ function int(vars: NodeJS.ProcessEnv, name: string, fallback: number, min: numbe
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) {
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not an integer ≥ ${min}; unset it to use the default ${fallback}`);
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw)} is not an integer ≥ ${min}; unset it to use the default ${fallback}`,
+    );
   }
   return n;
 }
@@ -67,7 +69,9 @@ function int(vars: NodeJS.ProcessEnv, name: string, fallback: number, min: numbe
 function logFormat(raw: string | undefined): ApiConfig['logFormat'] {
   if (raw === undefined || raw === '') return undefined;
   if (raw === 'json' || raw === 'pretty') return raw;
-  throw new ConfigError(`LOG_FORMAT=${JSON.stringify(raw)} is not json or pretty; unset it to get pretty lines on a terminal and JSON otherwise`);
+  throw new ConfigError(
+    `LOG_FORMAT=${JSON.stringify(raw)} is not json or pretty; unset it to get pretty lines on a terminal and JSON otherwise`,
+  );
 }
 
 function isoDate(vars: NodeJS.ProcessEnv, name: string, fallback: string | undefined): string | undefined {
@@ -80,7 +84,9 @@ function isoDate(vars: NodeJS.ProcessEnv, name: string, fallback: string | undef
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
   if (!m || y < 1 || !days || d < 1 || d > days) {
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a date; write it as YYYY-MM-DD${fallback ? ` or unset it to use the default ${fallback}` : ''}`);
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw)} is not a date; write it as YYYY-MM-DD${fallback ? ` or unset it to use the default ${fallback}` : ''}`,
+    );
   }
   return raw;
 }
@@ -91,7 +97,10 @@ const toYmd = (iso: string) => Number(iso.replace(/-/g, ''));
  * The plausible slip dates for an ingest starting at `now`: INGEST_DATE_MIN .. INGEST_DATE_MAX, or
  * .. one year after `now` (UTC) when no maximum is set. As yyyymmdd numbers (validate.ts's DateWindow).
  */
-export function dateWindow(config: Pick<ApiConfig, 'dateMin' | 'dateMax'>, now: Date = new Date()): { min: number; max: number } {
+export function dateWindow(
+  config: Pick<ApiConfig, 'dateMin' | 'dateMax'>,
+  now: Date = new Date(),
+): { min: number; max: number } {
   let max: number;
   if (config.dateMax) max = toYmd(config.dateMax);
   else {
@@ -123,15 +132,20 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     ingestMaxAttempts: int(vars, 'INGEST_MAX_ATTEMPTS', 5, 1),
     shrinkGuardPercent: int(vars, 'INGEST_SHRINK_GUARD_PERCENT', 50, 0),
     logLevel: vars.LOG_LEVEL || 'info',
-    webDist: vars.WEB_DIST === 'off' ? undefined : vars.WEB_DIST || fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    webDist:
+      vars.WEB_DIST === 'off' ? undefined : vars.WEB_DIST || fileURLToPath(new URL('../../web/dist', import.meta.url)),
     logFormat: logFormat(vars.LOG_FORMAT),
   };
   if (config.shrinkGuardPercent > 100) {
-    throw new ConfigError(`INGEST_SHRINK_GUARD_PERCENT=${config.shrinkGuardPercent} is above 100; use 0..100 (50 holds an upload that keeps less than half of the rows it replaces, 0 turns the guard off)`);
+    throw new ConfigError(
+      `INGEST_SHRINK_GUARD_PERCENT=${config.shrinkGuardPercent} is above 100; use 0..100 (50 holds an upload that keeps less than half of the rows it replaces, 0 turns the guard off)`,
+    );
   }
   const merged = { ...config, ...overrides };
   if (merged.dateMax && merged.dateMax < merged.dateMin) {
-    throw new ConfigError(`INGEST_DATE_MAX=${merged.dateMax} is before INGEST_DATE_MIN=${merged.dateMin}; the maximum must not be earlier than the minimum`);
+    throw new ConfigError(
+      `INGEST_DATE_MAX=${merged.dateMax} is before INGEST_DATE_MIN=${merged.dateMin}; the maximum must not be earlier than the minimum`,
+    );
   }
   return merged;
 }

@@ -3,8 +3,21 @@
  * for clients in this repository (the console, apps/web). Type-only: importing this file pulls in
  * no server code.
  */
-export type { MonthResponse, WeeklyResponse, MonthlyResponse, ProfileResponse, RepsResponse } from './routes/dashboard.ts';
-export type { TargetsResponse, DailyPlanResponse, TargetEdit, HistoryResponse as TargetHistoryResponse, CsvResponse as TargetCsvResponse, TargetCsvError } from './routes/targets.ts';
+export type {
+  MonthResponse,
+  WeeklyResponse,
+  MonthlyResponse,
+  ProfileResponse,
+  RepsResponse,
+} from './routes/dashboard.ts';
+export type {
+  TargetsResponse,
+  DailyPlanResponse,
+  TargetEdit,
+  HistoryResponse as TargetHistoryResponse,
+  CsvResponse as TargetCsvResponse,
+  TargetCsvError,
+} from './routes/targets.ts';
 export type { CsvType, Flavour } from './ingest/kinds.ts';
 import type { Static } from '@fastify/type-provider-typebox';
 import type { CustomerSalesReply as CustomerSalesReplySchema } from './routes/sales.ts';

@@ -20,7 +20,9 @@ const flags = parseOrExit({
   description:
     'Starts the API and worker on the local_demo environment (never local_dev), uploads N months of\n' +
     'generated Shogun CSVs over HTTP, waits for the MV refresh and prints dashboard figures.',
-  flags: { months: { type: 'string', default: '3', placeholder: 'N', description: 'months of demo data to upload (1–120)' } },
+  flags: {
+    months: { type: 'string', default: '3', placeholder: 'N', description: 'months of demo data to upload (1–120)' },
+  },
 });
 const months = Number(flags.months);
 if (!Number.isInteger(months) || months < 1 || months > 120) {
@@ -28,7 +30,10 @@ if (!Number.isInteger(months) || months < 1 || months > 120) {
   process.exit(1);
 }
 
-const config = loadConfig({ ...process.env, DATABASE_URL: '' }, { dbEnv: 'local_demo', port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL ?? 'warn' });
+const config = loadConfig(
+  { ...process.env, DATABASE_URL: '' },
+  { dbEnv: 'local_demo', port: 0, host: '127.0.0.1', logLevel: process.env.LOG_LEVEL ?? 'warn' },
+);
 const logger = createApiLogger(config);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
@@ -40,7 +45,9 @@ try {
   console.log(`demo API on ${base} (database local_demo)`);
   const endDate = new Date(Date.now() - 86400_000).toISOString().slice(0, 10);
   const manifest = await writeDemoData({ outDir: dir, months, endDate, seed: 'demo' });
-  console.log(`generated ${manifest.totals.files} files, ${manifest.totals.rows} rows (${(manifest.totals.bytes / 1e6).toFixed(1)} MB), ${manifest.startDate} … ${manifest.endDate}`);
+  console.log(
+    `generated ${manifest.totals.files} files, ${manifest.totals.rows} rows (${(manifest.totals.bytes / 1e6).toFixed(1)} MB), ${manifest.startDate} … ${manifest.endDate}`,
+  );
 
   const headers: Record<string, string> = config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {};
   const ids: number[] = [];
@@ -51,7 +58,8 @@ try {
     form.append(f.csvType, new Blob([new Uint8Array(await readFile(path.join(dir, f.file)))]), path.basename(f.file));
     const res = await fetch(`${base}/upload/csv`, { method: 'POST', body: form, headers });
     const body = (await res.json()) as { uploads?: { id: number }[]; error?: string };
-    if (res.status === 409) duplicates++; // already loaded by an earlier demo run
+    if (res.status === 409)
+      duplicates++; // already loaded by an earlier demo run
     else if (res.status !== 202) throw new Error(`upload of ${f.file} answered ${res.status}: ${body.error}`);
     else ids.push(body.uploads![0]!.id);
   };
@@ -63,7 +71,15 @@ try {
   // Wait for every upload to land and the last refresh to finish.
   for (;;) {
     const res = await fetch(`${base}/uploads?limit=1000`, { headers });
-    const { uploads } = (await res.json()) as { uploads: { id: number; status: string; refreshOutcome: string | null; csvType: string; errorMessage: string | null }[] };
+    const { uploads } = (await res.json()) as {
+      uploads: {
+        id: number;
+        status: string;
+        refreshOutcome: string | null;
+        csvType: string;
+        errorMessage: string | null;
+      }[];
+    };
     const mine = uploads.filter((u) => ids.includes(u.id));
     const failed = mine.filter((u) => u.status === 'failed');
     if (failed.length) throw new Error(`upload ${failed[0]!.id} failed: ${failed[0]!.errorMessage}`);
@@ -75,16 +91,29 @@ try {
   }
   console.log('\nall uploads landed and the MVs are refreshed');
 
-  const last = manifest.files.filter((f) => f.csvType === 'receive').map((f) => f.dateTo).filter(Boolean).sort().at(-1)!;
+  const last = manifest.files
+    .filter((f) => f.csvType === 'receive')
+    .map((f) => f.dateTo)
+    .filter(Boolean)
+    .sort()
+    .at(-1)!;
   const from = new Date(Date.parse(`${last}T00:00:00Z`) - 6 * 86400_000).toISOString().slice(0, 10);
-  const daily = (await (await fetch(`${base}/inbound/daily?from=${from}&to=${last}`)).json()) as { days: { date: string; receiveNetTon: number; slipCount: number }[] };
+  const daily = (await (await fetch(`${base}/inbound/daily?from=${from}&to=${last}`)).json()) as {
+    days: { date: string; receiveNetTon: number; slipCount: number }[];
+  };
   console.log(`\nreceived tons, ${from} … ${last}`);
-  for (const d of daily.days) console.log(`  ${d.date}  ${d.receiveNetTon.toFixed(3).padStart(10)} t  ${String(d.slipCount).padStart(4)} slips`);
+  for (const d of daily.days)
+    console.log(`  ${d.date}  ${d.receiveNetTon.toFixed(3).padStart(10)} t  ${String(d.slipCount).padStart(4)} slips`);
   const card = await (await fetch(`${base}/dashboard/target-card?date=${last}`)).json();
   console.log(`\ntarget card ${last}:`, card);
-  const mv = (await (await fetch(`${base}/mv`)).json()) as { mvs: { mv: string; populated: boolean; lastRefreshAt: string | null }[] };
+  const mv = (await (await fetch(`${base}/mv`)).json()) as {
+    mvs: { mv: string; populated: boolean; lastRefreshAt: string | null }[];
+  };
   console.log('\nMVs:');
-  for (const m of mv.mvs) console.log(`  ${m.mv.padEnd(34)} ${m.populated ? 'populated' : 'NOT populated'}  last refresh ${m.lastRefreshAt ?? '-'}`);
+  for (const m of mv.mvs)
+    console.log(
+      `  ${m.mv.padEnd(34)} ${m.populated ? 'populated' : 'NOT populated'}  last refresh ${m.lastRefreshAt ?? '-'}`,
+    );
   console.log(`\ndemo done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 } catch (error) {
   exitCode = 1;

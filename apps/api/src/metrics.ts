@@ -11,7 +11,12 @@ export interface IngestMetrics {
 export function createIngestMetrics(registry = new Registry()): IngestMetrics {
   return {
     registry,
-    rows: new Counter({ name: 'ingest_rows_total', help: 'CSV data rows landed in stg', labelNames: ['csv_type'], registers: [registry] }),
+    rows: new Counter({
+      name: 'ingest_rows_total',
+      help: 'CSV data rows landed in stg',
+      labelNames: ['csv_type'],
+      registers: [registry],
+    }),
     rejected: new Counter({
       name: 'ingest_rejected_files_total',
       help: 'Uploaded files refused, at accept time (stage=accept) or by the ingest job (stage=process)',

@@ -45,7 +45,10 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   logger.info({ database: maskUrl(db.url), env: config.databaseUrl ? 'DATABASE_URL' : config.dbEnv }, 'database');
   if (opts.migrate ?? true) {
     const result = await migrate({ url: db.url, applicationName: 'warehouse-api' });
-    if (result.failed) throw new Error(`migration ${result.failed.name} failed: ${result.failed.error.message}; fix it and run \`pnpm db:migrate\``);
+    if (result.failed)
+      throw new Error(
+        `migration ${result.failed.name} failed: ${result.failed.error.message}; fix it and run \`pnpm db:migrate\``,
+      );
     logger.info({ applied: result.applied.length, skipped: result.skipped.length }, 'migrations at head');
   }
   // connectionTimeoutMillis: while the database is unreachable (not merely refusing) a request
@@ -60,14 +63,24 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   // Log code and message only: pg-pool attaches the whole client to idle errors.
   const brief = (error: Error & { code?: string }) => ({ code: error.code, message: error.message });
   pool.on('error', (error) => logger.warn(brief(error), 'idle database connection failed'));
-  pool.on('connect', (client) => client.on('error', (error) => logger.warn(brief(error), 'database connection failed')));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => logger.warn(brief(error), 'database connection failed')),
+  );
   const seeded: string[] = [];
   if (opts.seed) {
     const client = await pool.connect();
     try {
       const r = await seedReference(client, opts.seed);
       logger.info({ from: r.from, to: r.to, calendarRows: r.calendar.rows }, 'reference data seeded');
-      if (r.calendar.inserted + r.calendar.updated + r.dailyTargetPlan.inserted + r.dailyTargetPlan.updated + r.monthlyTargets.inserted + r.monthlyTargets.updated > 0) {
+      if (
+        r.calendar.inserted +
+          r.calendar.updated +
+          r.dailyTargetPlan.inserted +
+          r.dailyTargetPlan.updated +
+          r.monthlyTargets.inserted +
+          r.monthlyTargets.updated >
+        0
+      ) {
         seeded.push('ref.calendar', 'mart.daily_target_plan', 'kpi.monthly_targets');
       }
     } finally {
@@ -78,7 +91,11 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   // target card), are refreshed now rather than at the first upload.
   if ((opts.migrate ?? true) || seeded.length) {
     const populated = await populateMvs({ pool, logger, trigger: 'start', changedTables: seeded });
-    if (populated) logger.info({ mvs: populated.result.results.map((x) => x.mv), outcome: populated.result.outcome }, 'materialized views populated');
+    if (populated)
+      logger.info(
+        { mvs: populated.result.results.map((x) => x.mv), outcome: populated.result.outcome },
+        'materialized views populated',
+      );
   }
   await installWorkerSchema({ pool, logger });
   const registry = new Registry();

@@ -9,8 +9,15 @@ import { refreshTaskList, type RefreshResult, type RefreshRequest } from '@wareh
  * Store a refresh run's outcome on the uploads it covered (every coalesced `upload:<id>` and
  * `revert:<id>` trigger). `refresh_run_id` points at the run's first log.mv_refresh_log row.
  */
-export async function recordRefreshOutcome(pool: pg.Pool, result: RefreshResult, requests: RefreshRequest[]): Promise<void> {
-  const ids = requests.map((r) => /^(?:upload|revert):(\d+)$/.exec(r.trigger)?.[1]).filter((x): x is string => !!x).map(Number);
+export async function recordRefreshOutcome(
+  pool: pg.Pool,
+  result: RefreshResult,
+  requests: RefreshRequest[],
+): Promise<void> {
+  const ids = requests
+    .map((r) => /^(?:upload|revert):(\d+)$/.exec(r.trigger)?.[1])
+    .filter((x): x is string => !!x)
+    .map(Number);
   await recordRefreshOutcomes(pool, ids, result.outcome, result.runId);
 }
 

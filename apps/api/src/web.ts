@@ -13,7 +13,10 @@ import fastifyStatic from '@fastify/static';
  */
 export async function serveConsole(app: FastifyInstance, dir: string): Promise<boolean> {
   if (!existsSync(path.join(dir, 'index.html'))) {
-    app.log.warn({ dir }, 'console not built (no index.html); `pnpm start` builds it, or run `pnpm --filter @warehouse/web build`');
+    app.log.warn(
+      { dir },
+      'console not built (no index.html); `pnpm start` builds it, or run `pnpm --filter @warehouse/web build`',
+    );
     return false;
   }
   await app.register(fastifyStatic, {
@@ -22,7 +25,10 @@ export async function serveConsole(app: FastifyInstance, dir: string): Promise<b
     wildcard: false,
     index: ['index.html'],
     setHeaders(res, file) {
-      res.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.header(
+        'cache-control',
+        file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   return true;
@@ -45,18 +51,37 @@ function newest(paths: string[]): number {
  * and the API's kinds/contracts it imports), so the README's first command still does everything.
  * Returns what happened; throws when the build fails.
  */
-export function buildConsoleIfStale(dist: string, log: (msg: string) => void = () => {}): 'fresh' | 'built' | 'no-sources' {
+export function buildConsoleIfStale(
+  dist: string,
+  log: (msg: string) => void = () => {},
+): 'fresh' | 'built' | 'no-sources' {
   const webDir = path.dirname(dist);
   const apiSrc = fileURLToPath(new URL('.', import.meta.url));
-  const sources = [path.join(webDir, 'src'), path.join(webDir, 'public'), path.join(webDir, 'index.html'), path.join(webDir, 'vite.config.ts'), path.join(webDir, 'package.json'), path.join(apiSrc, 'ingest', 'kinds.ts'), path.join(apiSrc, 'contracts.ts')];
+  const sources = [
+    path.join(webDir, 'src'),
+    path.join(webDir, 'public'),
+    path.join(webDir, 'index.html'),
+    path.join(webDir, 'vite.config.ts'),
+    path.join(webDir, 'package.json'),
+    path.join(apiSrc, 'ingest', 'kinds.ts'),
+    path.join(apiSrc, 'contracts.ts'),
+  ];
   if (!existsSync(path.join(webDir, 'vite.config.ts'))) return 'no-sources';
   const built = existsSync(path.join(dist, 'index.html')) ? statSync(path.join(dist, 'index.html')).mtimeMs : 0;
   if (built >= newest(sources)) return 'fresh';
-  log(`building the console (${path.relative(process.cwd(), webDir) || webDir}) — its build is ${built ? 'older than its sources' : 'missing'}`);
+  log(
+    `building the console (${path.relative(process.cwd(), webDir) || webDir}) — its build is ${built ? 'older than its sources' : 'missing'}`,
+  );
   // NODE_ENV=production: a caller's NODE_ENV (vitest sets `test`) would otherwise make Vite bundle React's development build.
-  const r = spawnSync('pnpm', ['--dir', webDir, 'build'], { stdio: ['ignore', 'inherit', 'inherit'], shell: false, env: { ...process.env, NODE_ENV: 'production' } });
+  const r = spawnSync('pnpm', ['--dir', webDir, 'build'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    shell: false,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (r.error || r.status !== 0) {
-    throw new Error(`building the console failed (${r.error?.message ?? `exit ${r.status}`}); run \`pnpm --filter @warehouse/web build\` to see why, or start with WEB_DIST=off to run the API without it`);
+    throw new Error(
+      `building the console failed (${r.error?.message ?? `exit ${r.status}`}); run \`pnpm --filter @warehouse/web build\` to see why, or start with WEB_DIST=off to run the API without it`,
+    );
   }
   return 'built';
 }

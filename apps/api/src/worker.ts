@@ -5,7 +5,13 @@ import { dateWindow, type ApiConfig } from './config.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { markGaveUp, processInOrder, type EnqueueRefresh } from './ingest/process.ts';
 import { INGEST_TASK } from '@warehouse/db/uploads';
-import { installWorkerSchema, sweepDeadJobs, withLiveness, workerLogger, TASK_IDENTIFIER as REFRESH_TASK } from '@warehouse/refresher';
+import {
+  installWorkerSchema,
+  sweepDeadJobs,
+  withLiveness,
+  workerLogger,
+  TASK_IDENTIFIER as REFRESH_TASK,
+} from '@warehouse/refresher';
 // graphile-worker's table of error codes that its withRetries retries with backoff (not re-exported).
 import { RETRYABLE_ERROR_CODES } from 'graphile-worker/dist/lib.js';
 
@@ -60,7 +66,8 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
         uploadId,
       );
     } catch (error) {
-      if (helpers.job.attempts >= helpers.job.max_attempts) await markGaveUp(deps.pool, uploadId, helpers.job.attempts, error);
+      if (helpers.job.attempts >= helpers.job.max_attempts)
+        await markGaveUp(deps.pool, uploadId, helpers.job.attempts, error);
       throw error;
     }
   });
@@ -78,7 +85,17 @@ export function sweepDeadWorkerJobs(pool: pg.Pool, staleSeconds: number): Promis
 }
 
 export interface StartWorkerOptions extends IngestTaskDeps {
-  config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax' | 'shrinkGuardPercent' | 'workerConcurrency' | 'staleJobSeconds' | 'sweepIntervalMs'>;
+  config: Pick<
+    ApiConfig,
+    | 'maxErrors'
+    | 'errorSummary'
+    | 'dateMin'
+    | 'dateMax'
+    | 'shrinkGuardPercent'
+    | 'workerConcurrency'
+    | 'staleJobSeconds'
+    | 'sweepIntervalMs'
+  >;
   /** Extra tasks (the refresher's `mv_refresh`). */
   tasks?: TaskList;
   /** Cron items for those tasks (the refresher's nightly refresh and watch: refresherCronItems()). */

@@ -44,7 +44,8 @@ describe('bad-input corpus', () => {
       const done = await waitForUpload(t.pool, id);
       expect(done.status).toBe('failed');
       expect(done.error_message).toMatch(c.expect.failed);
-      if (c.expect.line !== undefined) expect(done.errors.map((e: { line: number }) => e.line)).toContain(c.expect.line);
+      if (c.expect.line !== undefined)
+        expect(done.errors.map((e: { line: number }) => e.line)).toContain(c.expect.line);
       const shown = await t.app.inject({ method: 'GET', url: `/uploads/${id}` });
       expect(shown.json()).toMatchObject({ status: 'failed', errorMessage: done.error_message });
     }
@@ -55,7 +56,14 @@ describe('bad-input corpus', () => {
     expect(await rowsLeft()).toBe(0);
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     const good = readFileSync(new URL('./fixtures/good-receive.csv', import.meta.url));
-    const res = await t.app.inject({ method: 'POST', url: '/upload/csv', ...multipart([{ name: 'flavour', value: 'flash' }, { name: 'receive', filename: 'good.csv', content: good }]) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/upload/csv',
+      ...multipart([
+        { name: 'flavour', value: 'flash' },
+        { name: 'receive', filename: 'good.csv', content: good },
+      ]),
+    });
     expect(res.statusCode).toBe(202);
     const done = await waitForUpload(t.pool, res.json().uploads[0].id);
     expect(done).toMatchObject({ status: 'success', row_count: 3 });

@@ -60,7 +60,10 @@ describe('CsvSplitter', () => {
         // Each record's own text (what raw's CSV COPY receives) parses back to its fields.
         if ('texts' in got) {
           got.texts.forEach((t, i) => {
-            if (t !== '') expect(parse(t, { relax_column_count: true, record_delimiter: '\r\n' }), JSON.stringify(t)).toEqual([got.records[i]]);
+            if (t !== '')
+              expect(parse(t, { relax_column_count: true, record_delimiter: '\r\n' }), JSON.stringify(t)).toEqual([
+                got.records[i],
+              ]);
           });
           expect(got.texts.join('\r\n') + (text.endsWith('\r\n') ? '\r\n' : '')).toBe(text);
         }

@@ -30,14 +30,27 @@ export function encode(text: string, encoding: 'utf-8' | 'utf-8-bom' | 'cp932' =
 }
 
 /** `days` consecutive days from `start` (YYYY-MM-DD), `perDay` lines each; kg = `kg(dayIndex, i)`. */
-export function receiveRows(start: string, days: number, perDay: number, kg: (d: number, i: number) => number = () => 1000, slipPrefix = 'S'): string[][] {
+export function receiveRows(
+  start: string,
+  days: number,
+  perDay: number,
+  kg: (d: number, i: number) => number = () => 1000,
+  slipPrefix = 'S',
+): string[][] {
   const rows: string[][] = [];
   const t0 = Date.parse(`${start}T00:00:00Z`);
   for (let d = 0; d < days; d++) {
     const date = new Date(t0 + d * 86400_000).toISOString().slice(0, 10).replace(/-/g, '/');
     for (let i = 0; i < perDay; i++) {
       const w = kg(d, i);
-      rows.push(row('receive', { date, slip: `${slipPrefix}${d}-${Math.floor(i / 2)}`, line: (i % 2) + 1, kg: w.toLocaleString('en-US') }));
+      rows.push(
+        row('receive', {
+          date,
+          slip: `${slipPrefix}${d}-${Math.floor(i / 2)}`,
+          line: (i % 2) + 1,
+          kg: w.toLocaleString('en-US'),
+        }),
+      );
     }
   }
   return rows;

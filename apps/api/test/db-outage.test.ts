@@ -48,7 +48,11 @@ async function startCluster(): Promise<void> {
 async function stopClusterImmediately(): Promise<void> {
   if (existsSync(PG_CTL)) {
     const owner = statSync(dir);
-    await run(PG_CTL, ['stop', '-m', 'immediate', '-D', dir], os.userInfo().uid === 0 ? { uid: owner.uid, gid: owner.gid } : {});
+    await run(
+      PG_CTL,
+      ['stop', '-m', 'immediate', '-D', dir],
+      os.userInfo().uid === 0 ? { uid: owner.uid, gid: owner.gid } : {},
+    );
     return;
   }
   const pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -80,7 +84,13 @@ afterAll(async () => {
 }, 120_000);
 
 it('API and worker survive a database restart during a 300k-row ingest, which then lands exactly once', async () => {
-  const env = { DATABASE_URL: url, HOST: '127.0.0.1', INGEST_STALE_JOB_SECONDS: '2', INGEST_SWEEP_INTERVAL_MS: '500', WORKER_CONCURRENCY: '1' };
+  const env = {
+    DATABASE_URL: url,
+    HOST: '127.0.0.1',
+    INGEST_STALE_JOB_SECONDS: '2',
+    INGEST_SWEEP_INTERVAL_MS: '500',
+    WORKER_CONCURRENCY: '1',
+  };
   const api = spawnScript('main.ts', { ...env, PORT: '0' }, ['--no-worker', '--no-seed']);
   children.push(api);
   const apiUrl = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
@@ -90,17 +100,27 @@ it('API and worker survive a database restart during a 300k-row ingest, which th
 
   const form = new FormData();
   form.append('flavour', 'final');
-  form.append('receive', new Blob([new Uint8Array(encode(csvText('receive', receiveRows('2024-01-01', 300, ROWS / 300))))]), 'big.csv');
+  form.append(
+    'receive',
+    new Blob([new Uint8Array(encode(csvText('receive', receiveRows('2024-01-01', 300, ROWS / 300))))]),
+    'big.csv',
+  );
   const res = await fetch(`${apiUrl}/upload/csv`, { method: 'POST', body: form });
   expect(res.status).toBe(202);
   const id = ((await res.json()) as { uploads: { id: number }[] }).uploads[0]!.id;
 
   // Stop the cluster while the ingest's COPY is running.
   let pool = tolerantPool();
-  await waitFor('the ingest COPY to run', async () => {
-    const { rows } = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query ~ '^COPY (raw|stg)\\.' AND datname = 'outage'`);
-    return rows.length > 0;
-  }, 120_000);
+  await waitFor(
+    'the ingest COPY to run',
+    async () => {
+      const { rows } = await pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query ~ '^COPY (raw|stg)\\.' AND datname = 'outage'`,
+      );
+      return rows.length > 0;
+    },
+    120_000,
+  );
   await pool.end().catch(() => {});
   await stopClusterImmediately();
 
@@ -121,12 +141,20 @@ it('API and worker survive a database restart during a 300k-row ingest, which th
   await waitFor('/readyz to be ready again', async () => (await fetch(`${apiUrl}/readyz`)).status === 200, 60_000);
   pool = tolerantPool();
   try {
-    const done = await waitFor(`upload ${id} to finish after the restart`, async () => {
-      const { rows } = await pool.query(`SELECT status, row_count, error_message FROM log.upload_file WHERE id = $1 AND status IN ('success', 'failed')`, [id]);
-      return rows[0];
-    }, 240_000);
+    const done = await waitFor(
+      `upload ${id} to finish after the restart`,
+      async () => {
+        const { rows } = await pool.query(
+          `SELECT status, row_count, error_message FROM log.upload_file WHERE id = $1 AND status IN ('success', 'failed')`,
+          [id],
+        );
+        return rows[0];
+      },
+      240_000,
+    );
     expect(done, worker.output()).toMatchObject({ status: 'success', row_count: ROWS });
-    const counts = await pool.query(`SELECT (SELECT count(*) FROM stg.shogun_final_receive)::int AS stg, (SELECT count(*) FROM raw.shogun_receive)::int AS raw,
+    const counts =
+      await pool.query(`SELECT (SELECT count(*) FROM stg.shogun_final_receive)::int AS stg, (SELECT count(*) FROM raw.shogun_receive)::int AS raw,
       (SELECT count(DISTINCT upload_file_id) FROM stg.shogun_final_receive)::int AS uploads`);
     expect(counts.rows[0]).toEqual({ stg: ROWS, raw: ROWS, uploads: 1 });
     const shown = await fetch(`${apiUrl}/uploads/${id}`);

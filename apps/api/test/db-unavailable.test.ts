@@ -9,11 +9,21 @@ import { silent } from './helper.ts';
 
 describe('isDbUnavailable', () => {
   it('recognises a refused or cut connection and a server shutting down, not other errors', () => {
-    expect(isDbUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(
+      isDbUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })),
+    ).toBe(true);
     expect(isDbUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isDbUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
-    expect(isDbUnavailable(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(true);
-    expect(isDbUnavailable(new Error('query failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }))).toBe(true);
+    expect(
+      isDbUnavailable(
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      ),
+    ).toBe(true);
+    expect(isDbUnavailable(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(
+      true,
+    );
+    expect(
+      isDbUnavailable(new Error('query failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) })),
+    ).toBe(true);
     expect(isDbUnavailable(Object.assign(new Error("Can't reach database server"), { code: 'P1001' }))).toBe(true);
     expect(isDbUnavailable(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]))).toBe(true);
     expect(isDbUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
@@ -39,7 +49,14 @@ describe('the API with no database behind it', () => {
   });
 
   it('answers 503 E_DB_UNAVAILABLE on data routes (pg and Prisma), 503 on /readyz, 200 on /healthz', async () => {
-    for (const url of ['/uploads/1', '/uploads', '/uploads/1/errors', '/uploads/1/errors.csv', '/dashboard/target-card?date=2025-01-01', '/inbound/daily?from=2025-01-01&to=2025-01-31']) {
+    for (const url of [
+      '/uploads/1',
+      '/uploads',
+      '/uploads/1/errors',
+      '/uploads/1/errors.csv',
+      '/dashboard/target-card?date=2025-01-01',
+      '/inbound/daily?from=2025-01-01&to=2025-01-31',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, `${url}: ${res.body}`).toBe(503);
       expect(res.json(), url).toMatchObject({ code: 'E_DB_UNAVAILABLE' });

@@ -6,7 +6,10 @@ import { IngestRejected } from '../src/ingest/errors.ts';
 /** A CP932 header line, so detection picks CP932. */
 const HEADER = iconv.encode('伝票日付,伝票番号\n', 'cp932');
 
-async function decodeAll(bytes: Buffer, chunk = bytes.length): Promise<{ text: string; encoding?: string } | { line: number; code: string }> {
+async function decodeAll(
+  bytes: Buffer,
+  chunk = bytes.length,
+): Promise<{ text: string; encoding?: string } | { line: number; code: string }> {
   const state: DecodeState = {};
   async function* chunks() {
     for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
@@ -34,7 +37,9 @@ describe('decodeCsv (runtime Shift_JIS decoder with iconv-lite cp932 as the refe
       const file = Buffer.concat([HEADER, Buffer.from(seq), Buffer.from('\n')]);
       const want = iconv.decode(file, 'cp932');
       const got = await decodeAll(file);
-      const ok = want.includes('\uFFFD') ? 'code' in got && got.code === 'E_ENCODING' && got.line === 2 : 'text' in got && got.text === want;
+      const ok = want.includes('\uFFFD')
+        ? 'code' in got && got.code === 'E_ENCODING' && got.line === 2
+        : 'text' in got && got.text === want;
       if (!ok) mismatches.push(`${seq.map((x) => x.toString(16)).join(' ')}: ${JSON.stringify(got)}`);
     }
     expect(mismatches.slice(0, 20)).toEqual([]);
@@ -42,11 +47,15 @@ describe('decodeCsv (runtime Shift_JIS decoder with iconv-lite cp932 as the refe
 
   it('decodes a big CP932 file split at arbitrary chunk sizes exactly like iconv-lite', async () => {
     const lines = ['伝票日付,伝票番号,品名'];
-    for (let i = 0; i < 40_000; i++) lines.push(`2025/01/${(i % 28) + 1},${i},"がれき類（コンクリートがら）～${i % 7 ? '' : '\r\n㈱髙﨑'}"`);
+    for (let i = 0; i < 40_000; i++)
+      lines.push(`2025/01/${(i % 28) + 1},${i},"がれき類（コンクリートがら）～${i % 7 ? '' : '\r\n㈱髙﨑'}"`);
     const file = iconv.encode(lines.join('\r\n') + '\r\n', 'cp932');
     for (const chunk of [1, 4093, 65536, 1 << 20]) {
       const got = await decodeAll(chunk === 1 ? file.subarray(0, 5000) : file, chunk);
-      expect(got).toEqual({ text: iconv.decode(chunk === 1 ? file.subarray(0, 5000) : file, 'cp932'), encoding: 'cp932' });
+      expect(got).toEqual({
+        text: iconv.decode(chunk === 1 ? file.subarray(0, 5000) : file, 'cp932'),
+        encoding: 'cp932',
+      });
     }
   });
 
@@ -57,14 +66,21 @@ describe('decodeCsv (runtime Shift_JIS decoder with iconv-lite cp932 as the refe
     body.push(Buffer.from([0x32, 0x30, 0x81, 0x0a])); // a lead byte cut by the line break: line 50,002
     for (let i = 0; i < 10; i++) body.push(good);
     expect(await decodeAll(Buffer.concat(body), 1 << 20)).toEqual({ line: 50_002, code: 'E_ENCODING' });
-    const utf8 = Buffer.concat([Buffer.from('伝票日付,伝票番号\n'), Buffer.from('a,�\n'), Buffer.from([0x61, 0xe3, 0x81, 0x0a])]);
+    const utf8 = Buffer.concat([
+      Buffer.from('伝票日付,伝票番号\n'),
+      Buffer.from('a,�\n'),
+      Buffer.from([0x61, 0xe3, 0x81, 0x0a]),
+    ]);
     expect(await decodeAll(utf8)).toEqual({ line: 3, code: 'E_ENCODING' });
   });
 
   it('keeps a UTF-8 file (with or without BOM) as it is, including a literal U+FFFD', async () => {
     const text = '伝票日付,伝票番号\r\n2025/01/01,"a\r\nb"\r\n2025/01/02,�\r\n';
     expect(await decodeAll(Buffer.from(text), 7)).toEqual({ text, encoding: 'utf-8' });
-    expect(await decodeAll(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 3)).toEqual({ text, encoding: 'utf-8-bom' });
+    expect(await decodeAll(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 3)).toEqual({
+      text,
+      encoding: 'utf-8-bom',
+    });
   });
 
   it('refuses a line of more than 4 MiB without a line break', async () => {

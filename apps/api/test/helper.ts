@@ -74,20 +74,30 @@ export async function testApp(overrides: Partial<ApiConfig> = {}): Promise<TestA
 }
 
 /** A multipart/form-data body. */
-export function multipart(parts: { name: string; value?: string; filename?: string; content?: Buffer | string; contentType?: string }[]) {
+export function multipart(
+  parts: { name: string; value?: string; filename?: string; content?: Buffer | string; contentType?: string }[],
+) {
   const boundary = `----warehouse${Math.random().toString(16).slice(2)}`;
   const chunks: Buffer[] = [];
   for (const p of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
     if (p.filename !== undefined) head += `; filename="${p.filename}"\r\nContent-Type: ${p.contentType ?? 'text/csv'}`;
     head += '\r\n\r\n';
-    chunks.push(Buffer.from(head), Buffer.isBuffer(p.content) ? p.content : Buffer.from(p.content ?? p.value ?? ''), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(head),
+      Buffer.isBuffer(p.content) ? p.content : Buffer.from(p.content ?? p.value ?? ''),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -100,7 +110,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 /** Wait until an upload is success, failed or held; returns its row. */
 export async function waitForUpload(pool: pg.Pool, id: number) {
   return waitFor(`upload ${id} to finish`, async () => {
-    const { rows } = await pool.query(`SELECT * FROM log.upload_file WHERE id = $1 AND status IN ('success', 'failed', 'held')`, [id]);
+    const { rows } = await pool.query(
+      `SELECT * FROM log.upload_file WHERE id = $1 AND status IN ('success', 'failed', 'held')`,
+      [id],
+    );
     return rows[0];
   });
 }

@@ -36,7 +36,9 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
     expect(unknown.json().code).toBe('E_UNKNOWN_MV');
     expect(unknown.json().error).toMatch(/mart\.mv_nope is not a materialized view.*known: .*mart\.mv_receive_daily/);
     expect((await refresh({ csvType: 'pallets' })).json()).toMatchObject({ code: 'E_UNKNOWN_CSV_TYPE' });
-    expect((await t.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'mv_refresh'`)).rowCount).toBe(0);
+    expect(
+      (await t.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'mv_refresh'`)).rowCount,
+    ).toBe(0);
   });
 
   it('requests during a running refresh make exactly one follow-up, debounced by MV_REFRESH_DEBOUNCE_MS', async () => {
@@ -49,9 +51,18 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
       expect(first.statusCode).toBe(202);
       expect(first.json()).toMatchObject({ requested: [MV], follow: 'GET /mv' });
       expect(first.json().refreshes).toEqual(expect.arrayContaining([MV, 'mart.mv_target_card_per_day']));
-      await waitFor('the first refresh blocked on the lock', async () =>
-        (await t.pool.query(`select 1 from log.mv_refresh_log where mv_name = $1 and outcome = 'running'`, [MV])).rowCount === 1, 30_000);
-      const during = [await refresh({ csvType: 'receive' }), await refresh({ mvs: [MV] }), await refresh({ all: true })];
+      await waitFor(
+        'the first refresh blocked on the lock',
+        async () =>
+          (await t.pool.query(`select 1 from log.mv_refresh_log where mv_name = $1 and outcome = 'running'`, [MV]))
+            .rowCount === 1,
+        30_000,
+      );
+      const during = [
+        await refresh({ csvType: 'receive' }),
+        await refresh({ mvs: [MV] }),
+        await refresh({ all: true }),
+      ];
       expect(during.map((r) => r.statusCode)).toEqual([202, 202, 202]);
       expect(new Set(during.map((r) => r.json().jobId)).size).toBe(1);
       expect(during[0]!.json().jobId).not.toBe(first.json().jobId);
@@ -60,13 +71,24 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
       );
       expect(Number(wait.rows[0].s)).toBeGreaterThan(1); // the API's enqueue used MV_REFRESH_DEBOUNCE_MS=2000
       const { queue } = await getMv();
-      expect(queue.map((j: { running: boolean; triggers: unknown[] }) => [j.running, j.triggers.length])).toEqual([[true, 1], [false, 3]]);
+      expect(queue.map((j: { running: boolean; triggers: unknown[] }) => [j.running, j.triggers.length])).toEqual([
+        [true, 1],
+        [false, 3],
+      ]);
     } finally {
       await locker.query('rollback');
       await locker.end();
     }
-    await waitFor('the queue drained', async () => (await t.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'mv_refresh'`)).rowCount === 0, 60_000);
-    const runs = await t.pool.query(`select count(distinct run_id)::int as n from log.mv_refresh_log where mv_name = $1 and outcome = 'refreshed'`, [MV]);
+    await waitFor(
+      'the queue drained',
+      async () =>
+        (await t.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'mv_refresh'`)).rowCount === 0,
+      60_000,
+    );
+    const runs = await t.pool.query(
+      `select count(distinct run_id)::int as n from log.mv_refresh_log where mv_name = $1 and outcome = 'refreshed'`,
+      [MV],
+    );
     expect(runs.rows[0].n).toBe(2);
     const history = await t.app.inject({ method: 'GET', url: `/mv/${MV}/history?limit=5` });
     expect(history.statusCode).toBe(200);
@@ -87,14 +109,27 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
   });
 
   it('an upload makes its MVs stale until their refresh; GET /mv and /metrics show it', async () => {
-    const body = multipart([{ name: 'flavour', value: 'final' }, { name: 'receive', filename: 'r.csv', content: good }]);
-    const res = await t.app.inject({ method: 'POST', url: '/upload/csv', payload: body.payload, headers: body.headers });
+    const body = multipart([
+      { name: 'flavour', value: 'final' },
+      { name: 'receive', filename: 'r.csv', content: good },
+    ]);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/upload/csv',
+      payload: body.payload,
+      headers: body.headers,
+    });
     const id = res.json().uploads[0].id;
     expect((await waitForUpload(t.pool, id)).status).toBe('success');
     // Stale from the upload's finish until the refresh queued by it (2 s debounce) has run.
     const stale = (await getMv()).mvs.find((m: { mv: string }) => m.mv === MV);
-    if (stale.stalenessSeconds > 0) expect(stale).toMatchObject({ behind: `upload:${id}`, overTarget: false, freshnessTargetSeconds: 600 });
-    await waitFor('the upload refreshed', async () => (await t.pool.query(`select refresh_outcome from log.upload_file where id = $1`, [id])).rows[0].refresh_outcome);
+    if (stale.stalenessSeconds > 0)
+      expect(stale).toMatchObject({ behind: `upload:${id}`, overTarget: false, freshnessTargetSeconds: 600 });
+    await waitFor(
+      'the upload refreshed',
+      async () =>
+        (await t.pool.query(`select refresh_outcome from log.upload_file where id = $1`, [id])).rows[0].refresh_outcome,
+    );
     const fresh = (await getMv()).mvs.find((m: { mv: string }) => m.mv === MV);
     expect(fresh).toMatchObject({ stalenessSeconds: 0, behind: null, overTarget: false });
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;

@@ -46,7 +46,15 @@ export function spawnScript(script: string, env: Record<string, string>, args: s
           reject(new Error(`${script} did not print ${re} within ${timeoutMs} ms; output:\n${out}`));
         }, timeoutMs);
         listeners.add(check);
-        void exited.then(() => setTimeout(() => { if (listeners.has(check)) { listeners.delete(check); clearTimeout(timer); reject(new Error(`${script} exited before printing ${re}; output:\n${out}`)); } }, 50));
+        void exited.then(() =>
+          setTimeout(() => {
+            if (listeners.has(check)) {
+              listeners.delete(check);
+              clearTimeout(timer);
+              reject(new Error(`${script} exited before printing ${re}; output:\n${out}`));
+            }
+          }, 50),
+        );
         check();
       });
     },

@@ -9,13 +9,20 @@ import { multipart, testApp, waitForUpload, type TestApp } from './helper.ts';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** `pnpm upload:purge …` as a subprocess. */
-function purgeCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function purgeCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), [path.join(repoRoot, 'apps/api/scripts/upload-purge.ts'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1', WAREHOUSE_COUNTDOWN_SECONDS: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      path.join(repoRoot, 'node_modules/.bin/tsx'),
+      [path.join(repoRoot, 'apps/api/scripts/upload-purge.ts'), ...args],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, NO_COLOR: '1', WAREHOUSE_COUNTDOWN_SECONDS: '0', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -33,15 +40,25 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function upload(rows: string[][], flavour = 'final'): Promise<number> {
-  const res = await t.app.inject({ method: 'POST', url: '/upload/csv', ...multipart([{ name: 'flavour', value: flavour }, { name: 'receive', filename: 'r.csv', content: encode(csvText('receive', rows)) }]) });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/upload/csv',
+    ...multipart([
+      { name: 'flavour', value: flavour },
+      { name: 'receive', filename: 'r.csv', content: encode(csvText('receive', rows)) },
+    ]),
+  });
   expect(res.statusCode, res.body).toBe(202);
   const id = res.json().uploads[0].id as number;
   await waitForUpload(t.pool, id);
   return id;
 }
 
-const blobs = async (id: number) => (await t.pool.query('SELECT count(*)::int AS n FROM log.upload_blob WHERE upload_file_id = $1', [id])).rows[0].n as number;
-const age = (id: number, days: number) => t.pool.query(`UPDATE log.upload_file SET finished_at = now() - make_interval(days => $2) WHERE id = $1`, [id, days]);
+const blobs = async (id: number) =>
+  (await t.pool.query('SELECT count(*)::int AS n FROM log.upload_blob WHERE upload_file_id = $1', [id])).rows[0]
+    .n as number;
+const age = (id: number, days: number) =>
+  t.pool.query(`UPDATE log.upload_file SET finished_at = now() - make_interval(days => $2) WHERE id = $1`, [id, days]);
 
 describe('upload:purge', () => {
   it('parses ages and refuses anything else', () => {
@@ -52,7 +69,7 @@ describe('upload:purge', () => {
     expect(() => parseAge('-1d')).toThrow(/not an age/);
   });
 
-  it("deletes only the bytes of uploads that failed before the cutoff; rows and error reports stay", async () => {
+  it('deletes only the bytes of uploads that failed before the cutoff; rows and error reports stay', async () => {
     const bad = receiveRows('2025-01-01', 1, 4);
     bad[1]![0] = '2025/13/01';
     const oldFailed = await upload(bad);
@@ -76,10 +93,16 @@ describe('upload:purge', () => {
     } finally {
       client.release();
     }
-    expect([await blobs(oldFailed), await blobs(recentFailed) > 0, await blobs(oldSuccess) > 0]).toEqual([0, true, true]);
+    expect([await blobs(oldFailed), (await blobs(recentFailed)) > 0, (await blobs(oldSuccess)) > 0]).toEqual([
+      0,
+      true,
+      true,
+    ]);
     const shown = await t.app.inject({ method: 'GET', url: `/uploads/${oldFailed}/errors` });
     expect(shown.json().total).toBe(1);
-    expect((await t.pool.query('SELECT status FROM log.upload_file WHERE id = $1', [oldFailed])).rows[0].status).toBe('failed');
+    expect((await t.pool.query('SELECT status FROM log.upload_file WHERE id = $1', [oldFailed])).rows[0].status).toBe(
+      'failed',
+    );
   });
 
   it('the CLI purges on a local env, defaults to UPLOAD_FAILED_RETENTION_DAYS, refuses a bad age and a protected env', async () => {

@@ -18,7 +18,11 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 /** POST a multipart body whose file part is `fileBytes` long, written in 64 KiB pieces as fast as the server takes them. */
-function postStreaming(fileName: string, first: Buffer, fileBytes: number): Promise<{ status?: number; body?: string; clientError?: string; sent: number }> {
+function postStreaming(
+  fileName: string,
+  first: Buffer,
+  fileBytes: number,
+): Promise<{ status?: number; body?: string; clientError?: string; sent: number }> {
   const boundary = '----refused';
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="flavour"\r\n\r\nfinal\r\n--${boundary}\r\nContent-Disposition: form-data; name="receive"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`,
@@ -28,7 +32,10 @@ function postStreaming(fileName: string, first: Buffer, fileBytes: number): Prom
     const out: { status?: number; body?: string; clientError?: string; sent: number } = { sent: 0 };
     const req = http.request(`${base}/upload/csv`, {
       method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + fileBytes + tail.length },
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': head.length + fileBytes + tail.length,
+      },
     });
     req.on('response', (res) => {
       out.status = res.statusCode;

@@ -6,7 +6,17 @@ describe('GET /sales/customers/daily', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await testApp();
-    const line = (flavour: string, date: string, slip: string, lineNo: number, cd: string | null, name: string, item: string, kg: number, yen: number) =>
+    const line = (
+      flavour: string,
+      date: string,
+      slip: string,
+      lineNo: number,
+      cd: string | null,
+      name: string,
+      item: string,
+      kg: number,
+      yen: number,
+    ) =>
       t.pool.query(
         `INSERT INTO stg.shogun_${flavour}_shipment (slip_date, slip_no, line_no, vendor_cd, vendor_name, item_cd, item_name, net_weight_kg, amount, upload_file_id, source_line)
          VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, 1, $3)`,
@@ -30,12 +40,39 @@ describe('GET /sales/customers/daily', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({
       rows: [
-        { ddate: '2030-01-01', customerCd: 'C1', customerName: '青木商事', netTon: 3, amountYen: 60000, itemCount: 2, slipCount: 2 },
-        { ddate: '2030-01-01', customerCd: 'C2', customerName: 'Beta', netTon: 0.25, amountYen: 5000, itemCount: 1, slipCount: 1 },
-        { ddate: '2030-01-02', customerCd: '', customerName: 'no code', netTon: 2, amountYen: 40000, itemCount: 1, slipCount: 1 },
+        {
+          ddate: '2030-01-01',
+          customerCd: 'C1',
+          customerName: '青木商事',
+          netTon: 3,
+          amountYen: 60000,
+          itemCount: 2,
+          slipCount: 2,
+        },
+        {
+          ddate: '2030-01-01',
+          customerCd: 'C2',
+          customerName: 'Beta',
+          netTon: 0.25,
+          amountYen: 5000,
+          itemCount: 1,
+          slipCount: 1,
+        },
+        {
+          ddate: '2030-01-02',
+          customerCd: '',
+          customerName: 'no code',
+          netTon: 2,
+          amountYen: 40000,
+          itemCount: 1,
+          slipCount: 1,
+        },
       ],
     });
-    const one = await t.app.inject({ method: 'GET', url: '/sales/customers/daily?from=2030-01-01&to=2030-01-02&customer=C2' });
+    const one = await t.app.inject({
+      method: 'GET',
+      url: '/sales/customers/daily?from=2030-01-01&to=2030-01-02&customer=C2',
+    });
     expect(one.json().rows.map((r: { customerCd: string }) => r.customerCd)).toEqual(['C2']);
   });
 
@@ -47,7 +84,10 @@ describe('GET /sales/customers/daily', () => {
     };
     expect((await bad('from=2030-01-01')).code).toBe('FST_ERR_VALIDATION');
     expect((await bad('from=2030/01/01&to=2030-01-02')).code).toBe('FST_ERR_VALIDATION');
-    expect(await bad('from=2030-02-30&to=2030-03-01')).toMatchObject({ code: 'E_BAD_DATE', error: expect.stringContaining('from=2030-02-30') });
+    expect(await bad('from=2030-02-30&to=2030-03-01')).toMatchObject({
+      code: 'E_BAD_DATE',
+      error: expect.stringContaining('from=2030-02-30'),
+    });
     expect((await bad('from=2030-02-01&to=2030-01-01')).code).toBe('E_BAD_RANGE');
     expect((await bad('from=2028-01-01&to=2030-01-01')).code).toBe('E_RANGE_TOO_LONG');
   });

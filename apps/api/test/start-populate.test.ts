@@ -15,13 +15,23 @@ it('after seeding, the MVs reading the calendar and targets are refreshed: the t
   const db = await testDatabase();
   dbs.push(db);
   const config = loadConfig({}, { logLevel: 'silent', databaseUrl: db.url });
-  const server = await startServer({ config, api: false, worker: false, seed: { from: '2030-01-01', to: '2030-02-28' }, logger: silent });
+  const server = await startServer({
+    config,
+    api: false,
+    worker: false,
+    seed: { from: '2030-01-01', to: '2030-02-28' },
+    logger: silent,
+  });
   try {
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
-      const card = await pool.query(`SELECT count(*)::int AS days, count(target_ton)::int AS with_target FROM mart.mv_target_card_per_day WHERE ddate BETWEEN '2030-01-01' AND '2030-02-28'`);
+      const card = await pool.query(
+        `SELECT count(*)::int AS days, count(target_ton)::int AS with_target FROM mart.mv_target_card_per_day WHERE ddate BETWEEN '2030-01-01' AND '2030-02-28'`,
+      );
       expect(card.rows[0]).toEqual({ days: 59, with_target: 59 });
-      const log = await pool.query(`SELECT DISTINCT trigger FROM log.mv_refresh_log WHERE mv_name = 'mart.mv_target_card_per_day'`);
+      const log = await pool.query(
+        `SELECT DISTINCT trigger FROM log.mv_refresh_log WHERE mv_name = 'mart.mv_target_card_per_day'`,
+      );
       expect(log.rows).toEqual([{ trigger: 'start' }]);
     } finally {
       await pool.end();

@@ -20,7 +20,11 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function upload(kind: string, flavour: string, rows: string[][], extra: { name: string; value: string }[] = []) {
-  const body = multipart([{ name: 'flavour', value: flavour }, ...extra, { name: kind, filename: `${kind}.csv`, content: encode(csvText(kind as 'receive', rows)) }]);
+  const body = multipart([
+    { name: 'flavour', value: flavour },
+    ...extra,
+    { name: kind, filename: `${kind}.csv`, content: encode(csvText(kind as 'receive', rows)) },
+  ]);
   return t.app.inject({ method: 'POST', url: '/upload/csv', ...body });
 }
 
@@ -47,7 +51,12 @@ async function dump(table: string): Promise<string> {
 }
 
 const perDay = async (table: string, from: string, to: string) =>
-  (await t.pool.query(`SELECT to_char(slip_date, 'YYYY-MM-DD') d, count(*)::int n, sum(net_weight_kg)::float kg FROM ${table} WHERE slip_date BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1`, [from, to])).rows;
+  (
+    await t.pool.query(
+      `SELECT to_char(slip_date, 'YYYY-MM-DD') d, count(*)::int n, sum(net_weight_kg)::float kg FROM ${table} WHERE slip_date BETWEEN $1 AND $2 GROUP BY 1 ORDER BY 1`,
+      [from, to],
+    )
+  ).rows;
 
 const get = async (id: number) => (await t.app.inject({ method: 'GET', url: `/uploads/${id}` })).json();
 const revert = (id: number) => t.app.inject({ method: 'POST', url: `/uploads/${id}/revert` });
@@ -60,20 +69,30 @@ describe('a correction file over 13 months of data', () => {
 
   beforeAll(async () => {
     // 2024-06-01 .. 2025-06-30, four lines a day.
-    const done = await land('receive', 'final', receiveRows('2024-06-01', 395, 4, () => 1000));
+    const done = await land(
+      'receive',
+      'final',
+      receiveRows('2024-06-01', 395, 4, () => 1000),
+    );
     expect(done.status).toBe('success');
     base = Number(done.id);
     beforeCorrection = await dump(stg);
   });
 
   it('is held when it keeps too few of the rows on its dates; nothing changes until it is confirmed', async () => {
-    const rows = [row('receive', { date: '2024/07/01', slip: 'C1', line: 1, kg: '5' }), row('receive', { date: '2025/05/31', slip: 'C2', line: 1, kg: '7' })];
+    const rows = [
+      row('receive', { date: '2024/07/01', slip: 'C1', line: 1, kg: '5' }),
+      row('receive', { date: '2025/05/31', slip: 'C2', line: 1, kg: '7' }),
+    ];
     const held = await land('receive', 'final', rows);
     correction = Number(held.id);
     expect(held.status).toBe('held');
     expect(held.held_reason).toMatch(/^replaces 8 rows on 2 dates with 2 rows/);
     expect(await dump(stg)).toBe(beforeCorrection);
-    expect((await t.pool.query('SELECT count(*)::int n FROM raw.shogun_receive WHERE upload_file_id = $1', [correction])).rows[0].n).toBe(0);
+    expect(
+      (await t.pool.query('SELECT count(*)::int n FROM raw.shogun_receive WHERE upload_file_id = $1', [correction]))
+        .rows[0].n,
+    ).toBe(0);
     const listed = await t.app.inject({ method: 'GET', url: '/uploads?status=held&csvType=receive&flavour=final' });
     expect(listed.json().uploads.map((u: { id: number }) => u.id)).toEqual([correction]);
     // Held uploads block nobody: another final receive upload lands meanwhile (a date outside the base).
@@ -100,7 +119,13 @@ describe('a correction file over 13 months of data', () => {
     ]);
     const total = (await t.pool.query(`SELECT count(*)::int n FROM ${stg}`)).rows[0].n;
     expect(total).toBe(395 * 4 - 8 + 2);
-    expect((await t.pool.query(`SELECT count(*)::int n FROM ${stg}_history WHERE superseded_by_upload_id = $1`, [correction])).rows[0].n).toBe(8);
+    expect(
+      (
+        await t.pool.query(`SELECT count(*)::int n FROM ${stg}_history WHERE superseded_by_upload_id = $1`, [
+          correction,
+        ])
+      ).rows[0].n,
+    ).toBe(8);
     expect(await get(correction)).toMatchObject({
       status: 'success',
       rowsAdded: 2,
@@ -121,15 +146,32 @@ describe('a correction file over 13 months of data', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ id: correction, status: 'reverted', rowsWithdrawn: 2, rowsRestored: 8 });
     expect(await dump(stg)).toBe(beforeCorrection);
-    expect((await t.pool.query(`SELECT count(*)::int n FROM ${stg}_history WHERE superseded_by_upload_id = $1`, [correction])).rows[0].n).toBe(0);
+    expect(
+      (
+        await t.pool.query(`SELECT count(*)::int n FROM ${stg}_history WHERE superseded_by_upload_id = $1`, [
+          correction,
+        ])
+      ).rows[0].n,
+    ).toBe(0);
     const u = await get(correction);
     expect(u.status).toBe('reverted');
     expect(u.revertedAt).not.toBeNull();
     expect((await revert(correction)).json().code).toBe('E_NOT_REVERTIBLE');
     // The refresh after the revert runs and is recorded on the upload.
-    await waitFor('refresh after revert', async () => (await t.pool.query(`SELECT 1 FROM log.mv_refresh_log WHERE $1 = ANY(string_to_array(trigger, ','))`, [`revert:${correction}`])).rowCount);
+    await waitFor(
+      'refresh after revert',
+      async () =>
+        (
+          await t.pool.query(`SELECT 1 FROM log.mv_refresh_log WHERE $1 = ANY(string_to_array(trigger, ','))`, [
+            `revert:${correction}`,
+          ])
+        ).rowCount,
+    );
     expect(await waitFor('refresh outcome', async () => (await get(correction)).refreshOutcome)).toBe('ok');
-    const rows = [row('receive', { date: '2024/07/01', slip: 'C1', line: 1, kg: '5' }), row('receive', { date: '2025/05/31', slip: 'C2', line: 1, kg: '7' })];
+    const rows = [
+      row('receive', { date: '2024/07/01', slip: 'C1', line: 1, kg: '5' }),
+      row('receive', { date: '2025/05/31', slip: 'C2', line: 1, kg: '7' }),
+    ];
     const res2 = await upload('receive', 'final', rows);
     expect(res2.statusCode, res2.body).toBe(202);
     expect((await waitForUpload(t.pool, res2.json().uploads[0].id)).status).toBe('held');
@@ -140,11 +182,23 @@ describe('a chain of three uploads over one month', () => {
   const stg = 'stg.shogun_flash_receive';
   it('is reverted in reverse order back to the start; out of order is refused naming the later upload', async () => {
     const states = [await dump(stg)];
-    const u1 = await land('receive', 'flash', receiveRows('2025-05-01', 31, 4, () => 100));
+    const u1 = await land(
+      'receive',
+      'flash',
+      receiveRows('2025-05-01', 31, 4, () => 100),
+    );
     states.push(await dump(stg));
-    const u2 = await land('receive', 'flash', receiveRows('2025-05-01', 31, 3, () => 200, 'B'));
+    const u2 = await land(
+      'receive',
+      'flash',
+      receiveRows('2025-05-01', 31, 3, () => 200, 'B'),
+    );
     states.push(await dump(stg));
-    const u3 = await land('receive', 'flash', receiveRows('2025-05-10', 11, 3, () => 300, 'C'));
+    const u3 = await land(
+      'receive',
+      'flash',
+      receiveRows('2025-05-10', 11, 3, () => 300, 'C'),
+    );
     expect([u1.status, u2.status, u3.status]).toEqual(['success', 'success', 'success']);
     expect(u2.rows_superseded).toBe(124);
     expect(u3.rows_superseded).toBe(33);
@@ -154,10 +208,23 @@ describe('a chain of three uploads over one month', () => {
     expect(early.json()).toMatchObject({ code: 'E_REVERT_BLOCKED', laterUploadId: Number(u3.id) });
     expect(await revert(Number(u3.id))).toMatchObject({ statusCode: 200 });
     expect(await dump(stg)).toBe(states[2]);
-    expect((await revert(Number(u1.id))).json()).toMatchObject({ code: 'E_REVERT_BLOCKED', laterUploadId: Number(u2.id) });
-    expect((await revert(Number(u2.id))).json()).toEqual({ id: Number(u2.id), status: 'reverted', rowsWithdrawn: 93, rowsRestored: 124 });
+    expect((await revert(Number(u1.id))).json()).toMatchObject({
+      code: 'E_REVERT_BLOCKED',
+      laterUploadId: Number(u2.id),
+    });
+    expect((await revert(Number(u2.id))).json()).toEqual({
+      id: Number(u2.id),
+      status: 'reverted',
+      rowsWithdrawn: 93,
+      rowsRestored: 124,
+    });
     expect(await dump(stg)).toBe(states[1]);
-    expect((await revert(Number(u1.id))).json()).toEqual({ id: Number(u1.id), status: 'reverted', rowsWithdrawn: 124, rowsRestored: 0 });
+    expect((await revert(Number(u1.id))).json()).toEqual({
+      id: Number(u1.id),
+      status: 'reverted',
+      rowsWithdrawn: 124,
+      rowsRestored: 0,
+    });
     expect(await dump(stg)).toBe(states[0]);
     expect((await t.pool.query(`SELECT count(*)::int n FROM ${stg}_history`)).rows[0].n).toBe(0);
   });
@@ -166,13 +233,19 @@ describe('a chain of three uploads over one month', () => {
 describe('period=', () => {
   const stg = 'stg.shogun_final_yard';
   const yardRows = (start: string, days: number, perDay: number, kg: number) =>
-    receiveRows(start, days, perDay, () => kg).map((r) => row('yard', { date: r[0]!, slip: r[1]!, line: Number(r[2]), kg: r[7]! }));
+    receiveRows(start, days, perDay, () => kg).map((r) =>
+      row('yard', { date: r[0]!, slip: r[1]!, line: Number(r[2]), kg: r[7]! }),
+    );
 
   it('empties the dates of the period absent from the file, on purpose', async () => {
     expect((await land('yard', 'final', yardRows('2025-08-01', 10, 4, 10))).status).toBe('success');
-    const p = await land('yard', 'final', yardRows('2025-08-01', 6, 4, 20), [{ name: 'period', value: '2025-08-01..2025-08-31' }]);
+    const p = await land('yard', 'final', yardRows('2025-08-01', 6, 4, 20), [
+      { name: 'period', value: '2025-08-01..2025-08-31' },
+    ]);
     expect(p.status).toBe('success');
-    expect(await perDay(stg, '2025-08-01', '2025-08-31')).toEqual(['01', '02', '03', '04', '05', '06'].map((d) => ({ d: `2025-08-${d}`, n: 4, kg: 80 })));
+    expect(await perDay(stg, '2025-08-01', '2025-08-31')).toEqual(
+      ['01', '02', '03', '04', '05', '06'].map((d) => ({ d: `2025-08-${d}`, n: 4, kg: 80 })),
+    );
     expect(await get(Number(p.id))).toMatchObject({
       rowsAdded: 24,
       rowsSuperseded: 40,
@@ -182,9 +255,18 @@ describe('period=', () => {
   });
 
   it('makes a row outside the period a row error', async () => {
-    const f = await land('yard', 'final', yardRows('2025-09-29', 3, 1, 10), [{ name: 'period', value: '2025-09-01..2025-09-30' }]);
+    const f = await land('yard', 'final', yardRows('2025-09-29', 3, 1, 10), [
+      { name: 'period', value: '2025-09-01..2025-09-30' },
+    ]);
     expect(f.status).toBe('failed');
-    expect(f.errors).toEqual([expect.objectContaining({ line: 4, column: '伝票日付', value: '2025/10/01', reason: expect.stringContaining('outside the stated period 2025-09-01..2025-09-30') })]);
+    expect(f.errors).toEqual([
+      expect.objectContaining({
+        line: 4,
+        column: '伝票日付',
+        value: '2025/10/01',
+        reason: expect.stringContaining('outside the stated period 2025-09-01..2025-09-30'),
+      }),
+    ]);
   });
 
   it('refuses a malformed or reversed period with 400', async () => {
@@ -208,7 +290,11 @@ describe('two uploads of the same kind and flavour at once', () => {
       ['success', null],
     ]);
     const later = Math.max(...ids);
-    const rows = (await t.pool.query(`SELECT DISTINCT upload_file_id::int id, net_weight_kg::float kg FROM stg.shogun_final_receive WHERE slip_date BETWEEN '2025-10-01' AND '2025-10-05'`)).rows;
+    const rows = (
+      await t.pool.query(
+        `SELECT DISTINCT upload_file_id::int id, net_weight_kg::float kg FROM stg.shogun_final_receive WHERE slip_date BETWEEN '2025-10-01' AND '2025-10-05'`,
+      )
+    ).rows;
     expect(rows).toEqual([{ id: later, kg: later === ids[0] ? 1 : 2 }]);
     const first = done.find((d) => Number(d.id) !== later)!;
     const second = done.find((d) => Number(d.id) === later)!;
@@ -219,11 +305,24 @@ describe('two uploads of the same kind and flavour at once', () => {
 
 describe('refused requests', () => {
   it('multipart without a boundary or cut short is a 400 naming the problem', async () => {
-    const noBoundary = await t.app.inject({ method: 'POST', url: '/upload/csv', headers: { 'content-type': 'multipart/form-data' }, payload: 'x' });
+    const noBoundary = await t.app.inject({
+      method: 'POST',
+      url: '/upload/csv',
+      headers: { 'content-type': 'multipart/form-data' },
+      payload: 'x',
+    });
     expect(noBoundary.statusCode).toBe(400);
     expect(noBoundary.json()).toMatchObject({ code: 'E_MULTIPART', error: expect.stringContaining('boundary') });
-    const full = multipart([{ name: 'flavour', value: 'final' }, { name: 'receive', filename: 'r.csv', content: encode(csvText('receive', receiveRows('2025-11-01', 1, 2))) }]);
-    const cut = await t.app.inject({ method: 'POST', url: '/upload/csv', headers: full.headers, payload: full.payload.subarray(0, full.payload.length - 40) });
+    const full = multipart([
+      { name: 'flavour', value: 'final' },
+      { name: 'receive', filename: 'r.csv', content: encode(csvText('receive', receiveRows('2025-11-01', 1, 2))) },
+    ]);
+    const cut = await t.app.inject({
+      method: 'POST',
+      url: '/upload/csv',
+      headers: full.headers,
+      payload: full.payload.subarray(0, full.payload.length - 40),
+    });
     expect(cut.statusCode, cut.body).toBe(400);
     expect(cut.json()).toMatchObject({ code: 'E_MULTIPART', error: expect.stringContaining('ends before') });
   });
@@ -234,15 +333,29 @@ describe('refused requests', () => {
     const app = await build({ pool: t.pool, databaseUrl: t.db.url, config: t.config, logger });
     try {
       const content = encode(csvText('receive', receiveRows('2025-11-10', 1, 2)));
-      const twice = multipart([{ name: 'flavour', value: 'final' }, { name: 'flavour', value: 'flash' }, { name: 'receive', filename: 'r.csv', content }]);
+      const twice = multipart([
+        { name: 'flavour', value: 'final' },
+        { name: 'flavour', value: 'flash' },
+        { name: 'receive', filename: 'r.csv', content },
+      ]);
       const res = await app.inject({ method: 'POST', url: '/upload/csv', ...twice });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ code: 'E_FIELD', error: expect.stringContaining('flavour was sent twice') });
       // The file comes before the refusal here: it was stored in the transaction, then rolled back.
-      const late = multipart([{ name: 'receive', filename: 'r.csv', content }, { name: 'flavour', value: 'fresh' }]);
+      const late = multipart([
+        { name: 'receive', filename: 'r.csv', content },
+        { name: 'flavour', value: 'fresh' },
+      ]);
       expect((await app.inject({ method: 'POST', url: '/upload/csv', ...late })).statusCode).toBe(400);
       expect(lines.filter((l) => l.msg === 'upload stored')).toEqual([]);
-      const ok = await app.inject({ method: 'POST', url: '/upload/csv', ...multipart([{ name: 'flavour', value: 'flash' }, { name: 'receive', filename: 'r.csv', content }]) });
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/upload/csv',
+        ...multipart([
+          { name: 'flavour', value: 'flash' },
+          { name: 'receive', filename: 'r.csv', content },
+        ]),
+      });
       expect(ok.statusCode).toBe(202);
       expect(lines.filter((l) => l.msg === 'upload stored').map((l) => l.uploadId)).toEqual([ok.json().uploads[0].id]);
       await waitForUpload(t.pool, ok.json().uploads[0].id);
@@ -258,6 +371,8 @@ describe('refused requests', () => {
     const failed = await land('receive', 'final', [row('receive', { date: 'bad', slip: 'X', line: 1, kg: '1' })]);
     expect(failed.status).toBe('failed');
     expect((await revert(Number(failed.id))).json().code).toBe('E_NOT_REVERTIBLE');
-    expect((await t.app.inject({ method: 'POST', url: `/uploads/${failed.id}/confirm` })).json().code).toBe('E_NOT_HELD');
+    expect((await t.app.inject({ method: 'POST', url: `/uploads/${failed.id}/confirm` })).json().code).toBe(
+      'E_NOT_HELD',
+    );
   });
 });

@@ -10,7 +10,14 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function upload(text: string): Promise<number> {
-  const res = await t.app.inject({ method: 'POST', url: '/upload/csv', ...multipart([{ name: 'flavour', value: 'final' }, { name: 'receive', filename: 'r.csv', content: encode(text) }]) });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/upload/csv',
+    ...multipart([
+      { name: 'flavour', value: 'final' },
+      { name: 'receive', filename: 'r.csv', content: encode(text) },
+    ]),
+  });
   expect(res.statusCode, res.body).toBe(202);
   return res.json().uploads[0].id;
 }
@@ -27,15 +34,13 @@ function parseCsv(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         f += '"';
         i++;
-      }
-      else if (c === '"') q = false;
+      } else if (c === '"') q = false;
       else f += c;
     } else if (c === '"') q = true;
     else if (c === ',') {
       fields.push(f);
       f = '';
-    }
-    else if (c === '\r' && text[i + 1] === '\n') {
+    } else if (c === '\r' && text[i + 1] === '\n') {
       fields.push(f);
       out.push(fields);
       fields = [];
@@ -81,7 +86,13 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
     const json = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors` });
     expect(json.statusCode).toBe(200);
     expect(json.json().total).toBe(3);
-    expect(json.json().errors[0]).toEqual({ line: 4, column: '伝票日付', value: '2025/02/30', reason: expect.stringMatching(/no such date/), row: bad[0] });
+    expect(json.json().errors[0]).toEqual({
+      line: 4,
+      column: '伝票日付',
+      value: '2025/02/30',
+      reason: expect.stringMatching(/no such date/),
+      row: bad[0],
+    });
     const page = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors?limit=1&offset=2` });
     expect(page.json()).toEqual({ total: 3, errors: [expect.objectContaining({ line: 17, row: bad[2] })] });
   });
@@ -96,7 +107,9 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
     expect(done.errors[49].line).toBe(51);
     const seen: number[] = [];
     for (let offset = 0; ; offset += 500) {
-      const page = (await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors?limit=500&offset=${offset}` })).json();
+      const page = (
+        await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors?limit=500&offset=${offset}` })
+      ).json();
       expect(page.total).toBe(1200);
       if (!page.errors.length) break;
       seen.push(...page.errors.map((e: { line: number }) => e.line));
@@ -112,7 +125,14 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
       await small.startWorker();
       const rows = receiveRows('2025-05-01', 2, 10).map((r) => [...r]);
       for (const r of rows) r[7] = 'x';
-      const res = await small.app.inject({ method: 'POST', url: '/upload/csv', ...multipart([{ name: 'flavour', value: 'flash' }, { name: 'receive', filename: 'r.csv', content: encode(csvText('receive', rows)) }]) });
+      const res = await small.app.inject({
+        method: 'POST',
+        url: '/upload/csv',
+        ...multipart([
+          { name: 'flavour', value: 'flash' },
+          { name: 'receive', filename: 'r.csv', content: encode(csvText('receive', rows)) },
+        ]),
+      });
       const id = res.json().uploads[0].id;
       const done = await waitForUpload(small.pool, id);
       expect(done.error_message).toMatch(/^20 of 20 data line/);
@@ -133,7 +153,10 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
     expect((await t.app.inject({ method: 'GET', url: '/uploads/1/errors?offset=-1' })).statusCode).toBe(400);
     const id = await upload(csvText('receive', [row('receive', { date: '2025/06/01', slip: 'OK', line: 1, kg: '5' })]));
     expect((await waitForUpload(t.pool, id)).status).toBe('success');
-    expect((await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors` })).json()).toEqual({ total: 0, errors: [] });
+    expect((await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors` })).json()).toEqual({
+      total: 0,
+      errors: [],
+    });
     const csv = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors.csv` });
     expect(csv.rawPayload.toString('utf8')).toBe('\uFEFFline,column,value,reason,row\r\n');
   });

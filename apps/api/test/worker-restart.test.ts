@@ -15,7 +15,14 @@ it('a graphile-worker runner that ends by itself is replaced, and the new one pr
   await first.stop();
   await waitFor('the runner to be restarted', async () => worker.restarts === 1);
   expect(worker.runner).not.toBe(first);
-  const res = await t.app.inject({ method: 'POST', url: '/upload/csv', ...multipart([{ name: 'flavour', value: 'final' }, { name: 'receive', filename: 'r.csv', content: encode(csvText('receive', receiveRows('2025-05-01', 2, 10))) }]) });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/upload/csv',
+    ...multipart([
+      { name: 'flavour', value: 'final' },
+      { name: 'receive', filename: 'r.csv', content: encode(csvText('receive', receiveRows('2025-05-01', 2, 10))) },
+    ]),
+  });
   expect(res.statusCode, res.body).toBe(202);
   expect((await waitForUpload(t.pool, res.json().uploads[0].id)).status).toBe('success');
 });

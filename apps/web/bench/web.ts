@@ -52,7 +52,14 @@ if (!(duration >= 1) || !(navigations >= 1)) {
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 for (const [what, ok, fix] of [
   ['chromium', existsSync(CHROMIUM), 'apt-get install -y chromium'],
-  ['pgbench', await run('pgbench', ['--version']).then(() => true, () => false), 'apt-get install -y postgresql-client-15'],
+  [
+    'pgbench',
+    await run('pgbench', ['--version']).then(
+      () => true,
+      () => false,
+    ),
+    'apt-get install -y postgresql-client-15',
+  ],
 ] as const) {
   if (!ok) {
     console.error(`bench:web needs ${what}; install it with \`${fix}\``);
@@ -71,12 +78,19 @@ const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
 const firstJs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
 const gz = (f: string) => gzipSync(readFileSync(path.join(dist, f))).length;
 const firstGzip = firstJs.reduce((a, f) => a + gz(f), 0);
-const lazy = readdirSync(path.join(dist, 'assets')).filter((f) => f.endsWith('.js') && !firstJs.includes(`/assets/${f}`));
-console.log(`\n1. first page JS: ${firstJs.length} file(s), ${kb(firstGzip)} gzip (goal < 250 KB); lazy: ${lazy.map((f) => `${f} ${kb(gz(`/assets/${f}`))}`).join(', ')}`);
+const lazy = readdirSync(path.join(dist, 'assets')).filter(
+  (f) => f.endsWith('.js') && !firstJs.includes(`/assets/${f}`),
+);
+console.log(
+  `\n1. first page JS: ${firstJs.length} file(s), ${kb(firstGzip)} gzip (goal < 250 KB); lazy: ${lazy.map((f) => `${f} ${kb(gz(`/assets/${f}`))}`).join(', ')}`,
+);
 
 // A database with 7 years of receipts -----------------------------------------------------------
 const server = await startTestServer();
-const db = await createTestDatabase(server.adminUrl, { template: await createMigratedTemplate(server.adminUrl), prefix: 'bench_web' });
+const db = await createTestDatabase(server.adminUrl, {
+  template: await createMigratedTemplate(server.adminUrl),
+  prefix: 'bench_web',
+});
 const setup = new pg.Client({ connectionString: db.url });
 await setup.connect();
 await seedReferenceData(setup, { from: '2019-01-01', to: '2026-12-31' });
@@ -91,14 +105,28 @@ console.log(`   database: receipts 2019–2025 (25 slips a working day), MVs ref
 
 const config = loadConfig({}, { databaseUrl: db.url, host: '127.0.0.1', port: 0, logLevel: 'info', webDist: dist });
 // Logs go where production logs go (stdout of the process) — here /dev/null, the cost of writing them is kept.
-const api = await startServer({ config, worker: false, migrate: false, logger: pino({ level: 'info' }, pino.destination('/dev/null')) });
+const api = await startServer({
+  config,
+  worker: false,
+  migrate: false,
+  logger: pino({ level: 'info' }, pino.destination('/dev/null')),
+});
 
 // 2. Navigation → chart drawn --------------------------------------------------------------------
 const profile = mkdtempSync(path.join(os.tmpdir(), 'bench-web-chromium-'));
 const ctx = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
   viewport: { width: 1280, height: 800 },
 });
 const times: number[] = [];
@@ -112,22 +140,36 @@ for (let i = 0; i <= navigations; i++) {
 }
 await ctx.close();
 rmSync(profile, { recursive: true, force: true });
-console.log(`2. navigation → first chart drawn: cold ${times[0]!.toFixed(0)} ms, warm median ${median(times.slice(1)).toFixed(0)} ms of ${navigations} (goal < 1000 ms)`);
+console.log(
+  `2. navigation → first chart drawn: cold ${times[0]!.toFixed(0)} ms, warm median ${median(times.slice(1)).toFixed(0)} ms of ${navigations} (goal < 1000 ms)`,
+);
 
 // 3. Dashboard reads under load ------------------------------------------------------------------
 const CARD_SQL = `SELECT ddate, target_ton, actual_ton, wtd_target_ton, wtd_actual_ton, mtd_target_ton, mtd_actual_ton, achievement_ratio FROM mart.mv_target_card_per_day WHERE ddate = $1`;
 const DAILY_SQL = `SELECT ddate, iso_year, iso_week, receive_net_ton, slip_count, amount_yen FROM mart.mv_receive_daily WHERE ddate >= $1 AND ddate <= $2 ORDER BY ddate`;
 const bare = Fastify({ logger: false });
 const barePool = new pg.Pool({ connectionString: db.url, max: 10 });
-bare.get<{ Querystring: { date: string } }>('/dashboard/target-card', async (req) => (await barePool.query(CARD_SQL, [req.query.date])).rows[0]);
-bare.get<{ Querystring: { from: string; to: string } }>('/inbound/daily', async (req) => ({ days: (await barePool.query(DAILY_SQL, [req.query.from, req.query.to])).rows }));
+bare.get<{ Querystring: { date: string } }>(
+  '/dashboard/target-card',
+  async (req) => (await barePool.query(CARD_SQL, [req.query.date])).rows[0],
+);
+bare.get<{ Querystring: { from: string; to: string } }>('/inbound/daily', async (req) => ({
+  days: (await barePool.query(DAILY_SQL, [req.query.from, req.query.to])).rows,
+}));
 await bare.listen({ host: '127.0.0.1', port: 0 });
 const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
 
 const autocannonBin = path.join(web, 'node_modules', '.bin', 'autocannon');
 async function cannon(url: string, connections: number) {
-  const { stdout } = await run(autocannonBin, ['--json', '-c', String(connections), '-d', String(duration), url], { maxBuffer: 64 * 1024 * 1024 });
-  const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+  const { stdout } = await run(autocannonBin, ['--json', '-c', String(connections), '-d', String(duration), url], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const r = JSON.parse(stdout) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+  };
   if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
 }
@@ -135,13 +177,30 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-web-pgbench-'));
 async function pgbench(sql: string, connections: number) {
   const file = path.join(dir, 'q.sql');
   writeFileSync(file, `${sql};\n`);
-  const { stdout } = await run('pgbench', ['-n', '-M', 'prepared', '-c', String(connections), '-j', '2', '-T', String(duration), '-f', file, db.url]);
+  const { stdout } = await run('pgbench', [
+    '-n',
+    '-M',
+    'prepared',
+    '-c',
+    String(connections),
+    '-j',
+    '2',
+    '-T',
+    String(duration),
+    '-f',
+    file,
+    db.url,
+  ]);
   return Number(/tps = ([\d.]+)/.exec(stdout)![1]);
 }
 
 const routes = [
   { name: '/dashboard/target-card', query: '?date=2025-06-16', sql: CARD_SQL.replace('$1', `'2025-06-16'`) },
-  { name: '/inbound/daily', query: '?from=2025-06-01&to=2025-06-30', sql: DAILY_SQL.replace('$1', `'2025-06-01'`).replace('$2', `'2025-06-30'`) },
+  {
+    name: '/inbound/daily',
+    query: '?from=2025-06-01&to=2025-06-30',
+    sql: DAILY_SQL.replace('$1', `'2025-06-01'`).replace('$2', `'2025-06-30'`),
+  },
 ];
 console.log(`3. dashboard reads, ${duration} s per run (req/s; p50/p99 ms)`);
 for (const r of routes) {

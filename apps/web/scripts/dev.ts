@@ -23,7 +23,11 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const web = fileURLToPath(new URL('..', import.meta.url));
 const port = process.env.PORT ?? '3000';
 const children: ChildProcess[] = [
-  spawn('pnpm', ['exec', 'tsx', 'apps/api/src/main.ts'], { cwd: root, stdio: 'inherit', env: { ...process.env, PORT: port, WEB_DIST: 'off' } }),
+  spawn('pnpm', ['exec', 'tsx', 'apps/api/src/main.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PORT: port, WEB_DIST: 'off' },
+  }),
   spawn('pnpm', ['exec', 'vite'], { cwd: web, stdio: 'inherit', env: { ...process.env, PORT: port } }),
 ];
 let exiting = false;

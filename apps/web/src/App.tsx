@@ -57,7 +57,14 @@ function TokenPrompt() {
         <h2 id="token-title">{t('tokenTitle')}</h2>
         <p>{t('tokenHint')}</p>
         <label>
-          {t('token')} <input type="password" autoFocus value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
+          {t('token')}{' '}
+          <input
+            type="password"
+            autoFocus
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            autoComplete="off"
+          />
         </label>
         <button type="submit">{t('ok')}</button>
       </form>
@@ -82,7 +89,12 @@ export function App() {
             </a>
           ))}
         </nav>
-        <button type="button" className="lang" onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')} lang={lang === 'ja' ? 'en' : 'ja'}>
+        <button
+          type="button"
+          className="lang"
+          onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}
+          lang={lang === 'ja' ? 'en' : 'ja'}
+        >
           {t('switchLang')}
         </button>
       </header>

@@ -3,7 +3,22 @@
  * sessionStorage) and turns the API's error body into an ApiError. A 401 asks the page for the
  * token (TokenPrompt) and retries once it is given.
  */
-export type { MonthResponse, WeeklyResponse, MonthlyResponse, ProfileResponse, RepsResponse, TargetsResponse, DailyPlanResponse, TargetEdit, TargetHistoryResponse, TargetCsvResponse, TargetCsvError, CsvType, Flavour, CustomerSalesReply } from '@warehouse/api/contracts';
+export type {
+  MonthResponse,
+  WeeklyResponse,
+  MonthlyResponse,
+  ProfileResponse,
+  RepsResponse,
+  TargetsResponse,
+  DailyPlanResponse,
+  TargetEdit,
+  TargetHistoryResponse,
+  TargetCsvResponse,
+  TargetCsvError,
+  CsvType,
+  Flavour,
+  CustomerSalesReply,
+} from '@warehouse/api/contracts';
 import type { CsvType, Flavour } from '@warehouse/api/contracts';
 
 export type UploadStatus = 'pending' | 'processing' | 'success' | 'failed' | 'held' | 'reverted';
@@ -105,14 +120,23 @@ async function toError(res: Response): Promise<ApiError> {
   } catch {
     /* not JSON */
   }
-  const message = typeof body.message === 'string' ? body.message : typeof body.error === 'string' ? body.error : `${res.status} ${res.statusText}`;
+  const message =
+    typeof body.message === 'string'
+      ? body.message
+      : typeof body.error === 'string'
+        ? body.error
+        : `${res.status} ${res.statusText}`;
   return new ApiError(res.status, typeof body.code === 'string' ? body.code : `HTTP_${res.status}`, message, body);
 }
 
 /** fetch + token + JSON; a 401 waits for the token prompt and retries (up to 3 times). */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const headers = { ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...authHeaders(), ...(init.headers as Record<string, string> | undefined) };
+    const headers = {
+      ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
+      ...authHeaders(),
+      ...(init.headers as Record<string, string> | undefined),
+    };
     const res = await fetch(path, { ...init, headers });
     if (res.status === 401 && attempt < 3) {
       await waitForToken();

@@ -105,7 +105,8 @@ const ja = {
   new: '変更後',
   source: '方法',
   tokenTitle: 'APIトークンが必要です',
-  tokenHint: 'このサーバーはAPIトークンで保護されています。管理者から受け取ったトークンを入力してください（このタブを閉じるまで保持）。',
+  tokenHint:
+    'このサーバーはAPIトークンで保護されています。管理者から受け取ったトークンを入力してください（このタブを閉じるまで保持）。',
   token: 'トークン',
   ok: 'OK',
   error: 'エラー',
@@ -219,7 +220,8 @@ const en: Record<MessageKey, string> = {
   new: 'After',
   source: 'How',
   tokenTitle: 'API token needed',
-  tokenHint: 'This server is protected by an API token. Enter the token you were given (kept until this tab is closed).',
+  tokenHint:
+    'This server is protected by an API token. Enter the token you were given (kept until this tab is closed).',
   token: 'Token',
   ok: 'OK',
   error: 'Error',
@@ -236,7 +238,13 @@ const intFmt = new Intl.NumberFormat('ja-JP');
 const yenFmt = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
 const pctFmt = new Intl.NumberFormat('ja-JP', { style: 'percent', maximumFractionDigits: 1 });
 const dtFmt = new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Tokyo' });
-const dFmt = new Intl.DateTimeFormat('ja-JP', { year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', timeZone: 'UTC' });
+const dFmt = new Intl.DateTimeFormat('ja-JP', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  weekday: 'short',
+  timeZone: 'UTC',
+});
 
 export const fmt = {
   ton: (v: number | null | undefined) => (v == null ? '—' : tonFmt.format(v)),
@@ -246,8 +254,10 @@ export const fmt = {
   dateTime: (v: string | null | undefined) => (v ? dtFmt.format(new Date(v)) : '—'),
   /** A calendar date YYYY-MM-DD (no time zone shift). */
   date: (v: string | null | undefined) => (v ? dFmt.format(new Date(`${v}T00:00:00Z`)) : '—'),
-  bytes: (v: number) => (v < 1024 ? `${v} B` : v < 1024 ** 2 ? `${tonFmt.format(v / 1024)} KB` : `${tonFmt.format(v / 1024 ** 2)} MB`),
-  ms: (v: number | null | undefined) => (v == null ? '—' : v < 1000 ? `${intFmt.format(v)} ms` : `${tonFmt.format(v / 1000)} s`),
+  bytes: (v: number) =>
+    v < 1024 ? `${v} B` : v < 1024 ** 2 ? `${tonFmt.format(v / 1024)} KB` : `${tonFmt.format(v / 1024 ** 2)} MB`,
+  ms: (v: number | null | undefined) =>
+    v == null ? '—' : v < 1000 ? `${intFmt.format(v)} ms` : `${tonFmt.format(v / 1000)} s`,
 };
 
 interface I18n {

@@ -5,7 +5,9 @@ import { I18nProvider } from './i18n.tsx';
 import { App } from './App.tsx';
 import './styles.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 } } });
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 } },
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

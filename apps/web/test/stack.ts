@@ -32,13 +32,37 @@ export interface Stack {
 export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<Stack> {
   const adminUrl = inject('pgAdminUrl');
   const db = await createTestDatabase(adminUrl, { template: await createMigratedTemplate(adminUrl), prefix: 'web' });
-  const config = loadConfig({}, { databaseUrl: db.url, host: '127.0.0.1', port: 0, logLevel: 'silent', webDist: DIST, sweepIntervalMs: 200, ...overrides });
-  const server = await startServer({ config, seed: { from: '2019-01-01', to: '2026-12-31' }, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const config = loadConfig(
+    {},
+    {
+      databaseUrl: db.url,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      webDist: DIST,
+      sweepIntervalMs: 200,
+      ...overrides,
+    },
+  );
+  const server = await startServer({
+    config,
+    seed: { from: '2019-01-01', to: '2026-12-31' },
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
   const profile = mkdtempSync(path.join(os.tmpdir(), 'web-e2e-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 800 },
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',
@@ -65,10 +89,25 @@ export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<St
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    const r = await (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
 
 /**
@@ -79,11 +118,16 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function checkPage(page: Page, name: string): Promise<string[]> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const problems: string[] = [];
-  for (const vp of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+  for (const vp of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
     await page.setViewportSize(vp);
     await page.waitForTimeout(150);
     problems.push(...(await seriousViolations(page)).map((v) => `${vp.width}px: ${v}`));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     if (overflow > 1) problems.push(`${vp.width}px: the page is ${overflow}px wider than the viewport`);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${vp.width}.png`), fullPage: true });
   }

@@ -21,7 +21,10 @@ await runCommand(
         if (marked) info(c.ok(marked));
         if (flags.json) return printJson({ env: flags.env, ...r });
         info(`${r.created ? c.ok('created role') : 'role exists:'} ${r.role}`);
-        for (const s of r.schemas) info(`  ${s.schema}: ${s.status === 'granted' ? c.ok('granted') : c.warn('missing (run again after pnpm db:migrate)')}`);
+        for (const s of r.schemas)
+          info(
+            `  ${s.schema}: ${s.status === 'granted' ? c.ok('granted') : c.warn('missing (run again after pnpm db:migrate)')}`,
+          );
         info(c.dim(`  default privileges for objects created by: ${r.defaultPrivilegesFor.join(', ')}`));
       });
     },

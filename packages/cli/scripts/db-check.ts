@@ -19,11 +19,32 @@ await runCommand(
       '  - with --env: a migration applied there was edited since (checksum in _prisma_migrations).\n' +
       'The shadow database is created on the --shadow-env server (default local_dev: embedded PostgreSQL).',
     flags: {
-      env: { type: 'string', placeholder: 'NAME', description: 'also check that no migration applied to this environment was edited' },
-      'shadow-env': { type: 'string', placeholder: 'NAME', default: 'local_dev', description: 'environment whose server hosts the shadow database' },
-      schema: { type: 'string', placeholder: 'PATH', description: 'schema.prisma or its folder (default packages/db/prisma/schema.prisma)' },
-      dir: { type: 'string', placeholder: 'DIR', description: 'migrations folder (default packages/db/prisma/migrations)' },
-      views: { type: 'string', placeholder: 'DIR', description: 'view catalog folder (default packages/db/prisma/views)' },
+      env: {
+        type: 'string',
+        placeholder: 'NAME',
+        description: 'also check that no migration applied to this environment was edited',
+      },
+      'shadow-env': {
+        type: 'string',
+        placeholder: 'NAME',
+        default: 'local_dev',
+        description: 'environment whose server hosts the shadow database',
+      },
+      schema: {
+        type: 'string',
+        placeholder: 'PATH',
+        description: 'schema.prisma or its folder (default packages/db/prisma/schema.prisma)',
+      },
+      dir: {
+        type: 'string',
+        placeholder: 'DIR',
+        description: 'migrations folder (default packages/db/prisma/migrations)',
+      },
+      views: {
+        type: 'string',
+        placeholder: 'DIR',
+        description: 'view catalog folder (default packages/db/prisma/views)',
+      },
       json: jsonFlag,
     },
     examples: ['pnpm db:check', 'pnpm db:check --env vm_stg'],
@@ -36,7 +57,11 @@ await runCommand(
         flags['shadow-env'],
         (shadow) =>
           flags.env
-            ? withEnv(flags.env, (target) => checkSchema({ url: shadow.url, dir, schema, catalogDir, appliedUrl: target.url }), { quiet })
+            ? withEnv(
+                flags.env,
+                (target) => checkSchema({ url: shadow.url, dir, schema, catalogDir, appliedUrl: target.url }),
+                { quiet },
+              )
             : checkSchema({ url: shadow.url, dir, schema, catalogDir }),
         { quiet },
       );

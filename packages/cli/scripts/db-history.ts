@@ -15,7 +15,13 @@ await runCommand(
         if (flags.json) return printJson(rows);
         if (rows.length === 0) return void process.stdout.write('no migrations recorded\n');
         const state = (r: (typeof rows)[number]) =>
-          r.state === 'failed' ? c.err('failed') : r.state === 'rolled-back' ? c.warn('rolled back') : r.stamped ? 'stamped' : c.ok('applied');
+          r.state === 'failed'
+            ? c.err('failed')
+            : r.state === 'rolled-back'
+              ? c.warn('rolled back')
+              : r.stamped
+                ? 'stamped'
+                : c.ok('applied');
         process.stdout.write(
           `${table(
             ['migration', 'state', 'started', 'ms', 'error'],

@@ -11,16 +11,20 @@ const ruleList = Object.entries(RULES)
 await runCommand(
   defineCommand({
     name: 'pnpm db:lint',
-    summary: 'lint the migrations with PostgreSQL\'s own parser (CI runs this)',
+    summary: "lint the migrations with PostgreSQL's own parser (CI runs this)",
     description:
-      'Reads every <timestamp>_<name>/migration.sql, parses it with PostgreSQL\'s grammar (text in strings, comments\n' +
+      "Reads every <timestamp>_<name>/migration.sql, parses it with PostgreSQL's grammar (text in strings, comments\n" +
       'and $$ bodies never counts) and reports each finding with file, line, rule, why and fix.\n' +
       'Exit 1 when there is an error, 0 with warnings only. No database needed.\n\n' +
       'Silence a rule for one statement with a comment directly above it (or at the end of its line) giving a reason:\n' +
       '  -- lint:ignore index-without-concurrently: the table is created empty in the previous migration\n\n' +
       `Rules:\n${ruleList}`,
     flags: {
-      dir: { type: 'string', placeholder: 'DIR', description: 'migrations folder (default packages/db/prisma/migrations)' },
+      dir: {
+        type: 'string',
+        placeholder: 'DIR',
+        description: 'migrations folder (default packages/db/prisma/migrations)',
+      },
       json: jsonFlag,
     },
     examples: ['pnpm db:lint', 'pnpm db:lint --json', 'pnpm db:lint --dir path/to/migrations'],
@@ -31,7 +35,11 @@ await runCommand(
         const out: string[] = [];
         for (const f of result.findings) {
           const tag = f.severity === 'error' ? c.err('error  ') : c.warn('warning');
-          out.push(`${f.file}:${f.line}  ${tag}  ${c.bold(f.rule)}  ${f.message}`, `    ${c.dim('why:')} ${f.why}`, `    ${c.dim('fix:')} ${f.fix}`);
+          out.push(
+            `${f.file}:${f.line}  ${tag}  ${c.bold(f.rule)}  ${f.message}`,
+            `    ${c.dim('why:')} ${f.why}`,
+            `    ${c.dim('fix:')} ${f.fix}`,
+          );
         }
         if (out.length) process.stdout.write(`${out.join('\n')}\n`);
         const summary = `${result.files} migration${result.files === 1 ? '' : 's'}: ${result.errors} error${result.errors === 1 ? '' : 's'}, ${result.warnings} warning${result.warnings === 1 ? '' : 's'}`;

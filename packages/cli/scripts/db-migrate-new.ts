@@ -21,17 +21,44 @@ await runCommand(
       'database) unless --create-only. --empty writes an empty migration for hand-written SQL.\n' +
       "Uses Prisma's native engine when PRISMA_SCHEMA_ENGINE_BINARY points at one, else the WASM engine.",
     flags: {
-      name: { type: 'string', placeholder: 'NAME', description: 'what the migration does, e.g. add_upload_file_note (required)' },
+      name: {
+        type: 'string',
+        placeholder: 'NAME',
+        description: 'what the migration does, e.g. add_upload_file_note (required)',
+      },
       'create-only': { type: 'boolean', description: 'write the file, do not apply it' },
-      empty: { type: 'boolean', description: 'write an empty migration.sql for hand-written SQL; implies --create-only' },
-      views: { type: 'string', placeholder: 'DIR', description: 'view catalog folder (default packages/db/prisma/views)' },
-      env: { ...envFlag, description: 'development database: its server hosts the shadow database; pending migrations are applied to it' },
-      schema: { type: 'string', placeholder: 'PATH', description: 'schema.prisma or its folder (default packages/db/prisma/schema.prisma)' },
-      dir: { type: 'string', placeholder: 'DIR', description: 'migrations folder (default packages/db/prisma/migrations)' },
+      empty: {
+        type: 'boolean',
+        description: 'write an empty migration.sql for hand-written SQL; implies --create-only',
+      },
+      views: {
+        type: 'string',
+        placeholder: 'DIR',
+        description: 'view catalog folder (default packages/db/prisma/views)',
+      },
+      env: {
+        ...envFlag,
+        description: 'development database: its server hosts the shadow database; pending migrations are applied to it',
+      },
+      schema: {
+        type: 'string',
+        placeholder: 'PATH',
+        description: 'schema.prisma or its folder (default packages/db/prisma/schema.prisma)',
+      },
+      dir: {
+        type: 'string',
+        placeholder: 'DIR',
+        description: 'migrations folder (default packages/db/prisma/migrations)',
+      },
     },
-    examples: ['pnpm db:migrate:new --name add_upload_file_note', 'pnpm db:migrate:new --name mv_receive_daily_amount --create-only', 'pnpm db:migrate:new --name fix_data --empty'],
+    examples: [
+      'pnpm db:migrate:new --name add_upload_file_note',
+      'pnpm db:migrate:new --name mv_receive_daily_amount --create-only',
+      'pnpm db:migrate:new --name fix_data --empty',
+    ],
     async run({ flags }) {
-      if (!flags.name) throw new CliError('E_USAGE', '--name is required, e.g. pnpm db:migrate:new --name add_upload_file_note');
+      if (!flags.name)
+        throw new CliError('E_USAGE', '--name is required, e.g. pnpm db:migrate:new --name add_upload_file_note');
       const dir = flags.dir ? path.resolve(flags.dir) : undefined;
       const schema = flags.schema ? path.resolve(flags.schema) : undefined;
       const apply = !flags['create-only'] && !flags.empty;
@@ -43,22 +70,39 @@ await runCommand(
           );
         }
         const catalogDir = flags.views ? path.resolve(flags.views) : undefined;
-        const result = await newMigration({ url: db.url, dir, schema, catalogDir, name: flags.name!, empty: flags.empty });
+        const result = await newMigration({
+          url: db.url,
+          dir,
+          schema,
+          catalogDir,
+          name: flags.name!,
+          empty: flags.empty,
+        });
         if (result.prismaViewsUpdated?.length) {
-          info(`schema.prisma: view block${result.prismaViewsUpdated.length > 1 ? 's' : ''} ${result.prismaViewsUpdated.join(', ')} rewritten to match ${result.prismaViewsUpdated.length > 1 ? 'their objects' : 'its object'} (review the diff; run pnpm --filter @warehouse/db build to regenerate the client)`);
+          info(
+            `schema.prisma: view block${result.prismaViewsUpdated.length > 1 ? 's' : ''} ${result.prismaViewsUpdated.join(', ')} rewritten to match ${result.prismaViewsUpdated.length > 1 ? 'their objects' : 'its object'} (review the diff; run pnpm --filter @warehouse/db build to regenerate the client)`,
+          );
         }
         if (!result.created) {
-          info(c.ok('No changes: the migrations already produce the tables of schema.prisma and the views/MVs of prisma/views; nothing written.'));
+          info(
+            c.ok(
+              'No changes: the migrations already produce the tables of schema.prisma and the views/MVs of prisma/views; nothing written.',
+            ),
+          );
           return 0;
         }
         process.stdout.write(`${result.path}\n`);
         if (result.downPath) process.stdout.write(`${result.downPath}\n`);
         if (!flags.empty) process.stdout.write(`\n${result.sql}`);
         for (const ch of result.plan?.up.changes ?? []) {
-          info(`${c.dim(ch.change.padEnd(8))} ${ch.name}${ch.because?.length ? c.dim(` (reads ${ch.because.join(', ')})`) : ''}`);
+          info(
+            `${c.dim(ch.change.padEnd(8))} ${ch.name}${ch.because?.length ? c.dim(` (reads ${ch.because.join(', ')})`) : ''}`,
+          );
         }
         if (result.plan?.up.unpopulated.length) {
-          info(`Created WITH NO DATA, populated by pnpm db:migrate right after; until then these read nothing: ${result.plan.up.unpopulated.join(', ')}`);
+          info(
+            `Created WITH NO DATA, populated by pnpm db:migrate right after; until then these read nothing: ${result.plan.up.unpopulated.join(', ')}`,
+          );
         }
         if (flags.empty) info(c.dim('Empty migration written: add the SQL, then run pnpm db:migrate.'));
         if (!apply) return 0;

@@ -10,20 +10,34 @@ function printPlan(p: PlanResult, env: string): void {
   const out: string[] = [];
   out.push(
     `${c.bold(`plan ${p.hash}`)}: ${p.migrations.length} migration${p.migrations.length === 1 ? '' : 's'} to apply ` +
-      c.dim(`(lock_timeout ${ms(p.ddlLockTimeoutMs)} per statement, ${p.ddlLockRetries} retries, at most ${ms(p.retryBudgetMs)} waiting for locks per migration)`),
+      c.dim(
+        `(lock_timeout ${ms(p.ddlLockTimeoutMs)} per statement, ${p.ddlLockRetries} retries, at most ${ms(p.retryBudgetMs)} waiting for locks per migration)`,
+      ),
   );
   for (const m of p.migrations) {
-    out.push('', `${c.bold(m.name)} ${c.dim(m.transactional ? '(one transaction)' : '(no-transaction: statement by statement)')}${m.ddlLockTimeoutMs !== p.ddlLockTimeoutMs ? c.dim(` lock_timeout ${ms(m.ddlLockTimeoutMs)}`) : ''}`);
-    if (m.recreates.length) out.push(`  ${c.warn('recreates')} ${m.recreates.join(', ')} ${c.dim('(dropped and created again: readers see them missing until it commits)')}`);
+    out.push(
+      '',
+      `${c.bold(m.name)} ${c.dim(m.transactional ? '(one transaction)' : '(no-transaction: statement by statement)')}${m.ddlLockTimeoutMs !== p.ddlLockTimeoutMs ? c.dim(` lock_timeout ${ms(m.ddlLockTimeoutMs)}`) : ''}`,
+    );
+    if (m.recreates.length)
+      out.push(
+        `  ${c.warn('recreates')} ${m.recreates.join(', ')} ${c.dim('(dropped and created again: readers see them missing until it commits)')}`,
+      );
     for (const s of m.statements) {
       out.push(`  ${c.dim(`line ${s.line}`)}  ${s.text}`);
       for (const l of s.locks) out.push(`      ${c.warn(l.mode)} on ${l.relation} ${c.dim(`— blocks ${l.blocks}`)}`);
     }
-    for (const f of m.findings) out.push(`  ${f.severity === 'error' ? c.err('lint error') : c.warn('lint warning')} line ${f.line} ${f.rule}: ${f.message} ${c.dim(`— ${f.fix}`)}`);
+    for (const f of m.findings)
+      out.push(
+        `  ${f.severity === 'error' ? c.err('lint error') : c.warn('lint warning')} line ${f.line} ${f.rule}: ${f.message} ${c.dim(`— ${f.fix}`)}`,
+      );
   }
   if (p.later.length) out.push('', c.dim(`left for later: ${p.later.join(', ')}`));
   for (const w of p.warnings) out.push(`${c.warn('warning')} ${w}`);
-  out.push('', `nothing was applied. Apply exactly this plan: pnpm db:migrate${env === 'local_dev' ? '' : ` --env ${env}`} --plan-hash ${p.hash}`);
+  out.push(
+    '',
+    `nothing was applied. Apply exactly this plan: pnpm db:migrate${env === 'local_dev' ? '' : ` --env ${env}`} --plan-hash ${p.hash}`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -33,28 +47,49 @@ await runCommand(
     summary: 'apply pending migrations from packages/db/prisma/migrations (or --plan them)',
     description:
       'Each migration.sql runs in one transaction together with its _prisma_migrations row (as `prisma migrate deploy`\n' +
-      'records it), under Prisma\'s advisory lock. A failed migration is rolled back, recorded, and blocks later runs until\n' +
+      "records it), under Prisma's advisory lock. A failed migration is rolled back, recorded, and blocks later runs until\n" +
       '`pnpm db:resolve --rolled-back NAME`. An applied migration whose file changed is refused unless --allow-edited.\n' +
       'A file with transaction control (COMMIT, BEGIN, ROLLBACK, SAVEPOINT…) or SQL PostgreSQL cannot parse is refused\n' +
       'before anything runs.\n\n' +
-      'Every statement runs with PostgreSQL\'s lock_timeout (--ddl-lock-timeout, default 5s; a file header\n' +
+      "Every statement runs with PostgreSQL's lock_timeout (--ddl-lock-timeout, default 5s; a file header\n" +
       '`-- migrate:ddl-lock-timeout 30s` overrides it). A migration whose lock is not granted in time is rolled back and\n' +
       'retried with backoff (1s, 2s, 4s), then fails naming the blocking session, its query and how long it has held on.\n\n' +
-      '--plan prints, without applying anything, each migration\'s statements, the lock each takes on which relation,\n' +
-      'lint findings and the plan\'s hash; --plan-hash H applies only if the plan is still that one.\n\n' +
+      "--plan prints, without applying anything, each migration's statements, the lock each takes on which relation,\n" +
+      "lint findings and the plan's hash; --plan-hash H applies only if the plan is still that one.\n\n" +
       'Afterwards every materialized view left unpopulated (created WITH NO DATA, see `populate: after migrate`\n' +
       'in the view catalog) is refreshed in graph order through the refresher, unless --no-populate.',
     flags: {
       env: envFlag,
       dir: dirFlag,
-      plan: { type: 'boolean', description: 'print the plan (statements, locks, lint findings, hash) and apply nothing' },
+      plan: {
+        type: 'boolean',
+        description: 'print the plan (statements, locks, lint findings, hash) and apply nothing',
+      },
       'dry-run': { type: 'boolean', description: 'same as --plan' },
-      'plan-hash': { type: 'string', placeholder: 'HASH', description: 'apply only if the plan still has this hash (from --plan)' },
+      'plan-hash': {
+        type: 'string',
+        placeholder: 'HASH',
+        description: 'apply only if the plan still has this hash (from --plan)',
+      },
       to: { type: 'string', placeholder: 'NAME', description: 'apply pending migrations up to and including NAME' },
       steps: { type: 'string', placeholder: 'N', description: 'apply at most N pending migrations' },
-      'ddl-lock-timeout': { type: 'string', placeholder: 'DURATION', default: '5s', description: 'PostgreSQL lock_timeout for each migration statement (0 = wait forever)' },
-      'ddl-lock-retries': { type: 'string', placeholder: 'N', default: '3', description: 'retries of a migration whose lock timed out (backoff 1s, 2s, 4s…)' },
-      'statement-timeout': { type: 'string', placeholder: 'DURATION', description: 'PostgreSQL statement_timeout for each migration statement (default: the server\'s)' },
+      'ddl-lock-timeout': {
+        type: 'string',
+        placeholder: 'DURATION',
+        default: '5s',
+        description: 'PostgreSQL lock_timeout for each migration statement (0 = wait forever)',
+      },
+      'ddl-lock-retries': {
+        type: 'string',
+        placeholder: 'N',
+        default: '3',
+        description: 'retries of a migration whose lock timed out (backoff 1s, 2s, 4s…)',
+      },
+      'statement-timeout': {
+        type: 'string',
+        placeholder: 'DURATION',
+        description: "PostgreSQL statement_timeout for each migration statement (default: the server's)",
+      },
       'lock-timeout': lockTimeoutFlag,
       'allow-edited': { type: 'boolean', description: 'apply even when an applied migration.sql changed since' },
       'no-populate': { type: 'boolean', description: 'do not refresh the MVs the migrations left unpopulated' },
@@ -88,12 +123,23 @@ await runCommand(
         });
       }
       return withEnv(flags.env, async (db) => {
-        const result = await migrate({ url: db.url, ...options, planHash: flags['plan-hash'], allowEdited: flags['allow-edited'], log: logMigratorEvent });
+        const result = await migrate({
+          url: db.url,
+          ...options,
+          planHash: flags['plan-hash'],
+          allowEdited: flags['allow-edited'],
+          log: logMigratorEvent,
+        });
         if (flags.json) {
-          printJson({ ...result, failed: result.failed && { name: result.failed.name, error: result.failed.error.message } });
+          printJson({
+            ...result,
+            failed: result.failed && { name: result.failed.name, error: result.failed.error.message },
+          });
         }
         if (result.failed) {
-          info(`${c.err('error')} ${(result.failed.error as { code?: string }).code ?? 'E_MIGRATION_FAILED'}: ${result.failed.error.message}`);
+          info(
+            `${c.err('error')} ${(result.failed.error as { code?: string }).code ?? 'E_MIGRATION_FAILED'}: ${result.failed.error.message}`,
+          );
           info(`${result.applied.length} applied, ${result.pending.length} pending (${result.pending.join(', ')})`);
           return EXIT.failure;
         }
@@ -101,7 +147,9 @@ await runCommand(
         const marked = await ensureProtectionMarker(db.env, db.url);
         if (marked) info(c.ok(marked));
         const total = result.skipped.length + result.applied.length;
-        const left = result.pending.length ? c.warn(`; ${result.pending.length} still pending (\`pnpm db:status\`)`) : '; at head';
+        const left = result.pending.length
+          ? c.warn(`; ${result.pending.length} still pending (\`pnpm db:status\`)`)
+          : '; at head';
         info(
           result.applied.length === 0
             ? result.pending.length

@@ -33,7 +33,14 @@ await runCommand(
           };
           child.on('error', (error: Error & { code?: string }) => {
             done();
-            reject(error.code === 'ENOENT' ? new CliError('E_TOOL_MISSING', 'psql is not installed (or not on PATH); install the PostgreSQL 15 client tools: apt-get install postgresql-client-15') : error);
+            reject(
+              error.code === 'ENOENT'
+                ? new CliError(
+                    'E_TOOL_MISSING',
+                    'psql is not installed (or not on PATH); install the PostgreSQL 15 client tools: apt-get install postgresql-client-15',
+                  )
+                : error,
+            );
           });
           child.on('exit', (code, signal) => {
             done();

@@ -27,20 +27,28 @@ await runCommand(
     async run({ flags }) {
       const rolledBack = flags['rolled-back'];
       if ((rolledBack === undefined) === (flags.applied === undefined)) {
-        throw new CliError('E_USAGE', 'pass exactly one of --rolled-back NAME or --applied NAME (see `pnpm db:status` for the failed migration)');
+        throw new CliError(
+          'E_USAGE',
+          'pass exactly one of --rolled-back NAME or --applied NAME (see `pnpm db:status` for the failed migration)',
+        );
       }
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
       const registry = loadRegistry();
       const env = getEnvironment(flags.env, registry);
-      await withEnv(env.name, async (db) => {
-        const what = rolledBack !== undefined ? `--rolled-back ${rolledBack}` : `--applied ${flags.applied}`;
-        await guardForCommand({ action: `resolve ${what}`, env, url: db.url, registry, flags });
-        const r = rolledBack !== undefined
-          ? await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, rolledBack })
-          : await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, applied: flags.applied! });
-        info(`${c.ok(r.action === 'rolled-back' ? 'marked rolled back' : 'marked applied')} ${r.name}`);
-        if (r.action === 'rolled-back') info(c.dim('`pnpm db:migrate` will run it again'));
-      }, { registry });
+      await withEnv(
+        env.name,
+        async (db) => {
+          const what = rolledBack !== undefined ? `--rolled-back ${rolledBack}` : `--applied ${flags.applied}`;
+          await guardForCommand({ action: `resolve ${what}`, env, url: db.url, registry, flags });
+          const r =
+            rolledBack !== undefined
+              ? await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, rolledBack })
+              : await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, applied: flags.applied! });
+          info(`${c.ok(r.action === 'rolled-back' ? 'marked rolled back' : 'marked applied')} ${r.name}`);
+          if (r.action === 'rolled-back') info(c.dim('`pnpm db:migrate` will run it again'));
+        },
+        { registry },
+      );
     },
   }),
 );

@@ -24,13 +24,24 @@ await runCommand(
     async run({ flags }) {
       if (!flags.file) throw new CliError('E_USAGE', '--file FILE is required (a backup written by pnpm db:backup)');
       const registry = loadRegistry();
-      await withEnv(flags.env, async (db) => {
-        await checkBackupFile(flags.file!, db.env.name);
-        const guard = await guardForCommand({ action: `restore of ${flags.file}`, env: db.env, url: db.url, registry, flags, via: await dumpVia(db) });
-        const result = await restoreDatabase({ env: db.env, url: db.url, file: flags.file! });
-        if (flags.json) printJson({ ...result, backup: guard.backupFile ?? null });
-        else info(`${c.ok('restored')} ${result.file} into ${db.env.name}`);
-      }, { registry });
+      await withEnv(
+        flags.env,
+        async (db) => {
+          await checkBackupFile(flags.file!, db.env.name);
+          const guard = await guardForCommand({
+            action: `restore of ${flags.file}`,
+            env: db.env,
+            url: db.url,
+            registry,
+            flags,
+            via: await dumpVia(db),
+          });
+          const result = await restoreDatabase({ env: db.env, url: db.url, file: flags.file! });
+          if (flags.json) printJson({ ...result, backup: guard.backupFile ?? null });
+          else info(`${c.ok('restored')} ${result.file} into ${db.env.name}`);
+        },
+        { registry },
+      );
     },
   }),
 );

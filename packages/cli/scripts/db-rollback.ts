@@ -11,7 +11,7 @@ await runCommand(
     name: 'pnpm db:rollback',
     summary: 'undo the newest applied migrations with their down.sql',
     description:
-      'Each down.sql runs in one transaction together with deleting the migration\'s _prisma_migrations rows, so it becomes\n' +
+      "Each down.sql runs in one transaction together with deleting the migration's _prisma_migrations rows, so it becomes\n" +
       'pending again. Refuses (nothing changed) when one of them has no down.sql. Destructive: guarded on remote and\n' +
       'protected envs (a protected env is backed up first).',
     flags: {
@@ -27,16 +27,20 @@ await runCommand(
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
       const registry = loadRegistry();
       const env = getEnvironment(flags.env, registry);
-      return withEnv(env.name, async (db) => {
-        await guardForCommand({ action: `rollback --steps ${steps}`, env, url: db.url, registry, flags });
-        const r = await rollback({ url: db.url, dir: flags.dir, steps, lockTimeoutMs, log: logMigratorEvent });
-        if (r.failed) {
-          info(`${c.err('error')} ${r.failed.error.message}`);
-          return EXIT.failure;
-        }
-        info(`${r.rolledBack.length} rolled back: ${r.rolledBack.map((x) => x.name).join(', ')}`);
-        return EXIT.ok;
-      }, { registry });
+      return withEnv(
+        env.name,
+        async (db) => {
+          await guardForCommand({ action: `rollback --steps ${steps}`, env, url: db.url, registry, flags });
+          const r = await rollback({ url: db.url, dir: flags.dir, steps, lockTimeoutMs, log: logMigratorEvent });
+          if (r.failed) {
+            info(`${c.err('error')} ${r.failed.error.message}`);
+            return EXIT.failure;
+          }
+          info(`${r.rolledBack.length} rolled back: ${r.rolledBack.map((x) => x.name).join(', ')}`);
+          return EXIT.ok;
+        },
+        { registry },
+      );
     },
   }),
 );

@@ -7,7 +7,8 @@ import { c, CliError, defineCommand, envFlag, jsonFlag, printJson, runCommand, w
 function year(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d{4}$/.test(value) || !Number.isInteger(n)) throw new CliError('E_USAGE', `--${flag} ${JSON.stringify(value)} is not a year; pass four digits, e.g. 2030`);
+  if (!/^\d{4}$/.test(value) || !Number.isInteger(n))
+    throw new CliError('E_USAGE', `--${flag} ${JSON.stringify(value)} is not a year; pass four digits, e.g. 2030`);
   return n;
 }
 
@@ -22,13 +23,24 @@ await runCommand(
       'migrated (`pnpm db:migrate`). `prisma db seed` in packages/db runs the same code on DATABASE_URL.',
     flags: {
       env: envFlag,
-      'from-year': { type: 'string', placeholder: 'YYYY', description: 'first year of the calendar (default: this year − 6)' },
-      'through-year': { type: 'string', placeholder: 'YYYY', description: 'last year of the calendar (default: next year)' },
+      'from-year': {
+        type: 'string',
+        placeholder: 'YYYY',
+        description: 'first year of the calendar (default: this year − 6)',
+      },
+      'through-year': {
+        type: 'string',
+        placeholder: 'YYYY',
+        description: 'last year of the calendar (default: next year)',
+      },
       json: jsonFlag,
     },
     examples: ['pnpm db:seed', 'pnpm db:seed --env local_demo --through-year 2030'],
     async run({ flags }) {
-      const range = referenceRange({ fromYear: year('from-year', flags['from-year']), throughYear: year('through-year', flags['through-year']) });
+      const range = referenceRange({
+        fromYear: year('from-year', flags['from-year']),
+        throughYear: year('through-year', flags['through-year']),
+      });
       const r = await withEnv(flags.env, (db) => withClient(db.url, (client) => seedReference(client, range)));
       if (flags.json) printJson(r);
       else {

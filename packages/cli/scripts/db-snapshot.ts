@@ -17,8 +17,16 @@ await runCommand(
       'when the committed file is stale (CI runs it). New envs are built from this file: pnpm db:init-from-snapshot.',
     flags: {
       check: { type: 'boolean', description: 'do not write; exit 1 with a diff when the file is stale' },
-      out: { type: 'string', placeholder: 'FILE', description: `the snapshot file (default ${path.relative(process.cwd(), SNAPSHOT_FILE)})` },
-      'admin-url': { type: 'string', placeholder: 'URL', description: 'a server to create the scratch database on (default: a throw-away embedded server)' },
+      out: {
+        type: 'string',
+        placeholder: 'FILE',
+        description: `the snapshot file (default ${path.relative(process.cwd(), SNAPSHOT_FILE)})`,
+      },
+      'admin-url': {
+        type: 'string',
+        placeholder: 'URL',
+        description: 'a server to create the scratch database on (default: a throw-away embedded server)',
+      },
       json: jsonFlag,
     },
     examples: ['pnpm db:snapshot', 'pnpm db:snapshot --check'],
@@ -33,7 +41,12 @@ await runCommand(
           info(c.ok(`${file} is up to date`));
           return EXIT.ok;
         }
-        const d = await unifiedDiff(current, sql, `${path.basename(file)} (committed)`, `${path.basename(file)} (migrations at head)`);
+        const d = await unifiedDiff(
+          current,
+          sql,
+          `${path.basename(file)} (committed)`,
+          `${path.basename(file)} (migrations at head)`,
+        );
         if (!flags.json) process.stdout.write(d.diff);
         info(c.err(`${file} is stale${current ? '' : ' (missing)'}: run \`pnpm db:snapshot\` and commit it`));
         return EXIT.failure;

@@ -15,7 +15,11 @@ await runCommand(
       '(applied_steps_count 0). Goes through the guard of destructive commands on remote and protected envs.',
     flags: {
       env: envFlag,
-      to: { type: 'string', placeholder: 'NAME|head', description: 'last migration to mark applied (a folder name, or head)' },
+      to: {
+        type: 'string',
+        placeholder: 'NAME|head',
+        description: 'last migration to mark applied (a folder name, or head)',
+      },
       dir: dirFlag,
       'lock-timeout': lockTimeoutFlag,
       ...guardFlags,
@@ -26,12 +30,16 @@ await runCommand(
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
       const registry = loadRegistry();
       const env = getEnvironment(flags.env, registry);
-      await withEnv(env.name, async (db) => {
-        await guardForCommand({ action: `stamp --to ${flags.to}`, env, url: db.url, registry, flags });
-        const r = await stamp({ url: db.url, dir: flags.dir, to: flags.to!, lockTimeoutMs });
-        for (const n of r.stamped) info(`${c.ok('stamped')} ${n}`);
-        info(`${r.stamped.length} marked applied without running, ${r.skipped.length} were already applied`);
-      }, { registry });
+      await withEnv(
+        env.name,
+        async (db) => {
+          await guardForCommand({ action: `stamp --to ${flags.to}`, env, url: db.url, registry, flags });
+          const r = await stamp({ url: db.url, dir: flags.dir, to: flags.to!, lockTimeoutMs });
+          for (const n of r.stamped) info(`${c.ok('stamped')} ${n}`);
+          info(`${r.stamped.length} marked applied without running, ${r.skipped.length} were already applied`);
+        },
+        { registry },
+      );
     },
   }),
 );

@@ -8,7 +8,8 @@ await runCommand(
   defineCommand({
     name: 'pnpm db:status',
     summary: 'show applied, pending, failed, edited and missing migrations',
-    description: 'Read-only. Exits 0 when the database is at head, 1 when migrations are pending or failed (like `prisma migrate status`).',
+    description:
+      'Read-only. Exits 0 when the database is at head, 1 when migrations are pending or failed (like `prisma migrate status`).',
     flags: { env: envFlag, dir: dirFlag, json: jsonFlag },
     examples: ['pnpm db:status', 'pnpm db:status --env vm_prod --json'],
     async run({ flags }) {
@@ -18,10 +19,13 @@ await runCommand(
         else {
           const out: string[] = [];
           out.push(`${st.applied.length} applied, ${st.pending.length} pending, ${st.failed.length} failed`);
-          for (const f of st.failed) out.push(`${c.err('failed ')}  ${f.name}  ${c.dim((f.logs ?? '').split('\n')[0] ?? '')}`);
+          for (const f of st.failed)
+            out.push(`${c.err('failed ')}  ${f.name}  ${c.dim((f.logs ?? '').split('\n')[0] ?? '')}`);
           for (const n of st.pending) out.push(`${c.warn('pending')}  ${n}`);
-          for (const n of st.edited) out.push(`${c.warn('edited ')}  ${n} ${c.dim('(migration.sql changed since it was applied)')}`);
-          for (const n of st.missing) out.push(`${c.warn('missing')}  ${n} ${c.dim('(applied, but not in the migrations folder)')}`);
+          for (const n of st.edited)
+            out.push(`${c.warn('edited ')}  ${n} ${c.dim('(migration.sql changed since it was applied)')}`);
+          for (const n of st.missing)
+            out.push(`${c.warn('missing')}  ${n} ${c.dim('(applied, but not in the migrations folder)')}`);
           out.push(
             st.upToDate
               ? c.ok('database is at head')

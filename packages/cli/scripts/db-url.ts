@@ -14,10 +14,18 @@ await runCommand(
       '--wait keeps the server running until Ctrl+C, SIGTERM, or until the process that started it (pnpm) goes away.',
     flags: {
       env: envFlag,
-      'show-password': { type: 'boolean', description: 'print the URL with its password (for scripts; careful in logs)' },
+      'show-password': {
+        type: 'boolean',
+        description: 'print the URL with its password (for scripts; careful in logs)',
+      },
       wait: { type: 'boolean', description: 'keep the embedded server running until Ctrl+C' },
     },
-    examples: ['pnpm db:url', 'pnpm db:url --wait   # then, in another terminal: psql "$(pnpm -s db:url --show-password)"', 'pnpm db:psql', 'pnpm db:url --env local_demo --wait'],
+    examples: [
+      'pnpm db:url',
+      'pnpm db:url --wait   # then, in another terminal: psql "$(pnpm -s db:url --show-password)"',
+      'pnpm db:psql',
+      'pnpm db:url --env local_demo --wait',
+    ],
     async run({ flags }) {
       await withEnv(flags.env, async (db) => {
         process.stdout.write(`${flags['show-password'] ? db.url : maskUrl(db.url)}\n`);

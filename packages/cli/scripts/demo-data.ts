@@ -4,7 +4,19 @@ import path from 'node:path';
 import { withClient } from '@warehouse/db';
 import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
 import { isIsoDate, seedReference, monthStart } from '@warehouse/db/seed';
-import { c, CliError, defineCommand, envFlag, info, jsonFlag, ms, printJson, runCommand, table, withEnv } from '../src/index.ts';
+import {
+  c,
+  CliError,
+  defineCommand,
+  envFlag,
+  info,
+  jsonFlag,
+  ms,
+  printJson,
+  runCommand,
+  table,
+  withEnv,
+} from '../src/index.ts';
 import { repoRoot } from '../src/paths.ts';
 
 function yesterday(): string {
@@ -21,22 +33,35 @@ await runCommand(
       'The same --seed and --end give byte-identical files. With --reference, also fills ref.calendar,\n' +
       'mart.daily_target_plan and kpi.monthly_targets of --env for the same period (idempotent).',
     flags: {
-      out: { type: 'string', placeholder: 'DIR', default: 'demo-data', description: 'output directory (relative to the repo root)' },
+      out: {
+        type: 'string',
+        placeholder: 'DIR',
+        default: 'demo-data',
+        description: 'output directory (relative to the repo root)',
+      },
       years: { type: 'string', placeholder: 'N', default: '5', description: 'years of history before the end month' },
       seed: { type: 'string', placeholder: 'S', default: 'demo', description: 'PRNG seed' },
       end: { type: 'string', placeholder: 'YYYY-MM-DD', description: 'last date with data (default: yesterday)' },
-      reference: { type: 'boolean', description: 'also seed calendar and targets into --env (through the end of next year)' },
+      reference: {
+        type: 'boolean',
+        description: 'also seed calendar and targets into --env (through the end of next year)',
+      },
       env: envFlag,
       json: jsonFlag,
     },
-    examples: ['pnpm demo:data', 'pnpm demo:data --years 1 --out /tmp/demo --seed 42 --end 2025-06-30', 'pnpm demo:data --reference --env local_demo'],
+    examples: [
+      'pnpm demo:data',
+      'pnpm demo:data --years 1 --out /tmp/demo --seed 42 --end 2025-06-30',
+      'pnpm demo:data --reference --env local_demo',
+    ],
     async run({ flags }) {
       const years = Number(flags.years);
       if (!Number.isInteger(years) || years < 1 || years > 20) {
         throw new CliError('E_USAGE', `--years ${JSON.stringify(flags.years)} must be a whole number from 1 to 20`);
       }
       const end = flags.end ?? yesterday();
-      if (!isIsoDate(end)) throw new CliError('E_USAGE', `--end ${JSON.stringify(end)} is not a date; pass YYYY-MM-DD, e.g. 2025-06-30`);
+      if (!isIsoDate(end))
+        throw new CliError('E_USAGE', `--end ${JSON.stringify(end)} is not a date; pass YYYY-MM-DD, e.g. 2025-06-30`);
       const outDir = path.resolve(repoRoot, flags.out);
       const t0 = Date.now();
       info(`writing ${years} year(s) of demo data through ${end} (seed ${JSON.stringify(flags.seed)}) to ${outDir}`);
@@ -47,7 +72,11 @@ await runCommand(
         seed: flags.seed,
         onFile: (f: ManifestFile, i: number, total: number) => {
           if (i % 12 === 0 || i === total - 1 || f.flavour === 'flash') {
-            info(c.dim(`  [${String(i + 1).padStart(String(total).length)}/${total}] ${f.file.padEnd(28)} ${String(f.rows).padStart(7)} rows  ${f.encoding}`));
+            info(
+              c.dim(
+                `  [${String(i + 1).padStart(String(total).length)}/${total}] ${f.file.padEnd(28)} ${String(f.rows).padStart(7)} rows  ${f.encoding}`,
+              ),
+            );
           }
         },
       });
@@ -56,11 +85,22 @@ await runCommand(
       let reference: Awaited<ReturnType<typeof seedReference>> | undefined;
       if (flags.reference) {
         const to = `${Number(end.slice(0, 4)) + 1}-12-31`;
-        reference = await withEnv(flags.env, (db) => withClient(db.url, (client) => seedReference(client, { from: monthStart(manifest.startDate), to, seed: flags.seed })));
+        reference = await withEnv(flags.env, (db) =>
+          withClient(db.url, (client) =>
+            seedReference(client, { from: monthStart(manifest.startDate), to, seed: flags.seed }),
+          ),
+        );
       }
 
       if (flags.json) {
-        printJson({ outDir, manifest: path.join(outDir, 'manifest.json'), ms: elapsed, totals: manifest.totals, finalThrough: manifest.finalThrough, reference });
+        printJson({
+          outDir,
+          manifest: path.join(outDir, 'manifest.json'),
+          ms: elapsed,
+          totals: manifest.totals,
+          finalThrough: manifest.finalThrough,
+          reference,
+        });
         return;
       }
       const groups = new Map<string, { files: number; rows: number; bytes: number }>();
@@ -74,7 +114,12 @@ await runCommand(
       }
       const mb = (b: number) => (b / 1_048_576).toFixed(1);
       const rows = [...groups].map(([k, g]) => [k, g.files, g.rows.toLocaleString('en-US'), mb(g.bytes)]);
-      rows.push(['total', manifest.totals.files, manifest.totals.rows.toLocaleString('en-US'), mb(manifest.totals.bytes)]);
+      rows.push([
+        'total',
+        manifest.totals.files,
+        manifest.totals.rows.toLocaleString('en-US'),
+        mb(manifest.totals.bytes),
+      ]);
       process.stdout.write(`${table(['kind', 'files', 'rows', 'MB'], rows)}\n`);
       process.stdout.write(
         `${c.ok('ok')} ${manifest.startDate} … ${manifest.endDate} (final through ${manifest.finalThrough}) in ${ms(elapsed)} → ${path.join(outDir, 'manifest.json')}\n`,

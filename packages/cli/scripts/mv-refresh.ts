@@ -1,8 +1,31 @@
 #!/usr/bin/env tsx
 // pnpm mv:refresh — refresh MVs in dependency order (direct, without the job queue) and print the result.
 import pg from 'pg';
-import { configFromEnv, createLogger, CSV_TYPES, isCsvType, loadGraph, normalizeName, refresh, refreshAll, refreshForCsvType, type RefreshResult } from '@warehouse/refresher';
-import { c, CliError, defineCommand, envFlag, EXIT, jsonFlag, ms, printJson, runCommand, table, withEnv } from '../src/index.ts';
+import {
+  configFromEnv,
+  createLogger,
+  CSV_TYPES,
+  isCsvType,
+  loadGraph,
+  normalizeName,
+  refresh,
+  refreshAll,
+  refreshForCsvType,
+  type RefreshResult,
+} from '@warehouse/refresher';
+import {
+  c,
+  CliError,
+  defineCommand,
+  envFlag,
+  EXIT,
+  jsonFlag,
+  ms,
+  printJson,
+  runCommand,
+  table,
+  withEnv,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -17,21 +40,37 @@ await runCommand(
       'Defaults come from MV_REFRESH_* variables (MV_REFRESH_CONCURRENCY, MV_REFRESH_LOCK_TIMEOUT_MS, …).',
     flags: {
       env: envFlag,
-      'csv-type': { type: 'string', placeholder: 'TYPE', description: `refresh what an upload of TYPE refreshes (${CSV_TYPES.join(', ')})` },
+      'csv-type': {
+        type: 'string',
+        placeholder: 'TYPE',
+        description: `refresh what an upload of TYPE refreshes (${CSV_TYPES.join(', ')})`,
+      },
       all: { type: 'boolean', description: 'refresh every MV of the database' },
       concurrency: { type: 'string', placeholder: 'N', description: 'MVs refreshed at once on independent branches' },
       json: jsonFlag,
       verbose: { type: 'boolean', description: 'log each step (pino JSON on stderr)' },
     },
-    positionals: { usage: '[NAME…]', description: 'MVs to refresh, e.g. mart.mv_receive_daily (schema defaults to mart)' },
-    examples: ['pnpm mv:refresh --csv-type receive', 'pnpm mv:refresh --all --env local_demo', 'pnpm mv:refresh mv_receive_daily --json'],
+    positionals: {
+      usage: '[NAME…]',
+      description: 'MVs to refresh, e.g. mart.mv_receive_daily (schema defaults to mart)',
+    },
+    examples: [
+      'pnpm mv:refresh --csv-type receive',
+      'pnpm mv:refresh --all --env local_demo',
+      'pnpm mv:refresh mv_receive_daily --json',
+    ],
     async run({ flags, positionals }) {
       const chosen = [flags['csv-type'] !== undefined, flags.all, positionals.length > 0].filter(Boolean).length;
-      if (chosen !== 1) throw new CliError('E_USAGE', 'say what to refresh: exactly one of --csv-type TYPE, --all or MV names; see `pnpm mv:refresh --help`');
+      if (chosen !== 1)
+        throw new CliError(
+          'E_USAGE',
+          'say what to refresh: exactly one of --csv-type TYPE, --all or MV names; see `pnpm mv:refresh --help`',
+        );
       const config = configFromEnv();
       if (flags.concurrency !== undefined) {
         const n = Number(flags.concurrency);
-        if (!Number.isInteger(n) || n < 1) throw new CliError('E_USAGE', `--concurrency ${JSON.stringify(flags.concurrency)} is not an integer ≥ 1`);
+        if (!Number.isInteger(n) || n < 1)
+          throw new CliError('E_USAGE', `--concurrency ${JSON.stringify(flags.concurrency)} is not an integer ≥ 1`);
         config.concurrency = n;
       }
       const logger = createLogger({ level: flags.verbose ? 'info' : 'warn' });
@@ -39,13 +78,17 @@ await runCommand(
       if (csvType !== undefined && !isCsvType(csvType)) {
         throw new CliError('E_USAGE', `--csv-type ${JSON.stringify(csvType)} is not one of ${CSV_TYPES.join(', ')}`);
       }
-      const result: RefreshResult = await withEnv(flags.env, async (db) => {
-        if (positionals.length) await assertKnown(db.url, positionals);
-        const options = { url: db.url, logger, config, trigger: 'cli' };
-        if (flags.all) return refreshAll(options);
-        if (flags['csv-type'] !== undefined) return refreshForCsvType(flags['csv-type'], options);
-        return refresh(positionals, options);
-      }, { quiet: flags.json });
+      const result: RefreshResult = await withEnv(
+        flags.env,
+        async (db) => {
+          if (positionals.length) await assertKnown(db.url, positionals);
+          const options = { url: db.url, logger, config, trigger: 'cli' };
+          if (flags.all) return refreshAll(options);
+          if (flags['csv-type'] !== undefined) return refreshForCsvType(flags['csv-type'], options);
+          return refresh(positionals, options);
+        },
+        { quiet: flags.json },
+      );
       if (flags.json) printJson(result);
       else printResult(result);
       return result.outcome === 'failed' ? EXIT.failure : EXIT.ok;
@@ -61,7 +104,10 @@ async function assertKnown(url: string, names: string[]): Promise<void> {
     const graph = await loadGraph(client);
     const unknown = names.filter((n) => !graph.nodes.has(normalizeName(n)));
     if (unknown.length) {
-      throw new CliError('E_USAGE', `${unknown.join(', ')}: no such materialized view in this database; known: ${[...graph.nodes.keys()].join(', ')} (see \`pnpm mv:status\`)`);
+      throw new CliError(
+        'E_USAGE',
+        `${unknown.join(', ')}: no such materialized view in this database; known: ${[...graph.nodes.keys()].join(', ')} (see \`pnpm mv:status\`)`,
+      );
     }
   } finally {
     await client.end();
@@ -71,9 +117,19 @@ async function assertKnown(url: string, names: string[]): Promise<void> {
 function printResult(result: RefreshResult): void {
   const status = (s: string) => (s === 'refreshed' ? c.ok(s) : s === 'failed' ? c.err(s) : c.warn(s));
   const rows = result.results.map((r) => [
-    r.mv, r.mode, status(r.status), ms(r.ms), r.attempts, r.critical ? 'yes' : 'no', r.rowCount ?? '', r.error ?? r.reason ?? '',
+    r.mv,
+    r.mode,
+    status(r.status),
+    ms(r.ms),
+    r.attempts,
+    r.critical ? 'yes' : 'no',
+    r.rowCount ?? '',
+    r.error ?? r.reason ?? '',
   ]);
-  process.stdout.write(`${table(['mv', 'mode', 'status', 'time', 'attempts', 'critical', 'rows', 'reason / error'], rows)}\n`);
-  const outcome = result.outcome === 'ok' ? c.ok('ok') : result.outcome === 'degraded' ? c.warn('degraded') : c.err('failed');
+  process.stdout.write(
+    `${table(['mv', 'mode', 'status', 'time', 'attempts', 'critical', 'rows', 'reason / error'], rows)}\n`,
+  );
+  const outcome =
+    result.outcome === 'ok' ? c.ok('ok') : result.outcome === 'degraded' ? c.warn('degraded') : c.err('failed');
   process.stdout.write(`\noutcome: ${outcome}  ${c.dim(`run ${result.runId}, ${result.results.length} MV(s)`)}\n`);
 }

@@ -31,14 +31,36 @@ await runCommand(
         { quiet: flags.json },
       );
       if (flags.json) return printJson(rows);
-      const age = (s: number) => (s < 120 ? `${Math.round(s)} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
-      const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : c.dim('never'));
+      const age = (s: number) =>
+        s < 120 ? `${Math.round(s)} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+      const when = (d: Date | null) =>
+        d
+          ? d
+              .toISOString()
+              .replace('T', ' ')
+              .replace(/\.\d+Z$/, 'Z')
+          : c.dim('never');
       process.stdout.write(
         `${table(
-          ['mv', 'stale', 'behind', 'populated', 'unique index', 'last refresh', 'duration', 'mode', 'rows', 'last error'],
+          [
+            'mv',
+            'stale',
+            'behind',
+            'populated',
+            'unique index',
+            'last refresh',
+            'duration',
+            'mode',
+            'rows',
+            'last error',
+          ],
           rows.map((r) => [
             r.mv,
-            r.stalenessSeconds === 0 ? c.ok('fresh') : r.overTarget ? c.err(`! ${age(r.stalenessSeconds)}`) : c.warn(age(r.stalenessSeconds)),
+            r.stalenessSeconds === 0
+              ? c.ok('fresh')
+              : r.overTarget
+                ? c.err(`! ${age(r.stalenessSeconds)}`)
+                : c.warn(age(r.stalenessSeconds)),
             r.behind ?? '',
             r.populated ? 'yes' : c.warn('no'),
             r.uniqueIndex ? 'yes' : c.warn('no'),

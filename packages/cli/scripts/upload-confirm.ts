@@ -3,7 +3,17 @@
 import pg from 'pg';
 import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { confirmUpload, UploadOpError } from '@warehouse/db/uploads';
-import { CliError, defineCommand, envFlag, EXIT, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
+import {
+  CliError,
+  defineCommand,
+  envFlag,
+  EXIT,
+  info,
+  jsonFlag,
+  printJson,
+  runCommand,
+  withEnv,
+} from '../src/index.ts';
 import { guardFlags, guardForCommand } from '../src/destructive.ts';
 import { parseUploadId, uploadIdFlag } from '../src/uploads.ts';
 
@@ -21,26 +31,35 @@ await runCommand(
     async run({ flags }) {
       const id = parseUploadId(flags.id);
       const maxAttempts = Number(process.env.INGEST_MAX_ATTEMPTS || 5);
-      if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new CliError('E_USAGE', `INGEST_MAX_ATTEMPTS=${JSON.stringify(process.env.INGEST_MAX_ATTEMPTS)} is not an integer ≥ 1`);
+      if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+        throw new CliError(
+          'E_USAGE',
+          `INGEST_MAX_ATTEMPTS=${JSON.stringify(process.env.INGEST_MAX_ATTEMPTS)} is not an integer ≥ 1`,
+        );
       const registry = loadRegistry();
       const env = getEnvironment(flags.env, registry);
-      return withEnv(env.name, async (db) => {
-        await guardForCommand({ action: `confirm held upload ${id}`, env, url: db.url, registry, flags });
-        const client = new pg.Client({ connectionString: db.url, application_name: 'warehouse-upload-confirm' });
-        client.on('error', () => {});
-        await client.connect();
-        try {
-          const r = await confirmUpload(client, id, { maxAttempts });
-          if (flags.json) printJson(r);
-          else info(`upload ${r.id} confirmed: pending again; a running worker lands it (pnpm worker, or pnpm start)`);
-          return EXIT.ok;
-        } catch (error) {
-          if (error instanceof UploadOpError) throw new CliError('E_FAILED', `${error.code}: ${error.message}`);
-          throw error;
-        } finally {
-          await client.end().catch(() => {});
-        }
-      }, { registry, quiet: flags.json });
+      return withEnv(
+        env.name,
+        async (db) => {
+          await guardForCommand({ action: `confirm held upload ${id}`, env, url: db.url, registry, flags });
+          const client = new pg.Client({ connectionString: db.url, application_name: 'warehouse-upload-confirm' });
+          client.on('error', () => {});
+          await client.connect();
+          try {
+            const r = await confirmUpload(client, id, { maxAttempts });
+            if (flags.json) printJson(r);
+            else
+              info(`upload ${r.id} confirmed: pending again; a running worker lands it (pnpm worker, or pnpm start)`);
+            return EXIT.ok;
+          } catch (error) {
+            if (error instanceof UploadOpError) throw new CliError('E_FAILED', `${error.code}: ${error.message}`);
+            throw error;
+          } finally {
+            await client.end().catch(() => {});
+          }
+        },
+        { registry, quiet: flags.json },
+      );
     },
   }),
 );

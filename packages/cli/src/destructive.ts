@@ -11,9 +11,17 @@ import { repoRoot } from './paths.ts';
 
 /** Flags every destructive command takes. */
 export const guardFlags = {
-  yes: { type: 'boolean', short: 'y', description: 'skip the countdown on non-local envs (vm_stg); not enough for protected envs' },
+  yes: {
+    type: 'boolean',
+    short: 'y',
+    description: 'skip the countdown on non-local envs (vm_stg); not enough for protected envs',
+  },
   force: { type: 'boolean', description: 'allow a protected env (vm_prod); FORCE=1 does the same' },
-  confirm: { type: 'string', placeholder: 'NAME', description: 'the env name, typed in advance (needed for a protected env without a terminal)' },
+  confirm: {
+    type: 'string',
+    placeholder: 'NAME',
+    description: 'the env name, typed in advance (needed for a protected env without a terminal)',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 /**
@@ -83,10 +91,21 @@ export async function guardForCommand(o: {
       countdownSeconds: config.countdownSeconds,
       io,
       backup: o.url
-        ? async () => (await backupDatabase({ env: o.env, url: o.url!, registry: o.registry, via: o.via ?? 'local', dir: config.backupDir })).file
+        ? async () =>
+            (
+              await backupDatabase({
+                env: o.env,
+                url: o.url!,
+                registry: o.registry,
+                via: o.via ?? 'local',
+                dir: config.backupDir,
+              })
+            ).file
         : async () => {
             info(c.warn(`no URL configured for ${o.env.name}: cannot take a backup first`));
-            throw new Error(`a backup of protected environment ${o.env.name} is required first, but it has no URL configured; set ${'DATABASE_URL_' + o.env.name.toUpperCase()}`);
+            throw new Error(
+              `a backup of protected environment ${o.env.name} is required first, but it has no URL configured; set ${'DATABASE_URL_' + o.env.name.toUpperCase()}`,
+            );
           },
     });
   } finally {
@@ -98,6 +117,15 @@ export async function guardForCommand(o: {
  * The protected env's refusal, before any tool check or connection (a missing Docker must not
  * turn "refused" into "failed"). Throws GuardRefusal (exit 2).
  */
-export function refuseEarly(o: { action: string; env: EnvironmentConfig; target: string; flags: { force?: boolean } }): void {
-  refuseUnforcedProtected({ ...o, vars: process.env, io: { write: (t) => process.stderr.write(t), sleep: async () => {} } });
+export function refuseEarly(o: {
+  action: string;
+  env: EnvironmentConfig;
+  target: string;
+  flags: { force?: boolean };
+}): void {
+  refuseUnforcedProtected({
+    ...o,
+    vars: process.env,
+    io: { write: (t) => process.stderr.write(t), sleep: async () => {} },
+  });
 }

@@ -1,11 +1,22 @@
-import { describeIdentity, maskUrl, readIdentity, resolveDatabase, type ResolvedDatabase, type ResolveOptions } from '@warehouse/db';
+import {
+  describeIdentity,
+  maskUrl,
+  readIdentity,
+  resolveDatabase,
+  type ResolvedDatabase,
+  type ResolveOptions,
+} from '@warehouse/db';
 import { c, info } from './output.ts';
 
 /**
  * Resolve `--env NAME` to a database (starting the embedded server for local envs without a
  * URL), print where it points (password masked) on stderr, run `fn`, release the server.
  */
-export async function withEnv<T>(name: string, fn: (db: ResolvedDatabase) => Promise<T>, options: ResolveOptions & { quiet?: boolean } = {}): Promise<T> {
+export async function withEnv<T>(
+  name: string,
+  fn: (db: ResolvedDatabase) => Promise<T>,
+  options: ResolveOptions & { quiet?: boolean } = {},
+): Promise<T> {
   const db = await resolveDatabase(name, { log: options.quiet ? undefined : (m) => info(c.dim(m)), ...options });
   if (!options.quiet) info(`${c.bold(name)} → ${maskUrl(db.url)} ${c.dim(`(${db.sourceDetail})`)}`);
   await sayWhatItIs(db);
@@ -25,8 +36,16 @@ async function sayWhatItIs(db: ResolvedDatabase): Promise<void> {
   const id = await readIdentity(db.url, { timeoutMs: 5000 }).catch(() => undefined);
   if (!id?.marker) return;
   if (id.markerState === 'copy') {
-    info(c.warn(`note: this database is a COPY of ${id.marker.env} (its protection marker was written on ${describeIdentity(id.marker)}; this is ${describeIdentity(id)}); the rules of ${db.env.name} apply`));
+    info(
+      c.warn(
+        `note: this database is a COPY of ${id.marker.env} (its protection marker was written on ${describeIdentity(id.marker)}; this is ${describeIdentity(id)}); the rules of ${db.env.name} apply`,
+      ),
+    );
   } else if (id.marker.env !== db.env.name) {
-    info(c.warn(`note: ${db.env.name}'s URL reaches the database marked ${id.marker.env} (${describeIdentity(id)}): destructive commands get ${id.marker.env}'s rules`));
+    info(
+      c.warn(
+        `note: ${db.env.name}'s URL reaches the database marked ${id.marker.env} (${describeIdentity(id)}): destructive commands get ${id.marker.env}'s rules`,
+      ),
+    );
   }
 }

@@ -98,11 +98,14 @@ export function forceFromVars(vars: NodeJS.ProcessEnv): boolean {
 /** Host, port and database of a URL, normalised so that the same server compares equal. */
 export function targetOf(url: string): { host: string; port: number; database: string } {
   const u = new URL(url);
-  let host = decodeURIComponent(u.hostname).toLowerCase().replace(/^\[|\]$/g, '');
+  let host = decodeURIComponent(u.hostname)
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   // A URL may name a socket directory or the host in the query string (libpq style).
   const qHost = u.searchParams.get('host');
   if (!host && qHost) host = qHost.toLowerCase();
-  if (['localhost', '127.0.0.1', '::1', '', '0:0:0:0:0:0:0:1'].includes(host) || host.startsWith('/')) host = 'localhost';
+  if (['localhost', '127.0.0.1', '::1', '', '0:0:0:0:0:0:0:1'].includes(host) || host.startsWith('/'))
+    host = 'localhost';
   const port = Number(u.port || u.searchParams.get('port') || 5432);
   const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username) || 'postgres';
   return { host, port, database };
@@ -118,7 +121,12 @@ export function sameTarget(a: string, b: string): boolean {
  * Refuse (exit 2) when an unprotected env's URL points at a protected env's database.
  * Protected envs whose URL is not configured in this shell cannot be compared and are skipped.
  */
-export function checkTarget(env: EnvironmentConfig, url: string, registry: EnvironmentRegistry, vars: NodeJS.ProcessEnv): void {
+export function checkTarget(
+  env: EnvironmentConfig,
+  url: string,
+  registry: EnvironmentRegistry,
+  vars: NodeJS.ProcessEnv,
+): void {
   if (env.protected) return;
   for (const other of registry.environments.values()) {
     if (!other.protected || other.name === env.name) continue;
@@ -145,7 +153,10 @@ export function checkTarget(env: EnvironmentConfig, url: string, registry: Envir
 export function banner(lines: string[]): string {
   const width = Math.max(...lines.map((l) => l.length)) + 4;
   const bar = '!'.repeat(width);
-  return ['', c.banner(bar), ...lines.map((l) => c.banner(`! ${l.padEnd(width - 4)} !`)), c.banner(bar), ''].join('\n') + '\n';
+  return (
+    ['', c.banner(bar), ...lines.map((l) => c.banner(`! ${l.padEnd(width - 4)} !`)), c.banner(bar), ''].join('\n') +
+    '\n'
+  );
 }
 
 /** Count down `seconds` (one line per second); Ctrl+C (the signal) cancels with exit 2. */
@@ -166,10 +177,20 @@ export async function countdown(seconds: number, what: string, io: GuardIo): Pro
  * Refuse a protected env that is not forced, before anything else (tool checks, connections):
  * the refusal is the answer whatever else is missing.
  */
-export function refuseUnforcedProtected(o: { action: string; env: EnvironmentConfig; flags: GuardFlags; vars: NodeJS.ProcessEnv; target: string; io: GuardIo }): void {
+export function refuseUnforcedProtected(o: {
+  action: string;
+  env: EnvironmentConfig;
+  flags: GuardFlags;
+  vars: NodeJS.ProcessEnv;
+  target: string;
+  io: GuardIo;
+}): void {
   if (envKind(o.env) !== 'protected' || o.flags.force === true || forceFromVars(o.vars)) return;
   o.io.write(refusalBanner(o.action, o.env.name, o.target));
-  throw new GuardRefusal('E_ENV_PROTECTED', `${o.action} on protected environment ${o.env.name} (${o.target}) refused; add --force (or FORCE=1) and confirm with --confirm ${o.env.name}`);
+  throw new GuardRefusal(
+    'E_ENV_PROTECTED',
+    `${o.action} on protected environment ${o.env.name} (${o.target}) refused; add --force (or FORCE=1) and confirm with --confirm ${o.env.name}`,
+  );
 }
 
 function refusalBanner(action: string, name: string, target: string, extra: string[] = []): string {
@@ -197,7 +218,10 @@ interface Reached {
  * Who the target is, and whether it is a protected env's database whatever name pointed at it.
  * Throws GuardRefusal (exit 2) when the identity cannot be read and the env is remote or protected.
  */
-async function identifyTarget(o: GuardOptions, url: string): Promise<{ identity?: DatabaseIdentity; reached?: Reached }> {
+async function identifyTarget(
+  o: GuardOptions,
+  url: string,
+): Promise<{ identity?: DatabaseIdentity; reached?: Reached }> {
   const identify = o.identify ?? ((u: string) => readIdentity(u));
   const declared = envKind(o.env);
   let identity: DatabaseIdentity;
@@ -206,7 +230,11 @@ async function identifyTarget(o: GuardOptions, url: string): Promise<{ identity?
   } catch (error) {
     const e = error as Error;
     if (declared === 'local' && error instanceof IdentityUnreadable && !error.connected) {
-      o.io.write(c.dim(`guard: nothing answers at ${maskUrl(url)} (${error.pgCode ?? 'no connection'}), so there is nothing there to protect\n`));
+      o.io.write(
+        c.dim(
+          `guard: nothing answers at ${maskUrl(url)} (${error.pgCode ?? 'no connection'}), so there is nothing there to protect\n`,
+        ),
+      );
       return {};
     }
     throw new GuardRefusal(
@@ -236,7 +264,14 @@ async function identifyTarget(o: GuardOptions, url: string): Promise<{ identity?
     } catch {
       continue; // production not reachable from here: its marker (if written) still holds
     }
-    if (sameDatabase(prod, identity)) return { identity, reached: { name: ref.name, how: `the database of protected environment ${ref.name} (its URL from ${ref.sourceDetail})` } };
+    if (sameDatabase(prod, identity))
+      return {
+        identity,
+        reached: {
+          name: ref.name,
+          how: `the database of protected environment ${ref.name} (its URL from ${ref.sourceDetail})`,
+        },
+      };
   }
   return { identity };
 }
@@ -265,7 +300,8 @@ export async function guardDestructive(o: GuardOptions): Promise<GuardResult> {
   }
 
   // protected: by the env's name, or by what the target is
-  const reachedLine = byIdentity && identity ? `${env.name}'s URL reaches ${byIdentity.how}: ${describeIdentity(identity)}` : undefined;
+  const reachedLine =
+    byIdentity && identity ? `${env.name}'s URL reaches ${byIdentity.how}: ${describeIdentity(identity)}` : undefined;
   const forced = flags.force === true || forceFromVars(o.vars);
   if (!forced) {
     io.write(refusalBanner(o.action, name, target, reachedLine ? [reachedLine, ''] : []));
@@ -276,21 +312,39 @@ export async function guardDestructive(o: GuardOptions): Promise<GuardResult> {
           `Fix: point ${env.name} at its own database; if you really mean ${name}, use --env ${name} with --force and --confirm ${name}.`,
       );
     }
-    throw new GuardRefusal('E_ENV_PROTECTED', `${o.action} on protected environment ${env.name} (${target}) refused; add --force (or FORCE=1) and confirm with --confirm ${env.name}`);
+    throw new GuardRefusal(
+      'E_ENV_PROTECTED',
+      `${o.action} on protected environment ${env.name} (${target}) refused; add --force (or FORCE=1) and confirm with --confirm ${env.name}`,
+    );
   }
-  io.write(banner([`FORCED: ${o.action} on PROTECTED environment ${name}`, ...(reachedLine ? [reachedLine] : []), `target: ${target}`]));
+  io.write(
+    banner([
+      `FORCED: ${o.action} on PROTECTED environment ${name}`,
+      ...(reachedLine ? [reachedLine] : []),
+      `target: ${target}`,
+    ]),
+  );
   // Check a given --confirm before waiting, so a typo fails fast.
   if (flags.confirm !== undefined && flags.confirm !== name) {
-    throw new GuardRefusal('E_GUARD_REFUSED', `--confirm ${JSON.stringify(flags.confirm)} does not match the environment name ${name}; nothing was changed (type it exactly)`);
+    throw new GuardRefusal(
+      'E_GUARD_REFUSED',
+      `--confirm ${JSON.stringify(flags.confirm)} does not match the environment name ${name}; nothing was changed (type it exactly)`,
+    );
   }
   if (flags.confirm === undefined && !io.readLine) {
-    throw new GuardRefusal('E_GUARD_REFUSED', `no terminal to type the confirmation for protected environment ${name}; pass --confirm ${name}. Nothing was changed.`);
+    throw new GuardRefusal(
+      'E_GUARD_REFUSED',
+      `no terminal to type the confirmation for protected environment ${name}; pass --confirm ${name}. Nothing was changed.`,
+    );
   }
   await countdown(o.countdownSeconds, `${o.action} on ${name} (${target})`, io);
   if (flags.confirm === undefined) {
     const typed = await io.readLine!(`Type the environment name (${name}) to continue: `);
     if (typed.replace(/\r?\n$/, '') !== name) {
-      throw new GuardRefusal('E_GUARD_REFUSED', `typed ${JSON.stringify(typed.trim())}, not ${name}; nothing was changed`);
+      throw new GuardRefusal(
+        'E_GUARD_REFUSED',
+        `typed ${JSON.stringify(typed.trim())}, not ${name}; nothing was changed`,
+      );
     }
   }
   let backupFile: string | undefined;

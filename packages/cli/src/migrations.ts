@@ -14,13 +14,15 @@ export const lockTimeoutFlag = {
   type: 'string',
   placeholder: 'MS',
   default: '30000',
-  description: 'how long to wait for another migrator holding the migration (advisory) lock — not the lock_timeout of statements (--ddl-lock-timeout)',
+  description:
+    'how long to wait for another migrator holding the migration (advisory) lock — not the lock_timeout of statements (--ddl-lock-timeout)',
 } as const satisfies FlagSpec;
 
 /** A whole number ≥ `min` from a flag, or a usage error naming the flag and the value. */
 export function intFlag(name: string, value: string, min = 0): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError('E_USAGE', `--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError('E_USAGE', `--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -28,7 +30,11 @@ export function intFlag(name: string, value: string, min = 0): number {
 export function durationFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = parseDuration(value);
-  if (n === undefined) throw new CliError('E_USAGE', `--${name} must be a duration like 5s, 500ms or 2min (0 = no limit), got ${JSON.stringify(value)}`);
+  if (n === undefined)
+    throw new CliError(
+      'E_USAGE',
+      `--${name} must be a duration like 5s, 500ms or 2min (0 = no limit), got ${JSON.stringify(value)}`,
+    );
   return n;
 }
 
@@ -36,10 +42,14 @@ export function durationFlag(name: string, value: string | undefined): number | 
 export function logMigratorEvent(event: MigratorEvent): void {
   switch (event.type) {
     case 'applied':
-      info(`${event.total ? c.dim(`[${event.index}/${event.total}] `) : ''}${c.ok('✓')} ${event.name} ${c.dim(ms(event.ms))}`);
+      info(
+        `${event.total ? c.dim(`[${event.index}/${event.total}] `) : ''}${c.ok('✓')} ${event.name} ${c.dim(ms(event.ms))}`,
+      );
       break;
     case 'failed':
-      info(`${event.total ? c.dim(`[${event.index}/${event.total}] `) : ''}${c.err('✗')} ${event.name} ${c.dim(ms(event.ms))}`);
+      info(
+        `${event.total ? c.dim(`[${event.index}/${event.total}] `) : ''}${c.err('✗')} ${event.name} ${c.dim(ms(event.ms))}`,
+      );
       break;
     case 'retrying':
       info(c.warn(event.message));

@@ -10,9 +10,21 @@ chalk.level = colourEnabled() ? chalk.level || 1 : 0;
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = rows.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
   // Width by code points; East Asian wide characters count double so Japanese names align.
-  const width = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  const width = (s: string) =>
+    [...s.replace(/\x1b\[[0-9;]*m/g, '')].reduce(
+      (n, ch) =>
+        n +
+        (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+          ? 2
+          : 1),
+      0,
+    );
   const widths = headers.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((v, i) => v + ' '.repeat(Math.max(0, widths[i]! - width(v)))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => v + ' '.repeat(Math.max(0, widths[i]! - width(v))))
+      .join('  ')
+      .trimEnd();
   return [line(headers.map((h) => c.bold(h))), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

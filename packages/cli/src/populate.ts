@@ -9,7 +9,10 @@ export async function populateAfterMigrate(url: string, trigger: string): Promis
   const r = await populateMvs({ url, trigger, logger: createLogger({ level: 'warn' }), countRows: false });
   if (!r) return true;
   const failed = r.result.results.filter((x) => x.status !== 'refreshed');
-  info(`${failed.length ? c.warn('populated') : c.ok('populated')} ${r.result.results.length - failed.length} of ${r.result.results.length} materialized view(s) (unpopulated: ${r.mvs.join(', ')}; refreshed in graph order with what reads them)`);
-  for (const f of failed) info(`${c.err(f.status)} ${f.mv}: ${f.error ?? ''} — run \`pnpm mv:refresh ${f.mv}\` once fixed`);
+  info(
+    `${failed.length ? c.warn('populated') : c.ok('populated')} ${r.result.results.length - failed.length} of ${r.result.results.length} materialized view(s) (unpopulated: ${r.mvs.join(', ')}; refreshed in graph order with what reads them)`,
+  );
+  for (const f of failed)
+    info(`${c.err(f.status)} ${f.mv}: ${f.error ?? ''} — run \`pnpm mv:refresh ${f.mv}\` once fixed`);
   return r.result.outcome !== 'failed';
 }

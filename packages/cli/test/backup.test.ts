@@ -12,8 +12,13 @@ describe('db:backup and db:restore', () => {
   it('backs up in custom format and restores the data over later changes', async () => {
     const db = await createTestDatabase(inject('pgAdminUrl'), { prefix: 'backup' });
     try {
-      await withClient(db.url, (c) => c.query("create table t (id int, note text); insert into t values (1, 'before')"));
-      const b = await runScript('db-backup', ['--env', 'local_dev', '--json'], { DATABASE_URL_LOCAL_DEV: db.url, WAREHOUSE_BACKUP_DIR: tmp });
+      await withClient(db.url, (c) =>
+        c.query("create table t (id int, note text); insert into t values (1, 'before')"),
+      );
+      const b = await runScript('db-backup', ['--env', 'local_dev', '--json'], {
+        DATABASE_URL_LOCAL_DEV: db.url,
+        WAREHOUSE_BACKUP_DIR: tmp,
+      });
       expect(b.code, b.stderr).toBe(0);
       const out = JSON.parse(b.stdout);
       expect(out).toMatchObject({ env: 'local_dev', format: 'custom' });
@@ -22,7 +27,9 @@ describe('db:backup and db:restore', () => {
       expect(statSync(out.file).size).toBe(out.bytes);
 
       await withClient(db.url, (c) => c.query("update t set note = 'after'; insert into t values (2, 'new')"));
-      const r = await runScript('db-restore', ['--env', 'local_dev', '--file', out.file], { DATABASE_URL_LOCAL_DEV: db.url });
+      const r = await runScript('db-restore', ['--env', 'local_dev', '--file', out.file], {
+        DATABASE_URL_LOCAL_DEV: db.url,
+      });
       expect(r.code, r.stderr).toBe(0);
       const rows = await withClient(db.url, async (c) => (await c.query('select id, note from t order by id')).rows);
       expect(rows).toEqual([{ id: 1, note: 'before' }]);
@@ -34,7 +41,9 @@ describe('db:backup and db:restore', () => {
   it('restore refuses a file that is not a backup (exit 1, before any guard) and a missing --file', async () => {
     const bogus = path.join(tmp, 'bogus.dump');
     writeFileSync(bogus, 'not a dump');
-    const r = await runScript('db-restore', ['--env', 'vm_prod', '--file', bogus, '--force', '--confirm', 'vm_prod'], { DATABASE_URL_VM_PROD: 'postgres://u:secret@127.0.0.1:1/x' });
+    const r = await runScript('db-restore', ['--env', 'vm_prod', '--file', bogus, '--force', '--confirm', 'vm_prod'], {
+      DATABASE_URL_VM_PROD: 'postgres://u:secret@127.0.0.1:1/x',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('is not a pg_dump custom-format archive');
     expect(r.stderr).not.toContain('secret');
@@ -45,7 +54,17 @@ describe('db:backup and db:restore', () => {
 });
 
 describe('every command has --help (exit 0) and rejects unknown flags (exit 1)', () => {
-  const scripts = ['db-reset', 'db-dump', 'db-diff', 'db-snapshot', 'db-bootstrap-roles', 'db-baseline', 'db-init-from-snapshot', 'db-backup', 'db-restore'];
+  const scripts = [
+    'db-reset',
+    'db-dump',
+    'db-diff',
+    'db-snapshot',
+    'db-bootstrap-roles',
+    'db-baseline',
+    'db-init-from-snapshot',
+    'db-backup',
+    'db-restore',
+  ];
   it.each(scripts)('%s', async (script) => {
     const help = await runScript(script, ['--help']);
     expect(help.code).toBe(0);

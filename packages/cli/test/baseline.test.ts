@@ -39,13 +39,20 @@ describe('snapshot', () => {
     const file = path.join(tmp, 'schema_head.sql');
     writeFileSync(file, snapshot);
     const fresh = await db('from_snapshot');
-    const r = await runScript('db-init-from-snapshot', ['--env', 'local_dev', '--file', file, '--json'], { DATABASE_URL_LOCAL_DEV: fresh.url });
+    const r = await runScript('db-init-from-snapshot', ['--env', 'local_dev', '--file', file, '--json'], {
+      DATABASE_URL_LOCAL_DEV: fresh.url,
+    });
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).stamped.length).toBe(readdirSync(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).length);
+    expect(JSON.parse(r.stdout).stamped.length).toBe(
+      readdirSync(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).length,
+    );
     expect(await dumpLocal(fresh.url, 'fresh')).toBe(historyDump);
     // A schema-only snapshot creates every MV WITH NO DATA; the command populates them (through the refresher).
     expect(r.stderr).toMatch(/populated \d+ of \d+ materialized view/);
-    const unpopulated = await withClient(fresh.url, async (c) => (await c.query(`SELECT relname FROM pg_class WHERE relkind = 'm' AND NOT relispopulated`)).rows);
+    const unpopulated = await withClient(
+      fresh.url,
+      async (c) => (await c.query(`SELECT relname FROM pg_class WHERE relkind = 'm' AND NOT relispopulated`)).rows,
+    );
     expect(unpopulated).toEqual([]);
     const s = await status({ url: fresh.url });
     expect(s.upToDate).toBe(true);
@@ -87,16 +94,27 @@ describe('baseline (squash) on a copy of the migrations folder', () => {
     const copy = path.join(tmp, 'prisma');
     cpSync(DEFAULT_MIGRATIONS_DIR, path.join(copy, 'migrations'), { recursive: true });
     const realBefore = readdirSync(DEFAULT_MIGRATIONS_DIR).sort();
-    const folders = readdirSync(path.join(copy, 'migrations'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const folders = readdirSync(path.join(copy, 'migrations'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
 
-    const r = await runScript('db-baseline', ['--from', 'local_dev', '--name', 'baseline_test', '--dir', path.join(copy, 'migrations'), '--json'], { DATABASE_URL_LOCAL_DEV: history.url });
+    const r = await runScript(
+      'db-baseline',
+      ['--from', 'local_dev', '--name', 'baseline_test', '--dir', path.join(copy, 'migrations'), '--json'],
+      { DATABASE_URL_LOCAL_DEV: history.url },
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.archived).toEqual(folders);
     expect(out.archiveDir).toBe(path.join(copy, 'migrations_archive'));
     expect(out.name > folders[folders.length - 1]!).toBe(true);
     expect(readdirSync(path.join(copy, 'migrations_archive')).sort()).toEqual(folders);
-    expect(readdirSync(path.join(copy, 'migrations'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)).toEqual([out.name]);
+    expect(
+      readdirSync(path.join(copy, 'migrations'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name),
+    ).toEqual([out.name]);
     expect(readdirSync(DEFAULT_MIGRATIONS_DIR).sort()).toEqual(realBefore);
 
     // A new database replays only the baseline and ends with the same schema as the history.
@@ -110,10 +128,20 @@ describe('baseline (squash) on a copy of the migrations folder', () => {
   it('picks a folder name after the newest one even when the clock is behind, and refuses a bad name', async () => {
     const dir = path.join(tmp, 'clock', 'migrations');
     cpSync(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
-    const r = await writeBaseline({ schemaSql: 'select 1;\n', name: 'b', fromEnv: 'x', dir, now: () => new Date('2000-01-01T00:00:00Z') });
-    const newest = readdirSync(path.join(tmp, 'clock', 'migrations_archive')).sort().pop()!;
+    const r = await writeBaseline({
+      schemaSql: 'select 1;\n',
+      name: 'b',
+      fromEnv: 'x',
+      dir,
+      now: () => new Date('2000-01-01T00:00:00Z'),
+    });
+    const newest = readdirSync(path.join(tmp, 'clock', 'migrations_archive'))
+      .sort()
+      .pop()!;
     expect(r.name > newest).toBe(true);
-    await expect(writeBaseline({ schemaSql: '', name: 'Bad Name', fromEnv: 'x', dir })).rejects.toThrow(/lower-case letters/);
+    await expect(writeBaseline({ schemaSql: '', name: 'Bad Name', fromEnv: 'x', dir })).rejects.toThrow(
+      /lower-case letters/,
+    );
   });
 
   it('refuses an env that is not at head', async () => {
@@ -121,7 +149,9 @@ describe('baseline (squash) on a copy of the migrations folder', () => {
     const copy = path.join(tmp, 'behind', 'migrations');
     cpSync(DEFAULT_MIGRATIONS_DIR, copy, { recursive: true });
     await withClient(behind.url, (c) => c.query('select 1'));
-    const r = await runScript('db-baseline', ['--from', 'local_dev', '--name', 'nope', '--dir', copy], { DATABASE_URL_LOCAL_DEV: behind.url });
+    const r = await runScript('db-baseline', ['--from', 'local_dev', '--name', 'nope', '--dir', copy], {
+      DATABASE_URL_LOCAL_DEV: behind.url,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('is not at head');
     expect(existsSync(path.join(tmp, 'behind', 'migrations_archive'))).toBe(false);

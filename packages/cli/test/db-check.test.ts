@@ -52,7 +52,9 @@ describe('pnpm db:check and pnpm db:migrate:new', { timeout: 300_000 }, () => {
     const folder = readdirSync(copy.dir).find((f) => /^\d{14}_add_note$/.test(f));
     expect(folder).toBeDefined();
     expect(made.stdout).toContain(path.join(copy.dir, folder!, 'migration.sql'));
-    expect(readFileSync(path.join(copy.dir, folder!, 'migration.sql'), 'utf8')).toMatch(/ALTER TABLE "kpi"\."monthly_targets" ADD COLUMN\s+"note" TEXT;/);
+    expect(readFileSync(path.join(copy.dir, folder!, 'migration.sql'), 'utf8')).toMatch(
+      /ALTER TABLE "kpi"\."monthly_targets" ADD COLUMN\s+"note" TEXT;/,
+    );
 
     const after = await runScript('db-check', copy.args, env);
     expect(after.code).toBe(0);
@@ -66,18 +68,30 @@ describe('pnpm db:check and pnpm db:migrate:new', { timeout: 300_000 }, () => {
   it('a catalog view changes: check names it with the difference, migrate:new writes the rebuild, check passes', async () => {
     const copy = copyPrisma();
     const file = path.join(copy.views, 'mart', 'mv_receive_daily.sql');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('COUNT(DISTINCT w.slip_no) AS slip_count', 'COUNT(DISTINCT w.slip_no) AS slip_count,\n    COUNT(*) AS line_count'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'COUNT(DISTINCT w.slip_no) AS slip_count',
+        'COUNT(DISTINCT w.slip_no) AS slip_count,\n    COUNT(*) AS line_count',
+      ),
+    );
     const before = await runScript('db-check', copy.args, env);
     expect(before.code).toBe(1);
-    expect(before.stderr).toMatch(/mart\.mv_receive_daily: the catalog \(.*mv_receive_daily\.sql\) and the migrations' head define it differently/);
+    expect(before.stderr).toMatch(
+      /mart\.mv_receive_daily: the catalog \(.*mv_receive_daily\.sql\) and the migrations' head define it differently/,
+    );
     expect(before.stdout).toMatch(/^\+ .*count\(\*\) AS line_count/m);
 
     const made = await runScript('db-migrate-new', ['--name', 'line_count', '--create-only', ...copy.args], env);
     expect(made.code).toBe(0);
     const folder = readdirSync(copy.dir).find((f) => /^\d{14}_line_count$/.test(f))!;
     const sql = readFileSync(path.join(copy.dir, folder, 'migration.sql'), 'utf8');
-    expect(sql).toMatch(/DROP VIEW mart\.v_receive_weekly;[\s\S]*DROP MATERIALIZED VIEW mart\.mv_receive_daily;[\s\S]*CREATE MATERIALIZED VIEW mart\.mv_receive_daily/);
-    expect(readFileSync(path.join(copy.dir, folder, 'down.sql'), 'utf8')).toMatch(/CREATE MATERIALIZED VIEW mart\.mv_receive_daily/);
+    expect(sql).toMatch(
+      /DROP VIEW mart\.v_receive_weekly;[\s\S]*DROP MATERIALIZED VIEW mart\.mv_receive_daily;[\s\S]*CREATE MATERIALIZED VIEW mart\.mv_receive_daily/,
+    );
+    expect(readFileSync(path.join(copy.dir, folder, 'down.sql'), 'utf8')).toMatch(
+      /CREATE MATERIALIZED VIEW mart\.mv_receive_daily/,
+    );
     expect((await runScript('db-check', copy.args, env)).code).toBe(0);
   });
 
@@ -104,7 +118,10 @@ describe('pnpm db:check and pnpm db:migrate:new', { timeout: 300_000 }, () => {
     const noName = await runScript('db-migrate-new', [], env);
     expect(noName.code).toBe(1);
     expect(noName.stderr).toContain('--name is required');
-    const prod = await runScript('db-migrate-new', ['--name', 'x', '--env', 'vm_prod'], { ...env, DATABASE_URL_VM_PROD: db.url });
+    const prod = await runScript('db-migrate-new', ['--name', 'x', '--env', 'vm_prod'], {
+      ...env,
+      DATABASE_URL_VM_PROD: db.url,
+    });
     expect(prod.code).toBe(2);
     expect(prod.stderr).toContain('--create-only');
   });

@@ -39,7 +39,7 @@ describe('db:migrate populates what the migrations left unpopulated', () => {
       mkdirSync(path.join(dir, '20991231000000_nodata'));
       writeFileSync(
         path.join(dir, '20991231000000_nodata', 'migration.sql'),
-        'CREATE TABLE public.fx_t (d date PRIMARY KEY);\nINSERT INTO public.fx_t VALUES (DATE \'2030-01-01\'), (DATE \'2030-01-02\');\n' +
+        "CREATE TABLE public.fx_t (d date PRIMARY KEY);\nINSERT INTO public.fx_t VALUES (DATE '2030-01-01'), (DATE '2030-01-02');\n" +
           'CREATE MATERIALIZED VIEW public.fx_mv1 AS SELECT d FROM public.fx_t WITH NO DATA;\nCREATE UNIQUE INDEX ux_fx_mv1 ON public.fx_mv1 (d);\n' +
           'CREATE MATERIALIZED VIEW public.fx_mv2 AS SELECT count(*) AS n FROM public.fx_mv1 WITH NO DATA;\n',
       );
@@ -90,7 +90,9 @@ describe('db:migrate and db:status with the real migrations', () => {
 
     const hist = await runScript('db-history', ['--json'], env);
     expect(hist.code).toBe(0);
-    expect(JSON.parse(hist.stdout).map((r: { name: string; state: string }) => `${r.name}:${r.state}`)).toEqual(names.map((n) => `${n}:applied`));
+    expect(JSON.parse(hist.stdout).map((r: { name: string; state: string }) => `${r.name}:${r.state}`)).toEqual(
+      names.map((n) => `${n}:applied`),
+    );
   });
 });
 
@@ -170,7 +172,10 @@ describe('failures, resolve, stamp and rollback through the CLI', () => {
 
       const m = await runScript('db-migrate', ['--dir', dir, '--json'], e);
       expect(m.code).toBe(0);
-      expect(JSON.parse(m.stdout)).toMatchObject({ applied: [{ name: '20250102000000_b' }], skipped: ['20250101000000_a'] });
+      expect(JSON.parse(m.stdout)).toMatchObject({
+        applied: [{ name: '20250102000000_b' }],
+        skipped: ['20250101000000_a'],
+      });
 
       const rb = await runScript('db-rollback', ['--dir', dir, '--steps', '1'], e);
       expect(rb.code).toBe(0);

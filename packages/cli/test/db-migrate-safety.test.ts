@@ -16,7 +16,7 @@ function migrationsDir(files: Record<string, { up: string; down?: string }>): st
 }
 
 describe('pnpm db:lint', () => {
-  it('exits 0 on the project\'s migrations (warnings only) and prints file:line, rule, why and fix', async () => {
+  it("exits 0 on the project's migrations (warnings only) and prints file:line, rule, why and fix", async () => {
     const r = await runScript('db-lint', []);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\d+ migrations: 0 errors, \d+ warnings/);
@@ -28,13 +28,23 @@ describe('pnpm db:lint', () => {
   it('exits 1 on an error, with --json; --help lists the rules', async () => {
     const dir = migrationsDir({
       '20250101000000_a': { up: 'create table s.a (id int);\nCOMMIT;\n', down: 'drop table s.a;' },
-      '20250102000000_b': { up: "-- DROP VIEW v CASCADE in a comment\nselect 'REFRESH MATERIALIZED VIEW m';\n", down: 'select 1;' },
+      '20250102000000_b': {
+        up: "-- DROP VIEW v CASCADE in a comment\nselect 'REFRESH MATERIALIZED VIEW m';\n",
+        down: 'select 1;',
+      },
     });
     const r = await runScript('db-lint', ['--dir', dir, '--json']);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({ files: 2, errors: 1, warnings: 0 });
-    expect(json.findings).toEqual([expect.objectContaining({ file: '20250101000000_a/migration.sql', line: 2, rule: 'transaction-control', severity: 'error' })]);
+    expect(json.findings).toEqual([
+      expect.objectContaining({
+        file: '20250101000000_a/migration.sql',
+        line: 2,
+        rule: 'transaction-control',
+        severity: 'error',
+      }),
+    ]);
     const help = await runScript('db-lint', ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('index-without-concurrently');
@@ -76,7 +86,11 @@ describe('pnpm db:migrate --plan / --steps / --to', () => {
     expect(step.code, step.stderr).toBe(0);
     expect(step.stderr).toContain('[1/1] ✓ 20250101000000_a');
     expect(step.stderr).toContain('1 still pending');
-    const rest = await runScript('db-migrate', ['--dir', dir, '--to', '20250102000000_b', '--ddl-lock-timeout', '2s'], env);
+    const rest = await runScript(
+      'db-migrate',
+      ['--dir', dir, '--to', '20250102000000_b', '--ddl-lock-timeout', '2s'],
+      env,
+    );
     expect(rest.code, rest.stderr).toBe(0);
     expect(rest.stderr).toContain('[1/1] ✓ 20250102000000_b');
     const bad = await runScript('db-migrate', ['--dir', dir, '--ddl-lock-timeout', 'soon'], env);

@@ -20,25 +20,45 @@ afterAll(async () => {
   await empty?.drop();
 });
 
-const count = (url: string, sql: string) => withClient(url, async (c) => Number((await c.query<{ n: string }>(sql)).rows[0]!.n));
+const count = (url: string, sql: string) =>
+  withClient(url, async (c) => Number((await c.query<{ n: string }>(sql)).rows[0]!.n));
 
 describe('pnpm db:seed', () => {
   it('fills the calendar with holidays through the configured year, idempotently, and writes no files', async () => {
     const env = { DATABASE_URL_VM_STG: migrated.url };
-    const first = await runScript('db-seed', ['--env', 'vm_stg', '--from-year', '2025', '--through-year', '2027', '--json'], env);
+    const first = await runScript(
+      'db-seed',
+      ['--env', 'vm_stg', '--from-year', '2025', '--through-year', '2027', '--json'],
+      env,
+    );
     expect(first.stderr).not.toContain('error');
     expect(first.code).toBe(0);
     const r1 = JSON.parse(first.stdout);
-    expect(r1).toMatchObject({ from: '2025-01-01', to: '2027-12-31', calendar: { rows: 365 * 3, inserted: 365 * 3, updated: 0 } });
+    expect(r1).toMatchObject({
+      from: '2025-01-01',
+      to: '2027-12-31',
+      calendar: { rows: 365 * 3, inserted: 365 * 3, updated: 0 },
+    });
     expect(await count(migrated.url, `select count(*) as n from ref.calendar`)).toBe(365 * 3);
-    const newYear = await withClient(migrated.url, (c) => c.query(`select holiday_name, day_type from ref.calendar where ddate = '2027-01-01'`));
+    const newYear = await withClient(migrated.url, (c) =>
+      c.query(`select holiday_name, day_type from ref.calendar where ddate = '2027-01-01'`),
+    );
     expect(newYear.rows[0]).toEqual({ holiday_name: '元日', day_type: 'sun_hol' });
     expect(await count(migrated.url, `select count(*) as n from kpi.monthly_targets`)).toBe(36);
 
-    const second = await runScript('db-seed', ['--env', 'vm_stg', '--from-year', '2025', '--through-year', '2027', '--json'], env);
+    const second = await runScript(
+      'db-seed',
+      ['--env', 'vm_stg', '--from-year', '2025', '--through-year', '2027', '--json'],
+      env,
+    );
     expect(second.code).toBe(0);
     const r2 = JSON.parse(second.stdout);
-    expect([r2.calendar.inserted, r2.calendar.updated, r2.dailyTargetPlan.inserted, r2.dailyTargetPlan.updated]).toEqual([0, 0, 0, 0]);
+    expect([
+      r2.calendar.inserted,
+      r2.calendar.updated,
+      r2.dailyTargetPlan.inserted,
+      r2.dailyTargetPlan.updated,
+    ]).toEqual([0, 0, 0, 0]);
     // Reference data only: no demo CSVs, no uploaded data.
     expect(existsSync(path.join(repoRoot, 'demo-data'))).toBe(false);
     expect(await count(migrated.url, `select count(*) as n from log.upload_file`)).toBe(0);
@@ -53,7 +73,9 @@ describe('pnpm db:seed', () => {
   });
 
   it('a year that is not four digits is a usage error', async () => {
-    const r = await runScript('db-seed', ['--env', 'vm_stg', '--through-year', '30'], { DATABASE_URL_VM_STG: migrated.url });
+    const r = await runScript('db-seed', ['--env', 'vm_stg', '--through-year', '30'], {
+      DATABASE_URL_VM_STG: migrated.url,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('E_USAGE: --through-year "30" is not a year');
   });
@@ -61,13 +83,19 @@ describe('pnpm db:seed', () => {
 
 describe('prisma db seed (prisma.config.ts migrations.seed)', () => {
   it('runs the same seeding on DATABASE_URL', async () => {
-    const db = await createTestDatabase(inject('pgAdminUrl'), { template: await createMigratedTemplate(inject('pgAdminUrl')) });
+    const db = await createTestDatabase(inject('pgAdminUrl'), {
+      template: await createMigratedTemplate(inject('pgAdminUrl')),
+    });
     try {
       const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-        const child = spawn(path.join(repoRoot, 'packages/db/node_modules/.bin/prisma'), ['db', 'seed', '--', '--from-year', '2024', '--through-year', '2024'], {
-          cwd: path.join(repoRoot, 'packages/db'),
-          env: { ...process.env, DATABASE_URL: db.url, NO_COLOR: '1' },
-        });
+        const child = spawn(
+          path.join(repoRoot, 'packages/db/node_modules/.bin/prisma'),
+          ['db', 'seed', '--', '--from-year', '2024', '--through-year', '2024'],
+          {
+            cwd: path.join(repoRoot, 'packages/db'),
+            env: { ...process.env, DATABASE_URL: db.url, NO_COLOR: '1' },
+          },
+        );
         let out = '';
         child.stdout.on('data', (d) => (out += d));
         child.stderr.on('data', (d) => (out += d));
@@ -80,7 +108,9 @@ describe('prisma db seed (prisma.config.ts migrations.seed)', () => {
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
       try {
-        expect((await c.query(`select holiday_name from ref.calendar where ddate = '2024-02-12'`)).rows[0]).toEqual({ holiday_name: '振替休日' });
+        expect((await c.query(`select holiday_name from ref.calendar where ddate = '2024-02-12'`)).rows[0]).toEqual({
+          holiday_name: '振替休日',
+        });
       } finally {
         await c.end();
       }

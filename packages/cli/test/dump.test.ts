@@ -20,7 +20,10 @@ let b: TestDatabase;
 beforeAll(async () => {
   const admin = inject('pgAdminUrl');
   // Two databases migrated independently from empty (not cloned): equal schemas, different OIDs.
-  [a, b] = await Promise.all([createTestDatabase(admin, { prefix: 'dump_a' }), createTestDatabase(admin, { prefix: 'dump_b' })]);
+  [a, b] = await Promise.all([
+    createTestDatabase(admin, { prefix: 'dump_a' }),
+    createTestDatabase(admin, { prefix: 'dump_b' }),
+  ]);
   for (const db of [a, b]) {
     const r = await migrate({ url: db.url });
     expect(r.failed).toBeUndefined();
@@ -57,7 +60,10 @@ describe('schema dump normalisation', () => {
   it('two raw pg_dumps of equal schemas differ, the normalised ones are byte-identical', async () => {
     const raw = (url: string) => {
       const { conn, env } = pgConn(url);
-      return execFileSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '--dbname', conn], { env, encoding: 'utf8' });
+      return execFileSync('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '--dbname', conn], {
+        env,
+        encoding: 'utf8',
+      });
     };
     // pg_dump 15.14+ writes a random \restrict key per dump: raw dumps never compare equal.
     expect(raw(a.url)).not.toBe(raw(b.url));
@@ -76,7 +82,8 @@ describe('schema dump normalisation', () => {
   });
 
   it('pnpm db:diff exits 0 for equal schemas and 1 with a unified diff when a view changed', async () => {
-    for (const db of [a, b]) await withClient(db.url, (c) => c.query('create view mart.v_diff_probe as select 1 as changed_column'));
+    for (const db of [a, b])
+      await withClient(db.url, (c) => c.query('create view mart.v_diff_probe as select 1 as changed_column'));
     const same = await runScript('db-diff', ['--from', 'env_a', '--to', 'env_b'], vars());
     expect(same.code, same.stderr).toBe(0);
     expect(same.stdout).toBe('');
@@ -95,7 +102,11 @@ describe('schema dump normalisation', () => {
 
   it('db:diff sees grants and default privileges that only one side has; --ignore-privileges and db:dump leave them out', async () => {
     const role = 'diff_probe_reader';
-    await withClient(a.url, (c) => c.query(`do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} nologin; end if; end $$`));
+    await withClient(a.url, (c) =>
+      c.query(
+        `do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} nologin; end if; end $$`,
+      ),
+    );
     try {
       await withClient(b.url, async (c) => {
         await c.query(`grant usage on schema mart to ${role}`);
@@ -106,7 +117,9 @@ describe('schema dump normalisation', () => {
       expect(d.code, d.stderr).toBe(1);
       expect(d.stdout).toContain(`+GRANT USAGE ON SCHEMA mart TO ${role};`);
       expect(d.stdout).toContain(`+GRANT SELECT ON TABLE mart.mv_receive_daily TO ${role};`);
-      expect(d.stdout).toMatch(new RegExp(`\\+ALTER DEFAULT PRIVILEGES .*IN SCHEMA mart GRANT SELECT ON TABLES +TO ${role};`));
+      expect(d.stdout).toMatch(
+        new RegExp(`\\+ALTER DEFAULT PRIVILEGES .*IN SCHEMA mart GRANT SELECT ON TABLES +TO ${role};`),
+      );
       const ignored = await runScript('db-diff', ['--from', 'env_a', '--to', 'env_b', '--ignore-privileges'], vars());
       expect(ignored.code, ignored.stdout).toBe(0);
       expect(ignored.stderr).toContain('schemas of env_a and env_b are identical');

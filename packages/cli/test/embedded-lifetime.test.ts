@@ -21,7 +21,12 @@ writeFileSync(registryFile, JSON.stringify({ environments: { local_dev: { embedd
 mkdirSync(defaultEmbeddedRoot(), { recursive: true, mode: 0o755 });
 const dir = path.join(defaultEmbeddedRoot(), `lifetime-${randomBytes(4).toString('hex')}`);
 const port = await freePort();
-const base = { WAREHOUSE_ENV_FILE: registryFile, WAREHOUSE_COUNTDOWN_SECONDS: '0', EMBEDDED_PG_DIR_LOCAL_DEV: dir, EMBEDDED_PG_PORT_LOCAL_DEV: String(port) };
+const base = {
+  WAREHOUSE_ENV_FILE: registryFile,
+  WAREHOUSE_COUNTDOWN_SECONDS: '0',
+  EMBEDDED_PG_DIR_LOCAL_DEV: dir,
+  EMBEDDED_PG_PORT_LOCAL_DEV: String(port),
+};
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -47,7 +52,12 @@ function groupAlive(pgid: number): boolean {
 
 describe('embedded server lifetime', () => {
   it('SIGTERM to `pnpm db:url --wait` (pnpm only, not its group) stops the embedded server and every child', async () => {
-    const child = spawn('pnpm', ['-s', 'db:url', '--wait'], { cwd: repoRoot, env: { ...process.env, ...base, NO_COLOR: '1' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('pnpm', ['-s', 'db:url', '--wait'], {
+      cwd: repoRoot,
+      env: { ...process.env, ...base, NO_COLOR: '1' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -72,7 +82,10 @@ describe('embedded server lifetime', () => {
     const foreign = path.join(tmp, 'real-cluster');
     mkdirSync(foreign);
     writeFileSync(path.join(foreign, 'PG_VERSION'), '15\n');
-    const refused = await runScript('db-reset', ['--env', 'local_dev'], { ...base, EMBEDDED_PG_DIR_LOCAL_DEV: foreign });
+    const refused = await runScript('db-reset', ['--env', 'local_dev'], {
+      ...base,
+      EMBEDDED_PG_DIR_LOCAL_DEV: foreign,
+    });
     expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toContain('E_NOT_TOOLKIT_DIR');
     expect(readFileSync(path.join(foreign, 'PG_VERSION'), 'utf8')).toBe('15\n');
@@ -91,10 +104,16 @@ describe('embedded server lifetime', () => {
 
   it('a port clash names the variable that moves the port: EMBEDDED_PG_PORT_<ENV>', async () => {
     const blocker = net.createServer();
-    const taken = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    const taken = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)),
+    );
     const clashDir = path.join(defaultEmbeddedRoot(), `clash-${randomBytes(4).toString('hex')}`);
     try {
-      const r = await runScript('db-url', [], { ...base, EMBEDDED_PG_DIR_LOCAL_DEV: clashDir, EMBEDDED_PG_PORT_LOCAL_DEV: String(taken) });
+      const r = await runScript('db-url', [], {
+        ...base,
+        EMBEDDED_PG_DIR_LOCAL_DEV: clashDir,
+        EMBEDDED_PG_PORT_LOCAL_DEV: String(taken),
+      });
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain('E_EMBEDDED');
       expect(r.stderr).toContain('EMBEDDED_PG_PORT_LOCAL_DEV=');

@@ -5,7 +5,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, getEnvironment, ident, loadRegistry, readIdentity, withClient, type EnvironmentRegistry } from '@warehouse/db';
+import {
+  freePort,
+  getEnvironment,
+  ident,
+  loadRegistry,
+  readIdentity,
+  withClient,
+  type EnvironmentRegistry,
+} from '@warehouse/db';
 import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
 import { GuardRefusal } from '@warehouse/command';
 import { guardDestructive, type GuardIo } from '../src/guard.ts';
@@ -34,7 +42,10 @@ const mainRegistry = write('environments.json', {
   vm_prod: { remote: true, protected: true },
 });
 // A registry that tries to unprotect production, and one that leaves it out.
-const unprotectRegistry = write('unprotected.json', { local_dev: { embedded: { port: 1 } }, vm_prod: { protected: false, remote: false } });
+const unprotectRegistry = write('unprotected.json', {
+  local_dev: { embedded: { port: 1 } },
+  vm_prod: { protected: false, remote: false },
+});
 const droppedRegistry = write('dropped.json', { local_dev: { embedded: { port: 1 } }, scratch: {} });
 
 let prod: ProdCluster;
@@ -71,12 +82,17 @@ beforeAll(async () => {
     await c.query('grant all on database warehouse to warehouse');
   });
   for (const db of ['warehouse', 'warehouse2', 'other']) {
-    await withClient(prod.url(db), (c) => c.query("create table guard_marker (note text); insert into guard_marker values ('untouched')"));
+    await withClient(prod.url(db), (c) =>
+      c.query("create table guard_marker (note text); insert into guard_marker values ('untouched')"),
+    );
   }
   fwdPort = await freePort();
   forwarder = await forward(prod.port);
   // Production is marked the way an operator does it.
-  const r = await runScript('db-protect', ['--env', 'vm_prod'], { WAREHOUSE_ENV_FILE: mainRegistry, DATABASE_URL_VM_PROD: prod.url('warehouse') });
+  const r = await runScript('db-protect', ['--env', 'vm_prod'], {
+    WAREHOUSE_ENV_FILE: mainRegistry,
+    DATABASE_URL_VM_PROD: prod.url('warehouse'),
+  });
   outputs.push({ what: 'db:protect --env vm_prod', text: r.stdout + r.stderr });
   if (r.code !== 0) throw new Error(`db:protect failed: ${r.stderr}`);
 }, 180_000);
@@ -99,7 +115,8 @@ interface Spelling {
   vars?: Record<string, string>;
 }
 
-const u = (host: string, db = 'warehouse', query = '') => `postgres://postgres:${PW}@${host}:${prod.port}/${db}${query}`;
+const u = (host: string, db = 'warehouse', query = '') =>
+  `postgres://postgres:${PW}@${host}:${prod.port}/${db}${query}`;
 
 const SPELLINGS: Spelling[] = [
   { label: '127.0.0.1', env: 'local_dev', url: () => u('127.0.0.1') },
@@ -110,23 +127,91 @@ const SPELLINGS: Spelling[] = [
   { label: '0x7f000001 (hex loopback)', env: 'local_dev', url: () => u('0x7f000001') },
   { label: '[::1]', env: 'local_dev', url: () => (prod.ipv6 ? u('[::1]') : u('127.0.0.1')) },
   { label: '[::ffff:127.0.0.1] (v4-mapped)', env: 'local_dev', url: () => u('[::ffff:127.0.0.1]') },
-  { label: '?host=127.0.0.1&port=P over nowhere.invalid:1', env: 'local_dev', url: () => `postgres://postgres:${PW}@nowhere.invalid:1/warehouse?host=127.0.0.1&port=${prod.port}` },
-  { label: '?port=P over :1', env: 'local_dev', url: () => `postgres://postgres:${PW}@127.0.0.1:1/warehouse?port=${prod.port}` },
-  { label: '?host=<unix socket dir>', env: 'local_dev', url: () => `postgres://postgres:${PW}@ignored/warehouse?host=${encodeURIComponent(prod.socketDir)}&port=${prod.port}` },
-  { label: 'postgres:///warehouse + PGHOST=127.1 PGPORT PGUSER PGPASSWORD', env: 'local_dev', url: () => 'postgres:///warehouse', pg: { PGHOST: '127.1', PGPORT: '' } },
-  { label: 'URL without database + PGDATABASE=warehouse', env: 'local_dev', url: () => `postgres://postgres:${PW}@127.0.0.1:${prod.port}`, pg: { PGDATABASE: 'warehouse' } },
-  { label: 'URL without database, user warehouse (database = user)', env: 'local_dev', url: () => `postgres://warehouse:${PW}@127.0.0.1:${prod.port}` },
+  {
+    label: '?host=127.0.0.1&port=P over nowhere.invalid:1',
+    env: 'local_dev',
+    url: () => `postgres://postgres:${PW}@nowhere.invalid:1/warehouse?host=127.0.0.1&port=${prod.port}`,
+  },
+  {
+    label: '?port=P over :1',
+    env: 'local_dev',
+    url: () => `postgres://postgres:${PW}@127.0.0.1:1/warehouse?port=${prod.port}`,
+  },
+  {
+    label: '?host=<unix socket dir>',
+    env: 'local_dev',
+    url: () =>
+      `postgres://postgres:${PW}@ignored/warehouse?host=${encodeURIComponent(prod.socketDir)}&port=${prod.port}`,
+  },
+  {
+    label: 'postgres:///warehouse + PGHOST=127.1 PGPORT PGUSER PGPASSWORD',
+    env: 'local_dev',
+    url: () => 'postgres:///warehouse',
+    pg: { PGHOST: '127.1', PGPORT: '' },
+  },
+  {
+    label: 'URL without database + PGDATABASE=warehouse',
+    env: 'local_dev',
+    url: () => `postgres://postgres:${PW}@127.0.0.1:${prod.port}`,
+    pg: { PGDATABASE: 'warehouse' },
+  },
+  {
+    label: 'URL without database, user warehouse (database = user)',
+    env: 'local_dev',
+    url: () => `postgres://warehouse:${PW}@127.0.0.1:${prod.port}`,
+  },
   { label: '/%77arehouse (percent-encoded name)', env: 'local_dev', url: () => u('127.0.0.1', '%77arehouse') },
-  { label: 'postgresql:// scheme with ?sslmode=disable', env: 'local_dev', url: () => `postgresql://postgres:${PW}@127.0.0.1:${prod.port}/warehouse?sslmode=disable` },
-  { label: 'password as ?password=', env: 'local_dev', url: () => `postgres://postgres@127.0.0.1:${prod.port}/warehouse?password=${PW}` },
-  { label: 'TCP forwarder 127.0.0.1:F', env: 'local_dev', url: () => `postgres://postgres:${PW}@127.0.0.1:${fwdPort}/warehouse` },
-  { label: 'TCP forwarder localhost:F ?application_name', env: 'local_dev', url: () => `postgres://postgres:${PW}@localhost:${fwdPort}/warehouse?application_name=innocent` },
+  {
+    label: 'postgresql:// scheme with ?sslmode=disable',
+    env: 'local_dev',
+    url: () => `postgresql://postgres:${PW}@127.0.0.1:${prod.port}/warehouse?sslmode=disable`,
+  },
+  {
+    label: 'password as ?password=',
+    env: 'local_dev',
+    url: () => `postgres://postgres@127.0.0.1:${prod.port}/warehouse?password=${PW}`,
+  },
+  {
+    label: 'TCP forwarder 127.0.0.1:F',
+    env: 'local_dev',
+    url: () => `postgres://postgres:${PW}@127.0.0.1:${fwdPort}/warehouse`,
+  },
+  {
+    label: 'TCP forwarder localhost:F ?application_name',
+    env: 'local_dev',
+    url: () => `postgres://postgres:${PW}@localhost:${fwdPort}/warehouse?application_name=innocent`,
+  },
   { label: 'another env: vm_stg via 127.1', env: 'vm_stg', url: () => u('127.1') },
-  { label: 'another env: vm_stg via forwarder', env: 'vm_stg', url: () => `postgres://postgres:${PW}@127.0.0.1:${fwdPort}/warehouse` },
-  { label: 'registry marking vm_prod unprotected: --env vm_prod', env: 'vm_prod', url: () => u('127.0.0.1'), registry: unprotectRegistry },
-  { label: 'registry marking vm_prod unprotected: local_dev via localhost', env: 'local_dev', url: () => u('localhost'), registry: unprotectRegistry },
-  { label: 'registry without vm_prod: scratch via 127.1', env: 'scratch', url: () => u('127.1'), registry: droppedRegistry },
-  { label: 'registry without vm_prod: local_dev host-less + PG*', env: 'local_dev', url: () => 'postgres:///warehouse', pg: { PGHOST: 'localhost', PGPORT: '' }, registry: droppedRegistry },
+  {
+    label: 'another env: vm_stg via forwarder',
+    env: 'vm_stg',
+    url: () => `postgres://postgres:${PW}@127.0.0.1:${fwdPort}/warehouse`,
+  },
+  {
+    label: 'registry marking vm_prod unprotected: --env vm_prod',
+    env: 'vm_prod',
+    url: () => u('127.0.0.1'),
+    registry: unprotectRegistry,
+  },
+  {
+    label: 'registry marking vm_prod unprotected: local_dev via localhost',
+    env: 'local_dev',
+    url: () => u('localhost'),
+    registry: unprotectRegistry,
+  },
+  {
+    label: 'registry without vm_prod: scratch via 127.1',
+    env: 'scratch',
+    url: () => u('127.1'),
+    registry: droppedRegistry,
+  },
+  {
+    label: 'registry without vm_prod: local_dev host-less + PG*',
+    env: 'local_dev',
+    url: () => 'postgres:///warehouse',
+    pg: { PGHOST: 'localhost', PGPORT: '' },
+    registry: droppedRegistry,
+  },
   // Not marked: production's configured URL is reachable, and the target is the same database.
   {
     label: 'unmarked production database, same identity as DATABASE_URL_VM_PROD (127.1 vs 127.0.0.1)',
@@ -145,7 +230,14 @@ const SPELLINGS: Spelling[] = [
   },
 ];
 
-const ACTIONS = ['reset (method db)', 'restore of prod.dump', 'init from snapshot', 'rollback --steps 1', 'stamp --to head', 'resolve --applied x'];
+const ACTIONS = [
+  'reset (method db)',
+  'restore of prod.dump',
+  'init from snapshot',
+  'rollback --steps 1',
+  'stamp --to head',
+  'resolve --applied x',
+];
 
 function capture(): GuardIo & { text: () => string } {
   const out: string[] = [];
@@ -170,7 +262,12 @@ async function withPgVars<T>(pgVars: Record<string, string> | undefined, fn: () 
 }
 
 /** The guard, then — only if it lets the command through — the real DROP/CREATE. */
-async function attempt(s: Spelling, action: string, registry: EnvironmentRegistry, flags: { yes?: boolean; force?: boolean; confirm?: string } = { yes: true }) {
+async function attempt(
+  s: Spelling,
+  action: string,
+  registry: EnvironmentRegistry,
+  flags: { yes?: boolean; force?: boolean; confirm?: string } = { yes: true },
+) {
   const env = getEnvironment(s.env, registry);
   const vars: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(s.vars ?? {})) vars[k] = v === 'SET' ? prod.url(s.database ?? 'warehouse') : v;
@@ -231,21 +328,34 @@ describe('the guard knows production by what it is', () => {
     expect(await markerIntact()).toBe(true);
   });
 
-  it('genuinely different databases still reset — also spelt 127.1 — on the test server and on production\'s own cluster', async () => {
+  it("genuinely different databases still reset — also spelt 127.1 — on the test server and on production's own cluster", async () => {
     const registry = loadRegistry(mainRegistry);
     const elsewhere = await createTestDatabase(adminUrl, { prefix: 'guard_other' });
     extra.push(elsewhere);
-    await withClient(elsewhere.url, (c) => c.query("create table guard_marker (note text); insert into guard_marker values ('untouched')"));
+    await withClient(elsewhere.url, (c) =>
+      c.query("create table guard_marker (note text); insert into guard_marker values ('untouched')"),
+    );
     const cases: Spelling[] = [
       { label: 'test server via 127.1', env: 'local_dev', url: () => elsewhere.url.replace('@127.0.0.1:', '@127.1:') },
-      { label: 'test server via 127.1 as vm_stg', env: 'vm_stg', url: () => elsewhere.url.replace('@127.0.0.1:', '@127.1:') },
+      {
+        label: 'test server via 127.1 as vm_stg',
+        env: 'vm_stg',
+        url: () => elsewhere.url.replace('@127.0.0.1:', '@127.1:'),
+      },
       { label: "production's cluster, database other, via 127.1", env: 'local_dev', url: () => u('127.1', 'other') },
     ];
     for (const s of cases) {
-      await withClient(s.url(), (c) => c.query("create table if not exists guard_marker (note text); insert into guard_marker select 'untouched' where not exists (select 1 from guard_marker)"));
+      await withClient(s.url(), (c) =>
+        c.query(
+          "create table if not exists guard_marker (note text); insert into guard_marker select 'untouched' where not exists (select 1 from guard_marker)",
+        ),
+      );
       const r = await attempt(s, 'reset (method db)', registry);
       expect(r.refused, `${s.label}\n${r.out}`).toBeUndefined();
-      const gone = await withClient(s.url(), async (c) => (await c.query("select to_regclass('public.guard_marker') as t")).rows[0].t === null);
+      const gone = await withClient(
+        s.url(),
+        async (c) => (await c.query("select to_regclass('public.guard_marker') as t")).rows[0].t === null,
+      );
       expect(gone, s.label).toBe(true);
       outputs.push({ what: s.label, text: r.out });
     }
@@ -259,20 +369,31 @@ describe('the guard knows production by what it is', () => {
     const dump = path.join(tmp, 'prod.dump');
     const src = new URL(prod.url('warehouse'));
     src.password = '';
-    execFileSync('pg_dump', ['-Fc', '--file', dump, '--dbname', src.toString()], { env: { ...process.env, PGPASSWORD: PW } });
+    execFileSync('pg_dump', ['-Fc', '--file', dump, '--dbname', src.toString()], {
+      env: { ...process.env, PGPASSWORD: PW },
+    });
     const dst = new URL(copy.url);
     const dstPw = decodeURIComponent(dst.password);
     dst.password = '';
-    execFileSync('pg_restore', ['--no-owner', '--dbname', dst.toString(), dump], { env: { ...process.env, PGPASSWORD: dstPw } });
+    execFileSync('pg_restore', ['--no-owner', '--dbname', dst.toString(), dump], {
+      env: { ...process.env, PGPASSWORD: dstPw },
+    });
     const id = await readIdentity(copy.url);
     expect(id.markerState).toBe('copy');
     expect(id.marker?.env).toBe('vm_prod');
 
     // Every command says so (db:status reads, does not change).
-    const status = await runScript('db-status', ['--env', 'vm_stg'], { WAREHOUSE_ENV_FILE: mainRegistry, DATABASE_URL_VM_STG: copy.url });
+    const status = await runScript('db-status', ['--env', 'vm_stg'], {
+      WAREHOUSE_ENV_FILE: mainRegistry,
+      DATABASE_URL_VM_STG: copy.url,
+    });
     expect(status.stderr).toContain('COPY of vm_prod');
 
-    const r = await attempt({ label: 'copy as vm_stg', env: 'vm_stg', url: () => copy.url }, 'reset (method db)', registry);
+    const r = await attempt(
+      { label: 'copy as vm_stg', env: 'vm_stg', url: () => copy.url },
+      'reset (method db)',
+      registry,
+    );
     expect(r.refused, r.out).toBeUndefined();
     expect(r.out).toContain('is a COPY of vm_prod');
     expect(r.out).toContain('the rules of vm_stg apply');
@@ -283,7 +404,11 @@ describe('the guard knows production by what it is', () => {
   it('an unreadable identity on a remote env fails closed (exit 2, naming what could not be read)', async () => {
     const registry = loadRegistry(mainRegistry);
     const closed = await freePort();
-    const r = await attempt({ label: 'closed port', env: 'vm_stg', url: () => `postgres://postgres:${PW}@127.0.0.1:${closed}/warehouse` }, 'reset (method db)', registry);
+    const r = await attempt(
+      { label: 'closed port', env: 'vm_stg', url: () => `postgres://postgres:${PW}@127.0.0.1:${closed}/warehouse` },
+      'reset (method db)',
+      registry,
+    );
     expect(r.refused?.code).toBe('E_IDENTITY_UNREADABLE');
     expect(r.refused?.exitCode).toBe(2);
     expect(r.refused?.message).toContain('could not read the server behind');
@@ -292,8 +417,18 @@ describe('the guard knows production by what it is', () => {
 });
 
 describe('end to end: the CLI refuses production under other names (exit 2), prints no password', () => {
-  const run = async (what: string, script: string, args: string[], env: Record<string, string | undefined>): Promise<ScriptResult> => {
-    const r = await runScript(script, args, { WAREHOUSE_ENV_FILE: mainRegistry, WAREHOUSE_COUNTDOWN_SECONDS: '0', FORCE: undefined, ...env });
+  const run = async (
+    what: string,
+    script: string,
+    args: string[],
+    env: Record<string, string | undefined>,
+  ): Promise<ScriptResult> => {
+    const r = await runScript(script, args, {
+      WAREHOUSE_ENV_FILE: mainRegistry,
+      WAREHOUSE_COUNTDOWN_SECONDS: '0',
+      FORCE: undefined,
+      ...env,
+    });
     outputs.push({ what, text: r.stdout + r.stderr });
     return r;
   };
@@ -302,13 +437,63 @@ describe('end to end: the CLI refuses production under other names (exit 2), pri
     const snapshot = path.join(tmp, 'snap.sql');
     writeFileSync(snapshot, 'create schema snapmark;\n');
     const cases: [string, string, string[], Record<string, string | undefined>, string][] = [
-      ['db:reset local_dev via 127.1', 'db-reset', ['--env', 'local_dev', '--method', 'db'], { DATABASE_URL_LOCAL_DEV: u('127.1') }, 'E_TARGET_PROTECTED'],
-      ['db:resolve vm_stg via ?host&port', 'db-resolve', ['--env', 'vm_stg', '--applied', '20990101000000_x', '--yes'], { DATABASE_URL_VM_STG: `postgres://postgres:${PW}@nowhere.invalid:1/warehouse?host=127.0.0.1&port=${prod.port}` }, 'E_TARGET_PROTECTED'],
-      ['db:stamp local_dev via PG* vars', 'db-stamp', ['--env', 'local_dev', '--to', 'head'], { DATABASE_URL_LOCAL_DEV: 'postgres:///warehouse', PGHOST: '127.1', PGPORT: String(prod.port), PGUSER: 'postgres', PGPASSWORD: PW }, 'E_TARGET_PROTECTED'],
-      ['db:restore vm_stg via forwarder', 'db-restore', ['--env', 'vm_stg', '--file', path.join(tmp, 'prod.dump'), '--yes'], { DATABASE_URL_VM_STG: `postgres://postgres:${PW}@127.0.0.1:${fwdPort}/warehouse` }, 'E_TARGET_PROTECTED'],
-      ['db:rollback local_dev with ?password=', 'db-rollback', ['--env', 'local_dev'], { DATABASE_URL_LOCAL_DEV: `postgres://postgres@localhost:${prod.port}/warehouse?password=${PW}` }, 'E_TARGET_PROTECTED'],
-      ['db:reset vm_prod, registry unprotecting it', 'db-reset', ['--env', 'vm_prod', '--method', 'db'], { WAREHOUSE_ENV_FILE: unprotectRegistry, DATABASE_URL_VM_PROD: u('127.0.0.1') }, 'E_ENV_PROTECTED'],
-      ['db:init-from-snapshot scratch, registry without vm_prod', 'db-init-from-snapshot', ['--env', 'scratch', '--file', snapshot], { WAREHOUSE_ENV_FILE: droppedRegistry, DATABASE_URL_SCRATCH: u('2130706433') }, 'E_TARGET_PROTECTED'],
+      [
+        'db:reset local_dev via 127.1',
+        'db-reset',
+        ['--env', 'local_dev', '--method', 'db'],
+        { DATABASE_URL_LOCAL_DEV: u('127.1') },
+        'E_TARGET_PROTECTED',
+      ],
+      [
+        'db:resolve vm_stg via ?host&port',
+        'db-resolve',
+        ['--env', 'vm_stg', '--applied', '20990101000000_x', '--yes'],
+        {
+          DATABASE_URL_VM_STG: `postgres://postgres:${PW}@nowhere.invalid:1/warehouse?host=127.0.0.1&port=${prod.port}`,
+        },
+        'E_TARGET_PROTECTED',
+      ],
+      [
+        'db:stamp local_dev via PG* vars',
+        'db-stamp',
+        ['--env', 'local_dev', '--to', 'head'],
+        {
+          DATABASE_URL_LOCAL_DEV: 'postgres:///warehouse',
+          PGHOST: '127.1',
+          PGPORT: String(prod.port),
+          PGUSER: 'postgres',
+          PGPASSWORD: PW,
+        },
+        'E_TARGET_PROTECTED',
+      ],
+      [
+        'db:restore vm_stg via forwarder',
+        'db-restore',
+        ['--env', 'vm_stg', '--file', path.join(tmp, 'prod.dump'), '--yes'],
+        { DATABASE_URL_VM_STG: `postgres://postgres:${PW}@127.0.0.1:${fwdPort}/warehouse` },
+        'E_TARGET_PROTECTED',
+      ],
+      [
+        'db:rollback local_dev with ?password=',
+        'db-rollback',
+        ['--env', 'local_dev'],
+        { DATABASE_URL_LOCAL_DEV: `postgres://postgres@localhost:${prod.port}/warehouse?password=${PW}` },
+        'E_TARGET_PROTECTED',
+      ],
+      [
+        'db:reset vm_prod, registry unprotecting it',
+        'db-reset',
+        ['--env', 'vm_prod', '--method', 'db'],
+        { WAREHOUSE_ENV_FILE: unprotectRegistry, DATABASE_URL_VM_PROD: u('127.0.0.1') },
+        'E_ENV_PROTECTED',
+      ],
+      [
+        'db:init-from-snapshot scratch, registry without vm_prod',
+        'db-init-from-snapshot',
+        ['--env', 'scratch', '--file', snapshot],
+        { WAREHOUSE_ENV_FILE: droppedRegistry, DATABASE_URL_SCRATCH: u('2130706433') },
+        'E_TARGET_PROTECTED',
+      ],
     ];
     for (const [what, script, args, env, code] of cases) {
       const r = await run(what, script, args, env);
@@ -319,7 +504,11 @@ describe('end to end: the CLI refuses production under other names (exit 2), pri
   }, 600_000); // seven CLI subprocesses on a shared box
 
   it('db:reset --env vm_prod without Docker or URL is refused (exit 2) before any tool check', async () => {
-    const r = await run('db:reset vm_prod compose', 'db-reset', ['--env', 'vm_prod'], { WAREHOUSE_ENV_FILE: undefined, DATABASE_URL_VM_PROD: undefined, PROD_DATABASE_URL: undefined });
+    const r = await run('db:reset vm_prod compose', 'db-reset', ['--env', 'vm_prod'], {
+      WAREHOUSE_ENV_FILE: undefined,
+      DATABASE_URL_VM_PROD: undefined,
+      PROD_DATABASE_URL: undefined,
+    });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('E_ENV_PROTECTED');
     expect(r.stderr).not.toContain('E_TOOL_MISSING');
@@ -341,7 +530,9 @@ describe('end to end: the CLI refuses production under other names (exit 2), pri
   });
 
   it('db:psql opens psql on the env (password through PGPASSWORD, not argv); db:protect and db:psql have --help', async () => {
-    const r = await run('db:psql', 'db-psql', ['--env', 'vm_stg', '--', '-tAc', 'select current_database()'], { DATABASE_URL_VM_STG: u('127.0.0.1', 'other') });
+    const r = await run('db:psql', 'db-psql', ['--env', 'vm_stg', '--', '-tAc', 'select current_database()'], {
+      DATABASE_URL_VM_STG: u('127.0.0.1', 'other'),
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('other');
     for (const name of ['db-protect', 'db-psql']) {
@@ -352,10 +543,14 @@ describe('end to end: the CLI refuses production under other names (exit 2), pri
   });
 
   it('db:url and db:status mask ?password= and unparsable URLs', async () => {
-    const q = await run('db:url ?password=', 'db-url', ['--env', 'vm_stg'], { DATABASE_URL_VM_STG: `postgres://postgres@127.0.0.1:${prod.port}/warehouse?sslpassword=${PW}&password=${PW}` });
+    const q = await run('db:url ?password=', 'db-url', ['--env', 'vm_stg'], {
+      DATABASE_URL_VM_STG: `postgres://postgres@127.0.0.1:${prod.port}/warehouse?sslpassword=${PW}&password=${PW}`,
+    });
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout).toContain('password=****');
-    const bad = await run('db:status unparsable', 'db-status', ['--env', 'vm_stg'], { DATABASE_URL_VM_STG: `postgres://postgres:${PW}@127.0.0.1:notaport/warehouse` });
+    const bad = await run('db:status unparsable', 'db-status', ['--env', 'vm_stg'], {
+      DATABASE_URL_VM_STG: `postgres://postgres:${PW}@127.0.0.1:notaport/warehouse`,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('E_ENV_NO_URL');
   });

@@ -69,23 +69,38 @@ const COMMANDS: Command[] = [
   {
     script: 'db-reset',
     args: (e) => ['--env', e, '--method', 'db'],
-    didWork: async (url) => withClient(url, async (c) => (await c.query("select to_regclass('public.guard_marker') as t")).rows[0].t === null),
+    didWork: async (url) =>
+      withClient(
+        url,
+        async (c) => (await c.query("select to_regclass('public.guard_marker') as t")).rows[0].t === null,
+      ),
   },
   {
     script: 'db-restore',
     args: (e) => ['--env', e, '--file', backupFile],
-    didWork: async (url) => withClient(url, async (c) => (await c.query("select to_regclass('public.restored_mark') as t")).rows[0].t !== null),
+    didWork: async (url) =>
+      withClient(
+        url,
+        async (c) => (await c.query("select to_regclass('public.restored_mark') as t")).rows[0].t !== null,
+      ),
   },
   {
     script: 'db-init-from-snapshot',
     args: (e) => ['--env', e, '--file', snapshotFile],
-    didWork: async (url) => withClient(url, async (c) => (await c.query("select count(*)::int as n from pg_namespace where nspname = 'snapmark'")).rows[0].n === 1),
+    didWork: async (url) =>
+      withClient(
+        url,
+        async (c) =>
+          (await c.query("select count(*)::int as n from pg_namespace where nspname = 'snapmark'")).rows[0].n === 1,
+      ),
   },
 ];
 
 async function markedDatabase(): Promise<TestDatabase> {
   const db = await createTestDatabase(adminUrl, { prefix: 'guard' });
-  await withClient(db.url, (c) => c.query("create table guard_marker (note text); insert into guard_marker values ('untouched')"));
+  await withClient(db.url, (c) =>
+    c.query("create table guard_marker (note text); insert into guard_marker values ('untouched')"),
+  );
   return db;
 }
 
@@ -100,12 +115,16 @@ beforeAll(async () => {
   adminUrl = inject('pgAdminUrl');
   // The backup db:restore restores: one table that the marked databases do not have.
   const src = await createTestDatabase(adminUrl, { prefix: 'guard_src' });
-  await withClient(src.url, (c) => c.query('create table restored_mark (id int); insert into restored_mark values (1)'));
+  await withClient(src.url, (c) =>
+    c.query('create table restored_mark (id int); insert into restored_mark values (1)'),
+  );
   backupFile = path.join(tmp, 'restore-me.dump');
   const u = new URL(src.url);
   const password = u.password;
   u.password = '';
-  execFileSync('pg_dump', ['-Fc', '--file', backupFile, '--dbname', u.toString()], { env: { ...process.env, PGPASSWORD: password } });
+  execFileSync('pg_dump', ['-Fc', '--file', backupFile, '--dbname', u.toString()], {
+    env: { ...process.env, PGPASSWORD: password },
+  });
   await src.drop();
 });
 
@@ -117,16 +136,27 @@ afterAll(async () => {
 /** Run `fn` over `items`, `n` at a time (subprocess start-up dominates; 2 cores). */
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: n }, async () => {
-    for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
+    }),
+  );
 }
 
 describe('guard matrix: command × env kind × flags', () => {
   for (const command of COMMANDS) {
     it(`${command.script}: exit codes and marker for ${KINDS.length} env kinds × ${VARIANTS.length} flag sets`, async () => {
       const cases = KINDS.flatMap((kind) => VARIANTS.map((v) => ({ kind, v })));
-      const rows: { kind: Kind; variant: string; code: number | null; expected: number; marker: boolean; didWork: boolean; stderr: string; backups: number }[] = [];
+      const rows: {
+        kind: Kind;
+        variant: string;
+        code: number | null;
+        expected: number;
+        marker: boolean;
+        didWork: boolean;
+        stderr: string;
+        backups: number;
+      }[] = [];
       await pool(cases, 4, async ({ kind, v }) => {
         const db = await markedDatabase();
         dbs.push(db);
@@ -141,8 +171,19 @@ describe('guard matrix: command × env kind × flags', () => {
           FORCE: undefined,
           ...v.vars,
         });
-        const backups = existsSync(path.join(caseBackups, kind)) ? readdirSync(path.join(caseBackups, kind)).filter((f) => f.endsWith('.dump')).length : 0;
-        rows.push({ kind, variant: v.name, code: r.code, expected: expected(kind, v), marker: await markerIntact(db.url), didWork: await command.didWork(db.url), stderr: r.stderr, backups });
+        const backups = existsSync(path.join(caseBackups, kind))
+          ? readdirSync(path.join(caseBackups, kind)).filter((f) => f.endsWith('.dump')).length
+          : 0;
+        rows.push({
+          kind,
+          variant: v.name,
+          code: r.code,
+          expected: expected(kind, v),
+          marker: await markerIntact(db.url),
+          didWork: await command.didWork(db.url),
+          stderr: r.stderr,
+          backups,
+        });
       });
       for (const row of rows) {
         const label = `${command.script} --env ${row.kind} [${row.variant}]\n${row.stderr}`;
@@ -160,7 +201,8 @@ describe('guard matrix: command × env kind × flags', () => {
           expect(row.backups, label).toBe(row.kind === 'vm_prod' ? 1 : 0);
         }
         expect(row.stderr, label).not.toContain(':postgres@');
-        if (row.kind === 'vm_stg' && row.variant === '--yes') expect(row.stderr, label).toContain('countdown skipped by --yes');
+        if (row.kind === 'vm_stg' && row.variant === '--yes')
+          expect(row.stderr, label).toContain('countdown skipped by --yes');
       }
       expect(rows.length).toBe(KINDS.length * VARIANTS.length);
     }, 600_000); // 21 subprocesses, each now also reading the target's identity; CI boxes are shared
@@ -171,7 +213,10 @@ describe('guard matrix: command × env kind × flags', () => {
     dbs.push(prod);
     // Same server and database, spelt differently (localhost vs 127.0.0.1, explicit port).
     const copied = prod.url.replace('127.0.0.1', 'localhost');
-    for (const [env, variable] of [['vm_stg', 'DATABASE_URL_VM_STG'], ['local_dev', 'DATABASE_URL_LOCAL_DEV']] as const) {
+    for (const [env, variable] of [
+      ['vm_stg', 'DATABASE_URL_VM_STG'],
+      ['local_dev', 'DATABASE_URL_LOCAL_DEV'],
+    ] as const) {
       const r = await runScript('db-reset', ['--env', env, '--method', 'db', '--yes'], {
         WAREHOUSE_ENV_FILE: registryFile,
         WAREHOUSE_COUNTDOWN_SECONDS: '0',

@@ -8,7 +8,10 @@ const envs: EnvironmentConfig[] = [
   { name: 'vm_stg', protected: false, remote: true, urlEnv: 'STG_URL' },
   { name: 'vm_prod', protected: true, remote: true, urlEnv: 'PROD_URL' },
 ];
-const registry: EnvironmentRegistry = { file: '/x/environments.json', environments: new Map(envs.map((e) => [e.name, e])) };
+const registry: EnvironmentRegistry = {
+  file: '/x/environments.json',
+  environments: new Map(envs.map((e) => [e.name, e])),
+};
 const env = (name: string) => registry.environments.get(name)!;
 const PROD = 'postgres://app:secret@db.example.com:5432/warehouse';
 
@@ -27,10 +30,13 @@ function fakeIo(options: { typed?: string; abortAfterTicks?: number; tty?: boole
       if (options.abortAfterTicks !== undefined && sleeps.length >= options.abortAfterTicks) ac.abort();
     },
     signal: ac.signal,
-    readLine: options.tty === false ? undefined : async (prompt) => {
-      prompts.push(prompt);
-      return options.typed ?? '';
-    },
+    readLine:
+      options.tty === false
+        ? undefined
+        : async (prompt) => {
+            prompts.push(prompt);
+            return options.typed ?? '';
+          },
   };
   return { io, out: () => out.join(''), sleeps, prompts, now: () => now };
 }
@@ -43,10 +49,22 @@ function fakeIo(options: { typed?: string; abortAfterTicks?: number; tty?: boole
 const known = new Map<string, number>();
 const identify: GuardOptions['identify'] = async (url) => {
   if (!known.has(url)) known.set(url, 16384 + known.size);
-  return { systemIdentifier: '7000000000000000001', database: new URL(url).pathname.slice(1), databaseOid: known.get(url)!, server: 'example', marker: null, markerState: 'none' };
+  return {
+    systemIdentifier: '7000000000000000001',
+    database: new URL(url).pathname.slice(1),
+    databaseOid: known.get(url)!,
+    server: 'example',
+    marker: null,
+    markerState: 'none',
+  };
 };
 
-function opts(name: string, flags: GuardOptions['flags'], io: GuardIo, extra: Partial<GuardOptions> = {}): GuardOptions {
+function opts(
+  name: string,
+  flags: GuardOptions['flags'],
+  io: GuardIo,
+  extra: Partial<GuardOptions> = {},
+): GuardOptions {
   return {
     identify,
     action: 'reset (method db)',
@@ -102,7 +120,9 @@ describe('guardDestructive', () => {
     for (const flags of [{}, { yes: true }, { confirm: 'vm_prod' }]) {
       const f = fakeIo({ typed: 'vm_prod' });
       let backups = 0;
-      const err = await guardDestructive(opts('vm_prod', flags, f.io, { backup: async () => `b${++backups}` })).catch((e) => e);
+      const err = await guardDestructive(opts('vm_prod', flags, f.io, { backup: async () => `b${++backups}` })).catch(
+        (e) => e,
+      );
       expect(err).toBeInstanceOf(GuardRefusal);
       expect(err.exitCode).toBe(2);
       expect(err.code).toBe('E_ENV_PROTECTED');
@@ -117,8 +137,13 @@ describe('guardDestructive', () => {
   it('forced: counts down, asks for the typed name on a TTY, then takes the backup', async () => {
     const f = fakeIo({ typed: 'vm_prod\n' });
     const order: string[] = [];
-    const io = { ...f.io, readLine: async (p: string) => (order.push(`prompt after ${f.sleeps.length} ticks`), f.io.readLine!(p)) };
-    const r = await guardDestructive(opts('vm_prod', { force: true }, io, { backup: async () => (order.push('backup'), '/b/prod.dump') }));
+    const io = {
+      ...f.io,
+      readLine: async (p: string) => (order.push(`prompt after ${f.sleeps.length} ticks`), f.io.readLine!(p)),
+    };
+    const r = await guardDestructive(
+      opts('vm_prod', { force: true }, io, { backup: async () => (order.push('backup'), '/b/prod.dump') }),
+    );
     expect(order).toEqual(['prompt after 5 ticks', 'backup']);
     expect(r).toMatchObject({ kind: 'protected', forced: true, backupFile: '/b/prod.dump' });
     expect(f.prompts[0]).toContain('Type the environment name (vm_prod)');
@@ -134,7 +159,9 @@ describe('guardDestructive', () => {
     for (const typed of ['VM_PROD', 'vm_prod ', 'vm_stg', '']) {
       const f = fakeIo({ typed });
       let backedUp = false;
-      const err = await guardDestructive(opts('vm_prod', { force: true }, f.io, { backup: async () => ((backedUp = true), 'x') })).catch((e) => e);
+      const err = await guardDestructive(
+        opts('vm_prod', { force: true }, f.io, { backup: async () => ((backedUp = true), 'x') }),
+      ).catch((e) => e);
       expect(err.code).toBe('E_GUARD_REFUSED');
       expect(err.exitCode).toBe(2);
       expect(backedUp).toBe(false);
@@ -151,7 +178,9 @@ describe('guardDestructive', () => {
     expect(err2.code).toBe('E_GUARD_REFUSED');
     expect(wrong.sleeps).toEqual([]);
     const ok = fakeIo({ tty: false });
-    const r = await guardDestructive(opts('vm_prod', { force: true, confirm: 'vm_prod' }, ok.io, { backup: async () => 'b' }));
+    const r = await guardDestructive(
+      opts('vm_prod', { force: true, confirm: 'vm_prod' }, ok.io, { backup: async () => 'b' }),
+    );
     expect(r).toMatchObject({ forced: true, backupFile: 'b' });
     expect(ok.sleeps.length).toBe(5);
   });
@@ -159,7 +188,9 @@ describe('guardDestructive', () => {
   it('Ctrl+C during a forced countdown cancels before the prompt and the backup', async () => {
     const f = fakeIo({ typed: 'vm_prod', abortAfterTicks: 3 });
     let backedUp = false;
-    const err = await guardDestructive(opts('vm_prod', { force: true }, f.io, { backup: async () => ((backedUp = true), 'x') })).catch((e) => e);
+    const err = await guardDestructive(
+      opts('vm_prod', { force: true }, f.io, { backup: async () => ((backedUp = true), 'x') }),
+    ).catch((e) => e);
     expect(err.code).toBe('E_CANCELLED');
     expect(f.prompts).toEqual([]);
     expect(backedUp).toBe(false);
@@ -170,7 +201,9 @@ describe('target check', () => {
   it('treats localhost, 127.0.0.1 and ::1 as one host and 5432 as the default port', () => {
     expect(sameTarget('postgres://a@localhost/db', 'postgres://b:x@127.0.0.1:5432/db')).toBe(true);
     expect(sameTarget('postgres://a@[::1]:5432/db', 'postgres://b@localhost/db')).toBe(true);
-    expect(sameTarget('postgres://a@DB.example.com/warehouse', 'postgres://b@db.example.com:5432/warehouse')).toBe(true);
+    expect(sameTarget('postgres://a@DB.example.com/warehouse', 'postgres://b@db.example.com:5432/warehouse')).toBe(
+      true,
+    );
     expect(sameTarget('postgres://a@localhost:5433/db', 'postgres://a@localhost/db')).toBe(false);
     expect(sameTarget('postgres://a@localhost/db2', 'postgres://a@localhost/db')).toBe(false);
   });
@@ -192,12 +225,18 @@ describe('target check', () => {
     expect(err!.message).not.toMatch(/secret|:pw@/);
     // Also through guardDestructive with --yes, and for a local env.
     return Promise.all([
-      expect(guardDestructive(opts('vm_stg', { yes: true }, fakeIo().io, { url: copied }))).rejects.toMatchObject({ code: 'E_TARGET_PROTECTED' }),
-      expect(guardDestructive(opts('local_dev', {}, fakeIo().io, { url: copied }))).rejects.toMatchObject({ code: 'E_TARGET_PROTECTED' }),
+      expect(guardDestructive(opts('vm_stg', { yes: true }, fakeIo().io, { url: copied }))).rejects.toMatchObject({
+        code: 'E_TARGET_PROTECTED',
+      }),
+      expect(guardDestructive(opts('local_dev', {}, fakeIo().io, { url: copied }))).rejects.toMatchObject({
+        code: 'E_TARGET_PROTECTED',
+      }),
     ]);
   });
 
   it('lets an unprotected env on another database of the same server through', () => {
-    expect(() => checkTarget(env('vm_stg'), 'postgres://u@db.example.com/warehouse_stg', registry, { PROD_URL: PROD })).not.toThrow();
+    expect(() =>
+      checkTarget(env('vm_stg'), 'postgres://u@db.example.com/warehouse_stg', registry, { PROD_URL: PROD }),
+    ).not.toThrow();
   });
 });

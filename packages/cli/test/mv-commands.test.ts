@@ -26,7 +26,9 @@ describe('mv:refresh, mv:history, mv:status', () => {
   it('mv:refresh with an unknown MV is a usage error naming the known MVs, and records nothing', async () => {
     const r = await runScript('mv-refresh', ['mart.mv_nope'], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/mart\.mv_nope: no such materialized view in this database; known: .*mart\.mv_receive_daily/);
+    expect(r.stderr).toMatch(
+      /mart\.mv_nope: no such materialized view in this database; known: .*mart\.mv_receive_daily/,
+    );
     expect(await count(`select count(*) as n from log.mv_refresh_log`)).toBe(0);
     const t = await runScript('mv-refresh', ['--csv-type', 'pallets'], env);
     expect(t.code).toBe(1);

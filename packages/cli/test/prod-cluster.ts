@@ -66,18 +66,37 @@ export async function startProdCluster(password: string): Promise<ProdCluster> {
     root
       ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args], { stdio: 'pipe' })
       : execFileSync(path.join(bin, tool), args, { stdio: 'pipe' });
-  run('initdb', ['-D', data, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-locale']);
+  run('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    `--pwfile=${pwfile}`,
+    '--auth=scram-sha-256',
+    '--encoding=UTF8',
+    '--no-locale',
+  ]);
   const port = await freePort();
   const ipv6 = await ipv6Loopback();
   const listen = ipv6 ? '127.0.0.1,::1' : '127.0.0.1';
-  run('pg_ctl', ['-D', data, '-l', path.join(base, 'log'), '-w', '-o', `-p ${port} -c listen_addresses='${listen}' -c unix_socket_directories='${socketDir}' -c fsync=off`, 'start']);
+  run('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    path.join(base, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -c listen_addresses='${listen}' -c unix_socket_directories='${socketDir}' -c fsync=off`,
+    'start',
+  ]);
   return {
     port,
     user: 'postgres',
     password,
     socketDir,
     ipv6,
-    url: (database, host = '127.0.0.1') => `postgres://postgres:${encodeURIComponent(password)}@${host}:${port}/${database}`,
+    url: (database, host = '127.0.0.1') =>
+      `postgres://postgres:${encodeURIComponent(password)}@${host}:${port}/${database}`,
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

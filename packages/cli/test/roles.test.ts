@@ -40,25 +40,38 @@ async function asReadonly(sql: string): Promise<{ rows?: unknown[]; error?: stri
 
 describe('db:bootstrap-roles', () => {
   it('creates app_readonly that can SELECT mart/stg tables, views and MVs and cannot write', async () => {
-    const r = await runScript('db-bootstrap-roles', ['--env', 'local_dev', '--json'], { DATABASE_URL_LOCAL_DEV: db.url });
+    const r = await runScript('db-bootstrap-roles', ['--env', 'local_dev', '--json'], {
+      DATABASE_URL_LOCAL_DEV: db.url,
+    });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.schemas).toEqual([{ schema: 'mart', status: 'granted' }, { schema: 'stg', status: 'granted' }]);
+    expect(out.schemas).toEqual([
+      { schema: 'mart', status: 'granted' },
+      { schema: 'stg', status: 'granted' },
+    ]);
 
     expect(await asReadonly('select id from stg.shogun_final_receive')).toEqual({ rows: [{ id: 1 }] });
     expect(await asReadonly('select id from mart.v_probe')).toEqual({ rows: [{ id: 1 }] });
     expect(await asReadonly('select n from mart.mv_probe')).toEqual({ rows: [{ n: '1' }] });
     // 42501 = insufficient_privilege
-    expect(await asReadonly("insert into stg.shogun_final_receive values (2, '2025-01-02')")).toEqual({ error: '42501' });
+    expect(await asReadonly("insert into stg.shogun_final_receive values (2, '2025-01-02')")).toEqual({
+      error: '42501',
+    });
     expect(await asReadonly('delete from stg.shogun_final_receive')).toEqual({ error: '42501' });
     expect(await asReadonly('create table mart.x (id int)')).toEqual({ error: '42501' });
     expect(await asReadonly('select * from public.not_granted')).toEqual({ error: '42501' });
-    const login = await withClient(db.url, async (c) => (await c.query("select rolcanlogin from pg_roles where rolname = 'app_readonly'")).rows[0].rolcanlogin);
+    const login = await withClient(
+      db.url,
+      async (c) =>
+        (await c.query("select rolcanlogin from pg_roles where rolname = 'app_readonly'")).rows[0].rolcanlogin,
+    );
     expect(login).toBe(false);
   });
 
   it('covers objects created later (default privileges)', async () => {
-    await withClient(db.url, (c) => c.query('create table stg.created_later (id int); insert into stg.created_later values (7)'));
+    await withClient(db.url, (c) =>
+      c.query('create table stg.created_later (id int); insert into stg.created_later values (7)'),
+    );
     expect(await asReadonly('select id from stg.created_later')).toEqual({ rows: [{ id: 7 }] });
   });
 

@@ -16,7 +16,12 @@ export interface ScriptResult {
  * Run a CLI script (`packages/cli/scripts/<name>.ts`) as users do, in a subprocess, with extra
  * environment variables. NO_COLOR keeps output assertable.
  */
-export function runScript(name: string, args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<ScriptResult> {
+export function runScript(
+  name: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  input?: string,
+): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(tsx, [path.join(repoRoot, 'packages/cli/scripts', `${name}.ts`), ...args], {
       cwd: repoRoot,

@@ -14,7 +14,12 @@ import { runScript } from './run-script.ts';
  */
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'upload-commands-'));
 const registryFile = path.join(tmp, 'environments.json');
-writeFileSync(registryFile, JSON.stringify({ environments: { local_dev: { embedded: { port: 1 } }, vm_prod: { remote: true, protected: true } } }));
+writeFileSync(
+  registryFile,
+  JSON.stringify({
+    environments: { local_dev: { embedded: { port: 1 } }, vm_prod: { remote: true, protected: true } },
+  }),
+);
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -28,7 +33,11 @@ const jobs = async (task: string) =>
     )
   ).rows;
 const stgRows = async () =>
-  (await pool.query(`SELECT slip_no, line_no, upload_file_id::int AS up, net_weight_kg::float AS kg FROM stg.shogun_final_receive ORDER BY slip_no, line_no`)).rows;
+  (
+    await pool.query(
+      `SELECT slip_no, line_no, upload_file_id::int AS up, net_weight_kg::float AS kg FROM stg.shogun_final_receive ORDER BY slip_no, line_no`,
+    )
+  ).rows;
 
 beforeAll(async () => {
   const admin = inject('pgAdminUrl');

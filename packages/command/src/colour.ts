@@ -1,5 +1,8 @@
 /** Colour only on a TTY, never with NO_COLOR set or under CI (FORCE_COLOR overrides). */
-export function colourEnabled(env: NodeJS.ProcessEnv = process.env, stream: NodeJS.WriteStream = process.stdout): boolean {
+export function colourEnabled(
+  env: NodeJS.ProcessEnv = process.env,
+  stream: NodeJS.WriteStream = process.stdout,
+): boolean {
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.CI) return false;

@@ -46,7 +46,10 @@ export const envFlag = {
 } as const satisfies FlagSpec;
 
 /** `--json`: machine-readable output on stdout. */
-export const jsonFlag = { type: 'boolean', description: 'print the result as JSON on stdout' } as const satisfies FlagSpec;
+export const jsonFlag = {
+  type: 'boolean',
+  description: 'print the result as JSON on stdout',
+} as const satisfies FlagSpec;
 
 export function defineCommand<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>): CommandSpec<F> {
   return spec;
@@ -76,11 +79,19 @@ export function helpText(spec: CommandSpec<Record<string, FlagSpec>>): string {
 
 /** Parse argv against the spec. Throws CliError('E_USAGE') naming the bad flag. */
 export function parseCommandArgs<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>, argv: string[]) {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }> = {
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }
+  > = {
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, f] of Object.entries(spec.flags)) {
-    options[name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}), ...(f.default !== undefined ? { default: f.default } : {}) };
+    options[name] = {
+      type: f.type,
+      ...(f.short ? { short: f.short } : {}),
+      ...(f.multiple ? { multiple: true } : {}),
+      ...(f.default !== undefined ? { default: f.default } : {}),
+    };
   }
   // pnpm passes a literal `--` through when users type `pnpm db:x -- --flag`; drop it.
   const args = argv[0] === '--' ? argv.slice(1) : argv;
@@ -103,24 +114,48 @@ function isCodedError(error: unknown): error is Error & { code: string } {
   return typeof code === 'string' && /^E_[A-Z0-9_]+$/.test(code);
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'ENETUNREACH',
+]);
 
 /**
  * A connection failure (from pg or the network) as a typed error with a fix, or undefined.
  * Looks through `cause` so wrapped errors are recognised too.
  */
 export function connectionError(error: unknown): CliError | undefined {
-  for (let e = error as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as (Error & { code?: string; cause?: unknown }) | undefined, depth = 0;
+    e && depth < 4;
+    e = e.cause as typeof e, depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : undefined;
     if (!code) continue;
     if (NETWORK_CODES.has(code) || /timeout expired|Connection terminated due to connection timeout/i.test(e.message)) {
-      return new CliError('E_DB_UNREACHABLE', `cannot reach the database server: ${e.message} (${code}). Fix: is the server running, and are host and port right? \`pnpm db:url\` starts local_dev's embedded server and prints where each env points (\`pnpm db:url --env NAME\`).`, { cause: error });
+      return new CliError(
+        'E_DB_UNREACHABLE',
+        `cannot reach the database server: ${e.message} (${code}). Fix: is the server running, and are host and port right? \`pnpm db:url\` starts local_dev's embedded server and prints where each env points (\`pnpm db:url --env NAME\`).`,
+        { cause: error },
+      );
     }
     if (code === '3D000') {
-      return new CliError('E_DB_MISSING', `${e.message} (3D000). Fix: check the database name in the env's URL, or create it empty with \`pnpm db:reset --env NAME --method db\` on a server where your role may CREATE DATABASE.`, { cause: error });
+      return new CliError(
+        'E_DB_MISSING',
+        `${e.message} (3D000). Fix: check the database name in the env's URL, or create it empty with \`pnpm db:reset --env NAME --method db\` on a server where your role may CREATE DATABASE.`,
+        { cause: error },
+      );
     }
     if (code === '28P01' || code === '28000') {
-      return new CliError('E_DB_AUTH', `${e.message} (${code}). Fix: check the user and password of the env's URL (DATABASE_URL_<ENV>, or the variable its urlEnv names) and the server's pg_hba.conf.`, { cause: error });
+      return new CliError(
+        'E_DB_AUTH',
+        `${e.message} (${code}). Fix: check the user and password of the env's URL (DATABASE_URL_<ENV>, or the variable its urlEnv names) and the server's pg_hba.conf.`,
+        { cause: error },
+      );
     }
   }
   return undefined;
@@ -140,7 +175,10 @@ function describeRaw(error: unknown): { exitCode: number; message: string } {
   if (isCodedError(error)) return { exitCode: EXIT.failure, message: `${error.code}: ${error.message}` };
   const e = error as Error & { code?: string };
   const pgCode = e?.code ? ` (${e.code})` : '';
-  return { exitCode: EXIT.failure, message: `${e?.message ?? String(error)}${pgCode}${process.env.DEBUG ? `\n${e?.stack}` : ''}` };
+  return {
+    exitCode: EXIT.failure,
+    message: `${e?.message ?? String(error)}${pgCode}${process.env.DEBUG ? `\n${e?.stack}` : ''}`,
+  };
 }
 
 /**
@@ -148,7 +186,10 @@ function describeRaw(error: unknown): { exitCode: number; message: string } {
  * use `runCommand`: parse argv against the spec, print --help and exit 0, or print a usage error
  * and exit 1 (so a mistyped flag is never silently ignored).
  */
-export function parseOrExit<F extends Record<string, FlagSpec>>(spec: Omit<CommandSpec<F>, 'run'>, argv = process.argv.slice(2)): FlagValues<F> {
+export function parseOrExit<F extends Record<string, FlagSpec>>(
+  spec: Omit<CommandSpec<F>, 'run'>,
+  argv = process.argv.slice(2),
+): FlagValues<F> {
   const full = { ...spec, run: async () => {} } as CommandSpec<F>;
   try {
     const parsed = parseCommandArgs(full, argv);
@@ -170,7 +211,10 @@ export function parseOrExit<F extends Record<string, FlagSpec>>(spec: Omit<Comma
  * @example
  * await runCommand(defineCommand({ name: 'pnpm db:status', summary: '…', flags: { env: envFlag }, run: async ({ flags }) => { … } }));
  */
-export async function runCommand<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>, argv = process.argv.slice(2)): Promise<number> {
+export async function runCommand<F extends Record<string, FlagSpec>>(
+  spec: CommandSpec<F>,
+  argv = process.argv.slice(2),
+): Promise<number> {
   let code: number;
   try {
     const parsed = parseCommandArgs(spec, argv);

@@ -31,7 +31,14 @@ export class CliError extends Error {
 /** A destructive command refused by a guard: exit code 2. */
 export class GuardRefusal extends CliError {
   constructor(
-    code: 'E_ENV_PROTECTED' | 'E_GUARD_REFUSED' | 'E_TARGET_PROTECTED' | 'E_CANCELLED' | 'E_IDENTITY_UNREADABLE' | 'E_NOT_TOOLKIT_DIR' | 'E_TARGET_CHANGED',
+    code:
+      | 'E_ENV_PROTECTED'
+      | 'E_GUARD_REFUSED'
+      | 'E_TARGET_PROTECTED'
+      | 'E_CANCELLED'
+      | 'E_IDENTITY_UNREADABLE'
+      | 'E_NOT_TOOLKIT_DIR'
+      | 'E_TARGET_CHANGED',
     message: string,
   ) {
     super(code, message, { exitCode: EXIT.refused });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CliError, defineCommand, describeError, EXIT, GuardRefusal, helpText, parseCommandArgs } from '../src/index.ts';
+import {
+  CliError,
+  defineCommand,
+  describeError,
+  EXIT,
+  GuardRefusal,
+  helpText,
+  parseCommandArgs,
+} from '../src/index.ts';
 
 const spec = defineCommand({
   name: 'pnpm x',

@@ -54,7 +54,10 @@ INSERT INTO "bench"."t" SELECT g, DATE '2020-01-01' + g % 2000, 'c' || g % 50, g
 function catalogFiles(dir: string, n: number, rootFilter: string): Map<string, { mv: boolean; reads: string }> {
   const objs = new Map<string, { mv: boolean; reads: string }>();
   mkdirSync(path.join(dir, 'bench'), { recursive: true });
-  writeFileSync(path.join(dir, 'bench', 'v_root.sql'), `-- view bench.v_root\n-- comment: the root\n\nSELECT t.ddate, t.code, t.qty FROM bench.t t${rootFilter}\n`);
+  writeFileSync(
+    path.join(dir, 'bench', 'v_root.sql'),
+    `-- view bench.v_root\n-- comment: the root\n\nSELECT t.ddate, t.code, t.qty FROM bench.t t${rootFilter}\n`,
+  );
   for (let i = 1; i <= n; i++) {
     const mv = i % 2 === 1;
     const name = `${mv ? 'mv' : 'v'}_d${i}`;
@@ -63,7 +66,10 @@ function catalogFiles(dir: string, n: number, rootFilter: string): Map<string, {
     const header = mv
       ? `-- materialized view bench.${name}\n-- comment: dependant ${i}\n-- unique index ux_${name} (ddate, code)\n\n`
       : `-- view bench.${name}\n-- comment: dependant ${i}\n\n`;
-    writeFileSync(path.join(dir, 'bench', `${name}.sql`), `${header}SELECT p.ddate, p.code, sum(p.qty) AS qty FROM bench.${parent} p GROUP BY p.ddate, p.code\n`);
+    writeFileSync(
+      path.join(dir, 'bench', `${name}.sql`),
+      `${header}SELECT p.ddate, p.code, sum(p.qty) AS qty FROM bench.${parent} p GROUP BY p.ddate, p.code\n`,
+    );
   }
   return objs;
 }
@@ -74,13 +80,24 @@ function handWritten(objs: Map<string, { mv: boolean; reads: string }>, rootFilt
   const out: string[] = [];
   for (const n of [...names].reverse()) out.push(`DROP ${objs.get(n)!.mv ? 'MATERIALIZED VIEW' : 'VIEW'} bench.${n};`);
   out.push('DROP VIEW bench.v_root;');
-  out.push(`CREATE VIEW bench.v_root AS SELECT t.ddate, t.code, t.qty FROM bench.t t${rootFilter};`, `COMMENT ON VIEW bench.v_root IS 'the root';`, 'GRANT SELECT ON bench.v_root TO bench_reader;');
+  out.push(
+    `CREATE VIEW bench.v_root AS SELECT t.ddate, t.code, t.qty FROM bench.t t${rootFilter};`,
+    `COMMENT ON VIEW bench.v_root IS 'the root';`,
+    'GRANT SELECT ON bench.v_root TO bench_reader;',
+  );
   names.forEach((n, i) => {
     const o = objs.get(n)!;
     const q = `SELECT p.ddate, p.code, sum(p.qty) AS qty FROM bench.${o.reads} p GROUP BY p.ddate, p.code`;
-    if (o.mv) out.push(`CREATE MATERIALIZED VIEW bench.${n} AS ${q} WITH DATA;`, `CREATE UNIQUE INDEX ux_${n} ON bench.${n} (ddate, code);`);
+    if (o.mv)
+      out.push(
+        `CREATE MATERIALIZED VIEW bench.${n} AS ${q} WITH DATA;`,
+        `CREATE UNIQUE INDEX ux_${n} ON bench.${n} (ddate, code);`,
+      );
     else out.push(`CREATE VIEW bench.${n} AS ${q};`);
-    out.push(`COMMENT ON ${o.mv ? 'MATERIALIZED VIEW' : 'VIEW'} bench.${n} IS 'dependant ${i + 1}';`, `GRANT SELECT ON bench.${n} TO bench_reader;`);
+    out.push(
+      `COMMENT ON ${o.mv ? 'MATERIALIZED VIEW' : 'VIEW'} bench.${n} IS 'dependant ${i + 1}';`,
+      `GRANT SELECT ON bench.${n} TO bench_reader;`,
+    );
   });
   return out.join('\n') + '\n';
 }
@@ -97,7 +114,9 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const server = await startTestServer();
 const admin = server.adminUrl;
 try {
-  await withClient(admin, (c) => c.query(`DO $$ BEGIN CREATE ROLE bench_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`));
+  await withClient(admin, (c) =>
+    c.query(`DO $$ BEGIN CREATE ROLE bench_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`),
+  );
   console.log(`bench:catalog — rows under the root: ${ROWS}, reps: ${REPS} (medians)\n`);
   for (const n of SIZES) {
     const work = mkdtempSync(path.join(os.tmpdir(), 'bench-catalog-'));
@@ -109,14 +128,27 @@ try {
     writeFileSync(path.join(migrations, '20200101000000_init', 'migration.sql'), INIT(ROWS));
     writeFileSync(schema, SCHEMA);
     const objs = catalogFiles(views, n, '');
-    const first = await newMigration({ url: admin, dir: migrations, schema, catalogDir: views, name: 'create', now: new Date(Date.UTC(2020, 0, 2)) });
+    const first = await newMigration({
+      url: admin,
+      dir: migrations,
+      schema,
+      catalogDir: views,
+      name: 'create',
+      now: new Date(Date.UTC(2020, 0, 2)),
+    });
     if (!first.created) throw new Error('nothing generated for the initial catalog');
     // The populated database before the change, as a template.
     const tpl = `bench_tpl_${n}`;
-    await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${ident(tpl)}`).then(() => c.query(`CREATE DATABASE ${ident(tpl)}`)));
+    await withClient(admin, (c) =>
+      c.query(`DROP DATABASE IF EXISTS ${ident(tpl)}`).then(() => c.query(`CREATE DATABASE ${ident(tpl)}`)),
+    );
     const r0 = await migrate({ url: withDatabase(admin, tpl), dir: migrations });
     if (r0.failed) throw r0.failed.error;
-    await withClient(withDatabase(admin, tpl), (c) => c.query(`GRANT USAGE ON SCHEMA bench TO bench_reader; GRANT SELECT ON ALL TABLES IN SCHEMA bench TO bench_reader;`));
+    await withClient(withDatabase(admin, tpl), (c) =>
+      c.query(
+        `GRANT USAGE ON SCHEMA bench TO bench_reader; GRANT SELECT ON ALL TABLES IN SCHEMA bench TO bench_reader;`,
+      ),
+    );
 
     // The change of the root.
     const filter = '\nWHERE t.qty > 0';
@@ -124,7 +156,16 @@ try {
     const gen: number[] = [];
     let created: string | null = null;
     for (let i = 0; i < REPS; i++) {
-      const [ms, res] = await timed(() => newMigration({ url: admin, dir: migrations, schema, catalogDir: views, name: `root_${i}`, now: new Date(Date.UTC(2020, 0, 3)) }));
+      const [ms, res] = await timed(() =>
+        newMigration({
+          url: admin,
+          dir: migrations,
+          schema,
+          catalogDir: views,
+          name: `root_${i}`,
+          now: new Date(Date.UTC(2020, 0, 3)),
+        }),
+      );
       gen.push(ms);
       if (i < REPS - 1) rmSync(path.dirname(res.path!), { recursive: true });
       else created = res.created;
@@ -133,8 +174,15 @@ try {
     const planOnly: number[] = [];
     const histNoChange = path.join(work, 'hist');
     mkdirSync(histNoChange);
-    await run('cp', ['-r', path.join(migrations, '20200101000000_init'), path.join(migrations, '20200102000000_create'), path.join(migrations, 'migration_lock.toml'), histNoChange]);
-    for (let i = 0; i < REPS; i++) planOnly.push((await timed(() => planCatalog({ url: admin, dir: histNoChange, catalogDir: views })))[0]);
+    await run('cp', [
+      '-r',
+      path.join(migrations, '20200101000000_init'),
+      path.join(migrations, '20200102000000_create'),
+      path.join(migrations, 'migration_lock.toml'),
+      histNoChange,
+    ]);
+    for (let i = 0; i < REPS; i++)
+      planOnly.push((await timed(() => planCatalog({ url: admin, dir: histNoChange, catalogDir: views })))[0]);
 
     const generated = readFileSync(path.join(migrations, created!, 'migration.sql'), 'utf8');
     const hand = path.join(work, 'hand.sql');
@@ -143,15 +191,21 @@ try {
     const fresh = async (label: string) => {
       const name = `bench_${n}_${label}_${Math.random().toString(16).slice(2, 8)}`;
       await withClient(admin, (c) => c.query(`CREATE DATABASE ${ident(name)} TEMPLATE ${ident(tpl)}`));
-      return { url: withDatabase(admin, name), drop: () => withClient(admin, (c) => c.query(`DROP DATABASE ${ident(name)} WITH (FORCE)`)) };
+      return {
+        url: withDatabase(admin, name),
+        drop: () => withClient(admin, (c) => c.query(`DROP DATABASE ${ident(name)} WITH (FORCE)`)),
+      };
     };
     const times = { runner: [] as number[], psqlGenerated: [] as number[], psqlHand: [] as number[] };
     for (let i = 0; i < REPS; i++) {
       for (const [key, apply] of [
-        ['runner', async (url: string) => {
-          const r = await migrate({ url, dir: migrations });
-          if (r.failed) throw r.failed.error;
-        }],
+        [
+          'runner',
+          async (url: string) => {
+            const r = await migrate({ url, dir: migrations });
+            if (r.failed) throw r.failed.error;
+          },
+        ],
         ['psqlGenerated', (url: string) => run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', genFile, url])],
         ['psqlHand', (url: string) => run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', hand, url])],
       ] as const) {
@@ -164,12 +218,18 @@ try {
       }
     }
     const base = median(times.psqlHand);
-    console.log(`${n} dependants (${[...objs.values()].filter((o) => o.mv).length} MVs), generated migration ${generated.split('\n').length} lines:`);
+    console.log(
+      `${n} dependants (${[...objs.values()].filter((o) => o.mv).length} MVs), generated migration ${generated.split('\n').length} lines:`,
+    );
     console.log(`  db:migrate:new (Prisma table diff + catalog plan)   ${fmt(median(gen))}`);
     console.log(`  catalog plan alone (replay + normalise + plan)      ${fmt(median(planOnly))}`);
     console.log(`  apply: hand-written SQL, psql -1 -f (baseline)      ${fmt(base)}  1.00×`);
-    console.log(`  apply: generated SQL, psql -1 -f                    ${fmt(median(times.psqlGenerated))}  ${(median(times.psqlGenerated) / base).toFixed(2)}×`);
-    console.log(`  apply: generated migration, pnpm db:migrate runner  ${fmt(median(times.runner))}  ${(median(times.runner) / base).toFixed(2)}×\n`);
+    console.log(
+      `  apply: generated SQL, psql -1 -f                    ${fmt(median(times.psqlGenerated))}  ${(median(times.psqlGenerated) / base).toFixed(2)}×`,
+    );
+    console.log(
+      `  apply: generated migration, pnpm db:migrate runner  ${fmt(median(times.runner))}  ${(median(times.runner) / base).toFixed(2)}×\n`,
+    );
     await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${ident(tpl)} WITH (FORCE)`));
     rmSync(work, { recursive: true, force: true });
   }

@@ -20,7 +20,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import { migrate, prepareMigrations, readMigrations } from '../src/migrator/index.ts';
 import { lintDir } from '../src/lint/index.ts';
 import { createTestDatabase, startTestServer } from '../src/testing/index.ts';
@@ -57,16 +61,28 @@ function generate(count: number): string {
     const t = i - ((i - 1) % 4); // the table of this group of four
     switch ((i - 1) % 4) {
       case 0:
-        write(i, `-- CreateTable\nCREATE TABLE "bench"."t${t}" (\n    "id" BIGSERIAL NOT NULL,\n    "ddate" DATE NOT NULL,\n    "code" TEXT NOT NULL,\n    "qty" NUMERIC(14,3),\n    "created_at" TIMESTAMPTZ NOT NULL DEFAULT now(),\n\n    CONSTRAINT "t${t}_pkey" PRIMARY KEY ("id")\n);\n\nINSERT INTO "bench"."t${t}" ("ddate", "code", "qty") SELECT date '2025-01-01' + g % 30, 'c' || g % 7, g FROM generate_series(1, 50) g;\n`);
+        write(
+          i,
+          `-- CreateTable\nCREATE TABLE "bench"."t${t}" (\n    "id" BIGSERIAL NOT NULL,\n    "ddate" DATE NOT NULL,\n    "code" TEXT NOT NULL,\n    "qty" NUMERIC(14,3),\n    "created_at" TIMESTAMPTZ NOT NULL DEFAULT now(),\n\n    CONSTRAINT "t${t}_pkey" PRIMARY KEY ("id")\n);\n\nINSERT INTO "bench"."t${t}" ("ddate", "code", "qty") SELECT date '2025-01-01' + g % 30, 'c' || g % 7, g FROM generate_series(1, 50) g;\n`,
+        );
         break;
       case 1:
-        write(i, `-- CreateIndex\nCREATE INDEX "t${t}_ddate_idx" ON "bench"."t${t}"("ddate");\n\n-- CreateIndex\nCREATE UNIQUE INDEX "t${t}_code_id_key" ON "bench"."t${t}"("code", "id");\n`);
+        write(
+          i,
+          `-- CreateIndex\nCREATE INDEX "t${t}_ddate_idx" ON "bench"."t${t}"("ddate");\n\n-- CreateIndex\nCREATE UNIQUE INDEX "t${t}_code_id_key" ON "bench"."t${t}"("code", "id");\n`,
+        );
         break;
       case 2:
-        write(i, `CREATE VIEW bench.v${t} AS\nSELECT ddate, code, sum(qty) AS qty, count(*) AS n\n  FROM bench.t${t}\n GROUP BY ddate, code;\n`);
+        write(
+          i,
+          `CREATE VIEW bench.v${t} AS\nSELECT ddate, code, sum(qty) AS qty, count(*) AS n\n  FROM bench.t${t}\n GROUP BY ddate, code;\n`,
+        );
         break;
       default:
-        write(i, `-- requires: bench.v${t}\nCREATE MATERIALIZED VIEW bench.mv${t} AS\nSELECT ddate, sum(qty) AS qty, sum(n) AS n FROM bench.v${t} GROUP BY ddate\nWITH DATA;\n\nCREATE UNIQUE INDEX ux_mv${t}_ddate ON bench.mv${t} (ddate);\n`);
+        write(
+          i,
+          `-- requires: bench.v${t}\nCREATE MATERIALIZED VIEW bench.mv${t} AS\nSELECT ddate, sum(qty) AS qty, sum(n) AS n FROM bench.v${t} GROUP BY ddate\nWITH DATA;\n\nCREATE UNIQUE INDEX ux_mv${t}_ddate ON bench.mv${t} (ddate);\n`,
+        );
     }
   }
   return dir;
@@ -106,7 +122,8 @@ const psqlOneSession: Method = {
 /** Prisma's engine; `adapter` 'stock' is @prisma/adapter-pg as shipped, 'project' our fixed one. */
 function prismaEngine(adapter: 'stock' | 'project'): Method {
   return {
-    name: adapter === 'stock' ? "Prisma engine (WASM, stock adapter-pg)" : "Prisma engine (WASM, project's fixed adapter)",
+    name:
+      adapter === 'stock' ? 'Prisma engine (WASM, stock adapter-pg)' : "Prisma engine (WASM, project's fixed adapter)",
     async apply(url, dir) {
       const wasm = await loadWasmEngine();
       const opened: SqlDriverAdapter[] = [];
@@ -125,13 +142,18 @@ function prismaEngine(adapter: 'stock' | 'project'): Method {
           connectToShadowDb: () => stock.connectToShadowDb(),
         };
       }
-      const engine = await wasm.SchemaEngine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+      const engine = await wasm.SchemaEngine.new(
+        { datamodels: undefined },
+        () => {},
+        bindMigrationAwareSqlAdapterFactory(factory),
+      );
       try {
         const out = await engine.applyMigrations({
           migrationsList: await loadMigrationList(dir),
           filters: { externalTables: [], externalEnums: [] },
         });
-        if (out.appliedMigrationNames.length !== COUNT) throw new Error(`engine applied ${out.appliedMigrationNames.length} of ${COUNT}`);
+        if (out.appliedMigrationNames.length !== COUNT)
+          throw new Error(`engine applied ${out.appliedMigrationNames.length} of ${COUNT}`);
       } finally {
         engine.free();
         // applyMigrations never releases advisory lock 72707369: ending the pool does.
@@ -157,7 +179,14 @@ function tenths(ms: number[]): [number, number] {
 /** The runner and psql (one session) at several counts; per-migration times from each. */
 async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
   console.log(`\nscaling — runner vs psql in one session, ${SCALE_REPS} repetitions each (median)`);
-  const rows: { n: number; runner: number; psql: number; runnerTenths: [number, number]; psqlTenths: [number, number]; parse: number }[] = [];
+  const rows: {
+    n: number;
+    runner: number;
+    psql: number;
+    runnerTenths: [number, number];
+    psqlTenths: [number, number];
+    parse: number;
+  }[] = [];
   for (const n of COUNTS) {
     const dir = generate(n);
     try {
@@ -181,18 +210,33 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
         // psql, one session, with \timing per file: the server's work per migration
         db = await createTestDatabase(server.adminUrl, { prefix: 'scale' });
         const script = path.join(dir, 'timed.psql');
-        writeFileSync(script, files.map((m) => `\\echo @@\nBEGIN;\n\\i '${path.join(m.dir, 'migration.sql')}'\nCOMMIT;`).join('\n') + '\n');
+        writeFileSync(
+          script,
+          files.map((m) => `\\echo @@\nBEGIN;\n\\i '${path.join(m.dir, 'migration.sql')}'\nCOMMIT;`).join('\n') + '\n',
+        );
         t = performance.now();
         await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script, db.url], { maxBuffer: 64 * 1024 * 1024 });
         pt.push(performance.now() - t);
         await db.drop();
         // per-migration server time: the same script with \timing, sum of the statement times per file
         db = await createTestDatabase(server.adminUrl, { prefix: 'scale' });
-        const out = await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', '\\timing on', '-f', script, db.url], { maxBuffer: 64 * 1024 * 1024 });
-        psqlMs = out.stdout.split('@@').slice(1).map((chunk) => [...chunk.matchAll(/Time: ([\d.]+) ms/g)].reduce((a, m) => a + Number(m[1]), 0));
+        const out = await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', '\\timing on', '-f', script, db.url], {
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        psqlMs = out.stdout
+          .split('@@')
+          .slice(1)
+          .map((chunk) => [...chunk.matchAll(/Time: ([\d.]+) ms/g)].reduce((a, m) => a + Number(m[1]), 0));
         await db.drop();
       }
-      rows.push({ n, runner: median(rt), psql: median(pt), runnerTenths: tenths(runnerMs), psqlTenths: tenths(psqlMs), parse });
+      rows.push({
+        n,
+        runner: median(rt),
+        psql: median(pt),
+        runnerTenths: tenths(runnerMs),
+        psqlTenths: tenths(psqlMs),
+        parse,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -245,7 +289,9 @@ async function compare(server: Awaited<ReturnType<typeof startTestServer>>) {
   const methods = [runner, psql, psqlOneSession, prismaEngine('stock'), prismaEngine('project')];
   const times = new Map<string, number[]>(methods.map((m) => [m.name, []]));
   const unavailable = new Map<string, string>();
-  console.log(`\nbench:migrate — ${COUNT} migrations (tables, indexes, views, MVs), ${REPS} repetitions, fresh database each; PostgreSQL 15 (embedded, fsync off)`);
+  console.log(
+    `\nbench:migrate — ${COUNT} migrations (tables, indexes, views, MVs), ${REPS} repetitions, fresh database each; PostgreSQL 15 (embedded, fsync off)`,
+  );
   try {
     // warm-up (loads the WASM module, JITs the runner) on a throw-away database, not timed
     for (const m of methods) {
@@ -269,12 +315,22 @@ async function compare(server: Awaited<ReturnType<typeof startTestServer>>) {
   const med = (name: string) => median(times.get(name)!);
   for (const m of methods) {
     if (unavailable.has(m.name)) console.log(`  ${m.name.padEnd(46)} unavailable: ${unavailable.get(m.name)}`);
-    else console.log(`  ${m.name.padEnd(46)} median ${med(m.name).toFixed(0).padStart(6)} ms  (runs: ${times.get(m.name)!.map((t) => t.toFixed(0)).join(', ')} ms)`);
+    else
+      console.log(
+        `  ${m.name.padEnd(46)} median ${med(m.name).toFixed(0).padStart(6)} ms  (runs: ${times
+          .get(m.name)!
+          .map((t) => t.toFixed(0))
+          .join(', ')} ms)`,
+      );
   }
   if (unavailable.has(runner.name)) throw new Error(`the runner failed: ${unavailable.get(runner.name)}`);
   const r = med(runner.name);
-  if (!unavailable.has(psql.name)) console.log(`  ratio runner/psql:   ${(r / med(psql.name)).toFixed(2)}× (goal ≤ 1.30×)`);
-  if (!unavailable.has(psqlOneSession.name)) console.log(`  ratio runner/psql one session: ${(r / med(psqlOneSession.name)).toFixed(2)}× (the server's work alone, no process start-up)`);
+  if (!unavailable.has(psql.name))
+    console.log(`  ratio runner/psql:   ${(r / med(psql.name)).toFixed(2)}× (goal ≤ 1.30×)`);
+  if (!unavailable.has(psqlOneSession.name))
+    console.log(
+      `  ratio runner/psql one session: ${(r / med(psqlOneSession.name)).toFixed(2)}× (the server's work alone, no process start-up)`,
+    );
   for (const m of methods.slice(3)) {
     if (!unavailable.has(m.name)) console.log(`  ratio runner/${m.name}: ${(r / med(m.name)).toFixed(2)}× (goal < 1)`);
   }

@@ -13,7 +13,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import { startTestServer } from '../src/testing/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -73,12 +76,24 @@ function withCharAsText(factory: PrismaPg): SqlMigrationAwareDriverAdapterFactor
 }
 
 /** The engine's `diff` as a script, with an engine connected to `url` through node-pg. */
-export async function engineDiffSql(from: unknown, to: unknown, schema: string, url: string, schemaFile = schemaPath): Promise<string> {
+export async function engineDiffSql(
+  from: unknown,
+  to: unknown,
+  schema: string,
+  url: string,
+  schemaFile = schemaPath,
+): Promise<string> {
   const { SchemaEngine } = await loadEngineModule();
   const adapter = bindMigrationAwareSqlAdapterFactory(withCharAsText(new PrismaPg({ connectionString: url })));
   const engine = await SchemaEngine.new({ datamodels: [[schemaFile, schema]] }, () => {}, adapter);
   try {
-    const result = await engine.diff({ from, to, script: true, exitCode: null, filters: { externalTables: [], externalEnums: [] } });
+    const result = await engine.diff({
+      from,
+      to,
+      script: true,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
+    });
     return result.stdout ?? '';
   } finally {
     engine.free();
@@ -87,7 +102,13 @@ export async function engineDiffSql(from: unknown, to: unknown, schema: string, 
 
 /** SQL that creates every table of `schema` (Prisma datamodel text) on an empty database. */
 export async function engineInitSql(schema: string, url: string, schemaFile = schemaPath): Promise<string> {
-  return engineDiffSql({ tag: 'empty' }, { tag: 'schemaDatamodel', files: [{ path: schemaFile, content: schema }] }, schema, url, schemaFile);
+  return engineDiffSql(
+    { tag: 'empty' },
+    { tag: 'schemaDatamodel', files: [{ path: schemaFile, content: schema }] },
+    schema,
+    url,
+    schemaFile,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

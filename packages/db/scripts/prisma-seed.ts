@@ -15,21 +15,38 @@ Defaults: from 1 January six years back through 31 December of next year. With -
 use \`pnpm db:seed --env NAME\` instead. Exit codes: 0 ok, 1 failure.`;
 
 try {
-  const { values } = parseArgs({ options: { 'from-year': { type: 'string' }, 'through-year': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      'from-year': { type: 'string' },
+      'through-year': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
   if (values.help) {
     console.log(HELP);
     process.exit(0);
   }
   const url = process.env.DATABASE_URL;
-  if (!url) throw new DbError('E_ENV_NO_URL', 'DATABASE_URL is not set; prisma db seed needs it (or run `pnpm db:seed --env NAME`)');
+  if (!url)
+    throw new DbError(
+      'E_ENV_NO_URL',
+      'DATABASE_URL is not set; prisma db seed needs it (or run `pnpm db:seed --env NAME`)',
+    );
   const asYear = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
-    if (!/^\d{4}$/.test(v)) throw new DbError('E_BAD_ARGUMENT', `--${name} ${JSON.stringify(v)} is not a year; pass four digits, e.g. 2030`);
+    if (!/^\d{4}$/.test(v))
+      throw new DbError('E_BAD_ARGUMENT', `--${name} ${JSON.stringify(v)} is not a year; pass four digits, e.g. 2030`);
     return Number(v);
   };
-  const range = referenceRange({ fromYear: asYear('from-year', values['from-year']), throughYear: asYear('through-year', values['through-year']) });
+  const range = referenceRange({
+    fromYear: asYear('from-year', values['from-year']),
+    throughYear: asYear('through-year', values['through-year']),
+  });
   const r = await withClient(url, (client) => seedReference(client, range));
-  console.log(`reference data ${r.from} … ${r.to} on ${maskUrl(url)}: calendar ${r.calendar.inserted} new/${r.calendar.updated} changed`);
+  console.log(
+    `reference data ${r.from} … ${r.to} on ${maskUrl(url)}: calendar ${r.calendar.inserted} new/${r.calendar.updated} changed`,
+  );
   process.exit(0);
 } catch (error) {
   const e = error as Error & { code?: string };

@@ -1,8 +1,34 @@
 export { DbError, maskUrl, maskSecrets, type DbErrorCode } from './errors.ts';
-export { readIdentity, writeProtectionMarker, describeIdentity, sameDatabase, IdentityUnreadable, MARKER_TABLE, MARKER_SCHEMA, type DatabaseIdentity, type ProtectionMarker } from './env/identity.ts';
+export {
+  readIdentity,
+  writeProtectionMarker,
+  describeIdentity,
+  sameDatabase,
+  IdentityUnreadable,
+  MARKER_TABLE,
+  MARKER_SCHEMA,
+  type DatabaseIdentity,
+  type ProtectionMarker,
+} from './env/identity.ts';
 export { withClient, withTransaction, withDatabase, databaseOf, ident, type PgClient } from './pg/with.ts';
-export { ensureEmbeddedServer, runningEmbeddedServer, defaultEmbeddedDir, defaultEmbeddedRoot, hasDataDirMarker, DATA_DIR_MARKER, onParentGone, freePort, type EmbeddedServer, type EmbeddedServerOptions } from './embedded/server.ts';
-export { startThrowawayServer, createScratchDatabase, type ThrowawayServer, type ScratchDatabase } from './embedded/throwaway.ts';
+export {
+  ensureEmbeddedServer,
+  runningEmbeddedServer,
+  defaultEmbeddedDir,
+  defaultEmbeddedRoot,
+  hasDataDirMarker,
+  DATA_DIR_MARKER,
+  onParentGone,
+  freePort,
+  type EmbeddedServer,
+  type EmbeddedServerOptions,
+} from './embedded/server.ts';
+export {
+  startThrowawayServer,
+  createScratchDatabase,
+  type ThrowawayServer,
+  type ScratchDatabase,
+} from './embedded/throwaway.ts';
 export {
   loadRegistry,
   getEnvironment,
@@ -13,4 +39,12 @@ export {
   type EnvironmentRegistry,
   type ComposeConfig,
 } from './env/registry.ts';
-export { resolveDatabase, configuredUrl, productionReferences, embeddedLocation, EMBEDDED_DATABASE, type ResolvedDatabase, type ResolveOptions } from './env/resolve.ts';
+export {
+  resolveDatabase,
+  configuredUrl,
+  productionReferences,
+  embeddedLocation,
+  EMBEDDED_DATABASE,
+  type ResolvedDatabase,
+  type ResolveOptions,
+} from './env/resolve.ts';

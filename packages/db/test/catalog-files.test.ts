@@ -35,7 +35,11 @@ describe('catalog files', () => {
       populate: 'after-migrate',
       query: '-- a comment of the query itself\nSELECT ddate FROM mart.t',
     });
-    expect(parseCatalogFile(renderCatalogFile(o), 'again.sql')).toMatchObject({ ...o, file: 'again.sql', comment: o.comment });
+    expect(parseCatalogFile(renderCatalogFile(o), 'again.sql')).toMatchObject({
+      ...o,
+      file: 'again.sql',
+      comment: o.comment,
+    });
   });
 
   it('refuses what it cannot mean, naming the file and the fix', () => {
@@ -43,8 +47,12 @@ describe('catalog files', () => {
     expect(bad('SELECT 1')).toThrow(/f\.sql: has no header/);
     expect(bad('-- view mart.v_y\n\nSELECT 1')).toThrow(/declares mart\.v_y but its path says mart\.v_x/);
     expect(bad('-- view mart.v_x\n-- index ix (a)\n\nSELECT 1')).toThrow(/a plain view cannot have indexes/);
-    expect(bad('-- materialized view mart.v_x\n-- index ix (a)\n-- unique index ux (a)\n\nSELECT 1')).toThrow(/unique index ux must come before/);
-    expect(bad('-- view mart.v_x\n-- commnet: typo\n\nSELECT 1')).toThrow(/header line "-- commnet: typo" is not one of/);
+    expect(bad('-- materialized view mart.v_x\n-- index ix (a)\n-- unique index ux (a)\n\nSELECT 1')).toThrow(
+      /unique index ux must come before/,
+    );
+    expect(bad('-- view mart.v_x\n-- commnet: typo\n\nSELECT 1')).toThrow(
+      /header line "-- commnet: typo" is not one of/,
+    );
     expect(bad('-- view mart.v_x\n\nCREATE VIEW mart.v_x AS SELECT 1')).toThrow(/keep only the query/);
   });
 
@@ -76,14 +84,21 @@ describe('Prisma view blocks against the objects', () => {
   const block = (fields: string) => `view MvX {\n${fields}\n\n  @@map("mv_x")\n  @@schema("mart")\n}\n`;
 
   it('accepts a matching block and names each mismatch, with a block to paste', () => {
-    expect(checkPrismaViews(block('  ddate DateTime @unique @db.Date\n  netTon Decimal? @map("net_ton")'), state)).toEqual([]);
-    const [p] = checkPrismaViews(block('  ddate DateTime @db.Date\n  netTon Int @map("net_ton")\n  gone String? @map("gone")'), state);
+    expect(
+      checkPrismaViews(block('  ddate DateTime @unique @db.Date\n  netTon Decimal? @map("net_ton")'), state),
+    ).toEqual([]);
+    const [p] = checkPrismaViews(
+      block('  ddate DateTime @db.Date\n  netTon Int @map("net_ton")\n  gone String? @map("gone")'),
+      state,
+    );
     expect(p!.message).toContain('field netTon is Int but net_ton is numeric (Decimal)');
     expect(p!.message).toContain('field netTon is required but net_ton may be NULL');
     expect(p!.message).toContain('field gone maps column gone, which mart.mv_x does not have');
     expect(p!.message).toContain('its unique criterion is (none) but the unique index of mart.mv_x is on (ddate)');
     expect(p!.suggestion).toContain('netTon Decimal? @map("net_ton")');
-    expect(checkPrismaViews(block('  ddate DateTime @unique @db.Date'), state)[0]!.message).toContain('column net_ton (numeric) has no field');
+    expect(checkPrismaViews(block('  ddate DateTime @unique @db.Date'), state)[0]!.message).toContain(
+      'column net_ton (numeric) has no field',
+    );
   });
 
   it('db:migrate:new rewrites a stale block: docs and names kept, types fixed, columns added and removed', () => {
@@ -100,7 +115,9 @@ describe('Prisma view blocks against the objects', () => {
   it("the repository's schema.prisma view blocks all map catalog objects", () => {
     const text = readFileSync(DEFAULT_SCHEMA_PATH, 'utf8');
     const views = parsePrismaViews(text);
-    expect(views.map((v) => v.name)).toEqual(expect.arrayContaining(['mart.mv_receive_daily', 'mart.mv_target_card_per_day']));
+    expect(views.map((v) => v.name)).toEqual(
+      expect.arrayContaining(['mart.mv_receive_daily', 'mart.mv_target_card_per_day']),
+    );
     const catalog = new Set(readCatalog().map((o) => o.name));
     for (const v of views) expect(catalog.has(v.name), v.name).toBe(true);
   });

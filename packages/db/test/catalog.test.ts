@@ -95,7 +95,14 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
     await cp(DEFAULT_CATALOG_DIR, views, { recursive: true });
     await cp(DEFAULT_SCHEMA_PATH, schema);
     for (const [f, text] of Object.entries(FILES)) await writeFile(path.join(views, 'mart', f), text);
-    const first = await newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'fixture chain', now: now() });
+    const first = await newMigration({
+      url: admin(),
+      dir,
+      schema,
+      catalogDir: views,
+      name: 'fixture chain',
+      now: now(),
+    });
     expect(first.plan!.up.changes.map((c) => `${c.change} ${c.name}`).sort()).toEqual(
       [...CHAIN, 'mart.v_fx_other'].map((n) => `new ${n}`).sort(),
     );
@@ -121,13 +128,28 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
 
   it('a root change drops the chain readers first and recreates it; grants, indexes, comments survive; MVs populated', async () => {
     const before = await withClient(db.url, dump);
-    const rows = async () => withClient(db.url, async (c) => (await c.query('SELECT count(*)::int AS n FROM mart.mv_fx_l3')).rows[0].n as number);
+    const rows = async () =>
+      withClient(
+        db.url,
+        async (c) => (await c.query('SELECT count(*)::int AS n FROM mart.mv_fx_l3')).rows[0].n as number,
+      );
     const rootFile = path.join(views, 'mart', 'v_fx_root.sql');
-    await writeFile(rootFile, FILES['v_fx_root.sql']!.replace('FROM stg.shogun_final_receive f', 'FROM stg.shogun_final_receive f\nWHERE f.net_weight_kg IS NOT NULL'));
+    await writeFile(
+      rootFile,
+      FILES['v_fx_root.sql']!.replace(
+        'FROM stg.shogun_final_receive f',
+        'FROM stg.shogun_final_receive f\nWHERE f.net_weight_kg IS NOT NULL',
+      ),
+    );
     const gen = await newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'root change', now: now() });
     const up = gen.plan!.up;
     expect(up.changes.filter((c) => c.change === 'changed').map((c) => c.name)).toEqual(['mart.v_fx_root']);
-    expect(up.changes.filter((c) => c.change === 'rebuilt').map((c) => c.name).sort()).toEqual(['mart.mv_fx_l1', 'mart.mv_fx_l3', 'mart.v_fx_l2']);
+    expect(
+      up.changes
+        .filter((c) => c.change === 'rebuilt')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['mart.mv_fx_l1', 'mart.mv_fx_l3', 'mart.v_fx_l2']);
     expect(up.drops).toEqual(['mart.mv_fx_l3', 'mart.v_fx_l2', 'mart.mv_fx_l1', 'mart.v_fx_root']);
     expect(up.creates).toEqual(CHAIN);
     expect(gen.sql.replace(/--.*$/gm, '')).not.toMatch(/\bdrop\b[^;]*\bcascade\b/i);
@@ -148,7 +170,10 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
     expect(after.get('mart.mv_fx_l3')).toMatch(/populated true/);
     expect(await rows()).toBe(populatedRows);
     // The lines with NULL weight are gone from the root: the rebuilt MVs were computed on the new root.
-    const n = await withClient(db.url, async (c) => (await c.query('SELECT sum(n_lines)::int AS n FROM mart.mv_fx_l1')).rows[0].n as number);
+    const n = await withClient(
+      db.url,
+      async (c) => (await c.query('SELECT sum(n_lines)::int AS n FROM mart.mv_fx_l1')).rows[0].n as number,
+    );
     expect(n).toBe(160);
 
     // down.sql takes it back to exactly what it was.
@@ -173,9 +198,9 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
     const text = await readFile(file, 'utf8');
     await rm(file);
     try {
-      await expect(newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'remove l1', now: now() })).rejects.toThrow(
-        /mart\.mv_fx_l1 is no longer in the catalog but mart\.v_fx_l2 .* still reads it/,
-      );
+      await expect(
+        newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'remove l1', now: now() }),
+      ).rejects.toThrow(/mart\.mv_fx_l1 is no longer in the catalog but mart\.v_fx_l2 .* still reads it/);
     } finally {
       await writeFile(file, text);
     }
@@ -197,7 +222,15 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
     expect(alter).toBeGreaterThan(sql.indexOf('DROP MATERIALIZED VIEW mart.mv_receive_daily;'));
     expect(alter).toBeLessThan(sql.indexOf('CREATE VIEW mart.v_fx_root'));
     // Everything that reads the altered table, transitively, is dropped before the ALTER and recreated after.
-    expect(gen.plan!.up.drops).toEqual(expect.arrayContaining(['mart.v_fx_root', 'mart.mv_fx_l3', 'mart.mv_receive_daily', 'mart.v_receive_weekly', 'mart.mv_target_card_per_day']));
+    expect(gen.plan!.up.drops).toEqual(
+      expect.arrayContaining([
+        'mart.v_fx_root',
+        'mart.mv_fx_l3',
+        'mart.mv_receive_daily',
+        'mart.v_receive_weekly',
+        'mart.mv_target_card_per_day',
+      ]),
+    );
     expect(gen.plan!.up.drops).not.toContain('mart.v_fx_other');
     const run = await migrate({ url: db.url, dir });
     expect(run.failed?.error).toBeUndefined();
@@ -207,24 +240,43 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
       expect(before.get(k)!.replace(/numeric\(14,3\)/g, 'numeric(16,3)'), k).toBe(after.get(k));
     }
     expect(after.get('mart.mv_fx_l1')).toMatch(/app_readonly=r\//);
-    const type = await withClient(db.url, async (c) =>
-      (await c.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'stg.shogun_final_receive'::regclass AND attname = 'net_weight_kg'`)).rows[0].t,
+    const type = await withClient(
+      db.url,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'stg.shogun_final_receive'::regclass AND attname = 'net_weight_kg'`,
+          )
+        ).rows[0].t,
     );
     expect(type).toBe('numeric(16,3)');
   });
 
   it('populate: after migrate creates the MV (and the MVs built on it) WITH NO DATA and says which ones', async () => {
     const file = path.join(views, 'mart', 'mv_fx_l1.sql');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('-- index ix_mv_fx_l1_n (n_lines)', '-- index ix_mv_fx_l1_n (n_lines)\n-- populate: after migrate').replace('kg per day', 'kg per day (large)'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replace('-- index ix_mv_fx_l1_n (n_lines)', '-- index ix_mv_fx_l1_n (n_lines)\n-- populate: after migrate')
+        .replace('kg per day', 'kg per day (large)'),
+    );
     // A comment change alone is done in place; make the definition change too so it is rebuilt.
     await writeFile(file, (await readFile(file, 'utf8')).replace('COUNT(*) AS n_lines', 'COUNT(r.slip_no) AS n_lines'));
     const gen = await newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'large l1', now: now() });
     expect(gen.plan!.up.unpopulated).toEqual(['mart.mv_fx_l1', 'mart.mv_fx_l3']);
-    expect(gen.sql).toMatch(/^-- Created WITH NO DATA, populated by `pnpm db:migrate` right after; until then these read nothing: mart\.mv_fx_l1, mart\.mv_fx_l3$/m);
+    expect(gen.sql).toMatch(
+      /^-- Created WITH NO DATA, populated by `pnpm db:migrate` right after; until then these read nothing: mart\.mv_fx_l1, mart\.mv_fx_l3$/m,
+    );
     const run = await migrate({ url: db.url, dir });
     expect(run.failed?.error).toBeUndefined();
-    const populated = await withClient(db.url, async (c) =>
-      (await c.query(`SELECT relname, relispopulated FROM pg_class WHERE relname IN ('mv_fx_l1', 'mv_fx_l3') ORDER BY 1`)).rows,
+    const populated = await withClient(
+      db.url,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT relname, relispopulated FROM pg_class WHERE relname IN ('mv_fx_l1', 'mv_fx_l3') ORDER BY 1`,
+          )
+        ).rows,
     );
     expect(populated).toEqual([
       { relname: 'mv_fx_l1', relispopulated: false },

@@ -40,15 +40,13 @@ function fields(line: string): string[] {
       if (ch === '"' && line[i + 1] === '"') {
         cur += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else cur += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ',') {
       out.push(cur);
       cur = '';
-    }
-    else cur += ch;
+    } else cur += ch;
   }
   out.push(cur);
   return out;
@@ -82,7 +80,17 @@ describe('writeDemoData', () => {
     expect(manifest.startDate).toBe('2024-01-01');
     expect(manifest.finalThrough).toBe('2024-02-24');
     expect(manifest.files.map((f) => f.file).sort()).toEqual(
-      ['receive', 'shipment', 'yard'].flatMap((k) => [`${k}_final_2024-01.csv`, `${k}_final_2024-02.csv`, `${k}_flash_2024-02.csv`, `${k}_flash_2024-03.csv`, `${k}_final_2024-03.csv`].filter((f) => !f.endsWith('final_2024-03.csv'))).sort(),
+      ['receive', 'shipment', 'yard']
+        .flatMap((k) =>
+          [
+            `${k}_final_2024-01.csv`,
+            `${k}_final_2024-02.csv`,
+            `${k}_flash_2024-02.csv`,
+            `${k}_flash_2024-03.csv`,
+            `${k}_final_2024-03.csv`,
+          ].filter((f) => !f.endsWith('final_2024-03.csv')),
+        )
+        .sort(),
     );
     expect((await readdir(dirA)).sort()).toEqual([...manifest.files.map((f) => f.file), 'manifest.json'].sort());
     for (const f of manifest.files) {
@@ -113,7 +121,9 @@ describe('writeDemoData', () => {
       const header = text.slice(0, text.indexOf('\r\n'));
       expect(header.split(','), entry.file).toEqual([...SHOGUN_HEADERS[entry.csvType]]);
     }
-    expect(SHOGUN_HEADERS.receive.join(',')).toBe('伝票日付,伝票番号,明細行,業者CD,業者名,品名CD,品名,正味重量,数量,単位名,単価,金額');
+    expect(SHOGUN_HEADERS.receive.join(',')).toBe(
+      '伝票日付,伝票番号,明細行,業者CD,業者名,品名CD,品名,正味重量,数量,単位名,単価,金額',
+    );
     expect(SHOGUN_HEADERS.shipment.at(-1)).toBe('営業担当者');
     expect(SHOGUN_HEADERS.yard.join(',')).toBe('伝票日付,伝票番号,明細行,品名CD,品名,正味重量,数量,単位名');
   });
@@ -150,7 +160,9 @@ describe('writeDemoData', () => {
       const dates = lines.map((l) => l.slice(0, 10).replaceAll('/', '-'));
       expect(dates[0]).toBe(entry.dateFrom);
       expect(dates.at(-1)).toBe(entry.dateTo);
-      expect(dates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d >= entry.periodFrom && d <= entry.periodTo)).toBe(true);
+      expect(dates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d >= entry.periodFrom && d <= entry.periodTo)).toBe(
+        true,
+      );
       const weightCol = SHOGUN_HEADERS[entry.csvType].indexOf('正味重量');
       const kg = lines.reduce((a, l) => a + Number((fields(l)[weightCol] as string).replaceAll(',', '')), 0);
       expect(Math.abs(kg - entry.netWeightKg)).toBeLessThan(1);
@@ -175,7 +187,8 @@ describe('writeDemoData', () => {
         lastLine.set(slip, Number(f[2]));
         for (const col of ['正味重量', '数量', '単価', '金額']) {
           const i = header.indexOf(col);
-          if (i >= 0) expect(Number((f[i] as string).replaceAll(',', '')), `${col} in ${line}`).toBeGreaterThanOrEqual(0);
+          if (i >= 0)
+            expect(Number((f[i] as string).replaceAll(',', '')), `${col} in ${line}`).toBeGreaterThanOrEqual(0);
         }
         if (entry.csvType !== 'yard') expect(f[3]).toMatch(/^\d{6}$/);
         if (entry.csvType === 'shipment') expect(SALES_REPS).toContain(f[12]);
@@ -218,11 +231,13 @@ describe('writeDemoData', () => {
 
   it('uses only names that CP932 can encode', () => {
     const { receiveVendors, shipmentVendors } = makeCatalog('test-seed');
-    const names = [...receiveVendors, ...shipmentVendors].map((v) => v.name).concat(
-      [...RECEIVE_ITEMS, ...SHIPMENT_ITEMS, ...YARD_ITEMS].flatMap((i) => [i.name, i.unitName]),
-      [...SALES_REPS],
-      [...SHOGUN_HEADERS.shipment, ...SHOGUN_HEADERS.yard],
-    );
+    const names = [...receiveVendors, ...shipmentVendors]
+      .map((v) => v.name)
+      .concat(
+        [...RECEIVE_ITEMS, ...SHIPMENT_ITEMS, ...YARD_ITEMS].flatMap((i) => [i.name, i.unitName]),
+        [...SALES_REPS],
+        [...SHOGUN_HEADERS.shipment, ...SHOGUN_HEADERS.yard],
+      );
     for (const n of names) expect(iconv.decode(iconv.encode(n, 'cp932'), 'cp932')).toBe(n);
   });
 });
@@ -268,7 +283,13 @@ describe('loadScaledReceive', () => {
 
   it('fills stg.shogun_final_receive with exactly N rows owned by one upload', async () => {
     const progress: number[] = [];
-    const r = await loadScaledReceive(client, { rows: 20_001, startDate: '2021-01-01', days: 365, batchSlips: 4000, onProgress: (n) => progress.push(n) });
+    const r = await loadScaledReceive(client, {
+      rows: 20_001,
+      startDate: '2021-01-01',
+      days: 365,
+      batchSlips: 4000,
+      onProgress: (n) => progress.push(n),
+    });
     expect(r.table).toBe('stg.shogun_final_receive');
     expect(r.fkChecked).toBe(false); // the test server's role is a superuser
     const role = await client.query('show session_replication_role');
@@ -285,8 +306,18 @@ describe('loadScaledReceive', () => {
     expect(rows[0]).toMatchObject({ n: 20_001, lo: '2021-01-01', hi: '2021-12-31', days: 365, positive: true });
     expect(rows[0].vendors).toBeGreaterThan(50);
     expect(rows[0].items).toBe(RECEIVE_ITEMS.length);
-    const up = await client.query(`select csv_type, flavour, status, row_count, date_from::text, date_to::text from log.upload_file where id = $1`, [r.uploadFileId]);
-    expect(up.rows[0]).toEqual({ csv_type: 'receive', flavour: 'final', status: 'success', row_count: 20_001, date_from: '2021-01-01', date_to: '2021-12-31' });
+    const up = await client.query(
+      `select csv_type, flavour, status, row_count, date_from::text, date_to::text from log.upload_file where id = $1`,
+      [r.uploadFileId],
+    );
+    expect(up.rows[0]).toEqual({
+      csv_type: 'receive',
+      flavour: 'final',
+      status: 'success',
+      row_count: 20_001,
+      date_from: '2021-01-01',
+      date_to: '2021-12-31',
+    });
   });
 
   it('appends a second load without key collisions, and truncates when asked', async () => {
@@ -296,7 +327,12 @@ describe('loadScaledReceive', () => {
     await loadScaledReceive(client, { rows: 500, flavour: 'flash', truncate: true });
     const f = await client.query('select count(*)::int n from stg.shogun_flash_receive');
     expect(f.rows[0].n).toBe(500);
-    const checked = await loadScaledReceive(client, { rows: 300, flavour: 'final', truncate: true, skipFkChecks: false });
+    const checked = await loadScaledReceive(client, {
+      rows: 300,
+      flavour: 'final',
+      truncate: true,
+      skipFkChecks: false,
+    });
     expect(checked.fkChecked).toBe(true);
     const t = await client.query('select count(*)::int n from stg.shogun_final_receive');
     expect(t.rows[0].n).toBe(300);

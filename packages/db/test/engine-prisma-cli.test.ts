@@ -10,14 +10,25 @@ import { addFieldToModel, copyPrismaDir, countDatabases, packageDir } from './he
 
 const adminUrl = inject('pgAdminUrl');
 const standIn = path.join(packageDir, 'bin', 'schema-engine');
-const prismaCli = path.join(path.dirname(createRequire(path.join(packageDir, 'package.json')).resolve('prisma/package.json')), 'build', 'index.js');
+const prismaCli = path.join(
+  path.dirname(createRequire(path.join(packageDir, 'package.json')).resolve('prisma/package.json')),
+  'build',
+  'index.js',
+);
 
 /** Run the real `prisma` CLI in `cwd` with the stand-in as its engine binary. */
 function prisma(cwd: string, args: string[], url: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [prismaCli, ...args], {
       cwd,
-      env: { ...process.env, DATABASE_URL: url, PRISMA_SCHEMA_ENGINE_BINARY: standIn, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', CI: '1' },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        PRISMA_SCHEMA_ENGINE_BINARY: standIn,
+        CHECKPOINT_DISABLE: '1',
+        NO_COLOR: '1',
+        CI: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -40,7 +51,9 @@ function writeConfig(root: string): void {
 describe('the real prisma CLI with bin/schema-engine (WASM stand-in) as its engine', { timeout: 300_000 }, () => {
   let db: TestDatabase;
   const copy = copyPrismaDir();
-  const all = readdirSync(copy.dir).filter((f) => /^\d{14}_/.test(f)).sort();
+  const all = readdirSync(copy.dir)
+    .filter((f) => /^\d{14}_/.test(f))
+    .sort();
   const firstPart = all.slice(0, 3);
 
   beforeAll(async () => {
@@ -63,7 +76,8 @@ describe('the real prisma CLI with bin/schema-engine (WASM stand-in) as its engi
     expect(ours.applied).toEqual(firstPart);
     const r = await prisma(copy.root, ['migrate', 'status'], db.url);
     expect(r.out).toContain(`${all.length} migrations found in prisma/migrations`);
-    const listed = r.out.split('Following migrations have not yet been applied:')[1]?.split('\n\n')[0]?.trim().split('\n') ?? [];
+    const listed =
+      r.out.split('Following migrations have not yet been applied:')[1]?.split('\n\n')[0]?.trim().split('\n') ?? [];
     expect(listed).toEqual(ours.pending);
     expect(all.length - listed.length).toBe(ours.applied.length);
     expect(r.code).toBe(1); // prisma exits 1 while migrations are pending
@@ -83,19 +97,47 @@ describe('the real prisma CLI with bin/schema-engine (WASM stand-in) as its engi
 
   it('migrate diff --script, dev --create-only and resolve --applied work and leave no shadow database', async () => {
     const before = await countDatabases(adminUrl, 'prisma_migrate_shadow_db_');
-    const empty = await prisma(copy.root, ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--script', '--exit-code'], db.url);
+    const empty = await prisma(
+      copy.root,
+      [
+        'migrate',
+        'diff',
+        '--from-migrations',
+        'prisma/migrations',
+        '--to-schema',
+        'prisma/schema.prisma',
+        '--script',
+        '--exit-code',
+      ],
+      db.url,
+    );
     expect(empty.out).toContain('-- This is an empty migration.');
     expect(empty.code).toBe(0);
 
     addFieldToModel(copy.schema, 'MonthlyTarget', 'note String?');
-    const diff = await prisma(copy.root, ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--script', '--exit-code'], db.url);
+    const diff = await prisma(
+      copy.root,
+      [
+        'migrate',
+        'diff',
+        '--from-migrations',
+        'prisma/migrations',
+        '--to-schema',
+        'prisma/schema.prisma',
+        '--script',
+        '--exit-code',
+      ],
+      db.url,
+    );
     expect(diff.out).toMatch(/ALTER TABLE "kpi"\."monthly_targets" ADD COLUMN\s+"note" TEXT;/);
     expect(diff.code).toBe(2);
 
     const dev = await prisma(copy.root, ['migrate', 'dev', '--create-only', '--name', 'add_note'], db.url);
     expect(dev.code, dev.out).toBe(0);
     const created = readdirSync(copy.dir).find((f) => f.endsWith('_add_note'))!;
-    expect(readFileSync(path.join(copy.dir, created, 'migration.sql'), 'utf8')).toMatch(/ALTER TABLE "kpi"\."monthly_targets" ADD COLUMN\s+"note" TEXT;/);
+    expect(readFileSync(path.join(copy.dir, created, 'migration.sql'), 'utf8')).toMatch(
+      /ALTER TABLE "kpi"\."monthly_targets" ADD COLUMN\s+"note" TEXT;/,
+    );
     expect((await status({ url: db.url, dir: copy.dir })).pending).toEqual([created]);
 
     const resolve = await prisma(copy.root, ['migrate', 'resolve', '--applied', created], db.url);
@@ -112,7 +154,9 @@ describe('bin/schema-engine one-shot commands', { timeout: 120_000 }, () => {
     const url = adminUrl.replace(/\/postgres$/, `/${name}`);
     const run = (cmd: string) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(standIn, ['--datasource', JSON.stringify({ url }), 'cli', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(standIn, ['--datasource', JSON.stringify({ url }), 'cli', cmd], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (d) => (stderr += d));
         child.on('close', (code) => resolve({ code, stderr }));

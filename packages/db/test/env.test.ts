@@ -22,7 +22,9 @@ describe('environment registry', () => {
 
   it('matches names exactly and lists the known ones when unknown', () => {
     for (const bad of ['VM_PROD', 'vm_prod ', 'Vm_prod', '']) {
-      expect(() => getEnvironment(bad, registry)).toThrow(/unknown environment .*known environments: local_dev, vm_prod/);
+      expect(() => getEnvironment(bad, registry)).toThrow(
+        /unknown environment .*known environments: local_dev, vm_prod/,
+      );
     }
     expect(getEnvironment('vm_prod', registry).protected).toBe(true);
   });
@@ -55,8 +57,14 @@ describe('the registry cannot unprotect production', () => {
     const unprotected = loadRegistry(registryFile({ environments: { vm_prod: { protected: false, remote: false } } }));
     expect(getEnvironment('vm_prod', unprotected)).toMatchObject({ protected: true, remote: true });
     const dropped = loadRegistry(registryFile({ environments: { scratch: {} } }));
-    const refs = productionReferences(dropped, { DATABASE_URL_VM_PROD: 'postgres://a@h1/x', PROD_DATABASE_URL: 'postgres://a@h2/y' });
-    expect(refs.map((r) => [r.name, r.sourceDetail])).toEqual([['vm_prod', 'DATABASE_URL_VM_PROD'], ['vm_prod', 'PROD_DATABASE_URL']]);
+    const refs = productionReferences(dropped, {
+      DATABASE_URL_VM_PROD: 'postgres://a@h1/x',
+      PROD_DATABASE_URL: 'postgres://a@h2/y',
+    });
+    expect(refs.map((r) => [r.name, r.sourceDetail])).toEqual([
+      ['vm_prod', 'DATABASE_URL_VM_PROD'],
+      ['vm_prod', 'PROD_DATABASE_URL'],
+    ]);
   });
 });
 
@@ -75,7 +83,9 @@ describe('secrets are masked', () => {
       expect(maskUrl(raw)).toBe(masked);
       expect(maskUrl(raw)).not.toMatch(/S3/);
     }
-    const text = maskSecrets('connect to postgres://u:S3cr3t@h:5/db failed; also postgres://x@h/db?password=S3cr3t and password=S3cr3t');
+    const text = maskSecrets(
+      'connect to postgres://u:S3cr3t@h:5/db failed; also postgres://x@h/db?password=S3cr3t and password=S3cr3t',
+    );
     expect(text).not.toContain('S3cr3t');
     expect(text).toContain('postgres://u:****@h:5/db');
   });

@@ -57,9 +57,13 @@ describe('the CSV-kind contract (@warehouse/db/kinds)', () => {
   });
 
   it('a changed column type in the database is reported with the contract type', async () => {
-    const scratch = await createTestDatabase(inject('pgAdminUrl'), { template: await createMigratedTemplate(inject('pgAdminUrl')) });
+    const scratch = await createTestDatabase(inject('pgAdminUrl'), {
+      template: await createMigratedTemplate(inject('pgAdminUrl')),
+    });
     try {
-      await withClient(scratch.url, (c) => c.query('alter table stg.shogun_final_yard alter column net_weight_kg type numeric(10,1)'));
+      await withClient(scratch.url, (c) =>
+        c.query('alter table stg.shogun_final_yard alter column net_weight_kg type numeric(10,1)'),
+      );
       expect(await withClient(scratch.url, (c) => contractProblems(c, KINDS))).toEqual([
         'stg.shogun_final_yard.net_weight_kg is numeric(10,1), the contract says numeric(14,3); change schema.prisma and migrate',
       ]);
@@ -73,7 +77,9 @@ describe('the CSV-kind contract (@warehouse/db/kinds)', () => {
       expect(SHOGUN_HEADERS[kind]).toEqual(KINDS[kind].columns.map((c) => c.header));
       expect(headerProblem(kind, [...SHOGUN_HEADERS[kind]])).toBeUndefined();
     }
-    expect(headerProblem('receive', [...SHOGUN_HEADERS.yard])).toContain('the header is the one of a yard file (ヤード一覧)');
+    expect(headerProblem('receive', [...SHOGUN_HEADERS.yard])).toContain(
+      'the header is the one of a yard file (ヤード一覧)',
+    );
   });
 
   it('a per-kind record that misses a kind does not compile', () => {
@@ -105,14 +111,22 @@ describe('adding a CSV kind (the steps in docs/design.md)', () => {
   });
 
   it('with the tables step 2 describes (what the migration creates), the contract holds again', async () => {
-    const scratch = await createTestDatabase(inject('pgAdminUrl'), { template: await createMigratedTemplate(inject('pgAdminUrl')) });
+    const scratch = await createTestDatabase(inject('pgAdminUrl'), {
+      template: await createMigratedTemplate(inject('pgAdminUrl')),
+    });
     try {
       const raw = scale.columns.map((c) => `${c.column} text`).join(', ');
-      const stg = scale.columns.map((c) => `${c.column} ${stgColumnType(c)}${c.required ? ' not null' : ''}`).join(', ');
+      const stg = scale.columns
+        .map((c) => `${c.column} ${stgColumnType(c)}${c.required ? ' not null' : ''}`)
+        .join(', ');
       await withClient(scratch.url, async (c) => {
-        await c.query(`create table raw.shogun_scale (upload_file_id bigint not null, source_line integer not null, ${raw}, primary key (upload_file_id, source_line))`);
+        await c.query(
+          `create table raw.shogun_scale (upload_file_id bigint not null, source_line integer not null, ${raw}, primary key (upload_file_id, source_line))`,
+        );
         for (const f of FLAVOURS) {
-          await c.query(`create table stg.shogun_${f}_scale (${stg}, upload_file_id bigint not null, source_line integer not null, created_at timestamptz(6) default now(), primary key (slip_date, slip_no, line_no))`);
+          await c.query(
+            `create table stg.shogun_${f}_scale (${stg}, upload_file_id bigint not null, source_line integer not null, created_at timestamptz(6) default now(), primary key (slip_date, slip_no, line_no))`,
+          );
         }
       });
       expect(await withClient(scratch.url, (c) => contractProblems(c, withScale))).toEqual([]);

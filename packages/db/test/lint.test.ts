@@ -16,7 +16,10 @@ const fixtures = (kind: 'bad' | 'good') =>
 function expected(sql: string): string[] {
   const m = /^-- expect: (.*)$/m.exec(sql);
   if (!m) throw new Error('bad fixture without an `-- expect:` line');
-  return m[1]!.split(',').map((s) => s.trim()).sort();
+  return m[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .sort();
 }
 
 describe('db:lint rules on the fixture corpus', () => {
@@ -39,9 +42,12 @@ describe('db:lint rules on the fixture corpus', () => {
     }
   });
 
-  it.each(good.map((f) => [f.name, f.sql]))('good/%s: no finding (not in strings, comments, $$ or BEGIN ATOMIC bodies)', async (name, sql) => {
-    expect(await lintSql(sql, { file: name, hasDown: true })).toEqual([]);
-  });
+  it.each(good.map((f) => [f.name, f.sql]))(
+    'good/%s: no finding (not in strings, comments, $$ or BEGIN ATOMIC bodies)',
+    async (name, sql) => {
+      expect(await lintSql(sql, { file: name, hasDown: true })).toEqual([]);
+    },
+  );
 
   it('every rule fires on some bad fixture (missing-down-sql needs a folder: below)', async () => {
     const fired = new Set(bad.flatMap((f) => expected(f.sql).map((e) => e.split('@')[0])));
@@ -50,7 +56,7 @@ describe('db:lint rules on the fixture corpus', () => {
 });
 
 describe('lintDir', () => {
-  it('passes the project\'s migrations with no error', async () => {
+  it("passes the project's migrations with no error", async () => {
     const r = await lintDir();
     expect(r.files).toBeGreaterThan(10);
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);

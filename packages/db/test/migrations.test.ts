@@ -89,7 +89,8 @@ describe('migration history', () => {
     for (const m of migrations.slice(1)) expect(m.down, `${m.name} has a down.sql`).not.toBeNull();
     for (const m of migrations) {
       const code = (sql: string) => sql.replace(/--.*$/gm, '');
-      for (const sql of [m.up, m.down ?? '']) expect(code(sql), `${m.name} never drops with CASCADE`).not.toMatch(/\bdrop\b[^;]*\bcascade\b/i);
+      for (const sql of [m.up, m.down ?? ''])
+        expect(code(sql), `${m.name} never drops with CASCADE`).not.toMatch(/\bdrop\b[^;]*\bcascade\b/i);
     }
   });
 
@@ -102,7 +103,10 @@ describe('migration history', () => {
     const drift = await engineDiffSql(
       // schemaDatasource = the live database the engine's adapter is connected to
       { tag: 'schemaDatasource', files: [{ path: schemaPath, content: schema }], configDir: path.dirname(schemaPath) },
-      { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] }, schema, db.url);
+      { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
+      schema,
+      db.url,
+    );
     expect(drift.trim()).toBe('-- This is an empty migration.');
   });
 
@@ -120,7 +124,12 @@ describe('migration history', () => {
         expect(rows[0]?.relkind, o.name).toBe(RELKIND[o.kind]);
         await client.query(`SELECT * FROM ${o.name} LIMIT 1`);
       }
-      expect(await missingRelations(client, RETIRED_OBJECTS.map((o) => o.name))).toEqual(RETIRED_OBJECTS.map((o) => o.name));
+      expect(
+        await missingRelations(
+          client,
+          RETIRED_OBJECTS.map((o) => o.name),
+        ),
+      ).toEqual(RETIRED_OBJECTS.map((o) => o.name));
       // Created WITH DATA and with a unique index: CONCURRENTLY works right after migrate.
       for (const o of DOMAIN_OBJECTS.filter((x) => x.kind === 'matview')) {
         await client.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY ${o.name}`);
@@ -137,7 +146,9 @@ describe('migration history', () => {
         await runFile(client, m.up, m.name, m.noTransaction);
         const created = [...(await relationNames(client, ['v', 'm']))].filter((n) => !before.has(n));
         const deps = (await directDependencies(client, created)).filter((d) => before.has(d));
-        expect(m.requires.filter((r) => deps.includes(r)).sort(), `${m.name}: requires covers what it reads`).toEqual(deps);
+        expect(m.requires.filter((r) => deps.includes(r)).sort(), `${m.name}: requires covers what it reads`).toEqual(
+          deps,
+        );
       }
     });
   });

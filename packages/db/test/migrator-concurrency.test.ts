@@ -19,7 +19,8 @@ describe('concurrent deployers', () => {
     const files: Record<string, string> = {};
     for (let i = 1; i <= 5; i++) {
       // a counter table proves each file ran once; pg_sleep widens the window for a double apply
-      files[`2025010100000${i}_m${i}`] = `create table if not exists runs (name text); insert into runs values ('m${i}'); select pg_sleep(0.1);`;
+      files[`2025010100000${i}_m${i}`] =
+        `create table if not exists runs (name text); insert into runs values ('m${i}'); select pg_sleep(0.1);`;
     }
     const dir = migrationsDir(files);
     const events: MigratorEvent[][] = [[], []];
@@ -27,8 +28,11 @@ describe('concurrent deployers', () => {
     const holder = new pg.Client({ connectionString: db.url, application_name: 'first-deployer' });
     await holder.connect();
     await holder.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_ID]);
-    const runs = [0, 1].map((i) => migrate({ url: db.url, dir, log: (e) => events[i]!.push(e), applicationName: `deployer-${i}` }));
-    while (!events.every((list) => list.some((e) => e.type === 'waiting-for-lock'))) await new Promise((r) => setTimeout(r, 10));
+    const runs = [0, 1].map((i) =>
+      migrate({ url: db.url, dir, log: (e) => events[i]!.push(e), applicationName: `deployer-${i}` }),
+    );
+    while (!events.every((list) => list.some((e) => e.type === 'waiting-for-lock')))
+      await new Promise((r) => setTimeout(r, 10));
     for (const list of events) {
       const wait = list.find((e) => e.type === 'waiting-for-lock');
       expect(wait!.type === 'waiting-for-lock' && wait!.message).toContain('first-deployer');
@@ -66,7 +70,9 @@ describe('concurrent deployers', () => {
       await holder.query('select pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_ID]);
       const ok = await migrate({ url: db.url, dir, lockTimeoutMs: 300 });
       expect(ok.applied.map((x) => x.name)).toEqual(['20250201000000_x']);
-      expect((await holder.query('select pg_try_advisory_lock($1::bigint) as ok', [MIGRATION_LOCK_ID])).rows[0].ok).toBe(true);
+      expect(
+        (await holder.query('select pg_try_advisory_lock($1::bigint) as ok', [MIGRATION_LOCK_ID])).rows[0].ok,
+      ).toBe(true);
     } finally {
       await holder.end();
     }

@@ -21,7 +21,8 @@ describe('a failing migration', () => {
     const db = await freshDb();
     const dir = migrationsDir({
       '20250101000000_ok': 'create table t_ok (id int);',
-      '20250102000000_bad': 'create table t_partial (id int);\ninsert into t_partial values (1);\nselect * from no_such_table;\n',
+      '20250102000000_bad':
+        'create table t_partial (id int);\ninsert into t_partial values (1);\nselect * from no_such_table;\n',
       '20250103000000_after': 'create table t_after (id int);',
     });
     const first = await migrate({ url: db.url, dir });
@@ -54,7 +55,10 @@ describe('a failing migration', () => {
 
     // fix the file, mark the failure rolled back, deploy again
     writeFileSync(path.join(dir, '20250102000000_bad', 'migration.sql'), 'create table t_partial (id int);');
-    expect(await resolve({ url: db.url, dir, rolledBack: '20250102000000_bad' })).toEqual({ name: '20250102000000_bad', action: 'rolled-back' });
+    expect(await resolve({ url: db.url, dir, rolledBack: '20250102000000_bad' })).toEqual({
+      name: '20250102000000_bad',
+      action: 'rolled-back',
+    });
     const second = await migrate({ url: db.url, dir });
     expect(second.failed).toBeUndefined();
     expect(second.applied.map((a) => a.name)).toEqual(['20250102000000_bad', '20250103000000_after']);
@@ -99,7 +103,12 @@ describe('edited migrations', () => {
     expect(err.message).toContain('20250101000000_a');
     expect(await relationExists(db.url, 'b')).toBe(false);
     const warnings: string[] = [];
-    const ok = await migrate({ url: db.url, dir, allowEdited: true, log: (e) => e.type === 'warning' && warnings.push(e.message) });
+    const ok = await migrate({
+      url: db.url,
+      dir,
+      allowEdited: true,
+      log: (e) => e.type === 'warning' && warnings.push(e.message),
+    });
     expect(ok.applied.map((a) => a.name)).toEqual(['20250102000000_b']);
     expect(warnings.join('\n')).toContain('20250101000000_a');
   });
@@ -133,7 +142,8 @@ describe('requires header', () => {
     const db = await freshDb();
     const dir = migrationsDir({
       '20250101000000_schema': 'create schema mart;',
-      '20250102000000_use': '-- requires: mart.mv_receive_daily, pg_catalog.pg_class\ncreate view mart.v_weekly as select * from mart.mv_receive_daily;',
+      '20250102000000_use':
+        '-- requires: mart.mv_receive_daily, pg_catalog.pg_class\ncreate view mart.v_weekly as select * from mart.mv_receive_daily;',
       '20250103000000_create_mv': 'CREATE MATERIALIZED VIEW "mart"."mv_receive_daily" AS select 1 as x;',
     });
     const result = await migrate({ url: db.url, dir });
@@ -153,7 +163,8 @@ describe('requires header', () => {
     const db = await freshDb();
     const dir = migrationsDir({
       '20250101000000_calendar': 'create schema ref; create table ref.calendar (ddate date primary key);',
-      '20250102000000_use': '-- a comment\n-- requires: ref.calendar\n\ncreate view ref.v_cal as select * from ref.calendar;',
+      '20250102000000_use':
+        '-- a comment\n-- requires: ref.calendar\n\ncreate view ref.v_cal as select * from ref.calendar;',
     });
     const result = await migrate({ url: db.url, dir });
     expect(result.failed).toBeUndefined();
@@ -164,7 +175,9 @@ describe('requires header', () => {
     const db = await freshDb();
     const dir = migrationsDir({ '20250101000000_use': '-- requires: ref.nowhere\nselect 1;' });
     const result = await migrate({ url: db.url, dir });
-    expect(result.failed?.error.message).toMatch(/ref\.nowhere does not exist and no migration in the history creates it/);
+    expect(result.failed?.error.message).toMatch(
+      /ref\.nowhere does not exist and no migration in the history creates it/,
+    );
   });
 });
 
@@ -200,7 +213,10 @@ create index concurrently ix_t_note on t (note) where note <> 'x;y';
     });
     const result = await migrate({ url: db.url, dir });
     expect(result.failed).toBeUndefined();
-    const idx = await query<{ indexname: string }>(db.url, "select indexname from pg_indexes where tablename = 't' order by 1");
+    const idx = await query<{ indexname: string }>(
+      db.url,
+      "select indexname from pg_indexes where tablename = 't' order by 1",
+    );
     expect(idx.map((r) => r.indexname)).toEqual(['ix_t_id', 'ix_t_note']);
     const rows = await history({ url: db.url });
     expect(rows[1]).toMatchObject({ name: '20250102000000_ix', state: 'applied', appliedStepsCount: 1 });
@@ -208,7 +224,9 @@ create index concurrently ix_t_note on t (note) where note <> 'x;y';
 
   it('CREATE INDEX CONCURRENTLY without the header fails with the server error and is rolled back', async () => {
     const db = await freshDb();
-    const dir = migrationsDir({ '20250101000000_ix': 'create table t (id int);\ncreate index concurrently ix_t on t (id);' });
+    const dir = migrationsDir({
+      '20250101000000_ix': 'create table t (id int);\ncreate index concurrently ix_t on t (id);',
+    });
     const result = await migrate({ url: db.url, dir });
     expect(result.failed?.error.message).toContain('cannot run inside a transaction block');
     expect(await relationExists(db.url, 't')).toBe(false);
@@ -218,7 +236,8 @@ create index concurrently ix_t_note on t (note) where note <> 'x;y';
     const db = await freshDb();
     const dir = migrationsDir({
       '20250101000000_t': 'create table t (id int);',
-      '20250102000000_ix': '-- migrate:no-transaction\ncreate index concurrently ix_a on t (id);\ncreate index concurrently ix_b on t (nope);\n',
+      '20250102000000_ix':
+        '-- migrate:no-transaction\ncreate index concurrently ix_a on t (id);\ncreate index concurrently ix_b on t (nope);\n',
     });
     const result = await migrate({ url: db.url, dir });
     expect(result.failed?.name).toBe('20250102000000_ix');

@@ -16,10 +16,15 @@ export function addMigration(dir: string, name: string, content: string | { up: 
   mkdirSync(folder, { recursive: true });
   const up = typeof content === 'string' ? content : content.up;
   writeFileSync(path.join(folder, 'migration.sql'), up);
-  if (typeof content !== 'string' && content.down !== undefined) writeFileSync(path.join(folder, 'down.sql'), content.down);
+  if (typeof content !== 'string' && content.down !== undefined)
+    writeFileSync(path.join(folder, 'down.sql'), content.down);
 }
 
-export async function query<T extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, values?: unknown[]): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  values?: unknown[],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

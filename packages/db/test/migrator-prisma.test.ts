@@ -15,7 +15,10 @@ async function freshDb() {
   return db;
 }
 
-async function withEngine<T>(url: string, fn: (engine: Awaited<ReturnType<typeof openSchemaEngine>>) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  url: string,
+  fn: (engine: Awaited<ReturnType<typeof openSchemaEngine>>) => Promise<T>,
+): Promise<T> {
   const engine = await openSchemaEngine({ url, engine: 'wasm' });
   try {
     return await fn(engine);
@@ -26,8 +29,8 @@ async function withEngine<T>(url: string, fn: (engine: Awaited<ReturnType<typeof
 
 const filters = { externalTables: [], externalEnums: [] };
 
-describe('agreement with Prisma\'s schema engine', () => {
-  it('Prisma sees the runner\'s applied, stamped and pending migrations as the runner does, and applies only the rest', async () => {
+describe("agreement with Prisma's schema engine", () => {
+  it("Prisma sees the runner's applied, stamped and pending migrations as the runner does, and applies only the rest", async () => {
     const db = await freshDb();
     const dir = migrationsDir({
       '20250101000000_a': 'create table a (id int);',
@@ -38,7 +41,11 @@ describe('agreement with Prisma\'s schema engine', () => {
     addMigration(dir, '20250103000000_c', 'create table c (id int);');
 
     await withEngine(db.url, async (engine) => {
-      const diag = await engine.diagnoseMigrationHistory({ migrationsList: await loadMigrationList(dir), optInToShadowDatabase: false, filters });
+      const diag = await engine.diagnoseMigrationHistory({
+        migrationsList: await loadMigrationList(dir),
+        optInToShadowDatabase: false,
+        filters,
+      });
       expect(diag).toMatchObject({
         hasMigrationsTable: true,
         failedMigrationNames: [],
@@ -61,11 +68,18 @@ describe('agreement with Prisma\'s schema engine', () => {
 
   it('Prisma sees a failure recorded by the runner as failed, and an edited file as edited', async () => {
     const db = await freshDb();
-    const dir = migrationsDir({ '20250101000000_a': 'create table a (id int);', '20250102000000_bad': 'select * from nope;' });
+    const dir = migrationsDir({
+      '20250101000000_a': 'create table a (id int);',
+      '20250102000000_bad': 'select * from nope;',
+    });
     expect((await migrate({ url: db.url, dir })).failed?.name).toBe('20250102000000_bad');
     addMigration(dir, '20250101000000_a', 'create table a (id int, edited int);');
     await withEngine(db.url, async (engine) => {
-      const diag = await engine.diagnoseMigrationHistory({ migrationsList: await loadMigrationList(dir), optInToShadowDatabase: false, filters });
+      const diag = await engine.diagnoseMigrationHistory({
+        migrationsList: await loadMigrationList(dir),
+        optInToShadowDatabase: false,
+        filters,
+      });
       expect(diag.failedMigrationNames).toEqual(['20250102000000_bad']);
       expect(diag.editedMigrationNames).toEqual(['20250101000000_a']);
     });

@@ -15,15 +15,20 @@ async function freshDb(): Promise<TestDatabase> {
 }
 const clients: pg.Client[] = [];
 afterEach(async () => {
-  while (clients.length) await clients.pop()!.end().catch(() => {});
+  while (clients.length)
+    await clients
+      .pop()!
+      .end()
+      .catch(() => {});
   while (dbs.length) await dbs.pop()!.drop();
 });
 
-describe('no-transaction files split by PostgreSQL\'s parser', () => {
+describe("no-transaction files split by PostgreSQL's parser", () => {
   it('applies BEGIN ATOMIC function bodies and CREATE INDEX CONCURRENTLY statement by statement', async () => {
     const db = await freshDb();
     const dir = migrationsDir({
-      '20250101000000_t': 'create table t (a int, b text);\ninsert into t select g, g::text from generate_series(1, 100) g;\n',
+      '20250101000000_t':
+        'create table t (a int, b text);\ninsert into t select g, g::text from generate_series(1, 100) g;\n',
       '20250102000000_atomic': [
         '-- migrate:no-transaction',
         '-- a function whose body has inner statements ending in ";"',
@@ -33,11 +38,11 @@ describe('no-transaction files split by PostgreSQL\'s parser', () => {
         'end;',
         'create procedure t_add(x int) language sql',
         'begin atomic',
-        '  insert into t (a, b) values (x, \'one; two\');',
+        "  insert into t (a, b) values (x, 'one; two');",
         '  insert into t (a, b) values (x + 1, $$three; four$$);',
         'end;',
         'create index concurrently t_a_idx on t (a);',
-        "call t_add(1000);",
+        'call t_add(1000);',
         '',
       ].join('\n'),
     });
@@ -45,17 +50,34 @@ describe('no-transaction files split by PostgreSQL\'s parser', () => {
     expect(r.failed).toBeUndefined();
     expect(r.applied.map((a) => a.name)).toEqual(['20250101000000_t', '20250102000000_atomic']);
     expect(await query(db.url, 'select t_count()::int as n')).toEqual([{ n: 102 }]);
-    expect(await query(db.url, "select indisvalid from pg_index where indexrelid = 't_a_idx'::regclass")).toEqual([{ indisvalid: true }]);
-    expect(await query(db.url, 'select b from t where a >= 1000 order by a')).toEqual([{ b: 'one; two' }, { b: 'three; four' }]);
+    expect(await query(db.url, "select indisvalid from pg_index where indexrelid = 't_a_idx'::regclass")).toEqual([
+      { indisvalid: true },
+    ]);
+    expect(await query(db.url, 'select b from t where a >= 1000 order by a')).toEqual([
+      { b: 'one; two' },
+      { b: 'three; four' },
+    ]);
   });
 });
 
 describe('transaction control in a transactional file', () => {
   it.each([
-    ['COMMIT; BEGIN in the middle', 'create table a1 (id int);\nCOMMIT;\nBEGIN;\ncreate table a2 (id int);\n', ['line 2: COMMIT', 'line 3: BEGIN']],
+    [
+      'COMMIT; BEGIN in the middle',
+      'create table a1 (id int);\nCOMMIT;\nBEGIN;\ncreate table a2 (id int);\n',
+      ['line 2: COMMIT', 'line 3: BEGIN'],
+    ],
     ['ROLLBACK at the end', 'create table a1 (id int);\n\nROLLBACK;\n', ['line 3: ROLLBACK']],
-    ['SAVEPOINT / RELEASE', 'savepoint s1;\ncreate table a1 (id int);\nrelease savepoint s1;\n', ['line 1: SAVEPOINT', 'line 3: RELEASE SAVEPOINT']],
-    ['END, ABORT, START TRANSACTION', 'create table a1 (id int);\nend;\nstart transaction;\nabort;\n', ['line 2: END (COMMIT)', 'line 3: START TRANSACTION', 'line 4: ABORT (ROLLBACK)']],
+    [
+      'SAVEPOINT / RELEASE',
+      'savepoint s1;\ncreate table a1 (id int);\nrelease savepoint s1;\n',
+      ['line 1: SAVEPOINT', 'line 3: RELEASE SAVEPOINT'],
+    ],
+    [
+      'END, ABORT, START TRANSACTION',
+      'create table a1 (id int);\nend;\nstart transaction;\nabort;\n',
+      ['line 2: END (COMMIT)', 'line 3: START TRANSACTION', 'line 4: ABORT (ROLLBACK)'],
+    ],
     ['PREPARE TRANSACTION', "create table a1 (id int);\nprepare transaction 'x';\n", ['line 2: PREPARE TRANSACTION']],
   ])('%s: refused before anything runs, naming file and line; nothing recorded', async (_label, sql, lines) => {
     const db = await freshDb();
@@ -72,7 +94,10 @@ describe('transaction control in a transactional file', () => {
 
   it('COMMIT inside a DO body or a string is not transaction control', async () => {
     const db = await freshDb();
-    const dir = migrationsDir({ '20250101000000_ok': "create table c1 (note text);\ninsert into c1 values ('COMMIT; ROLLBACK;');\ndo $$ begin raise notice 'BEGIN; COMMIT;'; end $$;\n" });
+    const dir = migrationsDir({
+      '20250101000000_ok':
+        "create table c1 (note text);\ninsert into c1 values ('COMMIT; ROLLBACK;');\ndo $$ begin raise notice 'BEGIN; COMMIT;'; end $$;\n",
+    });
     const r = await migrate({ url: db.url, dir });
     expect(r.failed).toBeUndefined();
     expect(await query(db.url, 'select note from c1')).toEqual([{ note: 'COMMIT; ROLLBACK;' }]);
@@ -80,7 +105,10 @@ describe('transaction control in a transactional file', () => {
 
   it('unparsable SQL is refused with file, line and column before anything runs', async () => {
     const db = await freshDb();
-    const dir = migrationsDir({ '20250101000000_a': 'create table a (id int);', '20250102000000_b': 'select 1;\ncreate tabel b (id int);\n' });
+    const dir = migrationsDir({
+      '20250101000000_a': 'create table a (id int);',
+      '20250102000000_b': 'select 1;\ncreate tabel b (id int);\n',
+    });
     const err = await migrate({ url: db.url, dir }).catch((e) => e);
     expect(err.code).toBe('E_SQL_PARSE');
     expect(err.message).toContain('20250102000000_b/migration.sql line 2, column 8');
@@ -105,8 +133,14 @@ describe('--plan, --plan-hash, --to, --steps', () => {
       [1, 'IndexStmt', ['SHARE pa']],
       [2, 'AlterTableStmt', ['ACCESS EXCLUSIVE pa']],
     ]);
-    expect(b.findings.map((f) => `${f.rule}@${f.line}`)).toEqual(['index-without-concurrently@1', 'missing-down-sql@1'].sort((x, y) => Number(x.split('@')[1]) - Number(y.split('@')[1]) || x.localeCompare(y)));
-    expect(p.migrations[2]!.statements[0]!.locks).toEqual([{ relation: 'pa', mode: 'ACCESS SHARE', blocks: expect.any(String) }]);
+    expect(b.findings.map((f) => `${f.rule}@${f.line}`)).toEqual(
+      ['index-without-concurrently@1', 'missing-down-sql@1'].sort(
+        (x, y) => Number(x.split('@')[1]) - Number(y.split('@')[1]) || x.localeCompare(y),
+      ),
+    );
+    expect(p.migrations[2]!.statements[0]!.locks).toEqual([
+      { relation: 'pa', mode: 'ACCESS SHARE', blocks: expect.any(String) },
+    ]);
     expect(p.migrations.map((m) => m.recreates)).toEqual([[], [], []]);
     expect(p.hash).toMatch(/^[0-9a-f]{16}$/);
     // nothing applied, nothing recorded
@@ -114,7 +148,10 @@ describe('--plan, --plan-hash, --to, --steps', () => {
     expect(await history({ url: db.url })).toEqual([]);
     // same files, same hash; one byte changed, another hash
     expect((await plan({ url: db.url, dir })).hash).toBe(p.hash);
-    writeFileSync(path.join(dir, '20250103000000_c', 'migration.sql'), '-- requires: pa\ncreate view pv as select code, id from pa;\n');
+    writeFileSync(
+      path.join(dir, '20250103000000_c', 'migration.sql'),
+      '-- requires: pa\ncreate view pv as select code, id from pa;\n',
+    );
     const p2 = await plan({ url: db.url, dir });
     expect(p2.hash).not.toBe(p.hash);
     // --plan-hash: the reviewed plan is refused once it changed, and nothing runs
@@ -127,16 +164,21 @@ describe('--plan, --plan-hash, --to, --steps', () => {
     expect(r.planHash).toBe(p2.hash);
   });
 
-  it('plan names the views a migration drops and creates again (a generated view migration\'s dependants)', async () => {
+  it("plan names the views a migration drops and creates again (a generated view migration's dependants)", async () => {
     const db = await freshDb();
     const dir = migrationsDir({
-      '20250101000000_a': 'create table ra (id int);\ncreate view rv1 as select id from ra;\ncreate view rv2 as select id from rv1;\n',
-      '20250102000000_b': '-- requires: rv1, rv2\ndrop view rv2;\ndrop view rv1;\ncreate view rv1 as select id, 1 as one from ra;\ncreate view rv2 as select id from rv1;\n',
+      '20250101000000_a':
+        'create table ra (id int);\ncreate view rv1 as select id from ra;\ncreate view rv2 as select id from rv1;\n',
+      '20250102000000_b':
+        '-- requires: rv1, rv2\ndrop view rv2;\ndrop view rv1;\ncreate view rv1 as select id, 1 as one from ra;\ncreate view rv2 as select id from rv1;\n',
     });
     await migrate({ url: db.url, dir, steps: 1 });
     const p = await plan({ url: db.url, dir });
     expect(p.migrations.map((m) => [m.name, m.recreates])).toEqual([['20250102000000_b', ['rv1', 'rv2']]]);
-    expect(p.migrations[0]!.statements.slice(0, 2).map((s) => s.locks.map((l) => `${l.mode} ${l.relation}`))).toEqual([['ACCESS EXCLUSIVE rv2'], ['ACCESS EXCLUSIVE rv1']]);
+    expect(p.migrations[0]!.statements.slice(0, 2).map((s) => s.locks.map((l) => `${l.mode} ${l.relation}`))).toEqual([
+      ['ACCESS EXCLUSIVE rv2'],
+      ['ACCESS EXCLUSIVE rv1'],
+    ]);
   });
 
   it('--steps N and --to NAME apply part of what is pending; status shows what is left', async () => {
@@ -146,7 +188,9 @@ describe('--plan, --plan-hash, --to, --steps', () => {
     const one = await migrate({ url: db.url, dir, steps: 1, log: (e) => events.push(e) });
     expect(one.applied.map((a) => a.name)).toEqual(['20250101000000_a']);
     expect(one.pending).toEqual(['20250102000000_b', '20250103000000_c']);
-    expect(events.filter((e) => e.type === 'applied').map((e) => e.type === 'applied' && `${e.index}/${e.total}`)).toEqual(['1/1']);
+    expect(
+      events.filter((e) => e.type === 'applied').map((e) => e.type === 'applied' && `${e.index}/${e.total}`),
+    ).toEqual(['1/1']);
     expect((await status({ url: db.url, dir })).pending).toEqual(['20250102000000_b', '20250103000000_c']);
 
     const planTo = await plan({ url: db.url, dir, to: '20250102000000_b' });
@@ -205,17 +249,32 @@ describe('lock_timeout on migration statements, retried with backoff', () => {
     expect(retries[0]).toMatchObject({ type: 'retrying', attempt: 1, retries: 3, delayMs: 100 });
     // the printed budget: 4 × 300 ms waits + 100 + 200 + 400 ms backoff
     expect(retries[0]!.type === 'retrying' && retries[0]!.budgetMs).toBe(1900);
-    expect(await query(db.url, "select count(*)::int as n from information_schema.columns where table_name = 'busy' and column_name = 'note'")).toEqual([{ n: 1 }]);
+    expect(
+      await query(
+        db.url,
+        "select count(*)::int as n from information_schema.columns where table_name = 'busy' and column_name = 'note'",
+      ),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('fails after the retries naming the blocking pid, its query and how long it has held on; nothing applied or recorded', async () => {
     const db = await freshDb();
     await query(db.url, 'create table busy (id int)');
-    const dir = migrationsDir({ '20250101000000_alter': 'alter table busy add column note text;\n', '20250102000000_next': 'create table after_busy (id int);\n' });
+    const dir = migrationsDir({
+      '20250101000000_alter': 'alter table busy add column note text;\n',
+      '20250102000000_next': 'create table after_busy (id int);\n',
+    });
     const blocker = await holdLock(db.url, 'lock table busy in access share mode');
     const pid = blocker.pid;
     const events: MigratorEvent[] = [];
-    const r = await migrate({ url: db.url, dir, ddlLockTimeoutMs: 400, ddlLockRetries: 2, retryDelayMs: 50, log: (e) => events.push(e) });
+    const r = await migrate({
+      url: db.url,
+      dir,
+      ddlLockTimeoutMs: 400,
+      ddlLockRetries: 2,
+      retryDelayMs: 50,
+      log: (e) => events.push(e),
+    });
     expect(r.failed?.name).toBe('20250101000000_alter');
     const err = r.failed!.error as DbError;
     expect(err.code).toBe('E_MIGRATION_LOCK_TIMEOUT');
@@ -238,7 +297,10 @@ describe('lock_timeout on migration statements, retried with backoff', () => {
   it('a no-transaction file retries the blocked statement only', async () => {
     const db = await freshDb();
     await query(db.url, 'create table busy (id int)');
-    const dir = migrationsDir({ '20250101000000_nt': '-- migrate:no-transaction\ncreate table nt_first (id int);\nalter table busy add column note text;\ncreate index concurrently busy_id_idx on busy (id);\n' });
+    const dir = migrationsDir({
+      '20250101000000_nt':
+        '-- migrate:no-transaction\ncreate table nt_first (id int);\nalter table busy add column note text;\ncreate index concurrently busy_id_idx on busy (id);\n',
+    });
     const blocker = await holdLock(db.url, 'select * from busy');
     const r = await migrate({
       url: db.url,
@@ -254,10 +316,16 @@ describe('lock_timeout on migration statements, retried with backoff', () => {
 
   it('a header sets the lock_timeout of one file', async () => {
     const db = await freshDb();
-    const dir = migrationsDir({ '20250101000000_h': "-- migrate:ddl-lock-timeout 1234ms\n-- migrate:statement-timeout 5s\ncreate table h as select current_setting('lock_timeout') as lt, current_setting('statement_timeout') as st;\n" });
+    const dir = migrationsDir({
+      '20250101000000_h':
+        "-- migrate:ddl-lock-timeout 1234ms\n-- migrate:statement-timeout 5s\ncreate table h as select current_setting('lock_timeout') as lt, current_setting('statement_timeout') as st;\n",
+    });
     await migrate({ url: db.url, dir });
     expect(await query(db.url, 'select lt, st from h')).toEqual([{ lt: '1234ms', st: '5s' }]);
-    const p = await plan({ url: db.url, dir: migrationsDir({ '20250101000000_x': '-- migrate:ddl-lock-timeout 30s\nselect 1;\n' }) });
+    const p = await plan({
+      url: db.url,
+      dir: migrationsDir({ '20250101000000_x': '-- migrate:ddl-lock-timeout 30s\nselect 1;\n' }),
+    });
     expect(p.migrations[0]!.ddlLockTimeoutMs).toBe(30_000);
   });
 });

@@ -16,13 +16,17 @@ describe('a migration that empties search_path', () => {
 
   it('is recorded in public._prisma_migrations and later migrations still run', async () => {
     const dir = migrationsDir({
-      '20250101000000_dump_like': "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.a (id int);",
+      '20250101000000_dump_like':
+        "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.a (id int);",
       '20250102000000_next': 'CREATE TABLE public.b (id int);',
     });
     const result = await migrate({ url: db.url, dir });
     expect(result.failed).toBeUndefined();
     expect(result.applied.map((a) => a.name)).toEqual(['20250101000000_dump_like', '20250102000000_next']);
-    const rows = await query<{ migration_name: string }>(db.url, 'select migration_name from public._prisma_migrations order by migration_name');
+    const rows = await query<{ migration_name: string }>(
+      db.url,
+      'select migration_name from public._prisma_migrations order by migration_name',
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(['20250101000000_dump_like', '20250102000000_next']);
     expect(await status({ url: db.url, dir })).toMatchObject({ upToDate: true, pending: [] });
   });

@@ -27,7 +27,7 @@ describe('splitStatements (PostgreSQL parser, for -- migrate:no-transaction file
   });
 
   it('drops empty pieces and keeps offsets and lines into the file, also after multi-byte text', async () => {
-    const sql = '-- 日本語のコメント\nselect 1;;\n\n  select \'é\'; -- done\n';
+    const sql = "-- 日本語のコメント\nselect 1;;\n\n  select 'é'; -- done\n";
     const parts = await parseSql(sql);
     expect(parts.map((p) => p.text)).toEqual(['select 1', "select 'é'"]);
     expect(sql.slice(parts[1]!.offset).startsWith("select 'é'")).toBe(true);
@@ -46,7 +46,9 @@ describe('splitStatements (PostgreSQL parser, for -- migrate:no-transaction file
 
 describe('parseHeaders', () => {
   it('reads headers only before the first statement', () => {
-    expect(parseHeaders('-- migrate:no-transaction\n\n-- requires: mart.a, ref.b ,\nselect 1;\n-- requires: x.y\n')).toEqual({
+    expect(
+      parseHeaders('-- migrate:no-transaction\n\n-- requires: mart.a, ref.b ,\nselect 1;\n-- requires: x.y\n'),
+    ).toEqual({
       noTransaction: true,
       requires: ['mart.a', 'ref.b'],
     });
@@ -60,7 +62,15 @@ describe('parseHeaders', () => {
       ddlLockTimeoutMs: 30_000,
       statementTimeoutMs: 600_000,
     });
-    expect(() => parseHeaders('-- migrate:ddl-lock-timeout soon\nselect 1;', 'x/migration.sql')).toThrow(/x\/migration.sql: header `-- migrate:ddl-lock-timeout soon` is not a duration/);
-    expect([parseDuration('250ms'), parseDuration('2'), parseDuration('1h'), parseDuration('0'), parseDuration('5 weeks')]).toEqual([250, 2, 3_600_000, 0, undefined]);
+    expect(() => parseHeaders('-- migrate:ddl-lock-timeout soon\nselect 1;', 'x/migration.sql')).toThrow(
+      /x\/migration.sql: header `-- migrate:ddl-lock-timeout soon` is not a duration/,
+    );
+    expect([
+      parseDuration('250ms'),
+      parseDuration('2'),
+      parseDuration('1h'),
+      parseDuration('0'),
+      parseDuration('5 weeks'),
+    ]).toEqual([250, 2, 3_600_000, 0, undefined]);
   });
 });

@@ -86,7 +86,9 @@ describe('rollback', () => {
 
   it('a failing down.sql is rolled back with its record kept', async () => {
     const db = await freshDb();
-    const dir = migrationsDir({ '20250101000000_a': { up: 'create table a (id int);', down: 'drop table a; drop table nope;' } });
+    const dir = migrationsDir({
+      '20250101000000_a': { up: 'create table a (id int);', down: 'drop table a; drop table nope;' },
+    });
     await migrate({ url: db.url, dir });
     const r = await rollback({ url: db.url, dir });
     expect(r.failed?.name).toBe('20250101000000_a');

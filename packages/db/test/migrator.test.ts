@@ -47,21 +47,75 @@ describe('migrate with the real migration history', () => {
     expect(await query(db.url, 'select id, finished_at from _prisma_migrations order by id')).toEqual(before);
   });
 
-  it('writes _prisma_migrations exactly in Prisma\'s format', async () => {
-    const columns = await query<{ column_name: string; data_type: string; character_maximum_length: number | null; is_nullable: string; column_default: string | null }>(
+  it("writes _prisma_migrations exactly in Prisma's format", async () => {
+    const columns = await query<{
+      column_name: string;
+      data_type: string;
+      character_maximum_length: number | null;
+      is_nullable: string;
+      column_default: string | null;
+    }>(
       db.url,
       `select column_name, data_type, character_maximum_length, is_nullable, column_default
          from information_schema.columns where table_name = '_prisma_migrations' order by ordinal_position`,
     );
     expect(columns).toEqual([
-      { column_name: 'id', data_type: 'character varying', character_maximum_length: 36, is_nullable: 'NO', column_default: null },
-      { column_name: 'checksum', data_type: 'character varying', character_maximum_length: 64, is_nullable: 'NO', column_default: null },
-      { column_name: 'finished_at', data_type: 'timestamp with time zone', character_maximum_length: null, is_nullable: 'YES', column_default: null },
-      { column_name: 'migration_name', data_type: 'character varying', character_maximum_length: 255, is_nullable: 'NO', column_default: null },
-      { column_name: 'logs', data_type: 'text', character_maximum_length: null, is_nullable: 'YES', column_default: null },
-      { column_name: 'rolled_back_at', data_type: 'timestamp with time zone', character_maximum_length: null, is_nullable: 'YES', column_default: null },
-      { column_name: 'started_at', data_type: 'timestamp with time zone', character_maximum_length: null, is_nullable: 'NO', column_default: 'now()' },
-      { column_name: 'applied_steps_count', data_type: 'integer', character_maximum_length: null, is_nullable: 'NO', column_default: '0' },
+      {
+        column_name: 'id',
+        data_type: 'character varying',
+        character_maximum_length: 36,
+        is_nullable: 'NO',
+        column_default: null,
+      },
+      {
+        column_name: 'checksum',
+        data_type: 'character varying',
+        character_maximum_length: 64,
+        is_nullable: 'NO',
+        column_default: null,
+      },
+      {
+        column_name: 'finished_at',
+        data_type: 'timestamp with time zone',
+        character_maximum_length: null,
+        is_nullable: 'YES',
+        column_default: null,
+      },
+      {
+        column_name: 'migration_name',
+        data_type: 'character varying',
+        character_maximum_length: 255,
+        is_nullable: 'NO',
+        column_default: null,
+      },
+      {
+        column_name: 'logs',
+        data_type: 'text',
+        character_maximum_length: null,
+        is_nullable: 'YES',
+        column_default: null,
+      },
+      {
+        column_name: 'rolled_back_at',
+        data_type: 'timestamp with time zone',
+        character_maximum_length: null,
+        is_nullable: 'YES',
+        column_default: null,
+      },
+      {
+        column_name: 'started_at',
+        data_type: 'timestamp with time zone',
+        character_maximum_length: null,
+        is_nullable: 'NO',
+        column_default: 'now()',
+      },
+      {
+        column_name: 'applied_steps_count',
+        data_type: 'integer',
+        character_maximum_length: null,
+        is_nullable: 'NO',
+        column_default: '0',
+      },
     ]);
     const pk = await query<{ column_name: string }>(
       db.url,
@@ -89,7 +143,11 @@ describe('migrate with the real migration history', () => {
 
   it('createMigratedTemplate builds one template at head, shared by concurrent callers', async () => {
     const admin = inject('pgAdminUrl');
-    const names = await Promise.all([createMigratedTemplate(admin), createMigratedTemplate(admin), createMigratedTemplate(admin)]);
+    const names = await Promise.all([
+      createMigratedTemplate(admin),
+      createMigratedTemplate(admin),
+      createMigratedTemplate(admin),
+    ]);
     expect(new Set(names).size).toBe(1);
     const clone = await createTestDatabase(admin, { template: names[0] });
     try {

@@ -42,21 +42,40 @@ describe('Prisma client on the migrated schema', () => {
   it('writes and reads a ref.calendar row (date column round-trips as UTC midnight)', async () => {
     await calendarDay('2025-01-06', { isoWeek: 2, isoDow: 1 });
     const row = await prisma.calendar.findUniqueOrThrow({ where: { ddate: d('2025-01-06') } });
-    expect(row).toMatchObject({ isoYear: 2025, isoWeek: 2, isoDow: 1, isHoliday: false, holidayName: null, dayType: 'biz' });
+    expect(row).toMatchObject({
+      isoYear: 2025,
+      isoWeek: 2,
+      isoDow: 1,
+      isHoliday: false,
+      holidayName: null,
+      dayType: 'biz',
+    });
     expect(row.ddate.toISOString()).toBe('2025-01-06T00:00:00.000Z');
-    const { rows } = await withClient(db.url, (c) => c.query("SELECT ddate::text AS ddate FROM ref.calendar WHERE iso_week = 2"));
+    const { rows } = await withClient(db.url, (c) =>
+      c.query('SELECT ddate::text AS ddate FROM ref.calendar WHERE iso_week = 2'),
+    );
     expect(rows).toEqual([{ ddate: '2025-01-06' }]);
   });
 
   it('stores a stg receive row with its log.upload_file id, enforces the natural key; deleting an upload cascades only its blob and row errors', async () => {
     const file = await upload('receive', 'final');
     expect(file.status).toBe('pending');
-    await prisma.uploadBlob.create({ data: { uploadFileId: file.id, chunkNo: 0, data: Buffer.from('伝票日付,伝票番号\r\n') } });
-    await prisma.rawShogunReceive.create({ data: { uploadFileId: file.id, sourceLine: 2, slipDate: '2025/02/03', netWeightKg: '1,234.5' } });
+    await prisma.uploadBlob.create({
+      data: { uploadFileId: file.id, chunkNo: 0, data: Buffer.from('伝票日付,伝票番号\r\n') },
+    });
+    await prisma.rawShogunReceive.create({
+      data: { uploadFileId: file.id, sourceLine: 2, slipDate: '2025/02/03', netWeightKg: '1,234.5' },
+    });
     const row = await prisma.stgShogunFinalReceive.create({
       data: {
-        slipDate: d('2025-02-03'), slipNo: 'S1', lineNo: 1, vendorCd: 'V01', netWeightKg: '1234.5',
-        amount: '5000.00', uploadFileId: file.id, sourceLine: 2,
+        slipDate: d('2025-02-03'),
+        slipNo: 'S1',
+        lineNo: 1,
+        vendorCd: 'V01',
+        netWeightKg: '1234.5',
+        amount: '5000.00',
+        uploadFileId: file.id,
+        sourceLine: 2,
       },
     });
     const read = await prisma.stgShogunFinalReceive.findUniqueOrThrow({
@@ -64,7 +83,9 @@ describe('Prisma client on the migrated schema', () => {
     });
     expect(read.sourceLine).toBe(row.sourceLine);
     expect(read.netWeightKg?.toFixed(3)).toBe('1234.500');
-    expect((await prisma.uploadFile.findUniqueOrThrow({ where: { id: read.uploadFileId } })).fileName).toBe('final_receive.csv');
+    expect((await prisma.uploadFile.findUniqueOrThrow({ where: { id: read.uploadFileId } })).fileName).toBe(
+      'final_receive.csv',
+    );
 
     const duplicate = prisma.stgShogunFinalReceive.create({
       data: { slipDate: d('2025-02-03'), slipNo: 'S1', lineNo: 1, uploadFileId: file.id, sourceLine: 3 },
@@ -78,7 +99,9 @@ describe('Prisma client on the migrated schema', () => {
     await prisma.uploadFile.delete({ where: { id: file.id } });
     expect(await prisma.uploadBlob.count({ where: { uploadFileId: file.id } })).toBe(0);
     const fks = await withClient(db.url, (c) =>
-      c.query(`SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND confrelid = 'log.upload_file'::regclass ORDER BY 1`),
+      c.query(
+        `SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND confrelid = 'log.upload_file'::regclass ORDER BY 1`,
+      ),
     );
     expect(fks.rows).toEqual([{ t: 'log.upload_blob' }, { t: 'log.upload_error' }, { t: 'log.upload_touched_date' }]);
   });
@@ -88,15 +111,55 @@ describe('Prisma client on the migrated schema', () => {
     const final = await upload('receive', 'final');
     await prisma.stgShogunFlashReceive.createMany({
       data: [
-        { slipDate: d('2025-03-03'), slipNo: 'F1', lineNo: 1, netWeightKg: '1000', amount: '100', uploadFileId: flash.id, sourceLine: 2 },
-        { slipDate: d('2025-03-03'), slipNo: 'F2', lineNo: 1, netWeightKg: '500', amount: '50', uploadFileId: flash.id, sourceLine: 3 },
-        { slipDate: d('2025-03-04'), slipNo: 'F3', lineNo: 1, netWeightKg: '1200', amount: '120', uploadFileId: flash.id, sourceLine: 4 },
+        {
+          slipDate: d('2025-03-03'),
+          slipNo: 'F1',
+          lineNo: 1,
+          netWeightKg: '1000',
+          amount: '100',
+          uploadFileId: flash.id,
+          sourceLine: 2,
+        },
+        {
+          slipDate: d('2025-03-03'),
+          slipNo: 'F2',
+          lineNo: 1,
+          netWeightKg: '500',
+          amount: '50',
+          uploadFileId: flash.id,
+          sourceLine: 3,
+        },
+        {
+          slipDate: d('2025-03-04'),
+          slipNo: 'F3',
+          lineNo: 1,
+          netWeightKg: '1200',
+          amount: '120',
+          uploadFileId: flash.id,
+          sourceLine: 4,
+        },
       ],
     });
     await prisma.stgShogunFinalReceive.createMany({
       data: [
-        { slipDate: d('2025-03-03'), slipNo: 'K1', lineNo: 1, netWeightKg: '2000.5', amount: '200', uploadFileId: final.id, sourceLine: 2 },
-        { slipDate: d('2025-03-03'), slipNo: 'K1', lineNo: 2, netWeightKg: '345', amount: '34.50', uploadFileId: final.id, sourceLine: 3 },
+        {
+          slipDate: d('2025-03-03'),
+          slipNo: 'K1',
+          lineNo: 1,
+          netWeightKg: '2000.5',
+          amount: '200',
+          uploadFileId: final.id,
+          sourceLine: 2,
+        },
+        {
+          slipDate: d('2025-03-03'),
+          slipNo: 'K1',
+          lineNo: 2,
+          netWeightKg: '345',
+          amount: '34.50',
+          uploadFileId: final.id,
+          sourceLine: 3,
+        },
       ],
     });
     expect(await prisma.mvReceiveDaily.count()).toBe(0); // populated at migrate time, before these rows

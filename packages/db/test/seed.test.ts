@@ -44,16 +44,39 @@ describe('Japanese holidays by rule', () => {
     expect(holidayName(date)).toBe(name);
   });
 
-  it.each(['1995-07-20', '1988-12-23', '1997-05-04', '2000-01-15', '2019-12-23', '2019-02-23', '2020-10-12', '2021-10-11', '2020-07-20', '2021-08-11', '2015-08-11', '2024-02-13', '2026-09-24'])(
-    '%s is not a holiday',
-    (date) => {
-      expect(holidayName(date)).toBeUndefined();
-    },
-  );
+  it.each([
+    '1995-07-20',
+    '1988-12-23',
+    '1997-05-04',
+    '2000-01-15',
+    '2019-12-23',
+    '2019-02-23',
+    '2020-10-12',
+    '2021-10-11',
+    '2020-07-20',
+    '2021-08-11',
+    '2015-08-11',
+    '2024-02-13',
+    '2026-09-24',
+  ])('%s is not a holiday', (date) => {
+    expect(holidayName(date)).toBeUndefined();
+  });
 
   it('has the expected number of holidays per year (cabinet office counts)', () => {
-    const counts = Object.fromEntries([2015, 2016, 2019, 2020, 2021, 2024, 2025, 2026, 2030].map((y) => [y, holidaysOfYear(y).length]));
-    expect(counts).toEqual({ 2015: 17, 2016: 17, 2019: 22, 2020: 18, 2021: 17, 2024: 21, 2025: 19, 2026: 18, 2030: 19 });
+    const counts = Object.fromEntries(
+      [2015, 2016, 2019, 2020, 2021, 2024, 2025, 2026, 2030].map((y) => [y, holidaysOfYear(y).length]),
+    );
+    expect(counts).toEqual({
+      2015: 17,
+      2016: 17,
+      2019: 22,
+      2020: 18,
+      2021: 17,
+      2024: 21,
+      2025: 19,
+      2026: 18,
+      2030: 19,
+    });
   });
 
   it('refuses years outside the rules it knows', () => {
@@ -106,14 +129,77 @@ describe('seedReferenceData', () => {
       [['2021-01-03', '2019-04-30', '2024-02-12', '2025-05-03', '2025-05-10', '2025-05-12', '2026-09-22']],
     );
     expect(rows).toEqual([
-      { ddate: '2019-04-30', iso_year: 2019, iso_week: 18, iso_dow: 2, is_holiday: true, holiday_name: '国民の休日', is_business_day: false, day_type: 'sun_hol' },
-      { ddate: '2021-01-03', iso_year: 2020, iso_week: 53, iso_dow: 7, is_holiday: false, holiday_name: null, is_business_day: false, day_type: 'sun_hol' },
-      { ddate: '2024-02-12', iso_year: 2024, iso_week: 7, iso_dow: 1, is_holiday: true, holiday_name: '振替休日', is_business_day: false, day_type: 'sun_hol' },
+      {
+        ddate: '2019-04-30',
+        iso_year: 2019,
+        iso_week: 18,
+        iso_dow: 2,
+        is_holiday: true,
+        holiday_name: '国民の休日',
+        is_business_day: false,
+        day_type: 'sun_hol',
+      },
+      {
+        ddate: '2021-01-03',
+        iso_year: 2020,
+        iso_week: 53,
+        iso_dow: 7,
+        is_holiday: false,
+        holiday_name: null,
+        is_business_day: false,
+        day_type: 'sun_hol',
+      },
+      {
+        ddate: '2024-02-12',
+        iso_year: 2024,
+        iso_week: 7,
+        iso_dow: 1,
+        is_holiday: true,
+        holiday_name: '振替休日',
+        is_business_day: false,
+        day_type: 'sun_hol',
+      },
       // a Saturday that is a holiday is sun_hol
-      { ddate: '2025-05-03', iso_year: 2025, iso_week: 18, iso_dow: 6, is_holiday: true, holiday_name: '憲法記念日', is_business_day: false, day_type: 'sun_hol' },
-      { ddate: '2025-05-10', iso_year: 2025, iso_week: 19, iso_dow: 6, is_holiday: false, holiday_name: null, is_business_day: true, day_type: 'sat' },
-      { ddate: '2025-05-12', iso_year: 2025, iso_week: 20, iso_dow: 1, is_holiday: false, holiday_name: null, is_business_day: true, day_type: 'biz' },
-      { ddate: '2026-09-22', iso_year: 2026, iso_week: 39, iso_dow: 2, is_holiday: true, holiday_name: '国民の休日', is_business_day: false, day_type: 'sun_hol' },
+      {
+        ddate: '2025-05-03',
+        iso_year: 2025,
+        iso_week: 18,
+        iso_dow: 6,
+        is_holiday: true,
+        holiday_name: '憲法記念日',
+        is_business_day: false,
+        day_type: 'sun_hol',
+      },
+      {
+        ddate: '2025-05-10',
+        iso_year: 2025,
+        iso_week: 19,
+        iso_dow: 6,
+        is_holiday: false,
+        holiday_name: null,
+        is_business_day: true,
+        day_type: 'sat',
+      },
+      {
+        ddate: '2025-05-12',
+        iso_year: 2025,
+        iso_week: 20,
+        iso_dow: 1,
+        is_holiday: false,
+        holiday_name: null,
+        is_business_day: true,
+        day_type: 'biz',
+      },
+      {
+        ddate: '2026-09-22',
+        iso_year: 2026,
+        iso_week: 39,
+        iso_dow: 2,
+        is_holiday: true,
+        holiday_name: '国民の休日',
+        is_business_day: false,
+        day_type: 'sun_hol',
+      },
     ]);
   });
 
@@ -135,7 +221,9 @@ describe('seedReferenceData', () => {
        where k.target_ton <> s.total`,
     );
     expect(mismatch.rows).toEqual([]);
-    const march = await client.query(`select target_ton::float8 v from kpi.monthly_targets where month in ('2024-03-01','2024-08-01') order by month`);
+    const march = await client.query(
+      `select target_ton::float8 v from kpi.monthly_targets where month in ('2024-03-01','2024-08-01') order by month`,
+    );
     expect(march.rows[0].v).toBeGreaterThan(march.rows[1].v); // fiscal year-end rush vs Obon
   });
 
@@ -159,8 +247,12 @@ describe('seedReferenceData', () => {
   });
 
   it('rejects bad ranges with the value and the fix', async () => {
-    await expect(seedReferenceData(client, { from: '2024-02-30', to: '2024-03-01' })).rejects.toThrow(/from "2024-02-30" is not a date; pass YYYY-MM-DD/);
+    await expect(seedReferenceData(client, { from: '2024-02-30', to: '2024-03-01' })).rejects.toThrow(
+      /from "2024-02-30" is not a date; pass YYYY-MM-DD/,
+    );
     await expect(seedReferenceData(client, { from: '2024-03-01', to: '2024-01-01' })).rejects.toThrow(/after to/);
-    await expect(seedReferenceData(client, { from: '2024-13-01', to: '2024-12-31' })).rejects.toThrow(/from "2024-13-01" is not a date/);
+    await expect(seedReferenceData(client, { from: '2024-13-01', to: '2024-12-31' })).rejects.toThrow(
+      /from "2024-13-01" is not a date/,
+    );
   });
 });

@@ -35,10 +35,21 @@ export interface FreshnessResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start the API (with its worker) on `url`; resolves with its base URL and a stop function. */
-async function startApi(url: string, env: Record<string, string>): Promise<{ base: string; stop: () => Promise<void> }> {
+async function startApi(
+  url: string,
+  env: Record<string, string>,
+): Promise<{ base: string; stop: () => Promise<void> }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/api/src/main.ts'), '--no-seed'], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', MV_REFRESH_NIGHTLY_AT: 'off', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      MV_REFRESH_NIGHTLY_AT: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -48,7 +59,14 @@ async function startApi(url: string, env: Record<string, string>): Promise<{ bas
   const deadline = Date.now() + 120_000;
   for (;;) {
     const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) return { base: m[1]!, stop: async () => { proc.kill('SIGTERM'); await exited; } };
+    if (m)
+      return {
+        base: m[1]!,
+        stop: async () => {
+          proc.kill('SIGTERM');
+          await exited;
+        },
+      };
     if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`the API did not start:\n${out.slice(-2000)}`);
     await sleep(50);
   }
@@ -65,7 +83,10 @@ async function postCsv(base: string, file: Buffer, name: string): Promise<Respon
  * For each debounce setting: `reps` uploads of a month-sized receive file (each a different month of
  * the loaded period, so every upload replaces the same amount), one at a time.
  */
-export async function measureFreshness(url: string, options: { debounces: number[]; reps: number; monthRows: number; year: number }): Promise<FreshnessResult[]> {
+export async function measureFreshness(
+  url: string,
+  options: { debounces: number[]; reps: number; monthRows: number; year: number },
+): Promise<FreshnessResult[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-freshness-'));
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const results: FreshnessResult[] = [];
@@ -74,7 +95,16 @@ export async function measureFreshness(url: string, options: { debounces: number
     for (let i = 0; i < options.reps * options.debounces.length; i++) {
       const month = String((i % 12) + 1).padStart(2, '0');
       const file = path.join(dir, `m${i}.csv`);
-      await pipeline(receiveCsvStream({ rows: options.monthRows, startDate: `${options.year - Math.floor(i / 12)}-${month}-01`, encoding: 'utf-8', seed: `fresh${i}`, scale: 1 }), createWriteStream(file));
+      await pipeline(
+        receiveCsvStream({
+          rows: options.monthRows,
+          startDate: `${options.year - Math.floor(i / 12)}-${month}-01`,
+          encoding: 'utf-8',
+          seed: `fresh${i}`,
+          scale: 1,
+        }),
+        createWriteStream(file),
+      );
       files.push(await readFile(file));
     }
     let n = 0;

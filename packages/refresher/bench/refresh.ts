@@ -10,7 +10,15 @@ import { ident, maskUrl, resolveDatabase, withClient, withDatabase } from '@ware
 import { migrate } from '@warehouse/db/migrator';
 import { seedReferenceData } from '@warehouse/db/seed';
 import { CliError, defineCommand, envFlag, info, runCommand } from '@warehouse/command';
-import { createLogger, loadGraph, quoteName, refreshAll, refresh, topoOrder, type RefreshResult } from '../src/index.ts';
+import {
+  createLogger,
+  loadGraph,
+  quoteName,
+  refreshAll,
+  refresh,
+  topoOrder,
+  type RefreshResult,
+} from '../src/index.ts';
 import { formatFreshness, measureFreshness } from './freshness.ts';
 
 const run = promisify(execFile);
@@ -21,30 +29,59 @@ await runCommand(
     name: 'pnpm bench:refresh',
     summary: 'benchmark the MV refresh: overhead vs psql, parallel vs sequential, reader latency',
     description:
-      'Creates a database bench_refresh_<random> on the env\'s server, migrates it, fills ref.calendar and\n' +
+      "Creates a database bench_refresh_<random> on the env's server, migrates it, fills ref.calendar and\n" +
       'stg.shogun_final_receive (--rows, set-based) plus stg.shogun_final_shipment (rows / 5), then prints ratios\n' +
       'measured in this run. The database is dropped at the end unless --keep.',
     flags: {
       env: envFlag,
       rows: { type: 'string', default: '5000000', placeholder: 'N', description: 'receive rows to generate' },
-      reps: { type: 'string', default: '2', placeholder: 'N', description: 'repetitions per measured side (median is printed)' },
-      part: { type: 'string', default: 'all', placeholder: 'P', description: 'graph (refresh overhead, parallelism, readers), freshness (upload → dashboard), or all' },
-      'fresh-reps': { type: 'string', default: '5', placeholder: 'N', description: 'uploads per debounce setting in the freshness part' },
-      debounce: { type: 'string', default: '0,1000', placeholder: 'MS,…', description: 'MV_REFRESH_DEBOUNCE_MS settings compared in the freshness part (the last is the baseline)' },
+      reps: {
+        type: 'string',
+        default: '2',
+        placeholder: 'N',
+        description: 'repetitions per measured side (median is printed)',
+      },
+      part: {
+        type: 'string',
+        default: 'all',
+        placeholder: 'P',
+        description: 'graph (refresh overhead, parallelism, readers), freshness (upload → dashboard), or all',
+      },
+      'fresh-reps': {
+        type: 'string',
+        default: '5',
+        placeholder: 'N',
+        description: 'uploads per debounce setting in the freshness part',
+      },
+      debounce: {
+        type: 'string',
+        default: '0,1000',
+        placeholder: 'MS,…',
+        description: 'MV_REFRESH_DEBOUNCE_MS settings compared in the freshness part (the last is the baseline)',
+      },
       keep: { type: 'boolean', description: 'keep the bench database' },
     },
-    examples: ['pnpm bench:refresh', 'pnpm bench:refresh --rows 500000 --reps 2', 'pnpm bench:refresh --part freshness --rows 285000'],
+    examples: [
+      'pnpm bench:refresh',
+      'pnpm bench:refresh --rows 500000 --reps 2',
+      'pnpm bench:refresh --part freshness --rows 285000',
+    ],
     async run({ flags }) {
       const rows = Number(flags.rows);
       const reps = Number(flags.reps);
-      if (!Number.isInteger(rows) || rows < 1000) throw new CliError('E_USAGE', `--rows ${flags.rows} must be an integer ≥ 1000`);
-      if (!Number.isInteger(reps) || reps < 1) throw new CliError('E_USAGE', `--reps ${flags.reps} must be an integer ≥ 1`);
+      if (!Number.isInteger(rows) || rows < 1000)
+        throw new CliError('E_USAGE', `--rows ${flags.rows} must be an integer ≥ 1000`);
+      if (!Number.isInteger(reps) || reps < 1)
+        throw new CliError('E_USAGE', `--reps ${flags.reps} must be an integer ≥ 1`);
       const part = flags.part;
-      if (!['all', 'graph', 'freshness'].includes(part)) throw new CliError('E_USAGE', `--part ${part} is not graph, freshness or all`);
+      if (!['all', 'graph', 'freshness'].includes(part))
+        throw new CliError('E_USAGE', `--part ${part} is not graph, freshness or all`);
       const freshReps = Number(flags['fresh-reps']);
-      if (!Number.isInteger(freshReps) || freshReps < 1) throw new CliError('E_USAGE', `--fresh-reps ${flags['fresh-reps']} must be an integer ≥ 1`);
+      if (!Number.isInteger(freshReps) || freshReps < 1)
+        throw new CliError('E_USAGE', `--fresh-reps ${flags['fresh-reps']} must be an integer ≥ 1`);
       const debounces = flags.debounce.split(',').map(Number);
-      if (!debounces.length || debounces.some((d) => !Number.isInteger(d) || d < 0)) throw new CliError('E_USAGE', `--debounce ${flags.debounce} must be a comma-separated list of integers ≥ 0`);
+      if (!debounces.length || debounces.some((d) => !Number.isInteger(d) || d < 0))
+        throw new CliError('E_USAGE', `--debounce ${flags.debounce} must be a comma-separated list of integers ≥ 0`);
       const db = await resolveDatabase(flags.env, { log: info });
       info(`${flags.env} → ${maskUrl(db.url)} (${db.sourceDetail})`);
       try {
@@ -54,7 +91,8 @@ await runCommand(
         try {
           await bench(url, rows, reps, { part, freshReps, debounces });
         } finally {
-          if (!flags.keep) await withClient(db.url, (c) => c.query(`drop database if exists ${ident(name)} with (force)`));
+          if (!flags.keep)
+            await withClient(db.url, (c) => c.query(`drop database if exists ${ident(name)} with (force)`));
           else info(`kept database ${name}`);
         }
       } finally {
@@ -64,7 +102,12 @@ await runCommand(
   }),
 );
 
-async function bench(url: string, rows: number, reps: number, opts: { part: string; freshReps: number; debounces: number[] }): Promise<void> {
+async function bench(
+  url: string,
+  rows: number,
+  reps: number,
+  opts: { part: string; freshReps: number; debounces: number[] },
+): Promise<void> {
   const t0 = Date.now();
   const m = await migrate({ url });
   if (m.failed) throw new Error(`migrating the bench database failed at ${m.failed.name}: ${m.failed.error.message}`);
@@ -74,11 +117,14 @@ async function bench(url: string, rows: number, reps: number, opts: { part: stri
       values ('shipment', 'final', 'bench.sql', 'bench', 0, 'success') returning id`);
     const uploadId = Number(up.rows[0].id);
     await loadReceive(c, rows, uploadId);
-    await c.query(`insert into stg.shogun_final_shipment (slip_date, slip_no, line_no, vendor_cd, vendor_name, item_cd, item_name,
+    await c.query(
+      `insert into stg.shogun_final_shipment (slip_date, slip_no, line_no, vendor_cd, vendor_name, item_cd, item_name,
         net_weight_kg, quantity, unit_name, unit_price, amount, sales_rep, upload_file_id, source_line)
       select date '2020-01-01' + (g % 1826)::int, 'S' || (g / 2), (g % 2)::int + 1, 'V' || (g % 50), 'vendor', 'I' || (g % 20), 'item',
         (g % 900 + 100)::numeric, 1, 'kg', 30, (g % 900 + 100) * 30, 'rep ' || (g % 8), $2, (g % 100000)::int
-      from generate_series(1, $1::bigint) g`, [Math.ceil(rows / 5), uploadId]);
+      from generate_series(1, $1::bigint) g`,
+      [Math.ceil(rows / 5), uploadId],
+    );
     // Vacuum now so autovacuum of the fresh 5M rows does not land inside a measured run.
     await c.query('vacuum (analyze)');
   });
@@ -89,8 +135,15 @@ async function bench(url: string, rows: number, reps: number, opts: { part: stri
     if (opts.part !== 'graph') {
       check(await refreshAll({ pool, logger, trigger: 'bench:warmup' }));
       // A month of the demo data at 1× (57 000 receive rows a year), whatever --rows loaded.
-      const fresh = await measureFreshness(url, { debounces: opts.debounces, reps: opts.freshReps, monthRows: 4750, year: 2024 });
-      process.stdout.write(`rows: ${rows.toLocaleString('en')} receive (${(rows / 285_000).toFixed(1)}× five years of demo data)\n${formatFreshness(fresh).join('\n')}\n`);
+      const fresh = await measureFreshness(url, {
+        debounces: opts.debounces,
+        reps: opts.freshReps,
+        monthRows: 4750,
+        year: 2024,
+      });
+      process.stdout.write(
+        `rows: ${rows.toLocaleString('en')} receive (${(rows / 285_000).toFixed(1)}× five years of demo data)\n${formatFreshness(fresh).join('\n')}\n`,
+      );
       if (opts.part === 'freshness') return;
     }
     // The warm-up refresh populates what is not (plain) and tells the steady-state modes.
@@ -98,14 +151,26 @@ async function bench(url: string, rows: number, reps: number, opts: { part: stri
     const graph = await loadGraph(pool);
     const order = topoOrder(graph, new Set(graph.nodes.keys()));
     const modeOf = new Map(warm.results.map((r) => [r.mv, r.mode]));
-    const statements = order.map((mv) => `refresh materialized view ${modeOf.get(mv) === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`);
+    const statements = order.map(
+      (mv) => `refresh materialized view ${modeOf.get(mv) === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`,
+    );
     info(`graph: ${order.length} MVs; ${warm.results.filter((r) => r.mode === 'concurrent').length} concurrent`);
 
     // 1. Overhead: orchestrated (sequential, with history and row counts) vs the same REFRESH statements through psql.
     const psqlMs: number[] = [];
     const orchMs: number[] = [];
-    const viaPsql = async () => psqlMs.push(await timed(() => run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, ...statements.flatMap((s) => ['-c', s])])));
-    const viaLib = async () => orchMs.push(await timed(async () => check(await refreshAll({ pool, logger, trigger: 'bench:seq', config: { concurrency: 1 } }))));
+    const viaPsql = async () =>
+      psqlMs.push(
+        await timed(() =>
+          run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, ...statements.flatMap((s) => ['-c', s])]),
+        ),
+      );
+    const viaLib = async () =>
+      orchMs.push(
+        await timed(async () =>
+          check(await refreshAll({ pool, logger, trigger: 'bench:seq', config: { concurrency: 1 } })),
+        ),
+      );
     // Alternate which side goes first (ABBA…) so warm-up and drift do not favour one side.
     for (let i = 0; i < reps; i++) {
       if (i % 2 === 0) {
@@ -118,7 +183,12 @@ async function bench(url: string, rows: number, reps: number, opts: { part: stri
     }
     // 2. Parallel (2 at a time) vs sequential, the whole graph: the mv_receive_daily chain and mv_shipment_daily are independent branches, and so are mv_receive_daily's five dependants.
     const parMs: number[] = [];
-    for (let i = 0; i < reps; i++) parMs.push(await timed(async () => check(await refreshAll({ pool, logger, trigger: 'bench:par', config: { concurrency: 2 } }))));
+    for (let i = 0; i < reps; i++)
+      parMs.push(
+        await timed(async () =>
+          check(await refreshAll({ pool, logger, trigger: 'bench:par', config: { concurrency: 2 } })),
+        ),
+      );
     // 3. Reader latency on the dashboard MV while it is refreshed, concurrent vs plain.
     const idle = await readerLatencies(url, async () => new Promise((r) => setTimeout(r, 2000)));
     const conc = await readerLatencies(url, async () => {
@@ -149,22 +219,34 @@ async function bench(url: string, rows: number, reps: number, opts: { part: stri
 /** loadScaledReceive from @warehouse/db/demo when present; otherwise a set-based generate_series fill. */
 async function loadReceive(c: pg.Client, rows: number, uploadId: number): Promise<void> {
   const specifier = '@warehouse/db/demo'; // by variable: the demo module may not exist in every checkout
-  const demo = (await import(specifier).catch(() => null)) as
-    | { loadScaledReceive?: (c: pg.ClientBase, o: { rows: number; flavour: 'final'; truncate: boolean }) => Promise<unknown> }
-    | null;
+  const demo = (await import(specifier).catch(() => null)) as {
+    loadScaledReceive?: (
+      c: pg.ClientBase,
+      o: { rows: number; flavour: 'final'; truncate: boolean },
+    ) => Promise<unknown>;
+  } | null;
   if (demo?.loadScaledReceive) {
     await demo.loadScaledReceive(c, { rows, flavour: 'final', truncate: true });
     return;
   }
-  await c.query(`insert into stg.shogun_final_receive (slip_date, slip_no, line_no, vendor_cd, vendor_name, item_cd, item_name,
+  await c.query(
+    `insert into stg.shogun_final_receive (slip_date, slip_no, line_no, vendor_cd, vendor_name, item_cd, item_name,
       net_weight_kg, quantity, unit_name, unit_price, amount, upload_file_id, source_line)
     select date '2020-01-01' + (g % 1826)::int, 'R' || (g / 3), (g % 3)::int + 1, 'V' || (g % 200), 'vendor', 'I' || (g % 30), 'item',
       (g % 4000 + 50)::numeric, 1, 'kg', 15, (g % 4000 + 50) * 15, $2, (g % 100000)::int
-    from generate_series(1, $1::bigint) g`, [rows, uploadId]);
+    from generate_series(1, $1::bigint) g`,
+    [rows, uploadId],
+  );
 }
 
 function check(r: RefreshResult): RefreshResult {
-  if (r.outcome !== 'ok') throw new Error(`refresh ${r.trigger} was ${r.outcome}: ${r.results.filter((x) => x.error).map((x) => `${x.mv}: ${x.error}`).join('; ')}`);
+  if (r.outcome !== 'ok')
+    throw new Error(
+      `refresh ${r.trigger} was ${r.outcome}: ${r.results
+        .filter((x) => x.error)
+        .map((x) => `${x.mv}: ${x.error}`)
+        .join('; ')}`,
+    );
   return r;
 }
 
@@ -184,7 +266,10 @@ async function readerLatencies(url: string, during: () => Promise<void>) {
     let week = 1;
     while (!stop) {
       const t = performance.now();
-      await client.query('select ddate, receive_net_ton, slip_count from mart.mv_receive_daily where iso_year = $1 and iso_week = $2 order by ddate', [2023, week]);
+      await client.query(
+        'select ddate, receive_net_ton, slip_count from mart.mv_receive_daily where iso_year = $1 and iso_week = $2 order by ddate',
+        [2023, week],
+      );
       samples.push(performance.now() - t);
       week = (week % 52) + 1;
     }

@@ -59,13 +59,18 @@ async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Pr
 
 async function deliver(client: pg.ClientBase, body: AlertBody, options: AlertOptions): Promise<void> {
   const config = options.config ?? configFromEnv();
-  const log = body.event === 'opened' ? options.logger.error.bind(options.logger) : options.logger.info.bind(options.logger);
+  const log =
+    body.event === 'opened' ? options.logger.error.bind(options.logger) : options.logger.info.bind(options.logger);
   log({ alert: body }, `alert ${body.event}: ${body.text}`);
   if (!config.alertWebhookUrl) return;
   // Queued in the incident's transaction: the webhook is called (and retried) by the worker, never
   // inline, so a webhook that is down cannot hold up a refresh or an upload.
   const schema = `"${(options.schema ?? 'graphile_worker').replace(/"/g, '""')}"`;
-  await client.query(`select ${schema}.add_job($1::text, $2::json, max_attempts => $3::int)`, [ALERT_TASK, JSON.stringify(body), config.alertMaxAttempts]);
+  await client.query(`select ${schema}.add_job($1::text, $2::json, max_attempts => $3::int)`, [
+    ALERT_TASK,
+    JSON.stringify(body),
+    config.alertMaxAttempts,
+  ]);
 }
 
 /**
@@ -78,14 +83,32 @@ export async function openIncident(pool: pg.Pool, alert: Alert, options: AlertOp
   try {
     return await inTransaction(client, async () => {
       await client.query(`select pg_advisory_xact_lock(hashtext('alert_incident'), hashtext($1))`, [alert.key]);
-      const open = await client.query(`select 1 from log.alert_incident where key = $1 and resolved_at is null`, [alert.key]);
+      const open = await client.query(`select 1 from log.alert_incident where key = $1 and resolved_at is null`, [
+        alert.key,
+      ]);
       if (open.rowCount) return false;
-      const detail = { text: alert.text, look: alert.look, since: alert.since.toISOString(), fields: alert.fields ?? {} };
+      const detail = {
+        text: alert.text,
+        look: alert.look,
+        since: alert.since.toISOString(),
+        fields: alert.fields ?? {},
+      };
       const { rows } = await client.query(
         `insert into log.alert_incident (key, kind, subject, opened_at, detail) values ($1, $2, $3, clock_timestamp(), $4) returning id`,
         [alert.key, alert.kind, alert.subject, detail],
       );
-      await deliver(client, { ...detail, event: 'opened', key: alert.key, kind: alert.kind, subject: alert.subject, incidentId: String(rows[0].id) }, options);
+      await deliver(
+        client,
+        {
+          ...detail,
+          event: 'opened',
+          key: alert.key,
+          kind: alert.kind,
+          subject: alert.subject,
+          incidentId: String(rows[0].id),
+        },
+        options,
+      );
       return true;
     });
   } finally {
@@ -94,7 +117,12 @@ export async function openIncident(pool: pg.Pool, alert: Alert, options: AlertOp
 }
 
 /** Resolve the open incident with this key, if any, and queue one "resolved" alert. */
-export async function resolveIncident(pool: pg.Pool, key: string, why: string, options: AlertOptions): Promise<boolean> {
+export async function resolveIncident(
+  pool: pg.Pool,
+  key: string,
+  why: string,
+  options: AlertOptions,
+): Promise<boolean> {
   const client = await pool.connect();
   try {
     return await inTransaction(client, async () => {
@@ -107,10 +135,22 @@ export async function resolveIncident(pool: pg.Pool, key: string, why: string, o
       const r = rows[0];
       if (!r) return false;
       const text = `RESOLVED: ${r.subject}: ${why} (open since ${r.opened_at.toISOString()})`;
-      await deliver(client, {
-        text, event: 'resolved', key, kind: r.kind, subject: r.subject, since: r.detail.since, look: r.detail.look,
-        incidentId: String(r.id), resolvedAt: r.resolved_at.toISOString(), fields: r.detail.fields,
-      }, options);
+      await deliver(
+        client,
+        {
+          text,
+          event: 'resolved',
+          key,
+          kind: r.kind,
+          subject: r.subject,
+          since: r.detail.since,
+          look: r.detail.look,
+          incidentId: String(r.id),
+          resolvedAt: r.resolved_at.toISOString(),
+          fields: r.detail.fields,
+        },
+        options,
+      );
       return true;
     });
   } finally {
@@ -120,7 +160,10 @@ export async function resolveIncident(pool: pg.Pool, key: string, why: string, o
 
 /** Keys of the open incidents whose key starts with `prefix`. */
 export async function openIncidentKeys(db: Pick<pg.Pool, 'query'>, prefix: string): Promise<string[]> {
-  const { rows } = await db.query(`select key from log.alert_incident where resolved_at is null and starts_with(key, $1)`, [prefix]);
+  const { rows } = await db.query(
+    `select key from log.alert_incident where resolved_at is null and starts_with(key, $1)`,
+    [prefix],
+  );
   return rows.map((r) => r.key as string);
 }
 
@@ -136,15 +179,35 @@ export async function alertRefreshResult(pool: pg.Pool, result: RefreshResult, o
     if (r.status === 'refreshed') {
       await resolveIncident(pool, key, `refreshed (run ${result.runId}, trigger ${result.trigger})`, options);
     } else if (r.status === 'failed' && r.critical) {
-      const skipped = result.results.filter((x) => x.status === 'skipped' && x.reason === `upstream ${r.mv} failed`).map((x) => x.mv);
+      const skipped = result.results
+        .filter((x) => x.status === 'skipped' && x.reason === `upstream ${r.mv} failed`)
+        .map((x) => x.mv);
       const cause = uploads.length ? ` after ${uploads.join(', ')}` : ` (trigger ${result.trigger})`;
-      const look = [`pnpm mv:history ${r.mv}`, 'pnpm mv:status', ...(uploads[0] ? [`GET /uploads/${uploads[0].slice(7)}`] : [])];
-      await openIncident(pool, {
-        key, kind: 'mv_failed', subject: r.mv, since: new Date(),
-        text: `critical MV ${r.mv} failed to refresh${cause}: ${r.error ?? 'unknown error'}${skipped.length ? `; not refreshed either: ${skipped.join(', ')}` : ''}. Look: ${look.join(', ')}`,
-        look: look[0]!,
-        fields: { mv: r.mv, error: r.error ?? null, skipped, runId: result.runId, trigger: result.trigger, uploads: uploads.map((u) => Number(u.slice(7))) },
-      }, options);
+      const look = [
+        `pnpm mv:history ${r.mv}`,
+        'pnpm mv:status',
+        ...(uploads[0] ? [`GET /uploads/${uploads[0].slice(7)}`] : []),
+      ];
+      await openIncident(
+        pool,
+        {
+          key,
+          kind: 'mv_failed',
+          subject: r.mv,
+          since: new Date(),
+          text: `critical MV ${r.mv} failed to refresh${cause}: ${r.error ?? 'unknown error'}${skipped.length ? `; not refreshed either: ${skipped.join(', ')}` : ''}. Look: ${look.join(', ')}`,
+          look: look[0]!,
+          fields: {
+            mv: r.mv,
+            error: r.error ?? null,
+            skipped,
+            runId: result.runId,
+            trigger: result.trigger,
+            uploads: uploads.map((u) => Number(u.slice(7))),
+          },
+        },
+        options,
+      );
     }
   }
 }
@@ -153,7 +216,9 @@ export async function alertRefreshResult(pool: pg.Pool, result: RefreshResult, o
  * Task `alert_webhook`: POST the alert; any answer but 2xx (or no answer within 10 s) throws, and
  * graphile-worker retries with its exponential backoff up to ALERT_MAX_ATTEMPTS.
  */
-export function createAlertTask(options: { config?: Pick<RefresherConfig, 'alertWebhookUrl'>; fetch?: typeof fetch } = {}): Task {
+export function createAlertTask(
+  options: { config?: Pick<RefresherConfig, 'alertWebhookUrl'>; fetch?: typeof fetch } = {},
+): Task {
   return async (payload, helpers) => {
     const url = (options.config ?? configFromEnv()).alertWebhookUrl;
     if (!url) {

@@ -67,7 +67,12 @@ const INT_VARIABLES: Record<IntKey, string> = {
 const MIN_ONE: ReadonlySet<IntKey> = new Set(['concurrency', 'maxAttempts', 'retentionDays', 'alertMaxAttempts']);
 
 /** Every environment variable this package reads, for --help texts and docs. */
-export const CONFIG_VARIABLES = [...Object.values(INT_VARIABLES), 'ALERT_WEBHOOK_URL', 'MV_REFRESH_NIGHTLY_AT', 'MV_REFRESH_NIGHTLY_TZ'];
+export const CONFIG_VARIABLES = [
+  ...Object.values(INT_VARIABLES),
+  'ALERT_WEBHOOK_URL',
+  'MV_REFRESH_NIGHTLY_AT',
+  'MV_REFRESH_NIGHTLY_TZ',
+];
 
 /**
  * Defaults overridden by environment variables: `MV_REFRESH_*` integers, `MV_FRESHNESS_TARGET_MS`,
@@ -82,7 +87,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RefresherCo
     const value = Number(raw);
     const min = MIN_ONE.has(key) ? 1 : 0;
     if (!Number.isInteger(value) || value < min) {
-      throw new RefresherError('E_BAD_CONFIG', `${variable}=${JSON.stringify(raw)} is not an integer ≥ ${min}; fix or unset it (default ${DEFAULT_CONFIG[key]})`);
+      throw new RefresherError(
+        'E_BAD_CONFIG',
+        `${variable}=${JSON.stringify(raw)} is not an integer ≥ ${min}; fix or unset it (default ${DEFAULT_CONFIG[key]})`,
+      );
     }
     config[key] = value;
   }
@@ -94,21 +102,32 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RefresherCo
     } catch {
       ok = false;
     }
-    if (!ok) throw new RefresherError('E_BAD_CONFIG', `ALERT_WEBHOOK_URL=${JSON.stringify(url)} is not an http(s) URL; fix or unset it (alerts are then only logged)`);
+    if (!ok)
+      throw new RefresherError(
+        'E_BAD_CONFIG',
+        `ALERT_WEBHOOK_URL=${JSON.stringify(url)} is not an http(s) URL; fix or unset it (alerts are then only logged)`,
+      );
     config.alertWebhookUrl = url;
   }
   const at = env.MV_REFRESH_NIGHTLY_AT;
   if (at !== undefined && at !== '') {
     if (at === 'off') config.nightlyAt = null;
     else if (/^([01]\d|2[0-3]):[0-5]\d$/.test(at)) config.nightlyAt = at;
-    else throw new RefresherError('E_BAD_CONFIG', `MV_REFRESH_NIGHTLY_AT=${JSON.stringify(at)} is neither HH:MM (24 h) nor off; e.g. 03:00 (default)`);
+    else
+      throw new RefresherError(
+        'E_BAD_CONFIG',
+        `MV_REFRESH_NIGHTLY_AT=${JSON.stringify(at)} is neither HH:MM (24 h) nor off; e.g. 03:00 (default)`,
+      );
   }
   const tz = env.MV_REFRESH_NIGHTLY_TZ;
   if (tz) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
     } catch {
-      throw new RefresherError('E_BAD_CONFIG', `MV_REFRESH_NIGHTLY_TZ=${JSON.stringify(tz)} is not an IANA time zone; e.g. Asia/Tokyo (default)`);
+      throw new RefresherError(
+        'E_BAD_CONFIG',
+        `MV_REFRESH_NIGHTLY_TZ=${JSON.stringify(tz)} is not an IANA time zone; e.g. Asia/Tokyo (default)`,
+      );
     }
     config.nightlyTimeZone = tz;
   }

@@ -39,13 +39,18 @@ export function isTransient(error: unknown): boolean {
     if (TRANSIENT_NODE_CODES.has(code)) return true;
   }
   const message = (error as { message?: unknown }).message;
-  return typeof message === 'string' && /Connection terminated|connection (?:error|ended)|Client has encountered a connection error/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection (?:error|ended)|Client has encountered a connection error/i.test(message)
+  );
 }
 
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? `${error.message} (SQLSTATE ${code})` : error.message;
+    return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)
+      ? `${error.message} (SQLSTATE ${code})`
+      : error.message;
   }
   return String(error);
 }

@@ -65,7 +65,14 @@ export async function loadGraph(db: Queryable): Promise<MvGraph> {
   const nodes = new Map<string, MvNode>();
   for (const r of nodesRes.rows) {
     const name = `${r.schema}.${r.relname}`;
-    nodes.set(name, { name, schema: r.schema, relname: r.relname, populated: r.populated, uniqueIndex: r.unique_index, upstream: [] });
+    nodes.set(name, {
+      name,
+      schema: r.schema,
+      relname: r.relname,
+      populated: r.populated,
+      uniqueIndex: r.unique_index,
+      upstream: [],
+    });
   }
   const downstream = new Map<string, string[]>([...nodes.keys()].map((k) => [k, []]));
   for (const { mv, upstream } of edgesRes.rows as { mv: string; upstream: string }[]) {
@@ -110,7 +117,8 @@ export function topoOrder(graph: MvGraph, names: Set<string>): string[] {
       }
     }
   }
-  if (order.length !== names.size) throw new Error(`MV dependency cycle among: ${[...names].filter((n) => !order.includes(n)).join(', ')}`);
+  if (order.length !== names.size)
+    throw new Error(`MV dependency cycle among: ${[...names].filter((n) => !order.includes(n)).join(', ')}`);
   return order;
 }
 

@@ -52,7 +52,10 @@ export async function logAttemptEnd(db: Queryable, id: string, e: AttemptEnd): P
 }
 
 /** A skipped MV gets a row too, so "why is this MV stale?" has an answer in the table. */
-export async function logSkipped(db: Queryable, a: Omit<AttemptStart, 'attempt' | 'mode'> & { mode: 'concurrent' | 'plain'; reason: string }): Promise<void> {
+export async function logSkipped(
+  db: Queryable,
+  a: Omit<AttemptStart, 'attempt' | 'mode'> & { mode: 'concurrent' | 'plain'; reason: string },
+): Promise<void> {
   await db.query(
     `insert into log.mv_refresh_log (mv_name, trigger, run_id, started_at, finished_at, mode, mode_reason, outcome, attempts, error, duration_ms)
      values ($1, $2, $3, $4, $4, $5, $6, 'skipped', 0, $7, 0)`,

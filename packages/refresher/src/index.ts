@@ -1,5 +1,14 @@
 export { refresh, refreshAll, refreshForCsvType, refreshRoots, outcomeOf, backoff, systemClock } from './refresh.ts';
-export { MV_MAPPING, MV_SETTINGS, CSV_TYPES, isCsvType, type CsvType, type MappedMv, type MvSettings, type MvMapping } from './mapping.ts';
+export {
+  MV_MAPPING,
+  MV_SETTINGS,
+  CSV_TYPES,
+  isCsvType,
+  type CsvType,
+  type MappedMv,
+  type MvSettings,
+  type MvMapping,
+} from './mapping.ts';
 export { loadGraph, withDownstream, topoOrder, normalizeName, type MvGraph, type MvNode } from './graph.ts';
 export { chooseMode, quoteName, REASON_FORCED, REASON_NO_UNIQUE_INDEX, REASON_NOT_POPULATED } from './mode.ts';
 export { mvStatus, type MvStatusRow } from './status.ts';
@@ -30,11 +39,26 @@ export { createLogger } from './logger.ts';
 export { withLiveness, sweepDeadJobs, JOB_LIVENESS_CLASS } from './liveness.ts';
 export { mvStaleness, csvTypesByMv, type MvStaleness, type StalenessOptions } from './staleness.ts';
 export {
-  ALERT_TASK, openIncident, resolveIncident, alertRefreshResult, createAlertTask,
-  type Alert, type AlertBody, type AlertKind, type AlertOptions,
+  ALERT_TASK,
+  openIncident,
+  resolveIncident,
+  alertRefreshResult,
+  createAlertTask,
+  type Alert,
+  type AlertBody,
+  type AlertKind,
+  type AlertOptions,
 } from './alerts.ts';
 export {
-  NIGHTLY_TASK, WATCH_TASK, refresherCronItems, localTimeMatcher, applyRetention, createNightlyTask, createWatchTask, watchOnce,
-  type RetentionResult, type ScheduleTaskOptions,
+  NIGHTLY_TASK,
+  WATCH_TASK,
+  refresherCronItems,
+  localTimeMatcher,
+  applyRetention,
+  createNightlyTask,
+  createWatchTask,
+  watchOnce,
+  type RetentionResult,
+  type ScheduleTaskOptions,
 } from './schedule.ts';
 export { populateMvs, unpopulatedMvs, mvsReading, type PopulateOptions } from './populate.ts';

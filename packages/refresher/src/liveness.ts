@@ -30,7 +30,11 @@ export function withLiveness(task: Task): Task {
  * nobody holds (their worker is gone). Only for tasks that are always run through withLiveness —
  * anything else would look dead. Returns the worker ids it unlocked.
  */
-export async function sweepDeadJobs(pool: pg.Pool, staleSeconds: number, taskIdentifiers: readonly string[]): Promise<string[]> {
+export async function sweepDeadJobs(
+  pool: pg.Pool,
+  staleSeconds: number,
+  taskIdentifiers: readonly string[],
+): Promise<string[]> {
   const { rows } = await pool.query<{ locked_by: string }>(
     `SELECT DISTINCT j.locked_by FROM graphile_worker.jobs j
       WHERE j.task_identifier = ANY($3::text[]) AND j.locked_by IS NOT NULL

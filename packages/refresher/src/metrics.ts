@@ -27,9 +27,24 @@ export function refreshMetrics(registry: Registry): RefreshMetrics {
       buckets: DURATION_BUCKETS,
       registers,
     }),
-    failures: new Counter({ name: 'mv_refresh_failures_total', help: 'MV refreshes that failed after all attempts', labelNames: ['mv', 'mode'], registers }),
-    retries: new Counter({ name: 'mv_refresh_retries_total', help: 'Retried MV refresh attempts (transient errors)', labelNames: ['mv'], registers }),
-    lastSuccess: new Gauge({ name: 'mv_last_success_timestamp_seconds', help: 'Unix time of the last successful refresh of the MV', labelNames: ['mv'], registers }),
+    failures: new Counter({
+      name: 'mv_refresh_failures_total',
+      help: 'MV refreshes that failed after all attempts',
+      labelNames: ['mv', 'mode'],
+      registers,
+    }),
+    retries: new Counter({
+      name: 'mv_refresh_retries_total',
+      help: 'Retried MV refresh attempts (transient errors)',
+      labelNames: ['mv'],
+      registers,
+    }),
+    lastSuccess: new Gauge({
+      name: 'mv_last_success_timestamp_seconds',
+      help: 'Unix time of the last successful refresh of the MV',
+      labelNames: ['mv'],
+      registers,
+    }),
   };
   cache.set(registry, metrics);
   return metrics;
@@ -60,7 +75,12 @@ export function stalenessMetrics(registry: Registry, db: Pick<pg.Pool, 'query'>)
     },
   });
   // Registered after the staleness gauge, whose collect() fills it in the same scrape.
-  const over = new Gauge({ name: 'warehouse_mv_over_target', help: '1 when the MV is staler than its freshness target', labelNames: ['mv'], registers: [registry] });
+  const over = new Gauge({
+    name: 'warehouse_mv_over_target',
+    help: '1 when the MV is staler than its freshness target',
+    labelNames: ['mv'],
+    registers: [registry],
+  });
   stalenessCache.set(registry, gauge);
   return gauge;
 }

@@ -44,7 +44,10 @@ const defaultRegistry = new Registry();
 export async function refreshForCsvType(csvType: string, options: RefreshOptions = {}): Promise<RefreshResult> {
   const mapping: MvMapping = options.mapping ?? MV_MAPPING;
   if (!isCsvType(csvType, mapping)) {
-    throw new RefresherError('E_UNKNOWN_CSV_TYPE', `csv_type ${JSON.stringify(csvType)} has no MV mapping; known: ${Object.keys(mapping).join(', ')} (add it in packages/refresher/src/mapping.ts)`);
+    throw new RefresherError(
+      'E_UNKNOWN_CSV_TYPE',
+      `csv_type ${JSON.stringify(csvType)} has no MV mapping; known: ${Object.keys(mapping).join(', ')} (add it in packages/refresher/src/mapping.ts)`,
+    );
   }
   const roots = (mapping[csvType] ?? []).map((m) => ({ mv: normalizeName(m.mv), critical: m.critical }));
   return run(roots, { trigger: `csv:${csvType}`, ...options });
@@ -56,7 +59,10 @@ export async function refreshForCsvType(csvType: string, options: RefreshOptions
  */
 export async function refresh(names: readonly string[], options: RefreshOptions = {}): Promise<RefreshResult> {
   const critical = options.critical ?? true;
-  return run(names.map((n) => ({ mv: normalizeName(n), critical })), { trigger: 'manual', ...options });
+  return run(
+    names.map((n) => ({ mv: normalizeName(n), critical })),
+    { trigger: 'manual', ...options },
+  );
 }
 
 /** Refresh every MV of the database in dependency order. */
@@ -73,8 +79,18 @@ async function run(requested: Root[] | 'all', options: RefreshOptions): Promise<
   // MV_REFRESH_* reach every process that refreshes (API, worker, CLI) unless the caller overrides them.
   const config = { ...configFromEnv(), ...options.config };
   const ownPool = !options.pool;
-  if (ownPool && !options.url) throw new RefresherError('E_BAD_CONFIG', 'refresh needs options.pool or options.url; pass one (e.g. from resolveDatabase(env).url)');
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: options.poolSize ?? config.concurrency, application_name: 'warehouse-refresher' });
+  if (ownPool && !options.url)
+    throw new RefresherError(
+      'E_BAD_CONFIG',
+      'refresh needs options.pool or options.url; pass one (e.g. from resolveDatabase(env).url)',
+    );
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? config.concurrency,
+      application_name: 'warehouse-refresher',
+    });
   if (ownPool) pool.on('error', () => {});
   const settings = { ...MV_SETTINGS, ...options.settings };
   const ctx: Ctx = {
@@ -94,24 +110,41 @@ async function run(requested: Root[] | 'all', options: RefreshOptions): Promise<
     await assertLogTable(pool);
     const graph = await loadGraph(pool);
     const roots: Root[] =
-      requested === 'all' ? [...graph.nodes.keys()].map((mv) => ({ mv, critical: settings[mv]?.critical ?? false })) : requested;
+      requested === 'all'
+        ? [...graph.nodes.keys()].map((mv) => ({ mv, critical: settings[mv]?.critical ?? false }))
+        : requested;
     const results: MvResult[] = [];
     const known = roots.filter((r) => graph.nodes.has(r.mv));
     for (const r of roots.filter((r) => !graph.nodes.has(r.mv))) {
       results.push({
-        mv: r.mv, mode: 'plain', status: 'failed', ms: 0, attempts: 0, critical: r.critical,
+        mv: r.mv,
+        mode: 'plain',
+        status: 'failed',
+        ms: 0,
+        attempts: 0,
+        critical: r.critical,
         error: `${r.mv} is not a materialized view in this database; check the name (pnpm mv:status lists them) or apply the migration that creates it (pnpm db:migrate)`,
       });
     }
     const critical = new Map<string, boolean>();
     for (const r of known) critical.set(r.mv, (critical.get(r.mv) ?? false) || r.critical);
-    const selected = options.includeDownstream === false ? new Set(known.map((r) => r.mv)) : withDownstream(graph, known.map((r) => r.mv));
+    const selected =
+      options.includeDownstream === false
+        ? new Set(known.map((r) => r.mv))
+        : withDownstream(
+            graph,
+            known.map((r) => r.mv),
+          );
     for (const mv of selected) if (!critical.has(mv)) critical.set(mv, settings[mv]?.critical ?? false);
     ctx.logger.info({ runId: ctx.runId, trigger: ctx.trigger, mvs: [...selected] }, 'mv refresh run started');
     results.push(...(await schedule(ctx, graph, selected, critical)));
     const result: RefreshResult = { runId: ctx.runId, trigger: ctx.trigger, results, outcome: outcomeOf(results) };
     ctx.logger[result.outcome === 'ok' ? 'info' : 'error'](
-      { runId: ctx.runId, outcome: result.outcome, failed: results.filter((r) => r.status !== 'refreshed').map((r) => r.mv) },
+      {
+        runId: ctx.runId,
+        outcome: result.outcome,
+        failed: results.filter((r) => r.status !== 'refreshed').map((r) => r.mv),
+      },
       'mv refresh run finished',
     );
     return result;
@@ -128,7 +161,12 @@ export function outcomeOf(results: MvResult[]): Outcome {
 }
 
 /** Run the selected MVs in dependency order, independent branches in parallel up to the limit. */
-async function schedule(ctx: Ctx, graph: MvGraph, selected: Set<string>, critical: Map<string, boolean>): Promise<MvResult[]> {
+async function schedule(
+  ctx: Ctx,
+  graph: MvGraph,
+  selected: Set<string>,
+  critical: Map<string, boolean>,
+): Promise<MvResult[]> {
   const order = topoOrder(graph, selected);
   // Among MVs ready to start, critical ones first (stable: topological order otherwise), so a
   // dashboard MV does not queue behind slow optional ones that share its upstream.
@@ -150,7 +188,16 @@ async function schedule(ctx: Ctx, graph: MvGraph, selected: Set<string>, critica
           const mode: RefreshMode = chooseMode(graph.nodes.get(mv)!, ctx.forcePlain).mode;
           done.set(mv, { mv, mode, status: 'skipped', ms: 0, attempts: 0, critical: critical.get(mv)!, reason });
           ctx.logger.warn({ runId: ctx.runId, mv, reason }, 'mv refresh skipped');
-          skipLogs.push(logSkipped(ctx.pool, { mv, trigger: ctx.trigger, runId: ctx.runId, startedAt: new Date(ctx.clock.now()), mode, reason }).catch(() => {}));
+          skipLogs.push(
+            logSkipped(ctx.pool, {
+              mv,
+              trigger: ctx.trigger,
+              runId: ctx.runId,
+              startedAt: new Date(ctx.clock.now()),
+              mode,
+              reason,
+            }).catch(() => {}),
+          );
           continue;
         }
         if (active >= limit || !ups.every((u) => done.get(u)?.status === 'refreshed')) continue;
@@ -195,29 +242,59 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
          from pg_class c where c.oid = to_regclass($1)`,
         [quoteName(mv)],
       );
-      if (!rows[0]) throw Object.assign(new Error(`${mv} no longer exists (dropped during the run)`), { code: '42P01' });
-      ({ mode, reason } = chooseMode({ populated: rows[0].populated, uniqueIndex: rows[0].has_unique ? 'yes' : null }, ctx.forcePlain));
-      logId = await logAttemptStart(client, { mv, trigger: ctx.trigger, runId: ctx.runId, mode, modeReason: reason, attempt, startedAt: new Date(attemptStart) });
+      if (!rows[0])
+        throw Object.assign(new Error(`${mv} no longer exists (dropped during the run)`), { code: '42P01' });
+      ({ mode, reason } = chooseMode(
+        { populated: rows[0].populated, uniqueIndex: rows[0].has_unique ? 'yes' : null },
+        ctx.forcePlain,
+      ));
+      logId = await logAttemptStart(client, {
+        mv,
+        trigger: ctx.trigger,
+        runId: ctx.runId,
+        mode,
+        modeReason: reason,
+        attempt,
+        startedAt: new Date(attemptStart),
+      });
       await client.query('begin');
-      await client.query(`select set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`, [`${lockTimeoutMs}ms`, `${statementTimeoutMs}ms`]);
+      await client.query(`select set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`, [
+        `${lockTimeoutMs}ms`,
+        `${statementTimeoutMs}ms`,
+      ]);
       await client.query(`refresh materialized view ${mode === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`);
-      const rowCount = ctx.countRows ? Number((await client.query(`select count(*)::bigint as n from ${quoteName(mv)}`)).rows[0].n) : null;
+      const rowCount = ctx.countRows
+        ? Number((await client.query(`select count(*)::bigint as n from ${quoteName(mv)}`)).rows[0].n)
+        : null;
       await client.query('commit');
       const finished = clock.now();
-      await logAttemptEnd(client, logId, { outcome: 'refreshed', finishedAt: new Date(finished), rowCount, durationMs: finished - attemptStart });
+      await logAttemptEnd(client, logId, {
+        outcome: 'refreshed',
+        finishedAt: new Date(finished),
+        rowCount,
+        durationMs: finished - attemptStart,
+      });
       const ms = finished - started;
       metrics.duration.observe({ mv, mode, outcome: 'refreshed' }, ms / 1000);
       metrics.lastSuccess.set({ mv }, finished / 1000);
       const fields = { runId: ctx.runId, mv, mode, reason, ms, attempts: attempt, rowCount };
-      if (ms > config.slowThresholdMs) logger.warn({ ...fields, thresholdMs: config.slowThresholdMs }, 'mv refresh slower than threshold');
+      if (ms > config.slowThresholdMs)
+        logger.warn({ ...fields, thresholdMs: config.slowThresholdMs }, 'mv refresh slower than threshold');
       else logger.info(fields, 'mv refreshed');
       return { mv, mode, status: 'refreshed', ms, attempts: attempt, critical, reason, rowCount };
     } catch (error) {
       lastError = error;
       if (client) await client.query('rollback').catch((e: Error) => (broken = e));
       if (logId) {
-        const end = { outcome: 'failed' as const, finishedAt: new Date(clock.now()), error: errorText(error), durationMs: clock.now() - attemptStart };
-        await logAttemptEnd(broken || !client ? ctx.pool : client, logId, end).catch((e) => logger.error({ mv, err: e }, 'could not write refresh history'));
+        const end = {
+          outcome: 'failed' as const,
+          finishedAt: new Date(clock.now()),
+          error: errorText(error),
+          durationMs: clock.now() - attemptStart,
+        };
+        await logAttemptEnd(broken || !client ? ctx.pool : client, logId, end).catch((e) =>
+          logger.error({ mv, err: e }, 'could not write refresh history'),
+        );
       }
     } finally {
       client?.release(broken);
@@ -226,7 +303,10 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
     if (!transient || attempt >= config.maxAttempts) break;
     const wait = backoff(config, attempt, ctx.random);
     metrics.retries.inc({ mv });
-    logger.warn({ runId: ctx.runId, mv, attempt, waitMs: Math.round(wait), err: errorText(lastError) }, 'mv refresh attempt failed, retrying');
+    logger.warn(
+      { runId: ctx.runId, mv, attempt, waitMs: Math.round(wait), err: errorText(lastError) },
+      'mv refresh attempt failed, retrying',
+    );
     await clock.sleep(wait);
   }
   const ms = clock.now() - started;
@@ -238,7 +318,11 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, capped. */
-export function backoff(config: Pick<RefresherConfig, 'backoffBaseMs' | 'backoffMaxMs'>, attempt: number, random: () => number): number {
+export function backoff(
+  config: Pick<RefresherConfig, 'backoffBaseMs' | 'backoffMaxMs'>,
+  attempt: number,
+  random: () => number,
+): number {
   const exp = Math.min(config.backoffMaxMs, config.backoffBaseMs * 2 ** (attempt - 1));
   return exp / 2 + random() * (exp / 2);
 }

@@ -15,8 +15,17 @@ export const WATCH_TASK = 'mv_watch';
 function utcMinuteOf(hhmm: string, timeZone: string, at: Date): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
-      .formatToParts(at).map((p) => [p.type, p.value]),
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
   );
   const local = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!);
   const offsetMin = Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
@@ -27,18 +36,30 @@ function utcMinuteOf(hhmm: string, timeZone: string, at: Date): number {
  * graphile-worker matches cron items against UTC; this matcher matches `HH:MM` in a time zone,
  * with the zone's offset at the moment of matching (so DST zones keep their local time).
  */
-export function localTimeMatcher(hhmm: string, timeZone: string, now: () => Date = () => new Date()): (d: TimestampDigest) => boolean {
+export function localTimeMatcher(
+  hhmm: string,
+  timeZone: string,
+  now: () => Date = () => new Date(),
+): (d: TimestampDigest) => boolean {
   return (d) => d.hour * 60 + d.min === utcMinuteOf(hhmm, timeZone, now());
 }
 
 /** The refresher's cron items for graphile-worker's runner (`parsedCronItems`). */
-export function refresherCronItems(config: Pick<RefresherConfig, 'nightlyAt' | 'nightlyTimeZone'> = configFromEnv()): ParsedCronItem[] {
+export function refresherCronItems(
+  config: Pick<RefresherConfig, 'nightlyAt' | 'nightlyTimeZone'> = configFromEnv(),
+): ParsedCronItem[] {
   const items: Parameters<typeof parseCronItems>[0] = [
-    { task: WATCH_TASK, identifier: WATCH_TASK, match: '* * * * *', options: { queueName: WATCH_TASK, jobKey: WATCH_TASK, maxAttempts: 1 } },
+    {
+      task: WATCH_TASK,
+      identifier: WATCH_TASK,
+      match: '* * * * *',
+      options: { queueName: WATCH_TASK, jobKey: WATCH_TASK, maxAttempts: 1 },
+    },
   ];
   if (config.nightlyAt) {
     items.push({
-      task: NIGHTLY_TASK, identifier: NIGHTLY_TASK,
+      task: NIGHTLY_TASK,
+      identifier: NIGHTLY_TASK,
       match: localTimeMatcher(config.nightlyAt, config.nightlyTimeZone),
       // A worker that was down at the time catches up within 6 hours.
       options: { backfillPeriod: 6 * 3600_000, jobKey: NIGHTLY_TASK, maxAttempts: 5 },
@@ -54,10 +75,19 @@ export interface RetentionResult {
 }
 
 /** Delete refresh history, resolved incidents and permanently failed jobs older than `days`. */
-export async function applyRetention(db: Pick<pg.Pool | pg.ClientBase, 'query'>, days: number, schema = 'graphile_worker'): Promise<RetentionResult> {
+export async function applyRetention(
+  db: Pick<pg.Pool | pg.ClientBase, 'query'>,
+  days: number,
+  schema = 'graphile_worker',
+): Promise<RetentionResult> {
   const q = `"${schema.replace(/"/g, '""')}"`;
-  const a = await db.query(`delete from ${LOG_TABLE} where started_at < now() - $1::int * interval '1 day' and outcome <> 'running'`, [days]);
-  const b = await db.query(`delete from log.alert_incident where resolved_at < now() - $1::int * interval '1 day'`, [days]);
+  const a = await db.query(
+    `delete from ${LOG_TABLE} where started_at < now() - $1::int * interval '1 day' and outcome <> 'running'`,
+    [days],
+  );
+  const b = await db.query(`delete from log.alert_incident where resolved_at < now() - $1::int * interval '1 day'`, [
+    days,
+  ]);
   // Succeeded jobs are deleted by graphile-worker itself; what stays is jobs that used up their attempts.
   const c = await db.query(
     `delete from ${q}._private_jobs where attempts >= max_attempts and locked_at is null and updated_at < now() - $1::int * interval '1 day'`,
@@ -80,7 +110,10 @@ export function createNightlyTask(options: ScheduleTaskOptions): Task {
     const config = options.config ?? configFromEnv();
     await helpers.withPgClient((client) => options.enqueue(client, { all: true, trigger: 'schedule' }));
     const removed = await applyRetention(options.pool, config.retentionDays);
-    options.logger.info({ ...removed, retentionDays: config.retentionDays }, 'nightly refresh queued; retention applied');
+    options.logger.info(
+      { ...removed, retentionDays: config.retentionDays },
+      'nightly refresh queued; retention applied',
+    );
   };
 }
 
@@ -98,12 +131,24 @@ export async function watchOnce(pool: pg.Pool, options: AlertOptions & { config:
     const key = `mv_stale:${s.mv}`;
     if (s.overTarget) {
       const behind = Math.round(s.stalenessSeconds / 60);
-      await openIncident(pool, {
-        key, kind: 'mv_stale', subject: s.mv, since: s.changedAt!,
-        text: `${s.mv} is ${behind} min behind the last ${s.changedCsvType} change (${s.changedBy} at ${s.changedAt!.toISOString()}); target ${Math.round(s.targetSeconds / 60)} min. Look: pnpm mv:status, GET /mv`,
-        look: 'pnpm mv:status',
-        fields: { mv: s.mv, stalenessSeconds: s.stalenessSeconds, targetSeconds: s.targetSeconds, changedBy: s.changedBy },
-      }, options);
+      await openIncident(
+        pool,
+        {
+          key,
+          kind: 'mv_stale',
+          subject: s.mv,
+          since: s.changedAt!,
+          text: `${s.mv} is ${behind} min behind the last ${s.changedCsvType} change (${s.changedBy} at ${s.changedAt!.toISOString()}); target ${Math.round(s.targetSeconds / 60)} min. Look: pnpm mv:status, GET /mv`,
+          look: 'pnpm mv:status',
+          fields: {
+            mv: s.mv,
+            stalenessSeconds: s.stalenessSeconds,
+            targetSeconds: s.targetSeconds,
+            changedBy: s.changedBy,
+          },
+        },
+        options,
+      );
     } else if (s.stalenessSeconds === 0) {
       await resolveIncident(pool, key, 'refreshed since the change', options);
     }
@@ -113,19 +158,27 @@ export async function watchOnce(pool: pg.Pool, options: AlertOptions & { config:
      from log.upload_file where status in ('failed', 'held') and created_at > now() - interval '7 days'`,
   );
   for (const u of rows) {
-    await openIncident(pool, {
-      key: `upload:${u.id}`, kind: u.status === 'held' ? 'upload_held' : 'upload_failed', subject: `upload ${u.id}`, since: u.at,
-      text: `upload ${u.id} (${u.csv_type}, ${u.file_name}) ${u.status}${u.why ? `: ${u.why}` : ''}. Look: GET /uploads/${u.id}`,
-      look: `GET /uploads/${u.id}`,
-      fields: { uploadId: Number(u.id), csvType: u.csv_type, status: u.status, fileName: u.file_name },
-    }, options);
+    await openIncident(
+      pool,
+      {
+        key: `upload:${u.id}`,
+        kind: u.status === 'held' ? 'upload_held' : 'upload_failed',
+        subject: `upload ${u.id}`,
+        since: u.at,
+        text: `upload ${u.id} (${u.csv_type}, ${u.file_name}) ${u.status}${u.why ? `: ${u.why}` : ''}. Look: GET /uploads/${u.id}`,
+        look: `GET /uploads/${u.id}`,
+        fields: { uploadId: Number(u.id), csvType: u.csv_type, status: u.status, fileName: u.file_name },
+      },
+      options,
+    );
   }
   // An upload incident clears when the upload is no longer failed or held (confirmed, reverted, re-sent).
   const cleared = await pool.query(
     `select i.key, u.status from log.alert_incident i left join log.upload_file u on 'upload:' || u.id = i.key
      where i.resolved_at is null and starts_with(i.key, 'upload:') and coalesce(u.status, 'gone') not in ('failed', 'held')`,
   );
-  for (const r of cleared.rows) await resolveIncident(pool, r.key, `the upload is now ${r.status ?? 'deleted'}`, options);
+  for (const r of cleared.rows)
+    await resolveIncident(pool, r.key, `the upload is now ${r.status ?? 'deleted'}`, options);
 }
 
 export { alertRefreshResult };

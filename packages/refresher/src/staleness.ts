@@ -76,7 +76,7 @@ export async function mvStaleness(db: Queryable, options: StalenessOptions = {})
     `select mv_name, max(started_at) as started_at from log.mv_refresh_log where outcome = 'refreshed' group by mv_name`,
   );
   const lastOk = new Map(refreshed.rows.map((r) => [r.mv_name, r.started_at]));
-  const now = ((await db.query<{ now: Date }>(`select clock_timestamp() as now`)).rows[0]!.now).getTime();
+  const now = (await db.query<{ now: Date }>(`select clock_timestamp() as now`)).rows[0]!.now.getTime();
   const feeds = csvTypesByMv(graph, options.mapping);
   const out = new Map<string, MvStaleness>();
   for (const mv of graph.nodes.keys()) {

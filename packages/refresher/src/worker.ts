@@ -1,4 +1,12 @@
-import { Logger as WorkerLogger, run, runMigrations, type Runner, type RunnerOptions, type Task, type TaskList } from 'graphile-worker';
+import {
+  Logger as WorkerLogger,
+  run,
+  runMigrations,
+  type Runner,
+  type RunnerOptions,
+  type Task,
+  type TaskList,
+} from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { configFromEnv } from './config.ts';
@@ -50,13 +58,26 @@ export const JOB_KEY = 'mv_refresh';
 
 function validate(request: RefreshRequest): void {
   if (!request || typeof request.trigger !== 'string' || !request.trigger) {
-    throw new RefresherError('E_BAD_PAYLOAD', `refresh request ${JSON.stringify(request)} has no trigger; pass e.g. { csvType: 'receive', trigger: 'upload:42' }`);
+    throw new RefresherError(
+      'E_BAD_PAYLOAD',
+      `refresh request ${JSON.stringify(request)} has no trigger; pass e.g. { csvType: 'receive', trigger: 'upload:42' }`,
+    );
   }
   if (request.csvType !== undefined && !isCsvType(request.csvType)) {
-    throw new RefresherError('E_UNKNOWN_CSV_TYPE', `csv_type ${JSON.stringify(request.csvType)} has no MV mapping; known: ${Object.keys(MV_MAPPING).join(', ')}`);
+    throw new RefresherError(
+      'E_UNKNOWN_CSV_TYPE',
+      `csv_type ${JSON.stringify(request.csvType)} has no MV mapping; known: ${Object.keys(MV_MAPPING).join(', ')}`,
+    );
   }
-  if (request.csvType === undefined && request.all !== true && !(Array.isArray(request.mvs) && request.mvs.length > 0)) {
-    throw new RefresherError('E_BAD_PAYLOAD', `refresh request ${JSON.stringify(request)} names none of csvType, mvs, all; pass one of them`);
+  if (
+    request.csvType === undefined &&
+    request.all !== true &&
+    !(Array.isArray(request.mvs) && request.mvs.length > 0)
+  ) {
+    throw new RefresherError(
+      'E_BAD_PAYLOAD',
+      `refresh request ${JSON.stringify(request)} names none of csvType, mvs, all; pass one of them`,
+    );
   }
 }
 
@@ -66,7 +87,11 @@ function validate(request: RefreshRequest): void {
  * rollback. All requests share one job key and coalesce (job_key_mode 'replace', see JOB_KEY).
  * @example await withTransaction(client, async () => { …insert rows…; await enqueueRefresh(client, { csvType: 'receive', trigger: 'upload:42' }); });
  */
-export async function enqueueRefresh(client: pg.ClientBase, request: RefreshRequest, options: EnqueueOptions = {}): Promise<{ jobId: string; jobKey: string }> {
+export async function enqueueRefresh(
+  client: pg.ClientBase,
+  request: RefreshRequest,
+  options: EnqueueOptions = {},
+): Promise<{ jobId: string; jobKey: string }> {
   validate(request);
   // Defaults from the environment here, not at the call sites: every process that enqueues (the
   // API's ingest, the worker's cron, the CLI) honours the MV_REFRESH_* settings.
@@ -90,13 +115,20 @@ export async function enqueueRefresh(client: pg.ClientBase, request: RefreshRequ
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === '3F000' || code === '42883') {
-        throw new RefresherError('E_NO_WORKER_SCHEMA', `${schema}.add_job does not exist in this database; install graphile-worker's schema (start the worker once, or call installWorkerSchema from @warehouse/refresher)`, { cause: error });
+        throw new RefresherError(
+          'E_NO_WORKER_SCHEMA',
+          `${schema}.add_job does not exist in this database; install graphile-worker's schema (start the worker once, or call installWorkerSchema from @warehouse/refresher)`,
+          { cause: error },
+        );
       }
       throw error;
     }
     if (rows[0]?.id != null) return { jobId: String(rows[0].id), jobKey };
   }
-  throw new RefresherError('E_ENQUEUE_CONTENDED', `could not queue ${TASK_IDENTIFIER} job ${jobKey} after 5 tries (the keyed job kept being locked); retry the request`);
+  throw new RefresherError(
+    'E_ENQUEUE_CONTENDED',
+    `could not queue ${TASK_IDENTIFIER} job ${jobKey} after 5 tries (the keyed job kept being locked); retry the request`,
+  );
 }
 
 export function parsePayload(payload: unknown): RefreshRequest[] {
@@ -126,7 +158,9 @@ export function createRefreshTask(options: RefreshTaskOptions): Task {
     const roots = new Map<string, boolean>();
     const all = requests.some((r) => r.all === true);
     for (const r of requests) {
-      const mapped = r.csvType ? (MV_MAPPING as Record<string, readonly { mv: string; critical: boolean }[]>)[r.csvType] ?? [] : [];
+      const mapped = r.csvType
+        ? ((MV_MAPPING as Record<string, readonly { mv: string; critical: boolean }[]>)[r.csvType] ?? [])
+        : [];
       for (const m of mapped) roots.set(normalizeName(m.mv), (roots.get(normalizeName(m.mv)) ?? false) || m.critical);
       for (const mv of r.mvs ?? []) roots.set(normalizeName(mv), true);
     }
@@ -134,7 +168,11 @@ export function createRefreshTask(options: RefreshTaskOptions): Task {
     helpers.logger.info(`mv_refresh job ${helpers.job.id}: ${roots.size} root MV(s), trigger ${trigger}`);
     const config = { ...configFromEnv(), ...options.config };
     // `all` refreshes every MV; the named roots keep their criticality through MV_SETTINGS.
-    const result = await refreshRoots(all ? 'all' : [...roots].map(([mv, critical]) => ({ mv, critical })), { ...options, config, trigger });
+    const result = await refreshRoots(all ? 'all' : [...roots].map(([mv, critical]) => ({ mv, critical })), {
+      ...options,
+      config,
+      trigger,
+    });
     await options.onResult?.(result, requests);
     if (options.pool && options.alerts !== false) {
       await alertRefreshResult(options.pool, result, { logger: options.logger ?? createLogger(), config });
@@ -151,14 +189,23 @@ export function refreshTaskList(options: RefreshTaskOptions): TaskList {
   const tasks: TaskList = { [TASK_IDENTIFIER]: createRefreshTask(options), [ALERT_TASK]: createAlertTask() };
   if (options.pool && options.logger) {
     const config = options.config ? { ...configFromEnv(), ...options.config } : undefined;
-    tasks[NIGHTLY_TASK] = createNightlyTask({ pool: options.pool, logger: options.logger, config, enqueue: (client, request) => enqueueRefresh(client, request) });
+    tasks[NIGHTLY_TASK] = createNightlyTask({
+      pool: options.pool,
+      logger: options.logger,
+      config,
+      enqueue: (client, request) => enqueueRefresh(client, request),
+    });
     tasks[WATCH_TASK] = createWatchTask({ pool: options.pool, logger: options.logger, config });
   }
   return tasks;
 }
 
 /** pino's method for each of graphile-worker's log levels (`info` for any other). */
-const PINO_METHOD: Readonly<Record<string, 'warn' | 'error' | 'debug'>> = { warning: 'warn', error: 'error', debug: 'debug' };
+const PINO_METHOD: Readonly<Record<string, 'warn' | 'error' | 'debug'>> = {
+  warning: 'warn',
+  error: 'error',
+  debug: 'debug',
+};
 
 /** graphile-worker's logger writing through pino. */
 export function workerLogger(logger: Logger): WorkerLogger {
@@ -174,16 +221,27 @@ export function workerLogger(logger: Logger): WorkerLogger {
  * shutdown or restart) is logged, not an uncaught error. Leaves listeners the caller set alone.
  */
 export function handlePoolErrors(pool: pg.Pool, logger?: Logger): pg.Pool {
-  const log = (error: Error & { code?: string }, what: string) => logger?.warn({ code: error.code, message: error.message }, what);
-  if (pool.listenerCount('error') === 0) pool.on('error', (error) => log(error, 'idle database connection failed; the pool opens a new one when needed'));
-  if (pool.listenerCount('connect') === 0) pool.on('connect', (client) => client.on('error', (error) => log(error, 'database connection failed')));
+  const log = (error: Error & { code?: string }, what: string) =>
+    logger?.warn({ code: error.code, message: error.message }, what);
+  if (pool.listenerCount('error') === 0)
+    pool.on('error', (error) => log(error, 'idle database connection failed; the pool opens a new one when needed'));
+  if (pool.listenerCount('connect') === 0)
+    pool.on('connect', (client) => client.on('error', (error) => log(error, 'database connection failed')));
   return pool;
 }
 
 /** Create/upgrade graphile-worker's schema (idempotent). */
-export async function installWorkerSchema(options: { pool?: pg.Pool; connectionString?: string; logger?: Logger }): Promise<void> {
+export async function installWorkerSchema(options: {
+  pool?: pg.Pool;
+  connectionString?: string;
+  logger?: Logger;
+}): Promise<void> {
   if (options.pool) handlePoolErrors(options.pool, options.logger);
-  await runMigrations({ pgPool: options.pool, connectionString: options.connectionString, logger: options.logger ? workerLogger(options.logger) : undefined });
+  await runMigrations({
+    pgPool: options.pool,
+    connectionString: options.connectionString,
+    logger: options.logger ? workerLogger(options.logger) : undefined,
+  });
 }
 
 export interface RefreshWorkerOptions extends RefreshTaskOptions {

@@ -1,7 +1,13 @@
 import type { Runner } from 'graphile-worker';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueRefresh, installWorkerSchema, mvStaleness, runRefreshWorker, type RefreshResult } from '../src/index.ts';
+import {
+  enqueueRefresh,
+  installWorkerSchema,
+  mvStaleness,
+  runRefreshWorker,
+  type RefreshResult,
+} from '../src/index.ts';
 import { freshDatabase, quiet, session, until, type Fixture } from './helpers.ts';
 import { startReceiver, type Receiver } from './webhook.ts';
 
@@ -20,7 +26,13 @@ beforeAll(async () => {
   hook = await startReceiver();
   process.env.ALERT_WEBHOOK_URL = hook.url;
   await installWorkerSchema({ connectionString: f.db.url });
-  runner = await runRefreshWorker({ connectionString: f.db.url, pool: f.pool, logger: quiet, pollInterval: 100, onResult: (r) => void results.push(r) });
+  runner = await runRefreshWorker({
+    connectionString: f.db.url,
+    pool: f.pool,
+    logger: quiet,
+    pollInterval: 100,
+    onResult: (r) => void results.push(r),
+  });
 });
 afterAll(async () => {
   await runner?.stop();
@@ -50,13 +62,25 @@ async function requestRefresh(trigger: string): Promise<void> {
 async function settled(trigger: string): Promise<RefreshResult> {
   const r = (await until(async () => results.find((x) => x.trigger === trigger), `refresh run ${trigger}`))!;
   await refreshJobDone();
-  await until(async () => (await f.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'alert_webhook' and attempts < max_attempts`)).rowCount === 0, 'alert jobs delivered');
+  await until(
+    async () =>
+      (
+        await f.pool.query(
+          `select 1 from graphile_worker.jobs where task_identifier = 'alert_webhook' and attempts < max_attempts`,
+        )
+      ).rowCount === 0,
+    'alert jobs delivered',
+  );
   return r;
 }
 
 /** The mv_refresh job is gone: its run, and the alerts it opened, are committed. */
 const refreshJobDone = () =>
-  until(async () => (await f.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'mv_refresh'`)).rowCount === 0, 'mv_refresh job done');
+  until(
+    async () =>
+      (await f.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'mv_refresh'`)).rowCount === 0,
+    'mv_refresh job done',
+  );
 
 const staleness = async () => (await mvStaleness(f.pool)).get(MV)!.stalenessSeconds;
 
@@ -80,7 +104,12 @@ describe('alerts, staleness', () => {
       expect(r1.results.find((x) => x.mv === MV)).toMatchObject({ status: 'failed', attempts: 1 });
       expect(r1.results.find((x) => x.mv === MV)!.error).toMatch(/lock timeout/);
       expect(hook.bodies).toHaveLength(1);
-      expect(hook.bodies[0]).toMatchObject({ event: 'opened', kind: 'mv_failed', subject: MV, fields: { uploads: [first] } });
+      expect(hook.bodies[0]).toMatchObject({
+        event: 'opened',
+        kind: 'mv_failed',
+        subject: MV,
+        fields: { uploads: [first] },
+      });
       expect(hook.bodies[0]!.text).toContain(MV);
       expect(hook.bodies[0]!.text).toContain(`upload:${first}`);
       expect(hook.bodies[0]!.text).toContain('mart.mv_target_card_per_day'); // skipped dependant, named in the same alert
@@ -101,10 +130,17 @@ describe('alerts, staleness', () => {
     const ok = await settled('retry');
     expect(ok.outcome).toBe('ok');
     expect(hook.bodies).toHaveLength(2);
-    expect(hook.bodies[1]).toMatchObject({ event: 'resolved', kind: 'mv_failed', subject: MV, incidentId: hook.bodies[0]!.incidentId });
+    expect(hook.bodies[1]).toMatchObject({
+      event: 'resolved',
+      kind: 'mv_failed',
+      subject: MV,
+      incidentId: hook.bodies[0]!.incidentId,
+    });
     expect(hook.bodies[1]!.text).toMatch(/^RESOLVED: mart\.mv_receive_daily/);
     expect(await staleness()).toBe(0);
-    const { rows } = await f.pool.query(`select key, resolved_at is not null as resolved from log.alert_incident order by id`);
+    const { rows } = await f.pool.query(
+      `select key, resolved_at is not null as resolved from log.alert_incident order by id`,
+    );
     expect(rows).toEqual([{ key: `mv_failed:${MV}`, resolved: true }]);
   });
 
@@ -121,7 +157,12 @@ describe('alerts, staleness', () => {
       await refreshJobDone();
       await until(async () => hook.requests.length > before, 'first delivery attempt');
       const job = await until(
-        async () => (await f.pool.query(`select attempts, last_error from graphile_worker.jobs where task_identifier = 'alert_webhook' and last_error is not null`)).rows[0],
+        async () =>
+          (
+            await f.pool.query(
+              `select attempts, last_error from graphile_worker.jobs where task_identifier = 'alert_webhook' and last_error is not null`,
+            )
+          ).rows[0],
         'failed attempt recorded',
       );
       expect(job.attempts).toBe(1);

@@ -2,7 +2,13 @@ import pg from 'pg';
 import type { Runner } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '@warehouse/db';
-import { enqueueRefresh, installWorkerSchema, runRefreshWorker, RefresherError, type RefreshResult } from '../src/index.ts';
+import {
+  enqueueRefresh,
+  installWorkerSchema,
+  runRefreshWorker,
+  RefresherError,
+  type RefreshResult,
+} from '../src/index.ts';
 import { freshDatabase, GRAPH_SQL, quiet, session, until, type Fixture } from './helpers.ts';
 
 let f: Fixture;
@@ -31,7 +37,10 @@ describe('coalescing through graphile-worker', () => {
   it('20 concurrent requests during a run, two worker instances: at most 2 runs per MV, the follow-up carries every trigger', async () => {
     await installWorkerSchema({ connectionString: f.db.url });
     const gate = await session(f.db.url);
-    const pools = [new pg.Pool({ connectionString: f.db.url, max: 2 }), new pg.Pool({ connectionString: f.db.url, max: 2 })];
+    const pools = [
+      new pg.Pool({ connectionString: f.db.url, max: 2 }),
+      new pg.Pool({ connectionString: f.db.url, max: 2 }),
+    ];
     const results: RefreshResult[] = [];
     const runners: Runner[] = [];
     try {
@@ -39,7 +48,10 @@ describe('coalescing through graphile-worker', () => {
       for (const pool of pools) {
         runners.push(
           await runRefreshWorker({
-            connectionString: f.db.url, pool, logger: quiet, pollInterval: 100,
+            connectionString: f.db.url,
+            pool,
+            logger: quiet,
+            pollInterval: 100,
             config: { lockTimeoutMs: 120_000 },
             onResult: (r) => void results.push(r),
           }),
@@ -47,15 +59,23 @@ describe('coalescing through graphile-worker', () => {
       }
       await enqueue({ mvs: ['t.mv_gated_a'], trigger: 'req:0' });
       await until(
-        () => f.pool.query(`select 1 from log.mv_refresh_log where mv_name = 't.mv_gated_a' and outcome = 'running'`).then((r) => r.rowCount === 1),
+        () =>
+          f.pool
+            .query(`select 1 from log.mv_refresh_log where mv_name = 't.mv_gated_a' and outcome = 'running'`)
+            .then((r) => r.rowCount === 1),
         'first run blocked in t.mv_gated_a',
       );
       // 20 requests for overlapping MV sets arrive while the first run is in progress.
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => enqueue({ mvs: i % 2 ? ['t.mv_gated_a'] : ['t.mv_gated_a', 't.mv_other'], trigger: `req:${i + 1}` })),
+        Array.from({ length: 20 }, (_, i) =>
+          enqueue({ mvs: i % 2 ? ['t.mv_gated_a'] : ['t.mv_gated_a', 't.mv_other'], trigger: `req:${i + 1}` }),
+        ),
       );
       await gate.query('select pg_advisory_unlock(1)');
-      await until(async () => results.length >= 2 && (await f.pool.query(`select 1 from graphile_worker.jobs`)).rowCount === 0, 'queue drained');
+      await until(
+        async () => results.length >= 2 && (await f.pool.query(`select 1 from graphile_worker.jobs`)).rowCount === 0,
+        'queue drained',
+      );
       const { rows } = await f.pool.query(
         `select mv_name, count(distinct run_id)::int as runs from log.mv_refresh_log where outcome = 'refreshed' group by 1 order by 1`,
       );
@@ -64,7 +84,9 @@ describe('coalescing through graphile-worker', () => {
       expect(runs['t.mv_other']).toBe(1);
       expect(results).toHaveLength(2);
       expect(results[0]!.trigger).toBe('req:0');
-      expect(results[1]!.trigger.split(',').sort()).toEqual(Array.from({ length: 20 }, (_, i) => `req:${i + 1}`).sort());
+      expect(results[1]!.trigger.split(',').sort()).toEqual(
+        Array.from({ length: 20 }, (_, i) => `req:${i + 1}`).sort(),
+      );
       expect(results.every((r) => r.outcome === 'ok')).toBe(true);
     } finally {
       await gate.end();
@@ -82,6 +104,8 @@ describe('coalescing through graphile-worker', () => {
     } finally {
       client.release();
     }
-    expect((await f.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'mv_refresh'`)).rowCount).toBe(0);
+    expect(
+      (await f.pool.query(`select 1 from graphile_worker.jobs where task_identifier = 'mv_refresh'`)).rowCount,
+    ).toBe(0);
   });
 });

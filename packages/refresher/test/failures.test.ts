@@ -33,12 +33,21 @@ describe('failures and retries', () => {
         await locker.query('commit');
       },
     };
-    const r = await refresh(['t.mv_other'], { pool: f.pool, logger: quiet, clock, random: () => 0.5, config: { lockTimeoutMs: 100, backoffBaseMs: 200 } });
+    const r = await refresh(['t.mv_other'], {
+      pool: f.pool,
+      logger: quiet,
+      clock,
+      random: () => 0.5,
+      config: { lockTimeoutMs: 100, backoffBaseMs: 200 },
+    });
     await locker.end();
     expect(r.results[0]).toMatchObject({ mv: 't.mv_other', status: 'refreshed', attempts: 2, mode: 'concurrent' });
     expect(sleeps).toEqual([150]); // 200 ms base, equal jitter at 0.5
     const rows = await historyOf(f.pool, r.runId);
-    expect(rows.map((x) => [x.outcome, x.attempts])).toEqual([['failed', 1], ['refreshed', 2]]);
+    expect(rows.map((x) => [x.outcome, x.attempts])).toEqual([
+      ['failed', 1],
+      ['refreshed', 2],
+    ]);
     expect(rows[0].error).toMatch(/lock timeout.*55P03/);
   });
 
@@ -47,7 +56,12 @@ describe('failures and retries', () => {
     await locker.query('begin');
     await locker.query('refresh materialized view t.mv_other'); // LOCK TABLE refuses MVs; this holds ACCESS EXCLUSIVE until commit
     const clock: Clock = { now: () => Date.now(), sleep: async () => {} };
-    const r = await refresh(['t.mv_other'], { pool: f.pool, logger: quiet, clock, config: { lockTimeoutMs: 50, maxAttempts: 3 } });
+    const r = await refresh(['t.mv_other'], {
+      pool: f.pool,
+      logger: quiet,
+      clock,
+      config: { lockTimeoutMs: 50, maxAttempts: 3 },
+    });
     await locker.query('rollback');
     await locker.end();
     expect(r.results[0]).toMatchObject({ status: 'failed', attempts: 3 });
@@ -63,7 +77,10 @@ describe('failures and retries', () => {
     expect(by['t.mv_other']).toMatchObject({ status: 'refreshed' });
     expect(r.outcome).toBe('failed');
     const rows = await historyOf(f.pool, r.runId);
-    expect(rows.find((x) => x.mv_name === 't.mv_div_child')).toMatchObject({ outcome: 'skipped', error: 'upstream t.mv_div failed' });
+    expect(rows.find((x) => x.mv_name === 't.mv_div_child')).toMatchObject({
+      outcome: 'skipped',
+      error: 'upstream t.mv_div failed',
+    });
   });
 
   it('an optional failure makes the outcome degraded', async () => {
@@ -79,7 +96,8 @@ describe('failures and retries', () => {
   });
 
   it('classifies transient errors and bounds the backoff', () => {
-    for (const code of ['55P03', '40P01', '40001', '57P01', '08006', 'ECONNRESET']) expect(isTransient({ code })).toBe(true);
+    for (const code of ['55P03', '40P01', '40001', '57P01', '08006', 'ECONNRESET'])
+      expect(isTransient({ code })).toBe(true);
     for (const code of ['22012', '57014', '42P01']) expect(isTransient({ code })).toBe(false);
     expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
     const cfg = { backoffBaseMs: 100, backoffMaxMs: 1000 };

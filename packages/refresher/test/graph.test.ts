@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGraph, refresh, refreshAll, refreshForCsvType, REASON_NO_UNIQUE_INDEX, REASON_NOT_POPULATED } from '../src/index.ts';
+import {
+  loadGraph,
+  refresh,
+  refreshAll,
+  refreshForCsvType,
+  REASON_NO_UNIQUE_INDEX,
+  REASON_NOT_POPULATED,
+} from '../src/index.ts';
 import { freshDatabase, GRAPH_SQL, historyOf, quiet, session, until, type Fixture } from './helpers.ts';
 
 let f: Fixture;
@@ -24,7 +31,13 @@ describe('MV graph from the catalog', () => {
 
   it('refreshes unmapped MVs downstream of a mapped one, upstream first', async () => {
     await f.pool.query('update t.src set v = v + 1');
-    const r = await refreshForCsvType('receive', { pool: f.pool, logger: quiet, mapping, trigger: 'upload:1', config: { concurrency: 1 } });
+    const r = await refreshForCsvType('receive', {
+      pool: f.pool,
+      logger: quiet,
+      mapping,
+      trigger: 'upload:1',
+      config: { concurrency: 1 },
+    });
     expect(r.outcome).toBe('ok');
     expect(r.results.map((x) => x.mv)).toEqual(['t.mv_base', 't.mv_side', 't.mv_top']);
     const rows = await historyOf(f.pool, r.runId);
@@ -38,7 +51,10 @@ describe('MV graph from the catalog', () => {
 
   it('starts a ready critical MV before optional ones (a dashboard does not wait behind slow optional MVs)', async () => {
     const r = await refresh(['t.mv_base'], {
-      pool: f.pool, logger: quiet, config: { concurrency: 1 }, settings: { 't.mv_top': { critical: true }, 't.mv_side': { critical: false } },
+      pool: f.pool,
+      logger: quiet,
+      config: { concurrency: 1 },
+      settings: { 't.mv_top': { critical: true }, 't.mv_side': { critical: false } },
     });
     const rows = await historyOf(f.pool, r.runId);
     expect(rows.map((x) => x.mv_name)).toEqual(['t.mv_base', 't.mv_top', 't.mv_side']); // by name alone t.mv_side would go first
@@ -55,7 +71,12 @@ describe('MV graph from the catalog', () => {
 
   it('chooses plain with a reason for an unpopulated MV, then concurrent once populated', async () => {
     const first = await refresh(['t.mv_empty'], { pool: f.pool, logger: quiet });
-    expect(first.results[0]).toMatchObject({ mv: 't.mv_empty', mode: 'plain', status: 'refreshed', reason: REASON_NOT_POPULATED });
+    expect(first.results[0]).toMatchObject({
+      mv: 't.mv_empty',
+      mode: 'plain',
+      status: 'refreshed',
+      reason: REASON_NOT_POPULATED,
+    });
     const second = await refresh(['t.mv_empty'], { pool: f.pool, logger: quiet });
     expect(second.results[0]).toMatchObject({ mode: 'concurrent', status: 'refreshed' });
     expect(second.results[0]!.reason).toBeUndefined();
@@ -78,20 +99,36 @@ describe('MV graph from the catalog', () => {
     try {
       await holder.query('select pg_advisory_lock(1), pg_advisory_lock(2)');
       const running = () =>
-        f.pool.query(`select mv_name from log.mv_refresh_log where outcome = 'running' and mv_name like 't.mv_gated_%' order by 1`).then((r) => r.rows.map((x) => x.mv_name));
-      const p = refresh(['t.mv_gated_a', 't.mv_gated_b'], { pool: f.pool, logger: quiet, config: { concurrency: 2, lockTimeoutMs: 120_000 } });
+        f.pool
+          .query(
+            `select mv_name from log.mv_refresh_log where outcome = 'running' and mv_name like 't.mv_gated_%' order by 1`,
+          )
+          .then((r) => r.rows.map((x) => x.mv_name));
+      const p = refresh(['t.mv_gated_a', 't.mv_gated_b'], {
+        pool: f.pool,
+        logger: quiet,
+        config: { concurrency: 2, lockTimeoutMs: 120_000 },
+      });
       // Both are blocked on the gate at the same time: they run side by side.
-      expect(await until(async () => ((await running()).length === 2 ? await running() : null), 'both gated MVs running')).toEqual(['t.mv_gated_a', 't.mv_gated_b']);
+      expect(
+        await until(async () => ((await running()).length === 2 ? await running() : null), 'both gated MVs running'),
+      ).toEqual(['t.mv_gated_a', 't.mv_gated_b']);
       await holder.query('select pg_advisory_unlock(1), pg_advisory_unlock(2)');
       expect((await p).outcome).toBe('ok');
 
       await holder.query('select pg_advisory_lock(1), pg_advisory_lock(2)');
-      const q = refresh(['t.mv_gated_a', 't.mv_gated_b'], { pool: f.pool, logger: quiet, config: { concurrency: 1, lockTimeoutMs: 120_000 } });
+      const q = refresh(['t.mv_gated_a', 't.mv_gated_b'], {
+        pool: f.pool,
+        logger: quiet,
+        config: { concurrency: 1, lockTimeoutMs: 120_000 },
+      });
       await until(async () => (await running()).length === 1, 'first gated MV running');
       await holder.query('select pg_advisory_unlock(1)');
       // a finishes only once its gate opens; b cannot have started before that with a limit of 1.
       await until(async () => (await running()).includes('t.mv_gated_b'), 'second gated MV running');
-      const { rows } = await f.pool.query(`select mv_name, started_at, finished_at from log.mv_refresh_log where mv_name like 't.mv_gated_%' order by id desc limit 2`);
+      const { rows } = await f.pool.query(
+        `select mv_name, started_at, finished_at from log.mv_refresh_log where mv_name like 't.mv_gated_%' order by id desc limit 2`,
+      );
       const a = rows.find((x) => x.mv_name === 't.mv_gated_a')!;
       const b = rows.find((x) => x.mv_name === 't.mv_gated_b')!;
       expect(b.started_at.getTime()).toBeGreaterThanOrEqual(a.finished_at.getTime());
@@ -114,6 +151,8 @@ describe('MV graph from the catalog', () => {
   it('an empty mapping (yard) refreshes nothing and is ok; an unknown csv_type is refused', async () => {
     const r = await refreshForCsvType('yard', { pool: f.pool, logger: quiet, mapping });
     expect(r).toMatchObject({ results: [], outcome: 'ok' });
-    await expect(refreshForCsvType('nope', { pool: f.pool, logger: quiet })).rejects.toThrow(/csv_type "nope" has no MV mapping; known: receive, shipment, yard/);
+    await expect(refreshForCsvType('nope', { pool: f.pool, logger: quiet })).rejects.toThrow(
+      /csv_type "nope" has no MV mapping; known: receive, shipment, yard/,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { run, type Runner } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installWorkerSchema, JOB_LIVENESS_CLASS, sweepDeadJobs, TASK_IDENTIFIER, withLiveness, workerLogger } from '../src/index.ts';
+import {
+  installWorkerSchema,
+  JOB_LIVENESS_CLASS,
+  sweepDeadJobs,
+  TASK_IDENTIFIER,
+  withLiveness,
+  workerLogger,
+} from '../src/index.ts';
 import { freshDatabase, quiet, session, until, type Fixture } from './helpers.ts';
 
 const workerLoggerQuiet = workerLogger(quiet);
@@ -40,7 +47,10 @@ describe('job liveness', () => {
     });
     try {
       await f.pool.query(`SELECT graphile_worker.add_job('probe', '{}'::json)`);
-      await until(async () => seen.length === 1 && (await f.pool.query('SELECT 1 FROM graphile_worker.jobs')).rowCount === 0, 'probe job done');
+      await until(
+        async () => seen.length === 1 && (await f.pool.query('SELECT 1 FROM graphile_worker.jobs')).rowCount === 0,
+        'probe job done',
+      );
     } finally {
       await runner.stop();
     }
@@ -50,9 +60,19 @@ describe('job liveness', () => {
 
   it('sweeps mv_refresh and ingest jobs of a dead worker, not a live one, not other tasks, not fresh locks', async () => {
     const add = async (task: string) =>
-      String((await f.pool.query(`SELECT id FROM graphile_worker.add_job($1, '{}'::json, run_at => now() + interval '1 day')`, [task])).rows[0].id);
+      String(
+        (
+          await f.pool.query(
+            `SELECT id FROM graphile_worker.add_job($1, '{}'::json, run_at => now() + interval '1 day')`,
+            [task],
+          )
+        ).rows[0].id,
+      );
     const lock = (id: string, worker: string, ago: string) =>
-      f.pool.query(`UPDATE graphile_worker._private_jobs SET locked_by = $2, locked_at = now() - $3::interval WHERE id = $1`, [id, worker, ago]);
+      f.pool.query(
+        `UPDATE graphile_worker._private_jobs SET locked_by = $2, locked_at = now() - $3::interval WHERE id = $1`,
+        [id, worker, ago],
+      );
     const dead = await add(TASK_IDENTIFIER);
     const deadIngest = await add('ingest_upload');
     const live = await add(TASK_IDENTIFIER);

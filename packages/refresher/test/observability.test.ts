@@ -19,8 +19,12 @@ describe('metrics and logs', () => {
     await refresh(['t.mv_other', 't.mv_side'], { pool: f.pool, logger: quiet, registry, clock });
     await refresh(['t.mv_bad'], { pool: f.pool, logger: quiet, registry, clock });
     const text = await registry.metrics();
-    expect(text).toContain('mv_refresh_duration_seconds_bucket{le="600",mv="t.mv_other",mode="concurrent",outcome="refreshed"} 1');
-    expect(text).toContain('mv_refresh_duration_seconds_bucket{le="+Inf",mv="t.mv_side",mode="plain",outcome="refreshed"} 1');
+    expect(text).toContain(
+      'mv_refresh_duration_seconds_bucket{le="600",mv="t.mv_other",mode="concurrent",outcome="refreshed"} 1',
+    );
+    expect(text).toContain(
+      'mv_refresh_duration_seconds_bucket{le="+Inf",mv="t.mv_side",mode="plain",outcome="refreshed"} 1',
+    );
     expect(text).toContain('mv_refresh_duration_seconds_count{mv="t.mv_bad",mode="plain",outcome="failed"} 1');
     expect(text).toContain('mv_refresh_failures_total{mv="t.mv_bad",mode="plain"} 1');
     const last = /mv_last_success_timestamp_seconds\{mv="t.mv_other"\} ([\d.]+)/.exec(text);
@@ -48,7 +52,10 @@ describe('readers during a refresh', () => {
     const reader = await session(f.db.url);
     try {
       await gate.query('select pg_advisory_lock(1)');
-      const running = () => f.pool.query(`select 1 from log.mv_refresh_log where mv_name = 't.mv_gated_a' and outcome = 'running'`).then((r) => r.rowCount === 1);
+      const running = () =>
+        f.pool
+          .query(`select 1 from log.mv_refresh_log where mv_name = 't.mv_gated_a' and outcome = 'running'`)
+          .then((r) => r.rowCount === 1);
 
       const concurrent = refresh(['t.mv_gated_a'], { pool: f.pool, logger: quiet, config: { lockTimeoutMs: 120_000 } });
       await until(running, 'concurrent refresh in progress');
@@ -60,18 +67,30 @@ describe('readers during a refresh', () => {
       expect((await concurrent).results[0]).toMatchObject({ mode: 'concurrent', status: 'refreshed' });
 
       await gate.query('select pg_advisory_lock(1)');
-      const plain = refresh(['t.mv_gated_a'], { pool: f.pool, logger: quiet, mode: 'plain', config: { lockTimeoutMs: 120_000 } });
+      const plain = refresh(['t.mv_gated_a'], {
+        pool: f.pool,
+        logger: quiet,
+        mode: 'plain',
+        config: { lockTimeoutMs: 120_000 },
+      });
       await until(running, 'plain refresh in progress');
       const pid = (await reader.query('select pg_backend_pid() as pid')).rows[0].pid;
       const read = reader.query('select count(*)::int as n from t.mv_gated_a');
       // The reader waits on the refresh's ACCESS EXCLUSIVE lock.
       await until(
-        () => f.pool.query(`select wait_event_type from pg_stat_activity where pid = $1`, [pid]).then((r) => r.rows[0]?.wait_event_type === 'Lock'),
+        () =>
+          f.pool
+            .query(`select wait_event_type from pg_stat_activity where pid = $1`, [pid])
+            .then((r) => r.rows[0]?.wait_event_type === 'Lock'),
         'reader blocked by the plain refresh',
       );
       await gate.query('select pg_advisory_unlock(1)');
       expect((await read).rows[0].n).toBe(100);
-      expect((await plain).results[0]).toMatchObject({ mode: 'plain', status: 'refreshed', reason: 'plain mode requested' });
+      expect((await plain).results[0]).toMatchObject({
+        mode: 'plain',
+        status: 'refreshed',
+        reason: 'plain mode requested',
+      });
     } finally {
       await gate.end();
       await reader.end();

@@ -14,9 +14,17 @@ describe('handlePoolErrors', () => {
       handlePoolErrors(pool, pino({ level: 'info' }, out));
       expect([pool.listenerCount('error'), pool.listenerCount('connect')]).toEqual([1, 1]);
       // An idle client closed by the server surfaces as an 'error' event on the pool.
-      pool.emit('error', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), {});
+      pool.emit(
+        'error',
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+        {},
+      );
       const line = JSON.parse(text.trim());
-      expect(line).toMatchObject({ level: 40, code: '57P01', message: 'terminating connection due to administrator command' });
+      expect(line).toMatchObject({
+        level: 40,
+        code: '57P01',
+        message: 'terminating connection due to administrator command',
+      });
       // A listener the caller set is kept, not doubled.
       handlePoolErrors(pool);
       expect(pool.listenerCount('error')).toBe(1);

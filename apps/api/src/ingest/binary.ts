@@ -102,7 +102,13 @@ export class CopyBinaryWriter {
    * One stg row: the checked values of validate.ts's checkRow (null, yyyymmdd, whole numbers,
    * number text, trimmed text) by column type and scale, then upload_file_id and source_line.
    */
-  typedRow(types: readonly ColumnType[], scales: readonly number[], values: readonly TypedValue[], uploadFileId: number, sourceLine: number): void {
+  typedRow(
+    types: readonly ColumnType[],
+    scales: readonly number[],
+    values: readonly TypedValue[],
+    uploadFileId: number,
+    sourceLine: number,
+  ): void {
     this.row(types.length + 2);
     for (let i = 0; i < types.length; i++) {
       const v = values[i]!;
@@ -268,5 +274,10 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 /** The k-th group of four decimal digits of `digits`, as a number. */
 function group4(digits: string, k: number): number {
   const o = k * 4;
-  return (digits.charCodeAt(o) - 48) * 1000 + (digits.charCodeAt(o + 1) - 48) * 100 + (digits.charCodeAt(o + 2) - 48) * 10 + (digits.charCodeAt(o + 3) - 48);
+  return (
+    (digits.charCodeAt(o) - 48) * 1000 +
+    (digits.charCodeAt(o + 1) - 48) * 100 +
+    (digits.charCodeAt(o + 2) - 48) * 10 +
+    (digits.charCodeAt(o + 3) - 48)
+  );
 }

@@ -13,7 +13,9 @@ export async function* readBlobChunks(pool: pg.Pool, uploadId: number | string):
   const client = await pool.connect();
   let done = false;
   const stream = client.query(
-    copyStreams.to(`COPY (SELECT data FROM log.upload_blob WHERE upload_file_id = ${Number(uploadId)} ORDER BY chunk_no) TO STDOUT WITH (FORMAT binary)`),
+    copyStreams.to(
+      `COPY (SELECT data FROM log.upload_blob WHERE upload_file_id = ${Number(uploadId)} ORDER BY chunk_no) TO STDOUT WITH (FORMAT binary)`,
+    ),
   );
   try {
     let buf: Buffer = Buffer.alloc(0);

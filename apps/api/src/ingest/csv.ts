@@ -48,7 +48,11 @@ export class CsvSplitter {
             const k = buf.indexOf('"', j);
             if (k < 0 || (k + 1 === n && !final)) {
               if (!final) break outer; // need more input
-              throw new CsvSyntaxError('QUOTE_NOT_CLOSED', start + extraLines + countNl(buf, i, n), `a quoted field opened on line ${start + extraLines + countNl(buf, pos, i)} is never closed`);
+              throw new CsvSyntaxError(
+                'QUOTE_NOT_CLOSED',
+                start + extraLines + countNl(buf, i, n),
+                `a quoted field opened on line ${start + extraLines + countNl(buf, pos, i)} is never closed`,
+              );
             }
             if (buf.charCodeAt(k + 1) === 34) {
               value += buf.slice(j, k + 1);
@@ -81,7 +85,11 @@ export class CsvSplitter {
             break;
           }
           if (c === 13 && i + 1 === n && !final) break outer;
-          throw new CsvSyntaxError('INVALID_CLOSING_QUOTE', start + extraLines, `line ${start + extraLines}: text follows a closing quote`);
+          throw new CsvSyntaxError(
+            'INVALID_CLOSING_QUOTE',
+            start + extraLines,
+            `line ${start + extraLines}: text follows a closing quote`,
+          );
         }
         if (lineEnd < 0) {
           if (!final) break outer;
@@ -90,7 +98,12 @@ export class CsvSplitter {
         const c = buf.indexOf(',', i);
         if (c >= 0 && c < lineEnd) {
           const f = buf.slice(i, c);
-          if (f.includes('"')) throw new CsvSyntaxError('QUOTE_IN_UNQUOTED_FIELD', start + extraLines, `line ${start + extraLines}: a quote inside an unquoted field`);
+          if (f.includes('"'))
+            throw new CsvSyntaxError(
+              'QUOTE_IN_UNQUOTED_FIELD',
+              start + extraLines,
+              `line ${start + extraLines}: a quote inside an unquoted field`,
+            );
           fields.push(f);
           i = c + 1;
           continue;
@@ -98,7 +111,12 @@ export class CsvSplitter {
         let end = lineEnd;
         if (end > i && buf.charCodeAt(end - 1) === 13) end--;
         const f = buf.slice(i, end);
-        if (f.includes('"')) throw new CsvSyntaxError('QUOTE_IN_UNQUOTED_FIELD', start + extraLines, `line ${start + extraLines}: a quote inside an unquoted field`);
+        if (f.includes('"'))
+          throw new CsvSyntaxError(
+            'QUOTE_IN_UNQUOTED_FIELD',
+            start + extraLines,
+            `line ${start + extraLines}: a quote inside an unquoted field`,
+          );
         fields.push(f);
         i = lineEnd + 1;
         break;
@@ -114,7 +132,11 @@ export class CsvSplitter {
     }
     this.buf = pos < n ? buf.slice(pos) : '';
     if (this.buf.length > this.maxRecordChars) {
-      throw new CsvSyntaxError('RECORD_TOO_LONG', this.line, `the record starting on line ${this.line} is longer than ${this.maxRecordChars} characters (an unbalanced quote?)`);
+      throw new CsvSyntaxError(
+        'RECORD_TOO_LONG',
+        this.line,
+        `the record starting on line ${this.line} is longer than ${this.maxRecordChars} characters (an unbalanced quote?)`,
+      );
     }
     return out;
   }

@@ -10,7 +10,6 @@ const MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Characters the ICU Shift_JIS decoder produces where CP932 (iconv-lite) would differ. */
 const SUSPECT = /[\u001a\u001c\u007f\u0080\ue000-\uf8ff]/;
 
-
 /** Why a first chunk is not a text CSV at all (UTF-16, zip, other binary), or undefined. */
 export function binaryProblem(head: Buffer): string | undefined {
   if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
@@ -25,10 +24,11 @@ export function binaryProblem(head: Buffer): string | undefined {
     // ASCII text in UTF-16 has a NUL in every other byte.
     let zerosOdd = 0;
     let zerosEven = 0;
-    for (let i = 0; i < Math.min(sample.length, 512); i++) if (sample[i] === 0) {
-      if (i % 2) zerosOdd++;
-      else zerosEven++;
-    }
+    for (let i = 0; i < Math.min(sample.length, 512); i++)
+      if (sample[i] === 0) {
+        if (i % 2) zerosOdd++;
+        else zerosEven++;
+      }
     if (zerosOdd > 20 || zerosEven > 20) {
       if (Math.abs(zerosOdd - zerosEven) > Math.max(zerosOdd, zerosEven) / 2) {
         return 'the file looks like UTF-16 without a byte-order mark (NUL in every other byte); save it as UTF-8 or Shift_JIS (CP932) CSV';
@@ -91,7 +91,10 @@ async function* decodeFrom(it: AsyncIterator<Buffer>, state: DecodeState): Async
     const nl = head.indexOf(0x0a);
     if (nl >= 0) break;
     if (head.length > MAX_HEADER_BYTES) {
-      throw new IngestRejected('E_NOT_CSV', `the first line is longer than ${MAX_HEADER_BYTES} bytes without a line break; this is not a Shogun CSV export`);
+      throw new IngestRejected(
+        'E_NOT_CSV',
+        `the first line is longer than ${MAX_HEADER_BYTES} bytes without a line break; this is not a Shogun CSV export`,
+      );
     }
     const next = await it.next();
     if (next.done) break;
@@ -139,12 +142,19 @@ async function* decodeFrom(it: AsyncIterator<Buffer>, state: DecodeState): Async
       text = iconv.decode(piece, slow, { stripBOM: false });
       // CP932 has no U+FFFD of its own, so the first one marks the bad byte; a UTF-8 file may
       // contain U+FFFD itself, so there the first line the strict decoder refuses is the bad one.
-      const bad = encoding === 'cp932' ? (text.indexOf('\uFFFD') >= 0 ? countNewlines(text, text.indexOf('\uFFFD')) : -1) : firstInvalidUtf8Line(piece);
+      const bad =
+        encoding === 'cp932'
+          ? text.indexOf('\uFFFD') >= 0
+            ? countNewlines(text, text.indexOf('\uFFFD'))
+            : -1
+          : firstInvalidUtf8Line(piece);
       if (bad >= 0) {
         const line = lines + bad + 1;
-        throw new IngestRejected('E_ENCODING', `line ${line} has a byte sequence that is not valid ${name}; the file was read as ${name} (decided from ${encoding === 'utf-8-bom' ? 'its byte-order mark' : 'its header line'}) — re-export it in one encoding`, [
-          { line, column: null, value: null, reason: `invalid ${name} byte` },
-        ]);
+        throw new IngestRejected(
+          'E_ENCODING',
+          `line ${line} has a byte sequence that is not valid ${name}; the file was read as ${name} (decided from ${encoding === 'utf-8-bom' ? 'its byte-order mark' : 'its header line'}) — re-export it in one encoding`,
+          [{ line, column: null, value: null, reason: `invalid ${name} byte` }],
+        );
       }
     }
     lines += countNewlines(text);
@@ -166,9 +176,11 @@ async function* decodeFrom(it: AsyncIterator<Buffer>, state: DecodeState): Async
     }
     carry = carry.subarray(from);
     if (carry.length > MAX_LINE_BYTES) {
-      throw new IngestRejected('E_NOT_CSV', `line ${lines + 1} is longer than ${MAX_LINE_BYTES} bytes without a line break; this is not a Shogun CSV export`, [
-        { line: lines + 1, column: null, value: null, reason: 'line too long' },
-      ]);
+      throw new IngestRejected(
+        'E_NOT_CSV',
+        `line ${lines + 1} is longer than ${MAX_LINE_BYTES} bytes without a line break; this is not a Shogun CSV export`,
+        [{ line: lines + 1, column: null, value: null, reason: 'line too long' }],
+      );
     }
     const next = await it.next();
     if (next.done) break;

@@ -60,7 +60,14 @@ export interface IngestEffect {
 }
 
 export type IngestOutcome =
-  | ({ status: 'success'; uploadId: number; rowCount: number; dateFrom: string | null; dateTo: string | null; encoding: string } & IngestEffect)
+  | ({
+      status: 'success';
+      uploadId: number;
+      rowCount: number;
+      dateFrom: string | null;
+      dateTo: string | null;
+      encoding: string;
+    } & IngestEffect)
   | ({ status: 'held'; uploadId: number; reason: string } & IngestEffect)
   | { status: 'failed'; uploadId: number; reason: string; errors: RowError[] }
   | { status: 'skipped'; uploadId: number; reason: string };
@@ -68,8 +75,6 @@ export type IngestOutcome =
 const MAX_RECORD_BYTES = 1024 * 1024;
 const COPY_BATCH_CHARS = 256 * 1024;
 const COPY_BATCH_BYTES = 256 * 1024;
-
-
 
 interface LoadResult {
   rows: number;
@@ -99,7 +104,9 @@ function syntaxRejection(error: CsvSyntaxError): IngestRejected {
       : error.code === 'INVALID_CLOSING_QUOTE'
         ? `near line ${error.line}: text follows a closing quote (like "abc"x), or a quote opened earlier is unbalanced; a quoted field must be quoted whole, with inner quotes doubled ("")`
         : `near line ${error.line}: a " inside an unquoted field; quote the whole field and double the inner quote ("")`;
-  return new IngestRejected('E_CSV_SYNTAX', reason, [{ line: error.line, column: null, value: null, reason: error.code }]);
+  return new IngestRejected('E_CSV_SYNTAX', reason, [
+    { line: error.line, column: null, value: null, reason: error.code },
+  ]);
 }
 
 /** The upload's records, decoded and split, header first. */
@@ -121,9 +128,23 @@ async function* records(deps: IngestDeps, uploadId: number, decode: DecodeState)
  * raw gets each record's own CSV text behind `upload_file_id,source_line,` (COPY … CSV parses it
  * on the database's core while this one checks), so raw holds exactly the file's fields.
  */
-async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, decode: DecodeState, period: Period | null): Promise<LoadResult> {
+async function copyRaw(
+  deps: IngestDeps,
+  client: pg.PoolClient,
+  uploadId: number,
+  kind: CsvType,
+  decode: DecodeState,
+  period: Period | null,
+): Promise<LoadResult> {
   const spec = KINDS[kind].columns;
-  const result: LoadResult = { rows: 0, invalidRows: 0, minDate: Infinity, maxDate: -Infinity, dates: new Set(), errors: [] };
+  const result: LoadResult = {
+    rows: 0,
+    invalidRows: 0,
+    minDate: Infinity,
+    maxDate: -Infinity,
+    dates: new Set(),
+    errors: [],
+  };
   let headerSeen = false;
   const prefix = `${uploadId},`;
 
@@ -133,7 +154,10 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       if (!headerSeen) {
         headerSeen = true;
         const problem = headerProblem(kind, fields);
-        if (problem) throw new IngestRejected('E_HEADER', problem, [{ line, column: null, value: fields.join(',').slice(0, 200), reason: 'header mismatch' }]);
+        if (problem)
+          throw new IngestRejected('E_HEADER', problem, [
+            { line, column: null, value: fields.join(',').slice(0, 200), reason: 'header mismatch' },
+          ]);
         continue;
       }
       if (fields.length === 1 && fields[0] === '') continue; // blank line
@@ -141,16 +165,32 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       if (fields.length !== spec.length) {
         result.invalidRows++;
         if (result.errors.length < deps.maxErrors) {
-          result.errors.push({ line, column: null, value: fields.join(',').slice(0, 200), reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}`, row: rowText(text) });
+          result.errors.push({
+            line,
+            column: null,
+            value: fields.join(',').slice(0, 200),
+            reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}`,
+            row: rowText(text),
+          });
         }
         continue;
       }
       if (text.includes('\0')) {
         result.invalidRows++;
-        if (result.errors.length < deps.maxErrors) result.errors.push({ line, column: null, value: null, reason: 'contains a NUL character (binary data inside the CSV)', row: rowText(text.replace(/\0/g, '\uFFFD')) });
+        if (result.errors.length < deps.maxErrors)
+          result.errors.push({
+            line,
+            column: null,
+            value: null,
+            reason: 'contains a NUL character (binary data inside the CSV)',
+            row: rowText(text.replace(/\0/g, '\uFFFD')),
+          });
         continue;
       }
-      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors, undefined, { window: deps.dateWindow, text });
+      const date = checkRow(spec, fields, line, result.errors, deps.maxErrors, undefined, {
+        window: deps.dateWindow,
+        text,
+      });
       if (date === undefined) {
         result.invalidRows++;
         continue;
@@ -158,7 +198,13 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
       if (period && (date < period.from || date > period.to)) {
         result.invalidRows++;
         if (result.errors.length < deps.maxErrors) {
-          result.errors.push({ line, column: spec[0]!.header, value: fields[0]!, reason: `outside the stated period ${period.text}; remove the line or state a period that contains it`, row: rowText(text) });
+          result.errors.push({
+            line,
+            column: spec[0]!.header,
+            value: fields[0]!,
+            reason: `outside the stated period ${period.text}; remove the line or state a period that contains it`,
+            row: rowText(text),
+          });
         }
         continue;
       }
@@ -185,7 +231,11 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
   }
 
   const names = spec.map((c) => `"${c.column}"`).join(', ');
-  const copy = client.query(copyStreams.from(`COPY raw.shogun_${kind} ("upload_file_id", "source_line", ${names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (${names}))`));
+  const copy = client.query(
+    copyStreams.from(
+      `COPY raw.shogun_${kind} ("upload_file_id", "source_line", ${names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (${names}))`,
+    ),
+  );
   await pipeline(Readable.from(copyText(), { highWaterMark: 2 }), copy);
   if (!headerSeen) throw new IngestRejected('E_EMPTY', 'the file has no header row');
   return result;
@@ -197,7 +247,14 @@ async function copyRaw(deps: IngestDeps, client: pg.PoolClient, uploadId: number
  * the work evenly: pass 1 is bound by the raw COPY, this one by the stg COPY, and this process
  * works beside the database in both instead of doing all of it while raw loads.
  */
-async function copyStg(deps: IngestDeps, client: pg.PoolClient, uploadId: number, kind: CsvType, stg: string, expectedRows: number): Promise<void> {
+async function copyStg(
+  deps: IngestDeps,
+  client: pg.PoolClient,
+  uploadId: number,
+  kind: CsvType,
+  stg: string,
+  expectedRows: number,
+): Promise<void> {
   const spec = KINDS[kind].columns;
   const types = spec.map((c) => c.type);
   const scales = spec.map((c) => c.scale ?? 0);
@@ -215,22 +272,29 @@ async function copyStg(deps: IngestDeps, client: pg.PoolClient, uploadId: number
         }
         if (fields.length === 1 && fields[0] === '') continue;
         if (checkRow(spec, fields, line, unexpected, 1, typed, { window: deps.dateWindow }) === undefined) {
-          throw new Error(`upload ${uploadId} line ${line} was valid in pass 1 and is not in pass 2: ${JSON.stringify(unexpected[0])}`);
+          throw new Error(
+            `upload ${uploadId} line ${line} was valid in pass 1 and is not in pass 2: ${JSON.stringify(unexpected[0])}`,
+          );
         }
         count++;
         writer.typedRow(types, scales, typed, uploadId, line);
       }
       if (writer.length >= COPY_BATCH_BYTES) yield writer.take();
     }
-    if (count !== expectedRows) throw new Error(`upload ${uploadId}: pass 2 read ${count} rows, pass 1 ${expectedRows}`);
+    if (count !== expectedRows)
+      throw new Error(`upload ${uploadId}: pass 2 read ${count} rows, pass 1 ${expectedRows}`);
     writer.end();
     yield writer.take();
   }
   const cols = [...spec.map((c) => c.column), 'upload_file_id', 'source_line'].map((c) => `"${c}"`).join(', ');
-  await pipeline(Readable.from(rows(), { highWaterMark: 2 }), client.query(copyStreams.from(`COPY ${stg} (${cols}) FROM STDIN WITH (FORMAT binary)`)));
+  await pipeline(
+    Readable.from(rows(), { highWaterMark: 2 }),
+    client.query(copyStreams.from(`COPY ${stg} (${cols}) FROM STDIN WITH (FORMAT binary)`)),
+  );
 }
 
-const ymd = (n: number) => `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
+const ymd = (n: number) =>
+  `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
 const ymdNumber = (s: string) => Number(s.replace(/-/g, ''));
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -270,7 +334,8 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
     return { status: 'skipped', uploadId, reason };
   }
   const { csvType: kind, flavour, sha256: sha } = claim;
-  if (!isCsvType(kind) || !isFlavour(flavour)) throw new Error(`upload ${uploadId} has csv_type=${kind} flavour=${flavour}, which this API does not know`);
+  if (!isCsvType(kind) || !isFlavour(flavour))
+    throw new Error(`upload ${uploadId} has csv_type=${kind} flavour=${flavour}, which this API does not know`);
   const period = periodOf(claim.periodFrom, claim.periodTo);
   const decode: DecodeState = {};
   const client = await pool.connect();
@@ -278,9 +343,14 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
   try {
     outcome = await withTransaction(client, async (): Promise<IngestOutcome> => {
       const status = await statusOf(client, uploadId, true);
-      if (status !== 'processing' && status !== 'pending') return { status: 'skipped', uploadId, reason: `upload ${uploadId} is already ${status}` };
+      if (status !== 'processing' && status !== 'pending')
+        return { status: 'skipped', uploadId, reason: `upload ${uploadId} is already ${status}` };
       const dup = await findLandedDuplicate(client, kind, flavour, sha, uploadId);
-      if (dup) throw new IngestRejected('E_DUPLICATE_FILE', `the same file (sha256 ${sha}) was already loaded as ${flavour} ${kind} by upload ${dup.id}`);
+      if (dup)
+        throw new IngestRejected(
+          'E_DUPLICATE_FILE',
+          `the same file (sha256 ${sha}) was already loaded as ${flavour} ${kind} by upload ${dup.id}`,
+        );
       const phases: Record<string, number> = {};
       let mark = performance.now();
       const phase = (name: string) => {
@@ -341,11 +411,20 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
         const { rows } = await client.query(duplicateKeysSql(kind), [uploadId, deps.maxErrors]);
         // Not a key repeated in the file: another writer put the key into stg (outside the lock).
         // That is not the file's fault; the job fails and is retried.
-        if (!rows.length) throw new Error(`upload ${uploadId}: a unique violation in ${stg} that the file does not explain (another writer?); retrying`, { cause: error });
+        if (!rows.length)
+          throw new Error(
+            `upload ${uploadId}: a unique violation in ${stg} that the file does not explain (another writer?); retrying`,
+            { cause: error },
+          );
         throw new IngestRejected(
           'E_ROWS_INVALID',
           `the file repeats a (伝票日付, 伝票番号, 明細行) key; first at line ${rows[0].source_line} (same as line ${rows[0].first_line}); each slip line must appear once`,
-          rows.map((r) => ({ line: r.source_line, column: '伝票日付,伝票番号,明細行', value: `${r.d},${r.s},${r.l}`, reason: `duplicate of line ${r.first_line}` })),
+          rows.map((r) => ({
+            line: r.source_line,
+            column: '伝票日付,伝票番号,明細行',
+            value: `${r.d},${r.s},${r.l}`,
+            reason: `duplicate of line ${r.first_line}`,
+          })),
         );
       }
       phase('insertMs');
@@ -364,7 +443,15 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       });
       await deps.enqueueRefresh(client, { csvType: kind, trigger: `upload:${uploadId}` });
       logger.debug({ uploadId, ...phases }, 'upload phases');
-      return { status: 'success', uploadId, rowCount: load.rows, dateFrom, dateTo, encoding: decode.encoding ?? 'utf-8', ...effect };
+      return {
+        status: 'success',
+        uploadId,
+        rowCount: load.rows,
+        dateFrom,
+        dateTo,
+        encoding: decode.encoding ?? 'utf-8',
+        ...effect,
+      };
     });
   } catch (error) {
     if (error instanceof Held) {
@@ -391,7 +478,13 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       throw error;
     }
     client.release();
-    await recordFailure(pool, { uploadId, encoding: decode.encoding ?? null, message: error.message, errors: error.errors, summary: deps.errorSummary ?? 50 });
+    await recordFailure(pool, {
+      uploadId,
+      encoding: decode.encoding ?? null,
+      message: error.message,
+      errors: error.errors,
+      summary: deps.errorSummary ?? 50,
+    });
     deps.metrics?.rejected.inc({ csv_type: kind, stage: 'process' });
     deps.metrics?.duration.observe({ csv_type: kind, outcome: 'failed' }, (performance.now() - started) / 1000);
     logger.info({ uploadId, kind, flavour, code: error.code, reason: error.message }, 'upload rejected');

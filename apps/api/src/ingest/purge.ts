@@ -42,9 +42,15 @@ export async function purgeFailedUploadBytes(client: pg.ClientBase, opts: PurgeO
       [opts.olderThanMs],
     );
     const ids = rows.map((r) => r.id);
-    if (!opts.dryRun && ids.length) await client.query('DELETE FROM log.upload_blob WHERE upload_file_id = ANY($1::bigint[])', [ids]);
+    if (!opts.dryRun && ids.length)
+      await client.query('DELETE FROM log.upload_blob WHERE upload_file_id = ANY($1::bigint[])', [ids]);
     await client.query(opts.dryRun ? 'ROLLBACK' : 'COMMIT');
-    const uploads = rows.map((r) => ({ id: Number(r.id), fileName: r.file_name, finishedAt: r.finished_at, bytes: Number(r.bytes) }));
+    const uploads = rows.map((r) => ({
+      id: Number(r.id),
+      fileName: r.file_name,
+      finishedAt: r.finished_at,
+      bytes: Number(r.bytes),
+    }));
     return { uploads, bytes: uploads.reduce((a, u) => a + u.bytes, 0), dryRun: Boolean(opts.dryRun) };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

@@ -39,7 +39,14 @@ export async function recordFailure(pool: pg.Pool, f: FailureRecord): Promise<bo
         `INSERT INTO log.upload_error (upload_file_id, seq, line, column_name, value, reason, row_text)
          SELECT $1, t.ord, t.line, t.col, t.val, t.reason, t.row_text
            FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(line, col, val, reason, row_text, ord)`,
-        [f.uploadId, e.map((x) => x.line), e.map((x) => x.column), e.map((x) => x.value), e.map((x) => x.reason), e.map((x) => x.row ?? null)],
+        [
+          f.uploadId,
+          e.map((x) => x.line),
+          e.map((x) => x.column),
+          e.map((x) => x.value),
+          e.map((x) => x.reason),
+          e.map((x) => x.row ?? null),
+        ],
       );
     }
     await client.query('COMMIT');
@@ -60,10 +67,21 @@ interface ErrorRow {
   row_text: string | null;
 }
 
-const toJson = (r: ErrorRow): Required<RowError> => ({ line: r.line, column: r.column_name, value: r.value, reason: r.reason, row: r.row_text });
+const toJson = (r: ErrorRow): Required<RowError> => ({
+  line: r.line,
+  column: r.column_name,
+  value: r.value,
+  reason: r.reason,
+  row: r.row_text,
+});
 
 /** A page of an upload's errors in file order, and how many there are in all. */
-export async function listErrors(pool: pg.Pool, uploadId: number, limit: number, offset: number): Promise<{ total: number; errors: Required<RowError>[] }> {
+export async function listErrors(
+  pool: pg.Pool,
+  uploadId: number,
+  limit: number,
+  offset: number,
+): Promise<{ total: number; errors: Required<RowError>[] }> {
   const [count, page] = await Promise.all([
     pool.query<{ n: number }>('SELECT count(*)::int AS n FROM log.upload_error WHERE upload_file_id = $1', [uploadId]),
     pool.query<ErrorRow>(
@@ -96,7 +114,9 @@ export async function* errorsCsv(pool: pg.Pool, uploadId: number, pageSize = 100
       [uploadId, after, pageSize],
     );
     if (!rows.length) return;
-    yield rows.map((r) => [r.line, r.column_name, r.value, r.reason, r.row_text].map(csvField).join(',') + '\r\n').join('');
+    yield rows
+      .map((r) => [r.line, r.column_name, r.value, r.reason, r.row_text].map(csvField).join(',') + '\r\n')
+      .join('');
     after = rows[rows.length - 1]!.seq;
   }
 }

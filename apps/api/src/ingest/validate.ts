@@ -13,7 +13,8 @@ const INT = /^\d{1,9}$/;
 
 const SPACE = (c: number) => c === 32 || c === 9 || c === 0x3000;
 /** Trim ASCII spaces, tabs and the ideographic space (U+3000), as the SQL side does. */
-export const trimValue = (v: string) => (v.length && (SPACE(v.charCodeAt(0)) || SPACE(v.charCodeAt(v.length - 1))) ? v.replace(TRIM, '') : v);
+export const trimValue = (v: string) =>
+  v.length && (SPACE(v.charCodeAt(0)) || SPACE(v.charCodeAt(v.length - 1))) ? v.replace(TRIM, '') : v;
 
 let lastDate = '';
 let lastDateResult: number | string = '';
@@ -50,7 +51,8 @@ export interface DateWindow {
 }
 
 /** yyyymmdd → YYYY-MM-DD. */
-export const ymdText = (n: number) => `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
+export const ymdText = (n: number) =>
+  `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
 
 function windowReason(d: number, w: DateWindow): string | undefined {
   if (d >= w.min && d <= w.max) return undefined;
@@ -96,7 +98,8 @@ function checkNumber(c: ColumnSpec, v: string): string | undefined {
   if (intDigits === max && fracDigits > (c.scale ?? 0) && decimalParts(v, c.scale ?? 0).int.length > max) {
     return `number too large (at most ${max} digits before the decimal point once rounded to ${c.scale ?? 0} decimals)`;
   }
-  if (c.nonNegative && negative && nonZero) return `negative ${c.column === 'net_weight_kg' ? 'weight' : 'value'} is not allowed`;
+  if (c.nonNegative && negative && nonZero)
+    return `negative ${c.column === 'net_weight_kg' ? 'weight' : 'value'} is not allowed`;
   return undefined;
 }
 
@@ -120,7 +123,15 @@ export interface CheckRowOptions {
  * Check one row (and, given `out`, put its typed stg values there); push its problems to
  * `errors` (up to `max`). Returns the row's date as yyyymmdd when the row is valid, else undefined.
  */
-export function checkRow(spec: ColumnSpec[], fields: string[], line: number, errors: RowError[], max: number, out?: TypedValue[], opts?: CheckRowOptions): number | undefined {
+export function checkRow(
+  spec: ColumnSpec[],
+  fields: string[],
+  line: number,
+  errors: RowError[],
+  max: number,
+  out?: TypedValue[],
+  opts?: CheckRowOptions,
+): number | undefined {
   let date: number | undefined;
   let ok = true;
   for (let i = 0; i < spec.length; i++) {
@@ -146,7 +157,14 @@ export function checkRow(spec: ColumnSpec[], fields: string[], line: number, err
     if (out) out[i] = typed;
     if (reason) {
       ok = false;
-      if (errors.length < max) errors.push({ line, column: c.header, value: raw, reason, row: opts?.text === undefined ? null : rowText(opts.text) });
+      if (errors.length < max)
+        errors.push({
+          line,
+          column: c.header,
+          value: raw,
+          reason,
+          row: opts?.text === undefined ? null : rowText(opts.text),
+        });
     }
   }
   return ok ? date : undefined;

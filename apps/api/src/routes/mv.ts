@@ -2,7 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
-  configFromEnv, enqueueRefresh, isCsvType, loadGraph, MV_MAPPING, mvHistory, mvStatus, normalizeName, stalenessMetrics, withDownstream,
+  configFromEnv,
+  enqueueRefresh,
+  isCsvType,
+  loadGraph,
+  MV_MAPPING,
+  mvHistory,
+  mvStatus,
+  normalizeName,
+  stalenessMetrics,
+  withDownstream,
 } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
@@ -21,7 +30,9 @@ const MvRow = Type.Object({
   lastError: Type.Union([Type.String(), Type.Null()]),
   lastErrorAt: DateOrNull,
   stalenessSeconds: Type.Number({ description: '0 when refreshed since its inputs last changed' }),
-  behind: Type.Union([Type.String(), Type.Null()], { description: 'the change it has not caught up with, e.g. upload:42' }),
+  behind: Type.Union([Type.String(), Type.Null()], {
+    description: 'the change it has not caught up with, e.g. upload:42',
+  }),
   staleSince: DateOrNull,
   freshnessTargetSeconds: Type.Number(),
   overTarget: Type.Boolean(),
@@ -37,8 +48,16 @@ const QueuedJob = Type.Object({
 
 const RefreshBody = Type.Object(
   {
-    csvType: Type.Optional(Type.String({ description: `what an upload of this csv_type refreshes: ${Object.keys(MV_MAPPING).join(', ')}` })),
-    mvs: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 100, description: 'MV names, e.g. mart.mv_receive_daily' })),
+    csvType: Type.Optional(
+      Type.String({ description: `what an upload of this csv_type refreshes: ${Object.keys(MV_MAPPING).join(', ')}` }),
+    ),
+    mvs: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        maxItems: 100,
+        description: 'MV names, e.g. mart.mv_receive_daily',
+      }),
+    ),
     all: Type.Optional(Type.Literal(true)),
   },
   { additionalProperties: false },
@@ -66,91 +85,134 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   stalenessMetrics(ctx.registry, ctx.pool);
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/mv', {
-    preHandler: ctx.requireToken,
-    schema: {
-      summary: 'every MV with its refresh state, staleness and the queued/running refresh jobs',
-      response: { 200: Type.Object({ mvs: Type.Array(MvRow), queue: Type.Array(QueuedJob) }) },
-    },
-  }, async () => {
-    const mvs = await mvStatus(ctx.pool);
-    const { rows } = await ctx.pool.query(
-      // The public jobs view of graphile-worker 0.17 leaves out the payload, which carries the triggers.
-      `select j.id::text, j.run_at, j.locked_at is not null as running, j.attempts, j.payload
-       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-       where t.identifier = 'mv_refresh' order by j.run_at`,
-    );
-    const queue = rows.map((r) => ({
-      jobId: r.id, runAt: r.run_at, running: r.running, attempts: r.attempts,
-      triggers: (Array.isArray(r.payload) ? r.payload : [r.payload]).map((p: { trigger?: string }) => String(p?.trigger)),
-    }));
-    return { mvs: mvs as never, queue };
-  });
-
-  app.post('/mv/refresh', {
-    preHandler: ctx.requireToken,
-    schema: {
-      summary: 'queue a coalesced refresh: { csvType } | { mvs: [...] } | { all: true }',
-      body: RefreshBody,
-      response: {
-        202: Type.Object({
-          jobId: Type.String(),
-          requested: Type.Array(Type.String(), { description: 'the MVs asked for' }),
-          refreshes: Type.Array(Type.String(), { description: 'with everything downstream of them' }),
-          follow: Type.String({ description: 'where to watch it' }),
-        }),
+  app.get(
+    '/mv',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: 'every MV with its refresh state, staleness and the queued/running refresh jobs',
+        response: { 200: Type.Object({ mvs: Type.Array(MvRow), queue: Type.Array(QueuedJob) }) },
       },
     },
-  }, async (req, reply) => {
-    const { csvType, mvs, all } = req.body;
-    const given = [csvType !== undefined, mvs !== undefined, all === true].filter(Boolean).length;
-    if (given !== 1) {
-      throw new HttpError(400, 'E_BAD_REFRESH_REQUEST', 'send exactly one of { "csvType": "receive" }, { "mvs": ["mart.mv_receive_daily"] } or { "all": true }');
-    }
-    const graph = await loadGraph(ctx.pool);
-    let requested: string[];
-    if (csvType !== undefined) {
-      if (!isCsvType(csvType)) {
-        throw new HttpError(400, 'E_UNKNOWN_CSV_TYPE', `csvType ${JSON.stringify(csvType)} is not one of ${Object.keys(MV_MAPPING).join(', ')}`);
-      }
-      requested = (MV_MAPPING as Record<string, readonly { mv: string }[]>)[csvType]!.map((m) => normalizeName(m.mv));
-    } else if (mvs) {
-      requested = [...new Set(mvs.map((m) => normalizeName(m)))];
-      const unknown = requested.filter((m) => !graph.nodes.has(m));
-      if (unknown.length) {
-        throw new HttpError(400, 'E_UNKNOWN_MV', `${unknown.join(', ')} ${unknown.length > 1 ? 'are not materialized views' : 'is not a materialized view'} of this database; known: ${[...graph.nodes.keys()].join(', ')}`);
-      }
-    } else {
-      requested = [...graph.nodes.keys()];
-    }
-    const client = await ctx.pool.connect();
-    let jobId: string;
-    try {
-      ({ jobId } = await enqueueRefresh(client, { csvType, mvs: mvs ? requested : undefined, all, trigger: 'api' }));
-    } finally {
-      client.release();
-    }
-    const refreshes = [...withDownstream(graph, requested.filter((m) => graph.nodes.has(m)))].sort();
-    return reply.code(202).send({ jobId, requested, refreshes, follow: 'GET /mv' });
-  });
-
-  app.get('/mv/:name/history', {
-    preHandler: ctx.requireToken,
-    schema: {
-      summary: 'the latest refresh attempts of one MV, newest first',
-      params: Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_]+\\.[A-Za-z0-9_]+$', description: 'schema-qualified, e.g. mart.mv_receive_daily' }) }),
-      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
-      response: { 200: Type.Object({ mv: Type.String(), history: Type.Array(HistoryRow) }) },
+    async () => {
+      const mvs = await mvStatus(ctx.pool);
+      const { rows } = await ctx.pool.query(
+        // The public jobs view of graphile-worker 0.17 leaves out the payload, which carries the triggers.
+        `select j.id::text, j.run_at, j.locked_at is not null as running, j.attempts, j.payload
+       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+       where t.identifier = 'mv_refresh' order by j.run_at`,
+      );
+      const queue = rows.map((r) => ({
+        jobId: r.id,
+        runAt: r.run_at,
+        running: r.running,
+        attempts: r.attempts,
+        triggers: (Array.isArray(r.payload) ? r.payload : [r.payload]).map((p: { trigger?: string }) =>
+          String(p?.trigger),
+        ),
+      }));
+      return { mvs: mvs as never, queue };
     },
-  }, async (req) => {
-    const { name } = req.params;
-    const history = await mvHistory(ctx.pool, name, req.query.limit ?? 50);
-    if (history.length === 0) {
-      const graph = await loadGraph(ctx.pool);
-      if (!graph.nodes.has(name)) {
-        throw new HttpError(404, 'E_NOT_FOUND', `${name} is not a materialized view of this database and has no refresh history; known: ${[...graph.nodes.keys()].join(', ')}`);
+  );
+
+  app.post(
+    '/mv/refresh',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: 'queue a coalesced refresh: { csvType } | { mvs: [...] } | { all: true }',
+        body: RefreshBody,
+        response: {
+          202: Type.Object({
+            jobId: Type.String(),
+            requested: Type.Array(Type.String(), { description: 'the MVs asked for' }),
+            refreshes: Type.Array(Type.String(), { description: 'with everything downstream of them' }),
+            follow: Type.String({ description: 'where to watch it' }),
+          }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { csvType, mvs, all } = req.body;
+      const given = [csvType !== undefined, mvs !== undefined, all === true].filter(Boolean).length;
+      if (given !== 1) {
+        throw new HttpError(
+          400,
+          'E_BAD_REFRESH_REQUEST',
+          'send exactly one of { "csvType": "receive" }, { "mvs": ["mart.mv_receive_daily"] } or { "all": true }',
+        );
       }
-    }
-    return { mv: name, history: history as never };
-  });
+      const graph = await loadGraph(ctx.pool);
+      let requested: string[];
+      if (csvType !== undefined) {
+        if (!isCsvType(csvType)) {
+          throw new HttpError(
+            400,
+            'E_UNKNOWN_CSV_TYPE',
+            `csvType ${JSON.stringify(csvType)} is not one of ${Object.keys(MV_MAPPING).join(', ')}`,
+          );
+        }
+        requested = (MV_MAPPING as Record<string, readonly { mv: string }[]>)[csvType]!.map((m) => normalizeName(m.mv));
+      } else if (mvs) {
+        requested = [...new Set(mvs.map((m) => normalizeName(m)))];
+        const unknown = requested.filter((m) => !graph.nodes.has(m));
+        if (unknown.length) {
+          throw new HttpError(
+            400,
+            'E_UNKNOWN_MV',
+            `${unknown.join(', ')} ${unknown.length > 1 ? 'are not materialized views' : 'is not a materialized view'} of this database; known: ${[...graph.nodes.keys()].join(', ')}`,
+          );
+        }
+      } else {
+        requested = [...graph.nodes.keys()];
+      }
+      const client = await ctx.pool.connect();
+      let jobId: string;
+      try {
+        ({ jobId } = await enqueueRefresh(client, { csvType, mvs: mvs ? requested : undefined, all, trigger: 'api' }));
+      } finally {
+        client.release();
+      }
+      const refreshes = [
+        ...withDownstream(
+          graph,
+          requested.filter((m) => graph.nodes.has(m)),
+        ),
+      ].sort();
+      return reply.code(202).send({ jobId, requested, refreshes, follow: 'GET /mv' });
+    },
+  );
+
+  app.get(
+    '/mv/:name/history',
+    {
+      preHandler: ctx.requireToken,
+      schema: {
+        summary: 'the latest refresh attempts of one MV, newest first',
+        params: Type.Object({
+          name: Type.String({
+            pattern: '^[A-Za-z0-9_]+\\.[A-Za-z0-9_]+$',
+            description: 'schema-qualified, e.g. mart.mv_receive_daily',
+          }),
+        }),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
+        response: { 200: Type.Object({ mv: Type.String(), history: Type.Array(HistoryRow) }) },
+      },
+    },
+    async (req) => {
+      const { name } = req.params;
+      const history = await mvHistory(ctx.pool, name, req.query.limit ?? 50);
+      if (history.length === 0) {
+        const graph = await loadGraph(ctx.pool);
+        if (!graph.nodes.has(name)) {
+          throw new HttpError(
+            404,
+            'E_NOT_FOUND',
+            `${name} is not a materialized view of this database and has no refresh history; known: ${[...graph.nodes.keys()].join(', ')}`,
+          );
+        }
+      }
+      return { mv: name, history: history as never };
+    },
+  );
 }

@@ -12,7 +12,9 @@ export const CustomerSalesQuery = Type.Object(
   {
     from: IsoDate,
     to: IsoDate,
-    customer: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'customer code (業者CD); all customers when absent' })),
+    customer: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'customer code (業者CD); all customers when absent' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -55,7 +57,11 @@ export function salesRoutes(app: FastifyInstance, ctx: AppContext): void {
       const b = calendarDate('to', to);
       if (a > b) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
       if ((b - a) / 86_400_000 + 1 > MAX_SALES_DAYS) {
-        throw new HttpError(400, 'E_RANGE_TOO_LONG', `from=${from}..to=${to} spans more than ${MAX_SALES_DAYS} days; ask for a year or less per request`);
+        throw new HttpError(
+          400,
+          'E_RANGE_TOO_LONG',
+          `from=${from}..to=${to} spans more than ${MAX_SALES_DAYS} days; ask for a year or less per request`,
+        );
       }
       const { rows } = await ctx.pool.query<Static<typeof CustomerSalesRow>>(
         `SELECT to_char(ddate, 'YYYY-MM-DD') AS "ddate", customer_cd AS "customerCd", customer_name AS "customerName",

@@ -22,7 +22,10 @@ const ErrorBody = Type.Object({ error: Type.String(), code: Type.String() }, { a
 export const TargetsResponse = Type.Object({
   months: Type.Array(Type.Object({ month: Type.String(), targetTon: Num, planDays: Type.Integer(), planTon: Num })),
 });
-export const DailyPlanResponse = Type.Object({ month: Type.String(), days: Type.Array(Type.Object({ date: Type.String(), targetTon: Type.Number() })) });
+export const DailyPlanResponse = Type.Object({
+  month: Type.String(),
+  days: Type.Array(Type.Object({ date: Type.String(), targetTon: Type.Number() })),
+});
 export const TargetEdit = Type.Object({
   id: Type.Integer(),
   editedAt: Type.String(),
@@ -35,7 +38,12 @@ export const TargetEdit = Type.Object({
   fileName: Type.Union([Type.String(), Type.Null()]),
 });
 export const HistoryResponse = Type.Object({ edits: Type.Array(TargetEdit) });
-export const SetResponse = Type.Object({ scope: Type.String(), date: Type.String(), oldTon: Num, newTon: Type.Number() });
+export const SetResponse = Type.Object({
+  scope: Type.String(),
+  date: Type.String(),
+  oldTon: Num,
+  newTon: Type.Number(),
+});
 export const CsvResponse = Type.Object({ applied: Type.Integer(), months: Type.Integer(), days: Type.Integer() });
 export type TargetsResponse = Static<typeof TargetsResponse>;
 export type DailyPlanResponse = Static<typeof DailyPlanResponse>;
@@ -43,8 +51,17 @@ export type TargetEdit = Static<typeof TargetEdit>;
 export type HistoryResponse = Static<typeof HistoryResponse>;
 export type CsvResponse = Static<typeof CsvResponse>;
 
-export interface TargetRow { scope: 'month' | 'day'; date: string; ton: number }
-export interface TargetCsvError { line: number; column: string; value: string; reason: string }
+export interface TargetRow {
+  scope: 'month' | 'day';
+  date: string;
+  ton: number;
+}
+export interface TargetCsvError {
+  line: number;
+  column: string;
+  value: string;
+  reason: string;
+}
 
 const TARGET_CARD = 'mart.mv_target_card_per_day';
 const isDay = (v: string) => {
@@ -76,7 +93,17 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
   const keyCol = h.findIndex((x) => ['month', 'date', '年月', '日付'].includes(x));
   const tonCol = h.findIndex((x) => ['target_ton', 'ton', '目標トン', '目標'].includes(x));
   if (keyCol < 0 || tonCol < 0) {
-    return { rows: [], errors: [{ line: 1, column: '', value: (header ?? []).join(','), reason: 'the header must be month,target_ton (rows YYYY-MM) or date,target_ton (rows YYYY-MM-DD)' }] };
+    return {
+      rows: [],
+      errors: [
+        {
+          line: 1,
+          column: '',
+          value: (header ?? []).join(','),
+          reason: 'the header must be month,target_ton (rows YYYY-MM) or date,target_ton (rows YYYY-MM-DD)',
+        },
+      ],
+    };
   }
   const rows: TargetRow[] = [];
   const errors: TargetCsvError[] = [];
@@ -89,13 +116,25 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
     let date = '';
     if (/^\d{4}-(0[1-9]|1[0-2])$/.test(key)) [scope, date] = ['month', `${key}-01`];
     else if (isDay(key)) [scope, date] = ['day', key];
-    else errors.push({ line, column: header![keyCol]!, value: key, reason: 'not a month YYYY-MM or a date YYYY-MM-DD' });
+    else
+      errors.push({ line, column: header![keyCol]!, value: key, reason: 'not a month YYYY-MM or a date YYYY-MM-DD' });
     const ton = Number(tonText);
     if (tonText === '' || !Number.isFinite(ton) || ton < 0 || ton > 999_999_999) {
-      errors.push({ line, column: header![tonCol]!, value: rec[tonCol] ?? '', reason: 'not a number of tons ≥ 0 (e.g. 1234.5)' });
+      errors.push({
+        line,
+        column: header![tonCol]!,
+        value: rec[tonCol] ?? '',
+        reason: 'not a number of tons ≥ 0 (e.g. 1234.5)',
+      });
     } else if (scope) {
       const k = `${scope}:${date}`;
-      if (seen.has(k)) errors.push({ line, column: header![keyCol]!, value: key, reason: `also on line ${seen.get(k)}; give each month or date once` });
+      if (seen.has(k))
+        errors.push({
+          line,
+          column: header![keyCol]!,
+          value: key,
+          reason: `also on line ${seen.get(k)}; give each month or date once`,
+        });
       else {
         seen.set(k, line);
         rows.push({ scope, date, ton });
@@ -107,10 +146,22 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
 }
 
 /** Upsert one target and record the change; returns the previous value. */
-async function setTarget(client: pg.ClientBase, row: TargetRow, editor: string, source: 'form' | 'csv', fileName: string | null): Promise<number | null> {
+async function setTarget(
+  client: pg.ClientBase,
+  row: TargetRow,
+  editor: string,
+  source: 'form' | 'csv',
+  fileName: string | null,
+): Promise<number | null> {
   const [table, col] = row.scope === 'month' ? ['kpi.monthly_targets', 'month'] : ['mart.daily_target_plan', 'ddate'];
-  const old = await client.query<{ target_ton: string }>(`SELECT target_ton FROM ${table} WHERE ${col} = $1 FOR UPDATE`, [row.date]);
-  await client.query(`INSERT INTO ${table} (${col}, target_ton) VALUES ($1, $2) ON CONFLICT (${col}) DO UPDATE SET target_ton = EXCLUDED.target_ton`, [row.date, row.ton]);
+  const old = await client.query<{ target_ton: string }>(
+    `SELECT target_ton FROM ${table} WHERE ${col} = $1 FOR UPDATE`,
+    [row.date],
+  );
+  await client.query(
+    `INSERT INTO ${table} (${col}, target_ton) VALUES ($1, $2) ON CONFLICT (${col}) DO UPDATE SET target_ton = EXCLUDED.target_ton`,
+    [row.date, row.ton],
+  );
   const oldTon = old.rows[0] ? Number(old.rows[0].target_ton) : null;
   await client.query(
     `INSERT INTO kpi.target_edit (editor, scope, ddate, old_ton, new_ton, source, file_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -137,104 +188,220 @@ async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Pr
 export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const errors = { 400: ErrorBody, 401: ErrorBody };
-  const refreshCard = (client: pg.ClientBase, editor: string) => enqueueRefresh(client, { mvs: [TARGET_CARD], trigger: `targets:${editor}` });
+  const refreshCard = (client: pg.ClientBase, editor: string) =>
+    enqueueRefresh(client, { mvs: [TARGET_CARD], trigger: `targets:${editor}` });
 
-  app.get('/targets', {
-    schema: { summary: 'Monthly targets and the daily plan per month in [from, to]', querystring: Type.Object({ from: Month, to: Month }), response: { 200: TargetsResponse, ...errors } },
-  }, async (req) => {
-    if (req.query.from > req.query.to) throw new HttpError(400, 'E_BAD_RANGE', `from=${req.query.from} is after to=${req.query.to}; swap them`);
-    type Row = { month: string; target_ton: string | null; plan_days: string; plan_ton: string | null };
-    const { rows } = await ctx.pool.query<Row>(
-      `SELECT to_char(g.m, 'YYYY-MM') AS month, t.target_ton,
+  app.get(
+    '/targets',
+    {
+      schema: {
+        summary: 'Monthly targets and the daily plan per month in [from, to]',
+        querystring: Type.Object({ from: Month, to: Month }),
+        response: { 200: TargetsResponse, ...errors },
+      },
+    },
+    async (req) => {
+      if (req.query.from > req.query.to)
+        throw new HttpError(400, 'E_BAD_RANGE', `from=${req.query.from} is after to=${req.query.to}; swap them`);
+      type Row = { month: string; target_ton: string | null; plan_days: string; plan_ton: string | null };
+      const { rows } = await ctx.pool.query<Row>(
+        `SELECT to_char(g.m, 'YYYY-MM') AS month, t.target_ton,
               (SELECT count(*) FROM mart.daily_target_plan p WHERE p.ddate >= g.m AND p.ddate < g.m + interval '1 month') AS plan_days,
               (SELECT sum(target_ton) FROM mart.daily_target_plan p WHERE p.ddate >= g.m AND p.ddate < g.m + interval '1 month') AS plan_ton
          FROM generate_series($1::date, $2::date, interval '1 month') g(m)
          LEFT JOIN kpi.monthly_targets t ON t.month = g.m::date ORDER BY g.m`,
-      [`${req.query.from}-01`, `${req.query.to}-01`],
-    );
-    return { months: rows.map((r) => ({ month: r.month, targetTon: r.target_ton == null ? null : Number(r.target_ton), planDays: Number(r.plan_days), planTon: r.plan_ton == null ? null : Number(r.plan_ton) })) };
-  });
+        [`${req.query.from}-01`, `${req.query.to}-01`],
+      );
+      return {
+        months: rows.map((r) => ({
+          month: r.month,
+          targetTon: r.target_ton == null ? null : Number(r.target_ton),
+          planDays: Number(r.plan_days),
+          planTon: r.plan_ton == null ? null : Number(r.plan_ton),
+        })),
+      };
+    },
+  );
 
-  app.get('/targets/daily', {
-    schema: { summary: 'The daily plan of one month', querystring: Type.Object({ month: Month }), response: { 200: DailyPlanResponse, ...errors } },
-  }, async (req) => {
-    const { rows } = await ctx.pool.query<{ date: string; target_ton: string }>(
-      `SELECT to_char(ddate, 'YYYY-MM-DD') AS date, target_ton FROM mart.daily_target_plan WHERE ddate >= $1::date AND ddate < $1::date + interval '1 month' ORDER BY ddate`,
-      [`${req.query.month}-01`],
-    );
-    return { month: req.query.month, days: rows.map((r) => ({ date: r.date, targetTon: Number(r.target_ton) })) };
-  });
+  app.get(
+    '/targets/daily',
+    {
+      schema: {
+        summary: 'The daily plan of one month',
+        querystring: Type.Object({ month: Month }),
+        response: { 200: DailyPlanResponse, ...errors },
+      },
+    },
+    async (req) => {
+      const { rows } = await ctx.pool.query<{ date: string; target_ton: string }>(
+        `SELECT to_char(ddate, 'YYYY-MM-DD') AS date, target_ton FROM mart.daily_target_plan WHERE ddate >= $1::date AND ddate < $1::date + interval '1 month' ORDER BY ddate`,
+        [`${req.query.month}-01`],
+      );
+      return { month: req.query.month, days: rows.map((r) => ({ date: r.date, targetTon: Number(r.target_ton) })) };
+    },
+  );
 
-  app.put('/targets/month/:month', {
-    schema: { summary: "Set one month's target (kpi.monthly_targets)", params: Type.Object({ month: Month }), body: Type.Object({ targetTon: Ton, editor: Editor }), response: { 200: SetResponse, ...errors } },
-  }, async (req) => {
-    const editor = req.body.editor.trim();
-    if (!editor) throw new HttpError(400, 'E_EDITOR', 'editor is blank; type your name so the history shows who changed the target');
-    const row: TargetRow = { scope: 'month', date: `${req.params.month}-01`, ton: req.body.targetTon };
-    const oldTon = await inTransaction(ctx.pool, async (c) => {
-      const o = await setTarget(c, row, editor, 'form', null);
-      await refreshCard(c, editor);
-      return o;
-    });
-    return { scope: 'month', date: row.date, oldTon, newTon: row.ton };
-  });
+  app.put(
+    '/targets/month/:month',
+    {
+      schema: {
+        summary: "Set one month's target (kpi.monthly_targets)",
+        params: Type.Object({ month: Month }),
+        body: Type.Object({ targetTon: Ton, editor: Editor }),
+        response: { 200: SetResponse, ...errors },
+      },
+    },
+    async (req) => {
+      const editor = req.body.editor.trim();
+      if (!editor)
+        throw new HttpError(
+          400,
+          'E_EDITOR',
+          'editor is blank; type your name so the history shows who changed the target',
+        );
+      const row: TargetRow = { scope: 'month', date: `${req.params.month}-01`, ton: req.body.targetTon };
+      const oldTon = await inTransaction(ctx.pool, async (c) => {
+        const o = await setTarget(c, row, editor, 'form', null);
+        await refreshCard(c, editor);
+        return o;
+      });
+      return { scope: 'month', date: row.date, oldTon, newTon: row.ton };
+    },
+  );
 
-  app.put('/targets/day/:date', {
-    schema: { summary: "Set one day's planned target (mart.daily_target_plan)", params: Type.Object({ date: Day }), body: Type.Object({ targetTon: Ton, editor: Editor }), response: { 200: SetResponse, ...errors } },
-  }, async (req) => {
-    const editor = req.body.editor.trim();
-    if (!editor) throw new HttpError(400, 'E_EDITOR', 'editor is blank; type your name so the history shows who changed the target');
-    if (!isDay(req.params.date)) throw new HttpError(400, 'E_BAD_DATE', `${req.params.date} is not a calendar date; pass an existing date YYYY-MM-DD`);
-    const row: TargetRow = { scope: 'day', date: req.params.date, ton: req.body.targetTon };
-    const oldTon = await inTransaction(ctx.pool, async (c) => {
-      const o = await setTarget(c, row, editor, 'form', null);
-      await refreshCard(c, editor);
-      return o;
-    });
-    return { scope: 'day', date: row.date, oldTon, newTon: row.ton };
-  });
+  app.put(
+    '/targets/day/:date',
+    {
+      schema: {
+        summary: "Set one day's planned target (mart.daily_target_plan)",
+        params: Type.Object({ date: Day }),
+        body: Type.Object({ targetTon: Ton, editor: Editor }),
+        response: { 200: SetResponse, ...errors },
+      },
+    },
+    async (req) => {
+      const editor = req.body.editor.trim();
+      if (!editor)
+        throw new HttpError(
+          400,
+          'E_EDITOR',
+          'editor is blank; type your name so the history shows who changed the target',
+        );
+      if (!isDay(req.params.date))
+        throw new HttpError(
+          400,
+          'E_BAD_DATE',
+          `${req.params.date} is not a calendar date; pass an existing date YYYY-MM-DD`,
+        );
+      const row: TargetRow = { scope: 'day', date: req.params.date, ton: req.body.targetTon };
+      const oldTon = await inTransaction(ctx.pool, async (c) => {
+        const o = await setTarget(c, row, editor, 'form', null);
+        await refreshCard(c, editor);
+        return o;
+      });
+      return { scope: 'day', date: row.date, oldTon, newTon: row.ton };
+    },
+  );
 
-  app.post('/targets/csv', {
-    schema: { summary: 'Upload a targets CSV (month,target_ton or date,target_ton) with a field editor; all rows or none', response: { 200: CsvResponse, ...errors } },
-  }, async (req) => {
-    if (!req.isMultipart()) throw new HttpError(415, 'E_NOT_MULTIPART', 'send multipart/form-data with a file field file and a field editor');
-    let editor = '';
-    let file: { name: string; bytes: Buffer } | undefined;
-    for await (const part of req.parts()) {
-      if (part.type === 'field') {
-        if (part.fieldname === 'editor') editor = String(part.value).trim();
-        continue;
+  app.post(
+    '/targets/csv',
+    {
+      schema: {
+        summary: 'Upload a targets CSV (month,target_ton or date,target_ton) with a field editor; all rows or none',
+        response: { 200: CsvResponse, ...errors },
+      },
+    },
+    async (req) => {
+      if (!req.isMultipart())
+        throw new HttpError(
+          415,
+          'E_NOT_MULTIPART',
+          'send multipart/form-data with a file field file and a field editor',
+        );
+      let editor = '';
+      let file: { name: string; bytes: Buffer } | undefined;
+      for await (const part of req.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname === 'editor') editor = String(part.value).trim();
+          continue;
+        }
+        if (part.fieldname !== 'file' || file) {
+          part.file.resume();
+          throw new HttpError(
+            400,
+            'E_FIELD',
+            `file field ${JSON.stringify(part.fieldname)} is not expected; send one file in the field file`,
+          );
+        }
+        file = { name: part.filename ?? 'targets.csv', bytes: await part.toBuffer() };
       }
-      if (part.fieldname !== 'file' || file) {
-        part.file.resume();
-        throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(part.fieldname)} is not expected; send one file in the field file`);
+      if (!file) throw new HttpError(400, 'E_NO_FILE', 'no file was sent; send the targets CSV in the field file');
+      if (!editor)
+        throw new HttpError(
+          400,
+          'E_EDITOR',
+          'the field editor is missing; type your name so the history shows who changed the targets',
+        );
+      const { rows, errors: rowErrors } = parseTargetsCsv(file.bytes);
+      if (rowErrors.length) {
+        throw new HttpError(
+          400,
+          'E_TARGETS_INVALID',
+          `${file.name}: ${rowErrors.length} row error(s); nothing was changed — fix the rows and upload the whole file again`,
+          { errors: rowErrors.slice(0, 200) },
+        );
       }
-      file = { name: part.filename ?? 'targets.csv', bytes: await part.toBuffer() };
-    }
-    if (!file) throw new HttpError(400, 'E_NO_FILE', 'no file was sent; send the targets CSV in the field file');
-    if (!editor) throw new HttpError(400, 'E_EDITOR', 'the field editor is missing; type your name so the history shows who changed the targets');
-    const { rows, errors: rowErrors } = parseTargetsCsv(file.bytes);
-    if (rowErrors.length) {
-      throw new HttpError(400, 'E_TARGETS_INVALID', `${file.name}: ${rowErrors.length} row error(s); nothing was changed — fix the rows and upload the whole file again`, { errors: rowErrors.slice(0, 200) });
-    }
-    const f = file;
-    await inTransaction(ctx.pool, async (c) => {
-      for (const r of rows) await setTarget(c, r, editor, 'csv', f.name);
-      await refreshCard(c, editor);
-    });
-    return { applied: rows.length, months: rows.filter((r) => r.scope === 'month').length, days: rows.filter((r) => r.scope === 'day').length };
-  });
+      const f = file;
+      await inTransaction(ctx.pool, async (c) => {
+        for (const r of rows) await setTarget(c, r, editor, 'csv', f.name);
+        await refreshCard(c, editor);
+      });
+      return {
+        applied: rows.length,
+        months: rows.filter((r) => r.scope === 'month').length,
+        days: rows.filter((r) => r.scope === 'day').length,
+      };
+    },
+  );
 
-  app.get('/targets/history', {
-    schema: { summary: 'Target changes, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }), response: { 200: HistoryResponse, ...errors } },
-  }, async (req) => {
-    type Row = { id: string; edited_at: Date; editor: string; scope: 'month' | 'day'; date: string; old_ton: string | null; new_ton: string | null; source: 'form' | 'csv'; file_name: string | null };
-    const { rows } = await ctx.pool.query<Row>(
-      `SELECT id, edited_at, editor, scope, to_char(ddate, 'YYYY-MM-DD') AS date, old_ton, new_ton, source, file_name FROM kpi.target_edit ORDER BY id DESC LIMIT $1`,
-      [req.query.limit ?? 50],
-    );
-    return {
-      edits: rows.map((r) => ({ id: Number(r.id), editedAt: r.edited_at.toISOString(), editor: r.editor, scope: r.scope, date: r.date, oldTon: r.old_ton == null ? null : Number(r.old_ton), newTon: r.new_ton == null ? null : Number(r.new_ton), source: r.source, fileName: r.file_name })),
-    };
-  });
+  app.get(
+    '/targets/history',
+    {
+      schema: {
+        summary: 'Target changes, newest first',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
+        response: { 200: HistoryResponse, ...errors },
+      },
+    },
+    async (req) => {
+      type Row = {
+        id: string;
+        edited_at: Date;
+        editor: string;
+        scope: 'month' | 'day';
+        date: string;
+        old_ton: string | null;
+        new_ton: string | null;
+        source: 'form' | 'csv';
+        file_name: string | null;
+      };
+      const { rows } = await ctx.pool.query<Row>(
+        `SELECT id, edited_at, editor, scope, to_char(ddate, 'YYYY-MM-DD') AS date, old_ton, new_ton, source, file_name FROM kpi.target_edit ORDER BY id DESC LIMIT $1`,
+        [req.query.limit ?? 50],
+      );
+      return {
+        edits: rows.map((r) => ({
+          id: Number(r.id),
+          editedAt: r.edited_at.toISOString(),
+          editor: r.editor,
+          scope: r.scope,
+          date: r.date,
+          oldTon: r.old_ton == null ? null : Number(r.old_ton),
+          newTon: r.new_ton == null ? null : Number(r.new_ton),
+          source: r.source,
+          fileName: r.file_name,
+        })),
+      };
+    },
+  );
 }

@@ -5,17 +5,24 @@ import { HttpError } from '../http-error.ts';
 import { errorsCsv, listErrors } from '../ingest/upload-errors.ts';
 import type { AppContext } from '../app.ts';
 
-const Params = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'upload id from POST /upload/csv' }) });
+const Params = Type.Object({
+  id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'upload id from POST /upload/csv' }),
+});
 
 const RowErrorSchema = Type.Object({
   line: Type.Union([Type.Integer(), Type.Null()], { description: '1-based line in the file (the header is line 1)' }),
-  column: Type.Union([Type.String(), Type.Null()], { description: 'the column header, or null for a problem with the whole line' }),
+  column: Type.Union([Type.String(), Type.Null()], {
+    description: 'the column header, or null for a problem with the whole line',
+  }),
   value: Type.Union([Type.String(), Type.Null()]),
   reason: Type.String(),
   row: Type.Union([Type.String(), Type.Null()], { description: "the record's original text" }),
 });
 
-const ErrorBody = Type.Object({ error: Type.String(), code: Type.String(), requestId: Type.String() }, { additionalProperties: true });
+const ErrorBody = Type.Object(
+  { error: Type.String(), code: Type.String(), requestId: Type.String() },
+  { additionalProperties: true },
+);
 
 /** 404 unless the upload exists. */
 async function requireUpload(ctx: AppContext, id: string): Promise<number> {

@@ -7,7 +7,14 @@ import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import type { AppContext } from '../app.ts';
 import { withTransaction } from '@warehouse/db';
-import { addIngestJob, holdAcceptLock, finishAccept, findLandedDuplicate, insertUpload, setStored } from '@warehouse/db/uploads';
+import {
+  addIngestJob,
+  holdAcceptLock,
+  finishAccept,
+  findLandedDuplicate,
+  insertUpload,
+  setStored,
+} from '@warehouse/db/uploads';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -24,18 +31,29 @@ export function parsePeriod(raw: string): { from: string; to: string } {
   const from = m && calendarDate(m[1]!);
   const to = m && calendarDate(m[2]!);
   if (!from || !to) {
-    throw new HttpError(400, 'E_PERIOD', `period=${JSON.stringify(raw.slice(0, 60))} is not FROM..TO of two calendar dates; send e.g. period=2025-04-01..2025-04-30 (every date in it is replaced), or leave it out to replace only the dates in the file`);
+    throw new HttpError(
+      400,
+      'E_PERIOD',
+      `period=${JSON.stringify(raw.slice(0, 60))} is not FROM..TO of two calendar dates; send e.g. period=2025-04-01..2025-04-30 (every date in it is replaced), or leave it out to replace only the dates in the file`,
+    );
   }
-  if (from > to) throw new HttpError(400, 'E_PERIOD', `period=${raw.trim()} ends before it starts; send period=${to}..${from}`);
+  if (from > to)
+    throw new HttpError(400, 'E_PERIOD', `period=${raw.trim()} ends before it starts; send period=${to}..${from}`);
   return { from, to };
 }
 
 /** busboy's errors for a body that is not well-formed multipart (no boundary, cut short, bad part header). */
 function multipartProblem(error: unknown): string | undefined {
   const msg = error instanceof Error ? error.message : '';
-  if (/boundary not found/i.test(msg)) return 'the Content-Type multipart/form-data has no boundary=…; let the HTTP client build the multipart body (curl -F …)';
-  if (/unexpected end of (form|multipart)/i.test(msg) || (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return 'the multipart body ends before its closing boundary (truncated upload?); send the request again';
-  if (/malformed (part|header)/i.test(msg)) return `the multipart body is malformed (${msg}); let the HTTP client build it (curl -F …)`;
+  if (/boundary not found/i.test(msg))
+    return 'the Content-Type multipart/form-data has no boundary=…; let the HTTP client build the multipart body (curl -F …)';
+  if (
+    /unexpected end of (form|multipart)/i.test(msg) ||
+    (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE'
+  )
+    return 'the multipart body ends before its closing boundary (truncated upload?); send the request again';
+  if (/malformed (part|header)/i.test(msg))
+    return `the multipart body is malformed (${msg}); let the HTTP client build it (curl -F …)`;
   return undefined;
 }
 
@@ -49,17 +67,42 @@ interface Accepted {
 
 /** A client-supplied file name, or why it is refused. */
 function checkFileName(kind: string, name: string | undefined): string {
-  if (!name) throw new HttpError(400, 'E_FILE_NAME', `file field ${kind} has no file name; send it as a file (curl -F ${kind}=@file.csv)`);
-  if (name.includes('/') || name.includes('\\') || name.includes('\0') || name.split(/[/\\]/).includes('..') || path.basename(name) !== name) {
-    throw new HttpError(400, 'E_FILE_NAME', `file name ${JSON.stringify(name)} of field ${kind} contains a path; send the bare file name (e.g. receive.csv)`);
+  if (!name)
+    throw new HttpError(
+      400,
+      'E_FILE_NAME',
+      `file field ${kind} has no file name; send it as a file (curl -F ${kind}=@file.csv)`,
+    );
+  if (
+    name.includes('/') ||
+    name.includes('\\') ||
+    name.includes('\0') ||
+    name.split(/[/\\]/).includes('..') ||
+    path.basename(name) !== name
+  ) {
+    throw new HttpError(
+      400,
+      'E_FILE_NAME',
+      `file name ${JSON.stringify(name)} of field ${kind} contains a path; send the bare file name (e.g. receive.csv)`,
+    );
   }
   if (!/\.csv$/i.test(name)) {
-    throw new HttpError(415, 'E_NOT_CSV', `file ${JSON.stringify(name)} of field ${kind} does not end in .csv; upload the Shogun CSV export`);
+    throw new HttpError(
+      415,
+      'E_NOT_CSV',
+      `file ${JSON.stringify(name)} of field ${kind} does not end in .csv; upload the Shogun CSV export`,
+    );
   }
   return name;
 }
 
-async function storeFile(client: pg.PoolClient, ctx: AppContext, kind: CsvType, fileName: string, file: AsyncIterable<Buffer>): Promise<Accepted> {
+async function storeFile(
+  client: pg.PoolClient,
+  ctx: AppContext,
+  kind: CsvType,
+  fileName: string,
+  file: AsyncIterable<Buffer>,
+): Promise<Accepted> {
   // Ingest jobs of this kind wait for this request before picking uploads in id order.
   await holdAcceptLock(client, kind);
   const id = await insertUpload(client, kind, fileName);
@@ -84,7 +127,11 @@ async function storeFile(client: pg.PoolClient, ctx: AppContext, kind: CsvType, 
       if (why) throw new HttpError(415, 'E_NOT_TEXT', `file ${JSON.stringify(fileName)} (${kind}): ${why}`);
     }
     if (inflight) await inflight;
-    inflight = client.query('INSERT INTO log.upload_blob (upload_file_id, chunk_no, data) VALUES ($1, $2, $3)', [id, chunkNo++, data]);
+    inflight = client.query('INSERT INTO log.upload_blob (upload_file_id, chunk_no, data) VALUES ($1, $2, $3)', [
+      id,
+      chunkNo++,
+      data,
+    ]);
     inflight.catch(() => {}); // awaited by the next flush or below; the transaction fails either way
   };
   for await (const buf of file) {
@@ -96,7 +143,12 @@ async function storeFile(client: pg.PoolClient, ctx: AppContext, kind: CsvType, 
   }
   await flush();
   if (inflight) await inflight;
-  if (size === 0) throw new HttpError(400, 'E_EMPTY_FILE', `file ${JSON.stringify(fileName)} (${kind}) is empty; upload the CSV export with its header and rows`);
+  if (size === 0)
+    throw new HttpError(
+      400,
+      'E_EMPTY_FILE',
+      `file ${JSON.stringify(fileName)} (${kind}) is empty; upload the CSV export with its header and rows`,
+    );
   const sha256 = hash.digest('hex');
   await setStored(client, id, sha256, size);
   return { id, csvType: kind, fileName, sha256, size };
@@ -105,7 +157,11 @@ async function storeFile(client: pg.PoolClient, ctx: AppContext, kind: CsvType, 
 export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/upload/csv', { preHandler: ctx.requireToken }, async (req, reply) => {
     if (!req.isMultipart()) {
-      throw new HttpError(415, 'E_NOT_MULTIPART', 'send multipart/form-data with file fields receive, shipment and/or yard and a field flavour=flash|final');
+      throw new HttpError(
+        415,
+        'E_NOT_MULTIPART',
+        'send multipart/form-data with file fields receive, shipment and/or yard and a field flavour=flash|final',
+      );
     }
     const client = await ctx.pool.connect();
     const accepted: Accepted[] = [];
@@ -118,13 +174,19 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
         for await (const part of req.parts()) {
           if (part.type === 'field') {
             if (part.fieldname === 'flavour' || part.fieldname === 'period') {
-              if (seenFields.has(part.fieldname)) throw new HttpError(400, 'E_FIELD', `the field ${part.fieldname} was sent twice; send it once`);
+              if (seenFields.has(part.fieldname))
+                throw new HttpError(400, 'E_FIELD', `the field ${part.fieldname} was sent twice; send it once`);
               seenFields.add(part.fieldname);
             }
             if (part.fieldname === 'period') period = parsePeriod(String(part.value));
             if (part.fieldname === 'flavour') {
               const v = String(part.value).trim();
-              if (!isFlavour(v)) throw new HttpError(400, 'E_FLAVOUR', `flavour=${JSON.stringify(v)} is not flash or final; send flavour=flash (速報) or flavour=final (確定)`);
+              if (!isFlavour(v))
+                throw new HttpError(
+                  400,
+                  'E_FLAVOUR',
+                  `flavour=${JSON.stringify(v)} is not flash or final; send flavour=flash (速報) or flavour=final (確定)`,
+                );
               flavour = v;
             }
             continue;
@@ -134,9 +196,14 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
           let fileName: string;
           try {
             if (!isCsvType(kind)) {
-              throw new HttpError(400, 'E_FIELD', `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`);
+              throw new HttpError(
+                400,
+                'E_FIELD',
+                `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`,
+              );
             }
-            if (accepted.some((a) => a.csvType === kind)) throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
+            if (accepted.some((a) => a.csvType === kind))
+              throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
             fileName = checkFileName(kind, part.filename);
           } catch (error) {
             part.file.resume(); // not read: discard its bytes
@@ -145,15 +212,30 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
           accepted.push(await storeFile(client, ctx, kind, fileName, part.file));
           current = undefined;
         }
-        if (!accepted.length) throw new HttpError(400, 'E_NO_FILE', `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`);
-        if (!flavour) throw new HttpError(400, 'E_FLAVOUR', 'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)');
+        if (!accepted.length)
+          throw new HttpError(
+            400,
+            'E_NO_FILE',
+            `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`,
+          );
+        if (!flavour)
+          throw new HttpError(
+            400,
+            'E_FLAVOUR',
+            'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)',
+          );
         for (const a of accepted) {
           const d = await findLandedDuplicate(client, a.csvType, flavour, a.sha256);
           if (d) {
-            throw new HttpError(409, 'E_DUPLICATE', `${a.fileName} (${flavour} ${a.csvType}) has the same bytes as upload ${d.id} (${d.fileName}), which already landed; nothing to do (revert it first to load it again)`, {
-              duplicateOf: d.id,
-              csvType: a.csvType,
-            });
+            throw new HttpError(
+              409,
+              'E_DUPLICATE',
+              `${a.fileName} (${flavour} ${a.csvType}) has the same bytes as upload ${d.id} (${d.fileName}), which already landed; nothing to do (revert it first to load it again)`,
+              {
+                duplicateOf: d.id,
+                csvType: a.csvType,
+              },
+            );
           }
           await finishAccept(client, a.id, flavour, period);
           // One queue per kind+flavour: its uploads land one at a time, in the order they were accepted.
@@ -161,7 +243,11 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
         }
       });
       // Logged only now: a refused request stored nothing.
-      for (const a of accepted) req.log.info({ uploadId: a.id, kind: a.csvType, flavour, period, fileName: a.fileName, size: a.size }, 'upload stored');
+      for (const a of accepted)
+        req.log.info(
+          { uploadId: a.id, kind: a.csvType, flavour, period, fileName: a.fileName, size: a.size },
+          'upload stored',
+        );
     } catch (rawError) {
       const problem = multipartProblem(rawError);
       const error = problem ? new HttpError(400, 'E_MULTIPART', problem) : rawError;
@@ -178,13 +264,25 @@ export function uploadRoutes(app: FastifyInstance, ctx: AppContext): void {
         // (the one being read when it failed included); a request without a known kind, once.
         const kinds = new Set<string>(accepted.map((a) => a.csvType));
         if (current) kinds.add(current);
-        for (const csvType of kinds.size ? kinds : ['unknown']) ctx.metrics.rejected.inc({ csv_type: csvType, stage: 'accept' });
+        for (const csvType of kinds.size ? kinds : ['unknown'])
+          ctx.metrics.rejected.inc({ csv_type: csvType, stage: 'accept' });
       }
       throw error;
     } finally {
       client.release();
     }
     reply.code(202);
-    return { uploads: accepted.map((a) => ({ id: a.id, csvType: a.csvType, flavour, period, status: 'pending', fileName: a.fileName, size: a.size, sha256: a.sha256 })) };
+    return {
+      uploads: accepted.map((a) => ({
+        id: a.id,
+        csvType: a.csvType,
+        flavour,
+        period,
+        status: 'pending',
+        fileName: a.fileName,
+        size: a.size,
+        sha256: a.sha256,
+      })),
+    };
   });
 }

@@ -5,7 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { enqueueRefresh } from '@warehouse/refresher';
-import { confirmUpload, getUpload, listUploads, revertUpload, UploadOpError, type UploadRow } from '@warehouse/db/uploads';
+import {
+  confirmUpload,
+  getUpload,
+  listUploads,
+  revertUpload,
+  UploadOpError,
+  type UploadRow,
+} from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
 
@@ -50,7 +57,9 @@ export const UploadSummary = Type.Object({
 });
 
 const ErrorBody = Type.Object({ code: Type.String(), error: Type.String() }, { additionalProperties: true });
-const IdParams = Type.Object({ id: Type.String({ pattern: '^\\d{1,15}$', description: 'upload id, from POST /upload/csv' }) });
+const IdParams = Type.Object({
+  id: Type.String({ pattern: '^\\d{1,15}$', description: 'upload id, from POST /upload/csv' }),
+});
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -69,7 +78,8 @@ export function uploadJson(r: UploadRow) {
     dateTo: r.dateTo,
     rowsAdded: r.rowsAdded,
     rowsSuperseded: r.rowsSuperseded,
-    datesTouched: r.datesTouched === null ? null : { first: r.touchedFirst, last: r.touchedLast, count: r.datesTouched },
+    datesTouched:
+      r.datesTouched === null ? null : { first: r.touchedFirst, last: r.touchedLast, count: r.datesTouched },
     period: r.periodFrom && r.periodTo ? { from: r.periodFrom, to: r.periodTo } : null,
     heldReason: r.heldReason,
     errorMessage: r.errorMessage,
@@ -84,24 +94,31 @@ export function uploadJson(r: UploadRow) {
 
 /** A refused revert/confirm as the API's HTTP error (same body shape as every other error). */
 function httpOf(error: unknown): unknown {
-  return error instanceof UploadOpError ? new HttpError(error.statusCode, error.code, error.message, error.details) : error;
+  return error instanceof UploadOpError
+    ? new HttpError(error.statusCode, error.code, error.message, error.details)
+    : error;
 }
 
 export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const badId = (id: string) => new HttpError(400, 'E_BAD_ID', `upload id ${JSON.stringify(id)} is not a number; use an id from POST /upload/csv`);
+  const badId = (id: string) =>
+    new HttpError(400, 'E_BAD_ID', `upload id ${JSON.stringify(id)} is not a number; use an id from POST /upload/csv`);
 
   app.get(
     '/uploads/:id',
     {
       preHandler: ctx.requireToken,
       schema: {
-        summary: 'One upload: status, what it did (rows added/superseded, dates touched), its first errors and its MV refresh',
+        summary:
+          'One upload: status, what it did (rows added/superseded, dates touched), its first errors and its MV refresh',
         params: Type.Object({ id: Type.String() }),
         response: {
           200: Type.Intersect([
             UploadSummary,
-            Type.Object({ errors: Type.Array(Type.Unknown()), refresh: Nullable(Type.Object({}, { additionalProperties: true })) }),
+            Type.Object({
+              errors: Type.Array(Type.Unknown()),
+              refresh: Nullable(Type.Object({}, { additionalProperties: true })),
+            }),
           ]),
           '4xx': ErrorBody,
         },
@@ -110,17 +127,34 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       if (!/^\d{1,15}$/.test(req.params.id)) throw badId(req.params.id);
       const r = await getUpload(ctx.pool, Number(req.params.id), { withErrors: true });
-      if (!r) throw new HttpError(404, 'E_NOT_FOUND', `upload ${req.params.id} does not exist; list uploads with GET /uploads`);
+      if (!r)
+        throw new HttpError(
+          404,
+          'E_NOT_FOUND',
+          `upload ${req.params.id} does not exist; list uploads with GET /uploads`,
+        );
       let refresh = null;
       if (r.refreshRunId != null) {
-        const run = await ctx.pool.query<{ run_id: string; started_at: Date; finished_at: Date | null; mvs: unknown[] }>(
+        const run = await ctx.pool.query<{
+          run_id: string;
+          started_at: Date;
+          finished_at: Date | null;
+          mvs: unknown[];
+        }>(
           `SELECT run_id, min(started_at) AS started_at, max(finished_at) AS finished_at,
                   json_agg(json_build_object('mv', mv_name, 'outcome', outcome, 'mode', mode, 'durationMs', duration_ms, 'error', error) ORDER BY id) AS mvs
              FROM log.mv_refresh_log WHERE run_id = (SELECT run_id FROM log.mv_refresh_log WHERE id = $1) GROUP BY run_id`,
           [r.refreshRunId],
         );
         const x = run.rows[0];
-        if (x) refresh = { runId: x.run_id, outcome: r.refreshOutcome, startedAt: x.started_at, finishedAt: x.finished_at, mvs: x.mvs };
+        if (x)
+          refresh = {
+            runId: x.run_id,
+            outcome: r.refreshOutcome,
+            startedAt: x.started_at,
+            finishedAt: x.finished_at,
+            mvs: x.mvs,
+          };
       }
       return { ...uploadJson(r), errors: r.errors ?? [], refresh };
     },
@@ -142,7 +176,12 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const rows = await listUploads(ctx.pool, { limit: req.query.limit ?? 50, status: req.query.status, csvType: req.query.csvType, flavour: req.query.flavour });
+      const rows = await listUploads(ctx.pool, {
+        limit: req.query.limit ?? 50,
+        status: req.query.status,
+        csvType: req.query.csvType,
+        flavour: req.query.flavour,
+      });
       return { uploads: rows.map(uploadJson) };
     },
   );
@@ -155,7 +194,12 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
         summary: 'Undo a successful upload: withdraw its rows, restore exactly what it superseded, refresh the MVs',
         params: IdParams,
         response: {
-          200: Type.Object({ id: Type.Integer(), status: Type.Literal('reverted'), rowsWithdrawn: Type.Integer(), rowsRestored: Type.Integer() }),
+          200: Type.Object({
+            id: Type.Integer(),
+            status: Type.Literal('reverted'),
+            rowsWithdrawn: Type.Integer(),
+            rowsRestored: Type.Integer(),
+          }),
           '4xx': ErrorBody,
         },
       },
@@ -163,7 +207,9 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const client = await ctx.pool.connect();
       try {
-        const result = await revertUpload(client, Number(req.params.id), { enqueueRefresh: (c, r) => enqueueRefresh(c, r) });
+        const result = await revertUpload(client, Number(req.params.id), {
+          enqueueRefresh: (c, r) => enqueueRefresh(c, r),
+        });
         req.log.info({ ...result }, 'upload reverted');
         return result;
       } catch (error) {
@@ -187,7 +233,9 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const client = await ctx.pool.connect();
       try {
-        const result = await confirmUpload(client, Number(req.params.id), { maxAttempts: ctx.config.ingestMaxAttempts });
+        const result = await confirmUpload(client, Number(req.params.id), {
+          maxAttempts: ctx.config.ingestMaxAttempts,
+        });
         req.log.info({ ...result }, 'held upload confirmed');
         reply.code(202);
         return result;

@@ -10,7 +10,17 @@ const loadEcharts = () => (loading ??= import('./echarts.ts').then((m) => m.echa
  * One chart. `label` is the accessible name (role="img"); the drawn chart sets data-drawn="true"
  * (the end-to-end tests and bench:web wait for it).
  */
-export function Chart({ option, label, height = 320, testId }: { option: EChartsCoreOption; label: string; height?: number; testId?: string }) {
+export function Chart({
+  option,
+  label,
+  height = 320,
+  testId,
+}: {
+  option: EChartsCoreOption;
+  label: string;
+  height?: number;
+  testId?: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<Echarts['init']> | undefined>(undefined);
   useEffect(() => {
@@ -42,5 +52,14 @@ export function Chart({ option, label, height = 320, testId }: { option: ECharts
     el.current?.setAttribute('data-drawn', 'false');
     chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, true);
   }, [option]);
-  return <div ref={el} role="img" aria-label={label} data-testid={testId} data-drawn="false" style={{ width: '100%', height }} />;
+  return (
+    <div
+      ref={el}
+      role="img"
+      aria-label={label}
+      data-testid={testId}
+      data-drawn="false"
+      style={{ width: '100%', height }}
+    />
+  );
 }

@@ -8,7 +8,11 @@ export function StatusBadge({ status }: { status: string }) {
   const { t } = useI18n();
   const known = ['pending', 'processing', 'success', 'failed', 'held', 'reverted', 'uploading'] as const;
   const label = (known as readonly string[]).includes(status) ? t(status as (typeof known)[number]) : status;
-  return <span className={`status ${status}`} data-status={status}>{label}</span>;
+  return (
+    <span className={`status ${status}`} data-status={status}>
+      {label}
+    </span>
+  );
 }
 
 /** Row errors of a failed upload: GET /uploads/:id/errors when the API has it, else the errors kept on the upload. */
@@ -77,7 +81,10 @@ export function UploadResult({ id }: { id: number }) {
     void qc.invalidateQueries({ queryKey: ['dashboard'] });
   };
   const revert = useMutation({ mutationFn: () => api(`/uploads/${id}/revert`, { method: 'POST' }), onSuccess: after });
-  const confirm = useMutation({ mutationFn: () => api(`/uploads/${id}/confirm`, { method: 'POST' }), onSuccess: after });
+  const confirm = useMutation({
+    mutationFn: () => api(`/uploads/${id}/confirm`, { method: 'POST' }),
+    onSuccess: after,
+  });
   if (q.isPending) return <p>{t('loading')}</p>;
   if (q.isError) return <p className="error">{q.error.message}</p>;
   const u = q.data;
@@ -97,7 +104,9 @@ export function UploadResult({ id }: { id: number }) {
         <dl className="cards">
           <div className="card">
             <dt>{t('rowsAdded')}</dt>
-            <dd className="big" data-testid="rows-added">{fmt.int(u.rowsAdded ?? u.rowCount)}</dd>
+            <dd className="big" data-testid="rows-added">
+              {fmt.int(u.rowsAdded ?? u.rowCount)}
+            </dd>
           </div>
           <div className="card">
             <dt>{t('rowsSuperseded')}</dt>
@@ -107,7 +116,10 @@ export function UploadResult({ id }: { id: number }) {
             <dt>{t('datesTouched')}</dt>
             <dd className="big">
               {dt ? `${fmt.int(dt.count)}` : '—'}
-              <span className="muted"> {fmt.date(dt?.first ?? u.dateFrom)} – {fmt.date(dt?.last ?? u.dateTo)}</span>
+              <span className="muted">
+                {' '}
+                {fmt.date(dt?.first ?? u.dateFrom)} – {fmt.date(dt?.last ?? u.dateTo)}
+              </span>
             </dd>
           </div>
         </dl>
@@ -117,7 +129,11 @@ export function UploadResult({ id }: { id: number }) {
           <button type="button" className="danger" disabled={revert.isPending} onClick={() => revert.mutate()}>
             {t('undo')}
           </button>
-          {revert.isError && <span className="error" role="alert">{revert.error.message}</span>}
+          {revert.isError && (
+            <span className="error" role="alert">
+              {revert.error.message}
+            </span>
+          )}
         </div>
       )}
       {u.status === 'held' && (
@@ -128,14 +144,22 @@ export function UploadResult({ id }: { id: number }) {
           <button type="button" disabled={confirm.isPending} onClick={() => confirm.mutate()}>
             {t('confirm')}
           </button>
-          {confirm.isError && <span className="error" role="alert">{confirm.error.message}</span>}
+          {confirm.isError && (
+            <span className="error" role="alert">
+              {confirm.error.message}
+            </span>
+          )}
         </div>
       )}
       {u.status === 'failed' && (
         <>
           {u.errorMessage && <p className="error">{u.errorMessage}</p>}
           <ErrorTable upload={u} />
-          <button type="button" className="secondary" onClick={() => void download(`/uploads/${u.id}/errors.csv`, `upload-${u.id}-errors.csv`)}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void download(`/uploads/${u.id}/errors.csv`, `upload-${u.id}-errors.csv`)}
+          >
             {t('downloadErrors')}
           </button>
         </>

@@ -1,6 +1,14 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api, type CustomerSalesReply, type MonthResponse, type MonthlyResponse, type ProfileResponse, type RepsResponse, type WeeklyResponse } from '../api.ts';
+import {
+  api,
+  type CustomerSalesReply,
+  type MonthResponse,
+  type MonthlyResponse,
+  type ProfileResponse,
+  type RepsResponse,
+  type WeeklyResponse,
+} from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { Chart } from '../components/Chart.tsx';
 
@@ -14,14 +22,27 @@ const lastDay = (month: string) => {
   return `${month}-${pad(new Date(Date.UTC(y, m, 0)).getUTCDate())}`;
 };
 
-function Card({ title, actual, target, testId }: { title: string; actual: number | null | undefined; target: number | null | undefined; testId: string }) {
+function Card({
+  title,
+  actual,
+  target,
+  testId,
+}: {
+  title: string;
+  actual: number | null | undefined;
+  target: number | null | undefined;
+  testId: string;
+}) {
   const { t } = useI18n();
   return (
     <div className="card" data-testid={testId}>
       <div className="muted">{title}</div>
-      <div className="big" data-testid={`${testId}-actual`}>{fmt.ton(actual)} {t('unit_ton')}</div>
+      <div className="big" data-testid={`${testId}-actual`}>
+        {fmt.ton(actual)} {t('unit_ton')}
+      </div>
       <div>
-        {t('target')} {fmt.ton(target)} {t('unit_ton')} · {t('achievement')} <strong>{fmt.pct(actual != null && target ? actual / target : null)}</strong>
+        {t('target')} {fmt.ton(target)} {t('unit_ton')} · {t('achievement')}{' '}
+        <strong>{fmt.pct(actual != null && target ? actual / target : null)}</strong>
       </div>
     </div>
   );
@@ -34,15 +55,33 @@ export function DashboardPage() {
   const year = Number(month.slice(0, 4));
   const from = `${month}-01`;
   const to = lastDay(month);
-  const monthQ = useQuery({ queryKey: ['dashboard', 'month', month], queryFn: () => api<MonthResponse>(`/dashboard/month?month=${month}`) });
-  const profileQ = useQuery({ queryKey: ['dashboard', 'profile', year], queryFn: () => api<ProfileResponse>(`/dashboard/profile?year=${year}`) });
+  const monthQ = useQuery({
+    queryKey: ['dashboard', 'month', month],
+    queryFn: () => api<MonthResponse>(`/dashboard/month?month=${month}`),
+  });
+  const profileQ = useQuery({
+    queryKey: ['dashboard', 'profile', year],
+    queryFn: () => api<ProfileResponse>(`/dashboard/profile?year=${year}`),
+  });
   // Weeks are listed by their Monday: start 6 days early so the week holding the 1st is included.
   const weekFrom = new Date(Date.parse(`${from}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
-  const weeklyQ = useQuery({ queryKey: ['dashboard', 'weekly', month], queryFn: () => api<WeeklyResponse>(`/dashboard/weekly?from=${weekFrom}&to=${to}`) });
-  const monthlyQ = useQuery({ queryKey: ['dashboard', 'monthly', year], queryFn: () => api<MonthlyResponse>(`/dashboard/monthly?from=${year}-01-01&to=${year}-12-31`) });
-  const repsQ = useQuery({ queryKey: ['dashboard', 'reps', month], queryFn: () => api<RepsResponse>(`/dashboard/shipments-by-rep?from=${from}&to=${to}`) });
+  const weeklyQ = useQuery({
+    queryKey: ['dashboard', 'weekly', month],
+    queryFn: () => api<WeeklyResponse>(`/dashboard/weekly?from=${weekFrom}&to=${to}`),
+  });
+  const monthlyQ = useQuery({
+    queryKey: ['dashboard', 'monthly', year],
+    queryFn: () => api<MonthlyResponse>(`/dashboard/monthly?from=${year}-01-01&to=${year}-12-31`),
+  });
+  const repsQ = useQuery({
+    queryKey: ['dashboard', 'reps', month],
+    queryFn: () => api<RepsResponse>(`/dashboard/shipments-by-rep?from=${from}&to=${to}`),
+  });
 
-  const salesQ = useQuery({ queryKey: ['dashboard', 'sales', month], queryFn: () => api<CustomerSalesReply>(`/sales/customers/daily?from=${from}&to=${to}`) });
+  const salesQ = useQuery({
+    queryKey: ['dashboard', 'sales', month],
+    queryFn: () => api<CustomerSalesReply>(`/sales/customers/daily?from=${from}&to=${to}`),
+  });
   const customers = useMemo(() => {
     const by = new Map<string, { name: string; ton: number; yen: number; slips: number }>();
     for (const r of salesQ.data?.rows ?? []) {
@@ -66,7 +105,15 @@ export function DashboardPage() {
       yAxis: { type: 'value', name: t('unit_ton') },
       series: [
         { type: 'bar', name: t('actual'), data: days.map((d) => d.actualTon), itemStyle: { color: '#2563eb' } },
-        { type: 'line', name: t('target'), data: days.map((d) => d.targetTon), step: 'middle', symbol: 'none', lineStyle: { color: '#dc2626', width: 2 }, itemStyle: { color: '#dc2626' } },
+        {
+          type: 'line',
+          name: t('target'),
+          data: days.map((d) => d.targetTon),
+          step: 'middle',
+          symbol: 'none',
+          lineStyle: { color: '#dc2626', width: 2 },
+          itemStyle: { color: '#dc2626' },
+        },
       ],
     }),
     [days, t],
@@ -81,10 +128,44 @@ export function DashboardPage() {
       yAxis: { type: 'value', name: t('unit_ton') },
       series: [
         // the ± band: a transparent lower edge, then the band's height stacked on it
-        { type: 'line', name: 'lo', stack: 'band', data: weeks.map((w) => (w.avgTon == null ? null : Math.max(0, w.avgTon - (w.stddevTon ?? 0)))), lineStyle: { opacity: 0 }, symbol: 'none', tooltip: { show: false } },
-        { type: 'line', name: 'band', stack: 'band', data: weeks.map((w) => (w.avgTon == null ? null : w.avgTon + (w.stddevTon ?? 0) - Math.max(0, w.avgTon - (w.stddevTon ?? 0)))), lineStyle: { opacity: 0 }, areaStyle: { color: '#93c5fd', opacity: 0.5 }, symbol: 'none', tooltip: { show: false } },
-        { type: 'line', name: t('avg5y'), data: weeks.map((w) => w.avgTon), symbol: 'none', lineStyle: { color: '#1d4ed8' }, itemStyle: { color: '#1d4ed8' } },
-        { type: 'line', name: t('thisYear'), data: weeks.map((w) => w.thisYearTon), symbol: 'circle', symbolSize: 4, lineStyle: { color: '#ea580c' }, itemStyle: { color: '#ea580c' } },
+        {
+          type: 'line',
+          name: 'lo',
+          stack: 'band',
+          data: weeks.map((w) => (w.avgTon == null ? null : Math.max(0, w.avgTon - (w.stddevTon ?? 0)))),
+          lineStyle: { opacity: 0 },
+          symbol: 'none',
+          tooltip: { show: false },
+        },
+        {
+          type: 'line',
+          name: 'band',
+          stack: 'band',
+          data: weeks.map((w) =>
+            w.avgTon == null ? null : w.avgTon + (w.stddevTon ?? 0) - Math.max(0, w.avgTon - (w.stddevTon ?? 0)),
+          ),
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: '#93c5fd', opacity: 0.5 },
+          symbol: 'none',
+          tooltip: { show: false },
+        },
+        {
+          type: 'line',
+          name: t('avg5y'),
+          data: weeks.map((w) => w.avgTon),
+          symbol: 'none',
+          lineStyle: { color: '#1d4ed8' },
+          itemStyle: { color: '#1d4ed8' },
+        },
+        {
+          type: 'line',
+          name: t('thisYear'),
+          data: weeks.map((w) => w.thisYearTon),
+          symbol: 'circle',
+          symbolSize: 4,
+          lineStyle: { color: '#ea580c' },
+          itemStyle: { color: '#ea580c' },
+        },
       ],
     }),
     [weeks, t],
@@ -107,39 +188,83 @@ export function DashboardPage() {
           />
         </label>
       </div>
-      {monthQ.isError && <p className="error" role="alert">{monthQ.error.message}</p>}
+      {monthQ.isError && (
+        <p className="error" role="alert">
+          {monthQ.error.message}
+        </p>
+      )}
       <div className="cards">
-        <Card title={`${t('mtd')} · ${fmt.date(latest?.date)}`} actual={latest?.mtdActualTon} target={latest?.mtdTargetTon} testId="mtd" />
-        <Card title={`${t('wtd')} · ${fmt.date(latest?.date)}`} actual={latest?.wtdActualTon} target={latest?.wtdTargetTon} testId="wtd" />
+        <Card
+          title={`${t('mtd')} · ${fmt.date(latest?.date)}`}
+          actual={latest?.mtdActualTon}
+          target={latest?.mtdTargetTon}
+          testId="mtd"
+        />
+        <Card
+          title={`${t('wtd')} · ${fmt.date(latest?.date)}`}
+          actual={latest?.wtdActualTon}
+          target={latest?.wtdTargetTon}
+          testId="wtd"
+        />
       </div>
       <section className="panel">
         <h2>{t('dailyVsTarget')}</h2>
-        {days.length ? <Chart option={dailyOption} label={`${t('dailyVsTarget')} ${month}`} testId="daily-chart" /> : <p className="muted">{monthQ.isPending ? t('loading') : t('noData')}</p>}
+        {days.length ? (
+          <Chart option={dailyOption} label={`${t('dailyVsTarget')} ${month}`} testId="daily-chart" />
+        ) : (
+          <p className="muted">{monthQ.isPending ? t('loading') : t('noData')}</p>
+        )}
       </section>
       <section className="panel">
         <h2>{t('profile5y')}</h2>
         {profileQ.isError && <p className="error">{profileQ.error.message}</p>}
-        {weeks.length > 0 && <Chart option={profileOption} label={t('profile5y')} testId="profile-chart" height={260} />}
+        {weeks.length > 0 && (
+          <Chart option={profileOption} label={t('profile5y')} testId="profile-chart" height={260} />
+        )}
       </section>
       <div className="cards tables">
         <section className="panel">
           <h2>{t('weeklyTotals')}</h2>
           <Table
             head={[t('week'), t('tons'), t('slips'), t('amount')]}
-            rows={(weeklyQ.data?.weeks ?? []).map((w) => [`${w.isoYear}-W${pad(w.isoWeek)} (${fmt.date(w.weekStart)})`, fmt.ton(w.receiveNetTon), fmt.int(w.slipCount), fmt.yen(w.amountYen)])}
+            rows={(weeklyQ.data?.weeks ?? []).map((w) => [
+              `${w.isoYear}-W${pad(w.isoWeek)} (${fmt.date(w.weekStart)})`,
+              fmt.ton(w.receiveNetTon),
+              fmt.int(w.slipCount),
+              fmt.yen(w.amountYen),
+            ])}
           />
         </section>
         <section className="panel">
           <h2>{t('monthlyTotals')}</h2>
-          <Table head={[t('month'), t('tons'), t('slips'), t('amount')]} rows={(monthlyQ.data?.months ?? []).map((m) => [m.month, fmt.ton(m.receiveNetTon), fmt.int(m.slipCount), fmt.yen(m.amountYen)])} />
+          <Table
+            head={[t('month'), t('tons'), t('slips'), t('amount')]}
+            rows={(monthlyQ.data?.months ?? []).map((m) => [
+              m.month,
+              fmt.ton(m.receiveNetTon),
+              fmt.int(m.slipCount),
+              fmt.yen(m.amountYen),
+            ])}
+          />
         </section>
         <section className="panel">
           <h2>{t('byRep')}</h2>
-          <Table head={[t('salesRep'), t('tons'), t('slips'), t('amount')]} rows={(repsQ.data?.reps ?? []).map((r) => [r.salesRep || '—', fmt.ton(r.shipmentNetTon), fmt.int(r.slipCount), fmt.yen(r.amountYen)])} />
+          <Table
+            head={[t('salesRep'), t('tons'), t('slips'), t('amount')]}
+            rows={(repsQ.data?.reps ?? []).map((r) => [
+              r.salesRep || '—',
+              fmt.ton(r.shipmentNetTon),
+              fmt.int(r.slipCount),
+              fmt.yen(r.amountYen),
+            ])}
+          />
         </section>
         <section className="panel">
           <h2>{t('customerSales')}</h2>
-          <Table head={[t('customer'), t('tons'), t('slips'), t('amount')]} rows={customers.map((c) => [c.name || '—', fmt.ton(c.ton), fmt.int(c.slips), fmt.yen(c.yen)])} />
+          <Table
+            head={[t('customer'), t('tons'), t('slips'), t('amount')]}
+            rows={customers.map((c) => [c.name || '—', fmt.ton(c.ton), fmt.int(c.slips), fmt.yen(c.yen)])}
+          />
         </section>
       </div>
     </>
@@ -153,11 +278,23 @@ function Table({ head, rows }: { head: string[]; rows: string[][] }) {
     <div className="table-wrap" tabIndex={0}>
       <table>
         <thead>
-          <tr>{head.map((h, i) => <th key={h} className={i ? 'num' : undefined}>{h}</th>)}</tr>
+          <tr>
+            {head.map((h, i) => (
+              <th key={h} className={i ? 'num' : undefined}>
+                {h}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {rows.map((r, i) => (
-            <tr key={i}>{r.map((c, j) => <td key={j} className={j ? 'num' : undefined}>{c}</td>)}</tr>
+            <tr key={i}>
+              {r.map((c, j) => (
+                <td key={j} className={j ? 'num' : undefined}>
+                  {c}
+                </td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </table>

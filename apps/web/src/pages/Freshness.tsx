@@ -18,7 +18,16 @@ function MvHistory({ mv }: { mv: string }) {
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'category', data: h.map((x) => fmt.dateTime(x.startedAt)), axisLabel: { show: false } },
       yAxis: { type: 'value', name: 'ms' },
-      series: [{ type: 'bar', name: t('duration'), data: h.map((x) => ({ value: x.durationMs ?? 0, itemStyle: { color: x.outcome === 'refreshed' ? '#2563eb' : '#dc2626' } })) }],
+      series: [
+        {
+          type: 'bar',
+          name: t('duration'),
+          data: h.map((x) => ({
+            value: x.durationMs ?? 0,
+            itemStyle: { color: x.outcome === 'refreshed' ? '#2563eb' : '#dc2626' },
+          })),
+        },
+      ],
     };
   }, [q.data, t]);
   if (q.isError) return <span className="muted">{t('notAvailable')}</span>;
@@ -59,9 +68,17 @@ export function FreshnessPage() {
           {t('refreshNow')}
         </button>
         {refresh.isSuccess && <span role="status">{t('refreshQueued')}</span>}
-        {refresh.isError && <span className="error" role="alert">{refresh.error.message}</span>}
+        {refresh.isError && (
+          <span className="error" role="alert">
+            {refresh.error.message}
+          </span>
+        )}
       </div>
-      {q.isError && <p className="error" role="alert">{q.error.message}</p>}
+      {q.isError && (
+        <p className="error" role="alert">
+          {q.error.message}
+        </p>
+      )}
       {q.data && (
         <div className="table-wrap" tabIndex={0}>
           <table data-testid="mv-table">
@@ -89,13 +106,25 @@ export function FreshnessPage() {
                     <td data-testid="last-refresh">{fmt.dateTime(m.lastRefreshAt)}</td>
                     <td className="num">{fmt.ms(m.lastDurationMs)}</td>
                     <td>{m.lastMode ?? '—'}</td>
-                    <td>{m.lastError ? <span className="error" title={m.lastError}>{m.lastOutcome ?? t('failed')}</span> : (m.lastOutcome ?? (m.lastRefreshAt ? 'refreshed' : '—'))}</td>
+                    <td>
+                      {m.lastError ? (
+                        <span className="error" title={m.lastError}>
+                          {m.lastOutcome ?? t('failed')}
+                        </span>
+                      ) : (
+                        (m.lastOutcome ?? (m.lastRefreshAt ? 'refreshed' : '—'))
+                      )}
+                    </td>
                     <td>{m.lastTrigger ?? '—'}</td>
                     <td>
-                      <span className={`status ${stale ? 'failed' : 'success'}`}>{stale ? t('stale') : t('fresh')}</span>{' '}
+                      <span className={`status ${stale ? 'failed' : 'success'}`}>
+                        {stale ? t('stale') : t('fresh')}
+                      </span>{' '}
                       {ageMin == null ? '' : `${fmt.int(Math.round(ageMin))} min`}
                     </td>
-                    <td><MvHistory mv={m.mv} /></td>
+                    <td>
+                      <MvHistory mv={m.mv} />
+                    </td>
                   </tr>
                 );
               })}

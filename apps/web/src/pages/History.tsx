@@ -14,11 +14,24 @@ export function HistoryPage() {
   const [flavour, setFlavour] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const params = new URLSearchParams({ limit: '200', ...(status && { status }), ...(csvType && { csvType }), ...(flavour && { flavour }) });
-  const q = useQuery({ queryKey: ['uploads', params.toString()], queryFn: () => api<{ uploads: Upload[] }>(`/uploads?${params}`) });
+  const params = new URLSearchParams({
+    limit: '200',
+    ...(status && { status }),
+    ...(csvType && { csvType }),
+    ...(flavour && { flavour }),
+  });
+  const q = useQuery({
+    queryKey: ['uploads', params.toString()],
+    queryFn: () => api<{ uploads: Upload[] }>(`/uploads?${params}`),
+  });
   const rows = (q.data?.uploads ?? []).filter((u) => {
     const d = new Date(u.createdAt).toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
-    return (!from || d >= from) && (!to || d <= to) && (!csvType || u.csvType === csvType) && (!flavour || u.flavour === flavour);
+    return (
+      (!from || d >= from) &&
+      (!to || d <= to) &&
+      (!csvType || u.csvType === csvType) &&
+      (!flavour || u.flavour === flavour)
+    );
   });
   return (
     <>
@@ -28,21 +41,33 @@ export function HistoryPage() {
           {t('kind')}
           <select value={csvType} onChange={(e) => setCsvType(e.target.value)}>
             <option value="">{t('all')}</option>
-            {(['receive', 'shipment', 'yard'] as const).map((k) => <option key={k} value={k}>{t(k)}</option>)}
+            {(['receive', 'shipment', 'yard'] as const).map((k) => (
+              <option key={k} value={k}>
+                {t(k)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           {t('flavour')}
           <select value={flavour} onChange={(e) => setFlavour(e.target.value)}>
             <option value="">{t('all')}</option>
-            {(['flash', 'final'] as const).map((k) => <option key={k} value={k}>{t(k)}</option>)}
+            {(['flash', 'final'] as const).map((k) => (
+              <option key={k} value={k}>
+                {t(k)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           {t('status')}
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="">{t('all')}</option>
-            {STATUSES.map((k) => <option key={k} value={k}>{t(k)}</option>)}
+            {STATUSES.map((k) => (
+              <option key={k} value={k}>
+                {t(k)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -52,7 +77,11 @@ export function HistoryPage() {
           {t('to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </label>
       </div>
-      {q.isError && <p className="error" role="alert">{q.error.message}</p>}
+      {q.isError && (
+        <p className="error" role="alert">
+          {q.error.message}
+        </p>
+      )}
       {q.isPending ? (
         <p>{t('loading')}</p>
       ) : rows.length === 0 ? (
@@ -75,11 +104,17 @@ export function HistoryPage() {
             <tbody>
               {rows.map((u) => (
                 <tr key={u.id}>
-                  <td className="num"><a href={`#/uploads/${u.id}`}>{u.id}</a></td>
-                  <td><a href={`#/uploads/${u.id}`}>{u.fileName}</a></td>
+                  <td className="num">
+                    <a href={`#/uploads/${u.id}`}>{u.id}</a>
+                  </td>
+                  <td>
+                    <a href={`#/uploads/${u.id}`}>{u.fileName}</a>
+                  </td>
                   <td>{t(u.csvType)}</td>
                   <td>{u.flavour ? t(u.flavour) : '—'}</td>
-                  <td><StatusBadge status={u.status} /></td>
+                  <td>
+                    <StatusBadge status={u.status} />
+                  </td>
                   <td className="num">{fmt.int(u.rowCount)}</td>
                   <td>{u.dateFrom ? `${fmt.date(u.dateFrom)} – ${fmt.date(u.dateTo)}` : '—'}</td>
                   <td>{fmt.dateTime(u.createdAt)}</td>

@@ -1,14 +1,33 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, postWithProgress, type TargetCsvError, type TargetCsvResponse, type TargetHistoryResponse, type TargetsResponse } from '../api.ts';
+import {
+  api,
+  ApiError,
+  postWithProgress,
+  type TargetCsvError,
+  type TargetCsvResponse,
+  type TargetHistoryResponse,
+  type TargetsResponse,
+} from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 
-function MonthRow({ month, targetTon, planTon, editor }: { month: string; targetTon: number | null; planTon: number | null; editor: string }) {
+function MonthRow({
+  month,
+  targetTon,
+  planTon,
+  editor,
+}: {
+  month: string;
+  targetTon: number | null;
+  planTon: number | null;
+  editor: string;
+}) {
   const { t } = useI18n();
   const qc = useQueryClient();
   const [value, setValue] = useState(targetTon == null ? '' : String(targetTon));
   const save = useMutation({
-    mutationFn: () => api(`/targets/month/${month}`, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
+    mutationFn: () =>
+      api(`/targets/month/${month}`, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['targets'] });
       void qc.invalidateQueries({ queryKey: ['dashboard'] });
@@ -19,7 +38,15 @@ function MonthRow({ month, targetTon, planTon, editor }: { month: string; target
     <tr data-testid="target-row" data-month={month}>
       <td>{month}</td>
       <td className="num">
-        <input type="number" min={0} step="0.1" value={value} aria-label={`${t('targetTon')} ${month}`} style={{ width: '8rem' }} onChange={(e) => setValue(e.target.value)} />
+        <input
+          type="number"
+          min={0}
+          step="0.1"
+          value={value}
+          aria-label={`${t('targetTon')} ${month}`}
+          style={{ width: '8rem' }}
+          onChange={(e) => setValue(e.target.value)}
+        />
       </td>
       <td className="num">{fmt.ton(planTon)}</td>
       <td>
@@ -27,7 +54,11 @@ function MonthRow({ month, targetTon, planTon, editor }: { month: string; target
           {t('save')}
         </button>{' '}
         {save.isSuccess && <span role="status">{t('saved')}</span>}
-        {save.isError && <span className="error" role="alert">{save.error.message}</span>}
+        {save.isError && (
+          <span className="error" role="alert">
+            {save.error.message}
+          </span>
+        )}
       </td>
     </tr>
   );
@@ -41,8 +72,14 @@ export function TargetsPage() {
   const [editor, setEditor] = useState(() => localStorage.getItem('editorName') ?? '');
   const [file, setFile] = useState<File | null>(null);
   const [csvErrors, setCsvErrors] = useState<TargetCsvError[]>([]);
-  const targets = useQuery({ queryKey: ['targets', year], queryFn: () => api<TargetsResponse>(`/targets?from=${year}-01&to=${year}-12`) });
-  const history = useQuery({ queryKey: ['targets', 'history'], queryFn: () => api<TargetHistoryResponse>('/targets/history?limit=50') });
+  const targets = useQuery({
+    queryKey: ['targets', year],
+    queryFn: () => api<TargetsResponse>(`/targets?from=${year}-01&to=${year}-12`),
+  });
+  const history = useQuery({
+    queryKey: ['targets', 'history'],
+    queryFn: () => api<TargetHistoryResponse>('/targets/history?limit=50'),
+  });
   const upload = useMutation({
     mutationFn: () => {
       const form = new FormData();
@@ -55,7 +92,8 @@ export function TargetsPage() {
       void qc.invalidateQueries({ queryKey: ['targets'] });
       void qc.invalidateQueries({ queryKey: ['dashboard'] });
     },
-    onError: (e) => setCsvErrors(e instanceof ApiError && Array.isArray(e.body.errors) ? (e.body.errors as TargetCsvError[]) : []),
+    onError: (e) =>
+      setCsvErrors(e instanceof ApiError && Array.isArray(e.body.errors) ? (e.body.errors as TargetCsvError[]) : []),
   });
   return (
     <>
@@ -75,10 +113,21 @@ export function TargetsPage() {
         </label>
         <label>
           {t('year')}
-          <input type="number" value={year} min={2000} max={2100} style={{ width: '6rem' }} onChange={(e) => setYear(Number(e.target.value) || year)} />
+          <input
+            type="number"
+            value={year}
+            min={2000}
+            max={2100}
+            style={{ width: '6rem' }}
+            onChange={(e) => setYear(Number(e.target.value) || year)}
+          />
         </label>
       </div>
-      {targets.isError && <p className="error" role="alert">{targets.error.message}</p>}
+      {targets.isError && (
+        <p className="error" role="alert">
+          {targets.error.message}
+        </p>
+      )}
       {targets.data && (
         <div className="table-wrap" tabIndex={0}>
           <table>
@@ -87,12 +136,20 @@ export function TargetsPage() {
                 <th>{t('month')}</th>
                 <th className="num">{t('targetTon')}</th>
                 <th className="num">{t('planTon')}</th>
-                <th><span className="muted">{t('save')}</span></th>
+                <th>
+                  <span className="muted">{t('save')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {targets.data.months.map((m) => (
-                <MonthRow key={`${m.month}-${m.targetTon}`} month={m.month} targetTon={m.targetTon} planTon={m.planTon} editor={editor} />
+                <MonthRow
+                  key={`${m.month}-${m.targetTon}`}
+                  month={m.month}
+                  targetTon={m.targetTon}
+                  planTon={m.planTon}
+                  editor={editor}
+                />
               ))}
             </tbody>
           </table>
@@ -103,14 +160,28 @@ export function TargetsPage() {
         <div className="row">
           <label className="file-button">
             {t('chooseFiles')}
-            <input className="visually-hidden" type="file" accept=".csv,text/csv" data-testid="targets-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+            <input
+              className="visually-hidden"
+              type="file"
+              accept=".csv,text/csv"
+              data-testid="targets-file"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
           </label>
           <span>{file ? file.name : t('noFiles')}</span>
           <button type="button" disabled={!file || !editor.trim() || upload.isPending} onClick={() => upload.mutate()}>
             {t('upload')}
           </button>
-          {upload.isSuccess && <span role="status" data-testid="targets-applied">{t('saved')}: {fmt.int(upload.data.applied)}</span>}
-          {upload.isError && <span className="error" role="alert">{upload.error.message}</span>}
+          {upload.isSuccess && (
+            <span role="status" data-testid="targets-applied">
+              {t('saved')}: {fmt.int(upload.data.applied)}
+            </span>
+          )}
+          {upload.isError && (
+            <span className="error" role="alert">
+              {upload.error.message}
+            </span>
+          )}
         </div>
         {csvErrors.length > 0 && (
           <div className="table-wrap" tabIndex={0}>

@@ -22,13 +22,23 @@ export function UploadPage() {
   const [files, setFiles] = useState<Picked[]>([]);
   const [flavour, setFlavour] = useState<Flavour>('flash');
   const [over, setOver] = useState(false);
-  const update = (key: string, patch: Partial<Picked>) => setFiles((fs) => fs.map((f) => (f.key === key ? { ...f, ...patch } : f)));
+  const update = (key: string, patch: Partial<Picked>) =>
+    setFiles((fs) => fs.map((f) => (f.key === key ? { ...f, ...patch } : f)));
 
   const add = async (list: FileList | File[]) => {
     const picked = await Promise.all(
-      [...list].map(async (file) => ({ key: `${file.name}-${file.size}-${Math.random()}`, file, kind: await detectFileKind(file), progress: 0, state: 'ready' as const })),
+      [...list].map(async (file) => ({
+        key: `${file.name}-${file.size}-${Math.random()}`,
+        file,
+        kind: await detectFileKind(file),
+        progress: 0,
+        state: 'ready' as const,
+      })),
     );
-    setFiles((fs) => [...fs.filter((f) => f.state !== 'ready' || !picked.some((p) => p.file.name === f.file.name)), ...picked]);
+    setFiles((fs) => [
+      ...fs.filter((f) => f.state !== 'ready' || !picked.some((p) => p.file.name === f.file.name)),
+      ...picked,
+    ]);
   };
 
   const send = async () => {
@@ -38,7 +48,9 @@ export function UploadPage() {
       form.append('flavour', flavour);
       form.append(f.kind!, f.file, f.file.name);
       try {
-        const res = await postWithProgress<{ uploads: { id: number }[] }>('/upload/csv', form, (p) => update(f.key, { progress: p }));
+        const res = await postWithProgress<{ uploads: { id: number }[] }>('/upload/csv', form, (p) =>
+          update(f.key, { progress: p }),
+        );
         update(f.key, { state: 'sent', progress: 1, uploadId: res.uploads[0]?.id });
       } catch (e) {
         update(f.key, { state: 'refused', error: e instanceof ApiError ? e.message : String(e) });
@@ -84,7 +96,8 @@ export function UploadPage() {
         <legend>{t('flavour')}</legend>
         {(['flash', 'final'] as const).map((fl) => (
           <label key={fl}>
-            <input type="radio" name="flavour" value={fl} checked={flavour === fl} onChange={() => setFlavour(fl)} /> {t(fl)}
+            <input type="radio" name="flavour" value={fl} checked={flavour === fl} onChange={() => setFlavour(fl)} />{' '}
+            {t(fl)}
           </label>
         ))}
         <button type="button" disabled={!ready} onClick={() => void send()}>
@@ -102,7 +115,9 @@ export function UploadPage() {
                 <th className="num">{t('size')}</th>
                 <th>{t('kind')}</th>
                 <th>{t('status')}</th>
-                <th><span className="muted">{t('remove')}</span></th>
+                <th>
+                  <span className="muted">{t('remove')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -110,19 +125,31 @@ export function UploadPage() {
                 <tr key={f.key} data-testid="picked-file">
                   <td>{f.file.name}</td>
                   <td className="num">{fmt.bytes(f.file.size)}</td>
-                  <td data-testid="detected-kind" data-kind={f.kind ?? ''}>{f.kind ? t(f.kind) : <span className="error">{t('kindUnknown')}</span>}</td>
+                  <td data-testid="detected-kind" data-kind={f.kind ?? ''}>
+                    {f.kind ? t(f.kind) : <span className="error">{t('kindUnknown')}</span>}
+                  </td>
                   <td className="wrap">
                     {f.state === 'uploading' && (
                       <>
-                        <StatusBadge status="uploading" /> <progress max={1} value={f.progress} aria-label={`${t('uploading')} ${f.file.name}`} />
+                        <StatusBadge status="uploading" />{' '}
+                        <progress max={1} value={f.progress} aria-label={`${t('uploading')} ${f.file.name}`} />
                       </>
                     )}
                     {f.state === 'sent' && <span>#{f.uploadId}</span>}
-                    {f.state === 'refused' && <span className="error wrap-text" role="alert">{f.error}</span>}
+                    {f.state === 'refused' && (
+                      <span className="error wrap-text" role="alert">
+                        {f.error}
+                      </span>
+                    )}
                   </td>
                   <td>
                     {f.state !== 'uploading' && (
-                      <button type="button" className="secondary" aria-label={`${t('remove')} ${f.file.name}`} onClick={() => setFiles((fs) => fs.filter((x) => x.key !== f.key))}>
+                      <button
+                        type="button"
+                        className="secondary"
+                        aria-label={`${t('remove')} ${f.file.name}`}
+                        onClick={() => setFiles((fs) => fs.filter((x) => x.key !== f.key))}
+                      >
                         ×
                       </button>
                     )}
@@ -133,7 +160,11 @@ export function UploadPage() {
           </table>
         </div>
       )}
-      {files.filter((f) => f.uploadId).map((f) => <UploadResult key={f.uploadId} id={f.uploadId!} />)}
+      {files
+        .filter((f) => f.uploadId)
+        .map((f) => (
+          <UploadResult key={f.uploadId} id={f.uploadId!} />
+        ))}
     </>
   );
 }

@@ -16,12 +16,17 @@ describe('errors.csv of a failed upload', () => {
     const { page } = s;
     await page.goto(`${s.url}/#/upload`);
     await page.evaluate(() => sessionStorage.setItem('apiToken', 'tok'));
-    await page.getByTestId('file-input').setInputFiles([{ name: 'bad-receive.csv', mimeType: 'text/csv', buffer: badReceiveCsv() }]);
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'bad-receive.csv', mimeType: 'text/csv', buffer: badReceiveCsv() }]);
     await page.getByRole('button', { name: /アップロード \(1\)/ }).click();
     const result = page.locator('[data-upload-status]', { hasText: 'bad-receive.csv' });
     await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).toBe('failed');
-    const [download] = await Promise.all([page.waitForEvent('download'), result.getByRole('button', { name: 'errors.csv をダウンロード' }).click()]);
-    const bytes = readFileSync((await download.path()));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      result.getByRole('button', { name: 'errors.csv をダウンロード' }).click(),
+    ]);
+    const bytes = readFileSync(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('line,column,value,reason,row');

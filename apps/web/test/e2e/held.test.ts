@@ -17,7 +17,9 @@ async function uploadThroughPage(name: string, buffer: Buffer): Promise<string> 
   await page.getByTestId('file-input').setInputFiles([{ name, mimeType: 'text/csv', buffer }]);
   await page.getByRole('button', { name: /アップロード \(1\)/ }).click();
   const result = page.locator('[data-upload-status]', { hasText: name });
-  await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).not.toMatch(/^(pending|processing)$/);
+  await expect
+    .poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 })
+    .not.toMatch(/^(pending|processing)$/);
   return (await result.getAttribute('data-upload-status'))!;
 }
 
@@ -33,7 +35,9 @@ describe('a held upload', () => {
     expect(await checkPage(page, 'upload-held')).toEqual([]);
     await result.getByRole('button', { name: '確認して取り込む' }).click();
     await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).toBe('success');
-    const { rows } = await s.server.pool.query(`SELECT count(*)::int AS n FROM stg.shogun_flash_receive WHERE slip_date BETWEEN '2025-04-01' AND '2025-04-03'`);
+    const { rows } = await s.server.pool.query(
+      `SELECT count(*)::int AS n FROM stg.shogun_flash_receive WHERE slip_date BETWEEN '2025-04-01' AND '2025-04-03'`,
+    );
     expect(rows[0].n).toBe(3);
   });
 });

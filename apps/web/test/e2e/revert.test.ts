@@ -21,7 +21,11 @@ describe('undo an upload', () => {
   it('the undo button reverts a landed upload and the dashboard figures go back', async () => {
     const { page } = s;
     await page.goto(`${s.url}/#/upload`);
-    await page.getByTestId('file-input').setInputFiles([{ name: 'receive-2025-04.csv', mimeType: 'text/csv', buffer: receiveCsvCp932('2025-04', 4, 10_000) }]);
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([
+        { name: 'receive-2025-04.csv', mimeType: 'text/csv', buffer: receiveCsvCp932('2025-04', 4, 10_000) },
+      ]);
     await page.getByRole('button', { name: /アップロード \(1\)/ }).click();
     const result = page.locator('[data-upload-status]', { hasText: 'receive-2025-04.csv' });
     await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).toBe('success');
@@ -33,7 +37,9 @@ describe('undo an upload', () => {
     await page.goto(`${s.url}/#/history`);
     await page.getByRole('link', { name: 'receive-2025-04.csv' }).click();
     await page.getByRole('button', { name: '取り消す' }).click();
-    await expect.poll(() => page.locator('[data-upload-status]').getAttribute('data-upload-status'), { timeout: 30_000 }).toBe('reverted');
+    await expect
+      .poll(() => page.locator('[data-upload-status]').getAttribute('data-upload-status'), { timeout: 30_000 })
+      .toBe('reverted');
     expect(await checkPage(page, 'upload-reverted')).toEqual([]);
 
     await page.goto(`${s.url}/#/dashboard`);

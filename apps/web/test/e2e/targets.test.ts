@@ -10,7 +10,10 @@ afterAll(async () => {
 });
 
 const monthTarget = async (month: string) => {
-  const r = await s.server.pool.query<{ target_ton: string }>(`SELECT target_ton FROM kpi.monthly_targets WHERE month = $1`, [`${month}-01`]);
+  const r = await s.server.pool.query<{ target_ton: string }>(
+    `SELECT target_ton FROM kpi.monthly_targets WHERE month = $1`,
+    [`${month}-01`],
+  );
   return r.rows[0] ? Number(r.rows[0].target_ton) : null;
 };
 
@@ -19,7 +22,9 @@ describe('targets page', () => {
     const { page } = s;
     // A deployment with monthly targets only: the seeded daily plan (which wins over the monthly
     // target in the target card) is removed for June.
-    await s.server.pool.query(`DELETE FROM mart.daily_target_plan WHERE ddate >= '2025-06-01' AND ddate < '2025-07-01'`);
+    await s.server.pool.query(
+      `DELETE FROM mart.daily_target_plan WHERE ddate >= '2025-06-01' AND ddate < '2025-07-01'`,
+    );
     await page.goto(`${s.url}/#/targets`);
     await page.getByTestId('editor-input').fill('山田');
     await page.getByLabel('年', { exact: true }).fill('2025');
@@ -33,10 +38,19 @@ describe('targets page', () => {
     await expect.poll(() => history.locator('tbody tr').first().textContent()).toContain('山田');
     expect(await history.locator('tbody tr').first().textContent()).toContain('2025-06');
     // The target card MV is refreshed after the change: its June targets now sum to 4321 t.
-    await expect.poll(async () => {
-      const r = await s.server.pool.query(`SELECT max(mtd_target_ton)::float AS t FROM mart.mv_target_card_per_day WHERE ddate >= '2025-06-01' AND ddate < '2025-07-01'`).catch(() => ({ rows: [{ t: null }] }));
-      return r.rows[0].t;
-    }, { timeout: 60_000, interval: 500 }).toBeCloseTo(4321, 1);
+    await expect
+      .poll(
+        async () => {
+          const r = await s.server.pool
+            .query(
+              `SELECT max(mtd_target_ton)::float AS t FROM mart.mv_target_card_per_day WHERE ddate >= '2025-06-01' AND ddate < '2025-07-01'`,
+            )
+            .catch(() => ({ rows: [{ t: null }] }));
+          return r.rows[0].t;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBeCloseTo(4321, 1);
     expect(await checkPage(page, 'targets')).toEqual([]);
   });
 
@@ -45,14 +59,22 @@ describe('targets page', () => {
     await page.goto(`${s.url}/#/targets`);
     await page.getByTestId('editor-input').fill('佐藤');
     const before = await monthTarget('2025-07');
-    await page.getByTestId('targets-file').setInputFiles({ name: 'targets.csv', mimeType: 'text/csv', buffer: Buffer.from('month,target_ton\n2025-07,5000\n2025-13,10\n') });
+    await page.getByTestId('targets-file').setInputFiles({
+      name: 'targets.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('month,target_ton\n2025-07,5000\n2025-13,10\n'),
+    });
     await page.getByRole('button', { name: 'アップロード', exact: true }).click();
     const errors = page.getByTestId('targets-errors');
     await errors.waitFor();
     expect(await errors.locator('tbody tr').first().textContent()).toContain('2025-13');
     expect(await monthTarget('2025-07')).toBe(before);
 
-    await page.getByTestId('targets-file').setInputFiles({ name: 'targets.csv', mimeType: 'text/csv', buffer: Buffer.from('month,target_ton\n2025-07,5000\n2025-08,5100.5\n') });
+    await page.getByTestId('targets-file').setInputFiles({
+      name: 'targets.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('month,target_ton\n2025-07,5000\n2025-08,5100.5\n'),
+    });
     await page.getByRole('button', { name: 'アップロード', exact: true }).click();
     await page.getByTestId('targets-applied').waitFor();
     expect(await monthTarget('2025-07')).toBe(5000);

@@ -42,10 +42,15 @@ describe('upload through the page', () => {
 
     // After the refresh that follows the upload, the dashboard shows 125 t month to date.
     await page.goto(`${s.url}/#/dashboard`);
-    await expect.poll(async () => {
-      await page.reload();
-      return page.getByTestId('mtd-actual').textContent();
-    }, { timeout: 60_000, interval: 1000 }).toBe('125 t');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId('mtd-actual').textContent();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe('125 t');
     expect(before).not.toBe('125 t');
     await page.getByTestId('daily-chart').and(page.locator('[data-drawn="true"]')).waitFor();
     await page.getByTestId('profile-chart').and(page.locator('[data-drawn="true"]')).waitFor();
@@ -55,14 +60,18 @@ describe('upload through the page', () => {
   it('a bad file: failed, with every row error in a table', async () => {
     const { page } = s;
     await page.goto(`${s.url}/#/upload`);
-    await page.getByTestId('file-input').setInputFiles([{ name: 'bad-receive.csv', mimeType: 'text/csv', buffer: badReceiveCsv() }]);
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'bad-receive.csv', mimeType: 'text/csv', buffer: badReceiveCsv() }]);
     await expect.poll(() => page.getByTestId('detected-kind').first().getAttribute('data-kind')).toBe('receive');
     await page.getByRole('button', { name: /アップロード \(1\)/ }).click();
     const result = page.locator('[data-upload-status]', { hasText: 'bad-receive.csv' });
     await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).toBe('failed');
     const rows = page.getByTestId('row-errors').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const cells = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     expect(cells.map((c) => [c[0], c[1], c[2]])).toEqual([
       ['3', '伝票日付', '2025/02/30'],
       ['4', '正味重量', 'abc'],

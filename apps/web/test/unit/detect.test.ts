@@ -9,7 +9,14 @@ describe('detectKind (the upload page picks each file kind from its header row)'
   it('knows each kind by its exact header, quoted or not, with CRLF', () => {
     for (const k of ['receive', 'shipment', 'yard'] as const) {
       expect(detectKind(`${header(k)}\r\n2025/04/01,S1\r\n`)).toBe(k);
-      expect(detectKind(header(k).split(',').map((h) => `"${h}"`).join(','))).toBe(k);
+      expect(
+        detectKind(
+          header(k)
+            .split(',')
+            .map((h) => `"${h}"`)
+            .join(','),
+        ),
+      ).toBe(k);
     }
   });
 

@@ -32,13 +32,26 @@ export function timestamp(d: Date): string {
 
 /** `pg_dump -Fc` (custom format, for pg_restore) of the whole database. */
 export async function backupDatabase(o: BackupOptions): Promise<BackupResult> {
-  const file = path.resolve(o.out ?? path.join(o.dir, o.env.name, `${o.env.name}_${timestamp((o.now ?? (() => new Date()))())}.dump`));
+  const file = path.resolve(
+    o.out ?? path.join(o.dir, o.env.name, `${o.env.name}_${timestamp((o.now ?? (() => new Date()))())}.dump`),
+  );
   await mkdir(path.dirname(file), { recursive: true });
   // Write to a temporary name first so a failed backup never looks like a good one.
   const partial = `${file}.partial`;
   if (o.via === 'compose') {
     const user = decodeURIComponent(new URL(o.url).username) || 'postgres';
-    const args = [...composeArgs(o.env, o.registry), 'exec', '-T', o.env.compose!.service, 'pg_dump', '-Fc', '-U', user, '-d', databaseOf(o.url)];
+    const args = [
+      ...composeArgs(o.env, o.registry),
+      'exec',
+      '-T',
+      o.env.compose!.service,
+      'pg_dump',
+      '-Fc',
+      '-U',
+      user,
+      '-d',
+      databaseOf(o.url),
+    ];
     await new Promise<void>((resolve, reject) => {
       const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       const outStream = createWriteStream(partial);
@@ -48,7 +61,14 @@ export async function backupDatabase(o: BackupOptions): Promise<BackupResult> {
       child.on('error', reject);
       child.on('close', (code) => {
         outStream.on('close', () =>
-          code === 0 ? resolve() : reject(new CliError('E_FAILED', `backup of ${o.env.name} (${maskUrl(o.url)}) through docker compose failed (exit ${code}): ${stderr.trim()}`)),
+          code === 0
+            ? resolve()
+            : reject(
+                new CliError(
+                  'E_FAILED',
+                  `backup of ${o.env.name} (${maskUrl(o.url)}) through docker compose failed (exit ${code}): ${stderr.trim()}`,
+                ),
+              ),
         );
         outStream.end();
       });
@@ -74,17 +94,42 @@ export interface RestoreOptions {
  */
 export async function restoreDatabase(o: RestoreOptions): Promise<{ env: string; file: string }> {
   if (!existsSync(o.file)) {
-    throw new CliError('E_USAGE', `backup file ${o.file} does not exist; pass a file written by \`pnpm db:backup --env ${o.env.name}\``);
+    throw new CliError(
+      'E_USAGE',
+      `backup file ${o.file} does not exist; pass a file written by \`pnpm db:backup --env ${o.env.name}\``,
+    );
   }
   await ensureToolVersion('pg_restore', o.url, o.env.name);
   const { conn, env } = pgConn(o.url);
-  await runTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', '--dbname', conn, o.file], { env, url: o.url });
+  await runTool(
+    'pg_restore',
+    [
+      '--clean',
+      '--if-exists',
+      '--no-owner',
+      '--no-privileges',
+      '--single-transaction',
+      '--exit-on-error',
+      '--dbname',
+      conn,
+      o.file,
+    ],
+    { env, url: o.url },
+  );
   return { env: o.env.name, file: path.resolve(o.file) };
 }
 
 /** Check a file is a pg_dump custom-format archive before the guard asks anything. */
 export async function checkBackupFile(file: string, envName: string): Promise<void> {
-  if (!existsSync(file)) throw new CliError('E_USAGE', `backup file ${file} does not exist; pass a file written by \`pnpm db:backup --env ${envName}\``);
+  if (!existsSync(file))
+    throw new CliError(
+      'E_USAGE',
+      `backup file ${file} does not exist; pass a file written by \`pnpm db:backup --env ${envName}\``,
+    );
   const r = await runTool('pg_restore', ['--list', file], { nothrow: true });
-  if (r.exitCode !== 0) throw new CliError('E_USAGE', `${file} is not a pg_dump custom-format archive (${r.stderr.trim()}); db:restore takes files written by \`pnpm db:backup\``);
+  if (r.exitCode !== 0)
+    throw new CliError(
+      'E_USAGE',
+      `${file} is not a pg_dump custom-format archive (${r.stderr.trim()}); db:restore takes files written by \`pnpm db:backup\``,
+    );
 }

@@ -17,13 +17,19 @@ export const ARCHIVE_DIR = path.resolve(DEFAULT_MIGRATIONS_DIR, '../migrations_a
  * Migrate a scratch database from empty and dump its schema (normalised). Uses `adminUrl`'s
  * server when given (a test server), else starts a throw-away embedded server.
  */
-export async function snapshotSchema(options: { adminUrl?: string; dir?: string; log?: (m: string) => void } = {}): Promise<string> {
+export async function snapshotSchema(
+  options: { adminUrl?: string; dir?: string; log?: (m: string) => void } = {},
+): Promise<string> {
   const server = options.adminUrl ? undefined : await startThrowawayServer();
   const adminUrl = options.adminUrl ?? server!.adminUrl;
   const db = await createScratchDatabase(adminUrl, { prefix: 'snapshot' });
   try {
     const result = await migrate({ url: db.url, dir: options.dir });
-    if (result.failed) throw new CliError('E_FAILED', `migrating a scratch database from empty failed at ${result.failed.name}: ${result.failed.error.message}`);
+    if (result.failed)
+      throw new CliError(
+        'E_FAILED',
+        `migrating a scratch database from empty failed at ${result.failed.name}: ${result.failed.error.message}`,
+      );
     options.log?.(`migrated a scratch database from empty (${result.applied.length} migrations)`);
     return await dumpLocal(db.url, 'the scratch database');
   } finally {
@@ -41,9 +47,13 @@ export function schemasIn(sql: string): string[] {
 export async function nonEmptyReasons(url: string, schemas: string[]): Promise<string[]> {
   return withClient(url, async (client) => {
     const reasons: string[] = [];
-    if ((await client.query("select to_regclass('public._prisma_migrations') as t")).rows[0].t) reasons.push('_prisma_migrations exists');
-    const found = (await client.query('select nspname from pg_namespace where nspname = any($1) order by 1', [schemas])).rows.map((r) => r.nspname as string);
-    if (found.length) reasons.push(`schema${found.length > 1 ? 's' : ''} ${found.join(', ')} exist${found.length > 1 ? '' : 's'}`);
+    if ((await client.query("select to_regclass('public._prisma_migrations') as t")).rows[0].t)
+      reasons.push('_prisma_migrations exists');
+    const found = (
+      await client.query('select nspname from pg_namespace where nspname = any($1) order by 1', [schemas])
+    ).rows.map((r) => r.nspname as string);
+    if (found.length)
+      reasons.push(`schema${found.length > 1 ? 's' : ''} ${found.join(', ')} exist${found.length > 1 ? '' : 's'}`);
     return reasons;
   });
 }
@@ -52,9 +62,15 @@ export async function nonEmptyReasons(url: string, schemas: string[]): Promise<s
  * Apply a schema snapshot to an empty database (psql, one transaction, stop on the first error)
  * and stamp every migration as applied: the fast path for a new env.
  */
-export async function initFromSnapshot(o: { url: string; envName: string; file?: string; dir?: string }): Promise<{ applied: string; stamped: string[] }> {
+export async function initFromSnapshot(o: {
+  url: string;
+  envName: string;
+  file?: string;
+  dir?: string;
+}): Promise<{ applied: string; stamped: string[] }> {
   const file = path.resolve(o.file ?? SNAPSHOT_FILE);
-  if (!existsSync(file)) throw new CliError('E_USAGE', `snapshot ${file} does not exist; write it with \`pnpm db:snapshot\``);
+  if (!existsSync(file))
+    throw new CliError('E_USAGE', `snapshot ${file} does not exist; write it with \`pnpm db:snapshot\``);
   const sql = await readFile(file, 'utf8');
   const reasons = await nonEmptyReasons(o.url, schemasIn(sql));
   if (reasons.length) {
@@ -65,13 +81,25 @@ export async function initFromSnapshot(o: { url: string; envName: string; file?:
     );
   }
   const { conn, env } = pgConn(o.url);
-  await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', file, '--dbname', conn], { env, url: o.url });
+  await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', file, '--dbname', conn], {
+    env,
+    url: o.url,
+  });
   const r = await stamp({ url: o.url, dir: o.dir, to: 'head' });
   return { applied: file, stamped: r.stamped };
 }
 
 function parseStamp(ts: string): Date {
-  return new Date(Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14)));
+  return new Date(
+    Date.UTC(
+      +ts.slice(0, 4),
+      +ts.slice(4, 6) - 1,
+      +ts.slice(6, 8),
+      +ts.slice(8, 10),
+      +ts.slice(10, 12),
+      +ts.slice(12, 14),
+    ),
+  );
 }
 
 export interface BaselineResult {
@@ -85,11 +113,25 @@ export interface BaselineResult {
  * Write `<now>_<name>/migration.sql` (a baseline: the given schema dump) into `dir` and move every
  * older migration folder to `archiveDir`. Existing envs then run `pnpm db:stamp --to <folder>`.
  */
-export async function writeBaseline(o: { schemaSql: string; name: string; fromEnv: string; dir?: string; archiveDir?: string; now?: () => Date }): Promise<BaselineResult> {
+export async function writeBaseline(o: {
+  schemaSql: string;
+  name: string;
+  fromEnv: string;
+  dir?: string;
+  archiveDir?: string;
+  now?: () => Date;
+}): Promise<BaselineResult> {
   const dir = path.resolve(o.dir ?? DEFAULT_MIGRATIONS_DIR);
   const archiveDir = path.resolve(o.archiveDir ?? path.join(path.dirname(dir), 'migrations_archive'));
-  if (!/^[a-z0-9_]+$/.test(o.name)) throw new CliError('E_USAGE', `baseline name ${JSON.stringify(o.name)} must be lower-case letters, digits and _ (e.g. baseline_2026_01)`);
-  const folders = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name)).map((e) => e.name).sort();
+  if (!/^[a-z0-9_]+$/.test(o.name))
+    throw new CliError(
+      'E_USAGE',
+      `baseline name ${JSON.stringify(o.name)} must be lower-case letters, digits and _ (e.g. baseline_2026_01)`,
+    );
+  const folders = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
+    .map((e) => e.name)
+    .sort();
   if (folders.length === 0) throw new CliError('E_USAGE', `no migrations in ${dir} to squash`);
   let ts = timestamp((o.now ?? (() => new Date()))());
   const last = folders[folders.length - 1]!.slice(0, 14);
@@ -103,7 +145,8 @@ export async function writeBaseline(o: { schemaSql: string; name: string; fromEn
   await mkdir(path.join(dir, name));
   // pg_dump clears search_path for the session; restore it so the runner's bookkeeping after
   // this file (unqualified _prisma_migrations) still finds its table.
-  const footer = "\n-- pg_dump emptied search_path for the session; give it back to the migration runner.\nRESET search_path;\n";
+  const footer =
+    '\n-- pg_dump emptied search_path for the session; give it back to the migration runner.\nRESET search_path;\n';
   await writeFile(path.join(dir, name, 'migration.sql'), header + o.schemaSql + footer);
   await mkdir(archiveDir, { recursive: true });
   for (const f of folders) await rename(path.join(dir, f), path.join(archiveDir, f));

@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
-import { databaseOf, maskUrl, type EnvironmentConfig, type EnvironmentRegistry, type ResolvedDatabase } from '@warehouse/db';
+import {
+  databaseOf,
+  maskUrl,
+  type EnvironmentConfig,
+  type EnvironmentRegistry,
+  type ResolvedDatabase,
+} from '@warehouse/db';
 import { CliError } from '@warehouse/command';
 import { composeArgs, dockerAvailable, ensureToolVersion, pgConn, runTool } from './tools.ts';
 
@@ -11,7 +17,11 @@ import { composeArgs, dockerAvailable, ensureToolVersion, pgConn, runTool } from
  * graphile-worker's schema (installed by the worker at runtime, not by migrations), and the
  * protection marker (schema toolkit, written by pnpm db:protect on protected databases only).
  */
-export const DUMP_EXCLUDES = ['--exclude-schema=graphile_worker', '--exclude-table=public._prisma_migrations', '--exclude-schema=toolkit'];
+export const DUMP_EXCLUDES = [
+  '--exclude-schema=graphile_worker',
+  '--exclude-table=public._prisma_migrations',
+  '--exclude-schema=toolkit',
+];
 
 /**
  * pg_dump flags of a schema dump. Privileges (GRANT/REVOKE, ALTER DEFAULT PRIVILEGES) are left out
@@ -53,7 +63,10 @@ export type DumpVia = 'local' | 'compose';
  * pg_dump, so versions match) when Docker is available and the URL is not overridden by
  * DATABASE_URL_<ENV>; otherwise the local pg_dump (refused when older than the server).
  */
-export async function dumpVia(db: Pick<ResolvedDatabase, 'env' | 'sourceDetail'>, requested: 'auto' | DumpVia = 'auto'): Promise<DumpVia> {
+export async function dumpVia(
+  db: Pick<ResolvedDatabase, 'env' | 'sourceDetail'>,
+  requested: 'auto' | DumpVia = 'auto',
+): Promise<DumpVia> {
   if (requested !== 'auto') return requested;
   if (db.env.compose && !db.sourceDetail.startsWith('DATABASE_URL_') && (await dockerAvailable())) return 'compose';
   return 'local';
@@ -74,9 +87,15 @@ export async function dumpSchema(o: DumpOptions): Promise<string> {
     // Inside the container: the unix socket with the image's trust auth, no password needed.
     const u = new URL(o.url);
     const user = decodeURIComponent(u.username) || 'postgres';
-    const p = await $({ nothrow: true, quiet: true })`docker ${composeArgs(o.env, o.registry)} exec -T ${o.env.compose!.service} pg_dump -U ${user} -d ${databaseOf(o.url)} ${schemaOnly(o.privileges ?? false)}`;
+    const p = await $({
+      nothrow: true,
+      quiet: true,
+    })`docker ${composeArgs(o.env, o.registry)} exec -T ${o.env.compose!.service} pg_dump -U ${user} -d ${databaseOf(o.url)} ${schemaOnly(o.privileges ?? false)}`;
     if (p.exitCode !== 0) {
-      throw new CliError('E_FAILED', `pg_dump through docker compose for environment ${o.env.name} (${maskUrl(o.url)}) failed: ${p.stderr.trim()}; is the ${o.env.compose!.service} service up? (docker ${composeArgs(o.env, o.registry).join(' ')} ps)`);
+      throw new CliError(
+        'E_FAILED',
+        `pg_dump through docker compose for environment ${o.env.name} (${maskUrl(o.url)}) failed: ${p.stderr.trim()}; is the ${o.env.compose!.service} service up? (docker ${composeArgs(o.env, o.registry).join(' ')} ps)`,
+      );
     }
     return normaliseDump(p.stdout);
   }
@@ -107,7 +126,8 @@ export async function unifiedDiff(a: string, b: string, labelA: string, labelB: 
     await writeFile(fa, a);
     await writeFile(fb, b);
     const p = await $({ nothrow: true, quiet: true })`diff -u --label ${labelA} --label ${labelB} ${fa} ${fb}`;
-    if (p.exitCode === 2 || p.exitCode === null) throw new CliError('E_TOOL_MISSING', `diff failed: ${p.stderr.trim()} (install diffutils)`);
+    if (p.exitCode === 2 || p.exitCode === null)
+      throw new CliError('E_TOOL_MISSING', `diff failed: ${p.stderr.trim()} (install diffutils)`);
     return { same: p.exitCode === 0, diff: p.stdout };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,10 @@
-import { describeIdentity, readIdentity, writeProtectionMarker, type DatabaseIdentity, type EnvironmentConfig } from '@warehouse/db';
+import {
+  describeIdentity,
+  readIdentity,
+  writeProtectionMarker,
+  type DatabaseIdentity,
+  type EnvironmentConfig,
+} from '@warehouse/db';
 import { CliError } from '@warehouse/command';
 import { envKind } from '../guard.ts';
 
@@ -6,7 +12,15 @@ import { envKind } from '../guard.ts';
  * Write the protection marker for `envName` into the database `url` reaches. Refuses a database
  * already marked (on itself) for another env, so a mistyped URL cannot relabel production.
  */
-export async function protectDatabase(url: string, envName: string): Promise<{ identity: DatabaseIdentity; previous: DatabaseIdentity['marker']; previousState: DatabaseIdentity['markerState']; changed: boolean }> {
+export async function protectDatabase(
+  url: string,
+  envName: string,
+): Promise<{
+  identity: DatabaseIdentity;
+  previous: DatabaseIdentity['marker'];
+  previousState: DatabaseIdentity['markerState'];
+  changed: boolean;
+}> {
   const current = await readIdentity(url);
   if (current.markerState === 'here' && current.marker!.env !== envName) {
     throw new CliError(
@@ -14,7 +28,8 @@ export async function protectDatabase(url: string, envName: string): Promise<{ i
       `this URL reaches the database already marked ${current.marker!.env} (${describeIdentity(current)}); nothing was changed. Fix: point ${envName} at its own database.`,
     );
   }
-  if (current.markerState === 'here') return { identity: current, previous: current.marker, previousState: 'here', changed: false };
+  if (current.markerState === 'here')
+    return { identity: current, previous: current.marker, previousState: 'here', changed: false };
   const { after } = await writeProtectionMarker(url, envName);
   return { identity: after, previous: current.marker, previousState: current.markerState, changed: true };
 }

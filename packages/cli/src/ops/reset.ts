@@ -31,15 +31,31 @@ export function defaultResetMethod(env: EnvironmentConfig, hasConfiguredUrl: boo
 }
 
 /** Checks before the guard asks anything, so an operator never counts down for a command that cannot run. */
-export async function preflightReset(method: ResetMethod, env: EnvironmentConfig, hasConfiguredUrl: boolean, vars: NodeJS.ProcessEnv): Promise<void> {
+export async function preflightReset(
+  method: ResetMethod,
+  env: EnvironmentConfig,
+  hasConfiguredUrl: boolean,
+  vars: NodeJS.ProcessEnv,
+): Promise<void> {
   if (method === 'volume') {
-    if (!env.compose) throw new CliError('E_USAGE', `--method volume needs a "compose" section for environment ${env.name} in environments.json; use --method db`);
+    if (!env.compose)
+      throw new CliError(
+        'E_USAGE',
+        `--method volume needs a "compose" section for environment ${env.name} in environments.json; use --method db`,
+      );
     await requireDocker(env, 'reset --method volume');
   }
   if (method === 'embedded') {
-    if (!env.embedded) throw new CliError('E_USAGE', `environment ${env.name} has no embedded server; use --method db (or volume for compose envs)`);
+    if (!env.embedded)
+      throw new CliError(
+        'E_USAGE',
+        `environment ${env.name} has no embedded server; use --method db (or volume for compose envs)`,
+      );
     if (hasConfiguredUrl) {
-      throw new CliError('E_USAGE', `environment ${env.name} has a configured URL, so its database is not the embedded server; use --method db, or unset that URL to reset the embedded server`);
+      throw new CliError(
+        'E_USAGE',
+        `environment ${env.name} has a configured URL, so its database is not the embedded server; use --method db, or unset that URL to reset the embedded server`,
+      );
     }
     const loc = embeddedLocation(env, vars)!;
     refuseForeignDataDir(env, loc.dir);
@@ -74,17 +90,29 @@ const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
  * `db` method: terminate other connections, DROP DATABASE, CREATE DATABASE (same owner)
  * through the maintenance database `postgres` of the same server.
  */
-export async function resetByDropCreate(url: string, envName: string, expected?: DatabaseIdentity): Promise<{ database: string }> {
+export async function resetByDropCreate(
+  url: string,
+  envName: string,
+  expected?: DatabaseIdentity,
+): Promise<{ database: string }> {
   // The database the URL really reaches (PGDATABASE, a URL without a path…), as the guard read it.
   const id = expected ?? (await readIdentity(url));
   const database = id.database;
   if (SYSTEM_DATABASES.has(database)) {
-    throw new CliError('E_USAGE', `environment ${envName} points at the system database ${database} (${maskUrl(url)}), which cannot be dropped; point it at an application database`);
+    throw new CliError(
+      'E_USAGE',
+      `environment ${envName} points at the system database ${database} (${maskUrl(url)}), which cannot be dropped; point it at an application database`,
+    );
   }
   const maintenance = withDatabase(url, 'postgres');
   await withClient(maintenance, async (client) => {
     // The maintenance connection must land on the cluster and database the guard checked.
-    const here = (await client.query('select (select system_identifier::text from pg_control_system()) as sysid, (select oid::int from pg_database where datname = $1) as oid', [database])).rows[0] as { sysid: string; oid: number | null };
+    const here = (
+      await client.query(
+        'select (select system_identifier::text from pg_control_system()) as sysid, (select oid::int from pg_database where datname = $1) as oid',
+        [database],
+      )
+    ).rows[0] as { sysid: string; oid: number | null };
     if (here.sysid !== id.systemIdentifier || here.oid !== id.databaseOid) {
       throw new GuardRefusal(
         'E_TARGET_CHANGED',
@@ -92,15 +120,24 @@ export async function resetByDropCreate(url: string, envName: string, expected?:
           'Fix: give the URL an explicit host, port and database, so both connections land on the same server.',
       );
     }
-    const row = (await client.query('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [database])).rows[0] as { owner: string } | undefined;
+    const row = (
+      await client.query('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [database])
+    ).rows[0] as { owner: string } | undefined;
     const me = (await client.query('select current_user as me')).rows[0].me as string;
-    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+    await client.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [database],
+    );
     await client.query(`drop database if exists ${ident(database)} with (force)`);
     const owner = row && row.owner !== me ? ` owner ${ident(row.owner)}` : '';
     await client.query(`create database ${ident(database)}${owner}`);
   }).catch((error: Error & { code?: string }) => {
     if (error instanceof CliError) throw error;
-    throw new CliError('E_FAILED', `reset of ${envName} by DROP/CREATE DATABASE through ${maskUrl(maintenance)} failed: ${error.message}${error.code ? ` (${error.code})` : ''}; the role needs CREATEDB and must own ${database}`, { cause: error });
+    throw new CliError(
+      'E_FAILED',
+      `reset of ${envName} by DROP/CREATE DATABASE through ${maskUrl(maintenance)} failed: ${error.message}${error.code ? ` (${error.code})` : ''}; the role needs CREATEDB and must own ${database}`,
+      { cause: error },
+    );
   });
   return { database };
 }
@@ -120,17 +157,29 @@ export async function resetEmbedded(env: EnvironmentConfig, vars: NodeJS.Process
 }
 
 /** `volume` method: `docker compose down -v --remove-orphans`, then up and wait until healthy. */
-export async function resetVolume(env: EnvironmentConfig, registry: EnvironmentRegistry, log: (m: string) => void): Promise<void> {
+export async function resetVolume(
+  env: EnvironmentConfig,
+  registry: EnvironmentRegistry,
+  log: (m: string) => void,
+): Promise<void> {
   const args = composeArgs(env, registry);
   const compose = env.compose!;
   const run = async (extra: string[]) => {
     log(`$ docker ${[...args, ...extra].join(' ')}`);
     const p = await $({ nothrow: true, quiet: true })`docker ${args} ${extra}`;
-    if (p.exitCode !== 0) throw new CliError('E_FAILED', `docker ${[...args, ...extra].join(' ')} failed for environment ${env.name}: ${p.stderr.trim()}`);
+    if (p.exitCode !== 0)
+      throw new CliError(
+        'E_FAILED',
+        `docker ${[...args, ...extra].join(' ')} failed for environment ${env.name}: ${p.stderr.trim()}`,
+      );
   };
   await run(['down', '-v', '--remove-orphans']);
   const volume = `${compose.project}_${compose.volume}`;
   const left = await $({ nothrow: true, quiet: true })`docker volume inspect ${volume}`;
-  if (left.exitCode === 0) throw new CliError('E_FAILED', `volume ${volume} of ${env.name} still exists after down -v (is another container using it? docker ps -a --filter volume=${volume})`);
+  if (left.exitCode === 0)
+    throw new CliError(
+      'E_FAILED',
+      `volume ${volume} of ${env.name} still exists after down -v (is another container using it? docker ps -a --filter volume=${volume})`,
+    );
   await run(['up', '-d', '--wait', compose.service]);
 }

@@ -33,7 +33,9 @@ export async function bootstrapRoles(url: string): Promise<RolesResult> {
       const schemas: RolesResult['schemas'] = [];
       const forRoles = new Set<string>([me]);
       for (const schema of READONLY_SCHEMAS) {
-        const row = (await client.query('select pg_get_userbyid(nspowner) as owner from pg_namespace where nspname = $1', [schema])).rows[0] as { owner: string } | undefined;
+        const row = (
+          await client.query('select pg_get_userbyid(nspowner) as owner from pg_namespace where nspname = $1', [schema])
+        ).rows[0] as { owner: string } | undefined;
         if (!row) {
           schemas.push({ schema, status: 'missing' });
           continue;
@@ -44,10 +46,13 @@ export async function bootstrapRoles(url: string): Promise<RolesResult> {
         // ALL TABLES covers tables, views, materialized views and foreign tables.
         await client.query(`grant select on all tables in schema ${s} to ${r}`);
         const owners = [me];
-        if (row.owner !== me && (await client.query("select pg_has_role($1, 'MEMBER') as m", [row.owner])).rows[0].m) owners.push(row.owner);
+        if (row.owner !== me && (await client.query("select pg_has_role($1, 'MEMBER') as m", [row.owner])).rows[0].m)
+          owners.push(row.owner);
         for (const owner of owners) {
           forRoles.add(owner);
-          await client.query(`alter default privileges for role ${ident(owner)} in schema ${s} grant select on tables to ${r}`);
+          await client.query(
+            `alter default privileges for role ${ident(owner)} in schema ${s} grant select on tables to ${r}`,
+          );
         }
         schemas.push({ schema, status: 'granted' });
       }

@@ -58,21 +58,47 @@ function fail(file: string, message: string): never {
  * SELECT …
  * ```
  */
-export function parseCatalogFile(text: string, file: string, expected?: { schema: string; relname: string }): CatalogObject {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').split('\n');
+export function parseCatalogFile(
+  text: string,
+  file: string,
+  expected?: { schema: string; relname: string },
+): CatalogObject {
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n/g, '\n')
+    .split('\n');
   let i = 0;
   const header: string[] = [];
   while (i < lines.length && lines[i]!.startsWith('--')) header.push(lines[i++]!);
   const query = lines.slice(i).join('\n').trim().replace(/;\s*$/, '').trimEnd();
-  if (header.length === 0) fail(file, 'has no header; its first line must be `-- view schema.name` or `-- materialized view schema.name`');
+  if (header.length === 0)
+    fail(file, 'has no header; its first line must be `-- view schema.name` or `-- materialized view schema.name`');
   const first = /^--\s*(view|materialized view)\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*$/.exec(header[0]!);
-  if (!first) fail(file, `first line ${JSON.stringify(header[0])} must be \`-- view schema.name\` or \`-- materialized view schema.name\` (lower-case identifiers)`);
+  if (!first)
+    fail(
+      file,
+      `first line ${JSON.stringify(header[0])} must be \`-- view schema.name\` or \`-- materialized view schema.name\` (lower-case identifiers)`,
+    );
   const kind: CatalogKind = first[1] === 'view' ? 'view' : 'matview';
   const [schema, relname] = [first[2]!, first[3]!];
   if (expected && (expected.schema !== schema || expected.relname !== relname)) {
-    fail(file, `declares ${schema}.${relname} but its path says ${expected.schema}.${expected.relname}; rename the file or fix the header`);
+    fail(
+      file,
+      `declares ${schema}.${relname} but its path says ${expected.schema}.${expected.relname}; rename the file or fix the header`,
+    );
   }
-  const obj: CatalogObject = { name: `${schema}.${relname}`, schema, relname, kind, query, indexes: [], comment: null, options: null, populate: 'with-data', file };
+  const obj: CatalogObject = {
+    name: `${schema}.${relname}`,
+    schema,
+    relname,
+    kind,
+    query,
+    indexes: [],
+    comment: null,
+    options: null,
+    populate: 'with-data',
+    file,
+  };
   let lastKey = '';
   for (const raw of header.slice(1)) {
     const body = raw.replace(/^--/, '');
@@ -91,8 +117,10 @@ export function parseCatalogFile(text: string, file: string, expected?: { schema
     lastKey = '';
     if ((m = /^(unique\s+)?index\s+([a-z_][a-z0-9_]*)\s+(.+)$/i.exec(line))) {
       const unique = !!m[1];
-      if (kind !== 'matview') fail(file, `a plain view cannot have indexes (${line}); make it a materialized view or drop the line`);
-      if (unique && obj.indexes.some((x) => !x.unique)) fail(file, `unique index ${m[2]} must come before the other indexes (the unique one first)`);
+      if (kind !== 'matview')
+        fail(file, `a plain view cannot have indexes (${line}); make it a materialized view or drop the line`);
+      if (unique && obj.indexes.some((x) => !x.unique))
+        fail(file, `unique index ${m[2]} must come before the other indexes (the unique one first)`);
       if (obj.indexes.some((x) => x.name === m![2])) fail(file, `index ${m[2]} is declared twice`);
       obj.indexes.push({ name: m[2]!, unique, spec: m[3]!.trim() });
       continue;
@@ -109,10 +137,14 @@ export function parseCatalogFile(text: string, file: string, expected?: { schema
       else fail(file, `populate: ${JSON.stringify(m[1])} is not one of "with data" (default), "after migrate"`);
       continue;
     }
-    fail(file, `header line ${JSON.stringify(raw)} is not one of: comment:, unique index NAME (…), index NAME (…), with (…), populate: after migrate; end the header with a blank line before SQL comments`);
+    fail(
+      file,
+      `header line ${JSON.stringify(raw)} is not one of: comment:, unique index NAME (…), index NAME (…), with (…), populate: after migrate; end the header with a blank line before SQL comments`,
+    );
   }
   if (!query) fail(file, 'has no query after its header');
-  if (/^\s*create\b/i.test(query)) fail(file, 'holds a CREATE statement; keep only the query (SELECT …), the header says what to create');
+  if (/^\s*create\b/i.test(query))
+    fail(file, 'holds a CREATE statement; keep only the query (SELECT …), the header says what to create');
   return obj;
 }
 
@@ -141,7 +173,8 @@ export function readCatalog(dir: string = DEFAULT_CATALOG_DIR): CatalogObject[] 
 export function renderCatalogFile(o: Omit<CatalogObject, 'file'>): string {
   const lines = [`-- ${o.kind === 'matview' ? 'materialized view' : 'view'} ${o.name}`];
   if (o.comment) lines.push(`-- comment: ${o.comment}`);
-  for (const ix of [...o.indexes].sort((a, b) => Number(b.unique) - Number(a.unique))) lines.push(`-- ${ix.unique ? 'unique ' : ''}index ${ix.name} ${ix.spec}`);
+  for (const ix of [...o.indexes].sort((a, b) => Number(b.unique) - Number(a.unique)))
+    lines.push(`-- ${ix.unique ? 'unique ' : ''}index ${ix.name} ${ix.spec}`);
   if (o.options) lines.push(`-- with (${o.options})`);
   if (o.populate === 'after-migrate') lines.push('-- populate: after migrate');
   return `${lines.join('\n')}\n\n${o.query.trim()}\n`;
@@ -157,7 +190,8 @@ export function createStatements(o: CatalogObject, withData: boolean): string[] 
   const opts = o.options ? ` WITH (${o.options})` : '';
   const out: string[] = [];
   if (o.kind === 'view') out.push(`CREATE VIEW ${o.name}${opts} AS\n${o.query};`);
-  else out.push(`CREATE MATERIALIZED VIEW ${o.name}${opts} AS\n${o.query}\n${withData ? 'WITH DATA' : 'WITH NO DATA'};`);
+  else
+    out.push(`CREATE MATERIALIZED VIEW ${o.name}${opts} AS\n${o.query}\n${withData ? 'WITH DATA' : 'WITH NO DATA'};`);
   for (const ix of o.indexes) out.push(`CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${ix.name} ON ${o.name} ${ix.spec};`);
   return out;
 }

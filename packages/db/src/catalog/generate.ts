@@ -54,7 +54,9 @@ function definitionFromDb(o: DbObject): TargetDefinition {
     name: o.name,
     kind: o.kind,
     create: (withData) =>
-      o.kind === 'view' ? `CREATE VIEW ${o.name}${opts} AS\n${query};` : `CREATE MATERIALIZED VIEW ${o.name}${opts} AS\n${query}\n${withData ? 'WITH DATA' : 'WITH NO DATA'};`,
+      o.kind === 'view'
+        ? `CREATE VIEW ${o.name}${opts} AS\n${query};`
+        : `CREATE MATERIALIZED VIEW ${o.name}${opts} AS\n${query}\n${withData ? 'WITH DATA' : 'WITH NO DATA'};`,
     indexes: o.indexes.map((i) => ({ name: i.name, sql: `${i.def};` })),
     comment: o.comment,
     afterMigrate: o.kind === 'matview' && !o.populated,
@@ -104,7 +106,11 @@ export async function planCatalog(options: CatalogPlanOptions): Promise<CatalogP
   return withShadowDatabase(options.url, async (shadowUrl) => {
     const run = await migrate({ url: shadowUrl, dir, applicationName: 'warehouse-catalog-shadow' });
     if (run.failed) {
-      throw new DbError('E_MIGRATION_FAILED', `replaying the migrations in a shadow database failed at ${run.failed.name}: ${run.failed.error.message}`, { cause: run.failed.error });
+      throw new DbError(
+        'E_MIGRATION_FAILED',
+        `replaying the migrations in a shadow database failed at ${run.failed.name}: ${run.failed.error.message}`,
+        { cause: run.failed.error },
+      );
     }
     return withClient(shadowUrl, async (client) => {
       const head = await readState(client, schemas);
@@ -135,17 +141,27 @@ export async function planCatalog(options: CatalogPlanOptions): Promise<CatalogP
 }
 
 /** Drop every view/MV at head, run the table SQL, create the catalog; read the result; roll back. */
-async function applyCatalog(client: pg.Client, head: DbState, catalog: CatalogObject[], order: string[], tableSql: string, schemas: string[]): Promise<DbState> {
+async function applyCatalog(
+  client: pg.Client,
+  head: DbState,
+  catalog: CatalogObject[],
+  order: string[],
+  tableSql: string,
+  schemas: string[],
+): Promise<DbState> {
   const byName = new Map(catalog.map((o) => [o.name, o]));
   await client.query('BEGIN');
   try {
     const drops = topoOrder(head.objects.keys(), (n) => head.objects.get(n)!.reads).reverse();
-    for (const n of drops) await client.query(`DROP ${head.objects.get(n)!.kind === 'matview' ? 'MATERIALIZED VIEW' : 'VIEW'} ${n}`);
+    for (const n of drops)
+      await client.query(`DROP ${head.objects.get(n)!.kind === 'matview' ? 'MATERIALIZED VIEW' : 'VIEW'} ${n}`);
     if (tableSql.trim()) {
       try {
         await client.query(tableSql);
       } catch (error) {
-        throw new DbError('E_CATALOG', `the schema.prisma change does not apply at head: ${(error as Error).message}`, { cause: error });
+        throw new DbError('E_CATALOG', `the schema.prisma change does not apply at head: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }
     for (const n of order) {
@@ -154,7 +170,11 @@ async function applyCatalog(client: pg.Client, head: DbState, catalog: CatalogOb
         try {
           await client.query(stmt);
         } catch (error) {
-          throw new DbError('E_CATALOG', `${o.file}: PostgreSQL refuses it: ${(error as Error).message}\n  in: ${stmt.split('\n')[0]}`, { cause: error });
+          throw new DbError(
+            'E_CATALOG',
+            `${o.file}: PostgreSQL refuses it: ${(error as Error).message}\n  in: ${stmt.split('\n')[0]}`,
+            { cause: error },
+          );
         }
       }
     }

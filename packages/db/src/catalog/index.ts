@@ -9,8 +9,36 @@ export {
   type CatalogIndex,
   type CatalogKind,
 } from './files.ts';
-export { planCatalog, withShadowDatabase, managedSchemas, type CatalogPlan, type CatalogPlanOptions } from './generate.ts';
-export { planTransition, lineDiff, type TransitionPlan, type ObjectChange, type ChangeKind, type TargetDefinition } from './plan.ts';
+export {
+  planCatalog,
+  withShadowDatabase,
+  managedSchemas,
+  type CatalogPlan,
+  type CatalogPlanOptions,
+} from './generate.ts';
+export {
+  planTransition,
+  lineDiff,
+  type TransitionPlan,
+  type ObjectChange,
+  type ChangeKind,
+  type TargetDefinition,
+} from './plan.ts';
 export { queryReferences, alteredRelations, topoOrder } from './refs.ts';
-export { readState, signature, dependantClosure, type DbState, type DbObject, type DbIndex, type DbColumn } from './state.ts';
-export { parsePrismaViews, checkPrismaViews, renderPrismaView, prismaScalar, type PrismaView, type PrismaViewField } from './prisma-views.ts';
+export {
+  readState,
+  signature,
+  dependantClosure,
+  type DbState,
+  type DbObject,
+  type DbIndex,
+  type DbColumn,
+} from './state.ts';
+export {
+  parsePrismaViews,
+  checkPrismaViews,
+  renderPrismaView,
+  prismaScalar,
+  type PrismaView,
+  type PrismaViewField,
+} from './prisma-views.ts';

@@ -50,7 +50,9 @@ export function lineDiff(a: string, b: string): string {
   const n = x.length;
   const m = y.length;
   const t: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) t[i]![j] = x[i] === y[j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      t[i]![j] = x[i] === y[j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
   const out: string[] = [];
   let i = 0;
   let j = 0;
@@ -66,7 +68,9 @@ export function lineDiff(a: string, b: string): string {
 }
 
 function describe(o: DbObject): string {
-  const lines = [`${o.kind === 'matview' ? 'MATERIALIZED VIEW' : 'VIEW'} ${o.name}${o.options.length ? ` WITH (${o.options.join(', ')})` : ''}`];
+  const lines = [
+    `${o.kind === 'matview' ? 'MATERIALIZED VIEW' : 'VIEW'} ${o.name}${o.options.length ? ` WITH (${o.options.join(', ')})` : ''}`,
+  ];
   lines.push(...o.def.split('\n'));
   lines.push(`-- columns: ${o.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`);
   return lines.join('\n');
@@ -113,7 +117,8 @@ export function planTransition(args: {
     const o = from.objects.get(name)!;
     return o.reads.filter((r) => drops.has(r) || altered.includes(r));
   };
-  for (const n of [...closure].sort()) if (!changed.includes(n) && !removed.includes(n)) changes.push({ name: n, change: 'rebuilt', because: because(n) });
+  for (const n of [...closure].sort())
+    if (!changed.includes(n) && !removed.includes(n)) changes.push({ name: n, change: 'rebuilt', because: because(n) });
 
   const creates = topoOrder(
     [...[...drops].filter((n) => to.objects.has(n)), ...added],
@@ -157,20 +162,34 @@ export function planTransition(args: {
 
   const createSet = new Set(creates);
   const requires = new Set<string>([...drops].filter((n) => from.relations.has(n)));
-  for (const n of creates) for (const r of defs.get(n)!.reads) if (!createSet.has(r) && from.relations.has(r)) requires.add(r);
+  for (const n of creates)
+    for (const r of defs.get(n)!.reads) if (!createSet.has(r) && from.relations.has(r)) requires.add(r);
 
   const out: string[] = [];
   const dropList = dropOrder.filter((n) => from.objects.has(n));
   const tag = createHash('sha256').update(dropList.join(',')).digest('hex').slice(0, 8);
   if (dropList.length) {
     const knownIndexes = dropList.flatMap((n) => from.objects.get(n)!.indexes.map((i) => i.name));
-    out.push(saveBlock(tag, dropList, dropList.filter((n) => to.objects.has(n)), knownIndexes));
-    out.push(`-- Drop what changes and everything that reads it, readers first (no CASCADE: an unknown dependant fails the migration).`);
+    out.push(
+      saveBlock(
+        tag,
+        dropList,
+        dropList.filter((n) => to.objects.has(n)),
+        knownIndexes,
+      ),
+    );
+    out.push(
+      `-- Drop what changes and everything that reads it, readers first (no CASCADE: an unknown dependant fails the migration).`,
+    );
     for (const n of dropList) out.push(`DROP ${kindWord(from.objects.get(n)!.kind)} ${n};`);
     out.push('');
   }
   if (tableSql) {
-    out.push('-- schema.prisma changes (tables), between the drops and the re-creation of their readers.', tableSql, '');
+    out.push(
+      '-- schema.prisma changes (tables), between the drops and the re-creation of their readers.',
+      tableSql,
+      '',
+    );
   }
   if (creates.length) {
     out.push('-- Create in dependency order, with indexes (unique first) and comments.');
@@ -184,7 +203,14 @@ export function planTransition(args: {
   }
   if (inPlace.length) out.push('-- Indexes and comments of objects that are not rebuilt.', ...inPlace, '');
   if (dropList.length) out.push(restoreBlock(tag));
-  return { changes, drops: dropList, creates, unpopulated, requires: [...requires].sort(), sql: out.join('\n').trimEnd() + '\n' };
+  return {
+    changes,
+    drops: dropList,
+    creates,
+    unpopulated,
+    requires: [...requires].sort(),
+    sql: out.join('\n').trimEnd() + '\n',
+  };
 }
 
 /** Save the privileges (and indexes made outside the migrations) of what is about to be dropped. */
@@ -215,11 +241,11 @@ function restoreBlock(tag: string): string {
     'DECLARE r record; g record;',
     'BEGIN',
     `  FOR r IN SELECT * FROM catalog_acl_${tag} s WHERE to_regclass(format('%I.%I', s.nsp, s.rel)) IS NOT NULL LOOP`,
-    "    FOR g IN SELECT DISTINCT a.grantee FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a",
+    '    FOR g IN SELECT DISTINCT a.grantee FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a',
     "             WHERE c.oid = to_regclass(format('%I.%I', r.nsp, r.rel)) AND a.grantee <> c.relowner LOOP",
     "      EXECUTE format('REVOKE ALL ON %I.%I FROM %s', r.nsp, r.rel, CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g.grantee)) END);",
     '    END LOOP;',
-    "    FOR g IN SELECT a.grantee, a.privilege_type, a.is_grantable FROM aclexplode(r.acl) a WHERE a.grantee <> r.owner LOOP",
+    '    FOR g IN SELECT a.grantee, a.privilege_type, a.is_grantable FROM aclexplode(r.acl) a WHERE a.grantee <> r.owner LOOP',
     "      EXECUTE format('GRANT %s ON %I.%I TO %s%s', g.privilege_type, r.nsp, r.rel,",
     "        CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g.grantee)) END,",
     "        CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);",

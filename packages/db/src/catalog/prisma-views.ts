@@ -41,7 +41,10 @@ export function parsePrismaViews(schemaText: string): PrismaView[] {
     let unique = fields.filter((x) => x.unique).map((x) => x.column);
     const compound = /@@(?:unique|id)\(\[([^\]]+)\]/.exec(body);
     if (compound) {
-      unique = compound[1]!.split(',').map((s) => s.trim()).map((n) => fields.find((x) => x.field === n)?.column ?? n);
+      unique = compound[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .map((n) => fields.find((x) => x.field === n)?.column ?? n);
     }
     out.push({ model: m[1]!, name: `${schema}.${rel}`, fields, unique });
   }
@@ -77,7 +80,11 @@ export function renderPrismaView(model: string, o: DbObject): string {
   const unique = uniqueColumns(o);
   const lines = o.columns.map((c) => {
     const inUnique = unique.includes(c.name);
-    const attrs = [unique.length === 1 && inUnique ? '@unique' : '', camel(c.name) !== c.name ? `@map("${c.name}")` : '', prismaScalar(c.type) === 'DateTime' && c.type === 'date' ? '@db.Date' : '']
+    const attrs = [
+      unique.length === 1 && inUnique ? '@unique' : '',
+      camel(c.name) !== c.name ? `@map("${c.name}")` : '',
+      prismaScalar(c.type) === 'DateTime' && c.type === 'date' ? '@db.Date' : '',
+    ]
       .filter(Boolean)
       .join(' ');
     return `  ${camel(c.name)} ${prismaScalar(c.type)}${inUnique ? '' : '?'}${attrs ? ` ${attrs}` : ''}`;
@@ -93,12 +100,18 @@ export function renderPrismaView(model: string, o: DbObject): string {
  * nullability, unique criterion). PostgreSQL reports every view column as nullable, so a field
  * outside the unique criterion must be optional.
  */
-export function checkPrismaViews(schemaText: string, state: DbState): { name: string; message: string; suggestion?: string }[] {
+export function checkPrismaViews(
+  schemaText: string,
+  state: DbState,
+): { name: string; message: string; suggestion?: string }[] {
   const problems: { name: string; message: string; suggestion?: string }[] = [];
   for (const v of parsePrismaViews(schemaText)) {
     const o = state.objects.get(v.name);
     if (!o) {
-      problems.push({ name: v.name, message: `schema.prisma's view ${v.model} maps ${v.name}, which the view catalog does not define; add prisma/views/${v.name.replace('.', '/')}.sql or remove the block` });
+      problems.push({
+        name: v.name,
+        message: `schema.prisma's view ${v.model} maps ${v.name}, which the view catalog does not define; add prisma/views/${v.name.replace('.', '/')}.sql or remove the block`,
+      });
       continue;
     }
     const issues: string[] = [];
@@ -109,14 +122,22 @@ export function checkPrismaViews(schemaText: string, state: DbState): { name: st
         issues.push(`field ${f.field} maps column ${f.column}, which ${v.name} does not have`);
         continue;
       }
-      if (prismaScalar(c.type) !== f.type) issues.push(`field ${f.field} is ${f.type} but ${f.column} is ${c.type} (${prismaScalar(c.type)})`);
+      if (prismaScalar(c.type) !== f.type)
+        issues.push(`field ${f.field} is ${f.type} but ${f.column} is ${c.type} (${prismaScalar(c.type)})`);
       const inUnique = v.unique.includes(f.column);
-      if (!f.optional && !inUnique) issues.push(`field ${f.field} is required but ${f.column} may be NULL (views have no NOT NULL); make it ${f.type}?`);
+      if (!f.optional && !inUnique)
+        issues.push(
+          `field ${f.field} is required but ${f.column} may be NULL (views have no NOT NULL); make it ${f.type}?`,
+        );
     }
-    for (const c of o.columns) if (!v.fields.some((f) => f.column === c.name)) issues.push(`column ${c.name} (${c.type}) has no field`);
+    for (const c of o.columns)
+      if (!v.fields.some((f) => f.column === c.name)) issues.push(`column ${c.name} (${c.type}) has no field`);
     if (o.kind === 'matview') {
       const u = uniqueColumns(o);
-      if (u.join(',') !== v.unique.join(',')) issues.push(`its unique criterion is (${v.unique.join(', ') || 'none'}) but the unique index of ${v.name} is on (${u.join(', ') || 'nothing'})`);
+      if (u.join(',') !== v.unique.join(','))
+        issues.push(
+          `its unique criterion is (${v.unique.join(', ') || 'none'}) but the unique index of ${v.name} is on (${u.join(', ') || 'nothing'})`,
+        );
     }
     if (issues.length) {
       problems.push({
@@ -170,7 +191,10 @@ export function updatePrismaViewBlocks(schemaText: string, state: DbState): { te
         let attrs = (f[5] ?? '').replace(/\s*@unique\b/, '');
         if (o.kind === 'matview' && single === c.name) attrs = ` @unique${attrs}`;
         else if (o.kind !== 'matview' && /@unique\b/.test(last)) attrs = ` @unique${attrs}`;
-        out.push(...existing.slice(0, -1), `${f[1]}${f[2]} ${scalar}${optional && !(o.kind !== 'matview' && /@unique\b/.test(last)) ? '?' : ''}${attrs}`);
+        out.push(
+          ...existing.slice(0, -1),
+          `${f[1]}${f[2]} ${scalar}${optional && !(o.kind !== 'matview' && /@unique\b/.test(last)) ? '?' : ''}${attrs}`,
+        );
       } else {
         const rendered = renderPrismaView(model, { ...o, columns: [c] }).split('\n')[1]!;
         out.push(o.kind === 'matview' || !single ? rendered : rendered.replace(' @unique', ''));

@@ -26,10 +26,13 @@ export async function queryReferences(o: CatalogObject): Promise<string[]> {
   try {
     tree = await parse(o.query);
   } catch (error) {
-    throw new DbError('E_CATALOG', `${o.file}: the query does not parse: ${(error as Error).message}`, { cause: error });
+    throw new DbError('E_CATALOG', `${o.file}: the query does not parse: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const stmts = (tree as { stmts?: unknown[] }).stmts ?? [];
-  if (stmts.length !== 1) throw new DbError('E_CATALOG', `${o.file}: must hold exactly one query, found ${stmts.length} statements`);
+  if (stmts.length !== 1)
+    throw new DbError('E_CATALOG', `${o.file}: must hold exactly one query, found ${stmts.length} statements`);
   const ctes = new Set<string>();
   const vars: { schemaname?: string; relname: string }[] = [];
   walk(tree, (key, value) => {
@@ -40,7 +43,10 @@ export async function queryReferences(o: CatalogObject): Promise<string[]> {
   for (const v of vars) {
     if (v.schemaname) refs.add(`${v.schemaname}.${v.relname}`);
     else if (!ctes.has(v.relname)) {
-      throw new DbError('E_CATALOG', `${o.file}: relation ${v.relname} is not schema-qualified; write e.g. mart.${v.relname} (catalog queries do not rely on search_path)`);
+      throw new DbError(
+        'E_CATALOG',
+        `${o.file}: relation ${v.relname} is not schema-qualified; write e.g. mart.${v.relname} (catalog queries do not rely on search_path)`,
+      );
     }
   }
   return [...refs].sort();
@@ -60,7 +66,8 @@ export async function alteredRelations(sql: string): Promise<string[]> {
     const blocking = ((body.cmds as { AlterTableCmd?: { subtype?: string } }[] | undefined) ?? []).some((c) =>
       ['AT_AlterColumnType', 'AT_DropColumn'].includes(c.AlterTableCmd?.subtype ?? ''),
     );
-    if (((type === 'AlterTableStmt' && blocking) || type === 'RenameStmt') && rel?.relname) out.add(`${rel.schemaname ?? 'public'}.${rel.relname}`);
+    if (((type === 'AlterTableStmt' && blocking) || type === 'RenameStmt') && rel?.relname)
+      out.add(`${rel.schemaname ?? 'public'}.${rel.relname}`);
     if (type === 'DropStmt' && body.removeType === 'OBJECT_TABLE') {
       for (const list of (body.objects as { List?: { items: { String: { sval: string } }[] } }[]) ?? []) {
         const names = (list.List?.items ?? []).map((x) => x.String.sval);
@@ -82,7 +89,8 @@ export function topoOrder(names: Iterable<string>, deps: (name: string) => Itera
   const visit = (n: string, trail: string[]) => {
     const s = state.get(n);
     if (s === 'done') return;
-    if (s === 'visiting') throw new DbError('E_CATALOG', `the catalog has a dependency cycle: ${[...trail, n].join(' → ')}`);
+    if (s === 'visiting')
+      throw new DbError('E_CATALOG', `the catalog has a dependency cycle: ${[...trail, n].join(' → ')}`);
     state.set(n, 'visiting');
     for (const d of [...deps(n)].sort()) if (set.has(d) && d !== n) visit(d, [...trail, n]);
     state.set(n, 'done');

@@ -41,7 +41,15 @@ export interface DbState {
  * options and what each reads (pg_depend through pg_rewrite).
  */
 export async function readState(client: pg.ClientBase, schemas: string[]): Promise<DbState> {
-  const rels = await client.query<{ name: string; relkind: string; oid: number; def: string | null; comment: string | null; options: string[] | null; populated: boolean }>(
+  const rels = await client.query<{
+    name: string;
+    relkind: string;
+    oid: number;
+    def: string | null;
+    comment: string | null;
+    options: string[] | null;
+    populated: boolean;
+  }>(
     `SELECT n.nspname || '.' || c.relname AS name, c.relkind::text AS relkind, c.oid::int AS oid,
             CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS def,
             obj_description(c.oid, 'pg_class') AS comment, c.reloptions AS options, c.relispopulated AS populated

@@ -13,7 +13,10 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 
 export * from '../generated/prisma/client.ts';
 
-export type PrismaClientOptions = Omit<NonNullable<ConstructorParameters<typeof PrismaClient>[0]>, 'adapter' | 'accelerateUrl'>;
+export type PrismaClientOptions = Omit<
+  NonNullable<ConstructorParameters<typeof PrismaClient>[0]>,
+  'adapter' | 'accelerateUrl'
+>;
 
 /** A Prisma client on `connectionString` using the Rust-free engine and `@prisma/adapter-pg`. */
 export function createPrismaClient(connectionString: string, options: PrismaClientOptions = {}): PrismaClient {

@@ -45,7 +45,17 @@ export interface Vendor {
   salesRep?: string;
 }
 
-const item = (code: string, name: string, unitKind: UnitKind, unitName: string, price: [number, number], medianKg: number, sigma: number, by: Item['by'], density?: number): Item => ({
+const item = (
+  code: string,
+  name: string,
+  unitKind: UnitKind,
+  unitName: string,
+  price: [number, number],
+  medianKg: number,
+  sigma: number,
+  by: Item['by'],
+  density?: number,
+): Item => ({
   code,
   name,
   unitKind,
@@ -58,18 +68,52 @@ const item = (code: string, name: string, unitKind: UnitKind, unitName: string, 
 });
 
 export const RECEIVE_ITEMS: readonly Item[] = [
-  item('0101', 'がれき類（コンクリートがら）', 't', 't', [2500, 4500], 2900, 0.45, { demolition: 10, contractor: 8, builder: 1 }),
+  item('0101', 'がれき類（コンクリートがら）', 't', 't', [2500, 4500], 2900, 0.45, {
+    demolition: 10,
+    contractor: 8,
+    builder: 1,
+  }),
   item('0102', 'がれき類（アスファルトがら）', 't', 't', [2000, 3800], 2600, 0.45, { contractor: 7, demolition: 2 }),
   item('0201', '木くず', 'kg', 'kg', [12, 20], 850, 0.6, { demolition: 6, builder: 8, contractor: 3, manufacturer: 1 }),
   item('0202', '木くず（伐採材・抜根）', 'kg', 'kg', [8, 15], 1400, 0.5, { contractor: 3, demolition: 1 }),
-  item('0301', '廃プラスチック類', 'kg', 'kg', [35, 55], 320, 0.7, { manufacturer: 9, builder: 3, equipment: 4, trader: 4, demolition: 2 }),
-  item('0302', '廃プラスチック類（混合）', 'm3', 'm3', [4500, 7000], 450, 0.6, { demolition: 3, builder: 3, trader: 2 }, 0.15),
+  item('0301', '廃プラスチック類', 'kg', 'kg', [35, 55], 320, 0.7, {
+    manufacturer: 9,
+    builder: 3,
+    equipment: 4,
+    trader: 4,
+    demolition: 2,
+  }),
+  item(
+    '0302',
+    '廃プラスチック類（混合）',
+    'm3',
+    'm3',
+    [4500, 7000],
+    450,
+    0.6,
+    { demolition: 3, builder: 3, trader: 2 },
+    0.15,
+  ),
   item('0401', '金属くず', 'kg', 'kg', [2, 6], 550, 0.7, { equipment: 8, demolition: 4, manufacturer: 4 }),
   item('0501', '汚泥', 'kg', 'kg', [25, 40], 1900, 0.5, { manufacturer: 5, contractor: 5 }),
-  item('0601', 'ガラスくず・コンクリートくず及び陶磁器くず', 'kg', 'kg', [15, 25], 750, 0.6, { demolition: 3, builder: 2, equipment: 1 }),
+  item('0601', 'ガラスくず・コンクリートくず及び陶磁器くず', 'kg', 'kg', [15, 25], 750, 0.6, {
+    demolition: 3,
+    builder: 2,
+    equipment: 1,
+  }),
   item('0701', '紙くず', 'kg', 'kg', [15, 25], 280, 0.6, { builder: 3, demolition: 1, trader: 2 }),
   item('0702', '繊維くず', 'kg', 'kg', [30, 45], 180, 0.6, { manufacturer: 1, demolition: 1, trader: 1 }),
-  item('0801', '建設混合廃棄物', 'm3', 'm3', [8000, 14000], 750, 0.55, { demolition: 8, builder: 7, contractor: 4, equipment: 2 }, 0.25),
+  item(
+    '0801',
+    '建設混合廃棄物',
+    'm3',
+    'm3',
+    [8000, 14000],
+    750,
+    0.55,
+    { demolition: 8, builder: 7, contractor: 4, equipment: 2 },
+    0.25,
+  ),
   item('0802', '廃石膏ボード', 'kg', 'kg', [20, 30], 850, 0.5, { builder: 5, demolition: 4 }),
   item('0901', '廃タイヤ', 'count', '本', [300, 600], 160, 0.7, { trader: 2, equipment: 1 }, 8),
   item('0902', '廃家電', 'count', '台', [1500, 4000], 120, 0.8, { trader: 2, demolition: 1 }, 40),
@@ -100,13 +144,78 @@ export const YARD_ITEMS: readonly Item[] = [
   item('7007', '石膏粉', 't', 't', [0, 0], 1500, 0.5, { trader: 2 }),
 ];
 
-export const SALES_REPS = ['田中　誠', '佐々木　健太', '山本　由美', '中川　大輔', '小野　翔', '石井　恵', '村田　浩二', '森本　彩'] as const;
+export const SALES_REPS = [
+  '田中　誠',
+  '佐々木　健太',
+  '山本　由美',
+  '中川　大輔',
+  '小野　翔',
+  '石井　恵',
+  '村田　浩二',
+  '森本　彩',
+] as const;
 
 const STEMS = [
-  '山田', '佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '中村', '小林', '加藤', '吉田', '山本', '松本', '井上', '木村',
-  '清水', '山口', '池田', '橋本', '石川', '前田', '藤田', '岡田', '後藤', '長谷川', '村上', '近藤', '坂本', '遠藤', '青木',
-  '西村', '福田', '太田', '三浦', '藤井', '岡本', '松田', '中島', '東和', '大和', '三協', '関東', '丸栄', '富士', '中央',
-  '青葉', '栄和', '東亜', '北斗', '明和', '共栄', '協和', '大成', '誠和', '光陽', '旭', '武蔵野', '相模', '湘南', '多摩',
+  '山田',
+  '佐藤',
+  '鈴木',
+  '高橋',
+  '田中',
+  '伊藤',
+  '渡辺',
+  '中村',
+  '小林',
+  '加藤',
+  '吉田',
+  '山本',
+  '松本',
+  '井上',
+  '木村',
+  '清水',
+  '山口',
+  '池田',
+  '橋本',
+  '石川',
+  '前田',
+  '藤田',
+  '岡田',
+  '後藤',
+  '長谷川',
+  '村上',
+  '近藤',
+  '坂本',
+  '遠藤',
+  '青木',
+  '西村',
+  '福田',
+  '太田',
+  '三浦',
+  '藤井',
+  '岡本',
+  '松田',
+  '中島',
+  '東和',
+  '大和',
+  '三協',
+  '関東',
+  '丸栄',
+  '富士',
+  '中央',
+  '青葉',
+  '栄和',
+  '東亜',
+  '北斗',
+  '明和',
+  '共栄',
+  '協和',
+  '大成',
+  '誠和',
+  '光陽',
+  '旭',
+  '武蔵野',
+  '相模',
+  '湘南',
+  '多摩',
 ];
 
 const SUFFIXES: Record<VendorCategory, readonly string[]> = {
@@ -132,7 +241,12 @@ function corporateName(rng: Rng, stem: string, suffix: string): string {
   return `有限会社${stem}${suffix}`;
 }
 
-function makeVendors(seed: string, plan: Array<[VendorCategory, number]>, codeBase: number, withRep: boolean): Vendor[] {
+function makeVendors(
+  seed: string,
+  plan: Array<[VendorCategory, number]>,
+  codeBase: number,
+  withRep: boolean,
+): Vendor[] {
   const rng = new Rng(`vendors:${seed}:${codeBase}`);
   const used = new Set<string>();
   const vendors: Vendor[] = [];
@@ -168,7 +282,30 @@ export interface Catalog {
 /** The vendor lists for a seed (stable for the seed, different across seeds). */
 export function makeCatalog(seed: string): Catalog {
   return {
-    receiveVendors: makeVendors(seed, [['demolition', 30], ['contractor', 40], ['builder', 35], ['manufacturer', 25], ['equipment', 15], ['trader', 15]], 1000, false),
-    shipmentVendors: makeVendors(seed, [['steel', 6], ['paper', 3], ['energy', 3], ['cement', 3], ['landfill', 4]], 80000, true),
+    receiveVendors: makeVendors(
+      seed,
+      [
+        ['demolition', 30],
+        ['contractor', 40],
+        ['builder', 35],
+        ['manufacturer', 25],
+        ['equipment', 15],
+        ['trader', 15],
+      ],
+      1000,
+      false,
+    ),
+    shipmentVendors: makeVendors(
+      seed,
+      [
+        ['steel', 6],
+        ['paper', 3],
+        ['energy', 3],
+        ['cement', 3],
+        ['landfill', 4],
+      ],
+      80000,
+      true,
+    ),
   };
 }

@@ -1,6 +1,13 @@
 /** Shogun CSV layout: headers per kind, field formatting, output encodings. */
 import iconv from 'iconv-lite';
-import { CSV_TYPES, FLAVOURS as CONTRACT_FLAVOURS, headersOf, mapKinds, type CsvType, type Flavour as ContractFlavour } from '../kinds/index.ts';
+import {
+  CSV_TYPES,
+  FLAVOURS as CONTRACT_FLAVOURS,
+  headersOf,
+  mapKinds,
+  type CsvType,
+  type Flavour as ContractFlavour,
+} from '../kinds/index.ts';
 
 // Kinds, flavours and headers come from the CSV-kind contract (src/kinds).
 export type CsvKind = CsvType;

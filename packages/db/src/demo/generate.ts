@@ -4,7 +4,15 @@
  * counter per kind owned by the caller.
  */
 import type { DayInfo } from '../seed/dates.ts';
-import { makeCatalog, RECEIVE_ITEMS, SHIPMENT_ITEMS, YARD_ITEMS, type Item, type Vendor, type VendorCategory } from './catalog.ts';
+import {
+  makeCatalog,
+  RECEIVE_ITEMS,
+  SHIPMENT_ITEMS,
+  YARD_ITEMS,
+  type Item,
+  type Vendor,
+  type VendorCategory,
+} from './catalog.ts';
 import { CRLF, csvField, plainNumber, slashDate, weightField, type CsvKind } from './csv.ts';
 import { hashSeed, Rng, WeightedPicker } from './prng.ts';
 import { expectedReceiveTons, isPlannedClosure, plannedWeekdayTons } from './profile.ts';
@@ -56,7 +64,12 @@ export class DemoGenerator {
       return p;
     };
     const prepVendors = (vs: Vendor[], items: PreparedItem[]) =>
-      vs.map((v, index) => ({ ...v, index, prefix: `${v.code},${csvField(v.name)}`, items: pickerFor(items, v.category) }));
+      vs.map((v, index) => ({
+        ...v,
+        index,
+        prefix: `${v.code},${csvField(v.name)}`,
+        items: pickerFor(items, v.category),
+      }));
     this.vendors = {
       receive: new WeightedPicker(prepVendors(catalog.receiveVendors, receiveItems), (v) => v.weight),
       shipment: new WeightedPicker(prepVendors(catalog.shipmentVendors, shipmentItems), (v) => v.weight),
@@ -83,7 +96,11 @@ export class DemoGenerator {
    * CSV lines (CRLF-terminated) of one date. `slipNo` is the first slip number to use; the
    * returned `slips` tells the caller how far to advance its counter.
    */
-  day(kind: CsvKind, day: DayInfo, opts: { slipNo: number; grouped: boolean; scale?: number }): DayResult & { slips: number } {
+  day(
+    kind: CsvKind,
+    day: DayInfo,
+    opts: { slipNo: number; grouped: boolean; scale?: number },
+  ): DayResult & { slips: number } {
     const rng = new Rng(hashSeed(this.seed, kind, day.date));
     const targetKg = this.dayTons(kind, day, rng) * 1000 * (opts.scale ?? 1);
     const dateField = slashDate(day.date);

@@ -78,16 +78,23 @@ limit $15`;
 /**
  * @example await loadScaledReceive(client, { rows: 5_000_000, flavour: 'final', truncate: true })
  */
-export async function loadScaledReceive(client: pg.ClientBase, options: LoadScaledReceiveOptions): Promise<LoadScaledReceiveResult> {
+export async function loadScaledReceive(
+  client: pg.ClientBase,
+  options: LoadScaledReceiveOptions,
+): Promise<LoadScaledReceiveResult> {
   const t0 = Date.now();
   const { rows } = options;
-  if (!Number.isInteger(rows) || rows < 1) throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: rows ${rows} must be a positive integer`);
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: rows ${rows} must be a positive integer`);
   const flavour = options.flavour ?? 'final';
-  if (flavour !== 'final' && flavour !== 'flash') throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: flavour "${String(flavour)}" must be final or flash`);
+  if (flavour !== 'final' && flavour !== 'flash')
+    throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: flavour "${String(flavour)}" must be final or flash`);
   const startDate = options.startDate ?? '2020-01-01';
-  if (!isIsoDate(startDate)) throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: startDate "${startDate}" is not YYYY-MM-DD`);
+  if (!isIsoDate(startDate))
+    throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: startDate "${startDate}" is not YYYY-MM-DD`);
   const days = options.days ?? 1826;
-  if (!Number.isInteger(days) || days < 1) throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: days ${days} must be a positive integer`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: days ${days} must be a positive integer`);
   const table = `stg.shogun_${flavour}_receive`;
   const seed = String(options.seed ?? 'bench');
   const seedInt = hashSeed(seed) % 1_000_000_000;
@@ -103,7 +110,9 @@ export async function loadScaledReceive(client: pg.ClientBase, options: LoadScal
     if (options.truncate) await client.query(`truncate ${table}`);
     let fkChecked = true;
     if (options.skipFkChecks ?? true) {
-      const su = await client.query<{ su: boolean }>('select rolsuper as su from pg_roles where rolname = current_user');
+      const su = await client.query<{ su: boolean }>(
+        'select rolsuper as su from pg_roles where rolname = current_user',
+      );
       if (su.rows[0]?.su) {
         await client.query('set local session_replication_role = replica');
         fkChecked = false;
@@ -140,11 +149,17 @@ export async function loadScaledReceive(client: pg.ClientBase, options: LoadScal
       options.onProgress?.(Math.min(inserted, rows), rows);
     }
     // The last date actually used (a small load over many days may not reach the last one).
-    const last = await client.query<{ d: string }>(`select max(slip_date)::text as d from ${table} where upload_file_id = $1`, [uploadFileId]);
+    const last = await client.query<{ d: string }>(
+      `select max(slip_date)::text as d from ${table} where upload_file_id = $1`,
+      [uploadFileId],
+    );
     const lastDate = last.rows[0]?.d ?? dateTo;
     await client.query('update log.upload_file set date_to = $2 where id = $1', [uploadFileId, lastDate]);
     if (inserted < rows) {
-      throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive generated ${inserted} of ${rows} rows; raise the slip margin in scaled.ts`);
+      throw new DbError(
+        'E_BAD_ARGUMENT',
+        `loadScaledReceive generated ${inserted} of ${rows} rows; raise the slip margin in scaled.ts`,
+      );
     }
     return { uploadFileId, table, rows, dateFrom: startDate, dateTo: lastDate, ms: Date.now() - t0, fkChecked };
   });

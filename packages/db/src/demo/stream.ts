@@ -38,11 +38,16 @@ export function receiveCsvStream(options: ReceiveCsvStreamOptions): Readable {
   if (rows === undefined && bytes === undefined) {
     throw new DbError('E_BAD_ARGUMENT', 'receiveCsvStream: pass rows or bytes, e.g. { rows: 1_000_000 }');
   }
-  for (const [name, v] of [['rows', rows], ['bytes', bytes]] as const) {
-    if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new DbError('E_BAD_ARGUMENT', `receiveCsvStream: ${name} ${v} must be a number ≥ 0`);
+  for (const [name, v] of [
+    ['rows', rows],
+    ['bytes', bytes],
+  ] as const) {
+    if (v !== undefined && (!Number.isFinite(v) || v < 0))
+      throw new DbError('E_BAD_ARGUMENT', `receiveCsvStream: ${name} ${v} must be a number ≥ 0`);
   }
   const startDate = options.startDate ?? '2015-01-01';
-  if (!isIsoDate(startDate)) throw new DbError('E_BAD_ARGUMENT', `receiveCsvStream: startDate "${startDate}" is not YYYY-MM-DD`);
+  if (!isIsoDate(startDate))
+    throw new DbError('E_BAD_ARGUMENT', `receiveCsvStream: startDate "${startDate}" is not YYYY-MM-DD`);
   const encoding = options.encoding ?? 'utf-8';
   const grouped = options.thousandsSeparator ?? true;
   const estimatedRows = Math.min(rows ?? Infinity, bytes === undefined ? Infinity : bytes / BYTES_PER_ROW);

@@ -10,7 +10,16 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { DbError } from '../errors.ts';
 import { mapKinds } from '../kinds/index.ts';
-import { CSV_KINDS, encodeText, encodingPreamble, headerLine, DEMO_ENCODINGS, type CsvKind, type DemoEncoding, type Flavour } from './csv.ts';
+import {
+  CSV_KINDS,
+  encodeText,
+  encodingPreamble,
+  headerLine,
+  DEMO_ENCODINGS,
+  type CsvKind,
+  type DemoEncoding,
+  type Flavour,
+} from './csv.ts';
 import { addDays, dayInfo, isIsoDate, monthStart } from '../seed/dates.ts';
 import { DemoGenerator } from './generate.ts';
 import { hashSeed } from './prng.ts';
@@ -86,11 +95,25 @@ export function planDemoFiles(opts: { startDate: string; endDate: string; finalT
       const last = addDays(monthStart(m, 1), -1);
       const ym = m.slice(0, 7);
       if (m <= opts.finalThrough) {
-        specs.push({ file: `${kind}_final_${ym}.csv`, kind, flavour: 'final', from: m, to: last < opts.finalThrough ? last : opts.finalThrough, monthIndex });
+        specs.push({
+          file: `${kind}_final_${ym}.csv`,
+          kind,
+          flavour: 'final',
+          from: m,
+          to: last < opts.finalThrough ? last : opts.finalThrough,
+          monthIndex,
+        });
       }
       const flashFrom = m > opts.finalThrough ? m : addDays(opts.finalThrough, 1);
       if (flashFrom <= last && flashFrom <= opts.endDate) {
-        specs.push({ file: `${kind}_flash_${ym}.csv`, kind, flavour: 'flash', from: flashFrom, to: last < opts.endDate ? last : opts.endDate, monthIndex });
+        specs.push({
+          file: `${kind}_flash_${ym}.csv`,
+          kind,
+          flavour: 'flash',
+          from: flashFrom,
+          to: last < opts.endDate ? last : opts.endDate,
+          monthIndex,
+        });
       }
     }
   }
@@ -109,7 +132,10 @@ export async function writeDemoData(options: WriteDemoDataOptions): Promise<Demo
   }
   const months = options.months ?? Math.round((options.years ?? 5) * 12);
   if (!Number.isInteger(months) || months < 0 || months > 12 * 50) {
-    throw new DbError('E_BAD_ARGUMENT', `years/months ${options.months ?? options.years} is out of range; pass 1–50 years or 0–600 months`);
+    throw new DbError(
+      'E_BAD_ARGUMENT',
+      `years/months ${options.months ?? options.years} is out of range; pass 1–50 years or 0–600 months`,
+    );
   }
   const startDate = monthStart(endDate, -months);
   const finalThrough = addDays(endDate, -(options.finalLagDays ?? 10));
@@ -128,9 +154,19 @@ export async function writeDemoData(options: WriteDemoDataOptions): Promise<Demo
   for (const spec of specs) {
     const kindIndex = CSV_KINDS.indexOf(spec.kind);
     // Rotate encodings and number styles over months and kinds so any run of ≥ 2 months has all of them.
-    const encoding = ENCODING_CYCLE[(spec.monthIndex + kindIndex + encodingOffset) % ENCODING_CYCLE.length] as DemoEncoding;
+    const encoding = ENCODING_CYCLE[
+      (spec.monthIndex + kindIndex + encodingOffset) % ENCODING_CYCLE.length
+    ] as DemoEncoding;
     const grouped = (spec.monthIndex + kindIndex + (hashSeed(seed, 'grouping') & 1)) % 2 === 0;
-    const entry = await writeOne(path.join(options.outDir, spec.file), spec, encoding, grouped, generator, slipCounters, options.scale ?? 1);
+    const entry = await writeOne(
+      path.join(options.outDir, spec.file),
+      spec,
+      encoding,
+      grouped,
+      generator,
+      slipCounters,
+      options.scale ?? 1,
+    );
     files.push(entry);
     options.onFile?.(entry, index++, specs.length);
   }
@@ -193,7 +229,11 @@ async function writeOne(
     await once(out, 'finish');
   } catch (error) {
     out.destroy();
-    throw new DbError('E_BAD_ARGUMENT', `could not write demo file ${filePath}: ${(error as Error).message}; check the output directory`, { cause: error });
+    throw new DbError(
+      'E_BAD_ARGUMENT',
+      `could not write demo file ${filePath}: ${(error as Error).message}; check the output directory`,
+      { cause: error },
+    );
   }
   return {
     file: path.basename(filePath),

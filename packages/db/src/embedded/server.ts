@@ -256,7 +256,7 @@ function ancestorsInGroup(): number[] {
   const self = stat(process.pid);
   if (!self) return [process.ppid];
   const out: number[] = [];
-  for (let pid = self.ppid; pid > 1 && out.length < 16; ) {
+  for (let pid = self.ppid; pid > 1 && out.length < 16;) {
     const s = stat(pid);
     if (!s || s.pgrp !== self.pgrp) break;
     out.push(pid);

@@ -45,7 +45,10 @@ export interface ScratchDatabase {
 }
 
 /** A fresh database with a random name on a server, optionally cloned from a template database. */
-export async function createScratchDatabase(adminUrl: string, options: { template?: string; prefix?: string } = {}): Promise<ScratchDatabase> {
+export async function createScratchDatabase(
+  adminUrl: string,
+  options: { template?: string; prefix?: string } = {},
+): Promise<ScratchDatabase> {
   const name = `${options.prefix ?? 't'}_${randomBytes(5).toString('hex')}`;
   await withClient(adminUrl, (c) =>
     c.query(`create database ${ident(name)}${options.template ? ` template ${ident(options.template)}` : ''}`),

@@ -57,9 +57,21 @@ export interface SchemaEngine {
 
 /** Methods of the JSON-RPC API that the WASM `SchemaEngine` implements under the same name. */
 const WASM_METHODS = new Set([
-  'applyMigrations', 'createMigration', 'dbExecute', 'devDiagnostic', 'diagnoseMigrationHistory', 'diff',
-  'ensureConnectionValidity', 'evaluateDataLoss', 'introspect', 'introspectSql', 'markMigrationApplied',
-  'markMigrationRolledBack', 'reset', 'schemaPush', 'debugPanic',
+  'applyMigrations',
+  'createMigration',
+  'dbExecute',
+  'devDiagnostic',
+  'diagnoseMigrationHistory',
+  'diff',
+  'ensureConnectionValidity',
+  'evaluateDataLoss',
+  'introspect',
+  'introspectSql',
+  'markMigrationApplied',
+  'markMigrationRolledBack',
+  'reset',
+  'schemaPush',
+  'debugPanic',
 ]);
 
 /**
@@ -90,7 +102,10 @@ export async function openSchemaEngine(options: OpenEngineOptions): Promise<Sche
 function openNative(binary: string, options: OpenEngineOptions): SchemaEngine {
   const client = new NativeEngineClient({
     binary,
-    datasource: { url: options.url, ...(options.shadowDatabaseUrl ? { shadowDatabaseUrl: options.shadowDatabaseUrl } : {}) },
+    datasource: {
+      url: options.url,
+      ...(options.shadowDatabaseUrl ? { shadowDatabaseUrl: options.shadowDatabaseUrl } : {}),
+    },
     datamodels: options.schemaFiles,
   });
   const call = (method: string, params: unknown) => client.call(method, params);
@@ -108,15 +123,19 @@ function openNative(binary: string, options: OpenEngineOptions): SchemaEngine {
 
 async function openWasm(options: OpenEngineOptions): Promise<SchemaEngine> {
   const wasm = await loadWasmEngine();
-  const factory = new PgEngineAdapterFactory({ url: options.url, shadowServerUrl: options.shadowDatabaseUrl, shadowPrefix: options.shadowDatabasePrefix });
+  const factory = new PgEngineAdapterFactory({
+    url: options.url,
+    shadowServerUrl: options.shadowDatabaseUrl,
+    shadowPrefix: options.shadowDatabasePrefix,
+  });
   const datamodels: [string, string][] = [];
   for (const file of options.schemaFiles ?? []) datamodels.push([file, await readFile(file, 'utf8')]);
   const log = options.log ?? (() => {});
-  const engine = (await wasm.SchemaEngine.new(
+  const engine = await wasm.SchemaEngine.new(
     { datamodels: datamodels.length ? datamodels : undefined },
     (line: string) => log(line),
     bindMigrationAwareSqlAdapterFactory(factory),
-  ));
+  );
   const methods = engine as unknown as Record<string, (params: unknown) => Promise<unknown>>;
 
   const call = async (method: string, params: unknown): Promise<unknown> => {
@@ -151,12 +170,14 @@ async function openWasm(options: OpenEngineOptions): Promise<SchemaEngine> {
 /** The engine methods this code uses, typed, over one `call(method, params)`. */
 function typedMethods(call: (method: string, params: unknown) => Promise<unknown>) {
   return {
-    diagnoseMigrationHistory: (i: unknown) => call('diagnoseMigrationHistory', i) as Promise<Wasm.DiagnoseMigrationHistoryOutput>,
+    diagnoseMigrationHistory: (i: unknown) =>
+      call('diagnoseMigrationHistory', i) as Promise<Wasm.DiagnoseMigrationHistoryOutput>,
     devDiagnostic: (i: unknown) => call('devDiagnostic', i) as Promise<Wasm.DevDiagnosticOutput>,
     createMigration: (i: unknown) => call('createMigration', i) as Promise<Wasm.CreateMigrationOutput>,
     applyMigrations: (i: unknown) => call('applyMigrations', i) as Promise<Wasm.ApplyMigrationsOutput>,
     markMigrationApplied: (i: unknown) => call('markMigrationApplied', i) as Promise<Wasm.MarkMigrationAppliedOutput>,
-    markMigrationRolledBack: (i: unknown) => call('markMigrationRolledBack', i) as Promise<Wasm.MarkMigrationRolledBackOutput>,
+    markMigrationRolledBack: (i: unknown) =>
+      call('markMigrationRolledBack', i) as Promise<Wasm.MarkMigrationRolledBackOutput>,
     call,
   };
 }

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { MigrationList, SchemasContainer } from '@prisma/schema-engine-wasm';
 
 /** `packages/db/prisma/schema.prisma`, resolved from this file so it works from any cwd. */
-export const DEFAULT_SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/schema.prisma');
+export const DEFAULT_SCHEMA_PATH = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../prisma/schema.prisma',
+);
 
 const FOLDER = /^(\d{14})_([A-Za-z0-9_.-]+)$/;
 
@@ -69,7 +72,10 @@ export async function checkMigrationFolders(dir: string): Promise<FolderProblem[
 /** The migrations folder in the shape the schema engine takes (`MigrationList`). */
 export async function loadMigrationList(dir: string, shadowDbInitScript = ''): Promise<MigrationList> {
   const lockPath = path.join(dir, 'migration_lock.toml');
-  const lockfile = { path: 'migration_lock.toml', content: existsSync(lockPath) ? await readFile(lockPath, 'utf8') : null };
+  const lockfile = {
+    path: 'migration_lock.toml',
+    content: existsSync(lockPath) ? await readFile(lockPath, 'utf8') : null,
+  };
   const migrationDirectories = [];
   for (const folder of await migrationFolders(dir)) {
     const content = await readFile(path.join(dir, folder, 'migration.sql'), 'utf8').then(
@@ -84,7 +90,9 @@ export async function loadMigrationList(dir: string, shadowDbInitScript = ''): P
 /** The Prisma schema: one file, or every `.prisma` file under a folder (multi-file schema). */
 export async function schemaFiles(schemaPath: string): Promise<string[]> {
   if (!existsSync(schemaPath)) {
-    throw new Error(`Prisma schema ${schemaPath} does not exist; pass --schema with the path of schema.prisma (or of its folder)`);
+    throw new Error(
+      `Prisma schema ${schemaPath} does not exist; pass --schema with the path of schema.prisma (or of its folder)`,
+    );
   }
   if (!(await stat(schemaPath)).isDirectory()) return [schemaPath];
   const entries = await readdir(schemaPath, { recursive: true, withFileTypes: true });
@@ -108,10 +116,23 @@ export function timestampOf(date: Date): string {
  * clock is behind it (so the new one always sorts last and never shares a timestamp).
  */
 export function nextTimestamp(existing: string[], now: Date): string {
-  const latest = existing.map((f) => FOLDER.exec(f)?.[1]).filter((s): s is string => !!s).sort().at(-1);
+  const latest = existing
+    .map((f) => FOLDER.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort()
+    .at(-1);
   const candidate = timestampOf(now);
   if (!latest || candidate > latest) return candidate;
-  const d = new Date(Date.UTC(+latest.slice(0, 4), +latest.slice(4, 6) - 1, +latest.slice(6, 8), +latest.slice(8, 10), +latest.slice(10, 12), +latest.slice(12, 14)) + 1000);
+  const d = new Date(
+    Date.UTC(
+      +latest.slice(0, 4),
+      +latest.slice(4, 6) - 1,
+      +latest.slice(6, 8),
+      +latest.slice(8, 10),
+      +latest.slice(10, 12),
+      +latest.slice(12, 14),
+    ) + 1000,
+  );
   return timestampOf(d);
 }
 

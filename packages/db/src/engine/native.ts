@@ -67,7 +67,8 @@ export class NativeEngineClient {
     this.child.on('exit', (code) => {
       this.exited = true;
       const tail = this.stderr.slice(-5).join('\n');
-      for (const p of this.pending.values()) p.reject(new EngineRpcError(`schema engine exited with code ${code}${tail ? `:\n${tail}` : ''}`));
+      for (const p of this.pending.values())
+        p.reject(new EngineRpcError(`schema engine exited with code ${code}${tail ? `:\n${tail}` : ''}`));
       this.pending.clear();
     });
     this.child.on('error', (error) => {
@@ -101,7 +102,13 @@ export class NativeEngineClient {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: number; method?: string; params?: { content?: string }; result?: unknown; error?: { message?: string; data?: { message?: string; error_code?: string } } };
+    let msg: {
+      id?: number;
+      method?: string;
+      params?: { content?: string };
+      result?: unknown;
+      error?: { message?: string; data?: { message?: string; error_code?: string } };
+    };
     try {
       msg = JSON.parse(line);
     } catch {
@@ -115,7 +122,13 @@ export class NativeEngineClient {
     const p = msg.id === undefined ? undefined : this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id!);
-    if (msg.error) p.reject(new EngineRpcError(msg.error.data?.message ?? msg.error.message ?? JSON.stringify(msg.error), msg.error.data?.error_code));
+    if (msg.error)
+      p.reject(
+        new EngineRpcError(
+          msg.error.data?.message ?? msg.error.message ?? JSON.stringify(msg.error),
+          msg.error.data?.error_code,
+        ),
+      );
     else p.resolve(msg.result);
   }
 }

@@ -168,7 +168,14 @@ function fixAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
 }
 
 function toDriverAdapterError(error: unknown): Error {
-  const e = error as { code?: unknown; message?: unknown; severity?: unknown; detail?: unknown; hint?: unknown; column?: unknown };
+  const e = error as {
+    code?: unknown;
+    message?: unknown;
+    severity?: unknown;
+    detail?: unknown;
+    hint?: unknown;
+    column?: unknown;
+  };
   if (typeof e.code === 'string' && typeof e.severity === 'string') {
     return new DriverAdapterError({
       kind: 'postgres',

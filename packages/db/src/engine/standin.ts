@@ -33,7 +33,8 @@ function parseArgv(argv: string[]): Args {
     if (a === '--version' || a === '-V') args.version = true;
     else if (a === '--datasource') args.datasource = JSON.parse(argv[++i] ?? '{}');
     else if (a === '--datamodels' || a === '-d') args.datamodels.push(argv[++i]!);
-    else if (a === '--enabled-preview-features' || a === '--extension-types') i++; // the WASM engine reads features from the schema
+    else if (a === '--enabled-preview-features' || a === '--extension-types')
+      i++; // the WASM engine reads features from the schema
     else if (a === 'cli') args.cli = argv[++i];
   }
   return args;
@@ -67,7 +68,9 @@ function connectionErrorCode(error: { code?: string }): string {
 
 async function oneShot(command: string, url: string | undefined): Promise<number> {
   if (!url) {
-    process.stderr.write(`starting\n${logLine('ERROR', 'no datasource url given (--datasource {"url": …})', 'P1012')}\n`);
+    process.stderr.write(
+      `starting\n${logLine('ERROR', 'no datasource url given (--datasource {"url": …})', 'P1012')}\n`,
+    );
     return 1;
   }
   try {
@@ -80,7 +83,9 @@ async function oneShot(command: string, url: string | undefined): Promise<number
       const name = await createDatabase(url);
       process.stdout.write(`Database '${name}' was successfully created.\n`);
     } else if (command === 'drop-database') {
-      process.stderr.write(`starting\n${logLine('ERROR', 'drop-database is not supported by the WASM stand-in; drop it with psql', 'P1000')}\n`);
+      process.stderr.write(
+        `starting\n${logLine('ERROR', 'drop-database is not supported by the WASM stand-in; drop it with psql', 'P1000')}\n`,
+      );
       return 1;
     } else {
       process.stderr.write(`starting\n${logLine('ERROR', `unknown cli command ${command}`)}\n`);
@@ -89,7 +94,8 @@ async function oneShot(command: string, url: string | undefined): Promise<number
     return 0;
   } catch (error) {
     const e = error as Error & { code?: string };
-    const message = e.code === '3D000' ? `Database \`${databaseOf(url)}\` does not exist on the database server` : e.message;
+    const message =
+      e.code === '3D000' ? `Database \`${databaseOf(url)}\` does not exist on the database server` : e.message;
     // The CLI drops the first stderr line before parsing the rest as JSON.
     process.stderr.write(`starting\n${logLine('ERROR', message, connectionErrorCode(e))}\n`);
     return 1;
@@ -138,7 +144,11 @@ async function serve(args: Args): Promise<void> {
         error: {
           code: 4466,
           message: 'An error happened. Check the data field for details.',
-          data: { is_panic: false, message: e.message ?? String(error), ...(e.errorCode ? { error_code: e.errorCode, meta: e.meta ?? {} } : {}) },
+          data: {
+            is_panic: false,
+            message: e.message ?? String(error),
+            ...(e.errorCode ? { error_code: e.errorCode, meta: e.meta ?? {} } : {}),
+          },
         },
       });
     }

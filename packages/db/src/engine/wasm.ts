@@ -21,10 +21,13 @@ export function loadWasmEngine(): Promise<WasmBindings> {
     const bg = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as WasmBindings & {
       __wbg_set_wasm(exports: WebAssembly.Exports): void;
     };
-    const module = await WebAssembly.compile(await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm')));
+    const module = await WebAssembly.compile(
+      await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm')),
+    );
     // Every import of the module comes from the glue file, whatever name the bundler gave it.
     const imports: WebAssembly.Imports = {};
-    for (const imp of WebAssembly.Module.imports(module)) imports[imp.module] ??= bg as unknown as WebAssembly.ModuleImports;
+    for (const imp of WebAssembly.Module.imports(module))
+      imports[imp.module] ??= bg as unknown as WebAssembly.ModuleImports;
     const instance = await WebAssembly.instantiate(module, imports);
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();

@@ -43,7 +43,9 @@ export class IdentityUnreadable extends DbError {
   readonly connected: boolean;
   readonly pgCode?: string;
   constructor(what: string, connected: boolean, cause: Error & { code?: string }) {
-    super('E_IDENTITY_UNREADABLE', `could not read ${what}: ${cause.message}${cause.code ? ` (${cause.code})` : ''}`, { cause });
+    super('E_IDENTITY_UNREADABLE', `could not read ${what}: ${cause.message}${cause.code ? ` (${cause.code})` : ''}`, {
+      cause,
+    });
     this.what = what;
     this.connected = connected;
     this.pgCode = cause.code;
@@ -54,12 +56,19 @@ export function describeIdentity(id: Pick<DatabaseIdentity, 'systemIdentifier' |
   return `cluster ${id.systemIdentifier}, database ${id.database} (oid ${id.databaseOid})`;
 }
 
-export function sameDatabase(a: Pick<DatabaseIdentity, 'systemIdentifier' | 'databaseOid'>, b: Pick<DatabaseIdentity, 'systemIdentifier' | 'databaseOid'>): boolean {
+export function sameDatabase(
+  a: Pick<DatabaseIdentity, 'systemIdentifier' | 'databaseOid'>,
+  b: Pick<DatabaseIdentity, 'systemIdentifier' | 'databaseOid'>,
+): boolean {
   return a.systemIdentifier === b.systemIdentifier && Number(a.databaseOid) === Number(b.databaseOid);
 }
 
 async function connect(url: string, timeoutMs: number): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'warehouse-toolkit-guard', connectionTimeoutMillis: timeoutMs });
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'warehouse-toolkit-guard',
+    connectionTimeoutMillis: timeoutMs,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -78,25 +87,41 @@ async function readWith(client: pg.ClientBase, url: string): Promise<DatabaseIde
       throw new IdentityUnreadable(`${what} of ${maskUrl(url)}`, true, error as Error);
     }
   };
-  const base = await step('the database name and oid', async () =>
-    (await client.query(
-      `select current_database() as database, (select oid::int from pg_database where datname = current_database()) as oid,
+  const base = await step(
+    'the database name and oid',
+    async () =>
+      (
+        await client.query(
+          `select current_database() as database, (select oid::int from pg_database where datname = current_database()) as oid,
               coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local socket') as server,
               to_regclass($1) is not null as has_marker`,
-      [MARKER_TABLE],
-    )).rows[0] as { database: string; oid: number; server: string; has_marker: boolean },
+          [MARKER_TABLE],
+        )
+      ).rows[0] as { database: string; oid: number; server: string; has_marker: boolean },
   );
   const sysid = await step('the cluster system_identifier (pg_control_system())', async () =>
     String((await client.query('select system_identifier::text as id from pg_control_system()')).rows[0].id),
   );
   let marker: ProtectionMarker | null = null;
   if (base.has_marker) {
-    const row = await step(`the protection marker ${MARKER_TABLE}`, async () =>
-      (await client.query(`select env, system_identifier, database_oid::int as oid, database_name, written_at::text as at from ${MARKER_TABLE} limit 1`)).rows[0] as
-        | { env: string; system_identifier: string; oid: number; database_name: string; at: string }
-        | undefined,
+    const row = await step(
+      `the protection marker ${MARKER_TABLE}`,
+      async () =>
+        (
+          await client.query(
+            `select env, system_identifier, database_oid::int as oid, database_name, written_at::text as at from ${MARKER_TABLE} limit 1`,
+          )
+        ).rows[0] as
+          { env: string; system_identifier: string; oid: number; database_name: string; at: string } | undefined,
     );
-    if (row) marker = { env: row.env, systemIdentifier: row.system_identifier, databaseOid: row.oid, database: row.database_name, writtenAt: row.at };
+    if (row)
+      marker = {
+        env: row.env,
+        systemIdentifier: row.system_identifier,
+        databaseOid: row.oid,
+        database: row.database_name,
+        writtenAt: row.at,
+      };
   }
   const id = { systemIdentifier: sysid, database: base.database, databaseOid: base.oid, server: base.server };
   return { ...id, marker, markerState: marker ? (sameDatabase(marker, id) ? 'here' : 'copy') : 'none' };
@@ -120,7 +145,10 @@ export async function readIdentity(url: string, options: { timeoutMs?: number } 
  * Write (or rewrite) the protection marker in the database `url` reaches, recording its current
  * identity. Returns the identity before and after.
  */
-export async function writeProtectionMarker(url: string, env: string): Promise<{ before: DatabaseIdentity; after: DatabaseIdentity }> {
+export async function writeProtectionMarker(
+  url: string,
+  env: string,
+): Promise<{ before: DatabaseIdentity; after: DatabaseIdentity }> {
   const client = await connect(url, 10_000);
   try {
     const before = await readWith(client, url);

@@ -62,7 +62,10 @@ export function registryPath(env: NodeJS.ProcessEnv = process.env, cwd = process
   if (env.WAREHOUSE_ENV_FILE) return path.resolve(cwd, env.WAREHOUSE_ENV_FILE);
   const found = findUp(cwd) ?? findUp(path.dirname(fileURLToPath(import.meta.url)));
   if (!found) {
-    throw new DbError('E_ENV_REGISTRY', `no ${FILE_NAME} found above ${cwd}; create one (see README: Environments) or set WAREHOUSE_ENV_FILE`);
+    throw new DbError(
+      'E_ENV_REGISTRY',
+      `no ${FILE_NAME} found above ${cwd}; create one (see README: Environments) or set WAREHOUSE_ENV_FILE`,
+    );
   }
   return found;
 }
@@ -83,21 +86,25 @@ export function loadRegistry(file = registryPath()): EnvironmentRegistry {
   if (!envs || typeof envs !== 'object') fail(file, 'expected an object "environments": { "<name>": { … } }');
   const environments = new Map<string, EnvironmentConfig>();
   for (const [name, value] of Object.entries(envs as Record<string, unknown>)) {
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) fail(file, `environment name "${name}" must be lower-case letters, digits and _`);
+    if (!/^[a-z][a-z0-9_]*$/.test(name))
+      fail(file, `environment name "${name}" must be lower-case letters, digits and _`);
     const v = (value ?? {}) as Record<string, unknown>;
     const str = (key: string) => {
-      if (v[key] !== undefined && typeof v[key] !== 'string') fail(file, `environments.${name}.${key} must be a string`);
+      if (v[key] !== undefined && typeof v[key] !== 'string')
+        fail(file, `environments.${name}.${key} must be a string`);
       return v[key];
     };
     const bool = (key: string) => {
-      if (v[key] !== undefined && typeof v[key] !== 'boolean') fail(file, `environments.${name}.${key} must be true or false`);
+      if (v[key] !== undefined && typeof v[key] !== 'boolean')
+        fail(file, `environments.${name}.${key} must be true or false`);
       return v[key] === true;
     };
     let embedded: EnvironmentConfig['embedded'];
     if (v.embedded !== undefined) {
       const e = v.embedded as Record<string, unknown>;
       if (typeof e?.port !== 'number') fail(file, `environments.${name}.embedded.port must be a number`);
-      if (e.dir !== undefined && typeof e.dir !== 'string') fail(file, `environments.${name}.embedded.dir must be a string`);
+      if (e.dir !== undefined && typeof e.dir !== 'string')
+        fail(file, `environments.${name}.embedded.dir must be a string`);
       embedded = { port: e.port, dir: e.dir };
     }
     let compose: ComposeConfig | undefined;

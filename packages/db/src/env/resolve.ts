@@ -1,7 +1,14 @@
 import { defaultEmbeddedDir, ensureEmbeddedServer } from '../embedded/server.ts';
 import { DbError, maskUrl } from '../errors.ts';
 import { withClient, withDatabase, ident } from '../pg/with.ts';
-import { PRODUCTION_ENV, getEnvironment, loadRegistry, urlVariableFor, type EnvironmentConfig, type EnvironmentRegistry } from './registry.ts';
+import {
+  PRODUCTION_ENV,
+  getEnvironment,
+  loadRegistry,
+  urlVariableFor,
+  type EnvironmentConfig,
+  type EnvironmentRegistry,
+} from './registry.ts';
 
 export type UrlSource = 'variable' | 'registry' | 'embedded';
 
@@ -43,7 +50,10 @@ export function configuredUrl(
  * production's own variables (DATABASE_URL_VM_PROD, PROD_DATABASE_URL) even when the registry in
  * use leaves vm_prod out.
  */
-export function productionReferences(registry: EnvironmentRegistry, vars: NodeJS.ProcessEnv = process.env): { name: string; url: string; sourceDetail: string }[] {
+export function productionReferences(
+  registry: EnvironmentRegistry,
+  vars: NodeJS.ProcessEnv = process.env,
+): { name: string; url: string; sourceDetail: string }[] {
   const out: { name: string; url: string; sourceDetail: string }[] = [];
   for (const env of registry.environments.values()) {
     if (!env.protected) continue;
@@ -60,7 +70,10 @@ export function productionReferences(registry: EnvironmentRegistry, vars: NodeJS
 
 /** Data directory and port of an env's embedded server (`EMBEDDED_PG_PORT_<NAME>` /
  * `EMBEDDED_PG_DIR_<NAME>` override the registry), or undefined when it has none. */
-export function embeddedLocation(env: EnvironmentConfig, vars: NodeJS.ProcessEnv = process.env): { port: number; dir: string } | undefined {
+export function embeddedLocation(
+  env: EnvironmentConfig,
+  vars: NodeJS.ProcessEnv = process.env,
+): { port: number; dir: string } | undefined {
   if (!env.embedded) return undefined;
   const upper = env.name.toUpperCase();
   const port = Number(vars[`EMBEDDED_PG_PORT_${upper}`] ?? env.embedded.port);
@@ -85,13 +98,19 @@ export async function resolveDatabase(name: string, options: ResolveOptions = {}
     try {
       new URL(configured.url);
     } catch {
-      throw new DbError('E_ENV_NO_URL', `${configured.sourceDetail} for environment ${name} is not a valid URL (${maskUrl(configured.url)}); expected postgres://user:password@host:port/database`);
+      throw new DbError(
+        'E_ENV_NO_URL',
+        `${configured.sourceDetail} for environment ${name} is not a valid URL (${maskUrl(configured.url)}); expected postgres://user:password@host:port/database`,
+      );
     }
     return { env, ...configured, release: async () => {} };
   }
   if (!env.embedded) {
     const vars = [urlVariableFor(name), env.urlEnv].filter(Boolean).join(' or ');
-    throw new DbError('E_ENV_NO_URL', `environment ${name} has no database URL; set ${vars} (postgres://user:password@host:port/database)`);
+    throw new DbError(
+      'E_ENV_NO_URL',
+      `environment ${name} has no database URL; set ${vars} (postgres://user:password@host:port/database)`,
+    );
   }
   if (options.startEmbedded === false) {
     throw new DbError('E_ENV_NO_URL', `environment ${name} uses the embedded server, which was not started`);
@@ -102,9 +121,10 @@ export async function resolveDatabase(name: string, options: ResolveOptions = {}
   // The application database lives beside `postgres`, created on first use.
   await withClient(server.url, async (client) => {
     const exists = await client.query('select 1 from pg_database where datname = $1', [EMBEDDED_DATABASE]);
-    if (exists.rowCount === 0) await client.query(`create database ${ident(EMBEDDED_DATABASE)}`).catch((e: { code?: string }) => {
-      if (e.code !== '42P04') throw e; // created concurrently by another process
-    });
+    if (exists.rowCount === 0)
+      await client.query(`create database ${ident(EMBEDDED_DATABASE)}`).catch((e: { code?: string }) => {
+        if (e.code !== '42P04') throw e; // created concurrently by another process
+      });
   });
   return {
     env,

@@ -12,7 +12,10 @@ export const STG_META_COLUMNS = ['upload_file_id', 'source_line', 'created_at'] 
  * its contract type. Returns one sentence per problem (empty when the schema fits); a migrated
  * database is what schema.prisma says, so this ties schema.prisma to the contract.
  */
-export async function contractProblems(client: pg.ClientBase, kinds: Readonly<Record<string, KindSpec>>): Promise<string[]> {
+export async function contractProblems(
+  client: pg.ClientBase,
+  kinds: Readonly<Record<string, KindSpec>>,
+): Promise<string[]> {
   const { rows } = await client.query<{ tbl: string; column_name: string; type: string }>(
     `select n.nspname || '.' || c.relname as tbl, a.attname as column_name, format_type(a.atttypid, a.atttypmod) as type
        from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
@@ -24,7 +27,8 @@ export async function contractProblems(client: pg.ClientBase, kinds: Readonly<Re
     tables.get(r.tbl)!.set(r.column_name, r.type.replace(/, /g, ','));
   }
   const problems: string[] = [];
-  const fix = 'add the model to packages/db/prisma/schema.prisma and create its migration (docs/design.md, "Adding a CSV kind")';
+  const fix =
+    'add the model to packages/db/prisma/schema.prisma and create its migration (docs/design.md, "Adding a CSV kind")';
   const check = (table: string, want: [string, string][]) => {
     const have = tables.get(table);
     if (!have) {
@@ -34,13 +38,22 @@ export async function contractProblems(client: pg.ClientBase, kinds: Readonly<Re
     for (const [column, type] of want) {
       const got = have.get(column);
       if (got === undefined) problems.push(`${table}.${column} does not exist; ${fix}`);
-      else if (got !== type) problems.push(`${table}.${column} is ${got}, the contract says ${type}; change schema.prisma and migrate`);
+      else if (got !== type)
+        problems.push(`${table}.${column} is ${got}, the contract says ${type}; change schema.prisma and migrate`);
     }
   };
   for (const [kind, spec] of Object.entries(kinds)) {
-    check(rawTable(kind), [...spec.columns.map((c): [string, string] => [c.column, 'text']), ['upload_file_id', 'bigint'], ['source_line', 'integer']]);
+    check(rawTable(kind), [
+      ...spec.columns.map((c): [string, string] => [c.column, 'text']),
+      ['upload_file_id', 'bigint'],
+      ['source_line', 'integer'],
+    ]);
     for (const flavour of FLAVOURS) {
-      check(stgTable(flavour, kind), [...spec.columns.map((c): [string, string] => [c.column, stgColumnType(c)]), ['upload_file_id', 'bigint'], ['source_line', 'integer']]);
+      check(stgTable(flavour, kind), [
+        ...spec.columns.map((c): [string, string] => [c.column, stgColumnType(c)]),
+        ['upload_file_id', 'bigint'],
+        ['source_line', 'integer'],
+      ]);
     }
   }
   return problems;

@@ -111,7 +111,13 @@ export function headerProblem(kind: CsvType, header: string[]): string | undefin
   const extra = got.filter((h) => !want.includes(h));
   const parts: string[] = [];
   if (missing.length) parts.push(`missing column(s) ${missing.join(', ')}`);
-  if (extra.length) parts.push(`unexpected column(s) ${extra.map((h) => JSON.stringify(h.slice(0, 40))).slice(0, 5).join(', ')}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}`);
+  if (extra.length)
+    parts.push(
+      `unexpected column(s) ${extra
+        .map((h) => JSON.stringify(h.slice(0, 40)))
+        .slice(0, 5)
+        .join(', ')}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}`,
+    );
   if (!parts.length) parts.push('the columns are in the wrong order');
   return `the header row does not match a ${kind} file (${KINDS[kind].label}): ${parts.join('; ')}. Expected: ${want.join(',')}`;
 }

@@ -43,7 +43,15 @@ const IGNORE = /^lint:ignore\b\s*([^:]*?)\s*(?::\s*(.*))?$/i;
 
 function finding(file: string, raw: RawFinding): Finding {
   const info = RULES[raw.rule];
-  return { file, line: raw.line, rule: raw.rule, severity: info.severity, message: raw.message, why: info.why, fix: info.fix };
+  return {
+    file,
+    line: raw.line,
+    rule: raw.rule,
+    severity: info.severity,
+    message: raw.message,
+    why: info.why,
+    fix: info.fix,
+  };
 }
 
 /** Lint one migration whose statements are parsed (sync); see `lintSql` for text. */
@@ -63,9 +71,18 @@ export function lintMigration(input: LintInput & { statements: ParsedStatement[]
         continue;
       }
       const unknown = rules.filter((r) => !(r in RULES));
-      if (unknown.length) out.push({ rule: 'ignore-unknown-rule', line: c.line, message: `lint:ignore names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` });
+      if (unknown.length)
+        out.push({
+          rule: 'ignore-unknown-rule',
+          line: c.line,
+          message: `lint:ignore names unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
+        });
       if (!reason) {
-        out.push({ rule: 'ignore-without-reason', line: c.line, message: `lint:ignore ${rules.join(', ')} gives no reason (nothing silenced)` });
+        out.push({
+          rule: 'ignore-without-reason',
+          line: c.line,
+          message: `lint:ignore ${rules.join(', ')} gives no reason (nothing silenced)`,
+        });
         continue;
       }
       const list = silenced.get(s.line) ?? [];
@@ -81,10 +98,16 @@ export function lintMigration(input: LintInput & { statements: ParsedStatement[]
   for (const list of silenced.values()) {
     for (const x of list) {
       const unused = [...x.rules].filter((r) => !x.used.has(r));
-      if (unused.length) out.push({ rule: 'ignore-unused', line: x.line, message: `lint:ignore ${unused.join(', ')}: the rule does not fire on the statement below` });
+      if (unused.length)
+        out.push({
+          rule: 'ignore-unused',
+          line: x.line,
+          message: `lint:ignore ${unused.join(', ')}: the rule does not fire on the statement below`,
+        });
     }
   }
-  if (input.hasDown === false) out.push({ rule: 'missing-down-sql', line: 1, message: 'no down.sql beside migration.sql' });
+  if (input.hasDown === false)
+    out.push({ rule: 'missing-down-sql', line: 1, message: 'no down.sql beside migration.sql' });
   return out.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule)).map((f) => finding(input.file, f));
 }
 
@@ -93,10 +116,23 @@ export async function lintSql(sql: string, options: { file: string; hasDown?: bo
   const headers = parseHeaders(sql, options.file);
   try {
     const statements = await parseSql(sql, options.file);
-    return lintMigration({ file: options.file, sql, statements, noTransaction: headers.noTransaction, requires: headers.requires, hasDown: options.hasDown });
+    return lintMigration({
+      file: options.file,
+      sql,
+      statements,
+      noTransaction: headers.noTransaction,
+      requires: headers.requires,
+      hasDown: options.hasDown,
+    });
   } catch (error) {
     if (!(error instanceof SqlParseError)) throw error;
-    return [finding(options.file, { rule: 'parse-error', line: error.info.line, message: `${error.info.message} (column ${error.info.column})` })];
+    return [
+      finding(options.file, {
+        rule: 'parse-error',
+        line: error.info.line,
+        message: `${error.info.message} (column ${error.info.column})`,
+      }),
+    ];
   }
 }
 
@@ -117,7 +153,8 @@ export async function lintDir(dir: string = DEFAULT_MIGRATIONS_DIR): Promise<Lin
   const t0 = performance.now();
   const files = await readMigrations(dir);
   const findings: Finding[] = [];
-  for (const f of files) findings.push(...(await lintSql(f.sql, { file: `${f.name}/migration.sql`, hasDown: !!f.downPath })));
+  for (const f of files)
+    findings.push(...(await lintSql(f.sql, { file: `${f.name}/migration.sql`, hasDown: !!f.downPath })));
   const errors = findings.filter((f) => f.severity === 'error').length;
   return { dir, files: files.length, findings, errors, warnings: findings.length - errors, ms: performance.now() - t0 };
 }

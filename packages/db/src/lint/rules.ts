@@ -128,7 +128,19 @@ export interface FileContext {
   requires: string[];
 }
 
-const VOLATILE = new Set(['random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'nextval', 'setval', 'txid_current', 'random_normal']);
+const VOLATILE = new Set([
+  'random',
+  'clock_timestamp',
+  'timeofday',
+  'gen_random_uuid',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'nextval',
+  'setval',
+  'txid_current',
+  'random_normal',
+]);
 const SERIAL = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
 function lastName(list: unknown): string {
@@ -138,14 +150,16 @@ function lastName(list: unknown): string {
 
 /** Why adding this column rewrites the table, or undefined. */
 function rewriteReason(columnDef: Record<string, any>): string | undefined {
-  if (SERIAL.has(lastName(columnDef.typeName?.names))) return `type ${lastName(columnDef.typeName?.names)} (a nextval() default)`;
+  if (SERIAL.has(lastName(columnDef.typeName?.names)))
+    return `type ${lastName(columnDef.typeName?.names)} (a nextval() default)`;
   for (const c of columnDef.constraints ?? []) {
     const con = c.Constraint ?? {};
     if (con.contype === 'CONSTR_IDENTITY') return 'an identity column';
     if (con.contype === 'CONSTR_GENERATED') return 'a stored generated column';
     if (con.contype === 'CONSTR_DEFAULT') {
       for (const [k, node] of walk(con.raw_expr)) {
-        if (k === 'FuncCall' && VOLATILE.has(lastName(node.funcname))) return `default ${lastName(node.funcname)}() (volatile)`;
+        if (k === 'FuncCall' && VOLATILE.has(lastName(node.funcname)))
+          return `default ${lastName(node.funcname)}() (volatile)`;
       }
     }
   }
@@ -166,16 +180,30 @@ export function checkStatements(statements: ParsedStatement[], ctx: FileContext)
     const n = s.node as Record<string, any>;
     const tc = transactionControl(s);
     if (tc && !ctx.noTransaction) add('transaction-control', s, `${tc} in a transactional migration`);
-    if (concurrently(s) && !ctx.noTransaction) add('concurrently-in-transaction', s, `${s.kind === 'IndexStmt' ? 'CREATE INDEX' : s.kind === 'DropStmt' ? 'DROP INDEX' : s.kind === 'ReindexStmt' ? 'REINDEX' : s.kind === 'RefreshMatViewStmt' ? 'REFRESH MATERIALIZED VIEW' : 'ALTER TABLE'} CONCURRENTLY in a transactional migration`);
-    if (s.kind === 'RefreshMatViewStmt') add('refresh-materialized-view', s, `REFRESH MATERIALIZED VIEW ${rangeVarName(n.relation)}`);
+    if (concurrently(s) && !ctx.noTransaction)
+      add(
+        'concurrently-in-transaction',
+        s,
+        `${s.kind === 'IndexStmt' ? 'CREATE INDEX' : s.kind === 'DropStmt' ? 'DROP INDEX' : s.kind === 'ReindexStmt' ? 'REINDEX' : s.kind === 'RefreshMatViewStmt' ? 'REFRESH MATERIALIZED VIEW' : 'ALTER TABLE'} CONCURRENTLY in a transactional migration`,
+      );
+    if (s.kind === 'RefreshMatViewStmt')
+      add('refresh-materialized-view', s, `REFRESH MATERIALIZED VIEW ${rangeVarName(n.relation)}`);
 
     if (s.kind === 'DropStmt') {
-      const names = (n.objects ?? []).map((o: any) => (o.List?.items ?? [o]).map((x: any) => x.String?.sval ?? '?').join('.'));
-      const what = String(n.removeType).replace(/^OBJECT_/, '').toLowerCase().replace('matview', 'materialized view').replace('_', ' ');
-      if (n.behavior === 'DROP_CASCADE') add('drop-cascade', s, `DROP ${what.toUpperCase()} ${names.join(', ')} CASCADE`);
+      const names = (n.objects ?? []).map((o: any) =>
+        (o.List?.items ?? [o]).map((x: any) => x.String?.sval ?? '?').join('.'),
+      );
+      const what = String(n.removeType)
+        .replace(/^OBJECT_/, '')
+        .toLowerCase()
+        .replace('matview', 'materialized view')
+        .replace('_', ' ');
+      if (n.behavior === 'DROP_CASCADE')
+        add('drop-cascade', s, `DROP ${what.toUpperCase()} ${names.join(', ')} CASCADE`);
       if (n.removeType === 'OBJECT_INDEX' && !n.concurrent) {
         const fresh = names.filter((x: string) => !created.has(x));
-        if (fresh.length) add('drop-index-without-concurrently', s, `DROP INDEX ${fresh.join(', ')} without CONCURRENTLY`);
+        if (fresh.length)
+          add('drop-index-without-concurrently', s, `DROP INDEX ${fresh.join(', ')} without CONCURRENTLY`);
       }
       if (n.removeType === 'OBJECT_TABLE') {
         const old = names.filter((x: string) => !created.has(x));
@@ -189,13 +217,23 @@ export function checkStatements(statements: ParsedStatement[], ctx: FileContext)
     }
     if (s.kind === 'IndexStmt' && !n.concurrent) {
       const rel = rangeVarName(n.relation);
-      if (!created.has(rel)) add('index-without-concurrently', s, `CREATE ${n.unique ? 'UNIQUE ' : ''}INDEX on existing ${rel} without CONCURRENTLY`);
+      if (!created.has(rel))
+        add(
+          'index-without-concurrently',
+          s,
+          `CREATE ${n.unique ? 'UNIQUE ' : ''}INDEX on existing ${rel} without CONCURRENTLY`,
+        );
     }
     if (s.kind === 'AlterTableStmt') {
       const rel = rangeVarName(n.relation);
       const existing = !created.has(rel);
       for (const c of cmds(s)) {
-        if (c.behavior === 'DROP_CASCADE') add('drop-cascade', s, `ALTER TABLE ${rel} ${c.subtype === 'AT_DropColumn' ? 'DROP COLUMN' : 'DROP CONSTRAINT'} ${c.name} CASCADE`);
+        if (c.behavior === 'DROP_CASCADE')
+          add(
+            'drop-cascade',
+            s,
+            `ALTER TABLE ${rel} ${c.subtype === 'AT_DropColumn' ? 'DROP COLUMN' : 'DROP CONSTRAINT'} ${c.name} CASCADE`,
+          );
         if (!existing) continue;
         const def = c.def as Record<string, any> | undefined;
         switch (c.subtype) {
@@ -203,23 +241,35 @@ export function checkStatements(statements: ParsedStatement[], ctx: FileContext)
             add('alter-column-type', s, `ALTER TABLE ${rel} ALTER COLUMN ${c.name} TYPE …`);
             break;
           case 'AT_SetNotNull':
-            if (!proven.get(rel)?.has(c.name!) && !proven.get(rel)?.has('*')) add('set-not-null', s, `ALTER TABLE ${rel} ALTER COLUMN ${c.name} SET NOT NULL`);
+            if (!proven.get(rel)?.has(c.name!) && !proven.get(rel)?.has('*'))
+              add('set-not-null', s, `ALTER TABLE ${rel} ALTER COLUMN ${c.name} SET NOT NULL`);
             break;
           case 'AT_AddColumn': {
             const why = rewriteReason(def?.ColumnDef ?? {});
-            if (why) add('add-column-rewrite', s, `ALTER TABLE ${rel} ADD COLUMN ${def?.ColumnDef?.colname} with ${why}`);
+            if (why)
+              add('add-column-rewrite', s, `ALTER TABLE ${rel} ADD COLUMN ${def?.ColumnDef?.colname} with ${why}`);
             break;
           }
           case 'AT_AddConstraint': {
             const con = def?.Constraint ?? {};
             if ((con.contype === 'CONSTR_FOREIGN' || con.contype === 'CONSTR_CHECK') && !con.skip_validation) {
-              add('constraint-without-not-valid', s, `ALTER TABLE ${rel} ADD ${con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'}${con.conname ? ` ${con.conname}` : ''} without NOT VALID`);
+              add(
+                'constraint-without-not-valid',
+                s,
+                `ALTER TABLE ${rel} ADD ${con.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : 'CHECK'}${con.conname ? ` ${con.conname}` : ''} without NOT VALID`,
+              );
             }
             if ((con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE') && !con.indexname) {
-              add('add-unique-without-index', s, `ALTER TABLE ${rel} ADD ${con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE'} without USING INDEX`);
+              add(
+                'add-unique-without-index',
+                s,
+                `ALTER TABLE ${rel} ADD ${con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE'} without USING INDEX`,
+              );
             }
             if (!con.skip_validation) {
-              for (const [k, node] of walk(def)) if (k === 'NullTest' && node.nulltesttype === 'IS_NOT_NULL') proven.set(rel, (proven.get(rel) ?? new Set()).add(lastName((node.arg as any)?.ColumnRef?.fields)));
+              for (const [k, node] of walk(def))
+                if (k === 'NullTest' && node.nulltesttype === 'IS_NOT_NULL')
+                  proven.set(rel, (proven.get(rel) ?? new Set()).add(lastName((node.arg as any)?.ColumnRef?.fields)));
             }
             break;
           }
@@ -232,18 +282,34 @@ export function checkStatements(statements: ParsedStatement[], ctx: FileContext)
         }
       }
     }
-    if (s.kind === 'RenameStmt' && ['OBJECT_TABLE', 'OBJECT_COLUMN', 'OBJECT_VIEW', 'OBJECT_MATVIEW'].includes(String(n.renameType))) {
+    if (
+      s.kind === 'RenameStmt' &&
+      ['OBJECT_TABLE', 'OBJECT_COLUMN', 'OBJECT_VIEW', 'OBJECT_MATVIEW'].includes(String(n.renameType))
+    ) {
       const rel = rangeVarName(n.relation);
-      if (!created.has(rel)) add('rename-relation-or-column', s, `RENAME ${n.renameType === 'OBJECT_COLUMN' ? `COLUMN ${rel}.${n.subname}` : rel} TO ${n.newname}`);
+      if (!created.has(rel))
+        add(
+          'rename-relation-or-column',
+          s,
+          `RENAME ${n.renameType === 'OBJECT_COLUMN' ? `COLUMN ${rel}.${n.subname}` : rel} TO ${n.newname}`,
+        );
     }
     if (s.kind === 'ViewStmt' || (s.kind === 'CreateTableAsStmt' && n.objtype === 'OBJECT_MATVIEW')) {
       const query = n.query;
-      const missing = referencedRelations(query).filter((r) => !created.has(r) && !requires.has(r) && !(!r.includes('.') && requiredByName.has(r)));
-      if (missing.length) add('view-without-requires', s, `${s.kind === 'ViewStmt' ? 'view' : 'materialized view'} ${createdRelation(s)} reads ${missing.join(', ')}, not in its \`-- requires:\` header`);
+      const missing = referencedRelations(query).filter(
+        (r) => !created.has(r) && !requires.has(r) && !(!r.includes('.') && requiredByName.has(r)),
+      );
+      if (missing.length)
+        add(
+          'view-without-requires',
+          s,
+          `${s.kind === 'ViewStmt' ? 'view' : 'materialized view'} ${createdRelation(s)} reads ${missing.join(', ')}, not in its \`-- requires:\` header`,
+        );
     }
     const made = createdRelation(s);
     if (made) created.add(made);
-    if (s.kind === 'IndexStmt' && n.idxname) created.add(n.relation?.schemaname ? `${n.relation.schemaname}.${n.idxname}` : String(n.idxname));
+    if (s.kind === 'IndexStmt' && n.idxname)
+      created.add(n.relation?.schemaname ? `${n.relation.schemaname}.${n.idxname}` : String(n.idxname));
   }
   return out;
 }

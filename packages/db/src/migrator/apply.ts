@@ -57,7 +57,15 @@ export interface ApplySettings {
   retries: number;
   /** First backoff delay, doubled on each retry. */
   retryDelayMs: number;
-  onRetry?: (info: { name: string; attempt: number; retries: number; delayMs: number; budgetMs: number; blockers: Blocker[]; message: string }) => void;
+  onRetry?: (info: {
+    name: string;
+    attempt: number;
+    retries: number;
+    delayMs: number;
+    budgetMs: number;
+    blockers: Blocker[];
+    message: string;
+  }) => void;
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -85,7 +93,13 @@ async function withLockRetry(
   const budgetMs = retryBudgetMs(lockMs, settings.retries, settings.retryDelayMs);
   for (let i = 0; ; i++) {
     // watch for blockers only once a statement has waited a while: the fast path opens no connection
-    const watch = lockMs > 0 ? settings.watcher.watch(Math.max(1, Math.floor(lockMs / 4)), Math.max(20, Math.min(200, Math.floor(lockMs / 5)))) : undefined;
+    const watch =
+      lockMs > 0
+        ? settings.watcher.watch(
+            Math.max(1, Math.floor(lockMs / 4)),
+            Math.max(20, Math.min(200, Math.floor(lockMs / 5))),
+          )
+        : undefined;
     try {
       await attempt();
       watch?.stop();
@@ -110,12 +124,21 @@ async function withLockRetry(
   }
 }
 
-function lockTimeoutError(file: MigrationFile, lockMs: number, settings: ApplySettings, blockers: Blocker[], cause: unknown, partly: boolean): DbError {
+function lockTimeoutError(
+  file: MigrationFile,
+  lockMs: number,
+  settings: ApplySettings,
+  blockers: Blocker[],
+  cause: unknown,
+  partly: boolean,
+): DbError {
   return new DbError(
     'E_MIGRATION_LOCK_TIMEOUT',
     `migration ${file.name} could not take its locks: lock_timeout ${lockMs} ms expired ${settings.retries + 1} times ` +
       `(${settings.retries} retries with backoff, ${(retryBudgetMs(lockMs, settings.retries, settings.retryDelayMs) / 1000).toFixed(1)} s at most). ` +
-      (blockers.length ? `Blocked by ${describeBlockers(blockers)}. ` : 'The blocking session could not be seen (it let go just before the timeout). ') +
+      (blockers.length
+        ? `Blocked by ${describeBlockers(blockers)}. `
+        : 'The blocking session could not be seen (it let go just before the timeout). ') +
       (partly
         ? 'The file is no-transaction: the statements before the blocked one are applied and its row stays failed; finish it by hand, then `pnpm db:resolve`.'
         : 'Nothing of it was applied or recorded.') +
@@ -126,7 +149,11 @@ function lockTimeoutError(file: MigrationFile, lockMs: number, settings: ApplySe
 }
 
 /** Run one prepared migration; returns the error on failure (nothing thrown). */
-export async function applyMigration(client: pg.ClientBase, prepared: PreparedMigration, settings: ApplySettings): Promise<Error | undefined> {
+export async function applyMigration(
+  client: pg.ClientBase,
+  prepared: PreparedMigration,
+  settings: ApplySettings,
+): Promise<Error | undefined> {
   const { file, statements } = prepared;
   const relPath = `${file.name}/migration.sql`;
   const lockMs = file.ddlLockTimeoutMs ?? settings.ddlLockTimeoutMs;
@@ -153,7 +180,11 @@ export async function applyMigration(client: pg.ClientBase, prepared: PreparedMi
           const logs = formatSqlError(error, relPath, file.sql, [...file.sql.slice(0, statement.offset)].length);
           await setLogs(client, id, logs).catch(() => {});
           if (isLockTimeout(error)) return lockTimeoutError(file, ms, settings, blockers, error, true);
-          return new DbError('E_MIGRATION_FAILED', `migration ${file.name} (no-transaction) failed and may be partly applied:\n${logs}`, { cause: error });
+          return new DbError(
+            'E_MIGRATION_FAILED',
+            `migration ${file.name} (no-transaction) failed and may be partly applied:\n${logs}`,
+            { cause: error },
+          );
         }
       }
     } finally {
@@ -164,7 +195,9 @@ export async function applyMigration(client: pg.ClientBase, prepared: PreparedMi
   }
   const startedAt = new Date();
   const { error, blockers } = await withLockRetry(file.name, lockMs, settings, async () => {
-    await client.query(`BEGIN; SET LOCAL lock_timeout = ${lockMs}${stmtMs > 0 ? `; SET LOCAL statement_timeout = ${stmtMs}` : ''}`);
+    await client.query(
+      `BEGIN; SET LOCAL lock_timeout = ${lockMs}${stmtMs > 0 ? `; SET LOCAL statement_timeout = ${stmtMs}` : ''}`,
+    );
     try {
       // One simple-protocol query: multiple statements and $$ bodies work; positions are file offsets.
       await client.query(file.sql);
@@ -180,5 +213,7 @@ export async function applyMigration(client: pg.ClientBase, prepared: PreparedMi
   if (isLockTimeout(error)) return lockTimeoutError(file, lockMs, settings, blockers, error, false);
   const logs = formatSqlError(error, relPath, file.sql);
   await insertFailed(client, file.name, file.checksum, startedAt, logs).catch(() => {});
-  return new DbError('E_MIGRATION_FAILED', `migration ${file.name} failed and was rolled back:\n${logs}`, { cause: error });
+  return new DbError('E_MIGRATION_FAILED', `migration ${file.name} failed and was rolled back:\n${logs}`, {
+    cause: error,
+  });
 }

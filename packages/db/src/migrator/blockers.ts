@@ -75,7 +75,11 @@ export class BlockerWatcher {
 
   private connect(): Promise<pg.Client | undefined> {
     this.client ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url, application_name: 'warehouse-migrate-watch', connectionTimeoutMillis: 5_000 });
+      const client = new pg.Client({
+        connectionString: this.url,
+        application_name: 'warehouse-migrate-watch',
+        connectionTimeoutMillis: 5_000,
+      });
       client.on('error', () => {});
       try {
         await client.connect();

@@ -1,9 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { DbError } from '../errors.ts';
 import { DEFAULT_MIGRATIONS_DIR, readMigrations } from './files.ts';
-import { appliedRows, blockedError, connect, editedMigrations, failedRows, withLockedClient, type MigratorOptions } from './migrate.ts';
+import {
+  appliedRows,
+  blockedError,
+  connect,
+  editedMigrations,
+  failedRows,
+  withLockedClient,
+  type MigratorOptions,
+} from './migrate.ts';
 import { formatSqlError } from './run-sql.ts';
-import { deleteRows, insertStamped, markFailedRolledBack, readRows, rowState, tableExists, type MigrationRow, type RowState } from './table.ts';
+import {
+  deleteRows,
+  insertStamped,
+  markFailedRolledBack,
+  readRows,
+  rowState,
+  tableExists,
+  type MigrationRow,
+  type RowState,
+} from './table.ts';
 
 export interface StatusResult {
   /** False when `_prisma_migrations` does not exist yet (nothing applied). */
@@ -36,7 +53,10 @@ export async function status(options: Omit<MigratorOptions, 'lockTimeoutMs'>): P
     const pending = files.filter((f) => !applied.has(f.name) && !failedNames.has(f.name)).map((f) => f.name);
     return {
       tableExists: exists,
-      applied: files.filter((f) => applied.has(f.name)).map((f) => f.name).concat([...applied.keys()].filter((n) => !onDisk.has(n))),
+      applied: files
+        .filter((f) => applied.has(f.name))
+        .map((f) => f.name)
+        .concat([...applied.keys()].filter((n) => !onDisk.has(n))),
       pending,
       failed,
       edited: await editedMigrations(files, applied),
@@ -59,7 +79,11 @@ export async function history(options: Pick<MigratorOptions, 'url' | 'applicatio
   const client = await connect(options);
   try {
     const rows = await readRows(client);
-    return rows.map((r) => ({ ...r, state: rowState(r), stamped: rowState(r) === 'applied' && r.appliedStepsCount === 0 }));
+    return rows.map((r) => ({
+      ...r,
+      state: rowState(r),
+      stamped: rowState(r) === 'applied' && r.appliedStepsCount === 0,
+    }));
   } finally {
     await client.end().catch(() => {});
   }
@@ -78,7 +102,9 @@ function unknownMigration(name: string, known: string[], dir: string): DbError {
  * baseline for a database whose objects already exist. Rows are written like
  * `prisma migrate resolve --applied`: 0 steps, started_at = finished_at.
  */
-export async function stamp(options: MigratorOptions & { to: string }): Promise<{ stamped: string[]; skipped: string[] }> {
+export async function stamp(
+  options: MigratorOptions & { to: string },
+): Promise<{ stamped: string[]; skipped: string[] }> {
   const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
   const files = await readMigrations(dir);
   const names = files.map((f) => f.name);
@@ -113,7 +139,10 @@ export async function stamp(options: MigratorOptions & { to: string }): Promise<
  * deploy retries it. `{ applied: NAME }`: mark it applied (after you completed it by hand).
  * Same rows as `prisma migrate resolve`.
  */
-export async function resolve(options: MigratorOptions & ({ rolledBack: string; applied?: undefined } | { applied: string; rolledBack?: undefined })): Promise<{ name: string; action: 'rolled-back' | 'applied' }> {
+export async function resolve(
+  options: MigratorOptions &
+    ({ rolledBack: string; applied?: undefined } | { applied: string; rolledBack?: undefined }),
+): Promise<{ name: string; action: 'rolled-back' | 'applied' }> {
   const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
   return withLockedClient(options, async (client) => {
     const rows = await readRows(client);
@@ -121,7 +150,10 @@ export async function resolve(options: MigratorOptions & ({ rolledBack: string; 
       const name = options.rolledBack;
       if (!rows.some((r) => r.name === name && rowState(r) === 'failed')) {
         const state = rows.find((r) => r.name === name && rowState(r) === 'applied') ? 'applied' : 'not failed';
-        throw new DbError('E_BAD_ARGUMENT', `migration ${name} cannot be marked rolled back because it is ${state} (like Prisma's P3011/P3012); only a failed migration can be — see \`pnpm db:status\``);
+        throw new DbError(
+          'E_BAD_ARGUMENT',
+          `migration ${name} cannot be marked rolled back because it is ${state} (like Prisma's P3011/P3012); only a failed migration can be — see \`pnpm db:status\``,
+        );
       }
       await markFailedRolledBack(client, name);
       return { name, action: 'rolled-back' as const };
@@ -129,9 +161,17 @@ export async function resolve(options: MigratorOptions & ({ rolledBack: string; 
     const name = options.applied;
     const files = await readMigrations(dir);
     const file = files.find((f) => f.name === name);
-    if (!file) throw unknownMigration(name, files.map((f) => f.name), dir);
+    if (!file)
+      throw unknownMigration(
+        name,
+        files.map((f) => f.name),
+        dir,
+      );
     if (appliedRows(rows).has(name)) {
-      throw new DbError('E_BAD_ARGUMENT', `migration ${name} is already applied (like Prisma's P3008); nothing to resolve`);
+      throw new DbError(
+        'E_BAD_ARGUMENT',
+        `migration ${name} is already applied (like Prisma's P3008); nothing to resolve`,
+      );
     }
     await client.query('BEGIN');
     try {
@@ -158,7 +198,8 @@ export interface RollbackResult {
  */
 export async function rollback(options: MigratorOptions & { steps?: number }): Promise<RollbackResult> {
   const steps = options.steps ?? 1;
-  if (!Number.isInteger(steps) || steps < 1) throw new DbError('E_BAD_ARGUMENT', `steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new DbError('E_BAD_ARGUMENT', `steps must be a positive integer, got ${steps}`);
   const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
   const files = await readMigrations(dir);
   return withLockedClient(options, async (client) => {
@@ -166,18 +207,27 @@ export async function rollback(options: MigratorOptions & { steps?: number }): P
     const failed = failedRows(rows);
     if (failed.length > 0) throw blockedError(failed);
     // Newest applied first: by start time, then name (stamped rows share a start time).
-    const applied = [...appliedRows(rows).values()].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.name < b.name ? 1 : -1));
-    if (applied.length === 0) throw new DbError('E_BAD_ARGUMENT', 'no applied migration to roll back (see `pnpm db:status`)');
+    const applied = [...appliedRows(rows).values()].sort(
+      (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.name < b.name ? 1 : -1),
+    );
+    if (applied.length === 0)
+      throw new DbError('E_BAD_ARGUMENT', 'no applied migration to roll back (see `pnpm db:status`)');
     const targets = applied.slice(0, steps);
-    if (targets.length < steps) throw new DbError('E_BAD_ARGUMENT', `cannot roll back ${steps} migrations: only ${applied.length} applied`);
+    if (targets.length < steps)
+      throw new DbError('E_BAD_ARGUMENT', `cannot roll back ${steps} migrations: only ${applied.length} applied`);
     const plan = targets.map((row) => ({ row, file: files.find((f) => f.name === row.name) }));
     const noDown = plan.filter((p) => !p.file?.downPath);
     if (noDown.length > 0) {
       throw new DbError(
         'E_MIGRATION_NO_DOWN',
         noDown
-          .map((p) => (p.file ? `migration ${p.row.name} has no down.sql (${p.file.dir}/down.sql)` : `migration ${p.row.name} is applied but its folder is not in ${dir}`))
-          .join('; ') + '; write the down.sql that undoes it, or roll back by hand and run a new migration instead. Nothing was rolled back.',
+          .map((p) =>
+            p.file
+              ? `migration ${p.row.name} has no down.sql (${p.file.dir}/down.sql)`
+              : `migration ${p.row.name} is applied but its folder is not in ${dir}`,
+          )
+          .join('; ') +
+          '; write the down.sql that undoes it, or roll back by hand and run a new migration instead. Nothing was rolled back.',
       );
     }
     const result: RollbackResult = { rolledBack: [] };
@@ -193,7 +243,11 @@ export async function rollback(options: MigratorOptions & { steps?: number }): P
         await client.query('ROLLBACK').catch(() => {});
         result.failed = {
           name: row.name,
-          error: new DbError('E_MIGRATION_FAILED', `down.sql of ${row.name} failed and was rolled back (the migration stays applied):\n${formatSqlError(error, `${row.name}/down.sql`, sql)}`, { cause: error }),
+          error: new DbError(
+            'E_MIGRATION_FAILED',
+            `down.sql of ${row.name} failed and was rolled back (the migration stays applied):\n${formatSqlError(error, `${row.name}/down.sql`, sql)}`,
+            { cause: error },
+          ),
         };
         return result;
       }

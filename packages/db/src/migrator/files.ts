@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { DbError } from '../errors.ts';
 
 /** `packages/db/prisma/migrations`, resolved from this file so it works from any cwd. */
-export const DEFAULT_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
+export const DEFAULT_MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../prisma/migrations',
+);
 
 /** A folder name Prisma accepts: `<14-digit timestamp>_<name>`. */
 const FOLDER = /^\d{14}_[A-Za-z0-9_.-]+$/;
@@ -42,7 +45,11 @@ export function sha256Hex(bytes: Buffer | string): string {
  */
 export function acceptableChecksums(bytes: Buffer): string[] {
   const forms = new Set<string>();
-  for (const b of [bytes, Buffer.from(bytes.toString('utf8').replace(/\r\n/g, '\n')), Buffer.from(bytes.toString('utf8').replace(/\r?\n/g, '\r\n'))]) {
+  for (const b of [
+    bytes,
+    Buffer.from(bytes.toString('utf8').replace(/\r\n/g, '\n')),
+    Buffer.from(bytes.toString('utf8').replace(/\r?\n/g, '\r\n')),
+  ]) {
     const digest = createHash('sha256').update(b).digest();
     forms.add(digest.toString('hex'));
     forms.add([...digest].map((x) => x.toString(16)).join(''));
@@ -86,13 +93,20 @@ export function parseHeaders(sql: string, file = 'migration.sql'): MigrationHead
     if (/^migrate:\s*no-transaction$/i.test(body)) noTransaction = true;
     const req = /^requires:\s*(.*)$/i.exec(body);
     if (req) {
-      for (const name of req[1]!.split(',').map((s) => s.trim()).filter(Boolean)) requires.push(name);
+      for (const name of req[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        requires.push(name);
     }
     const t = /^migrate:\s*(ddl-lock-timeout|statement-timeout)\s*[:=]?\s*(.*)$/i.exec(body);
     if (t) {
       const ms = parseDuration(t[2]!);
       if (ms === undefined) {
-        throw new DbError('E_MIGRATION_DIR', `${file}: header \`-- migrate:${t[1]} ${t[2]}\` is not a duration; write e.g. \`-- migrate:${t[1]} 30s\` (ms, s, min, h; 0 = no limit)`);
+        throw new DbError(
+          'E_MIGRATION_DIR',
+          `${file}: header \`-- migrate:${t[1]} ${t[2]}\` is not a duration; write e.g. \`-- migrate:${t[1]} 30s\` (ms, s, min, h; 0 = no limit)`,
+        );
       }
       timeouts[t[1]!.toLowerCase() === 'ddl-lock-timeout' ? 'ddlLockTimeoutMs' : 'statementTimeoutMs'] = ms;
     }
@@ -106,13 +120,19 @@ export function parseHeaders(sql: string, file = 'migration.sql'): MigrationHead
  */
 export async function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
   if (!existsSync(dir)) {
-    throw new DbError('E_MIGRATION_DIR', `migrations directory ${dir} does not exist; pass the folder that holds <timestamp>_<name>/migration.sql (default packages/db/prisma/migrations)`);
+    throw new DbError(
+      'E_MIGRATION_DIR',
+      `migrations directory ${dir} does not exist; pass the folder that holds <timestamp>_<name>/migration.sql (default packages/db/prisma/migrations)`,
+    );
   }
   const entries = await readdir(dir, { withFileTypes: true });
   const folders = entries.filter((e) => e.isDirectory() && e.name !== 'migrations_archive' && !e.name.startsWith('.'));
   for (const entry of folders) {
     if (!FOLDER.test(entry.name)) {
-      throw new DbError('E_MIGRATION_DIR', `migration folder ${path.join(dir, entry.name)} is not named <14-digit timestamp>_<name> (e.g. 20250101120000_create_calendar); rename it or move it to migrations_archive/`);
+      throw new DbError(
+        'E_MIGRATION_DIR',
+        `migration folder ${path.join(dir, entry.name)} is not named <14-digit timestamp>_<name> (e.g. 20250101120000_create_calendar); rename it or move it to migrations_archive/`,
+      );
     }
   }
   // Read the folders concurrently: with hundreds of migrations, one file at a time is I/O latency bound.
@@ -121,8 +141,15 @@ export async function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Prom
       const folder = path.join(dir, entry.name);
       const file = path.join(folder, 'migration.sql');
       const downPath = path.join(folder, 'down.sql');
-      const [bytes, down] = await Promise.all([readFile(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))), stat(downPath).catch(() => undefined)]);
-      if (!bytes) throw new DbError('E_MIGRATION_DIR', `migration folder ${folder} has no migration.sql; add it or delete the folder`);
+      const [bytes, down] = await Promise.all([
+        readFile(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))),
+        stat(downPath).catch(() => undefined),
+      ]);
+      if (!bytes)
+        throw new DbError(
+          'E_MIGRATION_DIR',
+          `migration folder ${folder} has no migration.sql; add it or delete the folder`,
+        );
       const sql = bytes.toString('utf8');
       return {
         name: entry.name,

@@ -18,8 +18,25 @@ export {
   type MigratorEvent,
   type PlanResult,
 } from './migrate.ts';
-export { status, history, stamp, resolve, rollback, type StatusResult, type HistoryEntry, type RollbackResult } from './commands.ts';
-export { readMigrations, parseHeaders, parseDuration, findCreator, sha256Hex, DEFAULT_MIGRATIONS_DIR, type MigrationFile } from './files.ts';
+export {
+  status,
+  history,
+  stamp,
+  resolve,
+  rollback,
+  type StatusResult,
+  type HistoryEntry,
+  type RollbackResult,
+} from './commands.ts';
+export {
+  readMigrations,
+  parseHeaders,
+  parseDuration,
+  findCreator,
+  sha256Hex,
+  DEFAULT_MIGRATIONS_DIR,
+  type MigrationFile,
+} from './files.ts';
 export { splitStatements, type SqlStatement } from './split.ts';
 export { prepareMigrations, retryBudgetMs, type PreparedMigration } from './apply.ts';
 export { planHash, type PlannedMigration, type PlannedStatement } from './plan.ts';

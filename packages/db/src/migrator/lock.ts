@@ -37,7 +37,10 @@ export async function lockHolders(client: pg.ClientBase): Promise<LockHolder[]> 
 export function describeHolders(holders: LockHolder[]): string {
   if (holders.length === 0) return 'a session that released it just now';
   return holders
-    .map((h) => `pid ${h.pid} (application_name ${JSON.stringify(h.applicationName)}${h.user ? `, user ${h.user}` : ''}${h.clientAddr ? `, from ${h.clientAddr}` : ''}${h.backendStart ? `, connected since ${h.backendStart.toISOString()}` : ''})`)
+    .map(
+      (h) =>
+        `pid ${h.pid} (application_name ${JSON.stringify(h.applicationName)}${h.user ? `, user ${h.user}` : ''}${h.clientAddr ? `, from ${h.clientAddr}` : ''}${h.backendStart ? `, connected since ${h.backendStart.toISOString()}` : ''})`,
+    )
     .join(', ');
 }
 
@@ -53,7 +56,11 @@ export interface LockOptions {
  * by polling pg_try_advisory_lock (so it never hangs), then fails with E_LOCK_TIMEOUT naming
  * the holder. Always releases explicitly.
  */
-export async function withMigrationLock<T>(client: pg.ClientBase, options: LockOptions, fn: () => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(
+  client: pg.ClientBase,
+  options: LockOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   let waited = false;

@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { DbError } from '../errors.ts';
-import { acceptableChecksums, DEFAULT_MIGRATIONS_DIR, findCreator, readMigrations, type MigrationFile } from './files.ts';
+import {
+  acceptableChecksums,
+  DEFAULT_MIGRATIONS_DIR,
+  findCreator,
+  readMigrations,
+  type MigrationFile,
+} from './files.ts';
 import { describeHolders, withMigrationLock, type LockHolder } from './lock.ts';
 import { applyMigration, prepareMigrations, retryBudgetMs } from './apply.ts';
 import { BlockerWatcher, type Blocker } from './blockers.ts';
@@ -13,7 +19,16 @@ export type MigratorEvent =
   /** `index` of `total`: the running count of this run (absent for rollback's down steps). */
   | { type: 'applied'; name: string; ms: number; index?: number; total?: number }
   | { type: 'failed'; name: string; ms: number; error: Error; index?: number; total?: number }
-  | { type: 'retrying'; name: string; attempt: number; retries: number; delayMs: number; budgetMs: number; blockers: Blocker[]; message: string }
+  | {
+      type: 'retrying';
+      name: string;
+      attempt: number;
+      retries: number;
+      delayMs: number;
+      budgetMs: number;
+      blockers: Blocker[];
+      message: string;
+    }
   | { type: 'waiting-for-lock'; holders: LockHolder[]; message: string }
   | { type: 'warning'; message: string };
 
@@ -70,7 +85,11 @@ export interface MigrateResult {
 /** Connect with the migrator's application_name (so a waiting migrator can name us). */
 export async function connect(options: MigratorOptions): Promise<pg.Client> {
   // A bounded connect: an unreachable server fails in 15 s instead of hanging the deploy.
-  const client = new pg.Client({ connectionString: options.url, application_name: options.applicationName ?? 'warehouse-migrate', connectionTimeoutMillis: 15_000 });
+  const client = new pg.Client({
+    connectionString: options.url,
+    application_name: options.applicationName ?? 'warehouse-migrate',
+    connectionTimeoutMillis: 15_000,
+  });
   client.on('error', () => {});
   await client.connect();
   return client;
@@ -85,7 +104,11 @@ export async function withLockedClient<T>(options: MigratorOptions, fn: (client:
       {
         timeoutMs: options.lockTimeoutMs,
         onWait: (holders) =>
-          options.log?.({ type: 'waiting-for-lock', holders, message: `waiting for the migration lock held by ${describeHolders(holders)}` }),
+          options.log?.({
+            type: 'waiting-for-lock',
+            holders,
+            message: `waiting for the migration lock held by ${describeHolders(holders)}`,
+          }),
       },
       async () => {
         await ensureTable(client);
@@ -132,7 +155,12 @@ export function blockedError(failed: MigrationRow[]): DbError {
   );
 }
 
-async function checkRequires(client: pg.ClientBase, file: MigrationFile, files: MigrationFile[], applied: Set<string>): Promise<DbError | undefined> {
+async function checkRequires(
+  client: pg.ClientBase,
+  file: MigrationFile,
+  files: MigrationFile[],
+  applied: Set<string>,
+): Promise<DbError | undefined> {
   if (file.requires.length === 0) return undefined;
   const r = await client.query<{ name: string; found: string | null }>(
     'select n as name, to_regclass(n)::text as found from unnest($1::text[]) as n',
@@ -142,8 +170,10 @@ async function checkRequires(client: pg.ClientBase, file: MigrationFile, files: 
   if (missing.length === 0) return undefined;
   const explain = missing.map((object) => {
     const creator = findCreator(files, object);
-    if (!creator) return `${object} does not exist and no migration in the history creates it; add a migration that creates it before ${file.name}, or remove it from the requires header`;
-    if (creator.name === file.name) return `${object} does not exist, and ${file.name} creates it itself; remove it from the requires header`;
+    if (!creator)
+      return `${object} does not exist and no migration in the history creates it; add a migration that creates it before ${file.name}, or remove it from the requires header`;
+    if (creator.name === file.name)
+      return `${object} does not exist, and ${file.name} creates it itself; remove it from the requires header`;
     if (creator.name > file.name) {
       return `${object} does not exist; it is created by migration ${creator.name}, which sorts after ${file.name}: rename ${file.name} to a later timestamp`;
     }
@@ -152,7 +182,10 @@ async function checkRequires(client: pg.ClientBase, file: MigrationFile, files: 
     }
     return `${object} does not exist; it is created by migration ${creator.name} — run \`pnpm db:migrate\` or check \`pnpm db:status\``;
   });
-  return new DbError('E_MIGRATION_REQUIRES', `migration ${file.name} requires ${missing.join(', ')}: ${explain.join('; ')}`);
+  return new DbError(
+    'E_MIGRATION_REQUIRES',
+    `migration ${file.name} requires ${missing.join(', ')}: ${explain.join('; ')}`,
+  );
 }
 
 /**
@@ -172,7 +205,13 @@ async function checkRequires(client: pg.ClientBase, file: MigrationFile, files: 
  * const r = await migrate({ url, log: (e) => e.type === 'applied' && console.log(e.name, e.ms) });
  * if (r.failed) throw r.failed.error;
  */
-async function checkHistory(files: MigrationFile[], rows: MigrationRow[], options: MigrateOptions, dir: string, refuseEdited: boolean) {
+async function checkHistory(
+  files: MigrationFile[],
+  rows: MigrationRow[],
+  options: MigrateOptions,
+  dir: string,
+  refuseEdited: boolean,
+) {
   const failed = failedRows(rows);
   if (failed.length > 0) throw blockedError(failed);
   const applied = appliedRows(rows);
@@ -180,13 +219,18 @@ async function checkHistory(files: MigrationFile[], rows: MigrationRow[], option
   const onDisk = new Set(files.map((f) => f.name));
   const missing = [...applied.keys()].filter((n) => !onDisk.has(n));
   if (missing.length > 0) {
-    warnings.push(`applied migration${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${dir} (restore the folder, or ignore if it was squashed into migrations_archive/)`);
+    warnings.push(
+      `applied migration${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${dir} (restore the folder, or ignore if it was squashed into migrations_archive/)`,
+    );
   }
   const edited = await editedMigrations(files, applied);
   if (edited.length > 0) {
     const message = `applied migration${edited.length > 1 ? 's' : ''} ${edited.join(', ')} changed on disk since ${edited.length > 1 ? 'they were' : 'it was'} applied (checksum differs from _prisma_migrations)`;
     if (!options.allowEdited && refuseEdited) {
-      throw new DbError('E_MIGRATION_EDITED', `${message}; restore the original file (git checkout) and put the change in a new migration, or pass --allow-edited / allowEdited to proceed`);
+      throw new DbError(
+        'E_MIGRATION_EDITED',
+        `${message}; restore the original file (git checkout) and put the change in a new migration, or pass --allow-edited / allowEdited to proceed`,
+      );
     }
     warnings.push(options.allowEdited ? `${message}; proceeding because allowEdited is set` : message);
   }
@@ -220,21 +264,33 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       statementTimeoutMs: options.statementTimeoutMs ?? 0,
       retries: options.ddlLockRetries ?? DEFAULT_DDL_LOCK_RETRIES,
       retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-      onRetry: (info: Omit<Extract<MigratorEvent, { type: 'retrying' }>, 'type'>) => options.log?.({ type: 'retrying', ...info }),
+      onRetry: (info: Omit<Extract<MigratorEvent, { type: 'retrying' }>, 'type'>) =>
+        options.log?.({ type: 'retrying', ...info }),
     };
     const todoNames = new Set(todo.map((f) => f.name));
     const left = files.filter((f) => !applied.has(f.name) && !todoNames.has(f.name)).map((f) => f.name);
-    const result: MigrateResult = { applied: [], skipped: files.filter((f) => applied.has(f.name)).map((f) => f.name), pending: left, warnings, planHash: hash };
+    const result: MigrateResult = {
+      applied: [],
+      skipped: files.filter((f) => applied.has(f.name)).map((f) => f.name),
+      pending: left,
+      warnings,
+      planHash: hash,
+    };
     const appliedNames = new Set(applied.keys());
     try {
       for (let i = 0; i < prepared.length; i++) {
         const { file } = prepared[i]!;
         const t0 = performance.now();
-        const error = (await checkRequires(client, file, files, appliedNames)) ?? (await applyMigration(client, prepared[i]!, settings));
+        const error =
+          (await checkRequires(client, file, files, appliedNames)) ??
+          (await applyMigration(client, prepared[i]!, settings));
         const ms = Math.round((performance.now() - t0) * 10) / 10;
         if (error) {
           result.failed = { name: file.name, error };
-          result.pending = todo.slice(i).map((f) => f.name).concat(left);
+          result.pending = todo
+            .slice(i)
+            .map((f) => f.name)
+            .concat(left);
           options.log?.({ type: 'failed', name: file.name, ms, error, index: i + 1, total: prepared.length });
           return result;
         }

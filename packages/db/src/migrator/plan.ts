@@ -18,16 +18,26 @@ export interface Selection {
 }
 
 /** The pending migrations a run applies, in order. */
-export function selectPending(files: MigrationFile[], isApplied: (name: string) => boolean, sel: Selection, dir: string): MigrationFile[] {
-  if (sel.to !== undefined && sel.steps !== undefined) throw new DbError('E_BAD_ARGUMENT', 'give either --to NAME or --steps N, not both');
+export function selectPending(
+  files: MigrationFile[],
+  isApplied: (name: string) => boolean,
+  sel: Selection,
+  dir: string,
+): MigrationFile[] {
+  if (sel.to !== undefined && sel.steps !== undefined)
+    throw new DbError('E_BAD_ARGUMENT', 'give either --to NAME or --steps N, not both');
   const pending = files.filter((f) => !isApplied(f.name));
   if (sel.steps !== undefined) {
-    if (!Number.isInteger(sel.steps) || sel.steps < 1) throw new DbError('E_BAD_ARGUMENT', `steps must be a whole number ≥ 1, got ${sel.steps}`);
+    if (!Number.isInteger(sel.steps) || sel.steps < 1)
+      throw new DbError('E_BAD_ARGUMENT', `steps must be a whole number ≥ 1, got ${sel.steps}`);
     return pending.slice(0, sel.steps);
   }
   if (sel.to !== undefined) {
     if (!files.some((f) => f.name === sel.to)) {
-      const near = files.filter((f) => f.name.includes(sel.to!) || sel.to!.includes(f.name.slice(15))).map((f) => f.name).slice(0, 3);
+      const near = files
+        .filter((f) => f.name.includes(sel.to!) || sel.to!.includes(f.name.slice(15)))
+        .map((f) => f.name)
+        .slice(0, 3);
       throw new DbError(
         'E_BAD_ARGUMENT',
         `migration ${JSON.stringify(sel.to)} is not in ${dir}${near.length ? `; did you mean ${near.join(', ')}?` : ''} (pass a folder name as listed by \`pnpm db:status\`)`,
@@ -41,7 +51,17 @@ export function selectPending(files: MigrationFile[], isApplied: (name: string) 
 /** SHA-256 over the names and checksums of the migrations a run would apply, in order (first 16 hex digits). */
 export function planHash(files: MigrationFile[]): string {
   return createHash('sha256')
-    .update(JSON.stringify(files.map((f) => [f.name, f.checksum, f.noTransaction, f.ddlLockTimeoutMs ?? null, f.statementTimeoutMs ?? null])))
+    .update(
+      JSON.stringify(
+        files.map((f) => [
+          f.name,
+          f.checksum,
+          f.noTransaction,
+          f.ddlLockTimeoutMs ?? null,
+          f.statementTimeoutMs ?? null,
+        ]),
+      ),
+    )
     .digest('hex')
     .slice(0, 16);
 }
@@ -93,9 +113,21 @@ export function planMigration(prepared: PreparedMigration, ddlLockTimeoutMs: num
     ddlLockTimeoutMs: file.ddlLockTimeoutMs ?? ddlLockTimeoutMs,
     statements: statements.map((s, i) => {
       const oneLine = s.text.replace(/\s+/g, ' ');
-      return { line: s.line, kind: s.kind, text: oneLine.length > 120 ? `${oneLine.slice(0, 117)}…` : oneLine, locks: locks[i]! };
+      return {
+        line: s.line,
+        kind: s.kind,
+        text: oneLine.length > 120 ? `${oneLine.slice(0, 117)}…` : oneLine,
+        locks: locks[i]!,
+      };
     }),
     recreates,
-    findings: lintMigration({ file: `${file.name}/migration.sql`, sql: file.sql, statements, noTransaction: file.noTransaction, requires: file.requires, hasDown: !!file.downPath }),
+    findings: lintMigration({
+      file: `${file.name}/migration.sql`,
+      sql: file.sql,
+      statements,
+      noTransaction: file.noTransaction,
+      requires: file.requires,
+      hasDown: !!file.downPath,
+    }),
   };
 }

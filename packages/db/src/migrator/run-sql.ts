@@ -1,4 +1,3 @@
-
 /** Fields node-pg copies from a PostgreSQL ErrorResponse. */
 interface PgErrorFields {
   message: string;
@@ -32,7 +31,11 @@ export function formatSqlError(error: unknown, file: string, sql: string, statem
   if (e?.code) parts.push(`SQLSTATE: ${e.code}`);
   if (e?.position) {
     const at = lineAndColumn(sql, Number(e.position) + (statementOffset ?? 0));
-    parts.push(`at ${file} line ${at.line}, column ${at.column}:`, `  ${at.source}`, `  ${' '.repeat(Math.max(0, at.column - 1))}^`);
+    parts.push(
+      `at ${file} line ${at.line}, column ${at.column}:`,
+      `  ${at.source}`,
+      `  ${' '.repeat(Math.max(0, at.column - 1))}^`,
+    );
   } else if (statementOffset !== undefined) {
     // No position from the server: name the statement (no-transaction files run one by one).
     const at = lineAndColumn(sql, statementOffset + 1);
@@ -41,6 +44,7 @@ export function formatSqlError(error: unknown, file: string, sql: string, statem
   if (e?.detail) parts.push(`DETAIL: ${e.detail}`);
   if (e?.hint) parts.push(`HINT: ${e.hint}`);
   if (e?.where) parts.push(`CONTEXT: ${e.where}`);
-  if (e?.internalQuery) parts.push(`QUERY: ${e.internalQuery}${e.internalPosition ? ` (position ${e.internalPosition})` : ''}`);
+  if (e?.internalQuery)
+    parts.push(`QUERY: ${e.internalQuery}${e.internalPosition ? ` (position ${e.internalPosition})` : ''}`);
   return parts.join('\n');
 }

@@ -80,16 +80,29 @@ export async function insertApplied(client: pg.ClientBase, name: string, checksu
 /** A row for a migration about to run outside a transaction: failed until `markFinished`. */
 export async function insertStarted(client: pg.ClientBase, name: string, checksum: string): Promise<string> {
   const id = randomUUID();
-  await client.query(`insert into ${MIGRATIONS_TABLE} (id, checksum, migration_name) values ($1, $2, $3)`, [id, checksum, name]);
+  await client.query(`insert into ${MIGRATIONS_TABLE} (id, checksum, migration_name) values ($1, $2, $3)`, [
+    id,
+    checksum,
+    name,
+  ]);
   return id;
 }
 
 export async function markFinished(client: pg.ClientBase, id: string): Promise<void> {
-  await client.query(`update ${MIGRATIONS_TABLE} set finished_at = clock_timestamp(), applied_steps_count = 1 where id = $1`, [id]);
+  await client.query(
+    `update ${MIGRATIONS_TABLE} set finished_at = clock_timestamp(), applied_steps_count = 1 where id = $1`,
+    [id],
+  );
 }
 
 /** Record a failed attempt (finished_at null, rolled_back_at null) with its error text. */
-export async function insertFailed(client: pg.ClientBase, name: string, checksum: string, startedAt: Date, logs: string): Promise<void> {
+export async function insertFailed(
+  client: pg.ClientBase,
+  name: string,
+  checksum: string,
+  startedAt: Date,
+  logs: string,
+): Promise<void> {
   await client.query(
     `insert into ${MIGRATIONS_TABLE} (id, checksum, migration_name, started_at, logs, applied_steps_count) values ($1, $2, $3, $4, $5, 0)`,
     [randomUUID(), checksum, name, startedAt, logs],

@@ -17,7 +17,9 @@ export function addDays(date: string, n: number): string {
 
 /** First day of the month `deltaMonths` away from the month of `date`. */
 export function monthStart(date: string, deltaMonths = 0): string {
-  return new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1 + deltaMonths, 1)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1 + deltaMonths, 1))
+    .toISOString()
+    .slice(0, 10);
 }
 
 export function monthEnd(date: string): string {

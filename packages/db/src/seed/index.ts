@@ -1,5 +1,11 @@
 export { seedReference, referenceRange, assertReferenceTables, REFERENCE_TABLES, type ReferenceRange } from './seed.ts';
-export { seedReferenceData, dailyTargetTon, type SeedReferenceOptions, type SeedReferenceResult, type UpsertCount } from './reference.ts';
+export {
+  seedReferenceData,
+  dailyTargetTon,
+  type SeedReferenceOptions,
+  type SeedReferenceResult,
+  type UpsertCount,
+} from './reference.ts';
 export {
   holidaysOfYear,
   holidaysBetween,

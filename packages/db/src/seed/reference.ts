@@ -105,10 +105,19 @@ function counts(rows: number, result: pg.QueryResult<{ inserted: boolean }>): Up
  * Fill the calendar and the target plan for whole months covering [from, to], in one transaction.
  * @example await seedReferenceData(client, { from: '2020-01-01', to: '2026-12-31' })
  */
-export async function seedReferenceData(client: pg.ClientBase, options: SeedReferenceOptions): Promise<SeedReferenceResult> {
-  for (const [name, value] of [['from', options.from], ['to', options.to]] as const) {
+export async function seedReferenceData(
+  client: pg.ClientBase,
+  options: SeedReferenceOptions,
+): Promise<SeedReferenceResult> {
+  for (const [name, value] of [
+    ['from', options.from],
+    ['to', options.to],
+  ] as const) {
     if (typeof value !== 'string' || !isIsoDate(value)) {
-      throw new DbError('E_BAD_ARGUMENT', `seedReferenceData: ${name} "${String(value)}" is not a date; pass YYYY-MM-DD, e.g. 2020-01-01`);
+      throw new DbError(
+        'E_BAD_ARGUMENT',
+        `seedReferenceData: ${name} "${String(value)}" is not a date; pass YYYY-MM-DD, e.g. 2020-01-01`,
+      );
     }
   }
   if (options.from > options.to) {
@@ -119,7 +128,10 @@ export async function seedReferenceData(client: pg.ClientBase, options: SeedRefe
   const y0 = Number(from.slice(0, 4));
   const y1 = Number(to.slice(0, 4));
   if (y0 < HOLIDAY_MIN_YEAR || y1 > HOLIDAY_MAX_YEAR) {
-    throw new DbError('E_BAD_ARGUMENT', `seedReferenceData: ${from}..${to} is outside the holiday rules' range ${HOLIDAY_MIN_YEAR}–${HOLIDAY_MAX_YEAR}; pass dates within it`);
+    throw new DbError(
+      'E_BAD_ARGUMENT',
+      `seedReferenceData: ${from}..${to} is outside the holiday rules' range ${HOLIDAY_MIN_YEAR}–${HOLIDAY_MAX_YEAR}; pass dates within it`,
+    );
   }
   const seed = options.seed ?? 'demo';
   const holidays = holidaysBetween(from, to);
@@ -131,7 +143,12 @@ export async function seedReferenceData(client: pg.ClientBase, options: SeedRefe
   }
   const months = (y1 - y0) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
   return withTransaction(client, async () => {
-    const cal = await client.query<{ inserted: boolean }>(CALENDAR_SQL, [from, to, holidays.map((h) => h.date), holidays.map((h) => h.name)]);
+    const cal = await client.query<{ inserted: boolean }>(CALENDAR_SQL, [
+      from,
+      to,
+      holidays.map((h) => h.date),
+      holidays.map((h) => h.name),
+    ]);
     const daily = await client.query<{ inserted: boolean }>(DAILY_SQL, [dates, targets]);
     const monthly = await client.query<{ inserted: boolean }>(MONTHLY_SQL, [from, to]);
     return {

@@ -23,16 +23,25 @@ export interface ReferenceRange {
  * The default range: from 1 January six years back (the five-year averages need five whole ISO
  * years before the current one) through 31 December of `throughYear` (default: next year).
  */
-export function referenceRange(options: { today?: Date; fromYear?: number; throughYear?: number } = {}): ReferenceRange {
+export function referenceRange(
+  options: { today?: Date; fromYear?: number; throughYear?: number } = {},
+): ReferenceRange {
   const year = (options.today ?? new Date()).getUTCFullYear();
   const fromYear = options.fromYear ?? year - 6;
   const throughYear = options.throughYear ?? year + 1;
-  for (const [name, y] of [['from year', fromYear], ['through year', throughYear]] as const) {
+  for (const [name, y] of [
+    ['from year', fromYear],
+    ['through year', throughYear],
+  ] as const) {
     if (!Number.isInteger(y) || y < HOLIDAY_MIN_YEAR || y > HOLIDAY_MAX_YEAR) {
-      throw new DbError('E_BAD_ARGUMENT', `${name} ${String(y)} is outside the holiday rules' range ${HOLIDAY_MIN_YEAR}–${HOLIDAY_MAX_YEAR}; pass a year within it`);
+      throw new DbError(
+        'E_BAD_ARGUMENT',
+        `${name} ${String(y)} is outside the holiday rules' range ${HOLIDAY_MIN_YEAR}–${HOLIDAY_MAX_YEAR}; pass a year within it`,
+      );
     }
   }
-  if (fromYear > throughYear) throw new DbError('E_BAD_ARGUMENT', `from year ${fromYear} is after through year ${throughYear}; swap them`);
+  if (fromYear > throughYear)
+    throw new DbError('E_BAD_ARGUMENT', `from year ${fromYear} is after through year ${throughYear}; swap them`);
   return { from: `${fromYear}-01-01`, to: `${throughYear}-12-31` };
 }
 
@@ -53,7 +62,10 @@ export async function assertReferenceTables(client: pg.ClientBase): Promise<void
 }
 
 /** Check the tables exist, then fill the reference data for `range` (default `referenceRange()`). */
-export async function seedReference(client: pg.ClientBase, range: ReferenceRange & { seed?: string | number } = referenceRange()): Promise<SeedReferenceResult> {
+export async function seedReference(
+  client: pg.ClientBase,
+  range: ReferenceRange & { seed?: string | number } = referenceRange(),
+): Promise<SeedReferenceResult> {
   await assertReferenceTables(client);
   return seedReferenceData(client, range);
 }

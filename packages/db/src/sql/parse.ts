@@ -38,7 +38,10 @@ export interface SqlParseErrorInfo {
 export class SqlParseError extends DbError {
   readonly info: SqlParseErrorInfo;
   constructor(file: string, info: SqlParseErrorInfo) {
-    super('E_SQL_PARSE', `${file} line ${info.line}, column ${info.column}: ${info.message} (PostgreSQL's parser could not read it; fix the SQL — nothing was run)`);
+    super(
+      'E_SQL_PARSE',
+      `${file} line ${info.line}, column ${info.column}: ${info.message} (PostgreSQL's parser could not read it; fix the SQL — nothing was run)`,
+    );
     this.info = info;
   }
 }
@@ -51,11 +54,26 @@ export function lineAt(text: string, index: number): number {
 }
 
 /** Skip whitespace and comments from `i`; returns the index of the first token and the comments seen. */
-function skipTrivia(text: string, i: number, end: number, semicolons = false): { at: number; comments: { start: number; text: string }[] } {
+function skipTrivia(
+  text: string,
+  i: number,
+  end: number,
+  semicolons = false,
+): { at: number; comments: { start: number; text: string }[] } {
   const comments: { start: number; text: string }[] = [];
   while (i < end) {
     const ch = text[i]!;
-    if ((semicolons && ch === ';') || ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\uFEFF') i++;
+    if (
+      (semicolons && ch === ';') ||
+      ch === ' ' ||
+      ch === '\t' ||
+      ch === '\n' ||
+      ch === '\r' ||
+      ch === '\f' ||
+      ch === '\v' ||
+      ch === '\uFEFF'
+    )
+      i++;
     else if (ch === '-' && text[i + 1] === '-') {
       const nl = text.indexOf('\n', i);
       const stop = nl === -1 || nl > end ? end : nl;
@@ -73,8 +91,7 @@ function skipTrivia(text: string, i: number, end: number, semicolons = false): {
         } else if (text[i] === '*' && text[i + 1] === '/') {
           depth--;
           i += 2;
-        }
-        else i++;
+        } else i++;
       }
       comments.push({ start, text: text.slice(start + 2, i - 2).trim() });
     } else break;
@@ -120,7 +137,11 @@ export async function parseSql(sql: string, file = 'SQL'): Promise<ParsedStateme
     const pos = Math.max(0, Math.min(details?.cursorPosition ?? 0, chars.length));
     const before = chars.slice(0, pos).join('');
     const lines = before.split('\n');
-    throw new SqlParseError(file, { message: (error as Error).message, line: lines.length, column: [...lines[lines.length - 1]!].length + 1 });
+    throw new SqlParseError(file, {
+      message: (error as Error).message,
+      line: lines.length,
+      column: [...lines[lines.length - 1]!].length + 1,
+    });
   }
   const toIndex = byteToIndexMapper(sql);
   const out: ParsedStatement[] = [];
@@ -144,7 +165,8 @@ export async function parseSql(sql: string, file = 'SQL'): Promise<ParsedStateme
     const leadingComments: { text: string; line: number }[] = [];
     for (const cm of gap.comments) {
       const cmLine = lineOf(cm.start);
-      if (cmLine === prevEndLine && out.length > 0) out[out.length - 1]!.leadingComments.push({ text: cm.text, line: cmLine });
+      if (cmLine === prevEndLine && out.length > 0)
+        out[out.length - 1]!.leadingComments.push({ text: cm.text, line: cmLine });
       else leadingComments.push({ text: cm.text, line: cmLine });
     }
     const trivia = skipTrivia(sql, start, end);

@@ -34,10 +34,15 @@ export function transactionControl(stmt: ParsedStatement): string | undefined {
 /** Statements that PostgreSQL refuses inside a transaction block (…CONCURRENTLY). */
 export function concurrently(stmt: ParsedStatement): boolean {
   const n = stmt.node as { concurrent?: boolean; params?: { DefElem?: { defname?: string } }[] };
-  if (stmt.kind === 'IndexStmt' || stmt.kind === 'DropStmt' || stmt.kind === 'RefreshMatViewStmt') return n.concurrent === true;
+  if (stmt.kind === 'IndexStmt' || stmt.kind === 'DropStmt' || stmt.kind === 'RefreshMatViewStmt')
+    return n.concurrent === true;
   if (stmt.kind === 'ReindexStmt') return (n.params ?? []).some((p) => p.DefElem?.defname === 'concurrently');
   if (stmt.kind === 'AlterTableStmt') {
-    return cmds(stmt).some((c) => c.subtype === 'AT_DetachPartition' && (c.def as { PartitionCmd?: { concurrent?: boolean } })?.PartitionCmd?.concurrent === true);
+    return cmds(stmt).some(
+      (c) =>
+        c.subtype === 'AT_DetachPartition' &&
+        (c.def as { PartitionCmd?: { concurrent?: boolean } })?.PartitionCmd?.concurrent === true,
+    );
   }
   return false;
 }
@@ -74,7 +79,16 @@ export type LockMode =
   | 'EXCLUSIVE'
   | 'ACCESS EXCLUSIVE';
 
-const LOCK_MODES: LockMode[] = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
+const LOCK_MODES: LockMode[] = [
+  'ACCESS SHARE',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+];
 
 export interface LockTaken {
   relation: string;
@@ -142,7 +156,8 @@ export function locksTaken(stmt: ParsedStatement): LockTaken[] {
   switch (stmt.kind) {
     case 'CreateStmt':
       for (const [k, c] of walk(n.tableElts)) {
-        if (k === 'Constraint' && c.contype === 'CONSTR_FOREIGN') out.push(lock(rangeVarName(c.pktable), 'SHARE ROW EXCLUSIVE'));
+        if (k === 'Constraint' && c.contype === 'CONSTR_FOREIGN')
+          out.push(lock(rangeVarName(c.pktable), 'SHARE ROW EXCLUSIVE'));
       }
       for (const p of n.inhRelations ?? []) out.push(lock(rangeVarName(p.RangeVar), 'SHARE UPDATE EXCLUSIVE'));
       break;
@@ -152,7 +167,11 @@ export function locksTaken(stmt: ParsedStatement): LockTaken[] {
     case 'AlterTableStmt': {
       let mode: LockMode | undefined;
       for (const c of cmds(stmt)) {
-        const m = ALTER_LOCK[c.subtype] ?? (c.subtype === 'AT_AddConstraint' && (c.def as any)?.Constraint?.contype === 'CONSTR_FOREIGN' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE');
+        const m =
+          ALTER_LOCK[c.subtype] ??
+          (c.subtype === 'AT_AddConstraint' && (c.def as any)?.Constraint?.contype === 'CONSTR_FOREIGN'
+            ? 'SHARE ROW EXCLUSIVE'
+            : 'ACCESS EXCLUSIVE');
         mode = mode ? strongest(mode, m) : m;
         if (c.subtype === 'AT_AddConstraint' && (c.def as any)?.Constraint?.contype === 'CONSTR_FOREIGN') {
           out.push(lock(rangeVarName((c.def as any).Constraint.pktable), 'SHARE ROW EXCLUSIVE'));
@@ -164,8 +183,23 @@ export function locksTaken(stmt: ParsedStatement): LockTaken[] {
     case 'DropStmt': {
       const kind = String(n.removeType);
       const names = (n.objects ?? []).map((o: any) => dottedName(o.List?.items ?? [o]));
-      if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_INDEX', 'OBJECT_FOREIGN_TABLE', 'OBJECT_SEQUENCE'].includes(kind)) {
-        for (const name of names) out.push(lock(kind === 'OBJECT_INDEX' ? `${name} (and its table)` : name, n.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'));
+      if (
+        [
+          'OBJECT_TABLE',
+          'OBJECT_VIEW',
+          'OBJECT_MATVIEW',
+          'OBJECT_INDEX',
+          'OBJECT_FOREIGN_TABLE',
+          'OBJECT_SEQUENCE',
+        ].includes(kind)
+      ) {
+        for (const name of names)
+          out.push(
+            lock(
+              kind === 'OBJECT_INDEX' ? `${name} (and its table)` : name,
+              n.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
+            ),
+          );
       }
       break;
     }
@@ -183,14 +217,16 @@ export function locksTaken(stmt: ParsedStatement): LockTaken[] {
       for (const r of n.relations ?? []) out.push(lock(rangeVarName(r.RangeVar), 'ACCESS EXCLUSIVE'));
       break;
     case 'LockStmt':
-      for (const r of n.relations ?? []) out.push(lock(rangeVarName(r.RangeVar), LOCK_MODES[(Number(n.mode) || 8) - 1] ?? 'ACCESS EXCLUSIVE'));
+      for (const r of n.relations ?? [])
+        out.push(lock(rangeVarName(r.RangeVar), LOCK_MODES[(Number(n.mode) || 8) - 1] ?? 'ACCESS EXCLUSIVE'));
       break;
     case 'InsertStmt':
     case 'UpdateStmt':
     case 'DeleteStmt':
     case 'MergeStmt':
       out.push(lock(rangeVarName(n.relation), 'ROW EXCLUSIVE'));
-      for (const key of ['selectStmt', 'fromClause', 'usingClause', 'whereClause', 'sourceRelation']) if (n[key]) reads(n[key]);
+      for (const key of ['selectStmt', 'fromClause', 'usingClause', 'whereClause', 'sourceRelation'])
+        if (n[key]) reads(n[key]);
       break;
     case 'SelectStmt':
       reads(n);
@@ -204,7 +240,9 @@ export function locksTaken(stmt: ParsedStatement): LockTaken[] {
     case 'CommentStmt':
       if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_COLUMN'].includes(String(n.objtype))) {
         const name = dottedName(n.object?.List?.items ?? []);
-        out.push(lock(n.objtype === 'OBJECT_COLUMN' ? name.split('.').slice(0, -1).join('.') : name, 'SHARE UPDATE EXCLUSIVE'));
+        out.push(
+          lock(n.objtype === 'OBJECT_COLUMN' ? name.split('.').slice(0, -1).join('.') : name, 'SHARE UPDATE EXCLUSIVE'),
+        );
       }
       break;
     case 'VacuumStmt':
@@ -214,7 +252,8 @@ export function locksTaken(stmt: ParsedStatement): LockTaken[] {
       }
       break;
     case 'ReindexStmt':
-      if (n.relation) out.push(lock(rangeVarName(n.relation), concurrently(stmt) ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'));
+      if (n.relation)
+        out.push(lock(rangeVarName(n.relation), concurrently(stmt) ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'));
       break;
     case 'ClusterStmt':
       if (n.relation) out.push(lock(rangeVarName(n.relation), 'ACCESS EXCLUSIVE'));

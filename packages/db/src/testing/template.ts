@@ -31,11 +31,19 @@ export async function createMigratedTemplate(adminUrl: string, options: { dir?: 
       const building = `${name}_building`;
       await admin.query(`drop database if exists ${ident(building)} with (force)`);
       await admin.query(`create database ${ident(building)}`);
-      const result = await migrate({ url: withDatabase(adminUrl, building), dir, applicationName: 'warehouse-template' });
+      const result = await migrate({
+        url: withDatabase(adminUrl, building),
+        dir,
+        applicationName: 'warehouse-template',
+      });
       if (result.failed) {
-        throw new DbError('E_MIGRATION_FAILED', `building template database ${name} from ${dir} failed at ${result.failed.name}: ${result.failed.error.message}`, {
-          cause: result.failed.error,
-        });
+        throw new DbError(
+          'E_MIGRATION_FAILED',
+          `building template database ${name} from ${dir} failed at ${result.failed.name}: ${result.failed.error.message}`,
+          {
+            cause: result.failed.error,
+          },
+        );
       }
       await admin.query(`alter database ${ident(building)} rename to ${ident(name)}`);
       await admin.query(`alter database ${ident(name)} is_template true`);

@@ -45,10 +45,19 @@ export async function revertUpload(client: pg.ClientBase, id: number, options: R
     const u = await getUpload(client, id, { forUpdate: true });
     if (!u) throw new UploadOpError('E_NOT_FOUND', 404, `upload ${id} does not exist; list uploads with GET /uploads`);
     if (u.status !== 'success') {
-      throw new UploadOpError('E_NOT_REVERTIBLE', 409, `upload ${id} is ${u.status}; only a successful upload can be reverted${u.status === 'held' ? ' (a held upload changed nothing)' : ''}`, { status: u.status });
+      throw new UploadOpError(
+        'E_NOT_REVERTIBLE',
+        409,
+        `upload ${id} is ${u.status}; only a successful upload can be reverted${u.status === 'held' ? ' (a held upload changed nothing)' : ''}`,
+        { status: u.status },
+      );
     }
     if (u.rowsAdded === null || u.rowsSuperseded === null) {
-      throw new UploadOpError('E_NOT_REVERTIBLE', 409, `upload ${id} landed before replaced rows were kept, so what it replaced is gone; upload the earlier file again instead`);
+      throw new UploadOpError(
+        'E_NOT_REVERTIBLE',
+        409,
+        `upload ${id} landed before replaced rows were kept, so what it replaced is gone; upload the earlier file again instead`,
+      );
     }
     await lockKindFlavour(client, u.csvType, u.flavour);
     const later = await client.query<{ id: number; fileName: string; first: string }>(
@@ -102,12 +111,26 @@ export interface ConfirmResult {
 }
 
 /** held → pending and queued again; it then lands as usual and is never held again. */
-export async function confirmUpload(client: pg.ClientBase, id: number, options: { maxAttempts: number }): Promise<ConfirmResult> {
+export async function confirmUpload(
+  client: pg.ClientBase,
+  id: number,
+  options: { maxAttempts: number },
+): Promise<ConfirmResult> {
   return withTransaction(client, async () => {
     const u = await getUpload(client, id, { forUpdate: true });
-    if (!u) throw new UploadOpError('E_NOT_FOUND', 404, `upload ${id} does not exist; list uploads with GET /uploads?status=held`);
+    if (!u)
+      throw new UploadOpError(
+        'E_NOT_FOUND',
+        404,
+        `upload ${id} does not exist; list uploads with GET /uploads?status=held`,
+      );
     if (!(await markConfirmed(client, id))) {
-      throw new UploadOpError('E_NOT_HELD', 409, `upload ${id} is ${u.status}, not held; only a held upload needs confirming`, { status: u.status });
+      throw new UploadOpError(
+        'E_NOT_HELD',
+        409,
+        `upload ${id} is ${u.status}, not held; only a held upload needs confirming`,
+        { status: u.status },
+      );
     }
     await addIngestJob(client, id, u.csvType, u.flavour, options.maxAttempts);
     return { id, status: 'pending' as const };

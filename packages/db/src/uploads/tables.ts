@@ -8,7 +8,8 @@ import type { Queryable } from './upload-file.ts';
 const NAME = /^[a-z]+$/;
 
 function checked(kind: string, flavour: string): void {
-  if (!NAME.test(kind) || !NAME.test(flavour)) throw new Error(`csv_type ${JSON.stringify(kind)} / flavour ${JSON.stringify(flavour)} is not a plain name`);
+  if (!NAME.test(kind) || !NAME.test(flavour))
+    throw new Error(`csv_type ${JSON.stringify(kind)} / flavour ${JSON.stringify(flavour)} is not a plain name`);
 }
 
 /** stg.shogun_<flavour>_<kind>: the current rows. */
@@ -47,13 +48,17 @@ export function ingestQueueName(kind: string, flavour: string): string {
 }
 
 /** Queue the ingest job of an upload (inside the caller's transaction). */
-export async function addIngestJob(db: Queryable, id: number, kind: string, flavour: string, maxAttempts: number): Promise<void> {
-  await db.query(`SELECT graphile_worker.add_job($1::text, json_build_object('uploadId', $2::bigint), queue_name => $3::text, max_attempts => $4::int)`, [
-    INGEST_TASK,
-    id,
-    ingestQueueName(kind, flavour),
-    maxAttempts,
-  ]);
+export async function addIngestJob(
+  db: Queryable,
+  id: number,
+  kind: string,
+  flavour: string,
+  maxAttempts: number,
+): Promise<void> {
+  await db.query(
+    `SELECT graphile_worker.add_job($1::text, json_build_object('uploadId', $2::bigint), queue_name => $3::text, max_attempts => $4::int)`,
+    [INGEST_TASK, id, ingestQueueName(kind, flavour), maxAttempts],
+  );
 }
 
 /** Advisory lock class of the per-kind+flavour write lock (the refresher's job liveness uses 8201). */

@@ -6,7 +6,14 @@
 import type pg from 'pg';
 
 export type UploadStatus = 'pending' | 'processing' | 'success' | 'failed' | 'held' | 'reverted';
-export const UPLOAD_STATUSES: readonly UploadStatus[] = ['pending', 'processing', 'success', 'failed', 'held', 'reverted'];
+export const UPLOAD_STATUSES: readonly UploadStatus[] = [
+  'pending',
+  'processing',
+  'success',
+  'failed',
+  'held',
+  'reverted',
+];
 
 /** Anything with pg's query (a pool or a client inside a transaction). */
 export type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -65,8 +72,15 @@ function columns(withErrors: boolean): string {
   ].join(', ');
 }
 
-export async function getUpload(db: Queryable, id: number, opts: { withErrors?: boolean; forUpdate?: boolean } = {}): Promise<UploadRow | undefined> {
-  const { rows } = await db.query<UploadRow>(`SELECT ${columns(!!opts.withErrors)} FROM log.upload_file WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+export async function getUpload(
+  db: Queryable,
+  id: number,
+  opts: { withErrors?: boolean; forUpdate?: boolean } = {},
+): Promise<UploadRow | undefined> {
+  const { rows } = await db.query<UploadRow>(
+    `SELECT ${columns(!!opts.withErrors)} FROM log.upload_file WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   return rows[0];
 }
 
@@ -100,12 +114,28 @@ export async function setStored(db: Queryable, id: number, sha256: string, size:
   await db.query('UPDATE log.upload_file SET file_sha256 = $2, file_size = $3 WHERE id = $1', [id, sha256, size]);
 }
 
-export async function finishAccept(db: Queryable, id: number, flavour: string, period: { from: string; to: string } | null): Promise<void> {
-  await db.query('UPDATE log.upload_file SET flavour = $2, period_from = $3, period_to = $4 WHERE id = $1', [id, flavour, period?.from ?? null, period?.to ?? null]);
+export async function finishAccept(
+  db: Queryable,
+  id: number,
+  flavour: string,
+  period: { from: string; to: string } | null,
+): Promise<void> {
+  await db.query('UPDATE log.upload_file SET flavour = $2, period_from = $3, period_to = $4 WHERE id = $1', [
+    id,
+    flavour,
+    period?.from ?? null,
+    period?.to ?? null,
+  ]);
 }
 
 /** The first successful upload of the same kind, flavour and bytes (reverted, failed and held ones do not count). */
-export async function findLandedDuplicate(db: Queryable, csvType: string, flavour: string, sha256: string, exceptId?: number): Promise<{ id: number; fileName: string } | undefined> {
+export async function findLandedDuplicate(
+  db: Queryable,
+  csvType: string,
+  flavour: string,
+  sha256: string,
+  exceptId?: number,
+): Promise<{ id: number; fileName: string } | undefined> {
   const { rows } = await db.query<{ id: number; fileName: string }>(
     `SELECT id::int AS id, file_name AS "fileName" FROM log.upload_file
       WHERE csv_type = $1 AND flavour = $2 AND file_sha256 = $3 AND status = 'success' AND id <> coalesce($4::bigint, -1) ORDER BY id LIMIT 1`,
@@ -136,7 +166,10 @@ export async function claimUpload(db: Queryable, id: number): Promise<Claimed | 
 }
 
 export async function statusOf(db: Queryable, id: number, forUpdate = false): Promise<UploadStatus | undefined> {
-  const { rows } = await db.query<{ status: UploadStatus }>(`SELECT status FROM log.upload_file WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  const { rows } = await db.query<{ status: UploadStatus }>(
+    `SELECT status FROM log.upload_file WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   return rows[0]?.status;
 }
 
@@ -158,12 +191,27 @@ export async function markSuccess(db: Queryable, id: number, l: Landed): Promise
     `UPDATE log.upload_file SET status = 'success', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
        rows_added = $6, rows_superseded = $7, dates_touched = $8, touched_first = $9, touched_last = $10,
        held_reason = NULL, errors = NULL, error_message = NULL, finished_at = clock_timestamp() WHERE id = $1`,
-    [id, l.encoding, l.rowCount, l.dateFrom, l.dateTo, l.rowsAdded, l.rowsSuperseded, l.datesTouched, l.touchedFirst, l.touchedLast],
+    [
+      id,
+      l.encoding,
+      l.rowCount,
+      l.dateFrom,
+      l.dateTo,
+      l.rowsAdded,
+      l.rowsSuperseded,
+      l.datesTouched,
+      l.touchedFirst,
+      l.touchedLast,
+    ],
   );
 }
 
 /** pending/processing → failed with the reason and row errors. */
-export async function markFailed(db: Queryable, id: number, f: { encoding?: string | null; errors?: unknown[] | null; message: string }): Promise<boolean> {
+export async function markFailed(
+  db: Queryable,
+  id: number,
+  f: { encoding?: string | null; errors?: unknown[] | null; message: string },
+): Promise<boolean> {
   const r = await db.query(
     `UPDATE log.upload_file SET status = 'failed', encoding = coalesce($2, encoding), errors = coalesce($3::jsonb, errors), error_message = $4, finished_at = clock_timestamp()
       WHERE id = $1 AND status IN ('pending', 'processing')`,
@@ -173,13 +221,29 @@ export async function markFailed(db: Queryable, id: number, f: { encoding?: stri
 }
 
 /** processing → held by the shrink guard: nothing landed; what it would have done is recorded. */
-export async function markHeld(db: Queryable, id: number, h: Omit<Landed, 'dateFrom' | 'dateTo'> & { dateFrom: string; dateTo: string; reason: string }): Promise<void> {
+export async function markHeld(
+  db: Queryable,
+  id: number,
+  h: Omit<Landed, 'dateFrom' | 'dateTo'> & { dateFrom: string; dateTo: string; reason: string },
+): Promise<void> {
   await db.query(
     `UPDATE log.upload_file SET status = 'held', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
        rows_added = $6, rows_superseded = $7, dates_touched = $8, touched_first = $9, touched_last = $10,
        held_reason = $11, finished_at = clock_timestamp()
      WHERE id = $1 AND status IN ('pending', 'processing')`,
-    [id, h.encoding, h.rowCount, h.dateFrom, h.dateTo, h.rowsAdded, h.rowsSuperseded, h.datesTouched, h.touchedFirst, h.touchedLast, h.reason],
+    [
+      id,
+      h.encoding,
+      h.rowCount,
+      h.dateFrom,
+      h.dateTo,
+      h.rowsAdded,
+      h.rowsSuperseded,
+      h.datesTouched,
+      h.touchedFirst,
+      h.touchedLast,
+      h.reason,
+    ],
   );
 }
 
@@ -194,11 +258,19 @@ export async function markConfirmed(db: Queryable, id: number): Promise<boolean>
 
 /** success → reverted. */
 export async function markReverted(db: Queryable, id: number): Promise<void> {
-  await db.query(`UPDATE log.upload_file SET status = 'reverted', reverted_at = clock_timestamp(), refresh_outcome = NULL WHERE id = $1 AND status = 'success'`, [id]);
+  await db.query(
+    `UPDATE log.upload_file SET status = 'reverted', reverted_at = clock_timestamp(), refresh_outcome = NULL WHERE id = $1 AND status = 'success'`,
+    [id],
+  );
 }
 
 /** The refresh outcome of a run on the uploads it covered (`upload:<id>` / `revert:<id>` triggers). */
-export async function recordRefreshOutcomes(db: Queryable, ids: number[], outcome: string, runId: string): Promise<void> {
+export async function recordRefreshOutcomes(
+  db: Queryable,
+  ids: number[],
+  outcome: string,
+  runId: string,
+): Promise<void> {
   if (!ids.length) return;
   await db.query(
     `UPDATE log.upload_file SET refresh_outcome = $2, refresh_run_id = (SELECT min(id) FROM log.mv_refresh_log WHERE run_id = $3)
@@ -210,5 +282,8 @@ export async function recordRefreshOutcomes(db: Queryable, ids: number[], outcom
 /** The dates an upload touched (added or superseded rows on). */
 export async function insertTouchedDates(db: Queryable, id: number, dates: string[]): Promise<void> {
   if (!dates.length) return;
-  await db.query('INSERT INTO log.upload_touched_date (upload_file_id, slip_date) SELECT $1, unnest($2::date[])', [id, dates]);
+  await db.query('INSERT INTO log.upload_touched_date (upload_file_id, slip_date) SELECT $1, unnest($2::date[])', [
+    id,
+    dates,
+  ]);
 }

@@ -17,14 +17,20 @@ export function copyPrismaDir(): { root: string; schema: string; dir: string } {
 export function addFieldToModel(schemaFile: string, model: string, line: string): void {
   const text = readFileSync(schemaFile, 'utf8');
   const opening = new RegExp(`^model ${model} \\{\\n`, 'm');
-  if (!opening.test(text)) throw new Error(`model ${model} not found in ${schemaFile}; update the test to a model that exists`);
-  writeFileSync(schemaFile, text.replace(opening, (m) => `${m}  ${line}\n`));
+  if (!opening.test(text))
+    throw new Error(`model ${model} not found in ${schemaFile}; update the test to a model that exists`);
+  writeFileSync(
+    schemaFile,
+    text.replace(opening, (m) => `${m}  ${line}\n`),
+  );
 }
 
 /** How many databases on the server have names starting with `prefix`. */
 export async function countDatabases(adminUrl: string, prefix: string): Promise<number> {
   return withClient(adminUrl, async (c) => {
-    const r = await c.query<{ n: string }>(`select count(*) as n from pg_database where datname like $1 || '%'`, [prefix]);
+    const r = await c.query<{ n: string }>(`select count(*) as n from pg_database where datname like $1 || '%'`, [
+      prefix,
+    ]);
     return Number(r.rows[0]!.n);
   });
 }
