@@ -12,12 +12,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PrismaPg } from '@prisma/adapter-pg';
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { startTestServer } from '../src/testing/index.ts';
+import { PgEngineAdapterFactory } from '../src/engine/pg-adapter.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const schemaPath = path.resolve(here, '../prisma/schema.prisma');
@@ -56,25 +53,6 @@ async function instantiateEngineModule(): Promise<EngineModule> {
  * every introspection reads; node-pg already returns it as a string, so report it as text.
  * (Pitfall 1 in docs/prisma-engine.md; only needed when diffing a live database.)
  */
-function withCharAsText(factory: PrismaPg): SqlMigrationAwareDriverAdapterFactory {
-  const patch = <T extends object>(adapter: T): T => {
-    const io = adapter as unknown as { performIO: (q: unknown) => Promise<{ fields: { dataTypeID: number }[] }> };
-    const performIO = io.performIO.bind(adapter);
-    io.performIO = async (query) => {
-      const result = await performIO(query);
-      for (const field of result.fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
-      return result;
-    };
-    return adapter;
-  };
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: async () => patch(await factory.connect()),
-    connectToShadowDb: async () => patch(await factory.connectToShadowDb()),
-  };
-}
-
 /** The engine's `diff` as a script, with an engine connected to `url` through node-pg. */
 export async function engineDiffSql(
   from: unknown,
@@ -84,7 +62,10 @@ export async function engineDiffSql(
   schemaFile = schemaPath,
 ): Promise<string> {
   const { SchemaEngine } = await loadEngineModule();
-  const adapter = bindMigrationAwareSqlAdapterFactory(withCharAsText(new PrismaPg({ connectionString: url })));
+  // The engine's own adapter fixes: reading "char" as Character (a CHECK constraint's contype
+  // made a char→text patch panic the describer), shadow databases, the pool's lifetime.
+  const factory = new PgEngineAdapterFactory({ url });
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const engine = await SchemaEngine.new({ datamodels: [[schemaFile, schema]] }, () => {}, adapter);
   try {
     const result = await engine.diff({
@@ -97,6 +78,7 @@ export async function engineDiffSql(
     return result.stdout ?? '';
   } finally {
     engine.free();
+    await factory.close();
   }
 }
 

@@ -120,7 +120,9 @@ function fixAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
     );
   }
   const performIO = internals.performIO.bind(adapter);
-  const queryRaw = internals.queryRaw.bind(internals);
+  // Unbound on purpose: it is called with `.call(view, …)` below, so it reads the per-call view's performIO.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const queryRaw = internals.queryRaw;
 
   /*
    * DEFECT (adapter-pg 7.10 `fieldToColumnType`): OID 18 (`"char"`) is not mapped, so every
