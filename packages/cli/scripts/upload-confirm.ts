@@ -1,21 +1,9 @@
 #!/usr/bin/env tsx
 // pnpm upload:confirm --id N — let a held upload land after all.
-import pg from 'pg';
-import { getEnvironment, loadRegistry } from '@warehouse/db';
-import { confirmUpload, UploadOpError } from '@warehouse/db/uploads';
-import {
-  CliError,
-  defineCommand,
-  envFlag,
-  EXIT,
-  info,
-  jsonFlag,
-  printJson,
-  runCommand,
-  withEnv,
-} from '../src/index.ts';
-import { guardFlags, guardForCommand } from '../src/destructive.ts';
-import { parseUploadId, uploadIdFlag } from '../src/uploads.ts';
+import { confirmUpload } from '@warehouse/db/uploads';
+import { CliError, defineCommand, envFlag, info, jsonFlag, runCommand } from '../src/index.ts';
+import { guardFlags } from '../src/destructive.ts';
+import { parseUploadId, runUploadOperation, uploadIdFlag } from '../src/uploads.ts';
 
 await runCommand(
   defineCommand({
@@ -36,30 +24,14 @@ await runCommand(
           'E_USAGE',
           `INGEST_MAX_ATTEMPTS=${JSON.stringify(process.env.INGEST_MAX_ATTEMPTS)} is not an integer ≥ 1`,
         );
-      const registry = loadRegistry();
-      const env = getEnvironment(flags.env, registry);
-      return withEnv(
-        env.name,
-        async (db) => {
-          await guardForCommand({ action: `confirm held upload ${id}`, env, url: db.url, registry, flags });
-          const client = new pg.Client({ connectionString: db.url, application_name: 'warehouse-upload-confirm' });
-          client.on('error', () => {});
-          await client.connect();
-          try {
-            const r = await confirmUpload(client, id, { maxAttempts });
-            if (flags.json) printJson(r);
-            else
-              info(`upload ${r.id} confirmed: pending again; a running worker lands it (pnpm worker, or pnpm start)`);
-            return EXIT.ok;
-          } catch (error) {
-            if (error instanceof UploadOpError) throw new CliError('E_FAILED', `${error.code}: ${error.message}`);
-            throw error;
-          } finally {
-            await client.end().catch(() => {});
-          }
-        },
-        { registry, quiet: flags.json },
-      );
+      return runUploadOperation({
+        flags,
+        action: `confirm held upload ${id}`,
+        applicationName: 'warehouse-upload-confirm',
+        operation: (client) => confirmUpload(client, id, { maxAttempts }),
+        report: (r) =>
+          info(`upload ${r.id} confirmed: pending again; a running worker lands it (pnpm worker, or pnpm start)`),
+      });
     },
   }),
 );

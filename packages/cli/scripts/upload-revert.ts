@@ -1,22 +1,10 @@
 #!/usr/bin/env tsx
 // pnpm upload:revert --id N — undo a successful upload (withdraw its rows, restore what it superseded).
-import pg from 'pg';
-import { getEnvironment, loadRegistry } from '@warehouse/db';
-import { revertUpload, UploadOpError } from '@warehouse/db/uploads';
+import { revertUpload } from '@warehouse/db/uploads';
 import { enqueueRefresh } from '@warehouse/refresher';
-import {
-  CliError,
-  defineCommand,
-  envFlag,
-  EXIT,
-  info,
-  jsonFlag,
-  printJson,
-  runCommand,
-  withEnv,
-} from '../src/index.ts';
-import { guardFlags, guardForCommand } from '../src/destructive.ts';
-import { parseUploadId, uploadIdFlag } from '../src/uploads.ts';
+import { defineCommand, envFlag, info, jsonFlag, runCommand } from '../src/index.ts';
+import { guardFlags } from '../src/destructive.ts';
+import { parseUploadId, runUploadOperation, uploadIdFlag } from '../src/uploads.ts';
 
 await runCommand(
   defineCommand({
@@ -32,32 +20,16 @@ await runCommand(
     examples: ['pnpm upload:revert --id 42', 'pnpm upload:revert --id 42 --env vm_prod --force'],
     async run({ flags }) {
       const id = parseUploadId(flags.id);
-      const registry = loadRegistry();
-      const env = getEnvironment(flags.env, registry);
-      return withEnv(
-        env.name,
-        async (db) => {
-          await guardForCommand({ action: `revert upload ${id}`, env, url: db.url, registry, flags });
-          const client = new pg.Client({ connectionString: db.url, application_name: 'warehouse-upload-revert' });
-          client.on('error', () => {});
-          await client.connect();
-          try {
-            const r = await revertUpload(client, id, { enqueueRefresh: (c, req) => enqueueRefresh(c, req) });
-            if (flags.json) printJson(r);
-            else
-              info(
-                `upload ${r.id} reverted: ${r.rowsWithdrawn} row(s) withdrawn, ${r.rowsRestored} row(s) restored; MV refresh queued (trigger revert:${r.id})`,
-              );
-            return EXIT.ok;
-          } catch (error) {
-            if (error instanceof UploadOpError) throw new CliError('E_FAILED', `${error.code}: ${error.message}`);
-            throw error;
-          } finally {
-            await client.end().catch(() => {});
-          }
-        },
-        { registry, quiet: flags.json },
-      );
+      return runUploadOperation({
+        flags,
+        action: `revert upload ${id}`,
+        applicationName: 'warehouse-upload-revert',
+        operation: (client) => revertUpload(client, id, { enqueueRefresh: (c, req) => enqueueRefresh(c, req) }),
+        report: (r) =>
+          info(
+            `upload ${r.id} reverted: ${r.rowsWithdrawn} row(s) withdrawn, ${r.rowsRestored} row(s) restored; MV refresh queued (trigger revert:${r.id})`,
+          ),
+      });
     },
   }),
 );

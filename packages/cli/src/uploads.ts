@@ -1,5 +1,11 @@
+import pg from 'pg';
 import type { FlagSpec } from '@warehouse/command';
-import { CliError } from '@warehouse/command';
+import { CliError, EXIT } from '@warehouse/command';
+import { getEnvironment, loadRegistry } from '@warehouse/db';
+import { UploadOpError } from '@warehouse/db/uploads';
+import { guardForCommand } from './destructive.ts';
+import { withEnv } from './env.ts';
+import { printJson } from './output.ts';
 
 /** --id N of the upload commands. */
 export const uploadIdFlag = {
@@ -13,4 +19,46 @@ export function parseUploadId(raw: string | undefined): number {
   if (!/^\d{1,15}$/.test(raw))
     throw new CliError('E_USAGE', `--id ${JSON.stringify(raw)} is not an upload id (a whole number)`);
   return Number(raw);
+}
+
+/**
+ * The shared body of `upload:revert` and `upload:confirm`: resolve the env, pass the guard,
+ * open one connection, run the library operation, and turn its typed refusal into a CLI error
+ * (exit 1, nothing changed).
+ *
+ * @example
+ * return runUploadOperation({ flags, action: `revert upload ${id}`, applicationName: 'warehouse-upload-revert',
+ *   operation: (client) => revertUpload(client, id, { enqueueRefresh }), report: (r) => info(`reverted ${r.id}`) });
+ */
+export async function runUploadOperation<T>(opts: {
+  flags: { env: string; json?: boolean; yes?: boolean; force?: boolean; confirm?: string };
+  action: string;
+  applicationName: string;
+  operation: (client: pg.Client) => Promise<T>;
+  report: (result: T) => void;
+}): Promise<number> {
+  const { flags } = opts;
+  const registry = loadRegistry();
+  const env = getEnvironment(flags.env, registry);
+  return withEnv(
+    env.name,
+    async (db) => {
+      await guardForCommand({ action: opts.action, env, url: db.url, registry, flags });
+      const client = new pg.Client({ connectionString: db.url, application_name: opts.applicationName });
+      client.on('error', () => {});
+      await client.connect();
+      try {
+        const result = await opts.operation(client);
+        if (flags.json) printJson(result);
+        else opts.report(result);
+        return EXIT.ok;
+      } catch (error) {
+        if (error instanceof UploadOpError) throw new CliError('E_FAILED', `${error.code}: ${error.message}`);
+        throw error;
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+    { registry, quiet: flags.json },
+  );
 }
