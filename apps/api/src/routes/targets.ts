@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { parse } from 'csv-parse/sync';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { withTransaction } from '@warehouse/db';
 import { enqueueRefresh } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
@@ -173,16 +174,18 @@ async function setTarget(
 async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
+    return await withTransaction(client, () => fn(client));
   } finally {
     client.release();
   }
+}
+
+/** The editor's name from a form field; blank is refused so the history always says who. */
+function editorOf(raw: string): string {
+  const editor = raw.trim();
+  if (!editor)
+    throw new HttpError(400, 'E_EDITOR', 'editor is blank; type your name so the history shows who changed the target');
+  return editor;
 }
 
 export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
@@ -190,6 +193,13 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
   const errors = { 400: ErrorBody, 401: ErrorBody };
   const refreshCard = (client: pg.ClientBase, editor: string) =>
     enqueueRefresh(client, { mvs: [TARGET_CARD], trigger: `targets:${editor}` });
+  /** One target set from the form, with its history row and the target card's refresh, in one transaction. */
+  const setOneTarget = (pool: pg.Pool, row: TargetRow, editor: string) =>
+    inTransaction(pool, async (c) => {
+      const oldTon = await setTarget(c, row, editor, 'form', null);
+      await refreshCard(c, editor);
+      return oldTon;
+    });
 
   app.get(
     '/targets',
@@ -252,19 +262,9 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const editor = req.body.editor.trim();
-      if (!editor)
-        throw new HttpError(
-          400,
-          'E_EDITOR',
-          'editor is blank; type your name so the history shows who changed the target',
-        );
+      const editor = editorOf(req.body.editor);
       const row: TargetRow = { scope: 'month', date: `${req.params.month}-01`, ton: req.body.targetTon };
-      const oldTon = await inTransaction(ctx.pool, async (c) => {
-        const o = await setTarget(c, row, editor, 'form', null);
-        await refreshCard(c, editor);
-        return o;
-      });
+      const oldTon = await setOneTarget(ctx.pool, row, editor);
       return { scope: 'month', date: row.date, oldTon, newTon: row.ton };
     },
   );
@@ -280,13 +280,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const editor = req.body.editor.trim();
-      if (!editor)
-        throw new HttpError(
-          400,
-          'E_EDITOR',
-          'editor is blank; type your name so the history shows who changed the target',
-        );
+      const editor = editorOf(req.body.editor);
       if (!isDay(req.params.date))
         throw new HttpError(
           400,
@@ -294,11 +288,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
           `${req.params.date} is not a calendar date; pass an existing date YYYY-MM-DD`,
         );
       const row: TargetRow = { scope: 'day', date: req.params.date, ton: req.body.targetTon };
-      const oldTon = await inTransaction(ctx.pool, async (c) => {
-        const o = await setTarget(c, row, editor, 'form', null);
-        await refreshCard(c, editor);
-        return o;
-      });
+      const oldTon = await setOneTarget(ctx.pool, row, editor);
       return { scope: 'day', date: row.date, oldTon, newTon: row.ton };
     },
   );
