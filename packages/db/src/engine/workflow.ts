@@ -47,6 +47,40 @@ export interface SchemaDiff {
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
 /**
+ * The engine's diff between the migrations' head (replayed in a throw-away shadow database, dropped
+ * whether the diff succeeds or not) and schema.prisma, in the direction asked; '' when equal.
+ */
+async function diffHeadAndSchema(
+  options: SchemaWorkflowOptions,
+  direction: 'to-schema' | 'to-migrations',
+): Promise<string> {
+  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
+  const files = await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH);
+  const [list, schemas] = await Promise.all([loadMigrationList(dir), loadSchemas(files)]);
+  const engine = await openSchemaEngine({
+    url: options.url,
+    engine: options.engine,
+    env: options.env,
+    shadowDatabasePrefix: options.shadowDatabasePrefix,
+  });
+  try {
+    const migrations = { tag: 'migrations' as const, ...list };
+    const datamodel = { tag: 'schemaDatamodel' as const, ...schemas };
+    const result = await engine.diff({
+      from: direction === 'to-schema' ? migrations : datamodel,
+      to: direction === 'to-schema' ? datamodel : migrations,
+      script: true,
+      exitCode: true,
+      filters: NO_FILTER,
+    });
+    // With exitCode: true the engine answers 2 when the diff is not empty, 0 when it is.
+    return result.exitCode === 0 ? '' : (result.stdout ?? '').trimEnd() + '\n';
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
  * Replay the migrations in a throw-away shadow database and diff it against schema.prisma.
  * The shadow database is dropped whether the diff succeeds or not.
  *
@@ -54,54 +88,13 @@ const NO_FILTER = { externalTables: [], externalEnums: [] };
  * const { inSync, sql } = await diffMigrationsToSchema({ url });
  */
 export async function diffMigrationsToSchema(options: SchemaWorkflowOptions): Promise<SchemaDiff> {
-  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
-  const files = await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH);
-  const [list, schemas] = await Promise.all([loadMigrationList(dir), loadSchemas(files)]);
-  const engine = await openSchemaEngine({
-    url: options.url,
-    engine: options.engine,
-    env: options.env,
-    shadowDatabasePrefix: options.shadowDatabasePrefix,
-  });
-  try {
-    const result = await engine.diff({
-      from: { tag: 'migrations', ...list },
-      to: { tag: 'schemaDatamodel', ...schemas },
-      script: true,
-      exitCode: true,
-      filters: NO_FILTER,
-    });
-    // With exitCode: true the engine answers 2 when the diff is not empty, 0 when it is.
-    const inSync = result.exitCode === 0;
-    return { inSync, sql: inSync ? '' : (result.stdout ?? '').trimEnd() + '\n' };
-  } finally {
-    await engine.close();
-  }
+  const sql = await diffHeadAndSchema(options, 'to-schema');
+  return { inSync: sql === '', sql };
 }
 
 /** The SQL that takes schema.prisma's tables back to the migrations' head (down.sql of a table change). */
-export async function diffSchemaToMigrations(options: SchemaWorkflowOptions): Promise<string> {
-  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
-  const files = await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH);
-  const [list, schemas] = await Promise.all([loadMigrationList(dir), loadSchemas(files)]);
-  const engine = await openSchemaEngine({
-    url: options.url,
-    engine: options.engine,
-    env: options.env,
-    shadowDatabasePrefix: options.shadowDatabasePrefix,
-  });
-  try {
-    const result = await engine.diff({
-      from: { tag: 'schemaDatamodel', ...schemas },
-      to: { tag: 'migrations', ...list },
-      script: true,
-      exitCode: true,
-      filters: NO_FILTER,
-    });
-    return result.exitCode === 0 ? '' : (result.stdout ?? '').trimEnd() + '\n';
-  } finally {
-    await engine.close();
-  }
+export function diffSchemaToMigrations(options: SchemaWorkflowOptions): Promise<string> {
+  return diffHeadAndSchema(options, 'to-migrations');
 }
 
 /** Prisma's diff script with its "empty migration" placeholder removed. */
