@@ -57,15 +57,18 @@ export interface ApplySettings {
   retries: number;
   /** First backoff delay, doubled on each retry. */
   retryDelayMs: number;
-  onRetry?: (info: {
-    name: string;
-    attempt: number;
-    retries: number;
-    delayMs: number;
-    budgetMs: number;
-    blockers: Blocker[];
-    message: string;
-  }) => void;
+  onRetry?: (info: LockRetryInfo) => void;
+}
+
+/** A migration rolled back after a lock timeout, about to be tried again. */
+export interface LockRetryInfo {
+  name: string;
+  attempt: number;
+  retries: number;
+  delayMs: number;
+  budgetMs: number;
+  blockers: Blocker[];
+  message: string;
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';

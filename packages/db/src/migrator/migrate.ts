@@ -8,8 +8,8 @@ import {
   type MigrationFile,
 } from './files.ts';
 import { describeHolders, withMigrationLock, type LockHolder } from './lock.ts';
-import { applyMigration, prepareMigrations, retryBudgetMs } from './apply.ts';
-import { BlockerWatcher, type Blocker } from './blockers.ts';
+import { applyMigration, prepareMigrations, retryBudgetMs, type LockRetryInfo } from './apply.ts';
+import { BlockerWatcher } from './blockers.ts';
 import { planHash, planMigration, selectPending, type PlannedMigration, type Selection } from './plan.ts';
 import { ensureTable, readRows, rowState, type MigrationRow } from './table.ts';
 import { readFile } from 'node:fs/promises';
@@ -19,16 +19,7 @@ export type MigratorEvent =
   /** `index` of `total`: the running count of this run (absent for rollback's down steps). */
   | { type: 'applied'; name: string; ms: number; index?: number; total?: number }
   | { type: 'failed'; name: string; ms: number; error: Error; index?: number; total?: number }
-  | {
-      type: 'retrying';
-      name: string;
-      attempt: number;
-      retries: number;
-      delayMs: number;
-      budgetMs: number;
-      blockers: Blocker[];
-      message: string;
-    }
+  | ({ type: 'retrying' } & LockRetryInfo)
   | { type: 'waiting-for-lock'; holders: LockHolder[]; message: string }
   | { type: 'warning'; message: string };
 
