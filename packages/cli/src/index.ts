@@ -1,18 +1,6 @@
-export {
-  defineCommand,
-  runCommand,
-  parseOrExit,
-  helpText,
-  parseCommandArgs,
-  describeError,
-  envFlag,
-  jsonFlag,
-  type CommandSpec,
-  type FlagSpec,
-  type FlagValues,
-} from '@warehouse/command';
-export { CliError, GuardRefusal, EXIT, type CliErrorCode } from '@warehouse/command';
-export { c, info, table, printJson, ms, colourEnabled } from './output.ts';
+// Flags, --help, usage errors and exit codes: everything of @warehouse/command, as it is.
+export * from '@warehouse/command';
+export { table, printJson, ms } from './output.ts';
 export { withEnv } from './env.ts';
 export {
   guardDestructive,
