@@ -1,9 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm db:resolve --rolled-back NAME | --applied NAME — clear a failed migration (like `prisma migrate resolve`).
-import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { resolve } from '@warehouse/db/migrator';
-import { defineCommand, envFlag, runCommand, withEnv, info, c, CliError } from '../src/index.ts';
-import { guardFlags, guardForCommand } from '../src/destructive.ts';
+import { defineCommand, envFlag, runCommand, info, c, CliError } from '../src/index.ts';
+import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
 import { dirFlag, intFlag, lockTimeoutFlag } from '../src/migrations.ts';
 
 await runCommand(
@@ -33,22 +32,15 @@ await runCommand(
         );
       }
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
-      const registry = loadRegistry();
-      const env = getEnvironment(flags.env, registry);
-      await withEnv(
-        env.name,
-        async (db) => {
-          const what = rolledBack !== undefined ? `--rolled-back ${rolledBack}` : `--applied ${flags.applied}`;
-          await guardForCommand({ action: `resolve ${what}`, env, url: db.url, registry, flags });
-          const r =
-            rolledBack !== undefined
-              ? await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, rolledBack })
-              : await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, applied: flags.applied! });
-          info(`${c.ok(r.action === 'rolled-back' ? 'marked rolled back' : 'marked applied')} ${r.name}`);
-          if (r.action === 'rolled-back') info(c.dim('`pnpm db:migrate` will run it again'));
-        },
-        { registry },
-      );
+      const what = rolledBack !== undefined ? `--rolled-back ${rolledBack}` : `--applied ${flags.applied}`;
+      await withGuardedEnv(flags, `resolve ${what}`, async (db) => {
+        const r =
+          rolledBack !== undefined
+            ? await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, rolledBack })
+            : await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, applied: flags.applied! });
+        info(`${c.ok(r.action === 'rolled-back' ? 'marked rolled back' : 'marked applied')} ${r.name}`);
+        if (r.action === 'rolled-back') info(c.dim('`pnpm db:migrate` will run it again'));
+      });
     },
   }),
 );

@@ -1,9 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm db:rollback [--steps N] — run down.sql of the newest applied migrations.
-import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { rollback } from '@warehouse/db/migrator';
-import { defineCommand, envFlag, runCommand, withEnv, info, c, EXIT } from '../src/index.ts';
-import { guardFlags, guardForCommand } from '../src/destructive.ts';
+import { defineCommand, envFlag, runCommand, info, c, EXIT } from '../src/index.ts';
+import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
 import { dirFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
 
 await runCommand(
@@ -25,22 +24,15 @@ await runCommand(
     async run({ flags }) {
       const steps = intFlag('steps', flags.steps, 1);
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
-      const registry = loadRegistry();
-      const env = getEnvironment(flags.env, registry);
-      return withEnv(
-        env.name,
-        async (db) => {
-          await guardForCommand({ action: `rollback --steps ${steps}`, env, url: db.url, registry, flags });
-          const r = await rollback({ url: db.url, dir: flags.dir, steps, lockTimeoutMs, log: logMigratorEvent });
-          if (r.failed) {
-            info(`${c.err('error')} ${r.failed.error.message}`);
-            return EXIT.failure;
-          }
-          info(`${r.rolledBack.length} rolled back: ${r.rolledBack.map((x) => x.name).join(', ')}`);
-          return EXIT.ok;
-        },
-        { registry },
-      );
+      return withGuardedEnv(flags, `rollback --steps ${steps}`, async (db) => {
+        const r = await rollback({ url: db.url, dir: flags.dir, steps, lockTimeoutMs, log: logMigratorEvent });
+        if (r.failed) {
+          info(`${c.err('error')} ${r.failed.error.message}`);
+          return EXIT.failure;
+        }
+        info(`${r.rolledBack.length} rolled back: ${r.rolledBack.map((x) => x.name).join(', ')}`);
+        return EXIT.ok;
+      });
     },
   }),
 );

@@ -1,9 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm db:stamp --to NAME|head — mark migrations applied without running them (baseline).
-import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { stamp } from '@warehouse/db/migrator';
-import { defineCommand, envFlag, runCommand, withEnv, info, c, CliError } from '../src/index.ts';
-import { guardFlags, guardForCommand } from '../src/destructive.ts';
+import { defineCommand, envFlag, runCommand, info, c, CliError } from '../src/index.ts';
+import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
 import { dirFlag, intFlag, lockTimeoutFlag } from '../src/migrations.ts';
 
 await runCommand(
@@ -28,18 +27,11 @@ await runCommand(
     async run({ flags }) {
       if (!flags.to) throw new CliError('E_USAGE', '--to NAME|head is required; see `pnpm db:status` for the names');
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
-      const registry = loadRegistry();
-      const env = getEnvironment(flags.env, registry);
-      await withEnv(
-        env.name,
-        async (db) => {
-          await guardForCommand({ action: `stamp --to ${flags.to}`, env, url: db.url, registry, flags });
-          const r = await stamp({ url: db.url, dir: flags.dir, to: flags.to!, lockTimeoutMs });
-          for (const n of r.stamped) info(`${c.ok('stamped')} ${n}`);
-          info(`${r.stamped.length} marked applied without running, ${r.skipped.length} were already applied`);
-        },
-        { registry },
-      );
+      await withGuardedEnv(flags, `stamp --to ${flags.to}`, async (db) => {
+        const r = await stamp({ url: db.url, dir: flags.dir, to: flags.to!, lockTimeoutMs });
+        for (const n of r.stamped) info(`${c.ok('stamped')} ${n}`);
+        info(`${r.stamped.length} marked applied without running, ${r.skipped.length} were already applied`);
+      });
     },
   }),
 );

@@ -1,11 +1,18 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EnvironmentConfig, EnvironmentRegistry } from '@warehouse/db';
+import {
+  getEnvironment,
+  loadRegistry,
+  type EnvironmentConfig,
+  type EnvironmentRegistry,
+  type ResolvedDatabase,
+} from '@warehouse/db';
 import type { FlagSpec } from '@warehouse/command';
 import { guardDestructive, refuseUnforcedProtected, type GuardIo, type GuardResult } from './guard.ts';
 import { backupDatabase } from './ops/backup.ts';
 import type { DumpVia } from './ops/dump.ts';
+import { withEnv } from './env.ts';
 import { c, info } from './output.ts';
 import { repoRoot } from './paths.ts';
 
@@ -128,4 +135,25 @@ export function refuseEarly(o: {
     vars: process.env,
     io: { write: (t) => process.stderr.write(t), sleep: async () => {} },
   });
+}
+
+/**
+ * The shape of every guarded migration command: resolve the env named by `--env`, say what it is,
+ * run the guard for `action` against the server actually reached (exit 2 when refused), then `fn`.
+ */
+export async function withGuardedEnv<T>(
+  flags: { env: string; yes?: boolean; force?: boolean; confirm?: string },
+  action: string,
+  fn: (db: ResolvedDatabase) => Promise<T>,
+): Promise<T> {
+  const registry = loadRegistry();
+  const env = getEnvironment(flags.env, registry);
+  return withEnv(
+    env.name,
+    async (db) => {
+      await guardForCommand({ action, env, url: db.url, registry, flags });
+      return fn(db);
+    },
+    { registry },
+  );
 }
