@@ -126,7 +126,9 @@ function printResult(result: RefreshResult): void {
   const rows = result.results.map((r) => [
     r.mv,
     r.mode,
-    r.strategy === 'incremental' ? `incremental (${r.keyCount} keys)` : `full${r.keyCount ? ` (${r.keyCount} keys differed)` : ''}`,
+    r.strategy === 'incremental'
+      ? `incremental (${r.keyCount} keys)`
+      : `full${r.keyCount ? ` (${r.keyCount} keys differed)` : ''}`,
     status(r.status),
     ms(r.ms),
     r.attempts,

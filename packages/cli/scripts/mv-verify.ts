@@ -1,7 +1,18 @@
 #!/usr/bin/env tsx
 // pnpm mv:verify — each incremental table against its declared query's full result; --repair rebuilds.
 import { createLogger, verifyTables, type VerifyReport, type VerifyResult } from '@warehouse/refresher';
-import { c, defineCommand, envFlag, EXIT, info, jsonFlag, printJson, runCommand, table, withEnv } from '../src/index.ts';
+import {
+  c,
+  defineCommand,
+  envFlag,
+  EXIT,
+  info,
+  jsonFlag,
+  printJson,
+  runCommand,
+  table,
+  withEnv,
+} from '../src/index.ts';
 
 const SHOWN = 20;
 
@@ -22,7 +33,10 @@ await runCommand(
       repair: { type: 'boolean', description: 'rebuild the tables that differ, then check again' },
       json: jsonFlag,
     },
-    positionals: { usage: '[NAME…]', description: 'incremental tables to check (default: all); schema defaults to mart' },
+    positionals: {
+      usage: '[NAME…]',
+      description: 'incremental tables to check (default: all); schema defaults to mart',
+    },
     examples: ['pnpm mv:verify', 'pnpm mv:verify mart.mv_receive_daily', 'pnpm mv:verify --repair --env local_demo'],
     async run({ flags, positionals }) {
       const logger = createLogger({ level: 'warn' });
@@ -44,11 +58,15 @@ await runCommand(
       printResults(report.results);
       if (report.repair) {
         const failed = report.repair.refresh.results.filter((r) => r.status !== 'refreshed');
-        info(`\nrepair: rebuilt ${report.repair.after.map((a) => a.name).join(', ')} (run ${report.repair.refresh.runId})`);
+        info(
+          `\nrepair: rebuilt ${report.repair.after.map((a) => a.name).join(', ')} (run ${report.repair.refresh.runId})`,
+        );
         for (const f of failed) info(`${c.err('✗')} ${f.mv} ${f.status}: ${f.error ?? f.reason ?? ''}`);
         printResults(report.repair.after, 'after the repair');
       } else if (!report.ok) {
-        info(`\nrun \`pnpm mv:verify --repair${positionals.length ? ` ${positionals.join(' ')}` : ''}\` to rebuild them`);
+        info(
+          `\nrun \`pnpm mv:verify --repair${positionals.length ? ` ${positionals.join(' ')}` : ''}\` to rebuild them`,
+        );
       }
       return report.ok ? EXIT.ok : EXIT.failure;
     },

@@ -82,7 +82,9 @@ describe('mv:verify and mv:refresh --full (incremental tables)', () => {
     expect(v.stderr).toContain('pnpm mv:verify --repair');
     const unknown = await runScript('mv-verify', ['mart.mv_target_card_per_day'], env);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/mart\.mv_target_card_per_day is not an incremental table .*known: mart\.mv_receive_daily, mart\.mv_shipment_daily/);
+    expect(unknown.stderr).toMatch(
+      /mart\.mv_target_card_per_day is not an incremental table .*known: mart\.mv_receive_daily, mart\.mv_shipment_daily/,
+    );
     const r = await runScript('mv-verify', ['mv_receive_daily', '--repair', '--json'], env);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);

@@ -39,7 +39,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Replace the receive rows of March 2024 with `rows` new ones, as an upload does; returns its id. */
-async function landMonth(c: pg.ClientBase, rows: number, rep: number): Promise<number> {
+export async function landMonth(c: pg.ClientBase, rows: number, rep: number): Promise<number> {
   await c.query('begin');
   const { rows: up } = await c.query<{ id: string }>(
     `insert into log.upload_file (csv_type, flavour, file_name, file_sha256, file_size, status, started_at, finished_at)
@@ -86,11 +86,19 @@ export async function measureScale(serverUrl: string, scale: number, reps: numbe
       await seedReferenceData(c, { from: '2020-01-01', to: '2026-12-31' });
       await loadScaledReceive(c, { rows, flavour: 'final', truncate: true });
       // The same query as an ordinary MV: the baseline the issue measured (REFRESH … CONCURRENTLY).
-      await c.query(`create materialized view public.mv_receive_daily_as_mv as select * from mart.mv_receive_daily__query`);
+      await c.query(
+        `create materialized view public.mv_receive_daily_as_mv as select * from mart.mv_receive_daily__query`,
+      );
       await c.query(`create unique index on public.mv_receive_daily_as_mv (ddate)`);
       await c.query('vacuum (analyze)');
     });
-    const full = await refresh([RECEIVE], { pool, logger, trigger: 'bench:warmup', full: true, includeDownstream: false });
+    const full = await refresh([RECEIVE], {
+      pool,
+      logger,
+      trigger: 'bench:warmup',
+      full: true,
+      includeDownstream: false,
+    });
     if (full.outcome !== 'ok') throw new Error(`warm-up rebuild failed: ${full.results[0]?.error}`);
     info(`${scale}×: ${rows.toLocaleString('en')} receive rows ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const t = (await loadIncrementalTables(pool)).get(RECEIVE)!;
@@ -112,10 +120,18 @@ export async function measureScale(serverUrl: string, scale: number, reps: numbe
         inc.push(r.results[0].ms);
         const v = await verifyIncremental(pool, t);
         differing += v.differences.length;
-        const f = await refresh([RECEIVE], { pool, logger, trigger: 'bench:full', full: true, includeDownstream: false });
+        const f = await refresh([RECEIVE], {
+          pool,
+          logger,
+          trigger: 'bench:full',
+          full: true,
+          includeDownstream: false,
+        });
         if (f.outcome !== 'ok') throw new Error(`full rebuild ${f.outcome}: ${f.results[0]?.error}`);
         fullMs.push(f.results[0]!.ms);
-        conc.push(await timed(() => client.query('refresh materialized view concurrently public.mv_receive_daily_as_mv')));
+        conc.push(
+          await timed(() => client.query('refresh materialized view concurrently public.mv_receive_daily_as_mv')),
+        );
         const id2 = await landMonth(client, MONTH_ROWS, i + 100);
         upload.push(
           await timed(async () => {

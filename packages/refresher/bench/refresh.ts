@@ -186,9 +186,10 @@ async function bench(
     // An incremental table has no REFRESH: psql runs the whole rebuild the refresher does (applyFull).
     const statements = order.map((mv) => {
       const t = graph.nodes.get(mv)?.incremental;
-      if (!t) return `refresh materialized view ${modeOf.get(mv) === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`;
+      if (!t)
+        return `refresh materialized view ${modeOf.get(mv) === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`;
       const [tbl, view, key] = [quoteName(t.name), quoteName(t.queryView), `"${t.key}"`];
-      return `begin; lock table ${tbl} in share row exclusive mode;
+      return `begin; select pg_advisory_xact_lock(8204, '${tbl}'::regclass::oid::int);
         create temp table incremental_new on commit drop as select * from ${view};
         create temp table incremental_keys on commit drop as select distinct ${key} as k from (
           (select * from ${tbl} except all select * from incremental_new) union all (select * from incremental_new except all select * from ${tbl})) d;

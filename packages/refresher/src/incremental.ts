@@ -11,7 +11,7 @@
  *   see a key missing, and an unchanged table is not rewritten.
  * - `verifyIncremental` compares the table with the query's full result (EXCEPT ALL both ways).
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { parseQueryViewComment, QUERY_VIEW_SUFFIX } from '@warehouse/db/catalog';
 import { quoteName } from './mode.ts';
 
@@ -98,9 +98,19 @@ export async function touchedKeys(db: Queryable, uploadIds: number[]): Promise<s
   return rows.map((r) => r.d);
 }
 
-/** One writer per table at a time; SHARE ROW EXCLUSIVE does not block readers. Inside a transaction. */
+/** Advisory lock class of incremental table writers (the key is the table's oid). */
+export const INCREMENTAL_LOCK_CLASS = 8204;
+
+/**
+ * One writer per table at a time, until the transaction ends. An advisory lock rather than a table
+ * lock: it blocks no reader and does not collide with autovacuum (SHARE ROW EXCLUSIVE would wait
+ * for an autoanalyze of the table up to deadlock_timeout before cancelling it).
+ */
 async function lockForWrite(client: pg.ClientBase, t: IncrementalTable): Promise<void> {
-  await client.query(`lock table ${quoteName(t.name)} in share row exclusive mode`);
+  await client.query(`select pg_advisory_xact_lock($1, $2::regclass::oid::int)`, [
+    INCREMENTAL_LOCK_CLASS,
+    quoteName(t.name),
+  ]);
 }
 
 /**
@@ -109,7 +119,8 @@ async function lockForWrite(client: pg.ClientBase, t: IncrementalTable): Promise
  */
 export async function applyKeys(client: pg.ClientBase, t: IncrementalTable, keys: readonly string[]): Promise<number> {
   await lockForWrite(client, t);
-  if (keys.length === 0) return 0;
+  // Run even for no keys: the statements take the table's ROW EXCLUSIVE lock, so a refresh of a
+  // table someone holds locked fails on lock_timeout like any other.
   const key = `"${t.key}"`;
   const cast = `$1::${t.keyType}[]`;
   await client.query(`delete from ${quoteName(t.name)} where ${key} = any(${cast})`, [keys]);
@@ -164,8 +175,9 @@ export interface VerifyResult {
  * @example const { ok, differences } = await verifyIncremental(pool, t);
  */
 export async function verifyIncremental(db: pg.Pool | pg.ClientBase, t: IncrementalTable): Promise<VerifyResult> {
-  const own = 'connect' in db && 'totalCount' in db ? await (db as pg.Pool).connect() : null;
-  const client = (own ?? db) as pg.ClientBase;
+  // A pool lends one client for the snapshot; a client is used as it is.
+  const own = db instanceof pg.Pool ? await db.connect() : null;
+  const client: pg.ClientBase = own ?? (db as pg.ClientBase);
   const table = quoteName(t.name);
   const view = quoteName(t.queryView);
   const key = `"${t.key}"`;
@@ -189,7 +201,9 @@ export async function verifyIncremental(db: pg.Pool | pg.ClientBase, t: Incremen
           )
         ).rows.map((r) => r.k),
       );
-    const [inTable, inQuery] = keys.length ? [await has(table), await has(view)] : [new Set<string>(), new Set<string>()];
+    const [inTable, inQuery] = keys.length
+      ? [await has(table), await has(view)]
+      : [new Set<string>(), new Set<string>()];
     await client.query('commit');
     const differences = rows.map((r): KeyDifference => {
       const kind = !inTable.has(r.k) ? 'missing' : !inQuery.has(r.k) ? 'extra' : 'differs';

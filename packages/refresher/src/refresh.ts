@@ -290,9 +290,7 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
       ]);
       if (inc) keyCount = keys ? await applyKeys(client, inc, keys) : (await applyFull(client, inc)).length;
       else
-        await client.query(
-          `refresh materialized view ${mode === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`,
-        );
+        await client.query(`refresh materialized view ${mode === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`);
       const rowCount = ctx.countRows
         ? Number((await client.query(`select count(*)::bigint as n from ${quoteName(mv)}`)).rows[0].n)
         : null;

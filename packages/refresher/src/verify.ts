@@ -38,7 +38,8 @@ export interface VerifyReport {
 export async function verifyTables(names: readonly string[] | 'all', options: VerifyOptions): Promise<VerifyReport> {
   if (!options.pool && !options.url)
     throw new RefresherError('E_BAD_CONFIG', 'verifyTables needs options.pool or options.url');
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: 2, application_name: 'warehouse-verify' });
+  const pool =
+    options.pool ?? new pg.Pool({ connectionString: options.url, max: 2, application_name: 'warehouse-verify' });
   try {
     const tables = await loadIncrementalTables(pool);
     const wanted = names === 'all' ? [...tables.keys()] : names.map((n) => normalizeName(n));
@@ -81,7 +82,12 @@ export async function nightlyVerify(
     const key = `mv_drift:${r.name}`;
     const after = report.repair?.after.find((a) => a.name === r.name);
     if (r.ok && !rewritten.has(r.name)) {
-      await resolveIncident(pool, key, `equal to its declared query after the nightly refresh (run ${nightly.runId})`, options);
+      await resolveIncident(
+        pool,
+        key,
+        `equal to its declared query after the nightly refresh (run ${nightly.runId})`,
+        options,
+      );
       continue;
     }
     const found = r.ok

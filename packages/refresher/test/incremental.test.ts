@@ -141,7 +141,14 @@ function linesFor(r: () => number, dates: string[], tag: string): Line[] {
     const n = 1 + Math.floor(r() * 3);
     for (let i = 0; i < n; i++) {
       const rep = r() < 0.2 ? undefined : ['佐藤', '鈴木', '高橋'][Math.floor(r() * 3)];
-      out.push({ date, slip: `${tag}-${i}`, line: 1, kg: Math.round(r() * 100_000) / 10, yen: Math.round(r() * 1e6) / 100, rep });
+      out.push({
+        date,
+        slip: `${tag}-${i}`,
+        line: 1,
+        kg: Math.round(r() * 100_000) / 10,
+        yen: Math.round(r() * 1e6) / 100,
+        rep,
+      });
     }
   }
   return out;
@@ -175,12 +182,20 @@ async function lastHistory(mv: string): Promise<{ strategy: string; key_count: n
 
 describe('incremental tables', () => {
   it('both tables are found with their key and query view; MVs reading mv_receive_daily are its dependants', async () => {
-    expect(tables.get(RECEIVE)).toMatchObject({ key: 'ddate', keyType: 'date', queryView: 'mart.mv_receive_daily__query' });
+    expect(tables.get(RECEIVE)).toMatchObject({
+      key: 'ddate',
+      keyType: 'date',
+      queryView: 'mart.mv_receive_daily__query',
+    });
     expect(tables.get(SHIPMENT)).toMatchObject({ key: 'ddate', queryView: 'mart.mv_shipment_daily__query' });
     const r = await refreshForCsvType('receive', { pool: f.pool, logger: quiet, trigger: 'cli' });
     expect(r.results[0]).toMatchObject({ mv: RECEIVE, status: 'refreshed', strategy: 'full' });
     expect(r.results.map((x) => x.mv)).toEqual(
-      expect.arrayContaining(['mart.mv_target_card_per_day', 'mart.mv_inb_avg5y_day_biz', 'mart.mv_inb5y_week_profile_min']),
+      expect.arrayContaining([
+        'mart.mv_target_card_per_day',
+        'mart.mv_inb_avg5y_day_biz',
+        'mart.mv_inb5y_week_profile_min',
+      ]),
     );
   });
 
@@ -237,7 +252,12 @@ describe('incremental tables', () => {
         await refreshForCsvType(pick.kind, { pool: f.pool, logger: quiet, trigger });
       } else if (roll < 0.25) {
         const start = Math.floor(r() * span);
-        held.push({ id: await hold(kind, flavour), kind, flavour, lines: linesFor(r, [iso(start), iso(start + 1)], `h${step}`) });
+        held.push({
+          id: await hold(kind, flavour),
+          kind,
+          flavour,
+          lines: linesFor(r, [iso(start), iso(start + 1)], `h${step}`),
+        });
         counts.hold++;
         continue; // a held upload changes nothing and queues no refresh
       } else if (roll < 0.35 && held.length) {
@@ -291,9 +311,10 @@ describe('incremental tables', () => {
     await refresh([RECEIVE], { pool: f.pool, logger: quiet, trigger: `upload:${first}`, includeDownstream: false });
     const count = async () =>
       (
-        await f.pool.query(`select count(*)::int as n, sum(receive_net_ton)::text as s from ${RECEIVE} where ddate = any($1::date[])`, [
-          dates,
-        ])
+        await f.pool.query(
+          `select count(*)::int as n, sum(receive_net_ton)::text as s from ${RECEIVE} where ddate = any($1::date[])`,
+          [dates],
+        )
       ).rows[0] as { n: number; s: string };
     const before = await count();
     expect(before.n).toBe(10);
@@ -328,7 +349,9 @@ describe('incremental tables', () => {
     const [tampered, deleted] = rows.map((r) => r.d) as [string, string];
     await f.pool.query(`update ${RECEIVE} set receive_net_ton = receive_net_ton + 1 where ddate = $1`, [tampered]);
     await f.pool.query(`delete from ${RECEIVE} where ddate = $1`, [deleted]);
-    await f.pool.query(`insert into ${RECEIVE} (ddate, iso_year, iso_week, receive_net_ton, slip_count, amount_yen) values ('1999-01-01', 1998, 53, 1, 1, 1)`);
+    await f.pool.query(
+      `insert into ${RECEIVE} (ddate, iso_year, iso_week, receive_net_ton, slip_count, amount_yen) values ('1999-01-01', 1998, 53, 1, 1, 1)`,
+    );
     const v = await verifyIncremental(f.pool, t);
     expect(v.ok).toBe(false);
     expect(v.differences).toEqual(
@@ -349,15 +372,23 @@ describe('incremental tables', () => {
     const night = await refreshAll({ pool: f.pool, logger: quiet, trigger: 'schedule' });
     expect(night.results.find((r) => r.mv === RECEIVE)).toMatchObject({ strategy: 'full', status: 'refreshed' });
     // A write that slips in after the full rebuild (or a rebuild that went wrong) leaves a difference.
-    await f.pool.query(`update ${RECEIVE} set slip_count = slip_count + 1 where ddate = (select min(ddate) from ${RECEIVE})`);
+    await f.pool.query(
+      `update ${RECEIVE} set slip_count = slip_count + 1 where ddate = (select min(ddate) from ${RECEIVE})`,
+    );
     const report = await nightlyVerify(f.pool, night, alerts);
     expect(report.results.find((r) => r.name === RECEIVE)!.differences).toHaveLength(1);
     expect(report.repair!.after.every((a) => a.ok)).toBe(true);
     expect(report.ok).toBe(true);
     const open = async () =>
-      (await f.pool.query(`select key, kind, resolved_at is null as open, detail from log.alert_incident where key like 'mv_drift:%' order by id`)).rows;
+      (
+        await f.pool.query(
+          `select key, kind, resolved_at is null as open, detail from log.alert_incident where key like 'mv_drift:%' order by id`,
+        )
+      ).rows;
     expect(await open()).toMatchObject([{ key: `mv_drift:${RECEIVE}`, kind: 'mv_drift', open: true }]);
-    expect((await open())[0].detail.text).toMatch(/incremental table mart\.mv_receive_daily drifted: .*1 key\(s\).*now equal/);
+    expect((await open())[0].detail.text).toMatch(
+      /incremental table mart\.mv_receive_daily drifted: .*1 key\(s\).*now equal/,
+    );
     expect((await verifyIncremental(f.pool, tables.get(RECEIVE)!)).ok).toBe(true);
     // The next night finds nothing to rewrite: the incident is resolved.
     const next = await refreshAll({ pool: f.pool, logger: quiet, trigger: 'schedule' });
