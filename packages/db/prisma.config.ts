@@ -20,6 +20,10 @@ export default defineConfig({
   migrations: { path: 'prisma/migrations', seed: 'tsx scripts/prisma-seed.ts' },
   // Incremental objects of the view catalog are tables the catalog creates, not schema.prisma.
   experimental: { externalTables: true },
-  tables: { external: readCatalog().filter((o) => o.kind === 'table').map((o) => o.name) },
+  tables: {
+    external: readCatalog()
+      .filter((o) => o.kind === 'table')
+      .map((o) => o.name),
+  },
   datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@localhost:5432/warehouse' },
 });

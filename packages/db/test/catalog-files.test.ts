@@ -87,7 +87,10 @@ describe('incremental objects in the catalog', () => {
   it('`-- incremental by COL` makes a table filled from its query view `<name>__query`, which names the table and key', () => {
     const o = parseCatalogFile(INCREMENTAL, 'mv_x.sql', { schema: 'mart', relname: 'mv_x' });
     expect(o).toMatchObject({ name: 'mart.mv_x', kind: 'table', incremental: { key: 'ddate' } });
-    expect(parseCatalogFile(renderCatalogFile(o), 'again.sql')).toMatchObject({ kind: 'table', incremental: { key: 'ddate' } });
+    expect(parseCatalogFile(renderCatalogFile(o), 'again.sql')).toMatchObject({
+      kind: 'table',
+      incremental: { key: 'ddate' },
+    });
     const [view, table] = expandCatalog([o]);
     expect(view).toMatchObject({ name: 'mart.mv_x__query', kind: 'view', indexes: [], query: o.query });
     expect(parseQueryViewComment(view!.comment)).toEqual({ table: 'mart.mv_x', key: 'ddate' });
@@ -100,9 +103,9 @@ describe('incremental objects in the catalog', () => {
     expect(bad(INCREMENTAL.replace('materialized view', 'view').replace(/-- unique.*\n/, ''))).toThrow(
       /incremental by applies to materialized views only/,
     );
-    expect(bad(INCREMENTAL.replace('-- incremental by ddate', '-- incremental by ddate\n-- populate: after migrate'))).toThrow(
-      /populate: after migrate cannot be combined with incremental by/,
-    );
+    expect(
+      bad(INCREMENTAL.replace('-- incremental by ddate', '-- incremental by ddate\n-- populate: after migrate')),
+    ).toThrow(/populate: after migrate cannot be combined with incremental by/);
     expect(bad(INCREMENTAL.replace('by ddate', 'by Ddate'))).toThrow(/the key must be a lower-case column name/);
   });
 
@@ -115,7 +118,13 @@ describe('incremental objects in the catalog', () => {
       /mv_x\.sql: incremental by ddate is refused: the query uses window function sum \(… OVER …\)/,
     );
     // The same query as an ordinary MV is fine; so is the incremental one without the window.
-    const plain = parseCatalogFile(INCREMENTAL.replace('-- incremental by ddate\n', '').replace('sum(s.amount) AS amount', 'sum(sum(s.amount)) OVER (ORDER BY s.slip_date) AS running'), 'mv_x.sql');
+    const plain = parseCatalogFile(
+      INCREMENTAL.replace('-- incremental by ddate\n', '').replace(
+        'sum(s.amount) AS amount',
+        'sum(sum(s.amount)) OVER (ORDER BY s.slip_date) AS running',
+      ),
+      'mv_x.sql',
+    );
     expect(await queryReferences(plain)).toEqual(['stg.s']);
     expect(await queryReferences(parseCatalogFile(INCREMENTAL, 'mv_x.sql'))).toEqual(['stg.s']);
   });

@@ -45,7 +45,11 @@ function prisma(cwd: string, args: string[], url: string): Promise<{ code: numbe
  * catalog's incremental tables external as packages/db/prisma.config.ts does.
  */
 function writeConfig(root: string): void {
-  const external = JSON.stringify(readCatalog().filter((o) => o.kind === 'table').map((o) => o.name));
+  const external = JSON.stringify(
+    readCatalog()
+      .filter((o) => o.kind === 'table')
+      .map((o) => o.name),
+  );
   writeFileSync(
     path.join(root, 'prisma.config.ts'),
     `export default { schema: 'prisma/schema.prisma', migrations: { path: 'prisma/migrations' }, datasource: { url: process.env.DATABASE_URL }, experimental: { externalTables: true }, tables: { external: ${external} } };\n`,

@@ -162,7 +162,10 @@ export function parseCatalogFile(
   if (!query) fail(file, 'has no query after its header');
   if (obj.incremental) {
     if (obj.populate === 'after-migrate')
-      fail(file, 'populate: after migrate cannot be combined with incremental by (the table is built in its migration)');
+      fail(
+        file,
+        'populate: after migrate cannot be combined with incremental by (the table is built in its migration)',
+      );
     if (obj.options)
       fail(file, `with (${obj.options}) cannot be combined with incremental by (storage parameters of an MV)`);
     obj.kind = 'table';

@@ -168,8 +168,7 @@ async function applyCatalog(
   await client.query('BEGIN');
   try {
     const drops = topoOrder(head.objects.keys(), (n) => head.objects.get(n)!.reads).reverse();
-    for (const n of drops)
-      await client.query(`DROP ${kindWord(head.objects.get(n)!.kind)} ${n}`);
+    for (const n of drops) await client.query(`DROP ${kindWord(head.objects.get(n)!.kind)} ${n}`);
     if (tableSql.trim()) {
       try {
         await client.query(tableSql);

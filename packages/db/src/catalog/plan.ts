@@ -68,14 +68,11 @@ export function lineDiff(a: string, b: string): string {
 }
 
 function describe(o: DbObject): string {
-  const lines = [
-    `${kindWord(o.kind)} ${o.name}${o.options.length ? ` WITH (${o.options.join(', ')})` : ''}`,
-  ];
+  const lines = [`${kindWord(o.kind)} ${o.name}${o.options.length ? ` WITH (${o.options.join(', ')})` : ''}`];
   lines.push(...o.def.split('\n'));
   lines.push(`-- columns: ${o.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`);
   return lines.join('\n');
 }
-
 
 /**
  * Plan the SQL that takes `from` (the database as the migrations leave it) to `to` (the same

@@ -49,7 +49,12 @@ export interface SchemaDiff {
  * engine must not read them as tables missing from schema.prisma (it would drop them).
  */
 export function catalogFilter(catalogDir?: string): { externalTables: string[]; externalEnums: string[] } {
-  return { externalTables: readCatalog(catalogDir).filter((o) => o.kind === 'table').map((o) => o.name), externalEnums: [] };
+  return {
+    externalTables: readCatalog(catalogDir)
+      .filter((o) => o.kind === 'table')
+      .map((o) => o.name),
+    externalEnums: [],
+  };
 }
 
 /**
