@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'prisma/config';
+import { readCatalog } from './src/catalog/files.ts';
 
 // Prisma's native schema engine cannot be downloaded here (npm registry only). Unless the caller
 // points PRISMA_SCHEMA_ENGINE_BINARY at a real engine, every `prisma` command run with this config
@@ -17,5 +18,12 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   // `prisma db seed`: the reference data, through the same seedReference as `pnpm db:seed`.
   migrations: { path: 'prisma/migrations', seed: 'tsx scripts/prisma-seed.ts' },
+  // Incremental objects of the view catalog are tables the catalog creates, not schema.prisma.
+  experimental: { externalTables: true },
+  tables: {
+    external: readCatalog()
+      .filter((o) => o.kind === 'table')
+      .map((o) => o.name),
+  },
   datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@localhost:5432/warehouse' },
 });

@@ -46,7 +46,7 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
     await locker.connect();
     try {
       await locker.query('begin');
-      await locker.query(`refresh materialized view ${MV}`); // holds ACCESS EXCLUSIVE until rollback
+      await locker.query(`lock table ${MV} in access exclusive mode`); // an incremental table: held until rollback
       const first = await refresh({ csvType: 'receive' });
       expect(first.statusCode).toBe(202);
       expect(first.json()).toMatchObject({ requested: [MV], follow: 'GET /mv' });

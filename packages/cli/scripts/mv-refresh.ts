@@ -35,6 +35,8 @@ await runCommand(
       'Order comes from the database (pg_depend/pg_rewrite, through views); every MV downstream of a\n' +
       'requested one is refreshed too. CONCURRENTLY when the MV is populated and has a usable unique index,\n' +
       'plain otherwise (the table says why). Every attempt is written to log.mv_refresh_log.\n' +
+      'Incremental tables (catalog `-- incremental by COL`) are rebuilt whole from their declared query\n' +
+      'here (only keys that differ are written, readers never blocked); uploads recompute only their dates.\n' +
       'Exit 1 when the outcome is failed (a critical MV failed or was skipped); degraded exits 0.\n' +
       'An unknown MV name or csv type is a usage error (exit 1, the known names listed, nothing recorded).\n' +
       'Defaults come from MV_REFRESH_* variables (MV_REFRESH_CONCURRENCY, MV_REFRESH_LOCK_TIMEOUT_MS, …).',
@@ -46,6 +48,10 @@ await runCommand(
         description: `refresh what an upload of TYPE refreshes (${CSV_TYPES.join(', ')})`,
       },
       all: { type: 'boolean', description: 'refresh every MV of the database' },
+      full: {
+        type: 'boolean',
+        description: 'rebuild incremental tables whole (the default here too; says so explicitly)',
+      },
       concurrency: { type: 'string', placeholder: 'N', description: 'MVs refreshed at once on independent branches' },
       json: jsonFlag,
       verbose: { type: 'boolean', description: 'log each step (pino JSON on stderr)' },
@@ -58,6 +64,7 @@ await runCommand(
       'pnpm mv:refresh --csv-type receive',
       'pnpm mv:refresh --all --env local_demo',
       'pnpm mv:refresh mv_receive_daily --json',
+      'pnpm mv:refresh --full mart.mv_receive_daily',
     ],
     async run({ flags, positionals }) {
       const chosen = [flags['csv-type'] !== undefined, flags.all, positionals.length > 0].filter(Boolean).length;
@@ -82,7 +89,7 @@ await runCommand(
         flags.env,
         async (db) => {
           if (positionals.length) await assertKnown(db.url, positionals);
-          const options = { url: db.url, logger, config, trigger: 'cli' };
+          const options = { url: db.url, logger, config, trigger: 'cli', full: flags.full === true };
           if (flags.all) return refreshAll(options);
           if (flags['csv-type'] !== undefined) return refreshForCsvType(flags['csv-type'], options);
           return refresh(positionals, options);
@@ -119,6 +126,9 @@ function printResult(result: RefreshResult): void {
   const rows = result.results.map((r) => [
     r.mv,
     r.mode,
+    r.strategy === 'incremental'
+      ? `incremental (${r.keyCount} keys)`
+      : `full${r.keyCount ? ` (${r.keyCount} keys differed)` : ''}`,
     status(r.status),
     ms(r.ms),
     r.attempts,
@@ -127,7 +137,7 @@ function printResult(result: RefreshResult): void {
     r.error ?? r.reason ?? '',
   ]);
   process.stdout.write(
-    `${table(['mv', 'mode', 'status', 'time', 'attempts', 'critical', 'rows', 'reason / error'], rows)}\n`,
+    `${table(['mv', 'mode', 'strategy', 'status', 'time', 'attempts', 'critical', 'rows', 'reason / error'], rows)}\n`,
   );
   const outcome =
     result.outcome === 'ok' ? c.ok('ok') : result.outcome === 'degraded' ? c.warn('degraded') : c.err('failed');

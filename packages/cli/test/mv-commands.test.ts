@@ -60,3 +60,46 @@ describe('mv:refresh, mv:history, mv:status', () => {
     expect(r.stdout).toContain('pnpm mv:history');
   });
 });
+
+describe('mv:verify and mv:refresh --full (incremental tables)', () => {
+  it('mv:verify finds a tampered row (exit 1, naming the key), --repair rebuilds it (exit 0), then it agrees', async () => {
+    const run = async (sql: string) => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    };
+    await run(
+      `insert into mart.mv_receive_daily (ddate, iso_year, iso_week, receive_net_ton, slip_count, amount_yen) values ('2001-02-03', 2001, 5, 9, 9, 9)`,
+    );
+    const v = await runScript('mv-verify', [], env);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/mart\.mv_receive_daily\s+1 key\(s\) differ\s+2001-02-03 extra/);
+    expect(v.stdout).toMatch(/mart\.mv_shipment_daily\s+equal/);
+    expect(v.stderr).toContain('pnpm mv:verify --repair');
+    const unknown = await runScript('mv-verify', ['mart.mv_target_card_per_day'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /mart\.mv_target_card_per_day is not an incremental table .*known: mart\.mv_receive_daily, mart\.mv_shipment_daily/,
+    );
+    const r = await runScript('mv-verify', ['mv_receive_daily', '--repair', '--json'], env);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.results[0].differences).toEqual([{ key: '2001-02-03', kind: 'extra' }]);
+    expect(report.repair.after[0]).toMatchObject({ ok: true, differences: [] });
+    expect((await runScript('mv-verify', [], env)).code).toBe(0);
+    expect(await count(`select count(*) as n from mart.mv_receive_daily where ddate = '2001-02-03'`)).toBe(0);
+  });
+
+  it('mv:refresh --full NAME rebuilds whole and the history says so', async () => {
+    const r = await runScript('mv-refresh', ['--full', 'mart.mv_shipment_daily'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/mart\.mv_shipment_daily\s+concurrent\s+full\s+refreshed/);
+    const h = JSON.parse((await runScript('mv-history', ['mart.mv_shipment_daily', '--json'], env)).stdout);
+    expect(h[0]).toMatchObject({ trigger: 'cli', outcome: 'refreshed', strategy: 'full', keyCount: 0 });
+    expect((await runScript('mv-verify', ['--help'], env)).code).toBe(0);
+  });
+});

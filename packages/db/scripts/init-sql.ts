@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { startTestServer } from '../src/testing/index.ts';
 import { PgEngineAdapterFactory } from '../src/engine/pg-adapter.ts';
+import { catalogFilter } from '../src/engine/workflow.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const schemaPath = path.resolve(here, '../prisma/schema.prisma');
@@ -73,7 +74,8 @@ export async function engineDiffSql(
       to,
       script: true,
       exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
+      // The catalog's incremental tables are created by the catalog, not by schema.prisma.
+      filters: catalogFilter(),
     });
     return result.stdout ?? '';
   } finally {

@@ -145,7 +145,9 @@ CREATE TABLE log.mv_refresh_log (
     attempts integer DEFAULT 0 NOT NULL,
     error text,
     row_count bigint,
-    duration_ms integer
+    duration_ms integer,
+    key_count integer,
+    strategy text
 );
 
 --
@@ -261,6 +263,25 @@ CREATE TABLE mart.daily_target_plan (
 );
 
 --
+-- Name: mv_receive_daily; Type: TABLE; Schema: mart; Owner: -
+--
+
+CREATE TABLE mart.mv_receive_daily (
+    ddate date,
+    iso_year integer,
+    iso_week integer,
+    receive_net_ton numeric,
+    slip_count bigint,
+    amount_yen numeric
+);
+
+--
+-- Name: TABLE mv_receive_daily; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON TABLE mart.mv_receive_daily IS 'Received tons, slips and amount per date; final rows win over flash for a date that has any. Source of every receive dashboard.';
+
+--
 -- Name: calendar; Type: TABLE; Schema: ref; Owner: -
 --
 
@@ -274,88 +295,6 @@ CREATE TABLE ref.calendar (
     is_business_day boolean NOT NULL,
     day_type text NOT NULL
 );
-
---
--- Name: shogun_final_receive; Type: TABLE; Schema: stg; Owner: -
---
-
-CREATE TABLE stg.shogun_final_receive (
-    slip_date date NOT NULL,
-    slip_no text NOT NULL,
-    line_no integer NOT NULL,
-    vendor_cd text,
-    vendor_name text,
-    item_cd text,
-    item_name text,
-    net_weight_kg numeric(14,3),
-    quantity numeric(14,3),
-    unit_name text,
-    unit_price numeric(14,2),
-    amount numeric(16,2),
-    upload_file_id bigint NOT NULL,
-    source_line integer NOT NULL,
-    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
-);
-
---
--- Name: shogun_flash_receive; Type: TABLE; Schema: stg; Owner: -
---
-
-CREATE TABLE stg.shogun_flash_receive (
-    slip_date date NOT NULL,
-    slip_no text NOT NULL,
-    line_no integer NOT NULL,
-    vendor_cd text,
-    vendor_name text,
-    item_cd text,
-    item_name text,
-    net_weight_kg numeric(14,3),
-    quantity numeric(14,3),
-    unit_name text,
-    unit_price numeric(14,2),
-    amount numeric(16,2),
-    upload_file_id bigint NOT NULL,
-    source_line integer NOT NULL,
-    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
-);
-
---
--- Name: mv_receive_daily; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
---
-
-CREATE MATERIALIZED VIEW mart.mv_receive_daily AS
- WITH winning AS (
-         SELECT f.slip_date,
-            f.slip_no,
-            f.net_weight_kg,
-            f.amount
-           FROM stg.shogun_final_receive f
-        UNION ALL
-         SELECT s.slip_date,
-            s.slip_no,
-            s.net_weight_kg,
-            s.amount
-           FROM stg.shogun_flash_receive s
-          WHERE (NOT (EXISTS ( SELECT 1
-                   FROM stg.shogun_final_receive f
-                  WHERE (f.slip_date = s.slip_date))))
-        )
- SELECT w.slip_date AS ddate,
-    COALESCE(c.iso_year, (EXTRACT(isoyear FROM w.slip_date))::integer) AS iso_year,
-    COALESCE(c.iso_week, (EXTRACT(week FROM w.slip_date))::integer) AS iso_week,
-    (COALESCE(sum(w.net_weight_kg), (0)::numeric) / (1000)::numeric) AS receive_net_ton,
-    count(DISTINCT w.slip_no) AS slip_count,
-    COALESCE(sum(w.amount), (0)::numeric) AS amount_yen
-   FROM (winning w
-     LEFT JOIN ref.calendar c ON ((c.ddate = w.slip_date)))
-  GROUP BY w.slip_date, c.iso_year, c.iso_week
-  WITH NO DATA;
-
---
--- Name: MATERIALIZED VIEW mv_receive_daily; Type: COMMENT; Schema: mart; Owner: -
---
-
-COMMENT ON MATERIALIZED VIEW mart.mv_receive_daily IS 'Received tons, slips and amount per date; final rows win over flash for a date that has any. Source of every receive dashboard.';
 
 --
 -- Name: mv_inb5y_week_profile_min; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
@@ -531,6 +470,105 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz AS
 COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz IS '5-year mean and standard deviation of weekly received tons per ISO week, business days only.';
 
 --
+-- Name: shogun_final_receive; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_final_receive (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: shogun_flash_receive; Type: TABLE; Schema: stg; Owner: -
+--
+
+CREATE TABLE stg.shogun_flash_receive (
+    slip_date date NOT NULL,
+    slip_no text NOT NULL,
+    line_no integer NOT NULL,
+    vendor_cd text,
+    vendor_name text,
+    item_cd text,
+    item_name text,
+    net_weight_kg numeric(14,3),
+    quantity numeric(14,3),
+    unit_name text,
+    unit_price numeric(14,2),
+    amount numeric(16,2),
+    upload_file_id bigint NOT NULL,
+    source_line integer NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: mv_receive_daily__query; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.mv_receive_daily__query AS
+ WITH winning AS (
+         SELECT f.slip_date,
+            f.slip_no,
+            f.net_weight_kg,
+            f.amount
+           FROM stg.shogun_final_receive f
+        UNION ALL
+         SELECT s.slip_date,
+            s.slip_no,
+            s.net_weight_kg,
+            s.amount
+           FROM stg.shogun_flash_receive s
+          WHERE (NOT (EXISTS ( SELECT 1
+                   FROM stg.shogun_final_receive f
+                  WHERE (f.slip_date = s.slip_date))))
+        )
+ SELECT w.slip_date AS ddate,
+    COALESCE(c.iso_year, (EXTRACT(isoyear FROM w.slip_date))::integer) AS iso_year,
+    COALESCE(c.iso_week, (EXTRACT(week FROM w.slip_date))::integer) AS iso_week,
+    (COALESCE(sum(w.net_weight_kg), (0)::numeric) / (1000)::numeric) AS receive_net_ton,
+    count(DISTINCT w.slip_no) AS slip_count,
+    COALESCE(sum(w.amount), (0)::numeric) AS amount_yen
+   FROM (winning w
+     LEFT JOIN ref.calendar c ON ((c.ddate = w.slip_date)))
+  GROUP BY w.slip_date, c.iso_year, c.iso_week;
+
+--
+-- Name: VIEW mv_receive_daily__query; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.mv_receive_daily__query IS 'Declared query of the incremental table mart.mv_receive_daily (key ddate); the refresher fills mart.mv_receive_daily from it. Read mart.mv_receive_daily, not this view.';
+
+--
+-- Name: mv_shipment_daily; Type: TABLE; Schema: mart; Owner: -
+--
+
+CREATE TABLE mart.mv_shipment_daily (
+    ddate date,
+    sales_rep text,
+    shipment_net_ton numeric,
+    slip_count bigint,
+    amount_yen numeric
+);
+
+--
+-- Name: TABLE mv_shipment_daily; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON TABLE mart.mv_shipment_daily IS 'Shipped tons, slips and amount per date and sales rep; final rows win over flash for a date that has any.';
+
+--
 -- Name: shogun_final_shipment; Type: TABLE; Schema: stg; Owner: -
 --
 
@@ -577,10 +615,10 @@ CREATE TABLE stg.shogun_flash_shipment (
 );
 
 --
--- Name: mv_shipment_daily; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+-- Name: mv_shipment_daily__query; Type: VIEW; Schema: mart; Owner: -
 --
 
-CREATE MATERIALIZED VIEW mart.mv_shipment_daily AS
+CREATE VIEW mart.mv_shipment_daily__query AS
  WITH winning AS (
          SELECT f.slip_date,
             f.slip_no,
@@ -605,14 +643,13 @@ CREATE MATERIALIZED VIEW mart.mv_shipment_daily AS
     count(DISTINCT w.slip_no) AS slip_count,
     COALESCE(sum(w.amount), (0)::numeric) AS amount_yen
    FROM winning w
-  GROUP BY w.slip_date, COALESCE(w.sales_rep, ''::text)
-  WITH NO DATA;
+  GROUP BY w.slip_date, COALESCE(w.sales_rep, ''::text);
 
 --
--- Name: MATERIALIZED VIEW mv_shipment_daily; Type: COMMENT; Schema: mart; Owner: -
+-- Name: VIEW mv_shipment_daily__query; Type: COMMENT; Schema: mart; Owner: -
 --
 
-COMMENT ON MATERIALIZED VIEW mart.mv_shipment_daily IS 'Shipped tons, slips and amount per date and sales rep; final rows win over flash for a date that has any.';
+COMMENT ON VIEW mart.mv_shipment_daily__query IS 'Declared query of the incremental table mart.mv_shipment_daily (key ddate); the refresher fills mart.mv_shipment_daily from it. Read mart.mv_shipment_daily, not this view.';
 
 --
 -- Name: v_daily_target_with_calendar; Type: VIEW; Schema: mart; Owner: -

@@ -206,6 +206,30 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
     }
   });
 
+  it('the generator refuses an incremental object whose query uses a window function, naming the function and why', async () => {
+    const file = path.join(views, 'mart', 'mv_fx_running.sql');
+    await writeFile(
+      file,
+      `-- materialized view mart.mv_fx_running
+-- comment: running tons per day (not restrictable by day)
+-- incremental by ddate
+-- unique index ux_mv_fx_running (ddate)
+
+SELECT r.slip_date AS ddate, sum(sum(r.net_weight_kg)) OVER (ORDER BY r.slip_date) AS running_kg
+FROM stg.shogun_final_receive r GROUP BY r.slip_date
+`,
+    );
+    try {
+      await expect(
+        newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'running', now: now() }),
+      ).rejects.toThrow(
+        /mv_fx_running\.sql: incremental by ddate is refused: the query uses window function sum \(… OVER …\).*keep it a materialized view/,
+      );
+    } finally {
+      await rm(file);
+    }
+  });
+
   it('a column type change in schema.prisma under views is generated in the same migration and applies', async () => {
     const original = await readFile(schema, 'utf8');
     const changed = original.replace(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
+import { readCatalog } from '../src/catalog/files.ts';
 import { migrate, status } from '../src/migrator/index.ts';
 import { addFieldToModel, copyPrismaDir, countDatabases, packageDir } from './helpers/prisma-copy.ts';
 
@@ -39,11 +40,19 @@ function prisma(cwd: string, args: string[], url: string): Promise<{ code: numbe
   });
 }
 
-/** A prisma.config.ts with no imports (the temp folder cannot resolve `prisma/config`). */
+/**
+ * A prisma.config.ts with no imports (the temp folder cannot resolve `prisma/config`), declaring the
+ * catalog's incremental tables external as packages/db/prisma.config.ts does.
+ */
 function writeConfig(root: string): void {
+  const external = JSON.stringify(
+    readCatalog()
+      .filter((o) => o.kind === 'table')
+      .map((o) => o.name),
+  );
   writeFileSync(
     path.join(root, 'prisma.config.ts'),
-    `export default { schema: 'prisma/schema.prisma', migrations: { path: 'prisma/migrations' }, datasource: { url: process.env.DATABASE_URL } };\n`,
+    `export default { schema: 'prisma/schema.prisma', migrations: { path: 'prisma/migrations' }, datasource: { url: process.env.DATABASE_URL }, experimental: { externalTables: true }, tables: { external: ${external} } };\n`,
   );
 }
 

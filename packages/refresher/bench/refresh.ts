@@ -20,6 +20,7 @@ import {
   type RefreshResult,
 } from '../src/index.ts';
 import { formatFreshness, measureFreshness } from './freshness.ts';
+import { formatIncremental, measureScale, ROWS_1X, type IncrementalFigures } from './incremental.ts';
 
 const run = promisify(execFile);
 const logger = createLogger({ level: 'warn' });
@@ -60,13 +61,44 @@ await runCommand(
         description: 'MV_REFRESH_DEBOUNCE_MS settings compared in the freshness part (the last is the baseline)',
       },
       keep: { type: 'boolean', description: 'keep the bench database' },
+      incremental: {
+        type: 'boolean',
+        description:
+          'only the incremental part: a month file refreshed by its dates vs a whole rebuild vs REFRESH CONCURRENTLY, per --scales',
+      },
+      scales: {
+        type: 'string',
+        default: '1,10,50',
+        placeholder: 'N,…',
+        description: `multiples of the 5-year demo data (${ROWS_1X.toLocaleString('en')} receive rows) for --incremental`,
+      },
     },
     examples: [
       'pnpm bench:refresh',
       'pnpm bench:refresh --rows 500000 --reps 2',
       'pnpm bench:refresh --part freshness --rows 285000',
+      'pnpm bench:refresh --incremental --scales 1,10,50 --reps 3',
     ],
     async run({ flags }) {
+      if (flags.incremental) {
+        const scales = flags.scales.split(',').map(Number);
+        if (!scales.length || scales.some((s) => !Number.isInteger(s) || s < 1))
+          throw new CliError('E_USAGE', `--scales ${flags.scales} must be a comma-separated list of integers ≥ 1`);
+        const reps = Number(flags.reps);
+        if (!Number.isInteger(reps) || reps < 1)
+          throw new CliError('E_USAGE', `--reps ${flags.reps} must be an integer ≥ 1`);
+        const db = await resolveDatabase(flags.env, { log: info });
+        try {
+          const figures: IncrementalFigures[] = [];
+          for (const s of scales) {
+            figures.push(await measureScale(db.url, s, reps));
+            process.stdout.write(`${formatIncremental(figures).join('\n')}\n`);
+          }
+        } finally {
+          await db.release();
+        }
+        return;
+      }
       const rows = Number(flags.rows);
       const reps = Number(flags.reps);
       if (!Number.isInteger(rows) || rows < 1000)
@@ -151,9 +183,19 @@ async function bench(
     const graph = await loadGraph(pool);
     const order = topoOrder(graph, new Set(graph.nodes.keys()));
     const modeOf = new Map(warm.results.map((r) => [r.mv, r.mode]));
-    const statements = order.map(
-      (mv) => `refresh materialized view ${modeOf.get(mv) === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`,
-    );
+    // An incremental table has no REFRESH: psql runs the whole rebuild the refresher does (applyFull).
+    const statements = order.map((mv) => {
+      const t = graph.nodes.get(mv)?.incremental;
+      if (!t)
+        return `refresh materialized view ${modeOf.get(mv) === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`;
+      const [tbl, view, key] = [quoteName(t.name), quoteName(t.queryView), `"${t.key}"`];
+      return `begin; select pg_advisory_xact_lock(8204, '${tbl}'::regclass::oid::int);
+        create temp table incremental_new on commit drop as select * from ${view};
+        create temp table incremental_keys on commit drop as select distinct ${key} as k from (
+          (select * from ${tbl} except all select * from incremental_new) union all (select * from incremental_new except all select * from ${tbl})) d;
+        delete from ${tbl} where ${key} in (select k from incremental_keys);
+        insert into ${tbl} select * from incremental_new where ${key} in (select k from incremental_keys); commit;`;
+    });
     info(`graph: ${order.length} MVs; ${warm.results.filter((r) => r.mode === 'concurrent').length} concurrent`);
 
     // 1. Overhead: orchestrated (sequential, with history and row counts) vs the same REFRESH statements through psql.

@@ -7,7 +7,7 @@ import type { RefreshResult } from './types.ts';
 /** graphile-worker task that POSTs one alert to ALERT_WEBHOOK_URL. */
 export const ALERT_TASK = 'alert_webhook';
 
-export type AlertKind = 'mv_failed' | 'mv_stale' | 'upload_failed' | 'upload_held';
+export type AlertKind = 'mv_failed' | 'mv_stale' | 'mv_drift' | 'upload_failed' | 'upload_held';
 
 export interface Alert {
   /** One incident per key at a time, e.g. `mv_failed:mart.mv_receive_daily`, `upload:42`. */

@@ -4,7 +4,8 @@ export type RefresherErrorCode =
   | 'E_NO_LOG_TABLE'
   | 'E_NO_WORKER_SCHEMA'
   | 'E_ENQUEUE_CONTENDED'
-  | 'E_BAD_CONFIG';
+  | 'E_BAD_CONFIG'
+  | 'E_NOT_INCREMENTAL';
 
 /** Typed error with a stable code; the message names the object, the value and the fix. */
 export class RefresherError extends Error {

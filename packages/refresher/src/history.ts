@@ -13,6 +13,8 @@ export interface AttemptStart {
   modeReason?: string;
   attempt: number;
   startedAt: Date;
+  /** `full` or `incremental` (log.mv_refresh_log.strategy). */
+  strategy?: 'full' | 'incremental';
 }
 
 export interface AttemptEnd {
@@ -21,6 +23,8 @@ export interface AttemptEnd {
   error?: string;
   rowCount?: number | null;
   durationMs: number;
+  /** Incremental tables: keys recomputed, or (full) keys found different. */
+  keyCount?: number | null;
 }
 
 /** Fail early, with the fix, when the history table is missing (refresh without history is blind). */
@@ -37,17 +41,18 @@ export async function assertLogTable(db: Queryable): Promise<void> {
 /** One row per attempt, written as `running` before the REFRESH so a hung refresh is visible. */
 export async function logAttemptStart(db: Queryable, a: AttemptStart): Promise<string> {
   const { rows } = await db.query(
-    `insert into log.mv_refresh_log (mv_name, trigger, run_id, started_at, mode, mode_reason, outcome, attempts)
-     values ($1, $2, $3, $4, $5, $6, 'running', $7) returning id`,
-    [a.mv, a.trigger, a.runId, a.startedAt, a.mode, a.modeReason ?? null, a.attempt],
+    `insert into log.mv_refresh_log (mv_name, trigger, run_id, started_at, mode, mode_reason, outcome, attempts, strategy)
+     values ($1, $2, $3, $4, $5, $6, 'running', $7, $8) returning id`,
+    [a.mv, a.trigger, a.runId, a.startedAt, a.mode, a.modeReason ?? null, a.attempt, a.strategy ?? null],
   );
   return String(rows[0].id);
 }
 
 export async function logAttemptEnd(db: Queryable, id: string, e: AttemptEnd): Promise<void> {
   await db.query(
-    `update log.mv_refresh_log set outcome = $2, finished_at = $3, error = $4, row_count = $5, duration_ms = $6 where id = $1`,
-    [id, e.outcome, e.finishedAt, e.error ?? null, e.rowCount ?? null, Math.round(e.durationMs)],
+    `update log.mv_refresh_log set outcome = $2, finished_at = $3, error = $4, row_count = $5, duration_ms = $6,
+       key_count = coalesce($7, key_count) where id = $1`,
+    [id, e.outcome, e.finishedAt, e.error ?? null, e.rowCount ?? null, Math.round(e.durationMs), e.keyCount ?? null],
   );
 }
 
@@ -76,6 +81,8 @@ export interface HistoryEntry {
   durationMs: number | null;
   rowCount: number | null;
   error: string | null;
+  strategy: string | null;
+  keyCount: number | null;
 }
 
 /**
@@ -84,7 +91,8 @@ export interface HistoryEntry {
  */
 export async function mvHistory(db: Queryable, mv: string, limit = 50): Promise<HistoryEntry[]> {
   const { rows } = await db.query(
-    `select id, run_id, trigger, mode, mode_reason, outcome, attempts, started_at, finished_at, duration_ms, row_count, error
+    `select id, run_id, trigger, mode, mode_reason, outcome, attempts, started_at, finished_at, duration_ms, row_count, error,
+       strategy, key_count
      from log.mv_refresh_log where mv_name = $1 order by started_at desc, id desc limit $2`,
     [mv, limit],
   );
@@ -101,5 +109,7 @@ export async function mvHistory(db: Queryable, mv: string, limit = 50): Promise<
     durationMs: r.duration_ms,
     rowCount: r.row_count == null ? null : Number(r.row_count),
     error: r.error,
+    strategy: r.strategy,
+    keyCount: r.key_count,
   }));
 }

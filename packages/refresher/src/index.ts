@@ -62,3 +62,16 @@ export {
   type ScheduleTaskOptions,
 } from './schedule.ts';
 export { populateMvs, unpopulatedMvs, mvsReading, type PopulateOptions } from './populate.ts';
+export {
+  loadIncrementalTables,
+  applyKeys,
+  applyFull,
+  verifyIncremental,
+  uploadIdsOf,
+  touchedKeys,
+  type IncrementalTable,
+  type Strategy,
+  type KeyDifference,
+  type VerifyResult,
+} from './incremental.ts';
+export { verifyTables, nightlyVerify, type VerifyOptions, type VerifyReport } from './verify.ts';

@@ -3,7 +3,7 @@ import { mvStaleness } from './staleness.ts';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface RefreshMetrics {
-  duration: Histogram<'mv' | 'mode' | 'outcome'>;
+  duration: Histogram<'mv' | 'mode' | 'strategy' | 'outcome'>;
   failures: Counter<'mv' | 'mode'>;
   retries: Counter<'mv'>;
   lastSuccess: Gauge<'mv'>;
@@ -22,8 +22,8 @@ export function refreshMetrics(registry: Registry): RefreshMetrics {
   const metrics: RefreshMetrics = {
     duration: new Histogram({
       name: 'mv_refresh_duration_seconds',
-      help: 'Duration of one MV refresh (all attempts), by outcome',
-      labelNames: ['mv', 'mode', 'outcome'],
+      help: 'Duration of one MV refresh (all attempts), by strategy (full | incremental) and outcome',
+      labelNames: ['mv', 'mode', 'strategy', 'outcome'],
       buckets: DURATION_BUCKETS,
       registers,
     }),

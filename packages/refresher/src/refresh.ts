@@ -8,6 +8,7 @@ import { configFromEnv, type RefresherConfig } from './config.ts';
 import { RefresherError, errorText, isTransient } from './errors.ts';
 import { loadGraph, normalizeName, topoOrder, withDownstream, type MvGraph } from './graph.ts';
 import { assertLogTable, logAttemptEnd, logAttemptStart, logSkipped } from './history.ts';
+import { applyFull, applyKeys, touchedKeys, uploadIdsOf, type IncrementalTable, type Strategy } from './incremental.ts';
 import { MV_MAPPING, MV_SETTINGS, isCsvType, type MvMapping, type MvSettings } from './mapping.ts';
 import { refreshMetrics, type RefreshMetrics } from './metrics.ts';
 import { chooseMode, quoteName } from './mode.ts';
@@ -32,6 +33,10 @@ interface Ctx {
   runId: string;
   forcePlain: boolean;
   countRows: boolean;
+  /** Rebuild incremental tables whole, whatever the trigger (`mv:refresh --full`). */
+  full: boolean;
+  /** Incremental tables of the graph, by name. */
+  incremental: Map<string, IncrementalTable>;
 }
 
 let defaultLogger: Logger | undefined;
@@ -105,10 +110,13 @@ async function run(requested: Root[] | 'all', options: RefreshOptions): Promise<
     runId: randomUUID(),
     forcePlain: options.mode === 'plain',
     countRows: options.countRows ?? true,
+    full: options.full ?? false,
+    incremental: new Map(),
   };
   try {
     await assertLogTable(pool);
     const graph = await loadGraph(pool);
+    for (const n of graph.nodes.values()) if (n.incremental) ctx.incremental.set(n.name, n.incremental);
     const roots: Root[] =
       requested === 'all'
         ? [...graph.nodes.keys()].map((mv) => ({ mv, critical: settings[mv]?.critical ?? false }))
@@ -225,6 +233,9 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
   const started = clock.now();
   let mode: RefreshMode = 'plain';
   let reason: string | undefined;
+  let strategy: Strategy = 'full';
+  let keys: string[] | null = null;
+  let keyCount: number | null = null;
   let lastError: unknown;
   let attempt: number;
   for (attempt = 1; attempt <= config.maxAttempts; attempt++) {
@@ -234,20 +245,34 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
     const attemptStart = clock.now();
     try {
       client = await ctx.pool.connect();
-      // Mode is read just before the refresh: the MV may have been populated or indexed since.
-      const { rows } = await client.query(
-        `select c.relispopulated as populated,
-           exists (select 1 from pg_index x where x.indrelid = c.oid and x.indisunique and x.indisvalid
-                   and x.indpred is null and x.indexprs is null) as has_unique
-         from pg_class c where c.oid = to_regclass($1)`,
-        [quoteName(mv)],
-      );
-      if (!rows[0])
-        throw Object.assign(new Error(`${mv} no longer exists (dropped during the run)`), { code: '42P01' });
-      ({ mode, reason } = chooseMode(
-        { populated: rows[0].populated, uniqueIndex: rows[0].has_unique ? 'yes' : null },
-        ctx.forcePlain,
-      ));
+      const inc = ctx.incremental.get(mv);
+      if (inc) {
+        // Upload/revert/confirm runs recompute the dates those uploads touched; anything else
+        // (nightly, manual, --full, an unknown upload) rebuilds whole.
+        const ids = ctx.full ? null : uploadIdsOf(ctx.trigger);
+        keys = ids ? await touchedKeys(client, ids) : null;
+        strategy = keys ? 'incremental' : 'full';
+        mode = 'concurrent';
+        reason = keys
+          ? `incremental table: ${keys.length} key(s) touched by ${ctx.trigger} recomputed (delete + insert in one transaction)`
+          : `incremental table rebuilt whole (${ctx.full ? 'full requested' : ids ? 'an upload of the trigger is unknown' : `trigger ${ctx.trigger}`}); only differing keys are written`;
+      } else {
+        // Mode is read just before the refresh: the MV may have been populated or indexed since.
+        const { rows } = await client.query(
+          `select c.relispopulated as populated,
+             exists (select 1 from pg_index x where x.indrelid = c.oid and x.indisunique and x.indisvalid
+                     and x.indpred is null and x.indexprs is null) as has_unique
+           from pg_class c where c.oid = to_regclass($1)`,
+          [quoteName(mv)],
+        );
+        if (!rows[0])
+          throw Object.assign(new Error(`${mv} no longer exists (dropped during the run)`), { code: '42P01' });
+        ({ mode, reason } = chooseMode(
+          { populated: rows[0].populated, uniqueIndex: rows[0].has_unique ? 'yes' : null },
+          ctx.forcePlain,
+        ));
+        strategy = 'full';
+      }
       logId = await logAttemptStart(client, {
         mv,
         trigger: ctx.trigger,
@@ -256,13 +281,16 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
         modeReason: reason,
         attempt,
         startedAt: new Date(attemptStart),
+        strategy,
       });
       await client.query('begin');
       await client.query(`select set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`, [
         `${lockTimeoutMs}ms`,
         `${statementTimeoutMs}ms`,
       ]);
-      await client.query(`refresh materialized view ${mode === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`);
+      if (inc) keyCount = keys ? await applyKeys(client, inc, keys) : (await applyFull(client, inc)).length;
+      else
+        await client.query(`refresh materialized view ${mode === 'concurrent' ? 'concurrently ' : ''}${quoteName(mv)}`);
       const rowCount = ctx.countRows
         ? Number((await client.query(`select count(*)::bigint as n from ${quoteName(mv)}`)).rows[0].n)
         : null;
@@ -273,15 +301,16 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
         finishedAt: new Date(finished),
         rowCount,
         durationMs: finished - attemptStart,
+        keyCount,
       });
       const ms = finished - started;
-      metrics.duration.observe({ mv, mode, outcome: 'refreshed' }, ms / 1000);
+      metrics.duration.observe({ mv, mode, strategy, outcome: 'refreshed' }, ms / 1000);
       metrics.lastSuccess.set({ mv }, finished / 1000);
-      const fields = { runId: ctx.runId, mv, mode, reason, ms, attempts: attempt, rowCount };
+      const fields = { runId: ctx.runId, mv, mode, strategy, keyCount, reason, ms, attempts: attempt, rowCount };
       if (ms > config.slowThresholdMs)
         logger.warn({ ...fields, thresholdMs: config.slowThresholdMs }, 'mv refresh slower than threshold');
       else logger.info(fields, 'mv refreshed');
-      return { mv, mode, status: 'refreshed', ms, attempts: attempt, critical, reason, rowCount };
+      return { mv, mode, status: 'refreshed', ms, attempts: attempt, critical, reason, rowCount, strategy, keyCount };
     } catch (error) {
       lastError = error;
       if (client) await client.query('rollback').catch((e: Error) => (broken = e));
@@ -311,10 +340,10 @@ async function refreshOne(ctx: Ctx, mv: string, critical: boolean): Promise<MvRe
   }
   const ms = clock.now() - started;
   const attempts = Math.min(attempt, config.maxAttempts);
-  metrics.duration.observe({ mv, mode, outcome: 'failed' }, ms / 1000);
+  metrics.duration.observe({ mv, mode, strategy, outcome: 'failed' }, ms / 1000);
   metrics.failures.inc({ mv, mode });
   logger.error({ runId: ctx.runId, mv, mode, attempts, critical, err: errorText(lastError) }, 'mv refresh failed');
-  return { mv, mode, status: 'failed', ms, attempts, critical, reason, error: errorText(lastError) };
+  return { mv, mode, status: 'failed', ms, attempts, critical, reason, error: errorText(lastError), strategy };
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, capped. */

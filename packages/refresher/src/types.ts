@@ -19,6 +19,10 @@ export interface MvResult {
   reason?: string;
   error?: string;
   rowCount?: number | null;
+  /** `full` (REFRESH, or an incremental table rebuilt whole) or `incremental` (only touched keys). */
+  strategy?: 'full' | 'incremental';
+  /** Incremental tables: keys recomputed (incremental) or found different and rewritten (full). */
+  keyCount?: number | null;
 }
 
 export interface RefreshResult {
@@ -58,6 +62,8 @@ export interface RefreshOptions {
   includeDownstream?: boolean;
   /** Count the MV's rows after refreshing, for the history (default true). */
   countRows?: boolean;
+  /** Rebuild incremental tables whole whatever the trigger (`pnpm mv:refresh --full`); default false. */
+  full?: boolean;
   /** Criticality of MVs named explicitly in `refresh(names)` (default true). */
   critical?: boolean;
 }

@@ -16,6 +16,7 @@ import { RefresherError } from './errors.ts';
 import { normalizeName } from './graph.ts';
 import { MV_MAPPING, isCsvType } from './mapping.ts';
 import { refreshRoots } from './refresh.ts';
+import { nightlyVerify } from './verify.ts';
 import { withLiveness } from './liveness.ts';
 import { createLogger } from './logger.ts';
 import type { RefreshOptions, RefreshResult } from './types.ts';
@@ -176,6 +177,9 @@ export function createRefreshTask(options: RefreshTaskOptions): Task {
     await options.onResult?.(result, requests);
     if (options.pool && options.alerts !== false) {
       await alertRefreshResult(options.pool, result, { logger: options.logger ?? createLogger(), config });
+      // The nightly safety net: incremental tables checked against their queries (alert + rebuild on a difference).
+      if (requests.some((r) => r.trigger === 'schedule'))
+        await nightlyVerify(options.pool, result, { logger: options.logger ?? createLogger(), config });
     }
   });
 }

@@ -84,11 +84,11 @@ const refreshJobDone = () =>
 
 const staleness = async () => (await mvStaleness(f.pool)).get(MV)!.stalenessSeconds;
 
-/** Holds ACCESS EXCLUSIVE on the MV (LOCK TABLE refuses MVs; an open REFRESH holds it) until released. */
+/** Holds ACCESS EXCLUSIVE on mart.mv_receive_daily (an incremental table, so LOCK TABLE works) until released. */
 async function holdLock(): Promise<pg.Client> {
   const locker = await session(f.db.url);
   await locker.query('begin');
-  await locker.query(`refresh materialized view ${MV}`);
+  await locker.query(`lock table ${MV} in access exclusive mode`);
   return locker;
 }
 

@@ -20,12 +20,14 @@ describe('metrics and logs', () => {
     await refresh(['t.mv_bad'], { pool: f.pool, logger: quiet, registry, clock });
     const text = await registry.metrics();
     expect(text).toContain(
-      'mv_refresh_duration_seconds_bucket{le="600",mv="t.mv_other",mode="concurrent",outcome="refreshed"} 1',
+      'mv_refresh_duration_seconds_bucket{le="600",mv="t.mv_other",mode="concurrent",strategy="full",outcome="refreshed"} 1',
     );
     expect(text).toContain(
-      'mv_refresh_duration_seconds_bucket{le="+Inf",mv="t.mv_side",mode="plain",outcome="refreshed"} 1',
+      'mv_refresh_duration_seconds_bucket{le="+Inf",mv="t.mv_side",mode="plain",strategy="full",outcome="refreshed"} 1',
     );
-    expect(text).toContain('mv_refresh_duration_seconds_count{mv="t.mv_bad",mode="plain",outcome="failed"} 1');
+    expect(text).toContain(
+      'mv_refresh_duration_seconds_count{mv="t.mv_bad",mode="plain",strategy="full",outcome="failed"} 1',
+    );
     expect(text).toContain('mv_refresh_failures_total{mv="t.mv_bad",mode="plain"} 1');
     const last = /mv_last_success_timestamp_seconds\{mv="t.mv_other"\} ([\d.]+)/.exec(text);
     expect(Number(last?.[1])).toBeGreaterThan(Date.now() / 1000 - 3600);

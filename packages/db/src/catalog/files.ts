@@ -6,7 +6,11 @@ import { DbError } from '../errors.ts';
 /** `packages/db/prisma/views`, the folder Prisma's `db pull` uses for views; resolved from this file. */
 export const DEFAULT_CATALOG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/views');
 
-export type CatalogKind = 'view' | 'matview';
+/** `table`: an incremental object, a table the refresher maintains from its declared query (see `incremental`). */
+export type CatalogKind = 'view' | 'matview' | 'table';
+
+/** Suffix of the view that holds an incremental table's declared query (`mart.mv_receive_daily__query`). */
+export const QUERY_VIEW_SUFFIX = '__query';
 
 export interface CatalogIndex {
   name: string;
@@ -35,6 +39,12 @@ export interface CatalogObject {
   populate: 'with-data' | 'after-migrate';
   /** Path of the file (for messages). */
   file: string;
+  /**
+   * `-- incremental by COL`: the object is a table with the same name, columns, indexes and
+   * comment, kept by the refresher per value of COL from the declared query (held in the view
+   * `<name>__query`). Null for plain views and MVs.
+   */
+  incremental?: { key: string } | null;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -129,6 +139,13 @@ export function parseCatalogFile(
       obj.options = m[1]!.trim();
       continue;
     }
+    if ((m = /^incremental\s+by\s+(\S+)$/i.exec(line))) {
+      if (kind !== 'matview')
+        fail(file, `incremental by applies to materialized views only (${line}); declare it on a materialized view`);
+      if (!IDENT.test(m[1]!)) fail(file, `incremental by ${m[1]}: the key must be a lower-case column name`);
+      obj.incremental = { key: m[1]! };
+      continue;
+    }
     if ((m = /^populate:\s*(.+)$/i.exec(line))) {
       const v = m[1]!.trim().toLowerCase();
       if (kind !== 'matview') fail(file, 'populate: applies to materialized views only');
@@ -139,10 +156,20 @@ export function parseCatalogFile(
     }
     fail(
       file,
-      `header line ${JSON.stringify(raw)} is not one of: comment:, unique index NAME (…), index NAME (…), with (…), populate: after migrate; end the header with a blank line before SQL comments`,
+      `header line ${JSON.stringify(raw)} is not one of: comment:, unique index NAME (…), index NAME (…), with (…), populate: after migrate, incremental by COL; end the header with a blank line before SQL comments`,
     );
   }
   if (!query) fail(file, 'has no query after its header');
+  if (obj.incremental) {
+    if (obj.populate === 'after-migrate')
+      fail(
+        file,
+        'populate: after migrate cannot be combined with incremental by (the table is built in its migration)',
+      );
+    if (obj.options)
+      fail(file, `with (${obj.options}) cannot be combined with incremental by (storage parameters of an MV)`);
+    obj.kind = 'table';
+  }
   if (/^\s*create\b/i.test(query))
     fail(file, 'holds a CREATE statement; keep only the query (SELECT …), the header says what to create');
   return obj;
@@ -171,8 +198,9 @@ export function readCatalog(dir: string = DEFAULT_CATALOG_DIR): CatalogObject[] 
 
 /** Render an object back into the file format (used to convert existing objects into the catalog). */
 export function renderCatalogFile(o: Omit<CatalogObject, 'file'>): string {
-  const lines = [`-- ${o.kind === 'matview' ? 'materialized view' : 'view'} ${o.name}`];
+  const lines = [`-- ${o.kind === 'view' ? 'view' : 'materialized view'} ${o.name}`];
   if (o.comment) lines.push(`-- comment: ${o.comment}`);
+  if (o.incremental) lines.push(`-- incremental by ${o.incremental.key}`);
   for (const ix of [...o.indexes].sort((a, b) => Number(b.unique) - Number(a.unique)))
     lines.push(`-- ${ix.unique ? 'unique ' : ''}index ${ix.name} ${ix.spec}`);
   if (o.options) lines.push(`-- with (${o.options})`);
@@ -185,11 +213,48 @@ export function literal(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** The statements that create an object from its catalog entry (no comment, no grants). */
+/** The comment of an incremental table's query view; `parseQueryViewComment` reads it back. */
+export function queryViewComment(table: string, key: string): string {
+  return `Declared query of the incremental table ${table} (key ${key}); the refresher fills ${table} from it. Read ${table}, not this view.`;
+}
+
+/** `{ table, key }` from a query view's comment, or null when it is not one. */
+export function parseQueryViewComment(comment: string | null): { table: string; key: string } | null {
+  const m = /^Declared query of the incremental table (\S+) \(key ([a-z_][a-z0-9_]*)\)/.exec(comment ?? '');
+  return m ? { table: m[1]!, key: m[2]! } : null;
+}
+
+/**
+ * The relations the database holds for the catalog: each entry as it is, except an incremental
+ * one, which becomes its query view (`<name>__query`, the declared query) and the table (created
+ * from that view, with the entry's indexes and comment).
+ */
+export function expandCatalog(catalog: readonly CatalogObject[]): CatalogObject[] {
+  return catalog.flatMap((o) => {
+    if (o.kind !== 'table' || !o.incremental) return [o];
+    const view = `${o.name}${QUERY_VIEW_SUFFIX}`;
+    return [
+      {
+        ...o,
+        name: view,
+        relname: `${o.relname}${QUERY_VIEW_SUFFIX}`,
+        kind: 'view' as const,
+        indexes: [],
+        comment: queryViewComment(o.name, o.incremental.key),
+        incremental: null,
+      },
+      { ...o, query: `SELECT * FROM ${view}` },
+    ];
+  });
+}
+
+/** The statements that create an object from its (expanded) catalog entry (no comment, no grants). */
 export function createStatements(o: CatalogObject, withData: boolean): string[] {
   const opts = o.options ? ` WITH (${o.options})` : '';
   const out: string[] = [];
   if (o.kind === 'view') out.push(`CREATE VIEW ${o.name}${opts} AS\n${o.query};`);
+  else if (o.kind === 'table')
+    out.push(`CREATE TABLE ${o.name} AS\n${o.query}\n${withData ? 'WITH DATA' : 'WITH NO DATA'};`);
   else
     out.push(`CREATE MATERIALIZED VIEW ${o.name}${opts} AS\n${o.query}\n${withData ? 'WITH DATA' : 'WITH NO DATA'};`);
   for (const ix of o.indexes) out.push(`CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${ix.name} ON ${o.name} ${ix.spec};`);
@@ -197,5 +262,10 @@ export function createStatements(o: CatalogObject, withData: boolean): string[] 
 }
 
 export function commentStatement(kind: CatalogKind, name: string, comment: string | null): string {
-  return `COMMENT ON ${kind === 'matview' ? 'MATERIALIZED VIEW' : 'VIEW'} ${name} IS ${comment == null ? 'NULL' : literal(comment)};`;
+  return `COMMENT ON ${kindWord(kind)} ${name} IS ${comment == null ? 'NULL' : literal(comment)};`;
+}
+
+/** `MATERIALIZED VIEW`, `VIEW` or `TABLE`, for DDL. */
+export function kindWord(kind: CatalogKind): string {
+  return kind === 'matview' ? 'MATERIALIZED VIEW' : kind === 'table' ? 'TABLE' : 'VIEW';
 }

@@ -5,7 +5,15 @@ import { DEFAULT_MIGRATIONS_DIR } from '../migrator/files.ts';
 import { migrate } from '../migrator/migrate.ts';
 import { ident, withClient, withDatabase } from '../pg/with.ts';
 import { DOMAIN_SCHEMAS } from '../schema/schemas.ts';
-import { commentStatement, createStatements, DEFAULT_CATALOG_DIR, readCatalog, type CatalogObject } from './files.ts';
+import {
+  commentStatement,
+  createStatements,
+  DEFAULT_CATALOG_DIR,
+  expandCatalog,
+  kindWord,
+  readCatalog,
+  type CatalogObject,
+} from './files.ts';
 import { planTransition, type TargetDefinition, type TransitionPlan } from './plan.ts';
 import { alteredRelations, queryReferences, topoOrder } from './refs.ts';
 import { readState, type DbObject, type DbState } from './state.ts';
@@ -49,14 +57,17 @@ function definitionFromCatalog(o: CatalogObject, reads: string[]): TargetDefinit
 
 function definitionFromDb(o: DbObject): TargetDefinition {
   const opts = o.options.length ? ` WITH (${o.options.join(', ')})` : '';
-  const query = o.def.replace(/;\s*$/, '');
+  const query = o.kind === 'table' ? `SELECT * FROM ${o.reads[0]}` : o.def.replace(/;\s*$/, '');
+  const data = (withData: boolean) => (withData ? 'WITH DATA' : 'WITH NO DATA');
   return {
     name: o.name,
     kind: o.kind,
     create: (withData) =>
       o.kind === 'view'
         ? `CREATE VIEW ${o.name}${opts} AS\n${query};`
-        : `CREATE MATERIALIZED VIEW ${o.name}${opts} AS\n${query}\n${withData ? 'WITH DATA' : 'WITH NO DATA'};`,
+        : o.kind === 'table'
+          ? `CREATE TABLE ${o.name} AS\n${query}\n${data(withData)};`
+          : `CREATE MATERIALIZED VIEW ${o.name}${opts} AS\n${query}\n${data(withData)};`,
     indexes: o.indexes.map((i) => ({ name: i.name, sql: `${i.def};` })),
     comment: o.comment,
     afterMigrate: o.kind === 'matview' && !o.populated,
@@ -94,7 +105,11 @@ export function managedSchemas(catalog: CatalogObject[]): string[] {
  */
 export async function planCatalog(options: CatalogPlanOptions): Promise<CatalogPlan> {
   const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
-  const catalog = readCatalog(options.catalogDir ?? DEFAULT_CATALOG_DIR);
+  // An incremental entry is two relations: its query view and the table filled from it.
+  const declared = readCatalog(options.catalogDir ?? DEFAULT_CATALOG_DIR);
+  // Refuses an incremental query that cannot be restricted to some keys (window functions).
+  for (const o of declared) if (o.incremental) await queryReferences(o);
+  const catalog = expandCatalog(declared);
   const reads = new Map<string, string[]>();
   for (const o of catalog) reads.set(o.name, await queryReferences(o));
   const byName = new Map(catalog.map((o) => [o.name, o]));
@@ -153,8 +168,7 @@ async function applyCatalog(
   await client.query('BEGIN');
   try {
     const drops = topoOrder(head.objects.keys(), (n) => head.objects.get(n)!.reads).reverse();
-    for (const n of drops)
-      await client.query(`DROP ${head.objects.get(n)!.kind === 'matview' ? 'MATERIALIZED VIEW' : 'VIEW'} ${n}`);
+    for (const n of drops) await client.query(`DROP ${kindWord(head.objects.get(n)!.kind)} ${n}`);
     if (tableSql.trim()) {
       try {
         await client.query(tableSql);
@@ -177,6 +191,18 @@ async function applyCatalog(
           );
         }
       }
+    }
+    for (const o of catalog) {
+      if (o.kind !== 'table' || !o.incremental) continue;
+      const cols = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped`,
+        [o.name, o.incremental.key],
+      );
+      if (cols.rows[0]!.n === 0)
+        throw new DbError(
+          'E_CATALOG',
+          `${o.file}: incremental by ${o.incremental.key}, but the query has no column ${o.incremental.key}; name one of its output columns`,
+        );
     }
     const state = await readState(client, schemas);
     // WITH NO DATA here only to be fast; what counts is the catalog's populate option.

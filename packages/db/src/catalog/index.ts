@@ -1,6 +1,11 @@
 export {
   DEFAULT_CATALOG_DIR,
+  QUERY_VIEW_SUFFIX,
   readCatalog,
+  expandCatalog,
+  queryViewComment,
+  parseQueryViewComment,
+  kindWord,
   parseCatalogFile,
   renderCatalogFile,
   createStatements,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { commentStatement, literal, type CatalogKind } from './files.ts';
+import { commentStatement, kindWord, literal, type CatalogKind } from './files.ts';
 import { topoOrder } from './refs.ts';
 import { dependantClosure, signature, type DbObject, type DbState } from './state.ts';
 
@@ -68,16 +68,10 @@ export function lineDiff(a: string, b: string): string {
 }
 
 function describe(o: DbObject): string {
-  const lines = [
-    `${o.kind === 'matview' ? 'MATERIALIZED VIEW' : 'VIEW'} ${o.name}${o.options.length ? ` WITH (${o.options.join(', ')})` : ''}`,
-  ];
+  const lines = [`${kindWord(o.kind)} ${o.name}${o.options.length ? ` WITH (${o.options.join(', ')})` : ''}`];
   lines.push(...o.def.split('\n'));
   lines.push(`-- columns: ${o.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`);
   return lines.join('\n');
-}
-
-function kindWord(kind: CatalogKind): string {
-  return kind === 'matview' ? 'MATERIALIZED VIEW' : 'VIEW';
 }
 
 /**

@@ -132,7 +132,7 @@ export function checkPrismaViews(
     }
     for (const c of o.columns)
       if (!v.fields.some((f) => f.column === c.name)) issues.push(`column ${c.name} (${c.type}) has no field`);
-    if (o.kind === 'matview') {
+    if (o.kind !== 'view') {
       const u = uniqueColumns(o);
       if (u.join(',') !== v.unique.join(','))
         issues.push(
@@ -189,15 +189,15 @@ export function updatePrismaViewBlocks(schemaText: string, state: DbState): { te
         const last = existing.at(-1)!;
         const f = /^(\s*)(\w+)\s+(\w+)(\?)?(\s+.*)?$/.exec(last)!;
         let attrs = (f[5] ?? '').replace(/\s*@unique\b/, '');
-        if (o.kind === 'matview' && single === c.name) attrs = ` @unique${attrs}`;
-        else if (o.kind !== 'matview' && /@unique\b/.test(last)) attrs = ` @unique${attrs}`;
+        if (o.kind !== 'view' && single === c.name) attrs = ` @unique${attrs}`;
+        else if (o.kind === 'view' && /@unique\b/.test(last)) attrs = ` @unique${attrs}`;
         out.push(
           ...existing.slice(0, -1),
-          `${f[1]}${f[2]} ${scalar}${optional && !(o.kind !== 'matview' && /@unique\b/.test(last)) ? '?' : ''}${attrs}`,
+          `${f[1]}${f[2]} ${scalar}${optional && !(o.kind === 'view' && /@unique\b/.test(last)) ? '?' : ''}${attrs}`,
         );
       } else {
         const rendered = renderPrismaView(model, { ...o, columns: [c] }).split('\n')[1]!;
-        out.push(o.kind === 'matview' || !single ? rendered : rendered.replace(' @unique', ''));
+        out.push(o.kind !== 'view' || !single ? rendered : rendered.replace(' @unique', ''));
       }
     }
     updated.push(model);

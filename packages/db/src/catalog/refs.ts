@@ -39,6 +39,23 @@ export async function queryReferences(o: CatalogObject): Promise<string[]> {
     if (key === 'CommonTableExpr') ctes.add(String(value.ctename));
     if (key === 'RangeVar') vars.push(value as { schemaname?: string; relname: string });
   });
+  if (o.kind === 'table' && o.incremental) {
+    // Rows for one key must not depend on rows of other keys, or recomputing only the touched
+    // keys would leave the others wrong: a window function (a running sum over the key) does.
+    const windows: string[] = [];
+    walk(tree, (key, value) => {
+      if (key === 'FuncCall' && value.over) {
+        const names = (value.funcname as { String?: { sval?: string } }[] | undefined) ?? [];
+        windows.push(names.map((n) => n.String?.sval ?? '?').join('.'));
+      }
+    });
+    if (windows.length) {
+      throw new DbError(
+        'E_CATALOG',
+        `${o.file}: incremental by ${o.incremental.key} is refused: the query uses window function${windows.length === 1 ? '' : 's'} ${[...new Set(windows)].join(', ')} (… OVER …), so the rows of one ${o.incremental.key} can depend on other ${o.incremental.key} values and recomputing only the touched ones would leave the rest wrong; drop the \`-- incremental by\` line (keep it a materialized view) or move the window function into a view that reads the table`,
+      );
+    }
+  }
   const refs = new Set<string>();
   for (const v of vars) {
     if (v.schemaname) refs.add(`${v.schemaname}.${v.relname}`);

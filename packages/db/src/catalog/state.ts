@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CatalogKind } from './files.ts';
+import { parseQueryViewComment, QUERY_VIEW_SUFFIX, type CatalogKind } from './files.ts';
 
 export interface DbIndex {
   name: string;
@@ -14,11 +14,11 @@ export interface DbColumn {
   notNull: boolean;
 }
 
-/** A view or MV as the database has it. */
+/** A view, MV or incremental table (a table whose query view `<name>__query` exists) as the database has it. */
 export interface DbObject {
   name: string;
   kind: CatalogKind;
-  /** pg_get_viewdef(oid, true): PostgreSQL's normalised text of the query. */
+  /** pg_get_viewdef(oid, true): PostgreSQL's normalised text of the query; for a table `incremental by KEY`. */
   def: string;
   columns: DbColumn[];
   indexes: DbIndex[];
@@ -26,7 +26,7 @@ export interface DbObject {
   /** reloptions, sorted, e.g. ['security_invoker=true']. */
   options: string[];
   populated: boolean;
-  /** Relations (tables, views, MVs) the rewrite rule reads. */
+  /** Relations (tables, views, MVs) the rewrite rule reads; an incremental table reads its query view. */
   reads: string[];
 }
 
@@ -71,6 +71,26 @@ export async function readState(client: pg.ClientBase, schemas: string[]): Promi
       options: [...(r.options ?? [])].sort(),
       populated: r.populated,
       reads: [],
+    };
+    objects.set(o.name, o);
+    byOid.set(r.oid, o);
+  }
+  // Incremental tables: a table whose `<name>__query` view says (in its comment) that it is one.
+  for (const r of rels.rows) {
+    if (r.relkind !== 'r') continue;
+    const view = objects.get(`${r.name}${QUERY_VIEW_SUFFIX}`);
+    const tag = view?.kind === 'view' ? parseQueryViewComment(view.comment) : null;
+    if (!tag || tag.table !== r.name) continue;
+    const o: DbObject = {
+      name: r.name,
+      kind: 'table',
+      def: `incremental by ${tag.key}`,
+      columns: [],
+      indexes: [],
+      comment: r.comment,
+      options: [...(r.options ?? [])].sort(),
+      populated: true,
+      reads: [view!.name],
     };
     objects.set(o.name, o);
     byOid.set(r.oid, o);

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { planCatalog, type CatalogPlan, type ObjectChange } from '../catalog/index.ts';
+import { planCatalog, readCatalog, type CatalogPlan, type ObjectChange } from '../catalog/index.ts';
 import { checkPrismaViews, updatePrismaViewBlocks } from '../catalog/prisma-views.ts';
 import { DbError } from '../errors.ts';
 import { DEFAULT_MIGRATIONS_DIR } from '../migrator/files.ts';
@@ -44,7 +44,18 @@ export interface SchemaDiff {
   sql: string;
 }
 
-const NO_FILTER = { externalTables: [], externalEnums: [] };
+/**
+ * Incremental objects of the view catalog are tables the catalog (not schema.prisma) creates; the
+ * engine must not read them as tables missing from schema.prisma (it would drop them).
+ */
+export function catalogFilter(catalogDir?: string): { externalTables: string[]; externalEnums: string[] } {
+  return {
+    externalTables: readCatalog(catalogDir)
+      .filter((o) => o.kind === 'table')
+      .map((o) => o.name),
+    externalEnums: [],
+  };
+}
 
 /**
  * The engine's diff between the migrations' head (replayed in a throw-away shadow database, dropped
@@ -71,7 +82,7 @@ async function diffHeadAndSchema(
       to: direction === 'to-schema' ? datamodel : migrations,
       script: true,
       exitCode: true,
-      filters: NO_FILTER,
+      filters: catalogFilter(options.catalogDir),
     });
     // With exitCode: true the engine answers 2 when the diff is not empty, 0 when it is.
     return result.exitCode === 0 ? '' : (result.stdout ?? '').trimEnd() + '\n';

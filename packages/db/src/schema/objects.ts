@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CATALOG_DIR, readCatalog } from '../catalog/files.ts';
+import { DEFAULT_CATALOG_DIR, expandCatalog, readCatalog } from '../catalog/files.ts';
 import { DOMAIN_SCHEMAS } from './schemas.ts';
 
 export { DOMAIN_SCHEMAS };
@@ -9,7 +9,8 @@ export { DOMAIN_SCHEMAS };
 /**
  * Every relation the migration history leaves in the domain schemas at head, with its kind —
  * derived, not kept by hand: the tables are the `model` blocks of prisma/schema.prisma, the views
- * and MVs are the files of the view catalog (prisma/views/<schema>/<name>.sql). `pnpm db:check`
+ * and MVs are the files of the view catalog (prisma/views/<schema>/<name>.sql; an incremental one is
+ * a table and its `<name>__query` view). `pnpm db:check`
  * verifies that the migrations produce exactly these (test/migrations.test.ts deploys from empty).
  *
  * @example
@@ -39,7 +40,7 @@ export function prismaTables(schemaText: string): DomainObject[] {
 
 export const DOMAIN_OBJECTS: readonly DomainObject[] = [
   ...prismaTables(readFileSync(SCHEMA_PATH, 'utf8')),
-  ...readCatalog(DEFAULT_CATALOG_DIR).map((o): DomainObject => ({ name: o.name, kind: o.kind })),
+  ...expandCatalog(readCatalog(DEFAULT_CATALOG_DIR)).map((o): DomainObject => ({ name: o.name, kind: o.kind })),
 ];
 
 /** Objects the history once created and later dropped: they must not exist at head. */
