@@ -16,6 +16,46 @@ export interface PreparedMigration {
   statements: ParsedStatement[];
 }
 
+/** One transaction-control statement in a transactional file: where it is and what it says. */
+export interface TransactionControlFinding {
+  /** `<migration>/migration.sql`. */
+  file: string;
+  line: number;
+  /** `COMMIT`, `BEGIN`, `SAVEPOINT`, `END (COMMIT)`… */
+  command: string;
+  /** The statement as written (first 80 characters). */
+  statement: string;
+}
+
+/** Transaction control among the top-level statements of a transactional file (none in a no-transaction one). */
+export function findTransactionControl(
+  file: string,
+  statements: ParsedStatement[],
+  noTransaction: boolean,
+): TransactionControlFinding[] {
+  if (noTransaction) return [];
+  const out: TransactionControlFinding[] = [];
+  for (const s of statements) {
+    const command = transactionControl(s);
+    if (command) out.push({ file, line: s.line, command, statement: s.text.replace(/\s+/g, ' ').slice(0, 80) });
+  }
+  return out;
+}
+
+/**
+ * The refusal both paths raise — the runner (prepareMigrations) and Prisma's schema engine
+ * (engine.ts, before the engine gets a migration list): E_MIGRATION_TRANSACTION_CONTROL naming
+ * each file, line and statement, and the fix. `ran` says what was run (nothing).
+ */
+export function transactionControlError(findings: TransactionControlFinding[]): DbError {
+  const where = findings.map((f) => `${f.file} line ${f.line}: ${f.command} (\`${f.statement}\`)`).join('; ');
+  return new DbError(
+    'E_MIGRATION_TRANSACTION_CONTROL',
+    `transaction control in a transactional migration (each file runs in one transaction of its own): ${where}. ` +
+      'Remove it — the whole file commits or rolls back as one — or, if the file must manage transactions itself, make it `-- migrate:no-transaction`. Nothing was run.',
+  );
+}
+
 /**
  * Parse the files about to run. Refuses (E_MIGRATION_TRANSACTION_CONTROL) a transactional file
  * holding COMMIT, BEGIN, ROLLBACK, SAVEPOINT, END, ABORT, START TRANSACTION, RELEASE, PREPARE
@@ -25,24 +65,14 @@ export interface PreparedMigration {
  */
 export async function prepareMigrations(files: MigrationFile[]): Promise<PreparedMigration[]> {
   const out: PreparedMigration[] = [];
-  const problems: string[] = [];
+  const findings: TransactionControlFinding[] = [];
   for (const file of files) {
-    const statements = await parseSql(file.sql, `${file.name}/migration.sql`);
-    if (!file.noTransaction) {
-      for (const s of statements) {
-        const tc = transactionControl(s);
-        if (tc) problems.push(`${file.name}/migration.sql line ${s.line}: ${tc}`);
-      }
-    }
+    const name = `${file.name}/migration.sql`;
+    const statements = await parseSql(file.sql, name);
+    findings.push(...findTransactionControl(name, statements, file.noTransaction));
     out.push({ file, statements });
   }
-  if (problems.length > 0) {
-    throw new DbError(
-      'E_MIGRATION_TRANSACTION_CONTROL',
-      `transaction control in a transactional migration (the runner runs each file in one transaction of its own): ${problems.join('; ')}. ` +
-        'Remove it — the whole file commits or rolls back as one — or, if the file must manage transactions itself, make it `-- migrate:no-transaction`. Nothing was run.',
-    );
-  }
+  if (findings.length > 0) throw transactionControlError(findings);
   return out;
 }
 
