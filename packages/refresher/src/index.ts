@@ -61,4 +61,5 @@ export {
   type RetentionResult,
   type ScheduleTaskOptions,
 } from './schedule.ts';
+export { syncUploadIncidents } from './upload-alerts.ts';
 export { populateMvs, unpopulatedMvs, mvsReading, type PopulateOptions } from './populate.ts';
