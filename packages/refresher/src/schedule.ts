@@ -139,7 +139,7 @@ export async function watchOnce(pool: pg.Pool, options: AlertOptions & { config:
           kind: 'mv_stale',
           subject: s.mv,
           since: s.changedAt!,
-          text: `${s.mv} is ${behind} min behind the last ${s.changedCsvType} change (${s.changedBy} at ${s.changedAt!.toISOString()}); target ${Math.round(s.targetSeconds / 60)} min. Look: pnpm mv:status, GET /mv`,
+          text: `${s.mv} is ${behind} min behind the last ${s.changedCsvType ?? 'schema'} change (${s.changedBy} at ${s.changedAt!.toISOString()}); target ${Math.round(s.targetSeconds / 60)} min. Look: pnpm mv:status, GET /mv`,
           look: 'pnpm mv:status',
           fields: {
             mv: s.mv,

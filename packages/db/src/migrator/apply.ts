@@ -9,6 +9,7 @@ import { concurrently, transactionControl } from '../sql/statements.ts';
 import { describeBlockers, type Blocker, type BlockerWatcher } from './blockers.ts';
 import type { MigrationFile } from './files.ts';
 import { formatSqlError } from './run-sql.ts';
+import { rebuildsOf, recordRebuilds } from './rebuilds.ts';
 import { insertApplied, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
 
 export interface PreparedMigration {
@@ -223,10 +224,13 @@ export async function applyMigration(
     } finally {
       await client.query('reset lock_timeout; reset statement_timeout').catch(() => {});
     }
+    // Each statement committed on its own; the record follows them (a failure above left it out).
+    await recordRebuilds(client, file.name, rebuildsOf(statements));
     await markFinished(client, id);
     return undefined;
   }
   const startedAt = new Date();
+  const rebuilds = rebuildsOf(statements);
   const { error, blockers } = await withLockRetry(file.name, lockMs, settings, async () => {
     await client.query(
       `BEGIN; SET LOCAL lock_timeout = ${lockMs}${stmtMs > 0 ? `; SET LOCAL statement_timeout = ${stmtMs}` : ''}`,
@@ -234,6 +238,7 @@ export async function applyMigration(
     try {
       // One simple-protocol query: multiple statements and $$ bodies work; positions are file offsets.
       await client.query(file.sql);
+      await recordRebuilds(client, file.name, rebuilds);
       await insertApplied(client, file.name, file.checksum);
       await client.query('COMMIT');
     } catch (e) {
