@@ -9,7 +9,7 @@ import { concurrently, transactionControl } from '../sql/statements.ts';
 import { describeBlockers, type Blocker, type BlockerWatcher } from './blockers.ts';
 import type { MigrationFile } from './files.ts';
 import { formatSqlError } from './run-sql.ts';
-import { rebuildsOf, recordRebuilds } from './rebuilds.ts';
+import { createsRebuildTable, rebuildsOf, recordRebuilds, type RebuildLog } from './rebuilds.ts';
 import { insertApplied, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
 
 export interface PreparedMigration {
@@ -89,6 +89,8 @@ export interface ApplySettings {
   /** First backoff delay, doubled on each retry. */
   retryDelayMs: number;
   onRetry?: (info: LockRetryInfo) => void;
+  /** Whether log.migration_rebuild exists (rebuildLogOf once per run). */
+  rebuildLog: RebuildLog;
 }
 
 /** A migration rolled back after a lock timeout, about to be tried again. */
@@ -225,12 +227,14 @@ export async function applyMigration(
       await client.query('reset lock_timeout; reset statement_timeout').catch(() => {});
     }
     // Each statement committed on its own; the record follows them (a failure above left it out).
-    await recordRebuilds(client, file.name, rebuildsOf(statements));
+    if (createsRebuildTable(statements)) settings.rebuildLog.present = true;
+    await recordRebuilds(client, file.name, rebuildsOf(statements), settings.rebuildLog);
     await markFinished(client, id);
     return undefined;
   }
   const startedAt = new Date();
   const rebuilds = rebuildsOf(statements);
+  const log = { present: settings.rebuildLog.present || createsRebuildTable(statements) };
   const { error, blockers } = await withLockRetry(file.name, lockMs, settings, async () => {
     await client.query(
       `BEGIN; SET LOCAL lock_timeout = ${lockMs}${stmtMs > 0 ? `; SET LOCAL statement_timeout = ${stmtMs}` : ''}`,
@@ -238,7 +242,7 @@ export async function applyMigration(
     try {
       // One simple-protocol query: multiple statements and $$ bodies work; positions are file offsets.
       await client.query(file.sql);
-      await recordRebuilds(client, file.name, rebuilds);
+      await recordRebuilds(client, file.name, rebuilds, log);
       await insertApplied(client, file.name, file.checksum);
       await client.query('COMMIT');
     } catch (e) {
@@ -246,7 +250,10 @@ export async function applyMigration(
       throw e;
     }
   });
-  if (!error) return undefined;
+  if (!error) {
+    settings.rebuildLog.present = log.present;
+    return undefined;
+  }
   // A lock timeout left nothing behind and is worth running again as it is: not recorded as failed.
   if (isLockTimeout(error)) return lockTimeoutError(file, lockMs, settings, blockers, error, false);
   const logs = formatSqlError(error, relPath, file.sql);

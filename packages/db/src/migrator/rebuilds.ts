@@ -36,16 +36,37 @@ export function rebuildsOf(statements: readonly ParsedStatement[]): Rebuild[] {
   return out;
 }
 
+/** Whether the table exists: asked once per run, then followed from the migrations' own statements. */
+export interface RebuildLog {
+  present: boolean;
+}
+
+export async function rebuildLogOf(client: pg.ClientBase): Promise<RebuildLog> {
+  const { rows } = await client.query(`select to_regclass($1) is not null as present`, [REBUILD_TABLE]);
+  return { present: rows[0]?.present === true };
+}
+
+/** Whether the statements create the table (the migration that introduces it). */
+export function createsRebuildTable(statements: readonly ParsedStatement[]): boolean {
+  return statements.some((s) => {
+    const rel = (s.node as { relation?: { schemaname?: string; relname?: string } }).relation;
+    return s.kind === 'CreateStmt' && `${rel?.schemaname}.${rel?.relname}` === REBUILD_TABLE;
+  });
+}
+
 /**
  * Insert the rebuilds of migration `name` on `client`, inside its transaction (after its SQL ran).
  * Names resolve to schema-qualified ones now (the search path the migration ran with); a relation
  * created and dropped again in the same file is skipped. Nothing happens before the migration that
- * creates the table has run.
+ * creates the table has run (`log.present`, no query per migration for it).
  */
-export async function recordRebuilds(client: pg.ClientBase, name: string, rebuilds: readonly Rebuild[]): Promise<void> {
-  if (rebuilds.length === 0) return;
-  const { rows } = await client.query(`select to_regclass($1) is not null as present`, [REBUILD_TABLE]);
-  if (!rows[0]?.present) return;
+export async function recordRebuilds(
+  client: pg.ClientBase,
+  name: string,
+  rebuilds: readonly Rebuild[],
+  log: RebuildLog,
+): Promise<void> {
+  if (rebuilds.length === 0 || !log.present) return;
   await client.query(
     `insert into ${REBUILD_TABLE} (migration_name, relation, kind, with_data, rebuilt_at)
      select $1, n.nspname || '.' || c.relname, r.kind, r.with_data, clock_timestamp()
