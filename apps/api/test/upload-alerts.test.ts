@@ -96,7 +96,7 @@ describe('upload alerts, sent when the upload is marked', () => {
       return q.rowCount === 0;
     });
     expect(hook.requests.length).toBe(before);
-    expect(hook.bodies.map((b) => `${b.key} ${b.event}`).sort()).toEqual(
+    expect(hook.bodies.map((b) => `${String(b.key)} ${String(b.event)}`).sort()).toEqual(
       rows.flatMap((r) => [`${r.key} opened`, `${r.key} resolved`]).sort(),
     );
   });
