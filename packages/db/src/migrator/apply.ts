@@ -10,7 +10,7 @@ import { describeBlockers, type Blocker, type BlockerWatcher } from './blockers.
 import type { MigrationFile } from './files.ts';
 import { formatSqlError } from './run-sql.ts';
 import { createsRebuildTable, rebuildsOf, recordRebuilds, type RebuildLog } from './rebuilds.ts';
-import { insertApplied, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
+import { insertAppliedAndCommit, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
 
 export interface PreparedMigration {
   file: MigrationFile;
@@ -243,8 +243,7 @@ export async function applyMigration(
       // One simple-protocol query: multiple statements and $$ bodies work; positions are file offsets.
       await client.query(file.sql);
       await recordRebuilds(client, file.name, rebuilds, log);
-      await insertApplied(client, file.name, file.checksum);
-      await client.query('COMMIT');
+      await insertAppliedAndCommit(client, file.name, file.checksum);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
