@@ -200,8 +200,11 @@ function procTimes(pid: number | 'self'): { own: number; children: number; ppid:
 
 /** The throw-away server's postmaster pid (the parent of a backend), or undefined off Linux. */
 async function postmasterPid(adminUrl: string): Promise<number | undefined> {
-  const backend = await withClient(adminUrl, (c) => c.query<{ pid: number }>('select pg_backend_pid() as pid'));
-  return procTimes(backend.rows[0]!.pid)?.ppid;
+  // Read while the backend lives: once the connection closes it is gone from /proc.
+  return withClient(adminUrl, async (c) => {
+    const { rows } = await c.query<{ pid: number }>('select pg_backend_pid() as pid');
+    return procTimes(rows[0]!.pid)?.ppid;
+  });
 }
 
 /** CPU ms used so far by the server (postmaster, reaped and live children) and by this process and its children. */
