@@ -8,6 +8,7 @@ import { INGEST_TASK } from '@warehouse/db/uploads';
 import {
   installWorkerSchema,
   sweepDeadJobs,
+  syncUploadIncidents,
   withLiveness,
   workerLogger,
   TASK_IDENTIFIER as REFRESH_TASK,
@@ -35,15 +36,20 @@ export interface IngestTaskDeps {
   config: Pick<ApiConfig, 'maxErrors' | 'errorSummary' | 'dateMin' | 'dateMax' | 'shrinkGuardPercent'>;
   metrics?: IngestMetrics;
   enqueueRefresh: EnqueueRefresh;
+  /** Alert on an upload's new state (default: the refresher's syncUploadIncidents, ALERT_* from the env). */
+  alertUpload?: (uploadId: number) => Promise<unknown>;
 }
 
 /**
  * Task `ingest_upload` ({ uploadId }), queued in `ingest:<kind>:<flavour>` (one queue per kind and
  * flavour, so graphile-worker runs them one at a time in the order they were accepted). It runs under the job liveness lock (the refresher's
  * withLiveness), so the sweeper can tell a job whose worker died from one that is merely slow.
- * On its last attempt an internal error marks the upload failed.
+ * On its last attempt an internal error marks the upload failed. A failed or held upload is
+ * alerted at once (log.alert_incident, delivered by the `alert_webhook` task).
  */
 export function ingestUploadTask(deps: IngestTaskDeps): Task {
+  const alert =
+    deps.alertUpload ?? ((uploadId: number) => syncUploadIncidents(deps.pool, { logger: deps.logger }, { uploadId }));
   return withLiveness(async (payload, helpers) => {
     const uploadId = Number((payload as { uploadId?: unknown })?.uploadId);
     if (!Number.isSafeInteger(uploadId) || uploadId <= 0) {
@@ -62,12 +68,18 @@ export function ingestUploadTask(deps: IngestTaskDeps): Task {
           shrinkGuardPercent: config.shrinkGuardPercent,
           metrics: deps.metrics,
           enqueueRefresh: deps.enqueueRefresh,
+          alertUpload: alert,
         },
         uploadId,
       );
     } catch (error) {
       if (helpers.job.attempts >= helpers.job.max_attempts)
-        await markGaveUp(deps.pool, uploadId, helpers.job.attempts, error);
+        await markGaveUp(
+          { pool: deps.pool, logger: deps.logger, alertUpload: alert },
+          uploadId,
+          helpers.job.attempts,
+          error,
+        );
       throw error;
     }
   });

@@ -3,6 +3,7 @@
 import { DbError, loadRegistry, maskUrl } from '@warehouse/db';
 import { DEFAULT_MIGRATIONS_DIR, status } from '@warehouse/db/migrator';
 import { CliError, c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
+import { dirFlag } from '../src/migrations.ts';
 import { writeBaseline } from '../src/ops/baseline.ts';
 import { dumpSchema, dumpVia } from '../src/ops/dump.ts';
 
@@ -17,11 +18,7 @@ await runCommand(
     flags: {
       from: { type: 'string', placeholder: 'ENV', description: 'the env whose schema becomes the baseline (at head)' },
       name: { type: 'string', placeholder: 'NAME', description: 'migration name, e.g. baseline_2026_01' },
-      dir: {
-        type: 'string',
-        placeholder: 'DIR',
-        description: 'migrations folder (default packages/db/prisma/migrations)',
-      },
+      dir: dirFlag,
       'archive-dir': {
         type: 'string',
         placeholder: 'DIR',

@@ -1,8 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm db:check — CI's guard: schema.prisma, the view catalog and the migrations agree, and the migrations folder is sound.
-import path from 'node:path';
 import { checkSchema } from '@warehouse/db/engine';
 import { c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
+import { schemaSourceFlags, schemaSources } from '../src/migrations.ts';
 
 await runCommand(
   defineCommand({
@@ -30,28 +30,12 @@ await runCommand(
         default: 'local_dev',
         description: 'environment whose server hosts the shadow database',
       },
-      schema: {
-        type: 'string',
-        placeholder: 'PATH',
-        description: 'schema.prisma or its folder (default packages/db/prisma/schema.prisma)',
-      },
-      dir: {
-        type: 'string',
-        placeholder: 'DIR',
-        description: 'migrations folder (default packages/db/prisma/migrations)',
-      },
-      views: {
-        type: 'string',
-        placeholder: 'DIR',
-        description: 'view catalog folder (default packages/db/prisma/views)',
-      },
+      ...schemaSourceFlags,
       json: jsonFlag,
     },
     examples: ['pnpm db:check', 'pnpm db:check --env vm_stg'],
     async run({ flags }) {
-      const dir = flags.dir ? path.resolve(flags.dir) : undefined;
-      const schema = flags.schema ? path.resolve(flags.schema) : undefined;
-      const catalogDir = flags.views ? path.resolve(flags.views) : undefined;
+      const { dir, schema, catalogDir } = schemaSources(flags);
       const quiet = flags.json;
       const result = await withEnv(
         flags['shadow-env'],

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { lintDir, RULES } from '@warehouse/db/lint';
 import { c, defineCommand, EXIT, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
+import { dirFlag } from '../src/migrations.ts';
 
 const ruleList = Object.entries(RULES)
   .map(([id, r]) => `  ${r.severity === 'error' ? 'error  ' : 'warning'}  ${id}`)
@@ -20,11 +21,7 @@ await runCommand(
       '  -- lint:ignore index-without-concurrently: the table is created empty in the previous migration\n\n' +
       `Rules:\n${ruleList}`,
     flags: {
-      dir: {
-        type: 'string',
-        placeholder: 'DIR',
-        description: 'migrations folder (default packages/db/prisma/migrations)',
-      },
+      dir: dirFlag,
       json: jsonFlag,
     },
     examples: ['pnpm db:lint', 'pnpm db:lint --json', 'pnpm db:lint --dir path/to/migrations'],

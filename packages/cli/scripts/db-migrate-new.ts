@@ -1,10 +1,10 @@
 #!/usr/bin/env tsx
 // pnpm db:migrate:new --name NAME — write the migration that takes the history to schema.prisma
 // and to the view catalog (prisma/views), rebuilding every dependant of a changed view or MV.
-import path from 'node:path';
 import { newMigration } from '@warehouse/db/engine';
 import { migrate } from '@warehouse/db/migrator';
 import { c, CliError, defineCommand, envFlag, GuardRefusal, info, runCommand, withEnv } from '../src/index.ts';
+import { schemaSourceFlags, schemaSources } from '../src/migrations.ts';
 
 await runCommand(
   defineCommand({
@@ -31,25 +31,11 @@ await runCommand(
         type: 'boolean',
         description: 'write an empty migration.sql for hand-written SQL; implies --create-only',
       },
-      views: {
-        type: 'string',
-        placeholder: 'DIR',
-        description: 'view catalog folder (default packages/db/prisma/views)',
-      },
       env: {
         ...envFlag,
         description: 'development database: its server hosts the shadow database; pending migrations are applied to it',
       },
-      schema: {
-        type: 'string',
-        placeholder: 'PATH',
-        description: 'schema.prisma or its folder (default packages/db/prisma/schema.prisma)',
-      },
-      dir: {
-        type: 'string',
-        placeholder: 'DIR',
-        description: 'migrations folder (default packages/db/prisma/migrations)',
-      },
+      ...schemaSourceFlags,
     },
     examples: [
       'pnpm db:migrate:new --name add_upload_file_note',
@@ -59,8 +45,7 @@ await runCommand(
     async run({ flags }) {
       if (!flags.name)
         throw new CliError('E_USAGE', '--name is required, e.g. pnpm db:migrate:new --name add_upload_file_note');
-      const dir = flags.dir ? path.resolve(flags.dir) : undefined;
-      const schema = flags.schema ? path.resolve(flags.schema) : undefined;
+      const { dir, schema, catalogDir } = schemaSources(flags);
       const apply = !flags['create-only'] && !flags.empty;
       return withEnv(flags.env, async (db) => {
         if (apply && (db.env.protected || db.env.remote)) {
@@ -69,7 +54,6 @@ await runCommand(
             `pnpm db:migrate:new applies the new migration to development databases only, and ${flags.env} is ${db.env.protected ? 'protected' : 'remote'}; pass --create-only, then deploy with pnpm db:migrate --env ${flags.env}`,
           );
         }
-        const catalogDir = flags.views ? path.resolve(flags.views) : undefined;
         const result = await newMigration({
           url: db.url,
           dir,

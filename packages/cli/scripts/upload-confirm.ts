@@ -29,6 +29,7 @@ await runCommand(
         action: `confirm held upload ${id}`,
         applicationName: 'warehouse-upload-confirm',
         operation: (client) => confirmUpload(client, id, { maxAttempts }),
+        alertUploadId: id,
         report: (r) =>
           info(`upload ${r.id} confirmed: pending again; a running worker lands it (pnpm worker, or pnpm start)`),
       });

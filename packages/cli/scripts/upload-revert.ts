@@ -25,6 +25,7 @@ await runCommand(
         action: `revert upload ${id}`,
         applicationName: 'warehouse-upload-revert',
         operation: (client) => revertUpload(client, id, { enqueueRefresh: (c, req) => enqueueRefresh(c, req) }),
+        alertUploadId: id,
         report: (r) =>
           info(
             `upload ${r.id} reverted: ${r.rowsWithdrawn} row(s) withdrawn, ${r.rowsRestored} row(s) restored; MV refresh queued (trigger revert:${r.id})`,

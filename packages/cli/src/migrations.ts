@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseDuration, type MigratorEvent } from '@warehouse/db/migrator';
 import { CliError } from '@warehouse/command';
 import type { FlagSpec } from '@warehouse/command';
@@ -9,6 +10,37 @@ export const dirFlag = {
   placeholder: 'DIR',
   description: 'migrations folder (default packages/db/prisma/migrations)',
 } as const satisfies FlagSpec;
+
+/** schema.prisma (or its folder) that the schema workflow compares with. */
+export const schemaFlag = {
+  type: 'string',
+  placeholder: 'PATH',
+  description: 'schema.prisma or its folder (default packages/db/prisma/schema.prisma)',
+} as const satisfies FlagSpec;
+
+/** The view catalog folder. */
+export const viewsFlag = {
+  type: 'string',
+  placeholder: 'DIR',
+  description: 'view catalog folder (default packages/db/prisma/views)',
+} as const satisfies FlagSpec;
+
+/** The flags of the schema workflow (db:check, db:migrate:new): which schema, migrations and catalog. */
+export const schemaSourceFlags = { schema: schemaFlag, dir: dirFlag, views: viewsFlag } as const;
+
+/**
+ * The paths those flags name, resolved against the working directory; undefined leaves the
+ * library's default (the repository's packages/db/prisma/…).
+ * @example const { dir, schema, catalogDir } = schemaSources(flags);
+ */
+export function schemaSources(flags: { schema?: string; dir?: string; views?: string }): {
+  schema: string | undefined;
+  dir: string | undefined;
+  catalogDir: string | undefined;
+} {
+  const resolved = (p: string | undefined) => (p ? path.resolve(p) : undefined);
+  return { schema: resolved(flags.schema), dir: resolved(flags.dir), catalogDir: resolved(flags.views) };
+}
 
 export const lockTimeoutFlag = {
   type: 'string',

@@ -3,6 +3,7 @@ import type { FlagSpec } from '@warehouse/command';
 import { CliError, EXIT } from '@warehouse/command';
 import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { UploadOpError } from '@warehouse/db/uploads';
+import { createLogger, syncUploadIncidents } from '@warehouse/refresher';
 import { guardForCommand } from './destructive.ts';
 import { withEnv } from './env.ts';
 import { printJson } from './output.ts';
@@ -21,6 +22,17 @@ export function parseUploadId(raw: string | undefined): number {
   return Number(raw);
 }
 
+/** Resolve (or open) the upload's alert incident now rather than at the watch's next pass. */
+async function syncAlerts(url: string, uploadId: number): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'warehouse-upload-alerts' });
+  pool.on('error', () => {});
+  try {
+    await syncUploadIncidents(pool, { logger: createLogger({ level: 'warn' }) }, { uploadId });
+  } finally {
+    await pool.end().catch(() => {});
+  }
+}
+
 /**
  * The shared body of `upload:revert` and `upload:confirm`: resolve the env, pass the guard,
  * open one connection, run the library operation, and turn its typed refusal into a CLI error
@@ -36,6 +48,8 @@ export async function runUploadOperation<T>(opts: {
   applicationName: string;
   operation: (client: pg.Client) => Promise<T>;
   report: (result: T) => void;
+  /** The upload whose alert incident to update after the operation (a confirmed held upload resolves it). */
+  alertUploadId?: number;
 }): Promise<number> {
   const { flags } = opts;
   const registry = loadRegistry();
@@ -49,6 +63,7 @@ export async function runUploadOperation<T>(opts: {
       await client.connect();
       try {
         const result = await opts.operation(client);
+        if (opts.alertUploadId !== undefined) await syncAlerts(db.url, opts.alertUploadId);
         if (flags.json) printJson(result);
         else opts.report(result);
         return EXIT.ok;

@@ -9,13 +9,23 @@
  * Then: `db:lint` time over the same migrations (goal < 1 s for 200), and the runner against psql in
  * one session at 50, 200 and 1,000 migrations (goal ≤ 1.1× at each), with the cost of the first and
  * the last tenth of the migrations for each — if both grow alike it is the server's work that grows,
- * not the runner's — and the runner's own parse time.
+ * not the runner's — and the runner's own parse time. Each count is also reported in CPU time (the
+ * server's processes and the client's, from /proc): on a shared machine wall time grows with
+ * whatever else runs, CPU time much less, so a ratio between counts is read there first.
+ *
+ * Why 1,000 looked like 8.9× of 200 (measured 2026-11-30): not a cost that grows per migration.
+ * The backend's CPU time per 200 migrations in one session of 1,000 was flat (720/720/730/720/700 ms,
+ * then 1030/900/980/1020/740 ms), the runner process's too (~300–400 ms per 200 after warm-up),
+ * while wall time per 200 swung 2.3–4.3 s with the machine's load (10–15 on 2 cores); psql in one
+ * session showed the same "superlinear" wall ratio (6.2×). Nothing reads _prisma_migrations or the
+ * catalog per migration in a way that grows: each migration is BEGIN+SET LOCAL, its SQL, and the
+ * row insert with COMMIT (one round trip since then), plus a to_regclass for `-- requires:`.
  *
  * Options: --count N (default 200), --reps N (default 3), --counts 50,200,1000, --scale-reps N (default 2),
  * --only-scale (skip the 200-migration comparison with Prisma's engine).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +41,7 @@ import { createTestDatabase, startTestServer } from '../src/testing/index.ts';
 import { loadWasmEngine } from '../src/engine/wasm.ts';
 import { loadMigrationList } from '../src/engine/migrations.ts';
 import { PgEngineAdapterFactory } from '../src/engine/pg-adapter.ts';
+import { withClient } from '../src/pg/with.ts';
 
 const run = promisify(execFile);
 const arg = (name: string, fallback: number) => {
@@ -164,6 +175,57 @@ function prismaEngine(adapter: 'stock' | 'project'): Method {
   };
 }
 
+/*
+ * CPU time, which a busy machine inflates far less than wall time (a shared 2-core box runs other
+ * work beside the bench): the server's — the postmaster's own and its reaped children's
+ * (cutime/cstime) plus every live child's — and this process's plus its reaped children's (psql).
+ * Linux /proc only; elsewhere the CPU columns are left out.
+ */
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** utime, stime, cutime, cstime of a process in ms (fields 14–17 of /proc/<pid>/stat), and its ppid. */
+function procTimes(pid: number | 'self'): { own: number; children: number; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+    return {
+      own: (Number(f[11]) + Number(f[12])) * TICK_MS,
+      children: (Number(f[13]) + Number(f[14])) * TICK_MS,
+      ppid: Number(f[1]),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The throw-away server's postmaster pid (the parent of a backend), or undefined off Linux. */
+async function postmasterPid(adminUrl: string): Promise<number | undefined> {
+  // Read while the backend lives: once the connection closes it is gone from /proc.
+  return withClient(adminUrl, async (c) => {
+    const { rows } = await c.query<{ pid: number }>('select pg_backend_pid() as pid');
+    return procTimes(rows[0]!.pid)?.ppid;
+  });
+}
+
+/** CPU ms used so far by the server (postmaster, reaped and live children) and by this process and its children. */
+function cpuNow(postmaster: number | undefined): { server: number; client: number } | undefined {
+  const pm = postmaster ? procTimes(postmaster) : undefined;
+  const self = procTimes('self');
+  if (!pm || !self) return undefined;
+  let live = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const t = procTimes(Number(d));
+    if (t && t.ppid === postmaster) live += t.own;
+  }
+  return { server: pm.own + pm.children + live, client: self.own + self.children };
+}
+
+function cpuSince(before: ReturnType<typeof cpuNow>, postmaster: number | undefined) {
+  const after = cpuNow(postmaster);
+  return before && after ? { server: after.server - before.server, client: after.client - before.client } : undefined;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -186,7 +248,10 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
     runnerTenths: [number, number];
     psqlTenths: [number, number];
     parse: number;
+    runnerCpu?: { server: number; client: number };
+    psqlCpu?: { server: number; client: number };
   }[] = [];
+  const postmaster = await postmasterPid(server.adminUrl);
   for (const n of COUNTS) {
     const dir = generate(n);
     try {
@@ -198,12 +263,17 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
       const pt: number[] = [];
       let runnerMs: number[] = [];
       let psqlMs: number[] = [];
+      const rc: { server: number; client: number }[] = [];
+      const pc: { server: number; client: number }[] = [];
       for (let rep = 0; rep < SCALE_REPS; rep++) {
         let db = await createTestDatabase(server.adminUrl, { prefix: 'scale' });
         const per: number[] = [];
+        let cpu = cpuNow(postmaster);
         let t = performance.now();
         const r = await migrate({ url: db.url, dir, log: (e) => e.type === 'applied' && per.push(e.ms) });
         rt.push(performance.now() - t);
+        const rcpu = cpuSince(cpu, postmaster);
+        if (rcpu) rc.push(rcpu);
         if (r.failed) throw r.failed.error;
         runnerMs = per;
         await db.drop();
@@ -214,9 +284,12 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
           script,
           files.map((m) => `\\echo @@\nBEGIN;\n\\i '${path.join(m.dir, 'migration.sql')}'\nCOMMIT;`).join('\n') + '\n',
         );
+        cpu = cpuNow(postmaster);
         t = performance.now();
         await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script, db.url], { maxBuffer: 64 * 1024 * 1024 });
         pt.push(performance.now() - t);
+        const pcpu = cpuSince(cpu, postmaster);
+        if (pcpu) pc.push(pcpu);
         await db.drop();
         // per-migration server time: the same script with \timing, sum of the statement times per file
         db = await createTestDatabase(server.adminUrl, { prefix: 'scale' });
@@ -236,6 +309,12 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
         runnerTenths: tenths(runnerMs),
         psqlTenths: tenths(psqlMs),
         parse,
+        runnerCpu: rc.length
+          ? { server: median(rc.map((x) => x.server)), client: median(rc.map((x) => x.client)) }
+          : undefined,
+        psqlCpu: pc.length
+          ? { server: median(pc.map((x) => x.server)), client: median(pc.map((x) => x.client)) }
+          : undefined,
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -246,6 +325,14 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
       `  ${String(r.n).padStart(5)} migrations: runner ${r.runner.toFixed(0).padStart(6)} ms, psql one session ${r.psql.toFixed(0).padStart(6)} ms, ratio ${(r.runner / r.psql).toFixed(2)}× (goal ≤ 1.10×); ` +
         `parse ${r.parse.toFixed(0)} ms; first/last tenth: runner ${r.runnerTenths.map((x) => x.toFixed(0)).join('/')} ms, server (psql \\timing) ${r.psqlTenths.map((x) => x.toFixed(0)).join('/')} ms`,
     );
+    if (r.runnerCpu && r.psqlCpu) {
+      const total = (x: { server: number; client: number }) => x.server + x.client;
+      console.log(
+        `         CPU: runner ${total(r.runnerCpu)} ms (server ${r.runnerCpu.server}, client ${r.runnerCpu.client}), ` +
+          `psql one session ${total(r.psqlCpu)} ms (server ${r.psqlCpu.server}, client ${r.psqlCpu.client}), ratio ${(total(r.runnerCpu) / total(r.psqlCpu)).toFixed(2)}×; ` +
+          `server CPU per migration: runner ${(r.runnerCpu.server / r.n).toFixed(1)} ms, psql ${(r.psqlCpu.server / r.n).toFixed(1)} ms`,
+      );
+    }
   }
   const base = rows.find((r) => r.n === 200);
   const big = rows.find((r) => r.n === 1000);
@@ -254,6 +341,13 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
       `  1000 vs 200: runner ${(big.runner / base.runner).toFixed(1)}×, psql one session ${(big.psql / base.psql).toFixed(1)}× (5× would be linear); ` +
         `last tenth vs first tenth at 1000: runner ${(big.runnerTenths[1] / big.runnerTenths[0]).toFixed(1)}×, server ${(big.psqlTenths[1] / big.psqlTenths[0]).toFixed(1)}×`,
     );
+    if (big.runnerCpu && base.runnerCpu && big.psqlCpu && base.psqlCpu) {
+      const ratio = (a: { server: number; client: number }, b: { server: number; client: number }) =>
+        ((a.server + a.client) / (b.server + b.client)).toFixed(1);
+      console.log(
+        `  1000 vs 200 in CPU time (what a busy machine distorts least): runner ${ratio(big.runnerCpu, base.runnerCpu)}×, psql one session ${ratio(big.psqlCpu, base.psqlCpu)}×`,
+      );
+    }
   }
 }
 

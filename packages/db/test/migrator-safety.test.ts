@@ -5,6 +5,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
 import { history, migrate, plan, status, type MigratorEvent } from '../src/migrator/index.ts';
 import { DbError } from '../src/errors.ts';
+import { loadMigrationList, openSchemaEngine } from '../src/engine/index.ts';
 import { migrationsDir, query, relationExists } from './migrator-helpers.ts';
 
 const dbs: TestDatabase[] = [];
@@ -90,6 +91,50 @@ describe('transaction control in a transactional file', () => {
     expect(await relationExists(db.url, 'first_one')).toBe(false);
     expect(await relationExists(db.url, 'a1')).toBe(false);
     expect(await history({ url: db.url })).toEqual([]);
+  });
+
+  it("Prisma's schema engine path refuses the same files with the same error, before anything runs", async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_first': 'create table first_one (id int);',
+      '20250102000000_tc': 'create table a1 (id int);\ncommit;\ncreate table a2 (id int);\n',
+    });
+    const runner = await migrate({ url: db.url, dir }).catch((e) => e);
+    const engine = await openSchemaEngine({ url: db.url, engine: 'wasm' });
+    const filters = { externalTables: [], externalEnums: [] };
+    try {
+      const list = await loadMigrationList(dir);
+      const applied = await engine.applyMigrations({ migrationsList: list, filters }).catch((e) => e);
+      expect(applied).toBeInstanceOf(DbError);
+      expect(applied.code).toBe('E_MIGRATION_TRANSACTION_CONTROL');
+      expect(applied.message).toBe(runner.message);
+      expect(applied.message).toContain('20250102000000_tc/migration.sql line 2: COMMIT (`commit`)');
+      expect(applied.message).toMatch(/make it `-- migrate:no-transaction`\. Nothing was run\.$/);
+      // The shadow-database replay (dev diagnostics) is refused too; reading the history is not.
+      const dev = await engine.devDiagnostic({ migrationsList: list, filters }).catch((e) => e);
+      expect(dev.code).toBe('E_MIGRATION_TRANSACTION_CONTROL');
+      const diag = await engine.diagnoseMigrationHistory({
+        migrationsList: list,
+        optInToShadowDatabase: false,
+        filters,
+      });
+      expect(diag.history).toMatchObject({ diagnostic: 'databaseIsBehind' });
+    } finally {
+      await engine.close();
+    }
+    // before anything runs: not even the earlier, innocent migration; no _prisma_migrations rows
+    expect(await relationExists(db.url, 'first_one')).toBe(false);
+    expect(await relationExists(db.url, 'a1')).toBe(false);
+    expect(await history({ url: db.url })).toEqual([]);
+    // The same file marked no-transaction is the author's choice, and the engine applies it.
+    const ok = migrationsDir({ '20250102000000_tc': '-- migrate:no-transaction\ncreate table a1 (id int);\n' });
+    const engine2 = await openSchemaEngine({ url: db.url, engine: 'wasm' });
+    try {
+      const r = await engine2.applyMigrations({ migrationsList: await loadMigrationList(ok), filters });
+      expect(r.appliedMigrationNames).toEqual(['20250102000000_tc']);
+    } finally {
+      await engine2.close();
+    }
   });
 
   it('COMMIT inside a DO body or a string is not transaction control', async () => {

@@ -61,6 +61,7 @@ export {
   type RetentionResult,
   type ScheduleTaskOptions,
 } from './schedule.ts';
+export { syncUploadIncidents } from './upload-alerts.ts';
 export { populateMvs, unpopulatedMvs, mvsReading, type PopulateOptions } from './populate.ts';
 export {
   loadIncrementalTables,

@@ -5,6 +5,7 @@ import { alertRefreshResult, openIncident, resolveIncident, type AlertOptions } 
 import { configFromEnv, type RefresherConfig } from './config.ts';
 import { LOG_TABLE } from './history.ts';
 import { mvStaleness } from './staleness.ts';
+import { syncUploadIncidents } from './upload-alerts.ts';
 
 /** Cron task: queue a refresh of every MV (trigger `schedule`), then apply the retention. */
 export const NIGHTLY_TASK = 'mv_nightly';
@@ -124,7 +125,7 @@ export function createWatchTask(options: Omit<ScheduleTaskOptions, 'enqueue'>): 
   };
 }
 
-/** One pass of the watch: stale MVs and failed/held uploads of the last 7 days. */
+/** One pass of the watch: stale MVs, and failed/held uploads of the last 7 days (syncUploadIncidents). */
 export async function watchOnce(pool: pg.Pool, options: AlertOptions & { config: RefresherConfig }): Promise<void> {
   const staleness = await mvStaleness(pool, { defaultTargetMs: options.config.freshnessTargetMs });
   for (const s of staleness.values()) {
@@ -138,7 +139,7 @@ export async function watchOnce(pool: pg.Pool, options: AlertOptions & { config:
           kind: 'mv_stale',
           subject: s.mv,
           since: s.changedAt!,
-          text: `${s.mv} is ${behind} min behind the last ${s.changedCsvType} change (${s.changedBy} at ${s.changedAt!.toISOString()}); target ${Math.round(s.targetSeconds / 60)} min. Look: pnpm mv:status, GET /mv`,
+          text: `${s.mv} is ${behind} min behind the last ${s.changedCsvType ?? 'schema'} change (${s.changedBy} at ${s.changedAt!.toISOString()}); target ${Math.round(s.targetSeconds / 60)} min. Look: pnpm mv:status, GET /mv`,
           look: 'pnpm mv:status',
           fields: {
             mv: s.mv,
@@ -153,32 +154,8 @@ export async function watchOnce(pool: pg.Pool, options: AlertOptions & { config:
       await resolveIncident(pool, key, 'refreshed since the change', options);
     }
   }
-  const { rows } = await pool.query(
-    `select id, csv_type, status, file_name, coalesce(finished_at, created_at) as at, coalesce(error_message, '') as why
-     from log.upload_file where status in ('failed', 'held') and created_at > now() - interval '7 days'`,
-  );
-  for (const u of rows) {
-    await openIncident(
-      pool,
-      {
-        key: `upload:${u.id}`,
-        kind: u.status === 'held' ? 'upload_held' : 'upload_failed',
-        subject: `upload ${u.id}`,
-        since: u.at,
-        text: `upload ${u.id} (${u.csv_type}, ${u.file_name}) ${u.status}${u.why ? `: ${u.why}` : ''}. Look: GET /uploads/${u.id}`,
-        look: `GET /uploads/${u.id}`,
-        fields: { uploadId: Number(u.id), csvType: u.csv_type, status: u.status, fileName: u.file_name },
-      },
-      options,
-    );
-  }
-  // An upload incident clears when the upload is no longer failed or held (confirmed, reverted, re-sent).
-  const cleared = await pool.query(
-    `select i.key, u.status from log.alert_incident i left join log.upload_file u on 'upload:' || u.id = i.key
-     where i.resolved_at is null and starts_with(i.key, 'upload:') and coalesce(u.status, 'gone') not in ('failed', 'held')`,
-  );
-  for (const r of cleared.rows)
-    await resolveIncident(pool, r.key, `the upload is now ${r.status ?? 'deleted'}`, options);
+  // The ingest job alerts as it marks an upload; this pass catches what a dead process left behind.
+  await syncUploadIncidents(pool, options);
 }
 
 export { alertRefreshResult };

@@ -9,7 +9,7 @@ import {
   type RefreshResult,
 } from '../src/index.ts';
 import { freshDatabase, quiet, session, until, type Fixture } from './helpers.ts';
-import { startReceiver, type Receiver } from './webhook.ts';
+import { startReceiver, type Receiver } from '../src/testing/webhook.ts';
 
 // The worker below gets no config: these settings reach it through the environment, as in production.
 process.env.MV_REFRESH_LOCK_TIMEOUT_MS = '100';

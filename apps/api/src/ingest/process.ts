@@ -50,6 +50,12 @@ export interface IngestDeps {
    * supersedes is held instead of landing (0 turns the guard off).
    */
   shrinkGuardPercent?: number;
+  /**
+   * Alert on the upload's new state at once (the refresher's syncUploadIncidents): failed or held
+   * opens an incident, a landed re-send resolves the failed one's. Errors are logged, not thrown:
+   * the upload is already marked, and the watch's next pass alerts instead.
+   */
+  alertUpload?: (uploadId: number) => Promise<unknown>;
 }
 
 /** What a landed (or held) upload did. */
@@ -298,6 +304,16 @@ const ymd = (n: number) =>
 const ymdNumber = (s: string) => Number(s.replace(/-/g, ''));
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** Raise (or clear) the upload's alert now; never fails the job that already marked the upload. */
+export async function alertUpload(deps: Pick<IngestDeps, 'alertUpload' | 'logger'>, uploadId: number): Promise<void> {
+  if (!deps.alertUpload) return;
+  try {
+    await deps.alertUpload(uploadId);
+  } catch (error) {
+    deps.logger.error({ err: error, uploadId }, 'alerting on the upload failed; the watch will alert within a minute');
+  }
+}
+
 /** The shrink guard stopped the upload: the transaction is undone, the upload becomes `held`. */
 class Held extends Error {
   constructor(
@@ -471,6 +487,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       });
       deps.metrics?.duration.observe({ csv_type: kind, outcome: 'held' }, (performance.now() - started) / 1000);
       logger.warn({ uploadId, kind, flavour, reason: error.reason }, 'upload held');
+      await alertUpload(deps, uploadId);
       return { status: 'held', uploadId, reason: error.reason, ...effect };
     }
     if (!(error instanceof IngestRejected)) {
@@ -488,6 +505,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
     deps.metrics?.rejected.inc({ csv_type: kind, stage: 'process' });
     deps.metrics?.duration.observe({ csv_type: kind, outcome: 'failed' }, (performance.now() - started) / 1000);
     logger.info({ uploadId, kind, flavour, code: error.code, reason: error.message }, 'upload rejected');
+    await alertUpload(deps, uploadId);
     return { status: 'failed', uploadId, reason: error.message, errors: error.errors };
   }
   client.release();
@@ -511,6 +529,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       },
       'upload landed',
     );
+    await alertUpload(deps, uploadId); // a re-sent file resolves the failed upload's alert
   } else {
     logger.info({ uploadId }, outcome.status === 'skipped' ? outcome.reason : 'upload done');
   }
@@ -541,9 +560,15 @@ export async function processInOrder(deps: IngestDeps, uploadId: number): Promis
   return processUpload(deps, uploadId);
 }
 
-/** Mark an upload failed after its job used up its attempts on internal errors. */
-export async function markGaveUp(pool: pg.Pool, uploadId: number, attempts: number, error: unknown): Promise<void> {
-  await markFailed(pool, uploadId, {
+/** Mark an upload failed after its job used up its attempts on internal errors, and alert on it. */
+export async function markGaveUp(
+  deps: Pick<IngestDeps, 'pool' | 'logger' | 'alertUpload'>,
+  uploadId: number,
+  attempts: number,
+  error: unknown,
+): Promise<void> {
+  await markFailed(deps.pool, uploadId, {
     message: `processing failed ${attempts} time(s) with an internal error (${error instanceof Error ? error.message : String(error)}); the original bytes are kept — reprocess after fixing the cause`,
   });
+  await alertUpload(deps, uploadId);
 }

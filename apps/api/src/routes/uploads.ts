@@ -2,9 +2,10 @@
  * The uploads as resources: GET /uploads, GET /uploads/:id, POST /uploads/:id/revert and
  * POST /uploads/:id/confirm. Params, query and responses are TypeBox schemas.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { enqueueRefresh } from '@warehouse/refresher';
+import { enqueueRefresh, syncUploadIncidents } from '@warehouse/refresher';
 import {
   confirmUpload,
   getUpload,
@@ -60,6 +61,18 @@ const ErrorBody = Type.Object({ code: Type.String(), error: Type.String() }, { a
 const IdParams = Type.Object({
   id: Type.String({ pattern: '^\\d{1,15}$', description: 'upload id, from POST /upload/csv' }),
 });
+
+/**
+ * After a confirm or revert: resolve the upload's open alert incident now (a held upload confirmed).
+ * The operation has committed, so a failure here is logged, not answered; the watch retries it.
+ */
+async function alertCleared(ctx: AppContext, log: FastifyBaseLogger, uploadId: number): Promise<void> {
+  try {
+    await syncUploadIncidents(ctx.pool, { logger: log as Logger }, { uploadId });
+  } catch (error) {
+    log.error({ err: error, uploadId }, 'updating the upload alert failed; the watch will within a minute');
+  }
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -211,6 +224,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
           enqueueRefresh: (c, r) => enqueueRefresh(c, r),
         });
         req.log.info({ ...result }, 'upload reverted');
+        await alertCleared(ctx, req.log, result.id);
         return result;
       } catch (error) {
         throw httpOf(error);
@@ -237,6 +251,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
           maxAttempts: ctx.config.ingestMaxAttempts,
         });
         req.log.info({ ...result }, 'held upload confirmed');
+        await alertCleared(ctx, req.log, result.id);
         reply.code(202);
         return result;
       } catch (error) {

@@ -5,6 +5,7 @@ import { withClient, withDatabase, databaseOf, ident } from '../pg/with.ts';
 import { isNativeEngine, NativeEngineClient, EngineRpcError } from './native.ts';
 import { PgEngineAdapterFactory } from './pg-adapter.ts';
 import { loadWasmEngine } from './wasm.ts';
+import { refuseTransactionControl } from './tx-guard.ts';
 
 export type {
   DiffParams,
@@ -108,11 +109,14 @@ function openNative(binary: string, options: OpenEngineOptions): SchemaEngine {
     },
     datamodels: options.schemaFiles,
   });
-  const call = (method: string, params: unknown) => client.call(method, params);
+  const call = async (method: string, params: unknown) => {
+    await refuseTransactionControl(method, params);
+    return client.call(method, params);
+  };
   return {
     kind: 'native',
     async diff(params) {
-      const result = (await client.call('diff', params)) as Wasm.DiffResult;
+      const result = (await call('diff', params)) as Wasm.DiffResult;
       const printed = client.takePrinted();
       return { ...result, stdout: result.stdout ?? (printed ? printed + '\n' : printed) };
     },
@@ -139,6 +143,7 @@ async function openWasm(options: OpenEngineOptions): Promise<SchemaEngine> {
   const methods = engine as unknown as Record<string, (params: unknown) => Promise<unknown>>;
 
   const call = async (method: string, params: unknown): Promise<unknown> => {
+    await refuseTransactionControl(method, params);
     if (WASM_METHODS.has(method)) return wasmCall(() => methods[method]!.call(engine, params));
     switch (method) {
       case 'getDatabaseVersion':

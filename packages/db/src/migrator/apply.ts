@@ -9,11 +9,52 @@ import { concurrently, transactionControl } from '../sql/statements.ts';
 import { describeBlockers, type Blocker, type BlockerWatcher } from './blockers.ts';
 import type { MigrationFile } from './files.ts';
 import { formatSqlError } from './run-sql.ts';
-import { insertApplied, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
+import { createsRebuildTable, rebuildsOf, recordRebuilds, type RebuildLog } from './rebuilds.ts';
+import { insertAppliedAndCommit, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
 
 export interface PreparedMigration {
   file: MigrationFile;
   statements: ParsedStatement[];
+}
+
+/** One transaction-control statement in a transactional file: where it is and what it says. */
+export interface TransactionControlFinding {
+  /** `<migration>/migration.sql`. */
+  file: string;
+  line: number;
+  /** `COMMIT`, `BEGIN`, `SAVEPOINT`, `END (COMMIT)`… */
+  command: string;
+  /** The statement as written (first 80 characters). */
+  statement: string;
+}
+
+/** Transaction control among the top-level statements of a transactional file (none in a no-transaction one). */
+export function findTransactionControl(
+  file: string,
+  statements: ParsedStatement[],
+  noTransaction: boolean,
+): TransactionControlFinding[] {
+  if (noTransaction) return [];
+  const out: TransactionControlFinding[] = [];
+  for (const s of statements) {
+    const command = transactionControl(s);
+    if (command) out.push({ file, line: s.line, command, statement: s.text.replace(/\s+/g, ' ').slice(0, 80) });
+  }
+  return out;
+}
+
+/**
+ * The refusal both paths raise — the runner (prepareMigrations) and Prisma's schema engine
+ * (engine.ts, before the engine gets a migration list): E_MIGRATION_TRANSACTION_CONTROL naming
+ * each file, line and statement, and the fix. `ran` says what was run (nothing).
+ */
+export function transactionControlError(findings: TransactionControlFinding[]): DbError {
+  const where = findings.map((f) => `${f.file} line ${f.line}: ${f.command} (\`${f.statement}\`)`).join('; ');
+  return new DbError(
+    'E_MIGRATION_TRANSACTION_CONTROL',
+    `transaction control in a transactional migration (each file runs in one transaction of its own): ${where}. ` +
+      'Remove it — the whole file commits or rolls back as one — or, if the file must manage transactions itself, make it `-- migrate:no-transaction`. Nothing was run.',
+  );
 }
 
 /**
@@ -25,24 +66,14 @@ export interface PreparedMigration {
  */
 export async function prepareMigrations(files: MigrationFile[]): Promise<PreparedMigration[]> {
   const out: PreparedMigration[] = [];
-  const problems: string[] = [];
+  const findings: TransactionControlFinding[] = [];
   for (const file of files) {
-    const statements = await parseSql(file.sql, `${file.name}/migration.sql`);
-    if (!file.noTransaction) {
-      for (const s of statements) {
-        const tc = transactionControl(s);
-        if (tc) problems.push(`${file.name}/migration.sql line ${s.line}: ${tc}`);
-      }
-    }
+    const name = `${file.name}/migration.sql`;
+    const statements = await parseSql(file.sql, name);
+    findings.push(...findTransactionControl(name, statements, file.noTransaction));
     out.push({ file, statements });
   }
-  if (problems.length > 0) {
-    throw new DbError(
-      'E_MIGRATION_TRANSACTION_CONTROL',
-      `transaction control in a transactional migration (the runner runs each file in one transaction of its own): ${problems.join('; ')}. ` +
-        'Remove it — the whole file commits or rolls back as one — or, if the file must manage transactions itself, make it `-- migrate:no-transaction`. Nothing was run.',
-    );
-  }
+  if (findings.length > 0) throw transactionControlError(findings);
   return out;
 }
 
@@ -58,6 +89,8 @@ export interface ApplySettings {
   /** First backoff delay, doubled on each retry. */
   retryDelayMs: number;
   onRetry?: (info: LockRetryInfo) => void;
+  /** Whether log.migration_rebuild exists (rebuildLogOf once per run). */
+  rebuildLog: RebuildLog;
 }
 
 /** A migration rolled back after a lock timeout, about to be tried again. */
@@ -193,10 +226,15 @@ export async function applyMigration(
     } finally {
       await client.query('reset lock_timeout; reset statement_timeout').catch(() => {});
     }
+    // Each statement committed on its own; the record follows them (a failure above left it out).
+    if (createsRebuildTable(statements)) settings.rebuildLog.present = true;
+    await recordRebuilds(client, file.name, rebuildsOf(statements), settings.rebuildLog);
     await markFinished(client, id);
     return undefined;
   }
   const startedAt = new Date();
+  const rebuilds = rebuildsOf(statements);
+  const log = { present: settings.rebuildLog.present || createsRebuildTable(statements) };
   const { error, blockers } = await withLockRetry(file.name, lockMs, settings, async () => {
     await client.query(
       `BEGIN; SET LOCAL lock_timeout = ${lockMs}${stmtMs > 0 ? `; SET LOCAL statement_timeout = ${stmtMs}` : ''}`,
@@ -204,14 +242,17 @@ export async function applyMigration(
     try {
       // One simple-protocol query: multiple statements and $$ bodies work; positions are file offsets.
       await client.query(file.sql);
-      await insertApplied(client, file.name, file.checksum);
-      await client.query('COMMIT');
+      await recordRebuilds(client, file.name, rebuilds, log);
+      await insertAppliedAndCommit(client, file.name, file.checksum);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
     }
   });
-  if (!error) return undefined;
+  if (!error) {
+    settings.rebuildLog.present = log.present;
+    return undefined;
+  }
   // A lock timeout left nothing behind and is worth running again as it is: not recorded as failed.
   if (isLockTimeout(error)) return lockTimeoutError(file, lockMs, settings, blockers, error, false);
   const logs = formatSqlError(error, relPath, file.sql);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { DbError } from '../errors.ts';
+import { rebuildLogOf } from './rebuilds.ts';
 import {
   acceptableChecksums,
   DEFAULT_MIGRATIONS_DIR,
@@ -257,6 +258,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
       onRetry: (info: Omit<Extract<MigratorEvent, { type: 'retrying' }>, 'type'>) =>
         options.log?.({ type: 'retrying', ...info }),
+      rebuildLog: await rebuildLogOf(client),
     };
     const todoNames = new Set(todo.map((f) => f.name));
     const left = files.filter((f) => !applied.has(f.name) && !todoNames.has(f.name)).map((f) => f.name);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A real HTTP receiver on 127.0.0.1 that records every POST; `failNext` answers 503 that many times. */
+/** For tests (`@warehouse/refresher/testing`): a real HTTP receiver on 127.0.0.1 that records every POST; `failNext` answers 503 that many times. */
 export interface Receiver {
   url: string;
   bodies: Record<string, unknown>[];
