@@ -129,6 +129,36 @@ CREATE SEQUENCE log.alert_incident_id_seq
 ALTER SEQUENCE log.alert_incident_id_seq OWNED BY log.alert_incident.id;
 
 --
+-- Name: migration_rebuild; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.migration_rebuild (
+    id bigint NOT NULL,
+    migration_name text NOT NULL,
+    relation text NOT NULL,
+    kind text NOT NULL,
+    with_data boolean,
+    rebuilt_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: migration_rebuild_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.migration_rebuild_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: migration_rebuild_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.migration_rebuild_id_seq OWNED BY log.migration_rebuild.id;
+
+--
 -- Name: mv_refresh_log; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -1120,6 +1150,12 @@ ALTER TABLE ONLY kpi.target_edit ALTER COLUMN id SET DEFAULT nextval('kpi.target
 ALTER TABLE ONLY log.alert_incident ALTER COLUMN id SET DEFAULT nextval('log.alert_incident_id_seq'::regclass);
 
 --
+-- Name: migration_rebuild id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.migration_rebuild ALTER COLUMN id SET DEFAULT nextval('log.migration_rebuild_id_seq'::regclass);
+
+--
 -- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
 --
 
@@ -1151,6 +1187,13 @@ ALTER TABLE ONLY kpi.target_edit
 
 ALTER TABLE ONLY log.alert_incident
     ADD CONSTRAINT alert_incident_pkey PRIMARY KEY (id);
+
+--
+-- Name: migration_rebuild migration_rebuild_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.migration_rebuild
+    ADD CONSTRAINT migration_rebuild_pkey PRIMARY KEY (id);
 
 --
 -- Name: mv_refresh_log mv_refresh_log_pkey; Type: CONSTRAINT; Schema: log; Owner: -
@@ -1317,6 +1360,12 @@ CREATE INDEX target_edit_edited_at_idx ON kpi.target_edit USING btree (edited_at
 --
 
 CREATE INDEX alert_incident_key_opened_at_idx ON log.alert_incident USING btree (key, opened_at DESC);
+
+--
+-- Name: migration_rebuild_relation_rebuilt_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX migration_rebuild_relation_rebuilt_at_idx ON log.migration_rebuild USING btree (relation, rebuilt_at DESC);
 
 --
 -- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -
