@@ -43,19 +43,19 @@ describe('staleness counts migrations that rebuilt an MV or an input of it', () 
   it('rises after the migration and returns to 0 after a refresh; an MV the migration filled stays fresh', async () => {
     expect((await refreshAll({ pool: f.pool, logger: quiet, trigger: 'test' })).outcome).toBe('ok');
     let s = await staleness();
-    for (const mv of ['mart.mv_receive_daily', 'mart.mv_target_card_per_day', 'mart.mv_shipment_daily'])
+    for (const mv of ['mart.mv_receive_daily', 'mart.mv_target_card_per_day', 'mart.mv_inb5y_week_profile_min'])
       expect(s(mv).stalenessSeconds).toBe(0);
 
     // The view the target card reads is replaced (same query: "old logic" is all the MV can know);
-    // mv_shipment_daily is rebuilt WITH NO DATA; mv_probe is created WITH DATA from current rows.
+    // mv_inb5y_week_profile_min is rebuilt WITH NO DATA; mv_probe is created WITH DATA from current rows.
     const card = await viewdef('mart.v_daily_target_with_calendar');
-    const ship = await viewdef('mart.mv_shipment_daily');
+    const profile = await viewdef('mart.mv_inb5y_week_profile_min');
     const name = '20991231000000_rebuild_for_staleness';
     await addAndMigrate(
       name,
       `create or replace view mart.v_daily_target_with_calendar as ${card};\n` +
-        `drop materialized view mart.mv_shipment_daily;\n` +
-        `create materialized view mart.mv_shipment_daily as ${ship} with no data;\n` +
+        `drop materialized view mart.mv_inb5y_week_profile_min;\n` +
+        `create materialized view mart.mv_inb5y_week_profile_min as ${profile} with no data;\n` +
         `create materialized view mart.mv_probe as select count(*) as n from mart.mv_receive_daily with data;\n`,
     );
     const recorded = await f.pool.query(
@@ -64,14 +64,14 @@ describe('staleness counts migrations that rebuilt an MV or an input of it', () 
     );
     expect(recorded.rows).toEqual([
       { relation: 'mart.v_daily_target_with_calendar', kind: 'view', with_data: null },
-      { relation: 'mart.mv_shipment_daily', kind: 'mv', with_data: false },
+      { relation: 'mart.mv_inb5y_week_profile_min', kind: 'mv', with_data: false },
       { relation: 'mart.mv_probe', kind: 'mv', with_data: true },
     ]);
 
     // staleness is rounded to the millisecond: let the database clock move one past the migration
     await new Promise((r) => setTimeout(r, 20));
     s = await staleness();
-    for (const mv of ['mart.mv_target_card_per_day', 'mart.mv_shipment_daily']) {
+    for (const mv of ['mart.mv_target_card_per_day', 'mart.mv_inb5y_week_profile_min']) {
       expect(s(mv).stalenessSeconds, mv).toBeGreaterThan(0);
       expect(s(mv).changedBy).toBe(`migration:${name}`);
       expect(s(mv).changedCsvType).toBeNull();
@@ -79,14 +79,14 @@ describe('staleness counts migrations that rebuilt an MV or an input of it', () 
     expect(s('mart.mv_receive_daily').stalenessSeconds).toBe(0);
     expect(s('mart.mv_probe').stalenessSeconds).toBe(0);
 
-    const r = await refresh(['mart.mv_target_card_per_day', 'mart.mv_shipment_daily'], {
+    const r = await refresh(['mart.mv_target_card_per_day', 'mart.mv_inb5y_week_profile_min'], {
       pool: f.pool,
       logger: quiet,
       trigger: 'test',
     });
     expect(r.outcome).toBe('ok');
     s = await staleness();
-    for (const mv of ['mart.mv_target_card_per_day', 'mart.mv_shipment_daily', 'mart.mv_receive_daily'])
+    for (const mv of ['mart.mv_target_card_per_day', 'mart.mv_inb5y_week_profile_min', 'mart.mv_receive_daily'])
       expect(s(mv).stalenessSeconds, mv).toBe(0);
   });
 
@@ -95,6 +95,6 @@ describe('staleness counts migrations that rebuilt an MV or an input of it', () 
     await addAndMigrate('20991231000001_plain_table', 'create table mart.probe_plain (id int);\n');
     expect((await f.pool.query(`select count(*)::int n from log.migration_rebuild`)).rows[0].n).toBe(before);
     const s = await staleness();
-    expect(s('mart.mv_shipment_daily').stalenessSeconds).toBe(0);
+    expect(s('mart.mv_inb5y_week_profile_min').stalenessSeconds).toBe(0);
   });
 });
