@@ -69,7 +69,7 @@ describe('schema dump normalisation', () => {
     expect(raw(a.url)).not.toBe(raw(b.url));
     const [da, db] = await Promise.all([dumpLocal(a.url, 'a'), dumpLocal(b.url, 'b')]);
     expect(da).toBe(db);
-    expect(da).toContain('CREATE MATERIALIZED VIEW mart.mv_receive_daily');
+    expect(da).toContain('CREATE MATERIALIZED VIEW mart.mv_target_card_per_day');
     expect(da).not.toMatch(/\\restrict|Dumped (from|by)|_prisma_migrations/);
   });
 
