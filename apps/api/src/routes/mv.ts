@@ -15,6 +15,7 @@ import {
 } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
+import { errorResponses } from '../schemas.ts';
 
 const DateOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -88,10 +89,9 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/mv',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'every MV with its refresh state, staleness and the queued/running refresh jobs',
-        response: { 200: Type.Object({ mvs: Type.Array(MvRow), queue: Type.Array(QueuedJob) }) },
+        response: { 200: Type.Object({ mvs: Type.Array(MvRow), queue: Type.Array(QueuedJob) }), ...errorResponses },
       },
     },
     async () => {
@@ -118,7 +118,6 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/mv/refresh',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'queue a coalesced refresh: { csvType } | { mvs: [...] } | { all: true }',
         body: RefreshBody,
@@ -129,6 +128,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
             refreshes: Type.Array(Type.String(), { description: 'with everything downstream of them' }),
             follow: Type.String({ description: 'where to watch it' }),
           }),
+          ...errorResponses,
         },
       },
     },
@@ -186,7 +186,6 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/mv/:name/history',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'the latest refresh attempts of one MV, newest first',
         params: Type.Object({
@@ -196,7 +195,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
           }),
         }),
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
-        response: { 200: Type.Object({ mv: Type.String(), history: Type.Array(HistoryRow) }) },
+        response: { 200: Type.Object({ mv: Type.String(), history: Type.Array(HistoryRow) }), ...errorResponses },
       },
     },
     async (req) => {

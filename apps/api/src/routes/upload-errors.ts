@@ -4,6 +4,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
 import { errorsCsv, listErrors } from '../ingest/upload-errors.ts';
 import type { AppContext } from '../app.ts';
+import { errorResponses } from '../schemas.ts';
 
 const Params = Type.Object({
   id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'upload id from POST /upload/csv' }),
@@ -19,11 +20,6 @@ const RowErrorSchema = Type.Object({
   row: Type.Union([Type.String(), Type.Null()], { description: "the record's original text" }),
 });
 
-const ErrorBody = Type.Object(
-  { error: Type.String(), code: Type.String(), requestId: Type.String() },
-  { additionalProperties: true },
-);
-
 /** 404 unless the upload exists. */
 async function requireUpload(ctx: AppContext, id: string): Promise<number> {
   const { rowCount } = await ctx.pool.query('SELECT 1 FROM log.upload_file WHERE id = $1', [id]);
@@ -38,7 +34,6 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
   app.get(
     '/uploads/:id/errors',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: "A failed upload's row errors, in file order",
         params: Params,
@@ -46,7 +41,10 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
           limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
           offset: Type.Integer({ minimum: 0, default: 0 }),
         }),
-        response: { 200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }), 404: ErrorBody },
+        response: {
+          200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
@@ -58,11 +56,10 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
   app.get(
     '/uploads/:id/errors.csv',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: "A failed upload's row errors as CSV (UTF-8 with BOM, CRLF): line,column,value,reason,row",
         params: Params,
-        // 200 is text/csv, streamed: no JSON response schema to serialise it with.
+        // 200 is text/csv, streamed: no JSON response schema to serialise it with (errors are the usual JSON body).
       },
     },
     async (req, reply) => {

@@ -15,9 +15,9 @@ import {
 } from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
+import { errorResponses, Nullable } from '../schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Time = Type.String({ format: 'date-time' });
 const Status = Type.Union([
   Type.Literal('pending'),
@@ -56,7 +56,6 @@ export const UploadSummary = Type.Object({
   refreshOutcome: Nullable(Type.String()),
 });
 
-const ErrorBody = Type.Object({ code: Type.String(), error: Type.String() }, { additionalProperties: true });
 const IdParams = Type.Object({
   id: Type.String({ pattern: '^\\d{1,15}$', description: 'upload id, from POST /upload/csv' }),
 });
@@ -101,17 +100,14 @@ function httpOf(error: unknown): unknown {
 
 export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const badId = (id: string) =>
-    new HttpError(400, 'E_BAD_ID', `upload id ${JSON.stringify(id)} is not a number; use an id from POST /upload/csv`);
 
   app.get(
     '/uploads/:id',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary:
           'One upload: status, what it did (rows added/superseded, dates touched), its first errors and its MV refresh',
-        params: Type.Object({ id: Type.String() }),
+        params: IdParams,
         response: {
           200: Type.Intersect([
             UploadSummary,
@@ -120,12 +116,11 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
               refresh: Nullable(Type.Object({}, { additionalProperties: true })),
             }),
           ]),
-          '4xx': ErrorBody,
+          ...errorResponses,
         },
       },
     },
     async (req) => {
-      if (!/^\d{1,15}$/.test(req.params.id)) throw badId(req.params.id);
       const r = await getUpload(ctx.pool, Number(req.params.id), { withErrors: true });
       if (!r)
         throw new HttpError(
@@ -163,7 +158,6 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/uploads',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'Uploads, newest first',
         querystring: Type.Object({
@@ -172,7 +166,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
           csvType: Type.Optional(CsvTypeQ),
           flavour: Type.Optional(FlavourQ),
         }),
-        response: { 200: Type.Object({ uploads: Type.Array(UploadSummary) }), '4xx': ErrorBody },
+        response: { 200: Type.Object({ uploads: Type.Array(UploadSummary) }), ...errorResponses },
       },
     },
     async (req) => {
@@ -189,7 +183,6 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/uploads/:id/revert',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'Undo a successful upload: withdraw its rows, restore exactly what it superseded, refresh the MVs',
         params: IdParams,
@@ -200,7 +193,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
             rowsWithdrawn: Type.Integer(),
             rowsRestored: Type.Integer(),
           }),
-          '4xx': ErrorBody,
+          ...errorResponses,
         },
       },
     },
@@ -223,11 +216,10 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/uploads/:id/confirm',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'Let a held upload land after all (it is queued again and never held again)',
         params: IdParams,
-        response: { 202: Type.Object({ id: Type.Integer(), status: Type.Literal('pending') }), '4xx': ErrorBody },
+        response: { 202: Type.Object({ id: Type.Integer(), status: Type.Literal('pending') }), ...errorResponses },
       },
     },
     async (req, reply) => {
