@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import {
   configFromEnv,
   enqueueRefresh,
@@ -19,7 +19,7 @@ import { errorResponses } from '../schemas.ts';
 
 const DateOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
-const MvRow = Type.Object({
+export const MvRow = Type.Object({
   mv: Type.String(),
   populated: Type.Boolean(),
   uniqueIndex: Type.Union([Type.String(), Type.Null()]),
@@ -28,6 +28,9 @@ const MvRow = Type.Object({
   lastDurationMs: Type.Union([Type.Integer(), Type.Null()]),
   lastMode: Type.Union([Type.String(), Type.Null()]),
   lastRowCount: Type.Union([Type.Integer(), Type.Null()]),
+  lastTrigger: Type.Union([Type.String(), Type.Null()], {
+    description: 'what asked for the last successful refresh, e.g. upload:42, api',
+  }),
   lastError: Type.Union([Type.String(), Type.Null()]),
   lastErrorAt: DateOrNull,
   stalenessSeconds: Type.Number({ description: '0 when refreshed since its inputs last changed' }),
@@ -64,7 +67,7 @@ const RefreshBody = Type.Object(
   { additionalProperties: false },
 );
 
-const HistoryRow = Type.Object({
+export const HistoryRow = Type.Object({
   id: Type.String(),
   runId: Type.String(),
   trigger: Type.String(),
@@ -78,6 +81,9 @@ const HistoryRow = Type.Object({
   rowCount: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),
 });
+
+export type MvRow = Static<typeof MvRow>;
+export type MvHistoryRow = Static<typeof HistoryRow>;
 
 /** GET /mv, POST /mv/refresh, GET /mv/:name/history — the refresh state, on demand refreshes, history. */
 export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
 import { errorsCsv, listErrors } from '../ingest/upload-errors.ts';
 import type { AppContext } from '../app.ts';
@@ -10,7 +10,7 @@ const Params = Type.Object({
   id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'upload id from POST /upload/csv' }),
 });
 
-const RowErrorSchema = Type.Object({
+export const RowErrorSchema = Type.Object({
   line: Type.Union([Type.Integer(), Type.Null()], { description: '1-based line in the file (the header is line 1)' }),
   column: Type.Union([Type.String(), Type.Null()], {
     description: 'the column header, or null for a problem with the whole line',
@@ -19,6 +19,10 @@ const RowErrorSchema = Type.Object({
   reason: Type.String(),
   row: Type.Union([Type.String(), Type.Null()], { description: "the record's original text" }),
 });
+
+export const RowErrorsPage = Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) });
+export type RowError = Static<typeof RowErrorSchema>;
+export type RowErrorsPage = Static<typeof RowErrorsPage>;
 
 /** 404 unless the upload exists. */
 async function requireUpload(ctx: AppContext, id: string): Promise<number> {

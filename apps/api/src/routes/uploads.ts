@@ -3,7 +3,7 @@
  * POST /uploads/:id/confirm. Params, query and responses are TypeBox schemas.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { enqueueRefresh } from '@warehouse/refresher';
 import {
   confirmUpload,
@@ -15,6 +15,7 @@ import {
 } from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
+import type { CsvType, Flavour } from '../ingest/kinds.ts';
 import { errorResponses, Nullable } from '../schemas.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
@@ -32,8 +33,10 @@ const FlavourQ = Type.Union([Type.Literal('flash'), Type.Literal('final')]);
 
 export const UploadSummary = Type.Object({
   id: Type.Integer(),
-  csvType: Type.String(),
-  flavour: Type.String(),
+  csvType: CsvTypeQ,
+  flavour: Type.Union([FlavourQ, Type.Literal('')], {
+    description: "'' only while the request that sent the file is still storing it",
+  }),
   fileName: Type.String(),
   fileSize: Type.Number(),
   sha256: Type.String(),
@@ -56,6 +59,17 @@ export const UploadSummary = Type.Object({
   refreshOutcome: Nullable(Type.String()),
 });
 
+export const UploadDetail = Type.Intersect([
+  UploadSummary,
+  Type.Object({
+    errors: Type.Array(Type.Unknown(), { description: 'the first row errors; all of them: GET /uploads/:id/errors' }),
+    refresh: Nullable(Type.Object({}, { additionalProperties: true })),
+  }),
+]);
+export type UploadSummary = Static<typeof UploadSummary>;
+export type UploadDetail = Static<typeof UploadDetail>;
+export type UploadStatus = UploadSummary['status'];
+
 const IdParams = Type.Object({
   id: Type.String({ pattern: '^\\d{1,15}$', description: 'upload id, from POST /upload/csv' }),
 });
@@ -65,8 +79,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function uploadJson(r: UploadRow) {
   return {
     id: r.id,
-    csvType: r.csvType,
-    flavour: r.flavour,
+    // Only POST /upload/csv writes these, after checking them against CSV_TYPES and the flavours.
+    csvType: r.csvType as CsvType,
+    flavour: r.flavour as Flavour | '',
     fileName: r.fileName,
     fileSize: r.fileSize,
     sha256: r.fileSha256,
@@ -109,13 +124,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
           'One upload: status, what it did (rows added/superseded, dates touched), its first errors and its MV refresh',
         params: IdParams,
         response: {
-          200: Type.Intersect([
-            UploadSummary,
-            Type.Object({
-              errors: Type.Array(Type.Unknown()),
-              refresh: Nullable(Type.Object({}, { additionalProperties: true })),
-            }),
-          ]),
+          200: UploadDetail,
           ...errorResponses,
         },
       },
