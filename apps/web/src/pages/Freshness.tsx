@@ -92,7 +92,7 @@ export function FreshnessPage() {
                 <th>{t('outcome')}</th>
                 <th>{t('trigger')}</th>
                 <th>{t('age')}</th>
-                <th style={{ minWidth: 160 }}>{t('history')}</th>
+                <th style={{ minWidth: 140 }}>{t('history')}</th>
               </tr>
             </thead>
             <tbody>
@@ -125,7 +125,10 @@ export function FreshnessPage() {
                       {ageMin == null ? '' : `${fmt.int(Math.round(ageMin))} min`}
                     </td>
                     <td>
-                      <MvHistory mv={m.mv} />
+                      {/* A fixed width: the chart's canvas would otherwise keep the cell at its first size. */}
+                      <div style={{ width: 140 }}>
+                        <MvHistory mv={m.mv} />
+                      </div>
                     </td>
                   </tr>
                 );
