@@ -3,6 +3,7 @@ import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provi
 import { HttpError } from '../http-error.ts';
 import { Day, errorResponses, Month, mvRows, Num } from '../schemas.ts';
 import type { AppContext } from '../app.ts';
+import { CARD_DAY_SQL, CardDay } from './reads.ts';
 
 /**
  * Read routes the console's dashboard draws from: a month of daily receipts against target, weekly
@@ -13,16 +14,7 @@ import type { AppContext } from '../app.ts';
 
 const Range = Type.Object({ from: Day(), to: Day() });
 
-export const MonthDay = Type.Object({
-  date: Type.String(),
-  targetTon: Num,
-  actualTon: Num,
-  wtdTargetTon: Num,
-  wtdActualTon: Num,
-  mtdTargetTon: Num,
-  mtdActualTon: Num,
-});
-export const MonthResponse = Type.Object({ month: Type.String(), days: Type.Array(MonthDay) });
+export const MonthResponse = Type.Object({ month: Type.String(), days: Type.Array(CardDay) });
 /** Receipt totals of a period (a week, a month), as the weekly and monthly views sum them. */
 const Totals = { receiveNetTon: Num, slipCount: Num, amountYen: Num };
 const Week = Type.Object({ isoYear: Type.Integer(), isoWeek: Type.Integer(), weekStart: Type.String(), ...Totals });
@@ -66,11 +58,9 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const days = await mvRows<Static<typeof MonthDay>>(
+      const days = await mvRows<Static<typeof CardDay>>(
         ctx.pool,
-        `SELECT to_char(ddate, 'YYYY-MM-DD') AS "date", target_ton::float8 AS "targetTon", actual_ton::float8 AS "actualTon",
-                wtd_target_ton::float8 AS "wtdTargetTon", wtd_actual_ton::float8 AS "wtdActualTon",
-                mtd_target_ton::float8 AS "mtdTargetTon", mtd_actual_ton::float8 AS "mtdActualTon"
+        `SELECT ${CARD_DAY_SQL}
            FROM mart.mv_target_card_per_day WHERE ddate >= $1::date AND ddate < ($1::date + interval '1 month') ORDER BY ddate`,
         [`${req.query.month}-01`],
       );

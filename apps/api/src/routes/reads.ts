@@ -24,7 +24,8 @@ export const InboundDailyResponse = Type.Object({
   to: Type.String(),
   days: Type.Array(InboundDay),
 });
-export const TargetCardResponse = Type.Object({
+/** One day of mart.mv_target_card_per_day: target and actual tons, week- and month-to-date. */
+export const CardDay = Type.Object({
   date: Type.String({ description: 'YYYY-MM-DD' }),
   targetTon: Num,
   actualTon: Num,
@@ -32,8 +33,12 @@ export const TargetCardResponse = Type.Object({
   wtdActualTon: Num,
   mtdTargetTon: Num,
   mtdActualTon: Num,
-  achievementRatio: Num,
 });
+/** The columns of {@link CardDay}, selected from mart.mv_target_card_per_day in its shape. */
+export const CARD_DAY_SQL = `to_char(ddate, 'YYYY-MM-DD') AS "date", target_ton::float8 AS "targetTon", actual_ton::float8 AS "actualTon",
+  wtd_target_ton::float8 AS "wtdTargetTon", wtd_actual_ton::float8 AS "wtdActualTon",
+  mtd_target_ton::float8 AS "mtdTargetTon", mtd_actual_ton::float8 AS "mtdActualTon"`;
+export const TargetCardResponse = Type.Object({ ...CardDay.properties, achievementRatio: Num });
 export type InboundDailyResponse = Static<typeof InboundDailyResponse>;
 export type TargetCardResponse = Static<typeof TargetCardResponse>;
 
@@ -81,10 +86,7 @@ export function readRoutes(root: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const [card] = await mvRows<TargetCardResponse>(
         ctx.pool,
-        `SELECT to_char(ddate, 'YYYY-MM-DD') AS "date", target_ton::float8 AS "targetTon", actual_ton::float8 AS "actualTon",
-                wtd_target_ton::float8 AS "wtdTargetTon", wtd_actual_ton::float8 AS "wtdActualTon",
-                mtd_target_ton::float8 AS "mtdTargetTon", mtd_actual_ton::float8 AS "mtdActualTon",
-                achievement_ratio::float8 AS "achievementRatio"
+        `SELECT ${CARD_DAY_SQL}, achievement_ratio::float8 AS "achievementRatio"
            FROM mart.mv_target_card_per_day WHERE ddate = $1::date`,
         [req.query.date],
       );
