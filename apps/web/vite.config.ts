@@ -13,6 +13,7 @@ const apiPaths = [
   '/inbound',
   '/dashboard',
   '/targets',
+  '/sales',
   '/healthz',
   '/readyz',
   '/metrics',

@@ -19,7 +19,7 @@ import { gzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../scripts/chromium.ts';
 import { createMigratedTemplate, createTestDatabase, startTestServer } from '@warehouse/db/testing';
 import { seedReferenceData } from '@warehouse/db/seed';
 import { refreshAll } from '@warehouse/refresher';
@@ -49,7 +49,6 @@ if (!(duration >= 1) || !(navigations >= 1)) {
   console.error('--duration and --navigations must be numbers ≥ 1');
   process.exit(1);
 }
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 for (const [what, ok, fix] of [
   ['chromium', existsSync(CHROMIUM), 'apt-get install -y chromium'],
   [
@@ -113,22 +112,8 @@ const api = await startServer({
 });
 
 // 2. Navigation → chart drawn --------------------------------------------------------------------
-const profile = mkdtempSync(path.join(os.tmpdir(), 'bench-web-chromium-'));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-  viewport: { width: 1280, height: 800 },
-});
+const browser = await launchChromium();
+const ctx = browser.context;
 const times: number[] = [];
 for (let i = 0; i <= navigations; i++) {
   const page = await ctx.newPage();
@@ -138,8 +123,7 @@ for (let i = 0; i <= navigations; i++) {
   times.push(await page.evaluate(() => performance.getEntriesByName('chart-drawn')[0]!.startTime));
   await page.close();
 }
-await ctx.close();
-rmSync(profile, { recursive: true, force: true });
+await browser.close();
 console.log(
   `2. navigation → first chart drawn: cold ${times[0]!.toFixed(0)} ms, warm median ${median(times.slice(1)).toFixed(0)} ms of ${navigations} (goal < 1000 ms)`,
 );

@@ -18,64 +18,15 @@ export type {
   CsvType,
   Flavour,
   CustomerSalesReply,
+  UploadAcceptedResponse,
+  UploadStatus,
+  RowError,
+  RowErrorsPage,
+  MvRow,
+  MvHistoryRow,
 } from '@warehouse/api/contracts';
-import type { CsvType, Flavour } from '@warehouse/api/contracts';
-
-export type UploadStatus = 'pending' | 'processing' | 'success' | 'failed' | 'held' | 'reverted';
-
-export interface RowError {
-  line: number;
-  column: string | null;
-  value: string | null;
-  reason: string;
-  row?: string | null;
-}
-
-/** GET /uploads/:id (and the rows of GET /uploads). */
-export interface Upload {
-  id: number;
-  csvType: CsvType;
-  flavour: Flavour | '';
-  fileName: string;
-  fileSize: number;
-  status: UploadStatus;
-  rowCount: number | null;
-  dateFrom: string | null;
-  dateTo: string | null;
-  errorMessage: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  rowsAdded?: number | null;
-  rowsSuperseded?: number | null;
-  datesTouched?: { first: string | null; last: string | null; count: number | null } | null;
-  period?: { from: string; to: string } | null;
-  heldReason?: string | null;
-  confirmedAt?: string | null;
-  revertedAt?: string | null;
-  errors?: RowError[];
-}
-
-export interface MvRow {
-  mv: string;
-  populated: boolean;
-  lastRefreshAt: string | null;
-  lastDurationMs: number | null;
-  lastMode: string | null;
-  lastRowCount: number | null;
-  lastError: string | null;
-  lastOutcome?: string | null;
-  lastTrigger?: string | null;
-  stale?: boolean | null;
-}
-
-export interface MvHistoryEntry {
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  mode: string | null;
-  outcome: string;
-  trigger: string | null;
-}
+/** GET /uploads/:id (the rows of GET /uploads are the same without `errors` and `refresh`). */
+export type { UploadDetail as Upload, UploadSummary } from '@warehouse/api/contracts';
 
 export class ApiError extends Error {
   constructor(

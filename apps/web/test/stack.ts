@@ -1,16 +1,16 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../scripts/chromium.ts';
 import { inject } from 'vitest';
 import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
 import { loadConfig, type ApiConfig } from '@warehouse/api/config';
 import { startServer, type Started } from '@warehouse/api/server';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM } from '../scripts/chromium.ts';
 export const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -49,25 +49,8 @@ export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<St
     seed: { from: '2019-01-01', to: '2026-12-31' },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'web-e2e-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 800 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    acceptDownloads: true,
-  });
+  const browser = await launchChromium({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true });
+  const context = browser.context;
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(30_000);
   return {
@@ -77,8 +60,7 @@ export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<St
     context,
     page,
     async close() {
-      await context.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
+      await browser.close();
       await server.stop();
       await db.drop();
     },
@@ -129,6 +111,18 @@ export async function checkPage(page: Page, name: string): Promise<string[]> {
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     if (overflow > 1) problems.push(`${vp.width}px: the page is ${overflow}px wider than the viewport`);
+    if (vp.width >= 1280) {
+      // On a laptop no table may hide columns behind its own horizontal scroll (phones may scroll).
+      const clipped = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.table-wrap')]
+          .filter((w) => w.scrollWidth - w.clientWidth > 1)
+          .map(
+            (w) =>
+              `${w.querySelector('table')?.dataset.testid ?? w.closest('section')?.querySelector('h2')?.textContent ?? '?'} (${w.scrollWidth - w.clientWidth}px)`,
+          ),
+      );
+      for (const c of clipped) problems.push(`${vp.width}px: the table ${c} is cut off (scrolls sideways)`);
+    }
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${vp.width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 800 });

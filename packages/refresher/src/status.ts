@@ -14,6 +14,8 @@ export interface MvStatusRow {
   lastDurationMs: number | null;
   lastMode: string | null;
   lastRowCount: number | null;
+  /** What asked for the last successful refresh, e.g. `upload:42`, `api`, `schedule`. */
+  lastTrigger: string | null;
   /** Error of the latest attempt when that attempt failed (null once a later refresh succeeded). */
   lastError: string | null;
   lastErrorAt: Date | null;
@@ -35,7 +37,7 @@ export async function mvStatus(db: Queryable): Promise<MvStatusRow[]> {
   if (hasLog) {
     const { rows } = await db.query(`
       select m.mv_name,
-        ok.finished_at as last_refresh_at, ok.duration_ms, ok.mode, ok.row_count,
+        ok.finished_at as last_refresh_at, ok.duration_ms, ok.mode, ok.row_count, ok.trigger,
         bad.error, bad.finished_at as error_at
       from (select distinct mv_name from log.mv_refresh_log) m
       left join lateral (select * from log.mv_refresh_log l where l.mv_name = m.mv_name and l.outcome = 'refreshed'
@@ -58,6 +60,7 @@ export async function mvStatus(db: Queryable): Promise<MvStatusRow[]> {
       lastDurationMs: (h?.duration_ms as number | null) ?? null,
       lastMode: (h?.mode as string | null) ?? null,
       lastRowCount: h?.row_count == null ? null : Number(h.row_count),
+      lastTrigger: (h?.trigger as string | null) ?? null,
       lastError: (h?.error as string | null) ?? null,
       lastErrorAt: (h?.error_at as Date | null) ?? null,
       stalenessSeconds: s.stalenessSeconds,

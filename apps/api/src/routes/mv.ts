@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import {
   configFromEnv,
   enqueueRefresh,
@@ -15,10 +15,11 @@ import {
 } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
+import { errorResponses } from '../schemas.ts';
 
 const DateOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
-const MvRow = Type.Object({
+export const MvRow = Type.Object({
   mv: Type.String(),
   populated: Type.Boolean(),
   uniqueIndex: Type.Union([Type.String(), Type.Null()]),
@@ -27,6 +28,9 @@ const MvRow = Type.Object({
   lastDurationMs: Type.Union([Type.Integer(), Type.Null()]),
   lastMode: Type.Union([Type.String(), Type.Null()]),
   lastRowCount: Type.Union([Type.Integer(), Type.Null()]),
+  lastTrigger: Type.Union([Type.String(), Type.Null()], {
+    description: 'what asked for the last successful refresh, e.g. upload:42, api',
+  }),
   lastError: Type.Union([Type.String(), Type.Null()]),
   lastErrorAt: DateOrNull,
   stalenessSeconds: Type.Number({ description: '0 when refreshed since its inputs last changed' }),
@@ -63,7 +67,7 @@ const RefreshBody = Type.Object(
   { additionalProperties: false },
 );
 
-const HistoryRow = Type.Object({
+export const HistoryRow = Type.Object({
   id: Type.String(),
   runId: Type.String(),
   trigger: Type.String(),
@@ -78,6 +82,9 @@ const HistoryRow = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
 });
 
+export type MvRow = Static<typeof MvRow>;
+export type MvHistoryRow = Static<typeof HistoryRow>;
+
 /** GET /mv, POST /mv/refresh, GET /mv/:name/history — the refresh state, on demand refreshes, history. */
 export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   // Refuse a bad MV_REFRESH_* / ALERT_* setting at start, not at the first upload that enqueues.
@@ -88,10 +95,9 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/mv',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'every MV with its refresh state, staleness and the queued/running refresh jobs',
-        response: { 200: Type.Object({ mvs: Type.Array(MvRow), queue: Type.Array(QueuedJob) }) },
+        response: { 200: Type.Object({ mvs: Type.Array(MvRow), queue: Type.Array(QueuedJob) }), ...errorResponses },
       },
     },
     async () => {
@@ -118,7 +124,6 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/mv/refresh',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'queue a coalesced refresh: { csvType } | { mvs: [...] } | { all: true }',
         body: RefreshBody,
@@ -129,6 +134,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
             refreshes: Type.Array(Type.String(), { description: 'with everything downstream of them' }),
             follow: Type.String({ description: 'where to watch it' }),
           }),
+          ...errorResponses,
         },
       },
     },
@@ -186,7 +192,6 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/mv/:name/history',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'the latest refresh attempts of one MV, newest first',
         params: Type.Object({
@@ -196,7 +201,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
           }),
         }),
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
-        response: { 200: Type.Object({ mv: Type.String(), history: Type.Array(HistoryRow) }) },
+        response: { 200: Type.Object({ mv: Type.String(), history: Type.Array(HistoryRow) }), ...errorResponses },
       },
     },
     async (req) => {

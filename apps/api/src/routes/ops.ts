@@ -1,31 +1,81 @@
 import type { FastifyInstance } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { status as migrationStatus } from '@warehouse/db/migrator';
 import type { AppContext } from '../app.ts';
 
-export function opsRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+const Unready = Type.Object(
+  {
+    status: Type.Literal('unavailable'),
+    database: Type.Union([Type.Literal('unreachable'), Type.Literal('reachable')]),
+    migrations: Type.Optional(
+      Type.Object({ upToDate: Type.Boolean(), pending: Type.Array(Type.String()), failed: Type.Array(Type.String()) }),
+    ),
+    fix: Type.Optional(Type.String()),
+  },
+  { description: 'the database is unreachable or its migrations are not at head' },
+);
 
-  app.get('/readyz', async (req, reply) => {
-    try {
-      await ctx.pool.query('SELECT 1');
-    } catch (error) {
-      req.log.warn({ err: error }, 'readyz: database unreachable');
-      return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });
-    }
-    const s = await migrationStatus({ url: ctx.databaseUrl, applicationName: 'warehouse-api-readyz' });
-    if (!s.upToDate) {
-      return reply.code(503).send({
-        status: 'unavailable',
-        database: 'reachable',
-        migrations: { upToDate: false, pending: s.pending, failed: s.failed.map((f) => f.name) },
-        fix: 'run `pnpm db:migrate` for this environment',
-      });
-    }
-    return { status: 'ready', database: 'reachable', migrations: { upToDate: true, applied: s.applied.length } };
-  });
+/** Probes and metrics; open without the token (isOpenPath in app.ts). */
+export function opsRoutes(root: FastifyInstance, ctx: AppContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', ctx.registry.contentType);
-    return ctx.registry.metrics();
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness: the process answers (no database check)',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'Readiness: the database answers and its migrations are at head',
+        response: {
+          200: Type.Object({
+            status: Type.Literal('ready'),
+            database: Type.Literal('reachable'),
+            migrations: Type.Object({ upToDate: Type.Literal(true), applied: Type.Integer() }),
+          }),
+          503: Unready,
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        await ctx.pool.query('SELECT 1');
+      } catch (error) {
+        req.log.warn({ err: error }, 'readyz: database unreachable');
+        return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });
+      }
+      const s = await migrationStatus({ url: ctx.databaseUrl, applicationName: 'warehouse-api-readyz' });
+      if (!s.upToDate) {
+        return reply.code(503).send({
+          status: 'unavailable',
+          database: 'reachable',
+          migrations: { upToDate: false, pending: s.pending, failed: s.failed.map((f) => f.name) },
+          fix: 'run `pnpm db:migrate` for this environment',
+        });
+      }
+      return {
+        status: 'ready' as const,
+        database: 'reachable' as const,
+        migrations: { upToDate: true as const, applied: s.applied.length },
+      };
+    },
+  );
+
+  // Prometheus text format: no JSON response schema (it would be serialised as a JSON string).
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics (text exposition format): ingest, refresh, staleness' } },
+    async (_req, reply) => {
+      reply.header('content-type', ctx.registry.contentType);
+      return ctx.registry.metrics();
+    },
+  );
 }

@@ -1,76 +1,102 @@
 import type { FastifyInstance } from 'fastify';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
+import { Day, errorResponses, mvRows, Nullable, Num } from '../schemas.ts';
 import type { AppContext } from '../app.ts';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * The two hottest reads (the dashboard polls them). Typed pg queries rather than the Prisma
+ * client: the rows come out of PostgreSQL already in the response's shape (float8 casts, aliases),
+ * so the handler only wraps them, and fast-json-stringify serialises them from the schema.
+ * With the client these routes ran at ~35 % of a bare Fastify + pg route's rate (bench:web).
+ */
 
-function parseDate(name: string, value: unknown): Date {
-  if (typeof value !== 'string' || !DATE.test(value)) {
-    throw new HttpError(
-      400,
-      'E_BAD_DATE',
-      `${name}=${JSON.stringify(value ?? null)} is not a date; pass ${name}=YYYY-MM-DD`,
-    );
-  }
-  // Year 0000 parses in JavaScript (1 BC) but is no year to PostgreSQL: refuse it here, not as a 500.
-  if (value.startsWith('0000'))
-    throw new HttpError(400, 'E_BAD_DATE', `${name}=${value} has year 0000; pass a date from 0001-01-01 on`);
-  const d = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
-    throw new HttpError(400, 'E_BAD_DATE', `${name}=${value} is not a calendar date; pass an existing date YYYY-MM-DD`);
-  }
-  return d;
-}
+export const InboundDay = Type.Object({
+  date: Type.String({ description: 'YYYY-MM-DD' }),
+  isoYear: Nullable(Type.Integer()),
+  isoWeek: Nullable(Type.Integer()),
+  receiveNetTon: Num,
+  slipCount: Num,
+  amountYen: Num,
+});
+export const InboundDailyResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  days: Type.Array(InboundDay),
+});
+/** One day of mart.mv_target_card_per_day: target and actual tons, week- and month-to-date. */
+export const CardDay = Type.Object({
+  date: Type.String({ description: 'YYYY-MM-DD' }),
+  targetTon: Num,
+  actualTon: Num,
+  wtdTargetTon: Num,
+  wtdActualTon: Num,
+  mtdTargetTon: Num,
+  mtdActualTon: Num,
+});
+/** The columns of {@link CardDay}, selected from mart.mv_target_card_per_day in its shape. */
+export const CARD_DAY_SQL = `to_char(ddate, 'YYYY-MM-DD') AS "date", target_ton::float8 AS "targetTon", actual_ton::float8 AS "actualTon",
+  wtd_target_ton::float8 AS "wtdTargetTon", wtd_actual_ton::float8 AS "wtdActualTon",
+  mtd_target_ton::float8 AS "mtdTargetTon", mtd_actual_ton::float8 AS "mtdActualTon"`;
+export const TargetCardResponse = Type.Object({ ...CardDay.properties, achievementRatio: Num });
+export type InboundDailyResponse = Static<typeof InboundDailyResponse>;
+export type TargetCardResponse = Static<typeof TargetCardResponse>;
 
-const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
-const num = (v: { toString(): string } | null | undefined) => (v == null ? null : Number(v.toString()));
+/** Longest range GET /inbound/daily answers (about ten years of days). */
+const MAX_RANGE_DAYS = 3700;
 
-export function readRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function readRoutes(root: FastifyInstance, ctx: AppContext): void {
   // GET /uploads and /uploads/:id are in uploads.ts; GET /mv and the other MV routes in mv.ts.
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get<{ Querystring: { from?: string; to?: string } }>('/inbound/daily', async (req) => {
-    const from = parseDate('from', req.query.from);
-    const to = parseDate('to', req.query.to);
-    if (from > to)
-      throw new HttpError(400, 'E_BAD_RANGE', `from=${req.query.from} is after to=${req.query.to}; swap them`);
-    if (to.getTime() - from.getTime() > 3700 * 86400_000)
-      throw new HttpError(400, 'E_BAD_RANGE', 'the range is longer than 10 years; ask for a shorter one');
-    const days = await ctx.prisma.mvReceiveDaily.findMany({
-      where: { ddate: { gte: from, lte: to } },
-      orderBy: { ddate: 'asc' },
-    });
-    return {
-      from: req.query.from,
-      to: req.query.to,
-      days: days.map((d) => ({
-        date: day(d.ddate),
-        isoYear: d.isoYear,
-        isoWeek: d.isoWeek,
-        receiveNetTon: num(d.receiveNetTon),
-        slipCount: d.slipCount == null ? null : Number(d.slipCount),
-        amountYen: num(d.amountYen),
-      })),
-    };
-  });
-
-  app.get<{ Querystring: { date?: string } }>('/dashboard/target-card', async (req) => {
-    const date = parseDate('date', req.query.date);
-    const c = await ctx.prisma.mvTargetCardPerDay.findUnique({ where: { ddate: date } });
-    if (!c)
-      throw new HttpError(
-        404,
-        'E_NOT_FOUND',
-        `no target card for ${req.query.date}; the calendar/targets do not cover it or the MVs were not refreshed yet (GET /mv)`,
+  app.get(
+    '/inbound/daily',
+    {
+      schema: {
+        summary: 'Receipts per day in [from, to] (mart.mv_receive_daily)',
+        querystring: Type.Object({ from: Day(), to: Day() }),
+        response: { 200: InboundDailyResponse, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { from, to } = req.query;
+      if (from > to) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
+      if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000)
+        throw new HttpError(400, 'E_BAD_RANGE', 'the range is longer than 10 years; ask for a shorter one');
+      const days = await mvRows<Static<typeof InboundDay>>(
+        ctx.pool,
+        `SELECT to_char(ddate, 'YYYY-MM-DD') AS "date", iso_year AS "isoYear", iso_week AS "isoWeek",
+                receive_net_ton::float8 AS "receiveNetTon", slip_count::float8 AS "slipCount", amount_yen::float8 AS "amountYen"
+           FROM mart.mv_receive_daily WHERE ddate BETWEEN $1::date AND $2::date ORDER BY ddate`,
+        [from, to],
       );
-    return {
-      date: day(c.ddate),
-      targetTon: num(c.targetTon),
-      actualTon: num(c.actualTon),
-      wtdTargetTon: num(c.wtdTargetTon),
-      wtdActualTon: num(c.wtdActualTon),
-      mtdTargetTon: num(c.mtdTargetTon),
-      mtdActualTon: num(c.mtdActualTon),
-      achievementRatio: num(c.achievementRatio),
-    };
-  });
+      return { from, to, days };
+    },
+  );
+
+  app.get(
+    '/dashboard/target-card',
+    {
+      schema: {
+        summary: "One day's target card: target and actual tons, week- and month-to-date, achievement",
+        querystring: Type.Object({ date: Day() }),
+        response: { 200: TargetCardResponse, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const [card] = await mvRows<TargetCardResponse>(
+        ctx.pool,
+        `SELECT ${CARD_DAY_SQL}, achievement_ratio::float8 AS "achievementRatio"
+           FROM mart.mv_target_card_per_day WHERE ddate = $1::date`,
+        [req.query.date],
+      );
+      if (!card)
+        throw new HttpError(
+          404,
+          'E_NOT_FOUND',
+          `no target card for ${req.query.date}; the calendar/targets do not cover it or the MVs were not refreshed yet (GET /mv)`,
+        );
+      return card;
+    },
+  );
 }

@@ -2,16 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
+import { Day, errorResponses } from '../schemas.ts';
 
 /** Longest period one request may ask for (a year of days × customers stays a small answer). */
 export const MAX_SALES_DAYS = 366;
 
-const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD', examples: ['2025-04-01'] });
-
 export const CustomerSalesQuery = Type.Object(
   {
-    from: IsoDate,
-    to: IsoDate,
+    from: Day(),
+    to: Day(),
     customer: Type.Optional(
       Type.String({ minLength: 1, maxLength: 64, description: 'customer code (業者CD); all customers when absent' }),
     ),
@@ -31,30 +30,21 @@ export const CustomerSalesRow = Type.Object({
 
 export const CustomerSalesReply = Type.Object({ rows: Type.Array(CustomerSalesRow) });
 
-function calendarDate(name: string, value: string): number {
-  const t = Date.parse(`${value}T00:00:00Z`);
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) {
-    throw new HttpError(400, 'E_BAD_DATE', `${name}=${value} is not a calendar date; pass an existing date YYYY-MM-DD`);
-  }
-  return t;
-}
-
 /** GET /sales/customers/daily — sales per date and customer from mart.v_customer_sales_daily. */
 export function salesRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/sales/customers/daily',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'sales per date and customer (current shipment rows, final wins over flash)',
         querystring: CustomerSalesQuery,
-        response: { 200: CustomerSalesReply },
+        response: { 200: CustomerSalesReply, ...errorResponses },
       },
     },
     async (req): Promise<Static<typeof CustomerSalesReply>> => {
       const { from, to, customer } = req.query;
-      const a = calendarDate('from', from);
-      const b = calendarDate('to', to);
+      const a = Date.parse(from); // calendar dates, by the schema
+      const b = Date.parse(to);
       if (a > b) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
       if ((b - a) / 86_400_000 + 1 > MAX_SALES_DAYS) {
         throw new HttpError(

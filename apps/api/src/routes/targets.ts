@@ -6,6 +6,7 @@ import { withTransaction } from '@warehouse/db';
 import { enqueueRefresh } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
+import { Day, errorResponses, isCalendarDate, Month, multipartSchema, Num, streamedBody } from '../schemas.ts';
 
 /**
  * Targets kept by managers: kpi.monthly_targets (tons per month) and mart.daily_target_plan
@@ -13,12 +14,8 @@ import type { AppContext } from '../app.ts';
  * refresh of the target card MV, so the dashboard follows.
  */
 
-const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Ton = Type.Number({ minimum: 0, maximum: 999_999_999, description: 'tons (≥ 0)' });
 const Editor = Type.String({ minLength: 1, maxLength: 100, description: 'the name of the person making the change' });
-const Num = Type.Union([Type.Number(), Type.Null()]);
-const ErrorBody = Type.Object({ error: Type.String(), code: Type.String() }, { additionalProperties: true });
 
 export const TargetsResponse = Type.Object({
   months: Type.Array(Type.Object({ month: Type.String(), targetTon: Num, planDays: Type.Integer(), planTon: Num })),
@@ -65,10 +62,6 @@ export interface TargetCsvError {
 }
 
 const TARGET_CARD = 'mart.mv_target_card_per_day';
-const isDay = (v: string) => {
-  const d = new Date(`${v}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-};
 
 /**
  * Parse a targets CSV: a header `month,target_ton` (rows YYYY-MM) or `date,target_ton` (rows
@@ -116,7 +109,7 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
     let scope: 'month' | 'day' | undefined;
     let date = '';
     if (/^\d{4}-(0[1-9]|1[0-2])$/.test(key)) [scope, date] = ['month', `${key}-01`];
-    else if (isDay(key)) [scope, date] = ['day', key];
+    else if (isCalendarDate(key)) [scope, date] = ['day', key];
     else
       errors.push({ line, column: header![keyCol]!, value: key, reason: 'not a month YYYY-MM or a date YYYY-MM-DD' });
     const ton = Number(tonText);
@@ -190,7 +183,6 @@ function editorOf(raw: string): string {
 
 export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const errors = { 400: ErrorBody, 401: ErrorBody };
   const refreshCard = (client: pg.ClientBase, editor: string) =>
     enqueueRefresh(client, { mvs: [TARGET_CARD], trigger: `targets:${editor}` });
   /** One target set from the form, with its history row and the target card's refresh, in one transaction. */
@@ -207,7 +199,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
       schema: {
         summary: 'Monthly targets and the daily plan per month in [from, to]',
         querystring: Type.Object({ from: Month, to: Month }),
-        response: { 200: TargetsResponse, ...errors },
+        response: { 200: TargetsResponse, ...errorResponses },
       },
     },
     async (req) => {
@@ -239,7 +231,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
       schema: {
         summary: 'The daily plan of one month',
         querystring: Type.Object({ month: Month }),
-        response: { 200: DailyPlanResponse, ...errors },
+        response: { 200: DailyPlanResponse, ...errorResponses },
       },
     },
     async (req) => {
@@ -258,7 +250,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
         summary: "Set one month's target (kpi.monthly_targets)",
         params: Type.Object({ month: Month }),
         body: Type.Object({ targetTon: Ton, editor: Editor }),
-        response: { 200: SetResponse, ...errors },
+        response: { 200: SetResponse, ...errorResponses },
       },
     },
     async (req) => {
@@ -274,19 +266,13 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: "Set one day's planned target (mart.daily_target_plan)",
-        params: Type.Object({ date: Day }),
+        params: Type.Object({ date: Day() }),
         body: Type.Object({ targetTon: Ton, editor: Editor }),
-        response: { 200: SetResponse, ...errors },
+        response: { 200: SetResponse, ...errorResponses },
       },
     },
     async (req) => {
       const editor = editorOf(req.body.editor);
-      if (!isDay(req.params.date))
-        throw new HttpError(
-          400,
-          'E_BAD_DATE',
-          `${req.params.date} is not a calendar date; pass an existing date YYYY-MM-DD`,
-        );
       const row: TargetRow = { scope: 'day', date: req.params.date, ton: req.body.targetTon };
       const oldTon = await setOneTarget(ctx.pool, row, editor);
       return { scope: 'day', date: row.date, oldTon, newTon: row.ton };
@@ -298,8 +284,18 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: 'Upload a targets CSV (month,target_ton or date,target_ton) with a field editor; all rows or none',
-        response: { 200: CsvResponse, ...errors },
+        ...multipartSchema(
+          Type.Object({
+            file: Type.String({
+              format: 'binary',
+              description: 'CSV with the header month,target_ton (YYYY-MM rows) or date,target_ton (YYYY-MM-DD rows)',
+            }),
+            editor: Editor,
+          }),
+        ),
+        response: { 200: CsvResponse, ...errorResponses },
       },
+      validatorCompiler: streamedBody,
     },
     async (req) => {
       if (!req.isMultipart())
@@ -360,7 +356,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
       schema: {
         summary: 'Target changes, newest first',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
-        response: { 200: HistoryResponse, ...errors },
+        response: { 200: HistoryResponse, ...errorResponses },
       },
     },
     async (req) => {

@@ -1,15 +1,16 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
 import { errorsCsv, listErrors } from '../ingest/upload-errors.ts';
 import type { AppContext } from '../app.ts';
+import { errorResponses } from '../schemas.ts';
 
 const Params = Type.Object({
   id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'upload id from POST /upload/csv' }),
 });
 
-const RowErrorSchema = Type.Object({
+export const RowErrorSchema = Type.Object({
   line: Type.Union([Type.Integer(), Type.Null()], { description: '1-based line in the file (the header is line 1)' }),
   column: Type.Union([Type.String(), Type.Null()], {
     description: 'the column header, or null for a problem with the whole line',
@@ -19,10 +20,9 @@ const RowErrorSchema = Type.Object({
   row: Type.Union([Type.String(), Type.Null()], { description: "the record's original text" }),
 });
 
-const ErrorBody = Type.Object(
-  { error: Type.String(), code: Type.String(), requestId: Type.String() },
-  { additionalProperties: true },
-);
+export const RowErrorsPage = Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) });
+export type RowError = Static<typeof RowErrorSchema>;
+export type RowErrorsPage = Static<typeof RowErrorsPage>;
 
 /** 404 unless the upload exists. */
 async function requireUpload(ctx: AppContext, id: string): Promise<number> {
@@ -38,7 +38,6 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
   app.get(
     '/uploads/:id/errors',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: "A failed upload's row errors, in file order",
         params: Params,
@@ -46,7 +45,10 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
           limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
           offset: Type.Integer({ minimum: 0, default: 0 }),
         }),
-        response: { 200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }), 404: ErrorBody },
+        response: {
+          200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
@@ -58,11 +60,10 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
   app.get(
     '/uploads/:id/errors.csv',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: "A failed upload's row errors as CSV (UTF-8 with BOM, CRLF): line,column,value,reason,row",
         params: Params,
-        // 200 is text/csv, streamed: no JSON response schema to serialise it with.
+        // 200 is text/csv, streamed: no JSON response schema to serialise it with (errors are the usual JSON body).
       },
     },
     async (req, reply) => {

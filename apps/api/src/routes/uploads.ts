@@ -4,7 +4,7 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { enqueueRefresh, syncUploadIncidents } from '@warehouse/refresher';
 import {
   confirmUpload,
@@ -16,9 +16,10 @@ import {
 } from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
+import type { CsvType, Flavour } from '../ingest/kinds.ts';
+import { errorResponses, Nullable } from '../schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Time = Type.String({ format: 'date-time' });
 const Status = Type.Union([
   Type.Literal('pending'),
@@ -33,8 +34,10 @@ const FlavourQ = Type.Union([Type.Literal('flash'), Type.Literal('final')]);
 
 export const UploadSummary = Type.Object({
   id: Type.Integer(),
-  csvType: Type.String(),
-  flavour: Type.String(),
+  csvType: CsvTypeQ,
+  flavour: Type.Union([FlavourQ, Type.Literal('')], {
+    description: "'' only while the request that sent the file is still storing it",
+  }),
   fileName: Type.String(),
   fileSize: Type.Number(),
   sha256: Type.String(),
@@ -57,7 +60,17 @@ export const UploadSummary = Type.Object({
   refreshOutcome: Nullable(Type.String()),
 });
 
-const ErrorBody = Type.Object({ code: Type.String(), error: Type.String() }, { additionalProperties: true });
+export const UploadDetail = Type.Intersect([
+  UploadSummary,
+  Type.Object({
+    errors: Type.Array(Type.Unknown(), { description: 'the first row errors; all of them: GET /uploads/:id/errors' }),
+    refresh: Nullable(Type.Object({}, { additionalProperties: true })),
+  }),
+]);
+export type UploadSummary = Static<typeof UploadSummary>;
+export type UploadDetail = Static<typeof UploadDetail>;
+export type UploadStatus = UploadSummary['status'];
+
 const IdParams = Type.Object({
   id: Type.String({ pattern: '^\\d{1,15}$', description: 'upload id, from POST /upload/csv' }),
 });
@@ -79,8 +92,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function uploadJson(r: UploadRow) {
   return {
     id: r.id,
-    csvType: r.csvType,
-    flavour: r.flavour,
+    // Only POST /upload/csv writes these, after checking them against CSV_TYPES and the flavours.
+    csvType: r.csvType as CsvType,
+    flavour: r.flavour as Flavour | '',
     fileName: r.fileName,
     fileSize: r.fileSize,
     sha256: r.fileSha256,
@@ -114,31 +128,21 @@ function httpOf(error: unknown): unknown {
 
 export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const badId = (id: string) =>
-    new HttpError(400, 'E_BAD_ID', `upload id ${JSON.stringify(id)} is not a number; use an id from POST /upload/csv`);
 
   app.get(
     '/uploads/:id',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary:
           'One upload: status, what it did (rows added/superseded, dates touched), its first errors and its MV refresh',
-        params: Type.Object({ id: Type.String() }),
+        params: IdParams,
         response: {
-          200: Type.Intersect([
-            UploadSummary,
-            Type.Object({
-              errors: Type.Array(Type.Unknown()),
-              refresh: Nullable(Type.Object({}, { additionalProperties: true })),
-            }),
-          ]),
-          '4xx': ErrorBody,
+          200: UploadDetail,
+          ...errorResponses,
         },
       },
     },
     async (req) => {
-      if (!/^\d{1,15}$/.test(req.params.id)) throw badId(req.params.id);
       const r = await getUpload(ctx.pool, Number(req.params.id), { withErrors: true });
       if (!r)
         throw new HttpError(
@@ -176,7 +180,6 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/uploads',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'Uploads, newest first',
         querystring: Type.Object({
@@ -185,7 +188,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
           csvType: Type.Optional(CsvTypeQ),
           flavour: Type.Optional(FlavourQ),
         }),
-        response: { 200: Type.Object({ uploads: Type.Array(UploadSummary) }), '4xx': ErrorBody },
+        response: { 200: Type.Object({ uploads: Type.Array(UploadSummary) }), ...errorResponses },
       },
     },
     async (req) => {
@@ -202,7 +205,6 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/uploads/:id/revert',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'Undo a successful upload: withdraw its rows, restore exactly what it superseded, refresh the MVs',
         params: IdParams,
@@ -213,7 +215,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
             rowsWithdrawn: Type.Integer(),
             rowsRestored: Type.Integer(),
           }),
-          '4xx': ErrorBody,
+          ...errorResponses,
         },
       },
     },
@@ -237,11 +239,10 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/uploads/:id/confirm',
     {
-      preHandler: ctx.requireToken,
       schema: {
         summary: 'Let a held upload land after all (it is queued again and never held again)',
         params: IdParams,
-        response: { 202: Type.Object({ id: Type.Integer(), status: Type.Literal('pending') }), '4xx': ErrorBody },
+        response: { 202: Type.Object({ id: Type.Integer(), status: Type.Literal('pending') }), ...errorResponses },
       },
     },
     async (req, reply) => {

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, download, type RowError, type Upload } from '../api.ts';
+import { api, download, type RowErrorsPage, type Upload } from '../api.ts';
+import { RowErrorTable } from './RowErrorTable.tsx';
 import { fmt, useI18n } from '../i18n.tsx';
 
 const DONE = new Set(['success', 'failed', 'held', 'reverted']);
@@ -15,20 +16,12 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
-/** Row errors of a failed upload: GET /uploads/:id/errors when the API has it, else the errors kept on the upload. */
+/** All row errors of a failed upload (GET /uploads/:id/errors). */
 function ErrorTable({ upload }: { upload: Upload }) {
   const { t } = useI18n();
   const q = useQuery({
     queryKey: ['upload-errors', upload.id],
-    queryFn: async (): Promise<{ total: number; errors: RowError[] }> => {
-      try {
-        return await api<{ total: number; errors: RowError[] }>(`/uploads/${upload.id}/errors?limit=1000`);
-      } catch (e) {
-        const errors = upload.errors ?? [];
-        if ((e as { status?: number }).status === 404 && errors.length) return { total: errors.length, errors };
-        throw e;
-      }
-    },
+    queryFn: () => api<RowErrorsPage>(`/uploads/${upload.id}/errors?limit=1000`),
   });
   if (q.isPending) return <p>{t('loading')}</p>;
   if (q.isError) return <p className="error">{q.error.message}</p>;
@@ -37,28 +30,7 @@ function ErrorTable({ upload }: { upload: Upload }) {
       <h3>
         {t('rowErrors')} ({fmt.int(q.data.total)})
       </h3>
-      <div className="table-wrap" tabIndex={0}>
-        <table data-testid="row-errors">
-          <thead>
-            <tr>
-              <th className="num">{t('line')}</th>
-              <th>{t('column')}</th>
-              <th>{t('value')}</th>
-              <th>{t('reason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {q.data.errors.map((e, i) => (
-              <tr key={i}>
-                <td className="num">{e.line}</td>
-                <td>{e.column ?? '—'}</td>
-                <td>{e.value ?? '—'}</td>
-                <td className="wrap">{e.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RowErrorTable errors={q.data.errors} testId="row-errors" />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type MvHistoryEntry, type MvRow } from '../api.ts';
+import { api, type MvHistoryRow, type MvRow } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { Chart } from '../components/Chart.tsx';
 
@@ -8,7 +8,7 @@ function MvHistory({ mv }: { mv: string }) {
   const { t } = useI18n();
   const q = useQuery({
     queryKey: ['mv-history', mv],
-    queryFn: () => api<{ history: MvHistoryEntry[] }>(`/mv/${encodeURIComponent(mv)}/history?limit=30`),
+    queryFn: () => api<{ history: MvHistoryRow[] }>(`/mv/${encodeURIComponent(mv)}/history?limit=30`),
     retry: false,
   });
   const option = useMemo(() => {
@@ -92,13 +92,13 @@ export function FreshnessPage() {
                 <th>{t('outcome')}</th>
                 <th>{t('trigger')}</th>
                 <th>{t('age')}</th>
-                <th style={{ minWidth: 160 }}>{t('history')}</th>
+                <th style={{ minWidth: 140 }}>{t('history')}</th>
               </tr>
             </thead>
             <tbody>
               {q.data.mvs.map((m) => {
                 const ageMin = m.lastRefreshAt ? (now - new Date(m.lastRefreshAt).getTime()) / 60_000 : null;
-                const stale = m.stale ?? (ageMin == null || ageMin > targetMin);
+                const stale = ageMin == null || ageMin > targetMin;
                 return (
                   <tr key={m.mv} data-testid="mv-row" data-mv={m.mv}>
                     <td>{m.mv}</td>
@@ -109,10 +109,12 @@ export function FreshnessPage() {
                     <td>
                       {m.lastError ? (
                         <span className="error" title={m.lastError}>
-                          {m.lastOutcome ?? t('failed')}
+                          {t('failed')}
                         </span>
+                      ) : m.lastRefreshAt ? (
+                        'refreshed'
                       ) : (
-                        (m.lastOutcome ?? (m.lastRefreshAt ? 'refreshed' : '—'))
+                        '—'
                       )}
                     </td>
                     <td>{m.lastTrigger ?? '—'}</td>
@@ -123,7 +125,10 @@ export function FreshnessPage() {
                       {ageMin == null ? '' : `${fmt.int(Math.round(ageMin))} min`}
                     </td>
                     <td>
-                      <MvHistory mv={m.mv} />
+                      {/* A fixed width: the chart's canvas would otherwise keep the cell at its first size. */}
+                      <div style={{ width: 140 }}>
+                        <MvHistory mv={m.mv} />
+                      </div>
                     </td>
                   </tr>
                 );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api, type Upload } from '../api.ts';
+import { api, type UploadSummary } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { StatusBadge } from '../components/UploadResult.tsx';
 
@@ -22,7 +22,7 @@ export function HistoryPage() {
   });
   const q = useQuery({
     queryKey: ['uploads', params.toString()],
-    queryFn: () => api<{ uploads: Upload[] }>(`/uploads?${params}`),
+    queryFn: () => api<{ uploads: UploadSummary[] }>(`/uploads?${params}`),
   });
   const rows = (q.data?.uploads ?? []).filter((u) => {
     const d = new Date(u.createdAt).toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });

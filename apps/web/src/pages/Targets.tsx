@@ -10,6 +10,7 @@ import {
   type TargetsResponse,
 } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
+import { RowErrorTable } from '../components/RowErrorTable.tsx';
 
 function MonthRow({
   month,
@@ -183,30 +184,7 @@ export function TargetsPage() {
             </span>
           )}
         </div>
-        {csvErrors.length > 0 && (
-          <div className="table-wrap" tabIndex={0}>
-            <table data-testid="targets-errors">
-              <thead>
-                <tr>
-                  <th className="num">{t('line')}</th>
-                  <th>{t('column')}</th>
-                  <th>{t('value')}</th>
-                  <th>{t('reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {csvErrors.map((e, i) => (
-                  <tr key={i}>
-                    <td className="num">{e.line}</td>
-                    <td>{e.column}</td>
-                    <td>{e.value}</td>
-                    <td className="wrap">{e.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {csvErrors.length > 0 && <RowErrorTable errors={csvErrors} testId="targets-errors" />}
       </section>
       <section className="panel">
         <h2>{t('targetsHistory')}</h2>

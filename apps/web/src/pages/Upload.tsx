@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { postWithProgress, ApiError, type CsvType, type Flavour } from '../api.ts';
+import { postWithProgress, ApiError, type CsvType, type Flavour, type UploadAcceptedResponse } from '../api.ts';
 import { detectFileKind } from '../detect.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { StatusBadge, UploadResult } from '../components/UploadResult.tsx';
@@ -48,7 +48,7 @@ export function UploadPage() {
       form.append('flavour', flavour);
       form.append(f.kind!, f.file, f.file.name);
       try {
-        const res = await postWithProgress<{ uploads: { id: number }[] }>('/upload/csv', form, (p) =>
+        const res = await postWithProgress<UploadAcceptedResponse>('/upload/csv', form, (p) =>
           update(f.key, { progress: p }),
         );
         update(f.key, { state: 'sent', progress: 1, uploadId: res.uploads[0]?.id });

@@ -1,0 +1,37 @@
+import type { RowError } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+
+/** Row errors (line, column, value, reason) of a failed upload or a refused targets CSV. */
+export function RowErrorTable({
+  errors,
+  testId,
+}: {
+  errors: readonly Pick<RowError, 'line' | 'column' | 'value' | 'reason'>[];
+  testId: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="table-wrap" tabIndex={0}>
+      <table data-testid={testId}>
+        <thead>
+          <tr>
+            <th className="num">{t('line')}</th>
+            <th>{t('column')}</th>
+            <th>{t('value')}</th>
+            <th>{t('reason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {errors.map((e, i) => (
+            <tr key={i}>
+              <td className="num">{e.line ?? '—'}</td>
+              <td>{e.column ?? '—'}</td>
+              <td>{e.value ?? '—'}</td>
+              <td className="wrap">{e.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
