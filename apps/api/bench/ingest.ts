@@ -261,9 +261,12 @@ try {
   console.log(`psql, same writes (raw + stg, no checks): ${sameS.toFixed(2)} s  ${fmt(rows / sameS)} rows/s`);
 
   // 2. The API end to end, in its own process (API + worker, as pnpm start runs it).
-  const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' }, [
-    '--no-seed',
-  ]);
+  // LOG_LEVEL=debug: the job logs how long each of its phases took ("upload phases").
+  const api = spawnScript(
+    'main.ts',
+    { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1', LOG_LEVEL: 'debug' },
+    ['--no-seed'],
+  );
   const url = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   t0 = performance.now();
   const res = await postFile(url, file, size);
@@ -276,6 +279,19 @@ try {
   console.log(
     `API end to end (POST → success):      ${apiS.toFixed(2)} s  ${fmt(done.row_count / apiS)} rows/s  (accept ${acceptS.toFixed(2)} s, job ${(apiS - acceptS).toFixed(2)} s)`,
   );
+  const phases = api
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"upload phases"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .at(-1);
+  if (phases)
+    console.log(
+      `  job phases (ms): ${Object.entries(phases)
+        .filter(([k]) => k.endsWith('Ms'))
+        .map(([k, v]) => `${k.slice(0, -2)} ${String(v)}`)
+        .join(', ')}`,
+    );
   await api.stop();
 
   // 3. Prisma createMany of the parsed rows (typed) into a stg table.
