@@ -22,7 +22,8 @@ export function parseUploadId(raw: string | undefined): number {
 }
 
 /**
- * The shared body of `upload:revert` and `upload:confirm`: resolve the env, pass the guard,
+ * The shared body of `upload:revert`, `upload:confirm` and `upload:purge`: resolve the env, pass the
+ * guard (unless `guard: false`, for a run that changes nothing such as `upload:purge --dry-run`),
  * open one connection, run the library operation, and turn its typed refusal into a CLI error
  * (exit 1, nothing changed).
  *
@@ -33,6 +34,8 @@ export function parseUploadId(raw: string | undefined): number {
 export async function runUploadOperation<T>(opts: {
   flags: { env: string; json?: boolean; yes?: boolean; force?: boolean; confirm?: string };
   action: string;
+  /** Pass the destructive-command guard first (default true). */
+  guard?: boolean;
   applicationName: string;
   operation: (client: pg.Client) => Promise<T>;
   report: (result: T) => void;
@@ -43,7 +46,7 @@ export async function runUploadOperation<T>(opts: {
   return withEnv(
     env.name,
     async (db) => {
-      await guardForCommand({ action: opts.action, env, url: db.url, registry, flags });
+      if (opts.guard !== false) await guardForCommand({ action: opts.action, env, url: db.url, registry, flags });
       const client = new pg.Client({ connectionString: db.url, application_name: opts.applicationName });
       client.on('error', () => {});
       await client.connect();
