@@ -73,6 +73,7 @@ export type IngestOutcome =
   | { status: 'skipped'; uploadId: number; reason: string };
 
 const MAX_RECORD_BYTES = 1024 * 1024;
+const COPY_BATCH_CHARS = 256 * 1024;
 const COPY_BATCH_BYTES = 256 * 1024;
 
 interface LoadResult {
@@ -91,6 +92,9 @@ export interface Period {
   to: number;
   text: string;
 }
+
+/** A record re-quoted for CSV (only for records whose text PostgreSQL's CSV parser would read differently). */
+const csvQuote = (fields: string[]) => fields.map((f) => `"${f.replace(/"/g, '""')}"`).join(',');
 
 /** Turn the splitter's syntax errors into a rejection a person understands. */
 function syntaxRejection(error: CsvSyntaxError): IngestRejected {
@@ -121,9 +125,8 @@ async function* records(deps: IngestDeps, uploadId: number, decode: DecodeState)
  * `client` (inside its transaction). Structural problems (encoding, header, CSV syntax) throw
  * IngestRejected; row problems are collected (first `maxErrors`) and stop the COPY, not the scan.
  *
- * raw gets each record's fields as split here, in binary COPY form (upload_file_id, source_line,
- * then the fields as text), so raw holds exactly the fields that were checked and the database does
- * not parse the CSV a second time: in this pass the database, not this process, is the bottleneck.
+ * raw gets each record's own CSV text behind `upload_file_id,source_line,` (COPY … CSV parses it
+ * on the database's core while this one checks), so raw holds exactly the file's fields.
  */
 async function copyRaw(
   deps: IngestDeps,
@@ -143,10 +146,10 @@ async function copyRaw(
     errors: [],
   };
   let headerSeen = false;
-  const writer = new CopyBinaryWriter();
-  const width = spec.length + 2;
+  const prefix = `${uploadId},`;
 
-  function take(batchOf: CsvRecord[]): void {
+  function take(batchOf: CsvRecord[]): string {
+    let batch = '';
     for (const { fields, line, text } of batchOf) {
       if (!headerSeen) {
         headerSeen = true;
@@ -215,29 +218,31 @@ async function copyRaw(
       if (date < result.minDate) result.minDate = date;
       if (date > result.maxDate) result.maxDate = date;
       if (result.invalidRows) continue; // the file fails anyway; keep scanning for errors only
-      writer.row(width);
-      writer.int8(uploadId);
-      writer.int4(line);
-      for (let i = 0; i < fields.length; i++) writer.text(fields[i]!);
+      // A bare CR outside quotes ends a record for PostgreSQL's CSV parser, not for ours.
+      batch += prefix + line + ',' + (text.includes('\r') ? csvQuote(fields) : text) + '\n';
     }
+    return batch;
   }
 
-  async function* copyRows(): AsyncGenerator<Buffer> {
+  async function* copyText(): AsyncGenerator<string> {
+    let pending = '';
     for await (const batchOf of records(deps, uploadId, decode)) {
-      take(batchOf);
-      if (writer.length >= COPY_BATCH_BYTES) yield writer.take();
+      pending += take(batchOf);
+      if (pending.length >= COPY_BATCH_CHARS) {
+        yield pending;
+        pending = '';
+      }
     }
-    writer.end();
-    yield writer.take();
+    if (pending) yield pending;
   }
 
   const names = spec.map((c) => `"${c.column}"`).join(', ');
   const copy = client.query(
     copyStreams.from(
-      `COPY raw.shogun_${kind} ("upload_file_id", "source_line", ${names}) FROM STDIN WITH (FORMAT binary)`,
+      `COPY raw.shogun_${kind} ("upload_file_id", "source_line", ${names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (${names}))`,
     ),
   );
-  await pipeline(Readable.from(copyRows(), { highWaterMark: 2 }), copy);
+  await pipeline(Readable.from(copyText(), { highWaterMark: 2 }), copy);
   if (!headerSeen) throw new IngestRejected('E_EMPTY', 'the file has no header row');
   return result;
 }
