@@ -2,8 +2,8 @@
 // pnpm upload:purge — delete the stored bytes of uploads that failed long enough ago.
 import { parseAge, purgeFailedUploadBytes } from '@warehouse/db/uploads';
 import { CliError, c, defineCommand, envFlag, info, jsonFlag, runCommand, table } from '../src/index.ts';
-import { failedRetentionDays, guardFlags } from '../src/destructive.ts';
-import { runUploadOperation } from '../src/uploads.ts';
+import { guardFlags } from '../src/destructive.ts';
+import { failedRetentionDays, runUploadOperation } from '../src/uploads.ts';
 
 await runCommand(
   defineCommand({

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EnvironmentConfig, EnvironmentRegistry } from '@warehouse/db';
-import { CliError, type FlagSpec } from '@warehouse/command';
+import type { FlagSpec } from '@warehouse/command';
 import { guardDestructive, refuseUnforcedProtected, type GuardIo, type GuardResult } from './guard.ts';
 import { backupDatabase } from './ops/backup.ts';
 import type { DumpVia } from './ops/dump.ts';
@@ -27,8 +27,8 @@ export const guardFlags = {
 /**
  * The process environment this package reads (one place): FORCE, WAREHOUSE_COUNTDOWN_SECONDS
  * (default 5; tests use 0), WAREHOUSE_BACKUP_DIR (default backups/ at the repo root),
- * UPLOAD_FAILED_RETENTION_DAYS (read by failedRetentionDays below, so that a bad value
- * stops only `upload:purge`).
+ * UPLOAD_FAILED_RETENTION_DAYS (read by failedRetentionDays in uploads.ts, so that a bad
+ * value stops only `upload:purge`).
  */
 export function cliConfig(vars: NodeJS.ProcessEnv = process.env) {
   const raw = vars.WAREHOUSE_COUNTDOWN_SECONDS;
@@ -40,19 +40,6 @@ export function cliConfig(vars: NodeJS.ProcessEnv = process.env) {
     countdownSeconds,
     backupDir: path.resolve(vars.WAREHOUSE_BACKUP_DIR || path.join(repoRoot, 'backups')),
   };
-}
-
-/** UPLOAD_FAILED_RETENTION_DAYS (default 30): the age `upload:purge` uses without --failed-older-than. */
-export function failedRetentionDays(vars: NodeJS.ProcessEnv = process.env): number {
-  const raw = vars.UPLOAD_FAILED_RETENTION_DAYS;
-  const days = raw === undefined || raw === '' ? 30 : Number(raw);
-  if (!Number.isInteger(days) || days < 0) {
-    throw new CliError(
-      'E_USAGE',
-      `UPLOAD_FAILED_RETENTION_DAYS must be a whole number of days ≥ 0, got ${JSON.stringify(raw)}; unset it to use the default 30`,
-    );
-  }
-  return days;
 }
 
 /** The guard's I/O in a real process: stderr, real sleeps, Ctrl+C cancels, a prompt only on a TTY. */

@@ -65,3 +65,16 @@ export async function runUploadOperation<T>(opts: {
     { registry, quiet: flags.json },
   );
 }
+
+/** UPLOAD_FAILED_RETENTION_DAYS (default 30): the age `upload:purge` uses without --failed-older-than. */
+export function failedRetentionDays(vars: NodeJS.ProcessEnv = process.env): number {
+  const raw = vars.UPLOAD_FAILED_RETENTION_DAYS;
+  const days = raw === undefined || raw === '' ? 30 : Number(raw);
+  if (!Number.isInteger(days) || days < 0) {
+    throw new CliError(
+      'E_USAGE',
+      `UPLOAD_FAILED_RETENTION_DAYS must be a whole number of days ≥ 0, got ${JSON.stringify(raw)}; unset it to use the default 30`,
+    );
+  }
+  return days;
+}
