@@ -5,6 +5,8 @@
  *   1. `psql -c "\copy"` of the CP932 file into a same-shaped text table (the floor: no validation),
  *   1b. psql doing the API's writes plainly: \copy into a temp table, INSERT … SELECT into raw and
  *      the typed stg table, one transaction, no checks (the same rows written, by the database alone),
+ *   1c. the file's bytes stored in log.upload_blob (1 MiB INSERTs, as the upload request does), the
+ *      API's one other large write: the ratio is printed against 1b alone and against 1b + 1c,
  *   2. the API end to end: POST /upload/csv (streamed) → upload `success` (decode, parse, COPY into
  *      raw, validate, type into stg, replace-by-period, commit),
  *   3. Prisma `createMany` of the rows parsed in Node (typed, into stg; no raw copy, no checks).
@@ -77,6 +79,41 @@ const COLS = [
   'amount',
 ];
 const secs = (t0: number) => (performance.now() - t0) / 1000;
+
+/**
+ * CPU seconds used so far by a process and its reaped children (Linux /proc; NaN elsewhere). On a
+ * shared machine wall time depends on the neighbours; CPU time much less, so it is printed beside it.
+ */
+async function cpuSeconds(pid: number, withLiveChildren = false): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime are fields 14-17 (1-based), i.e. 11-14 after the ")".
+    let ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    if (withLiveChildren) {
+      const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+      for (const child of children ? children.split(' ') : []) ticks += (await cpuSeconds(Number(child))) * 100;
+    }
+    return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds of this process's reaped children (psql runs as one). */
+async function reapedChildrenCpu(): Promise<number> {
+  try {
+    const stat = await readFile('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+const cpuText = (db: number, client: number) =>
+  Number.isNaN(db + client)
+    ? ''
+    : `  CPU ${(db + client).toFixed(1)} s (database ${db.toFixed(1)} s + client ${client.toFixed(1)} s)`;
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
 /** POST a file as multipart, streamed from disk. */
@@ -208,6 +245,7 @@ try {
   const template = await createMigratedTemplate(server.adminUrl);
   const db = await createTestDatabase(server.adminUrl, { template, prefix: 'bench_ingest' });
   const pool = new pg.Pool({ connectionString: db.url });
+  pool.on('error', () => {}); // an idle client of a server being stopped must not hide the error that stopped it
   const file = path.join(dir, 'receive-cp932.csv');
   let t0 = performance.now();
   await pipeline(receiveCsvStream({ rows, encoding: 'cp932', seed: 'bench' }), createWriteStream(file));
@@ -251,20 +289,56 @@ try {
       `INSERT INTO stg.shogun_flash_receive (${COLS.join(', ')}, upload_file_id, source_line) SELECT ${COLS.map(typedCol).join(', ')}, 0, source_line FROM tl;`,
     ].join('\n'),
   );
+  // The database's CPU: the postmaster with its live children and the backends it has reaped.
+  const postmaster = Number(
+    (await pool.query<{ f: string }>("SELECT pg_read_file('postmaster.pid') AS f")).rows[0]!.f.split('\n')[0],
+  );
+  const dbCpu = () => cpuSeconds(postmaster, true);
+  let [db0, client0] = [await dbCpu(), await reapedChildrenCpu()];
   t0 = performance.now();
   await run('psql', [db.url, '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', script]);
   const sameS = secs(t0);
+  await new Promise((r) => setTimeout(r, 1000)); // let the postmaster reap psql's backend (its CPU)
+  const sameCpu = cpuText((await dbCpu()) - db0, (await reapedChildrenCpu()) - client0);
   const sameRows = Number((await pool.query('SELECT count(*) n FROM stg.shogun_flash_receive')).rows[0].n);
   if (sameRows !== rows) throw new Error(`the psql same-writes baseline loaded ${sameRows} rows, expected ${rows}`);
   await pool.query('TRUNCATE raw.shogun_receive, stg.shogun_flash_receive');
   await pool.query('CHECKPOINT');
-  console.log(`psql, same writes (raw + stg, no checks): ${sameS.toFixed(2)} s  ${fmt(rows / sameS)} rows/s`);
+  console.log(`psql, same writes (raw + stg, no checks): ${sameS.toFixed(2)} s  ${fmt(rows / sameS)} rows/s${sameCpu}`);
+
+  // 1c. The one write of the API that 1b leaves out: the file's bytes, kept in log.upload_blob in
+  // 1 MiB chunks before the 202 — here one INSERT per chunk from this process, in one transaction.
+  const blobClient = await pool.connect();
+  t0 = performance.now();
+  try {
+    await blobClient.query('BEGIN');
+    await blobClient.query(
+      `INSERT INTO log.upload_file (id, csv_type, flavour, file_name, file_sha256, file_size, status) VALUES (0, 'receive', 'flash', 'bench', 'bench', $1, 'failed')`,
+      [size],
+    );
+    let chunkNo = 0;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 ** 2 }))
+      await blobClient.query('INSERT INTO log.upload_blob (upload_file_id, chunk_no, data) VALUES (0, $1, $2)', [
+        chunkNo++,
+        chunk,
+      ]);
+    await blobClient.query('COMMIT');
+  } finally {
+    blobClient.release();
+  }
+  const blobS = secs(t0);
+  await pool.query('DELETE FROM log.upload_file WHERE id = 0'); // its blob rows go with it (ON DELETE CASCADE)
+  console.log(`the file's bytes into log.upload_blob:      ${blobS.toFixed(2)} s  (1 MiB INSERTs, one transaction)`);
 
   // 2. The API end to end, in its own process (API + worker, as pnpm start runs it).
-  const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1' }, [
-    '--no-seed',
-  ]);
+  // LOG_LEVEL=debug: the job logs how long each of its phases took ("upload phases").
+  const api = spawnScript(
+    'main.ts',
+    { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', WORKER_CONCURRENCY: '1', LOG_LEVEL: 'debug' },
+    ['--no-seed'],
+  );
   const url = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+  [db0, client0] = [await dbCpu(), await cpuSeconds(api.proc.pid!)];
   t0 = performance.now();
   const res = await postFile(url, file, size);
   const acceptS = secs(t0);
@@ -272,10 +346,24 @@ try {
   const id = JSON.parse(res.body).uploads[0].id;
   const done = await waitSuccess(pool, id);
   const apiS = secs(t0);
+  const apiCpu = cpuText((await dbCpu()) - db0, (await cpuSeconds(api.proc.pid!)) - client0);
   if (done.status !== 'success') throw new Error(`upload ${id} failed: ${done.error_message}`);
   console.log(
-    `API end to end (POST → success):      ${apiS.toFixed(2)} s  ${fmt(done.row_count / apiS)} rows/s  (accept ${acceptS.toFixed(2)} s, job ${(apiS - acceptS).toFixed(2)} s)`,
+    `API end to end (POST → success):      ${apiS.toFixed(2)} s  ${fmt(done.row_count / apiS)} rows/s  (accept ${acceptS.toFixed(2)} s, job ${(apiS - acceptS).toFixed(2)} s)${apiCpu}`,
   );
+  const phases = api
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"upload phases"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .at(-1);
+  if (phases)
+    console.log(
+      `  job phases (ms): ${Object.entries(phases)
+        .filter(([k]) => k.endsWith('Ms'))
+        .map(([k, v]) => `${k.slice(0, -2)} ${String(v)}`)
+        .join(', ')}`,
+    );
   await api.stop();
 
   // 3. Prisma createMany of the parsed rows (typed) into a stg table.
@@ -321,6 +409,7 @@ try {
 
   console.log(`\nAPI throughput / \\copy throughput:   ${((copyS / apiS) * 100).toFixed(0)} %   (goal ≥ 50 %)`);
   console.log(`API throughput / psql same writes:    ${((sameS / apiS) * 100).toFixed(0)} %`);
+  console.log(`  … / (same writes + file bytes):     ${(((sameS + blobS) / apiS) * 100).toFixed(0)} %`);
   if (!Number.isNaN(prismaS)) console.log(`API speed-up over Prisma createMany:  ${(prismaS / apiS).toFixed(1)}×`);
 
   // 4. Peak RSS of an API process ingesting a big file.

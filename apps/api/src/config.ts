@@ -24,8 +24,6 @@ export interface ApiConfig {
   dateMin: string;
   /** Latest plausible slip date, YYYY-MM-DD (INGEST_DATE_MAX); unset: one year after the day of the ingest. */
   dateMax: string | undefined;
-  /** Failed uploads' bytes older than this many days may be purged (UPLOAD_FAILED_RETENTION_DAYS, default 30; `pnpm upload:purge`). */
-  failedRetentionDays: number;
   /** graphile-worker concurrency of this process. */
   workerConcurrency: number;
   /** An ingest job locked this long by a worker that is gone (no advisory lock) is released. */
@@ -125,7 +123,6 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     errorSummary: int(vars, 'INGEST_ERROR_SUMMARY', 50, 1),
     dateMin: isoDate(vars, 'INGEST_DATE_MIN', '2000-01-01')!,
     dateMax: isoDate(vars, 'INGEST_DATE_MAX', undefined),
-    failedRetentionDays: int(vars, 'UPLOAD_FAILED_RETENTION_DAYS', 30, 0),
     workerConcurrency: int(vars, 'WORKER_CONCURRENCY', 2, 1),
     staleJobSeconds: int(vars, 'INGEST_STALE_JOB_SECONDS', 30, 0),
     sweepIntervalMs: int(vars, 'INGEST_SWEEP_INTERVAL_MS', 15_000, 100),

@@ -1,36 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseAge, purgeFailedUploadBytes } from '../src/ingest/purge.ts';
+import { parseAge, purgeFailedUploadBytes } from '@warehouse/db/uploads';
 import { csvText, encode, receiveRows } from './csv.ts';
 import { multipart, testApp, waitForUpload, type TestApp } from './helper.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** `pnpm upload:purge …` as a subprocess. */
-function purgeCli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      path.join(repoRoot, 'node_modules/.bin/tsx'),
-      [path.join(repoRoot, 'apps/api/scripts/upload-purge.ts'), ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, NO_COLOR: '1', WAREHOUSE_COUNTDOWN_SECONDS: '0', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let t: TestApp;
 beforeAll(async () => {
@@ -60,6 +31,10 @@ const blobs = async (id: number) =>
 const age = (id: number, days: number) =>
   t.pool.query(`UPDATE log.upload_file SET finished_at = now() - make_interval(days => $2) WHERE id = $1`, [id, days]);
 
+/**
+ * The retention library (@warehouse/db/uploads purgeFailedUploadBytes) on uploads that failed
+ * through the API; the CLI over it is tested in packages/cli/test/upload-purge.test.ts.
+ */
 describe('upload:purge', () => {
   it('parses ages and refuses anything else', () => {
     expect(parseAge('30d')).toBe(30 * 86_400_000);
@@ -103,32 +78,5 @@ describe('upload:purge', () => {
     expect((await t.pool.query('SELECT status FROM log.upload_file WHERE id = $1', [oldFailed])).rows[0].status).toBe(
       'failed',
     );
-  });
-
-  it('the CLI purges on a local env, defaults to UPLOAD_FAILED_RETENTION_DAYS, refuses a bad age and a protected env', async () => {
-    const bad = receiveRows('2025-03-01', 1, 2);
-    bad[0]![0] = 'soon';
-    const id = await upload(bad);
-    await age(id, 10);
-    const env = { DATABASE_URL_LOCAL_DEV: t.db.url };
-    const help = await purgeCli(['--help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout + help.stderr).toMatch(/--failed-older-than AGE/);
-    const badAge = await purgeCli(['--failed-older-than', 'a month'], env);
-    expect(badAge.code).toBe(1);
-    expect(badAge.stderr).toMatch(/"a month" is not an age/);
-    const keep = await purgeCli(['--json'], env); // default 30 days: 10 days is not old enough
-    expect(keep.code, keep.stderr).toBe(0);
-    expect(JSON.parse(keep.stdout).uploads).toEqual([]);
-    const dry = await purgeCli(['--json', '--dry-run'], { ...env, UPLOAD_FAILED_RETENTION_DAYS: '7' });
-    expect(JSON.parse(dry.stdout).uploads.map((u: { id: number }) => u.id)).toEqual([id]);
-    expect(await blobs(id)).toBeGreaterThan(0);
-    const prod = await purgeCli(['--env', 'vm_prod', '--failed-older-than', '7d'], { DATABASE_URL_VM_PROD: t.db.url });
-    expect(prod.code).toBe(2);
-    expect(await blobs(id)).toBeGreaterThan(0);
-    const done = await purgeCli(['--failed-older-than', '7d'], env);
-    expect(done.code, done.stderr).toBe(0);
-    expect(done.stderr).toMatch(/deleted the bytes of 1 failed upload\(s\) older than 7d/);
-    expect(await blobs(id)).toBe(0);
   });
 });

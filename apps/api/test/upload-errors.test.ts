@@ -97,6 +97,48 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
     expect(page.json()).toEqual({ total: 3, errors: [expect.objectContaining({ line: 17, row: bad[2] })] });
   });
 
+  it('a key repeated within the file: each repeat is a row error with its original text (errors.csv and JSON)', async () => {
+    const rows = receiveRows('2025-03-10', 3, 4);
+    const lines = csvText('receive', rows).split('\r\n');
+    // Lines 6 and 11 repeat the keys of lines 2 and 3 (header = line 1), with other values and quoting.
+    const repeat = (of: string, kg: string) =>
+      of.replace(/^([^,]*,[^,]*,[^,]*),.*$/, `$1,"V9, repeat",x,I9,y,"${kg}",1,kg,1,1`);
+    lines[5] = repeat(lines[1]!, '7,000');
+    lines[10] = repeat(lines[2]!, '8,000');
+    const id = await upload(lines.join('\r\n'));
+    const done = await waitForUpload(t.pool, id);
+    expect(done.status).toBe('failed');
+    expect(done.error_message).toMatch(
+      /repeats a \(伝票日付, 伝票番号, 明細行\) key; first at line 6 \(same as line 2\)/,
+    );
+
+    const json = (await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors` })).json();
+    expect(json.total).toBe(2);
+    expect(json.errors).toEqual([
+      {
+        line: 6,
+        column: '伝票日付,伝票番号,明細行',
+        value: lines[1]!.split(',').slice(0, 3).join(','),
+        reason: 'duplicate of line 2',
+        row: lines[5],
+      },
+      {
+        line: 11,
+        column: '伝票日付,伝票番号,明細行',
+        value: lines[2]!.split(',').slice(0, 3).join(','),
+        reason: 'duplicate of line 3',
+        row: lines[10],
+      },
+    ]);
+    expect(done.errors.map((e: { row: string }) => e.row)).toEqual([lines[5], lines[10]]);
+    const csv = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors.csv` });
+    const records = parseCsv(csv.rawPayload.subarray(3).toString('utf8'));
+    expect(records.slice(1).map((r) => [r[0], r[3], r[4]])).toEqual([
+      ['6', 'duplicate of line 2', lines[5]],
+      ['11', 'duplicate of line 3', lines[10]],
+    ]);
+  });
+
   it('every bad row is kept (here 1,200), the upload summary keeps the first 50, pages cover them all once', async () => {
     const rows = receiveRows('2025-04-01', 30, 60);
     for (let i = 0; i < 1200; i++) rows[i]![7] = 'heavy';

@@ -33,7 +33,9 @@ export const guardFlags = {
 
 /**
  * The process environment this package reads (one place): FORCE, WAREHOUSE_COUNTDOWN_SECONDS
- * (default 5; tests use 0), WAREHOUSE_BACKUP_DIR (default backups/ at the repo root).
+ * (default 5; tests use 0), WAREHOUSE_BACKUP_DIR (default backups/ at the repo root),
+ * UPLOAD_FAILED_RETENTION_DAYS (read by failedRetentionDays in uploads.ts, so that a bad
+ * value stops only `upload:purge`).
  */
 export function cliConfig(vars: NodeJS.ProcessEnv = process.env) {
   const raw = vars.WAREHOUSE_COUNTDOWN_SECONDS;

@@ -34,7 +34,8 @@ async function syncAlerts(url: string, uploadId: number): Promise<void> {
 }
 
 /**
- * The shared body of `upload:revert` and `upload:confirm`: resolve the env, pass the guard,
+ * The shared body of `upload:revert`, `upload:confirm` and `upload:purge`: resolve the env, pass the
+ * guard (unless `guard: false`, for a run that changes nothing such as `upload:purge --dry-run`),
  * open one connection, run the library operation, and turn its typed refusal into a CLI error
  * (exit 1, nothing changed).
  *
@@ -45,6 +46,8 @@ async function syncAlerts(url: string, uploadId: number): Promise<void> {
 export async function runUploadOperation<T>(opts: {
   flags: { env: string; json?: boolean; yes?: boolean; force?: boolean; confirm?: string };
   action: string;
+  /** Pass the destructive-command guard first (default true). */
+  guard?: boolean;
   applicationName: string;
   operation: (client: pg.Client) => Promise<T>;
   report: (result: T) => void;
@@ -57,7 +60,7 @@ export async function runUploadOperation<T>(opts: {
   return withEnv(
     env.name,
     async (db) => {
-      await guardForCommand({ action: opts.action, env, url: db.url, registry, flags });
+      if (opts.guard !== false) await guardForCommand({ action: opts.action, env, url: db.url, registry, flags });
       const client = new pg.Client({ connectionString: db.url, application_name: opts.applicationName });
       client.on('error', () => {});
       await client.connect();
@@ -76,4 +79,17 @@ export async function runUploadOperation<T>(opts: {
     },
     { registry, quiet: flags.json },
   );
+}
+
+/** UPLOAD_FAILED_RETENTION_DAYS (default 30): the age `upload:purge` uses without --failed-older-than. */
+export function failedRetentionDays(vars: NodeJS.ProcessEnv = process.env): number {
+  const raw = vars.UPLOAD_FAILED_RETENTION_DAYS;
+  const days = raw === undefined || raw === '' ? 30 : Number(raw);
+  if (!Number.isInteger(days) || days < 0) {
+    throw new CliError(
+      'E_USAGE',
+      `UPLOAD_FAILED_RETENTION_DAYS must be a whole number of days ≥ 0, got ${JSON.stringify(raw)}; unset it to use the default 30`,
+    );
+  }
+  return days;
 }

@@ -162,7 +162,13 @@ async function copyRaw(
         const problem = headerProblem(kind, fields);
         if (problem)
           throw new IngestRejected('E_HEADER', problem, [
-            { line, column: null, value: fields.join(',').slice(0, 200), reason: 'header mismatch' },
+            {
+              line,
+              column: null,
+              value: fields.join(',').slice(0, 200),
+              reason: 'header mismatch',
+              row: rowText(text),
+            },
           ]);
         continue;
       }
@@ -299,6 +305,22 @@ async function copyStg(
   );
 }
 
+/**
+ * The original text of the records starting on `lines` (for row errors found in SQL, where only
+ * the fields are at hand): one more read of the upload, on the failure path only.
+ */
+async function recordTexts(deps: IngestDeps, uploadId: number, lines: Set<number>): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  if (!lines.size) return found;
+  let last = 0;
+  for (const l of lines) if (l > last) last = l;
+  for await (const batchOf of records(deps, uploadId, {})) {
+    for (const { line, text } of batchOf) if (lines.has(line)) found.set(line, rowText(text));
+    if (batchOf.length && batchOf[batchOf.length - 1]!.line >= last) break;
+  }
+  return found;
+}
+
 const ymd = (n: number) =>
   `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
 const ymdNumber = (s: string) => Number(s.replace(/-/g, ''));
@@ -432,6 +454,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
             `upload ${uploadId}: a unique violation in ${stg} that the file does not explain (another writer?); retrying`,
             { cause: error },
           );
+        const texts = await recordTexts(deps, uploadId, new Set(rows.map((r) => r.source_line)));
         throw new IngestRejected(
           'E_ROWS_INVALID',
           `the file repeats a (伝票日付, 伝票番号, 明細行) key; first at line ${rows[0].source_line} (same as line ${rows[0].first_line}); each slip line must appear once`,
@@ -440,6 +463,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
             column: '伝票日付,伝票番号,明細行',
             value: `${r.d},${r.s},${r.l}`,
             reason: `duplicate of line ${r.first_line}`,
+            row: texts.get(r.source_line) ?? null,
           })),
         );
       }

@@ -1,3 +1,4 @@
 export * from './upload-file.ts';
 export * from './tables.ts';
 export * from './operations.ts';
+export * from './purge.ts';

@@ -5,6 +5,7 @@
  * bytes are never touched.
  */
 import type pg from 'pg';
+import { withTransaction } from '../pg/with.ts';
 
 export interface PurgeOptions {
   /** Failed at least this long ago (by finished_at). */
@@ -27,10 +28,17 @@ export function parseAge(text: string): number {
   return Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
 }
 
-/** Delete (or, dry run, list) the stored bytes of uploads that failed before now − olderThanMs, in one transaction. */
+/**
+ * Delete (or, dry run, list) the stored bytes of uploads that failed before now − olderThanMs, in one
+ * transaction (a dry run rolls back).
+ *
+ * @example
+ * const r = await purgeFailedUploadBytes(client, { olderThanMs: parseAge('30d') });
+ * console.log(`${r.uploads.length} upload(s), ${r.bytes} bytes`);
+ */
 export async function purgeFailedUploadBytes(client: pg.ClientBase, opts: PurgeOptions): Promise<PurgeResult> {
-  await client.query('BEGIN');
-  try {
+  const dryRun = Boolean(opts.dryRun);
+  const run = async () => {
     const { rows } = await client.query<{ id: string; file_name: string; finished_at: Date; bytes: string }>(
       `WITH f AS (
          SELECT id, file_name, finished_at FROM log.upload_file
@@ -42,18 +50,21 @@ export async function purgeFailedUploadBytes(client: pg.ClientBase, opts: PurgeO
       [opts.olderThanMs],
     );
     const ids = rows.map((r) => r.id);
-    if (!opts.dryRun && ids.length)
+    if (!dryRun && ids.length)
       await client.query('DELETE FROM log.upload_blob WHERE upload_file_id = ANY($1::bigint[])', [ids]);
-    await client.query(opts.dryRun ? 'ROLLBACK' : 'COMMIT');
     const uploads = rows.map((r) => ({
       id: Number(r.id),
       fileName: r.file_name,
       finishedAt: r.finished_at,
       bytes: Number(r.bytes),
     }));
-    return { uploads, bytes: uploads.reduce((a, u) => a + u.bytes, 0), dryRun: Boolean(opts.dryRun) };
-  } catch (error) {
+    return { uploads, bytes: uploads.reduce((a, u) => a + u.bytes, 0), dryRun };
+  };
+  if (!dryRun) return withTransaction(client, run);
+  await client.query('BEGIN');
+  try {
+    return await run();
+  } finally {
     await client.query('ROLLBACK').catch(() => {});
-    throw error;
   }
 }
