@@ -124,6 +124,7 @@ export async function measureFreshness(
             const u = await (await fetch(`${api.base}/uploads/${id}`)).json();
             if (u.status === 'success' && !success) success = Date.now() - t0;
             if (u.status === 'failed') throw new Error(`upload ${id} failed: ${u.errorMessage}`);
+            if (u.status === 'held') throw new Error(`upload ${id} was held, so it is not refreshed: ${u.heldReason}`);
             if (u.refreshOutcome) break;
             await sleep(success ? 50 : 10);
           }
