@@ -85,7 +85,7 @@ async function postCsv(base: string, file: Buffer, name: string): Promise<Respon
  */
 export async function measureFreshness(
   url: string,
-  options: { debounces: number[]; reps: number; monthRows: number; year: number },
+  options: { debounces: number[]; reps: number; monthRows: number; scale: number; year: number },
 ): Promise<FreshnessResult[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-freshness-'));
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -101,7 +101,7 @@ export async function measureFreshness(
           startDate: `${options.year - Math.floor(i / 12)}-${month}-01`,
           encoding: 'utf-8',
           seed: `fresh${i}`,
-          scale: 1,
+          scale: options.scale,
         }),
         createWriteStream(file),
       );

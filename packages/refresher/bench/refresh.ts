@@ -172,6 +172,7 @@ async function bench(
         debounces: opts.debounces,
         reps: opts.freshReps,
         monthRows: Math.round(rows / 60),
+        scale: rows / ROWS_1X,
         year: 2024,
       });
       process.stdout.write(
