@@ -18,8 +18,12 @@
  * then 1030/900/980/1020/740 ms), the runner process's too (~300–400 ms per 200 after warm-up),
  * while wall time per 200 swung 2.3–4.3 s with the machine's load (10–15 on 2 cores); psql in one
  * session showed the same "superlinear" wall ratio (6.2×). Nothing reads _prisma_migrations or the
- * catalog per migration in a way that grows: each migration is BEGIN+SET LOCAL, its SQL, and the
- * row insert with COMMIT (one round trip since then), plus a to_regclass for `-- requires:`.
+ * catalog per migration in a way that grows.
+ *
+ * Why 1,000 was 1.21× of psql (quiet machine, same day): round trips. Each migration was four
+ * messages (BEGIN + SET LOCAL; the file; the history row + COMMIT; before it a parameterised
+ * to_regclass for `-- requires:`, ~1.4 ms each, a quarter of these migrations have one). Now it is
+ * one simple-protocol message (apply.ts): 0.95×/1.00×/1.03× at 50/200/1,000 (7 reps, medians).
  *
  * Options: --count N (default 200), --reps N (default 3), --counts 50,200,1000, --scale-reps N (default 2),
  * --only-scale (skip the 200-migration comparison with Prisma's engine).
@@ -226,6 +230,12 @@ function cpuSince(before: ReturnType<typeof cpuNow>, postmaster: number | undefi
   return before && after ? { server: after.server - before.server, client: after.client - before.client } : undefined;
 }
 
+/**
+ * A backend that just closed is in neither sum for a moment (gone from /proc, not yet in the
+ * postmaster's cutime): without this wait a run's server CPU could read as ~0.
+ */
+const reaped = () => new Promise((r) => setTimeout(r, 500));
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -272,6 +282,7 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
         let t = performance.now();
         const r = await migrate({ url: db.url, dir, log: (e) => e.type === 'applied' && per.push(e.ms) });
         rt.push(performance.now() - t);
+        await reaped(); // the runner's backend has exited; count its CPU once the postmaster has reaped it
         const rcpu = cpuSince(cpu, postmaster);
         if (rcpu) rc.push(rcpu);
         if (r.failed) throw r.failed.error;
@@ -288,6 +299,7 @@ async function scaling(server: Awaited<ReturnType<typeof startTestServer>>) {
         t = performance.now();
         await run(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script, db.url], { maxBuffer: 64 * 1024 * 1024 });
         pt.push(performance.now() - t);
+        await reaped();
         const pcpu = cpuSince(cpu, postmaster);
         if (pcpu) pc.push(pcpu);
         await db.drop();

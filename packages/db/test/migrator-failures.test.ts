@@ -201,6 +201,56 @@ do $$ begin perform 1; end $$;`,
     expect(await query(db.url, 'select n, tag_fn() as s from t')).toEqual([{ n: 42, s: 'a;b' }]);
   });
 
+  it('records a file whose last statement has no semicolon and ends in a -- comment (it travels in one message with the history row)', async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_tail': 'create table t_tail (id int);\ninsert into t_tail values (7) -- no semicolon, no newline',
+      '20250102000000_next': '/* a block comment first */ create table t_next (id int)',
+    });
+    const result = await migrate({ url: db.url, dir });
+    expect(result.failed).toBeUndefined();
+    expect(result.applied.map((a) => a.name)).toEqual(['20250101000000_tail', '20250102000000_next']);
+    expect(await query(db.url, 'select id from t_tail')).toEqual([{ id: 7 }]);
+    const rows = await history({ url: db.url });
+    expect(rows.map((r) => [r.name, r.state, r.appliedStepsCount])).toEqual([
+      ['20250101000000_tail', 'applied', 1],
+      ['20250102000000_next', 'applied', 1],
+    ]);
+  });
+
+  it('points an error at its line and column in the file, counting characters (not bytes) after multibyte text', async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_jp':
+        '-- 受入の集計（テスト）\ncreate table t_jp (名前 text);\ninsert into t_jp select 名前x from t_jp;\n',
+    });
+    const result = await migrate({ url: db.url, dir });
+    expect(result.failed?.name).toBe('20250101000000_jp');
+    const failed = (await history({ url: db.url })).find((r) => r.name === '20250101000000_jp')!;
+    expect(failed.logs).toContain('column "名前x" does not exist');
+    expect(failed.logs).toContain('line 3, column 25:\n  insert into t_jp select 名前x from t_jp;');
+    expect(await relationExists(db.url, 't_jp')).toBe(false);
+  });
+
+  it("does not blame the file for an error in the runner's own history row, and rolls the file back", async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_ok': 'create table t_ok (id int);',
+      // renames a column of _prisma_migrations: the runner's INSERT after the file then fails with a position
+      '20250102000000_breaks_history':
+        'create table t_gone (id int);\nalter table public._prisma_migrations rename column checksum to checksum_x;\n',
+    });
+    const result = await migrate({ url: db.url, dir });
+    expect(result.applied.map((a) => a.name)).toEqual(['20250101000000_ok']);
+    expect(result.failed?.name).toBe('20250102000000_breaks_history');
+    expect(result.failed?.error.message).toContain('column "checksum" of relation "_prisma_migrations" does not exist');
+    expect(result.failed?.error.message).not.toMatch(/line \d+, column/);
+    expect(await relationExists(db.url, 't_gone')).toBe(false);
+    expect(
+      await query(db.url, "select count(*)::int as n from information_schema.columns where column_name = 'checksum_x'"),
+    ).toEqual([{ n: 0 }]);
+  });
+
   it('runs -- migrate:no-transaction files statement by statement (CREATE INDEX CONCURRENTLY)', async () => {
     const db = await freshDb();
     const dir = migrationsDir({

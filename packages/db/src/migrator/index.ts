@@ -39,7 +39,15 @@ export {
 } from './files.ts';
 export { splitStatements, type SqlStatement } from './split.ts';
 export { prepareMigrations, retryBudgetMs, type PreparedMigration } from './apply.ts';
-export { rebuildsOf, recordRebuilds, rebuildLogOf, REBUILD_TABLE, type Rebuild, type RebuildLog } from './rebuilds.ts';
+export {
+  rebuildsOf,
+  recordRebuilds,
+  rebuildsInsertSql,
+  rebuildLogOf,
+  REBUILD_TABLE,
+  type Rebuild,
+  type RebuildLog,
+} from './rebuilds.ts';
 export { planHash, type PlannedMigration, type PlannedStatement } from './plan.ts';
 export { describeBlockers, type Blocker } from './blockers.ts';
 export { MIGRATION_LOCK_ID, lockHolders, type LockHolder } from './lock.ts';

@@ -274,9 +274,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       for (let i = 0; i < prepared.length; i++) {
         const { file } = prepared[i]!;
         const t0 = performance.now();
-        const error =
-          (await checkRequires(client, file, files, appliedNames)) ??
-          (await applyMigration(client, prepared[i]!, settings));
+        // A transactional file checks its requires in its own message (one round trip per migration);
+        // a no-transaction one before its history row is written.
+        const requires = () => checkRequires(client, file, files, appliedNames);
+        const error = file.noTransaction
+          ? ((await requires()) ?? (await applyMigration(client, prepared[i]!, settings)))
+          : await applyMigration(client, prepared[i]!, settings, requires);
         const ms = Math.round((performance.now() - t0) * 10) / 10;
         if (error) {
           result.failed = { name: file.name, error };

@@ -55,25 +55,45 @@ export function createsRebuildTable(statements: readonly ParsedStatement[]): boo
 }
 
 /**
- * Insert the rebuilds of migration `name` on `client`, inside its transaction (after its SQL ran).
- * Names resolve to schema-qualified ones now (the search path the migration ran with); a relation
- * created and dropped again in the same file is skipped. Nothing happens before the migration that
- * creates the table has run (`log.present`, no query per migration for it).
+ * The INSERT recording the rebuilds of migration `name`, values as literals so that it can travel in
+ * the same simple-protocol message as the migration itself (one round trip per migration); '' when
+ * there is nothing to record or the table does not exist yet (`log.present`, no query per migration
+ * for it). Names resolve to schema-qualified ones when it runs (the search path the migration ran
+ * with); a relation created and dropped again in the same file is skipped.
  */
+export function rebuildsInsertSql(
+  client: Pick<pg.ClientBase, 'escapeLiteral'>,
+  name: string,
+  rebuilds: readonly Rebuild[],
+  log: RebuildLog,
+): string {
+  if (rebuilds.length === 0 || !log.present) return '';
+  const array = (values: (string | boolean | null)[], type: string) =>
+    `array[${values.map((v) => (v === null ? 'null' : typeof v === 'boolean' ? String(v) : client.escapeLiteral(v))).join(', ')}]::${type}[]`;
+  return `insert into ${REBUILD_TABLE} (migration_name, relation, kind, with_data, rebuilt_at)
+     select ${client.escapeLiteral(name)}, n.nspname || '.' || c.relname, r.kind, r.with_data, clock_timestamp()
+       from unnest(${array(
+         rebuilds.map((r) => r.relation),
+         'text',
+       )}, ${array(
+         rebuilds.map((r) => r.kind),
+         'text',
+       )}, ${array(
+         rebuilds.map((r) => r.withData),
+         'boolean',
+       )}) with ordinality as r(name, kind, with_data, i)
+       join pg_class c on c.oid = to_regclass(r.name)
+       join pg_namespace n on n.oid = c.relnamespace
+      order by r.i`;
+}
+
+/** Insert the rebuilds of migration `name` on `client` now (a no-transaction file, after its statements). */
 export async function recordRebuilds(
   client: pg.ClientBase,
   name: string,
   rebuilds: readonly Rebuild[],
   log: RebuildLog,
 ): Promise<void> {
-  if (rebuilds.length === 0 || !log.present) return;
-  await client.query(
-    `insert into ${REBUILD_TABLE} (migration_name, relation, kind, with_data, rebuilt_at)
-     select $1, n.nspname || '.' || c.relname, r.kind, r.with_data, clock_timestamp()
-       from unnest($2::text[], $3::text[], $4::boolean[]) with ordinality as r(name, kind, with_data, i)
-       join pg_class c on c.oid = to_regclass(r.name)
-       join pg_namespace n on n.oid = c.relnamespace
-      order by r.i`,
-    [name, rebuilds.map((r) => r.relation), rebuilds.map((r) => r.kind), rebuilds.map((r) => r.withData)],
-  );
+  const sql = rebuildsInsertSql(client, name, rebuilds, log);
+  if (sql) await client.query(sql);
 }

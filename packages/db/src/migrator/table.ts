@@ -66,18 +66,14 @@ export async function readRows(client: pg.ClientBase): Promise<MigrationRow[]> {
 }
 
 /**
- * Record a migration that ran in the current transaction — started at the transaction start,
- * finished now, one step (Prisma runs a PostgreSQL migration script as one step) — and COMMIT, in
- * one round trip (one simple-protocol query, values as literals): the runner's per-migration
- * overhead over psql is its round trips, and this saves one of them. If the
- * insert fails, PostgreSQL skips the COMMIT and the transaction stays open for the caller's ROLLBACK.
+ * The INSERT recording a migration that ran in the current transaction — started at the
+ * transaction start, finished now, one step (Prisma runs a PostgreSQL migration script as one
+ * step) — values as literals, so it travels in the migration's own simple-protocol message.
  */
-export async function insertAppliedAndCommit(client: pg.ClientBase, name: string, checksum: string): Promise<void> {
+export function appliedRowSql(client: Pick<pg.ClientBase, 'escapeLiteral'>, name: string, checksum: string): string {
   const values = [randomUUID(), checksum, name].map((v) => client.escapeLiteral(v)).join(', ');
-  await client.query(
-    `insert into ${MIGRATIONS_TABLE} (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
-     values (${values}, now(), clock_timestamp(), 1); COMMIT`,
-  );
+  return `insert into ${MIGRATIONS_TABLE} (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+     values (${values}, now(), clock_timestamp(), 1)`;
 }
 
 /** A row for a migration about to run outside a transaction: failed until `markFinished`. */
