@@ -3,28 +3,7 @@
  * sessionStorage) and turns the API's error body into an ApiError. A 401 asks the page for the
  * token (TokenPrompt) and retries once it is given.
  */
-export type {
-  MonthResponse,
-  WeeklyResponse,
-  MonthlyResponse,
-  ProfileResponse,
-  RepsResponse,
-  TargetsResponse,
-  DailyPlanResponse,
-  TargetEdit,
-  TargetHistoryResponse,
-  TargetCsvResponse,
-  TargetCsvError,
-  CsvType,
-  Flavour,
-  CustomerSalesReply,
-  UploadAcceptedResponse,
-  UploadStatus,
-  RowError,
-  RowErrorsPage,
-  MvRow,
-  MvHistoryRow,
-} from '@warehouse/api/contracts';
+export type * from '@warehouse/api/contracts';
 /** GET /uploads/:id (the rows of GET /uploads are the same without `errors` and `refresh`). */
 export type { UploadDetail as Upload, UploadSummary } from '@warehouse/api/contracts';
 
