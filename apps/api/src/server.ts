@@ -62,10 +62,13 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   });
   // Log code and message only: pg-pool attaches the whole client to idle errors.
   const brief = (error: Error & { code?: string }) => ({ code: error.code, message: error.message });
-  pool.on('error', (error) => logger.warn(brief(error), 'idle database connection failed'));
-  pool.on('connect', (client) =>
-    client.on('error', (error) => logger.warn(brief(error), 'database connection failed')),
-  );
+  // Once stopping, a closed connection is expected: Ctrl+C reaches an embedded PostgreSQL in the
+  // same process group too, and it ends our connections while we close (debug, not a warning).
+  let closing = false;
+  const connectionLost = (error: Error & { code?: string }, msg: string) =>
+    closing ? logger.debug(brief(error), `${msg} (shutting down)`) : logger.warn(brief(error), msg);
+  pool.on('error', (error) => connectionLost(error, 'idle database connection failed'));
+  pool.on('connect', (client) => client.on('error', (error) => connectionLost(error, 'database connection failed')));
   const seeded: string[] = [];
   if (opts.seed) {
     const client = await pool.connect();
@@ -129,6 +132,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     app,
     worker,
     stop() {
+      closing = true;
       stopping ??= (async () => {
         await app?.close(); // stops accepting; in-flight requests finish
         await worker?.stop(); // running jobs finish; an interrupted one is retried elsewhere
