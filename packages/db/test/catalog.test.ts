@@ -206,6 +206,38 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
     }
   });
 
+  it('the generator refuses an incremental object whose query reads an MV, directly or through a view, naming the path', async () => {
+    const file = path.join(views, 'mart', 'mv_fx_over_mv.sql');
+    const viewFile = path.join(views, 'mart', 'v_fx_card.sql');
+    const direct = `-- materialized view mart.mv_fx_over_mv
+-- comment: target card tons per day, copied (reads an MV)
+-- incremental by ddate
+-- unique index ux_mv_fx_over_mv (ddate)
+
+SELECT c.ddate, c.actual_ton FROM mart.mv_target_card_per_day c
+`;
+    await writeFile(file, direct);
+    try {
+      await expect(
+        newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'over_mv', now: now() }),
+      ).rejects.toThrow(
+        /mv_fx_over_mv\.sql: incremental by ddate is refused: the query reads the materialized view mart\.mv_target_card_per_day,.*read the tables that MV reads instead/,
+      );
+      // through a plain view of the catalog: the path is named
+      await writeFile(
+        viewFile,
+        `-- view mart.v_fx_card\n-- comment: the card, as a view\n\nSELECT c.ddate, c.actual_ton FROM mart.mv_target_card_per_day c\n`,
+      );
+      await writeFile(file, direct.replace('FROM mart.mv_target_card_per_day c', 'FROM mart.v_fx_card c'));
+      await expect(
+        newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'over_mv', now: now() }),
+      ).rejects.toThrow(/reads the materialized view mart\.v_fx_card → mart\.mv_target_card_per_day,/);
+    } finally {
+      await rm(file, { force: true });
+      await rm(viewFile, { force: true });
+    }
+  });
+
   it('the generator refuses an incremental object whose query uses a window function, naming the function and why', async () => {
     const file = path.join(views, 'mart', 'mv_fx_running.sql');
     await writeFile(

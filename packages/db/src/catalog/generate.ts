@@ -15,7 +15,7 @@ import {
   type CatalogObject,
 } from './files.ts';
 import { planTransition, type TargetDefinition, type TransitionPlan } from './plan.ts';
-import { alteredRelations, queryReferences, topoOrder } from './refs.ts';
+import { alteredRelations, queryReferences, refuseIncrementalOverMvs, topoOrder } from './refs.ts';
 import { readState, type DbObject, type DbState } from './state.ts';
 
 export interface CatalogPlanOptions {
@@ -112,6 +112,7 @@ export async function planCatalog(options: CatalogPlanOptions): Promise<CatalogP
   const catalog = expandCatalog(declared);
   const reads = new Map<string, string[]>();
   for (const o of catalog) reads.set(o.name, await queryReferences(o));
+  refuseIncrementalOverMvs(catalog, reads);
   const byName = new Map(catalog.map((o) => [o.name, o]));
   const order = topoOrder(byName.keys(), (n) => reads.get(n) ?? []);
   const schemas = managedSchemas(catalog);

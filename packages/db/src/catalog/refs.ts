@@ -1,6 +1,6 @@
 import { parse } from 'libpg-query';
 import { DbError } from '../errors.ts';
-import type { CatalogObject } from './files.ts';
+import { QUERY_VIEW_SUFFIX, type CatalogObject } from './files.ts';
 
 type Node = unknown;
 
@@ -115,4 +115,41 @@ export function topoOrder(names: Iterable<string>, deps: (name: string) => Itera
   };
   for (const n of [...set].sort()) visit(n, []);
   return out;
+}
+
+/**
+ * Refuse an incremental table whose declared query reads a materialized view, directly or through
+ * catalog views: the refresher orders a run by pg_depend, where a table has no rewrite rule and so
+ * no upstream, so recomputing the table's touched keys could read that MV before the same run
+ * refreshed it, and the keys would be computed from stale rows.
+ * `catalog` is the expanded catalog, `reads` what each of its objects reads.
+ */
+export function refuseIncrementalOverMvs(
+  catalog: readonly CatalogObject[],
+  reads: ReadonlyMap<string, readonly string[]>,
+): void {
+  const byName = new Map(catalog.map((o) => [o.name, o]));
+  for (const o of catalog) {
+    if (o.kind !== 'table' || !o.incremental) continue;
+    // breadth-first through catalog views, remembering the path for the message
+    const seen = new Set<string>();
+    const queue: string[][] = (reads.get(o.name) ?? []).map((r) => [r]);
+    while (queue.length) {
+      const path = queue.shift()!;
+      const name = path[path.length - 1]!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const target = byName.get(name);
+      if (!target) continue;
+      if (target.kind === 'matview') {
+        throw new DbError(
+          'E_CATALOG',
+          `${o.file}: incremental by ${o.incremental.key} is refused: the query reads the materialized view ${path.filter((p) => !p.endsWith(QUERY_VIEW_SUFFIX)).join(' → ')}, ` +
+            `which a refresh after an upload may not have refreshed yet when this table's touched ${o.incremental.key} values are recomputed; ` +
+            `read the tables that MV reads instead, or drop the \`-- incremental by\` line (keep it a materialized view)`,
+        );
+      }
+      if (target.kind === 'view') for (const r of reads.get(name) ?? []) queue.push([...path, r]);
+    }
+  }
 }
