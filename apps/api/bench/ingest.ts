@@ -376,22 +376,11 @@ try {
   // that writes raw and stg in one transaction cannot be faster than this.
   const rawFile = path.join(dir, 'raw.csv');
   const stgFile = path.join(dir, 'stg.bin');
-  await run('psql', [
-    db.url,
-    '-q',
-    '-v',
-    'ON_ERROR_STOP=1',
-    '-c',
+  for (const copy of [
     `\\copy raw.shogun_receive TO '${rawFile}' WITH (FORMAT csv)`,
-  ]);
-  await run('psql', [
-    db.url,
-    '-q',
-    '-v',
-    'ON_ERROR_STOP=1',
-    '-c',
     `\\copy stg.shogun_final_receive TO '${stgFile}' WITH (FORMAT binary)`,
-  ]);
+  ])
+    await run('psql', [db.url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', copy]);
   await pool.query('TRUNCATE raw.shogun_receive, stg.shogun_final_receive');
   await pool.query('CHECKPOINT');
   const floorScript = path.join(dir, 'floor.sql');
