@@ -144,11 +144,20 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   };
 }
 
-/** SIGINT/SIGTERM → graceful stop, a second signal → exit now. */
+/**
+ * SIGINT/SIGTERM → graceful stop; another signal a second or more later → exit now. One Ctrl+C
+ * often arrives twice — from the terminal (the whole process group) and from a wrapper that
+ * forwards it (pnpm dev, tsx) — and must not force-exit a graceful stop with jobs still running.
+ */
+export const FORCE_AFTER_MS = 1000;
 export function stopOnSignals(server: Started, logger: Logger): void {
-  let count = 0;
+  let first = 0;
   const handler = (signal: NodeJS.Signals) => {
-    if (++count > 1) process.exit(1);
+    if (first) {
+      if (Date.now() - first < FORCE_AFTER_MS) return;
+      process.exit(1);
+    }
+    first = Date.now();
     logger.info({ signal }, 'shutting down (again to force)');
     server.stop().then(
       () => {

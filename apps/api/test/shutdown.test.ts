@@ -26,6 +26,22 @@ it('pnpm start serves, then stops cleanly on SIGTERM', async () => {
   }
 });
 
+it('one Ctrl+C delivered twice (terminal group + a wrapper forwarding it as SIGTERM) still stops gracefully', async () => {
+  const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1' }, ['--no-seed']);
+  try {
+    await api.waitFor(/listening on http/);
+    // what pnpm exec does: the terminal's SIGINT, then its own SIGTERM ~20 ms later
+    api.proc.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 20));
+    api.proc.kill('SIGTERM');
+    const code = await api.exited;
+    expect(api.output()).toContain('stopped cleanly');
+    expect(code).toBe(0); // a second signal at once used to force exit 1 in the middle of the stop
+  } finally {
+    await api.stop();
+  }
+});
+
 it('a bad setting is refused with exit 1 and names the variable', async () => {
   const api = spawnScript('main.ts', { DATABASE_URL: db.url, PORT: 'eighty' });
   expect(await api.exited).toBe(1);

@@ -23,7 +23,9 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const web = fileURLToPath(new URL('..', import.meta.url));
 const port = process.env.PORT ?? '3000';
 const children: ChildProcess[] = [
-  spawn('pnpm', ['exec', 'tsx', 'apps/api/src/main.ts'], {
+  // node --import tsx, not the tsx CLI: the CLI's parent process relays Ctrl+C and SIGKILLs its child
+  // when the child has not reported the signal within 30 ms, which a busy shutdown can miss.
+  spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, PORT: port, WEB_DIST: 'off' },
