@@ -1,18 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
 import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
 import { dumpLocal, normaliseDump, unifiedDiff } from '../src/ops/dump.ts';
 import { pgConn } from '../src/ops/tools.ts';
-import { runScript } from './run-script.ts';
+import { runScript, writeRegistry } from './run-script.ts';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'dump-test-'));
-const registryFile = path.join(tmp, 'environments.json');
-writeFileSync(registryFile, JSON.stringify({ environments: { env_a: { remote: false }, env_b: { remote: false } } }));
+const registryFile = writeRegistry('dump-test-', { env_a: { remote: false }, env_b: { remote: false } });
 
 let a: TestDatabase;
 let b: TestDatabase;

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +39,14 @@ export function runScript(
     if (input !== undefined) child.stdin.end(input);
     else child.stdin.end();
   });
+}
+
+/**
+ * An environment registry for WAREHOUSE_ENV_FILE, written to a fresh folder under the test run's
+ * TMPDIR (`environments` as in environments.json); returns the file's path.
+ */
+export function writeRegistry(prefix: string, environments: Record<string, unknown>): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), prefix)), 'environments.json');
+  writeFileSync(file, JSON.stringify({ environments }));
+  return file;
 }

@@ -1,25 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
 import { installWorkerSchema } from '@warehouse/refresher';
-import { runScript } from './run-script.ts';
+import { runScript, writeRegistry } from './run-script.ts';
 
 /**
  * pnpm upload:revert / upload:confirm as users run them, on a database holding three uploads as the
  * ingest job leaves them: 1 landed rows on 2025-01-01, 2 superseded them (they are in the history
  * table), 3 is held.
  */
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'upload-commands-'));
-const registryFile = path.join(tmp, 'environments.json');
-writeFileSync(
-  registryFile,
-  JSON.stringify({
-    environments: { local_dev: { embedded: { port: 1 } }, vm_prod: { remote: true, protected: true } },
-  }),
-);
+const registryFile = writeRegistry('upload-commands-', {
+  local_dev: { embedded: { port: 1 } },
+  vm_prod: { remote: true, protected: true },
+});
 
 let db: TestDatabase;
 let pool: pg.Pool;

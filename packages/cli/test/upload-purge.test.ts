@@ -1,24 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
-import { runScript } from './run-script.ts';
+import { runScript, writeRegistry } from './run-script.ts';
 
 /**
  * pnpm upload:purge as users run it, on a database holding uploads as the API leaves them: 1 failed
  * 10 days ago, 2 succeeded 400 days ago, both with their stored bytes. (The library itself, on
  * uploads that failed through the API, is tested in apps/api/test/purge.test.ts.)
  */
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'upload-purge-'));
-const registryFile = path.join(tmp, 'environments.json');
-writeFileSync(
-  registryFile,
-  JSON.stringify({
-    environments: { local_dev: { embedded: { port: 1 } }, vm_prod: { remote: true, protected: true } },
-  }),
-);
+const registryFile = writeRegistry('upload-purge-', {
+  local_dev: { embedded: { port: 1 } },
+  vm_prod: { remote: true, protected: true },
+});
 
 let db: TestDatabase;
 let pool: pg.Pool;

@@ -171,6 +171,34 @@ describe('requires header', () => {
     expect(await relationExists(db.url, 'ref.v_cal')).toBe(true);
   });
 
+  it('checks spellings of the requires header it was not written for: quoted mixed case, a missing schema, a quote in the name, too many dots', async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_quoted': 'create schema "Ref"; create table "Ref"."Cal" (ddate date);',
+      '20250102000000_use_quoted': '-- requires: "Ref"."Cal"\ncreate view "Ref".v_cal as select * from "Ref"."Cal";',
+    });
+    expect((await migrate({ url: db.url, dir })).failed).toBeUndefined();
+    for (const [name, missing] of [
+      ['nowhere_schema.t', /nowhere_schema\.t does not exist/],
+      ["ref.o'brien", /ref\.o'brien does not exist/],
+    ] as const) {
+      const d = migrationsDir({ '20250103000000_x': `-- requires: ${name}\nselect 1;` });
+      const r = await migrate({ url: db.url, dir: d });
+      expect(r.failed?.error).toMatchObject({ code: 'E_MIGRATION_REQUIRES' });
+      expect(r.failed?.error.message).toMatch(missing);
+    }
+    // nothing recorded for any of them: the next run is not blocked
+    expect((await history({ url: db.url })).map((r) => r.name)).toEqual([
+      '20250101000000_quoted',
+      '20250102000000_use_quoted',
+    ]);
+    // a name PostgreSQL cannot parse fails the migration with its own message, and nothing is applied
+    const bad = migrationsDir({ '20250104000000_y': '-- requires: a.b.c.d\ncreate table t_y (id int);' });
+    const r = await migrate({ url: db.url, dir: bad }).catch((e: Error) => ({ failed: { error: e } }));
+    expect(r.failed?.error.message).toMatch(/improper (relation|qualified) name/);
+    expect(await relationExists(db.url, 't_y')).toBe(false);
+  });
+
   it('says when no migration creates the object', async () => {
     const db = await freshDb();
     const dir = migrationsDir({ '20250101000000_use': '-- requires: ref.nowhere\nselect 1;' });

@@ -239,12 +239,12 @@ export async function applyMigration(
   }
   const startedAt = new Date();
   const log = { present: settings.rebuildLog.present || createsRebuildTable(statements) };
-  // One simple-protocol message per migration: BEGIN, its timeouts, the file as written (multiple
-  // statements and $$ bodies work), the rebuilds and the history row, COMMIT. psql streams a file
-  // the same way; four round trips instead of one were the runner's whole overhead over psql at
-  // 1,000 migrations. An error stops the message where it happened (PostgreSQL skips the rest, the
-  // COMMIT included) and leaves the transaction for our ROLLBACK. "\n;" closes a last statement
-  // that has no semicolon or ends in a -- comment; the file parsed, so nothing else is left open.
+  // One simple-protocol message per migration: BEGIN, its timeouts, the requires check, the file as
+  // written (multiple statements and $$ bodies work), the rebuilds and the history row, COMMIT — one
+  // round trip, where four were the runner's whole overhead over psql at 1,000 migrations. An error
+  // stops the message where it happened (PostgreSQL skips the rest, the COMMIT included) and leaves
+  // the transaction for our ROLLBACK. "\n;" closes a last statement that has no semicolon or ends in
+  // a -- comment; the file parsed, so nothing else is left open.
   const bookkeeping = [
     rebuildsInsertSql(client, file.name, rebuildsOf(statements), log),
     appliedRowSql(client, file.name, file.checksum),
@@ -269,29 +269,34 @@ export async function applyMigration(
   }
   // A lock timeout left nothing behind and is worth running again as it is: not recorded as failed.
   if (isLockTimeout(error)) return lockTimeoutError(file, lockMs, settings, blockers, error, false);
+  const prefixChars = [...prefix].length;
+  const where = errorPlace(error, prefixChars, file.sql);
   // Failed before the file: a required object is missing. Nothing ran; not recorded (as before the fold).
-  const position = Number((error as { position?: string })?.position);
-  if (requires && position > 0 && position <= [...prefix].length) {
+  if (where === 'before' && requires) {
     const refusal = await explainRequires?.();
     if (refusal) return refusal;
   }
-  const located = locate(error, [...prefix].length, file.sql);
-  const logs = formatSqlError(located.error, relPath, file.sql, located.offset);
+  // The server counts positions from the start of the message: one in the file is shifted back by
+  // the prefix; one in the runner's own statements is dropped rather than blamed on a line of the file.
+  const logs =
+    where === 'file'
+      ? formatSqlError(error, relPath, file.sql, -prefixChars)
+      : formatSqlError(where ? withoutPosition(error) : error, relPath, file.sql);
   await insertFailed(client, file.name, file.checksum, startedAt, logs).catch(() => {});
   return new DbError('E_MIGRATION_FAILED', `migration ${file.name} failed and was rolled back:\n${logs}`, {
     cause: error,
   });
 }
 
-/**
- * The error as positioned in the file: the server counts characters from the start of the whole
- * message, so a position inside the file is kept with the prefix's length to subtract, and one in
- * the runner's own statements around it is dropped rather than pointed at a line that did not fail.
- */
-function locate(error: unknown, prefixChars: number, sql: string): { error: unknown; offset?: number } {
+/** Where in the message an error's position falls: before the file, in it, after it, or nowhere. */
+function errorPlace(error: unknown, prefixChars: number, sql: string): 'before' | 'file' | 'after' | undefined {
   const position = Number((error as { position?: string })?.position);
-  if (!position) return { error };
-  if (position > prefixChars && position <= prefixChars + [...sql].length) return { error, offset: -prefixChars };
+  if (!position) return undefined;
+  if (position <= prefixChars) return 'before';
+  return position <= prefixChars + [...sql].length ? 'file' : 'after';
+}
+
+function withoutPosition(error: unknown): unknown {
   const { position: _dropped, ...fields } = error as Record<string, unknown>;
-  return { error: { ...fields, message: (error as Error).message } }; // message is not enumerable
+  return { ...fields, message: (error as Error).message }; // message is not enumerable
 }
