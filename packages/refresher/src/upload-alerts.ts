@@ -84,8 +84,9 @@ export async function syncUploadIncidents(
         ? `sent again and landed as upload ${r.resent}`
         : r.status === null
           ? 'the upload was deleted'
-          : r.status === 'pending' && r.confirmed
-            ? 'confirmed; it is queued to land'
+          : r.confirmed
+            ? // The confirm route and the worker both resolve; whichever runs first words it.
+              `confirmed; ${r.status === 'pending' ? 'it is queued to land' : `the upload is now ${r.status}`}`
             : `the upload is now ${r.status}`;
     if (await resolveIncident(pool, r.key, why, options)) resolved++;
   }

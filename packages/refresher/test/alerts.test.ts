@@ -6,6 +6,7 @@ import {
   installWorkerSchema,
   mvStaleness,
   runRefreshWorker,
+  syncUploadIncidents,
   type RefreshResult,
 } from '../src/index.ts';
 import { freshDatabase, quiet, session, until, type Fixture } from './helpers.ts';
@@ -177,5 +178,31 @@ describe('alerts, staleness', () => {
     expect(attempts.map(([status]) => status)).toEqual([503, 200]);
     expect(attempts[0]![1].incidentId).toBe(attempts[1]![1].incidentId);
     expect(attempts[1]![1]).toMatchObject({ event: 'opened', subject: MV, fields: { uploads: [id] } });
+  });
+});
+
+describe('upload incidents', () => {
+  /** The webhook bodies of one upload's incident, once `n` of them arrived. */
+  const bodies = (id: number, n: number) =>
+    until(async () => {
+      const got = hook.bodies.filter((b) => b.key === `upload:${id}`);
+      return got.length >= n ? got : undefined;
+    }, `${n} webhook bodies for upload ${id}`);
+
+  it('a confirmed upload the worker already took resolves as confirmed, naming its state (the race the confirm route loses)', async () => {
+    const { rows } = await f.pool.query(
+      `insert into log.upload_file (csv_type, flavour, file_name, file_sha256, file_size, status, held_reason, started_at, finished_at)
+       values ('receive', 'final', 'held.csv', md5(random()::text), 1, 'held', 'replaces 12 rows with 2', clock_timestamp(), clock_timestamp())
+       returning id`,
+    );
+    const id = Number(rows[0].id);
+    expect(await syncUploadIncidents(f.pool, { logger: quiet }, { uploadId: id })).toEqual({ opened: 1, resolved: 0 });
+    // Confirmed, and the ingest job has already moved it on before anyone resolves the incident.
+    await f.pool.query(`update log.upload_file set status = 'processing', confirmed_at = now() where id = $1`, [id]);
+    expect((await syncUploadIncidents(f.pool, { logger: quiet })).resolved).toBeGreaterThanOrEqual(1);
+    const [opened, resolved] = await bodies(id, 2);
+    expect(opened).toMatchObject({ event: 'opened', kind: 'upload_held' });
+    expect(resolved).toMatchObject({ event: 'resolved', kind: 'upload_held' });
+    expect(resolved!.text).toMatch(new RegExp(`^RESOLVED: upload ${id}: confirmed; the upload is now processing \\(`));
   });
 });
