@@ -25,7 +25,15 @@ function MonthRow({
 }) {
   const { t } = useI18n();
   const qc = useQueryClient();
-  const [value, setValue] = useState(targetTon == null ? '' : String(targetTon));
+  const stored = targetTon == null ? '' : String(targetTon);
+  const [value, setValue] = useState(stored);
+  // Follow the server's value when it changes (a CSV, another editor) without remounting the row:
+  // a remount on the refetch that follows a save would wipe "saved" as soon as it appears.
+  const [shown, setShown] = useState(stored);
+  if (stored !== shown) {
+    setShown(stored);
+    setValue(stored);
+  }
   const save = useMutation({
     mutationFn: () =>
       api(`/targets/month/${month}`, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
@@ -46,7 +54,10 @@ function MonthRow({
           value={value}
           aria-label={`${t('targetTon')} ${month}`}
           style={{ width: '8rem' }}
-          onChange={(e) => setValue(e.target.value)}
+          onChange={(e) => {
+            setValue(e.target.value);
+            if (!save.isPending) save.reset(); // "saved" or the error was about the previous value
+          }}
         />
       </td>
       <td className="num">{fmt.ton(planTon)}</td>
@@ -144,13 +155,7 @@ export function TargetsPage() {
             </thead>
             <tbody>
               {targets.data.months.map((m) => (
-                <MonthRow
-                  key={`${m.month}-${m.targetTon}`}
-                  month={m.month}
-                  targetTon={m.targetTon}
-                  planTon={m.planTon}
-                  editor={editor}
-                />
+                <MonthRow key={m.month} month={m.month} targetTon={m.targetTon} planTon={m.planTon} editor={editor} />
               ))}
             </tbody>
           </table>

@@ -51,7 +51,13 @@ describe('targets page', () => {
         { timeout: 60_000, interval: 500 },
       )
       .toBeCloseTo(4321, 1);
+    // Long after the save's refetches landed, the row still says it saved (it is not remounted)...
+    expect(await row.getByText('保存しました').isVisible()).toBe(true);
+    expect(await row.getByRole('spinbutton').inputValue()).toBe('4321');
     expect(await checkPage(page, 'targets')).toEqual([]);
+    // ...until the value is edited again.
+    await row.getByRole('spinbutton').fill('4322');
+    await row.getByText('保存しました').waitFor({ state: 'detached' });
   });
 
   it('a targets CSV with a bad row changes nothing and shows the row; a good one applies every row', async () => {
