@@ -79,16 +79,19 @@ export async function syncUploadIncidents(
         and (u.id is null or u.status not in ('failed', 'held') or exists (${RESENT}))`,
   );
   for (const r of cleared.rows) {
-    const why =
-      r.resent !== null
-        ? `sent again and landed as upload ${r.resent}`
-        : r.status === null
-          ? 'the upload was deleted'
-          : r.confirmed
-            ? // The confirm route and the worker both resolve; whichever runs first words it.
-              `confirmed; ${r.status === 'pending' ? 'it is queued to land' : `the upload is now ${r.status}`}`
-            : `the upload is now ${r.status}`;
+    const why = clearedBecause(r);
     if (await resolveIncident(pool, r.key, why, options)) resolved++;
   }
   return { opened, resolved };
+}
+
+/**
+ * Why an upload's incident cleared, for the "resolved" text. A confirmed upload says so whatever
+ * it has become: the confirm route and the worker both resolve, and whichever runs first words it.
+ */
+function clearedBecause(r: { status: string | null; confirmed: boolean; resent: string | null }): string {
+  if (r.resent !== null) return `sent again and landed as upload ${r.resent}`;
+  if (r.status === null) return 'the upload was deleted';
+  if (!r.confirmed) return `the upload is now ${r.status}`;
+  return `confirmed; ${r.status === 'pending' ? 'it is queued to land' : `the upload is now ${r.status}`}`;
 }

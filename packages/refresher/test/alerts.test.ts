@@ -200,7 +200,7 @@ describe('upload incidents', () => {
     // Confirmed, and the ingest job has already moved it on before anyone resolves the incident.
     await f.pool.query(`update log.upload_file set status = 'processing', confirmed_at = now() where id = $1`, [id]);
     expect((await syncUploadIncidents(f.pool, { logger: quiet })).resolved).toBeGreaterThanOrEqual(1);
-    const [opened, resolved] = await bodies(id, 2);
+    const [opened, resolved] = (await bodies(id, 2))!;
     expect(opened).toMatchObject({ event: 'opened', kind: 'upload_held' });
     expect(resolved).toMatchObject({ event: 'resolved', kind: 'upload_held' });
     expect(resolved!.text).toMatch(new RegExp(`^RESOLVED: upload ${id}: confirmed; the upload is now processing \\(`));
