@@ -7,7 +7,7 @@ import { ensureProtectionMarker } from '../src/ops/protect.ts';
 await runCommand(
   defineCommand({
     name: 'pnpm db:bootstrap-roles',
-    summary: 'create app_readonly (NOLOGIN) with USAGE on mart and stg and SELECT on their tables, views and MVs',
+    summary: 'create app_readonly (NOLOGIN) with USAGE on mart, stg and ref and SELECT on their tables, views and MVs',
     description:
       'Also sets default privileges so objects created later (by you or the schema owner) are readable.\n' +
       'Idempotent: running it twice changes nothing. Grant the role to a login role: GRANT app_readonly TO dashboard;\n' +

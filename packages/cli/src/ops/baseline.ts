@@ -68,6 +68,16 @@ export async function initFromSnapshot(o: {
   file?: string;
   dir?: string;
 }): Promise<{ applied: string; stamped: string[] }> {
+  const applied = await applySnapshot(o);
+  const r = await stamp({ url: o.url, dir: o.dir, to: 'head' });
+  return { applied, stamped: r.stamped };
+}
+
+/**
+ * The first half of initFromSnapshot: refuse a database that is not empty, then apply the snapshot
+ * with psql in one transaction. Returns the file applied. Nothing is stamped.
+ */
+export async function applySnapshot(o: { url: string; envName: string; file?: string }): Promise<string> {
   const file = path.resolve(o.file ?? SNAPSHOT_FILE);
   if (!existsSync(file))
     throw new CliError('E_USAGE', `snapshot ${file} does not exist; write it with \`pnpm db:snapshot\``);
@@ -85,8 +95,7 @@ export async function initFromSnapshot(o: {
     env,
     url: o.url,
   });
-  const r = await stamp({ url: o.url, dir: o.dir, to: 'head' });
-  return { applied: file, stamped: r.stamped };
+  return file;
 }
 
 function parseStamp(ts: string): Date {
