@@ -44,7 +44,7 @@ function short(text: string): string {
 
 function lastName(list: unknown): string {
   const items = (list as { String?: { sval?: string } }[]) ?? [];
-  return (items[items.length - 1]?.String?.sval ?? '').toLowerCase();
+  return items[items.length - 1]?.String?.sval ?? '';
 }
 
 function constString(node: any): string | undefined {
@@ -118,7 +118,14 @@ function variableSet(n: any, text: string, ctx: Context, out: SessionChange[]): 
   out.push({ rule: 'session-setting', what: `${label} (${what})` });
 }
 
+/**
+ * A function is named in the text as written (plain, quoted, or with U& escapes): without one of
+ * these words no FuncCall can be one of ours, and the tree walk (as costly as the parse) is skipped.
+ */
+const MAY_CALL = /set_config|advisory|u&/i;
+
 function functionCalls(tree: unknown, text: string, ctx: Context, out: SessionChange[]): void {
+  if (!MAY_CALL.test(text)) return;
   for (const [kind, node] of walk(tree)) {
     if (kind !== 'FuncCall') continue;
     const fn = lastName(node.funcname);
