@@ -14,3 +14,12 @@ export {
   type GuardResult,
 } from './guard.ts';
 export { guardFlags, guardForCommand, cliConfig } from './destructive.ts';
+export {
+  runReferenceSeed,
+  backupReplaced,
+  targetsBackupCsv,
+  calendarBackupSql,
+  describeSeed,
+  overwriteFlag,
+  type SeedRun,
+} from './seed.ts';
