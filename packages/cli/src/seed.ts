@@ -10,8 +10,7 @@ import {
   type ReplacedValues,
   type SeedReferenceResult,
 } from '@warehouse/db/seed';
-import { cliConfig, withGuardedEnv } from './destructive.ts';
-import { withEnv } from './env.ts';
+import { cliConfig, withGuardedEnv, withWritingEnv } from './destructive.ts';
 import { timestamp } from './ops/backup.ts';
 import { c, info } from './output.ts';
 
@@ -109,9 +108,12 @@ export async function runReferenceSeed(o: {
     );
   }
   if (!flags.overwrite) {
-    const r = await withEnv(flags.env, (db) => withClient(db.url, (client) => seedReference(client, o.range)), {
-      quiet: flags.json,
-    });
+    const r = await withWritingEnv(
+      flags.env,
+      `${o.command} (fill missing calendar rows and targets)`,
+      (db) => withClient(db.url, (client) => seedReference(client, o.range)),
+      { quiet: flags.json },
+    );
     return { ...r, backupFiles: [], replacedCount: 0 };
   }
   const { backupDir } = cliConfig();

@@ -299,3 +299,67 @@ describe('typed targets and --overwrite', () => {
     expect(backupFiles().length).toBe(before + 1);
   });
 });
+
+/**
+ * Commands that write without destroying need no --force, but a database marked production must be
+ * named as such: reaching it through another env's URL is refused (exit 2) before anything is written.
+ */
+describe('writing commands reaching a database marked vm_prod through local_dev', () => {
+  const registryFile = writeRegistry('writers-', {
+    local_dev: { embedded: { port: 1 } },
+    vm_prod: { remote: true, protected: true },
+  });
+  let prod: TestDatabase;
+  const env = () => ({
+    WAREHOUSE_ENV_FILE: registryFile,
+    WAREHOUSE_COUNTDOWN_SECONDS: '0',
+    DATABASE_URL_LOCAL_DEV: prod.url,
+    DATABASE_URL_VM_PROD: undefined,
+    PROD_DATABASE_URL: undefined,
+    FORCE: undefined,
+  });
+  const calendarRows = () => count(prod.url, `select count(*) as n from ref.calendar`);
+
+  beforeAll(async () => {
+    prod = await createTestDatabase(inject('pgAdminUrl'), {
+      template: await createMigratedTemplate(inject('pgAdminUrl')),
+    });
+    const marked = await runScript('db-protect', ['--env', 'vm_prod'], {
+      ...env(),
+      DATABASE_URL_LOCAL_DEV: undefined,
+      DATABASE_URL_VM_PROD: prod.url,
+    });
+    expect(marked.code, marked.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await prod?.drop();
+  });
+
+  it.each([
+    ['db-seed', ['--from-year', '2025', '--through-year', '2025']],
+    [
+      'demo-data',
+      ['--reference', '--years', '1', '--end', '2025-06-30', '--out', path.join(os.tmpdir(), 'writers-demo')],
+    ],
+    ['db-migrate', []],
+    ['mv-refresh', ['--all']],
+    ['db-bootstrap-roles', []],
+  ])('%s --env local_dev is refused with exit 2 (E_TARGET_PROTECTED), nothing written', async (script, args) => {
+    const r = await runScript(script, [...args, '--env', 'local_dev'], env());
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('E_TARGET_PROTECTED');
+    expect(r.stderr).toContain('--env vm_prod');
+    expect(await calendarRows()).toBe(0);
+    expect(await count(prod.url, `select count(*) as n from log.mv_refresh_log`)).toBe(0);
+  });
+
+  it('named as vm_prod, db:seed fills it without --force (it only adds)', async () => {
+    const r = await runScript('db-seed', ['--from-year', '2025', '--through-year', '2025', '--env', 'vm_prod'], {
+      ...env(),
+      DATABASE_URL_LOCAL_DEV: undefined,
+      DATABASE_URL_VM_PROD: prod.url,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await calendarRows()).toBe(365);
+  });
+});
