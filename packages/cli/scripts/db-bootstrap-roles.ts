@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:bootstrap-roles — idempotent app_readonly role and grants.
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
+import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withWritingEnv } from '../src/index.ts';
 import { bootstrapRoles } from '../src/ops/roles.ts';
 import { ensureProtectionMarker } from '../src/ops/protect.ts';
 
@@ -15,7 +15,7 @@ await runCommand(
     flags: { env: envFlag, json: jsonFlag },
     examples: ['pnpm db:bootstrap-roles --env vm_stg'],
     async run({ flags }) {
-      await withEnv(flags.env, async (db) => {
+      await withWritingEnv(flags.env, 'bootstrap-roles', async (db) => {
         const r = await bootstrapRoles(db.url);
         const marked = await ensureProtectionMarker(db.env, db.url);
         if (marked) info(c.ok(marked));

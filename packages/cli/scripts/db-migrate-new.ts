@@ -3,7 +3,18 @@
 // and to the view catalog (prisma/views), rebuilding every dependant of a changed view or MV.
 import { newMigration } from '@warehouse/db/engine';
 import { migrate } from '@warehouse/db/migrator';
-import { c, CliError, defineCommand, envFlag, GuardRefusal, info, runCommand, withEnv } from '../src/index.ts';
+import {
+  c,
+  CliError,
+  defineCommand,
+  envFlag,
+  GuardRefusal,
+  info,
+  runCommand,
+  withEnv,
+  withWritingEnv,
+} from '../src/index.ts';
+import type { ResolvedDatabase } from '@warehouse/db';
 import { schemaSourceFlags, schemaSources } from '../src/migrations.ts';
 
 await runCommand(
@@ -56,7 +67,10 @@ await runCommand(
         throw new CliError('E_USAGE', '--name is required, e.g. pnpm db:migrate:new --name add_upload_file_note');
       const { dir, schema, catalogDir } = schemaSources(flags);
       const apply = !flags['create-only'] && !flags.empty;
-      return withEnv(flags.env, async (db) => {
+      // Applying writes to the env's database: refused when it is a protected database by what it is.
+      const open = <T>(fn: (db: ResolvedDatabase) => Promise<T>) =>
+        apply ? withWritingEnv(flags.env, 'migrate:new (apply the new migration)', fn) : withEnv(flags.env, fn);
+      return open(async (db) => {
         if (apply && (db.env.protected || db.env.remote)) {
           throw new GuardRefusal(
             'E_ENV_PROTECTED',

@@ -276,6 +276,44 @@ async function identifyTarget(
   return { identity };
 }
 
+/**
+ * The guard of a command that writes without destroying (db:migrate, db:seed, demo:data
+ * --reference, mv:refresh, db:bootstrap-roles, db:migrate:new): no countdown and no prompt, but a
+ * target that is a protected env's database by what it is (its marker, or production's identity)
+ * must be named as that env. `--env local_dev` whose URL reaches the database marked vm_prod is
+ * refused (exit 2); `--env vm_prod` goes ahead, as deploying does. An identity that cannot be read
+ * is said and not enforced here: these commands only add, and the destructive guard fails closed.
+ */
+export async function guardWrite(o: Omit<GuardOptions, 'flags' | 'countdownSeconds' | 'backup'>): Promise<GuardResult> {
+  const declared = envKind(o.env);
+  const base = { kind: declared, forced: false, countedDown: false };
+  if (!o.url || declared === 'protected') return base;
+  checkTarget(o.env, o.url, o.registry, o.vars);
+  let found: Awaited<ReturnType<typeof identifyTarget>>;
+  try {
+    found = await identifyTarget({ ...o, flags: {}, countdownSeconds: 0 }, o.url);
+  } catch (error) {
+    if (error instanceof GuardRefusal && error.code === 'E_IDENTITY_UNREADABLE') {
+      o.io.write(
+        c.dim(
+          `guard: ${error.message.replace(/ Nothing was changed\..*$/, '')}; going ahead (${o.action} only adds)\n`,
+        ),
+      );
+      return base;
+    }
+    throw error;
+  }
+  const { identity, reached } = found;
+  if (!reached) return { ...base, identity };
+  const line = `${o.env.name}'s URL reaches ${reached.how}: ${describeIdentity(identity!)}`;
+  o.io.write(refusalBanner(o.action, reached.name, maskUrl(o.url), [line, '']));
+  throw new GuardRefusal(
+    'E_TARGET_PROTECTED',
+    `${o.action} on ${o.env.name} refused: ${line} (at ${identity!.server}). Nothing was changed. ` +
+      `Fix: point ${o.env.name} at its own database; to write to ${reached.name}, name it: --env ${reached.name}.`,
+  );
+}
+
 /** Run the guard; throws GuardRefusal (exit 2) when the command must not go ahead. */
 export async function guardDestructive(o: GuardOptions): Promise<GuardResult> {
   const { env, flags, io } = o;

@@ -24,6 +24,7 @@ export type DbErrorCode =
   | 'E_SQL_PARSE'
   | 'E_BAD_ARGUMENT'
   | 'E_IDENTITY_UNREADABLE'
+  | 'E_ENV_PROTECTED'
   | 'E_CATALOG'
   | 'E_CATALOG_IN_USE'
   | 'E_NOT_MIGRATED';

@@ -32,7 +32,7 @@ export const TargetEdit = Type.Object({
   date: Type.String(),
   oldTon: Num,
   newTon: Num,
-  source: Type.Union([Type.Literal('form'), Type.Literal('csv')]),
+  source: Type.Union([Type.Literal('form'), Type.Literal('csv'), Type.Literal('seed')]),
   fileName: Type.Union([Type.String(), Type.Null()]),
 });
 export const HistoryResponse = Type.Object({ edits: Type.Array(TargetEdit) });
@@ -368,7 +368,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
         date: string;
         old_ton: string | null;
         new_ton: string | null;
-        source: 'form' | 'csv';
+        source: 'form' | 'csv' | 'seed';
         file_name: string | null;
       };
       const { rows } = await ctx.pool.query<Row>(
