@@ -25,7 +25,7 @@ CREATE TABLE kpi.target_edit (
     source text NOT NULL,
     file_name text,
     CONSTRAINT target_edit_scope_check CHECK ((scope = ANY (ARRAY['month'::text, 'day'::text]))),
-    CONSTRAINT target_edit_source_check CHECK ((source = ANY (ARRAY['form'::text, 'csv'::text])))
+    CONSTRAINT target_edit_source_check CHECK ((source = ANY (ARRAY['form'::text, 'csv'::text, 'seed'::text])))
 );
 
 --
