@@ -7,7 +7,16 @@ import { HttpError } from '../http-error.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import type { AppContext } from '../app.ts';
-import { Day, errorResponses, multipartSchema, Nullable, streamedBody } from '../schemas.ts';
+import {
+  Day,
+  errorResponses,
+  isApiDate,
+  multipartSchema,
+  Nullable,
+  streamedBody,
+  YEAR_MAX,
+  YEAR_MIN,
+} from '../schemas.ts';
 import { withTransaction } from '@warehouse/db';
 import {
   addIngestJob,
@@ -18,25 +27,16 @@ import {
   setStored,
 } from '@warehouse/db/uploads';
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A YYYY-MM-DD calendar date, or undefined. */
-function calendarDate(v: string): string | undefined {
-  if (!DAY.test(v)) return undefined;
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v ? v : undefined;
-}
-
 /** The form field period=YYYY-MM-DD..YYYY-MM-DD, or why it is refused. */
 export function parsePeriod(raw: string): { from: string; to: string } {
   const m = /^\s*(\S+?)\s*\.\.\s*(\S+?)\s*$/.exec(raw);
-  const from = m && calendarDate(m[1]!);
-  const to = m && calendarDate(m[2]!);
+  const from = m && isApiDate(m[1]!) ? m[1]! : undefined;
+  const to = m && isApiDate(m[2]!) ? m[2]! : undefined;
   if (!from || !to) {
     throw new HttpError(
       400,
       'E_PERIOD',
-      `period=${JSON.stringify(raw.slice(0, 60))} is not FROM..TO of two calendar dates; send e.g. period=2025-04-01..2025-04-30 (every date in it is replaced), or leave it out to replace only the dates in the file`,
+      `period=${JSON.stringify(raw.slice(0, 60))} is not FROM..TO of two calendar dates in ${YEAR_MIN}..${YEAR_MAX}; send e.g. period=2025-04-01..2025-04-30 (every date in it is replaced), or leave it out to replace only the dates in the file`,
     );
   }
   if (from > to)
