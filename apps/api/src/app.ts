@@ -26,7 +26,7 @@ import { isDbUnavailable } from './db-unavailable.ts';
 import { mvRoutes } from './routes/mv.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { badDateMessage, isApiDate, isApiMonth } from './schemas.ts';
-import { REDACT_PATHS, redactUrl } from './logger.ts';
+import { LOG_OPTIONS, redactUrl } from './logger.ts';
 import { registerOpenApi } from './openapi.ts';
 
 export interface BuildOptions {
@@ -111,8 +111,7 @@ function badDateOf(error: Error & { validation?: unknown }, req: FastifyRequest)
  * const res = await app.inject({ method: 'GET', url: '/healthz' });
  */
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
-  const logger =
-    opts.logger ?? pino({ level: opts.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } });
+  const logger = opts.logger ?? pino({ level: opts.config.logLevel, ...LOG_OPTIONS });
   const app: FastifyInstance = Fastify({
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: pino's Logger is not FastifyBaseLogger for the instance's type
     loggerInstance: logger as FastifyBaseLogger,

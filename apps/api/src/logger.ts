@@ -53,7 +53,20 @@ export const REDACT_PATHS = [
   'request.headers.authorization',
   'request.headers.cookie',
 ];
-const redact = { paths: REDACT_PATHS, censor: '[REDACTED]' };
+/**
+ * Options every API logger is built with: header credentials redacted, and a request logged as
+ * `req` (Fastify does so on some internal errors) shows its method, redacted URL and id only.
+ */
+export const LOG_OPTIONS = {
+  redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+  serializers: {
+    req: (req: { id?: unknown; method?: unknown; url?: unknown }) => ({
+      id: req.id,
+      method: req.method,
+      url: typeof req.url === 'string' ? redactUrl(req.url) : req.url,
+    }),
+  },
+};
 
 export function createApiLogger(
   config: Pick<ApiConfig, 'logLevel' | 'logFormat'>,
@@ -61,9 +74,10 @@ export function createApiLogger(
 ): Logger {
   const level = config.logLevel;
   const format = config.logFormat ?? ((io.isTTY ?? Boolean(process.stdout.isTTY)) ? 'pretty' : 'json');
-  if (format === 'json') return io.destination ? pino({ level, redact }, io.destination) : pino({ level, redact });
+  if (format === 'json')
+    return io.destination ? pino({ level, ...LOG_OPTIONS }, io.destination) : pino({ level, ...LOG_OPTIONS });
   return pino(
-    { level, redact },
+    { level, ...LOG_OPTIONS },
     pretty({
       sync: true,
       colorize: !io.destination && !process.env.NO_COLOR,

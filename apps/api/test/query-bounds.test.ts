@@ -131,6 +131,20 @@ describe('secrets in request URLs and headers never reach the log', () => {
     expect(redactUrl('/healthz')).toBe('/healthz');
   });
 
+  it('a request or headers logged as objects are redacted too', () => {
+    const destination = new PassThrough();
+    let out = '';
+    destination.on('data', (d: Buffer) => (out += d.toString()));
+    const logger = createApiLogger({ logLevel: 'info', logFormat: 'json' }, { destination });
+    logger.info(
+      { req: { id: 'r1', method: 'GET', url: '/x?token=secret-g7', headers: { authorization: 'Bearer secret-h8' } } },
+      'a',
+    );
+    logger.info({ headers: { authorization: 'Bearer secret-i9', cookie: 'sid=secret-j0' } }, 'b');
+    expect(out).toContain('/x?token=[REDACTED]');
+    expect(out).not.toContain('secret-');
+  });
+
   it('the access log and the error log of a real request carry no token, password or Authorization value', async () => {
     const destination = new PassThrough();
     let out = '';

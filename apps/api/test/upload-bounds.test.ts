@@ -14,6 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { build } from '../src/app.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import { BodyRate, bytesPerWindow } from '../src/body-watch.ts';
 import { ClientSlots } from '../src/client-slots.ts';
 import { fileChunks, spoolFile } from '../src/ingest/spool.ts';
@@ -121,6 +122,31 @@ describe('the pieces', () => {
     expect(rate.sample(5099)).toBe(false); // 99
     const idle = new BodyRate({ windowMs: 1000, minBytesPerSec: 0 }, 10);
     expect(idle.sample(10)).toBe(false); // nothing at all
+  });
+
+  it('the limits are configured through the environment and refused when nonsensical', () => {
+    const c = loadConfig({
+      UPLOAD_BODY_TIMEOUT_MS: '5000',
+      UPLOAD_MIN_BYTES_PER_SEC: '0',
+      UPLOAD_MAX_CONCURRENT_PER_CLIENT: '7',
+      UPLOAD_SPOOL_DIR: '/var/tmp',
+    });
+    expect(c).toMatchObject({
+      uploadBodyTimeoutMs: 5000,
+      uploadMinBytesPerSec: 0,
+      uploadMaxPerClient: 7,
+      uploadSpoolDir: '/var/tmp',
+    });
+    expect(loadConfig({})).toMatchObject({
+      uploadBodyTimeoutMs: 30_000,
+      uploadMinBytesPerSec: 1024,
+      uploadMaxPerClient: 3,
+    });
+    expect(() => loadConfig({ UPLOAD_BODY_TIMEOUT_MS: '0' })).toThrow(
+      /UPLOAD_BODY_TIMEOUT_MS="0" is not an integer ≥ 100/,
+    );
+    expect(() => loadConfig({ UPLOAD_MAX_CONCURRENT_PER_CLIENT: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ UPLOAD_MIN_BYTES_PER_SEC: '1e309' })).toThrow(ConfigError);
   });
 
   it('ClientSlots caps each client on its own and frees a slot on release', () => {
