@@ -326,18 +326,13 @@ export function uploadRoutes(root: FastifyInstance, ctx: AppContext): void {
       let dir: string | undefined;
       let reading: Promise<void> | undefined;
       let accepted: Accepted[];
-      let slow = false;
       try {
         dir = await mkdtemp(path.join(ctx.config.uploadSpoolDir, 'warehouse-upload-'));
-        // The whole body is received (files spooled to dir) before a connection is taken, and a
-        // body slower than the minimum rate is ended with 408 without waiting for it.
-        // Too slow: the read is abandoned at once — the file being spooled is closed, and a wait for
-        // the next part (which the parser would keep up forever) is given up.
+        // The whole body is received (files spooled to dir) before a connection is taken. A body
+        // slower than the minimum rate is abandoned at once (408): the file being spooled is
+        // closed, and a wait for the next part, which the parser would keep up forever, given up.
         const abandon = new AbortController();
-        const stopWatch = watchBody(req.raw, limits, () => {
-          slow = true;
-          abandon.abort(slowBody(limits));
-        });
+        const stopWatch = watchBody(req.raw, limits, () => abandon.abort(slowBody(limits)));
         const read = readForm(req, dir, form, abandon.signal);
         read.catch(() => {}); // after an abandon its own outcome no longer matters
         reading = Promise.race([read, aborted(abandon.signal)]);
@@ -398,16 +393,11 @@ export function uploadRoutes(root: FastifyInstance, ctx: AppContext): void {
         throw error;
       } finally {
         slots.release(client);
-        // The spooled files go once the body's reader has let go of them (at once, unless the
-        // body was ended as too slow: then when its connection has closed).
-        const spool = dir;
-        if (spool) {
-          const removed = (reading ?? Promise.resolve())
-            .catch(() => {})
-            .then(() => rm(spool, { recursive: true, force: true }));
-          if (!slow) await removed;
-          else
-            removed.catch((error: unknown) => req.log.warn({ err: error, dir: spool }, 'spooled upload not removed'));
+        // The spooled files go once the body's reader has let go of them (an abandoned read lets go
+        // at once; a file still open is unlinked, and no new one can be made in a removed directory).
+        if (dir) {
+          await (reading ?? Promise.resolve()).catch(() => {});
+          await rm(dir, { recursive: true, force: true });
         }
       }
       reply.code(202);
