@@ -41,7 +41,10 @@ beforeAll(async () => {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   port = (t.app.server.address() as net.AddressInfo).port;
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  rmSync(spoolDir, { recursive: true, force: true });
+});
 
 /** What an upload left in the spool directory (one directory per request being received). */
 const spooled = () => readdirSync(spoolDir).flatMap((d) => readdirSync(path.join(spoolDir, d)).map((f) => `${d}/${f}`));
