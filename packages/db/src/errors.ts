@@ -21,6 +21,8 @@ export type DbErrorCode =
   | 'E_SQL_PARSE'
   | 'E_BAD_ARGUMENT'
   | 'E_IDENTITY_UNREADABLE'
+  | 'E_MARKER_UNWRITABLE'
+  | 'E_TARGET_CHANGED'
   | 'E_CATALOG'
   | 'E_CATALOG_IN_USE'
   | 'E_NOT_MIGRATED';
