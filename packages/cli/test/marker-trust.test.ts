@@ -283,6 +283,13 @@ describe('a physical copy of production becomes staging only through db:mark-cop
     copy = await startPhysicalCopy(prod);
   }, 180_000);
 
+  it('db:mark-copy --help says what it refuses (exit 0)', async () => {
+    const h = await run('db-mark-copy', ['--help'], {});
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Usage: pnpm db:mark-copy');
+    expect(h.stdout).toContain('advisory-lock probe');
+  });
+
   it('the copy is indistinguishable from production: same identity, same marker, refused', async () => {
     const id = await readIdentity(copy!.url('warehouse'));
     expect(sameDatabase(id, prodId)).toBe(true);
@@ -374,6 +381,28 @@ describe('a physical copy of production becomes staging only through db:mark-cop
     expect(await exists('warehouse')).toBe(true);
     const reset = await readIdentity(copy!.url('warehouse'));
     expect(reset.markerState).toBe('none');
+  });
+});
+
+describe('the reset re-check on the maintenance database cannot be answered by planted objects', () => {
+  it('an empty evil.pg_database view in database postgres, put first by ?options, does not stop (or steer) a reset of an unmarked database', async () => {
+    await withClient(prod.url('postgres'), async (c) => {
+      await c.query('create database scratchdb');
+      await c.query(
+        'create schema evil; create view evil.pg_database as select * from pg_catalog.pg_database where false',
+      );
+    });
+    const url = `${prod.url('scratchdb')}${opts('-c search_path=evil,pg_catalog')}`;
+    // The plant is live for an unpinned query on that connection.
+    const seen = await withClient(url.replace('/scratchdb?', '/postgres?'), async (c) =>
+      Number((await c.query('select count(*) as n from pg_database')).rows[0].n),
+    );
+    expect(seen).toBe(0);
+    const before = await readIdentity(url);
+    const r = await attemptReset('local_dev', url);
+    expect(r.refused, r.out).toBeUndefined();
+    const after = await readIdentity(prod.url('scratchdb'));
+    expect(after.databaseOid).not.toBe(before.databaseOid);
   });
 });
 
