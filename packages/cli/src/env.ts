@@ -37,7 +37,7 @@ async function sayWhatItIs(db: ResolvedDatabase): Promise<void> {
   if (id?.markerState === 'untrusted') {
     info(
       c.warn(
-        `note: the protection marker of this database cannot be trusted (${id.markerProblem}): destructive commands treat it as ${id.marker?.env ?? 'vm_prod'}`,
+        `note: the protection marker of this database cannot be trusted (${id.markerProblem}): destructive commands treat it as protected`,
       ),
     );
     return;

@@ -250,12 +250,15 @@ async function identifyTarget(
   }
   if (identity.markerState === 'untrusted') {
     // A marker someone below the database owner could have changed cannot say "not production".
-    const name = identity.marker?.env ?? PRODUCTION_ENV;
+    // Its env name may be forged too: it names the confirmation only when it is a protected env here.
+    const named = identity.marker?.env;
+    const namedEnv = named ? o.registry.environments.get(named) : undefined;
+    const name = namedEnv && envKind(namedEnv) === 'protected' ? namedEnv.name : PRODUCTION_ENV;
     return {
       identity,
       reached: {
         name,
-        how: `a database whose protection marker cannot be trusted (${identity.markerProblem}; fix: as the database owner or a superuser run pnpm db:protect --env ${name}, or db:mark-copy for a copy released on purpose)`,
+        how: `a database whose protection marker cannot be trusted (${identity.markerProblem}; fix: as the database owner or a superuser, run pnpm db:protect --env ${name} to keep it protected, or — if it is not ${name} — drop schema toolkit and the protection line of the database comment)`,
       },
     };
   }

@@ -257,6 +257,12 @@ describe("the marker table's owner cannot make production read as a copy", () =>
     expect(r.refused?.code, r.out).toBe('E_TARGET_PROTECTED');
     expect(r.refused?.message).toContain('cannot be trusted');
     expect(await exists('legacy')).toBe(true);
+    // The untrusted row's env name is not believed either: the confirmation asked for is vm_prod's.
+    await withClient(as('tabler', 'legacy'), (c) => c.query("update toolkit.protection set env = 'local_dev'"));
+    const renamed = await attemptReset('local_dev', prod.url('legacy'));
+    expect(renamed.refused?.code, renamed.out).toBe('E_TARGET_PROTECTED');
+    expect(renamed.refused?.message).toContain('--confirm vm_prod');
+    expect(await exists('legacy')).toBe(true);
     // The database owner re-runs db:protect: the anchor decides from now on (the table it cannot write is reported).
     const p = await run('db-protect', ['--env', 'vm_prod'], { DATABASE_URL_VM_PROD: as('owner_app', 'legacy') });
     expect(p.code, p.stderr).toBe(0);

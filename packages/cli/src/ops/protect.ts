@@ -34,8 +34,8 @@ export async function protectDatabase(
   problems: string[];
 }> {
   const current = await readIdentity(url);
-  const markedAs =
-    current.markerState === 'here' || current.markerState === 'untrusted' ? current.marker?.env : undefined;
+  // An untrusted marker's env name may be forged: it does not block writing a trusted one.
+  const markedAs = current.markerState === 'here' ? current.marker?.env : undefined;
   if (markedAs && markedAs !== envName) {
     throw new CliError(
       'E_USAGE',
