@@ -31,7 +31,7 @@ import {
   waitForAccepts,
 } from '@warehouse/db/uploads';
 
-export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; trigger: string }) => Promise<unknown>;
+export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: CsvType; trigger: string }) => Promise<unknown>;
 
 export interface IngestDeps {
   pool: pg.Pool;

@@ -13,6 +13,16 @@ export const CSV_TYPES = ['receive', 'shipment', 'yard'] as const;
 export type CsvType = (typeof CSV_TYPES)[number];
 export const FLAVOURS = ['flash', 'final'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
+/** The states of an upload (log.upload_file.status), in the order an upload goes through them. */
+export const UPLOAD_STATUSES = ['pending', 'processing', 'success', 'failed', 'held', 'reverted'] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+/** The states in which the system does no more work on an upload by itself (the console stops polling). */
+export const FINISHED_UPLOAD_STATUSES = [
+  'success',
+  'failed',
+  'held',
+  'reverted',
+] as const satisfies readonly UploadStatus[];
 
 export type ColumnType = 'date' | 'text' | 'int' | 'numeric';
 

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { withTransaction } from '../pg/with.ts';
 import { addIngestJob, historyTableOf, lockKindFlavour, stgColumns, stgTableOf } from './tables.ts';
+import type { CsvType } from '../kinds/index.ts';
 import { getUpload, markConfirmed, markReverted } from './upload-file.ts';
 
 export type UploadOpCode = 'E_NOT_FOUND' | 'E_REVERT_BLOCKED' | 'E_NOT_REVERTIBLE' | 'E_NOT_HELD' | 'E_REVERT_MISMATCH';
@@ -32,7 +33,7 @@ export interface RevertResult {
 
 export interface RevertOptions {
   /** Queue the MV refresh inside the revert's transaction (the refresher's enqueueRefresh). */
-  enqueueRefresh: (client: pg.ClientBase, request: { csvType: string; trigger: string }) => Promise<unknown>;
+  enqueueRefresh: (client: pg.ClientBase, request: { csvType: CsvType; trigger: string }) => Promise<unknown>;
 }
 
 /**
