@@ -84,11 +84,21 @@ export function mapKinds<T>(fn: (kind: CsvType) => T): Record<CsvType, T> {
 
 /** `raw.shogun_<kind>`: every row as received, all text. */
 export const rawTable = (kind: string) => `raw.shogun_${kind}`;
-/** `stg.shogun_<flavour>_<kind>`: typed rows. */
-export const stgTable = (flavour: string, kind: string) => `stg.shogun_${flavour}_${kind}`;
+/**
+ * `stg.shogun_<flavour>_<kind>`: typed rows. Arguments in the order used everywhere else (kind,
+ * then flavour). Names that are not plain lower-case words are refused, so the result is safe to
+ * splice into SQL even when the values come from a row (any kind, not only the contract's: the
+ * contract check runs on test kinds too).
+ */
+export function stgTable(kind: string, flavour: string): string {
+  if (!/^[a-z]+$/.test(kind) || !/^[a-z]+$/.test(flavour)) {
+    throw new Error(`csv_type ${JSON.stringify(kind)} / flavour ${JSON.stringify(flavour)} is not a plain name`);
+  }
+  return `stg.shogun_${flavour}_${kind}`;
+}
 
 /** `stg.shogun_<flavour>_<kind>_history`: superseded stg rows, kept so an upload can be reverted. */
-export const stgHistoryTable = (flavour: string, kind: string) => `${stgTable(flavour, kind)}_history`;
+export const stgHistoryTable = (kind: string, flavour: string) => `${stgTable(kind, flavour)}_history`;
 
 /** Exact header columns of a kind, in file order. */
 export function headersOf(kind: CsvType, kinds: Readonly<Record<string, KindSpec>> = KINDS): string[] {
