@@ -1,10 +1,12 @@
 /**
- * @warehouse/db/kinds — THE contract of the Shogun CSV kinds: kinds, flavours, exact Japanese
- * headers, the raw/stg column each maps to and its type, the raw/stg table names. Everything
- * else derives from it: the API's header check, validation and COPY column lists
- * (apps/api/src/ingest/kinds.ts re-exports this module), the demo generator's headers
- * (src/demo/csv.ts), and the refresher's mapping (`satisfies Record<CsvType, …>`), so a kind
- * missing anywhere is a compile error. test/kinds.test.ts ties schema.prisma's tables to it.
+ * @warehouse/db/kinds — THE contract of the Shogun CSV kinds: kinds, flavours, upload statuses,
+ * exact Japanese headers, the raw/stg column each maps to and its type, the raw/stg/history table
+ * names. Derived from it: the API's header check, validation and COPY column lists (through
+ * apps/api/src/ingest/kinds.ts), the uploads data access and the contract check (check.ts), the
+ * demo generator's headers (src/demo/csv.ts), the refresher's kinds and mapping (`satisfies
+ * Record<CsvType, …>`, so a kind missing there is a compile error) and the console's filter
+ * lists. test/kinds.test.ts ties schema.prisma's tables to it. The console bundles this module:
+ * keep its runtime imports free of server code (check.ts imports pg for its types only).
  * Adding a kind: docs/design.md, "Adding a CSV kind".
  */
 
