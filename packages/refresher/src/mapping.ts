@@ -5,7 +5,8 @@
  * the roots need listing here.
  *
  * To give `yard` MVs: add `{ mv: 'mart.mv_yard_daily', critical: true }` to `yard` below. The MV itself
- * is created by a migration.
+ * is defined in the view catalog and created by a migration; test/mapping.test.ts checks that
+ * every name here and in MV_SETTINGS is a catalog MV.
  *
  * The CSV kinds are the contract's (`@warehouse/db/kinds`); they are re-exported here for the
  * refresher's callers, not redefined.
@@ -42,7 +43,11 @@ export const MV_MAPPING = {
   yard: [],
 } as const satisfies Record<CsvType, readonly MappedMv[]>;
 
-/** Settings of MVs that are refreshed as dependants; unlisted MVs are optional with run defaults. */
+/**
+ * Settings of every MV of the view catalog (packages/db/prisma/views; `{}` means optional with
+ * the run's defaults). test/mapping.test.ts fails when a catalog MV has no entry or an entry
+ * names no catalog MV; MVs outside the catalog (tests' own) are optional with run defaults.
+ */
 export const MV_SETTINGS: Readonly<Record<string, MvSettings>> = {
   'mart.mv_receive_daily': { critical: true },
   'mart.mv_target_card_per_day': { critical: true },
