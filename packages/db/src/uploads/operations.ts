@@ -101,7 +101,8 @@ export async function revertUpload(client: pg.ClientBase, id: number, options: R
       );
     }
     await markReverted(client, id);
-    await options.enqueueRefresh(client, { csvType: u.csvType, trigger: `revert:${id}` });
+    // Only the upload route writes csv_type, after checking it against the contract; enqueueRefresh checks it again.
+    await options.enqueueRefresh(client, { csvType: u.csvType as CsvType, trigger: `revert:${id}` });
     return { id, status: 'reverted' as const, rowsWithdrawn, rowsRestored };
   });
 }

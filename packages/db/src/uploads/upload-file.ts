@@ -4,7 +4,7 @@
  * 'YYYY-MM-DD' text, ids as numbers.
  */
 import type pg from 'pg';
-import { UPLOAD_STATUSES, type CsvType, type UploadStatus } from '../kinds/index.ts';
+import { UPLOAD_STATUSES, type UploadStatus } from '../kinds/index.ts';
 
 export { UPLOAD_STATUSES, type UploadStatus };
 
@@ -13,8 +13,7 @@ export type Queryable = Pick<pg.ClientBase, 'query'>;
 
 export interface UploadRow {
   id: number;
-  /** Only the upload route writes csv_type, after checking it against the contract's kinds. */
-  csvType: CsvType;
+  csvType: string;
   flavour: string;
   fileName: string;
   fileSha256: string;
