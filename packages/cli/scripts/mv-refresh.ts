@@ -92,7 +92,7 @@ await runCommand(
           if (positionals.length) await assertKnown(db.url, positionals);
           const options = { url: db.url, logger, config, trigger: 'cli', full: flags.full === true };
           if (flags.all) return refreshAll(options);
-          if (flags['csv-type'] !== undefined) return refreshForCsvType(flags['csv-type'], options);
+          if (csvType !== undefined) return refreshForCsvType(csvType, options);
           return refresh(positionals, options);
         },
         { quiet: flags.json },
