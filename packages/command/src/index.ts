@@ -7,6 +7,8 @@
 export {
   defineCommand,
   runCommand,
+  executeCommand,
+  importCommand,
   parseOrExit,
   helpText,
   parseCommandArgs,
