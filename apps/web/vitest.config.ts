@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { coverageFloor } from '@warehouse/vitest-config';
 
 /**
  * Unit tests always; the end-to-end tests (test/e2e) drive Debian's Chromium through
@@ -21,5 +22,6 @@ export default defineConfig({
     hookTimeout: 240_000,
     include: hasChromium ? ['test/e2e/**/*.test.ts', 'test/unit/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
     fileParallelism: false,
+    coverage: coverageFloor({ statements: 0, branches: 0, functions: 0, lines: 0 }),
   },
 });

@@ -32,7 +32,8 @@ async function spawnAll(args: string[]): Promise<Map<string, ScriptResult>> {
   return results;
 }
 
-describe('every CLI script, in a real process', () => {
+// Thirty process starts: generous on a busy 2-core machine (a start took 8 s at load 25).
+describe('every CLI script, in a real process', { timeout: 600_000 }, () => {
   it('finds the scripts', () => {
     expect(scripts).toContain('db-migrate');
     expect(scripts.length).toBeGreaterThanOrEqual(30);
