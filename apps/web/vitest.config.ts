@@ -22,6 +22,8 @@ export default defineConfig({
     hookTimeout: 240_000,
     include: hasChromium ? ['test/e2e/**/*.test.ts', 'test/unit/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
     fileParallelism: false,
-    coverage: coverageFloor({ statements: 0, branches: 0, functions: 0, lines: 0 }),
+    // No floor yet: the coverage run of 2026-12-07 did not complete here (the machine was at load 30).
+    // Set it just under the figures `pnpm test:coverage` prints for this package.
+    coverage: coverageFloor(),
   },
 });

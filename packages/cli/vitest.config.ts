@@ -6,5 +6,7 @@ import { coverageFloor, warehouseVitest } from '@warehouse/vitest-config';
  * databases; the cluster-wide objects they touch (roles) are created idempotently.
  */
 export default warehouseVitest(import.meta.url, {
-  test: { maxWorkers: 2, coverage: coverageFloor({ statements: 0, branches: 0, functions: 0, lines: 0 }) },
+  // No floor yet: the coverage run of 2026-12-07 did not complete here (the machine was at load 30).
+  // Set it just under the figures `pnpm test:coverage` prints for this package.
+  test: { maxWorkers: 2, coverage: coverageFloor() },
 });

@@ -22,8 +22,8 @@ export const HOOK_TIMEOUT_MS = 180_000;
 
 /**
  * The coverage settings of every package (`--coverage` turns them on), with the package's floor
- * in percent.
- * @param {{ statements: number, branches: number, functions: number, lines: number }} floor
+ * in percent. Without a floor the summary is only reported (a package not measured yet).
+ * @param {{ statements: number, branches: number, functions: number, lines: number }} [floor]
  * @returns {NonNullable<import('vitest/config').ViteUserConfig['test']>['coverage']}
  */
 export function coverageFloor(floor) {
@@ -33,7 +33,7 @@ export function coverageFloor(floor) {
     exclude: ['src/generated/**', '**/*.d.ts'],
     reporter: ['text-summary', 'json-summary'],
     reportsDirectory: 'coverage',
-    thresholds: floor,
+    ...(floor ? { thresholds: floor } : {}),
   };
 }
 
