@@ -9,6 +9,8 @@
 export {
   defineCommand,
   runCommand,
+  executeCommand,
+  importCommand,
   parseOrExit,
   helpText,
   parseCommandArgs,
