@@ -10,6 +10,17 @@ export {
   type DatabaseIdentity,
   type ProtectionMarker,
 } from './env/identity.ts';
+export {
+  parseConnection,
+  canonicalUrl,
+  canonicalConnection,
+  libpqConnection,
+  ConnRefused,
+  NO_PASSFILE,
+  type ConnDescriptor,
+  type ParseOptions,
+  type SslMode,
+} from './env/conn.ts';
 export { withClient, withTransaction, withDatabase, databaseOf, ident, type PgClient } from './pg/with.ts';
 export {
   ensureEmbeddedServer,
