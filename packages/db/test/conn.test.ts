@@ -142,6 +142,8 @@ describe('parseConnection: where libpq connects', () => {
     ['postgres://u@h/db', { PGTARGETSESSIONATTRS: 'primary' }, 'PGTARGETSESSIONATTRS'],
     ['postgres://u@h/db?replication=database', {}, 'replication'],
     ['postgres://u@h/db?sslpassword=x', {}, 'sslpassword'],
+    ['postgres://u@h/db?sslmode=prefer', {}, 'sslmode'],
+    ['postgres://u@h/db', { PGSSLMODE: 'allow' }, 'PGSSLMODE'],
     ['postgres://u@h/db?statement_timeout=1', {}, 'statement_timeout'],
     ['postgres://u@h/db?ssl=1', {}, 'ssl'],
     ['postgres://u@h/db?uselibpqcompat=true', {}, 'uselibpqcompat'],

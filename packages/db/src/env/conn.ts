@@ -339,6 +339,12 @@ export function parseConnection(url: string, options: ParseOptions = {}): ConnDe
         `sslmode ${JSON.stringify(sslV.value)} (from ${sslV.source}) is not one of ${SSL_MODES.join(', ')}`,
       );
     sslmode = sslV.value as SslMode;
+    if (sslmode === 'allow' || sslmode === 'prefer')
+      throw new ConnRefused(
+        sslV.source === 'PGSSLMODE' ? 'PGSSLMODE' : 'sslmode',
+        `${sslV.source === 'PGSSLMODE' ? 'PGSSLMODE' : '?sslmode='}=${sslmode} lets libpq fall back between TLS and plain text, which node-pg cannot do (it insists on TLS): the two would not connect alike. ` +
+          'Fix: say sslmode=require (TLS) or sslmode=disable, or leave it out',
+      );
   } else if (env.PGREQUIRESSL?.startsWith('1')) sslmode = 'require';
 
   const params: Record<string, string> = {};
