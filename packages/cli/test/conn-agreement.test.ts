@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalConnection, ident, libpqConnection, readIdentity, withClient } from '@warehouse/db';
 import { CliError } from '@warehouse/command';
 import { restoreDatabase } from '../src/ops/backup.ts';
+import { scrub } from '../src/ops/tools.ts';
 import { runScript, type ScriptResult, writeRegistry } from './run-script.ts';
 import { startProdCluster, type ProdCluster } from './prod-cluster.ts';
 
@@ -498,5 +499,21 @@ describe('the CLI connects tools from the descriptor (issue 21)', () => {
   it('no output of any command above contains a password', () => {
     expect(outputs.length).toBeGreaterThan(10);
     for (const o of outputs) for (const pw of Object.values(ROLES)) expect(o.text, o.what).not.toContain(pw);
+  });
+});
+
+describe('scrub', () => {
+  it('removes a password in every form a tool could echo it, whatever its source', () => {
+    const pw = 'p@ss w/rd';
+    const text = `failed: p@ss w/rd; ${encodeURIComponent(pw)}; PGPASSWORD=${pw}; postgres://u:${encodeURIComponent(pw)}@h/db`;
+    for (const out of [
+      scrub(text, `postgres://u:${encodeURIComponent(pw)}@h/db`),
+      scrub(text, `postgres://u@h/db?password=${encodeURIComponent(pw)}`),
+      scrub(text, 'postgres://u@h/db', { PGPASSWORD: pw }),
+    ]) {
+      expect(out).not.toContain('p@ss');
+      expect(out).not.toContain('w/rd');
+      expect(out).not.toContain('w%2Frd');
+    }
   });
 });

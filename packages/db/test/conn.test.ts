@@ -149,6 +149,8 @@ describe('parseConnection: where libpq connects', () => {
     ['postgres://u@h/db?uselibpqcompat=true', {}, 'uselibpqcompat'],
     ['postgres://u@h/db?database=other', {}, 'database'],
     ['postgres://u@%40abstract/db', {}, 'host'],
+    ['postgres://u@h/db?dbname=host%3Devil%20dbname%3Dwarehouse', {}, 'dbname'],
+    ['postgres://u@h/', { PGDATABASE: 'postgres://evil/warehouse' }, 'PGDATABASE'],
   ])('refuses %s %j naming %s', (url, env, parameter) => {
     const e = refusal(url, env);
     expect(e).toBeInstanceOf(ConnRefused);
@@ -199,6 +201,7 @@ describe('canonicalUrl: node-pg reads what the descriptor says', () => {
     'postgres://u:p@h:5433/db',
     'postgres://us%40er:p%2F%3F%23%25@h/d%24b%3Bx%2By',
     'postgres://u@[::1]:1/db',
+    'postgres://u@[::ffff:127.0.0.1]:1/db',
     'postgres://u@%2Fvar%2Frun%2Fpostgresql:5433/db',
     'postgres://u@h/a%2Fb',
     'postgres://u@h/%E3%83%86%E3%82%B9%E3%83%88',
@@ -208,7 +211,8 @@ describe('canonicalUrl: node-pg reads what the descriptor says', () => {
     const d = read(url);
     const c = new pg.Client({ connectionString: canonicalUrl(d) });
     expect({ host: c.host, port: c.port, database: c.database, user: c.user, password: c.password }).toEqual({
-      host: d.host,
+      host:
+        d.host.includes(':') && !d.host.startsWith('/') ? new URL(`http://[${d.host}]`).hostname.slice(1, -1) : d.host,
       port: d.port,
       database: d.database,
       user: d.user,

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import pg from 'pg';
 import { DbError } from '../errors.ts';
@@ -226,6 +227,7 @@ function decodeSafe(s: string): string {
 }
 
 const isSocket = (host: string) => host.startsWith('/');
+const isIpv6 = (host: string) => !isSocket(host) && host.includes(':') && net.isIPv6(host);
 
 function sameHost(a: string, b: string): boolean {
   const n = (x: string) => x.toLowerCase().replace(/^\[|\]$/g, '');
@@ -330,6 +332,12 @@ export function parseConnection(url: string, options: ParseOptions = {}): ConnDe
   const user = userV && userV.value !== '' ? userV.value : (options.osUser ?? os.userInfo().username);
   const dbV = get('dbname');
   const database = dbV && dbV.value !== '' ? dbV.value : user;
+  // libpq expands a dbname that looks like a connection string wherever a tool passes it on as one.
+  if (database.includes('=') || /^postgres(ql)?:\/\//.test(database))
+    throw new ConnRefused(
+      dbV?.source === 'PGDATABASE' ? 'PGDATABASE' : 'dbname',
+      `the database name ${JSON.stringify(database)} (from ${dbV?.source ?? 'the user name'}) reads as a connection string to libpq, which would expand it. Fix: name the database plainly`,
+    );
 
   const sslV = get('sslmode');
   let sslmode: SslMode | undefined;
@@ -399,7 +407,7 @@ const encodePath = (s: string) =>
  * reading it back with node-pg; a value node-pg cannot carry is refused.
  */
 export function canonicalUrl(d: ConnDescriptor): string {
-  const host = isSocket(d.host)
+  const netloc = isSocket(d.host)
     ? encodeURIComponent(d.host)
     : d.host.includes(':')
       ? `[${d.host}]`
@@ -411,10 +419,12 @@ export function canonicalUrl(d: ConnDescriptor): string {
   if (d.sslmode) query.set('sslmode', d.sslmode);
   for (const key of ['sslrootcert', 'sslcert', 'sslkey'] as const) if (d.params[key]) query.set(key, d.params[key]);
   const qs = query.toString();
-  const url = `postgres://${auth}@${host}:${d.port}/${encodePath(d.database)}${qs ? `?${qs}` : ''}`;
+  const url = `postgres://${auth}@${netloc}:${d.port}/${encodePath(d.database)}${qs ? `?${qs}` : ''}`;
   const back = new pg.Client({ connectionString: url });
   const read = { host: back.host, port: back.port, database: back.database, user: back.user };
-  for (const [key, want] of Object.entries({ host: d.host, port: d.port, database: d.database, user: d.user })) {
+  // An IPv6 literal comes back in its canonical spelling (::ffff:127.0.0.1 as ::ffff:7f00:1): the same address.
+  const host = isIpv6(d.host) ? new URL(`http://[${d.host}]`).hostname.slice(1, -1) : d.host;
+  for (const [key, want] of Object.entries({ host, port: d.port, database: d.database, user: d.user })) {
     if (String(read[key as keyof typeof read]) !== String(want))
       throw new ConnRefused(
         key === 'database' ? 'dbname' : key,
