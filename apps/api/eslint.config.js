@@ -1,3 +1,8 @@
 import baseConfig from '@warehouse/eslint-config';
+import { boundaries } from '@warehouse/eslint-config/boundaries';
 
-export default [...baseConfig, { languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } }];
+export default [
+  ...baseConfig,
+  ...boundaries('@warehouse/api'),
+  { languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } },
+];

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { coverageFloor } from '@warehouse/vitest-config';
 
 /**
  * Unit tests always; the end-to-end tests (test/e2e) drive Debian's Chromium through
@@ -21,5 +22,8 @@ export default defineConfig({
     hookTimeout: 240_000,
     include: hasChromium ? ['test/e2e/**/*.test.ts', 'test/unit/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
     fileParallelism: false,
+    // No floor yet: the coverage run of 2026-12-07 did not complete here (the machine was at load 30).
+    // Set it just under the figures `pnpm test:coverage` prints for this package.
+    coverage: coverageFloor(),
   },
 });

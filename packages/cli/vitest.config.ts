@@ -1,3 +1,11 @@
-import { warehouseVitest } from '@warehouse/vitest-config';
+import { coverageFloor, warehouseVitest } from '@warehouse/vitest-config';
 
-export default warehouseVitest(import.meta.url);
+/**
+ * Two workers: most CLI tests wait on PostgreSQL and on the tools the commands start (pg_dump,
+ * psql), so two files at a time use the 2 cores better than one. Every file makes its own
+ * databases; the cluster-wide objects they touch (roles) are created idempotently.
+ */
+export default warehouseVitest(import.meta.url, {
+  // Floor just under 2026-12-07's figures: 77.9 % statements, 68.1 % branches, 78.4 % functions, 78.8 % lines.
+  test: { maxWorkers: 2, coverage: coverageFloor({ statements: 76, branches: 67, functions: 77, lines: 77 }) },
+});

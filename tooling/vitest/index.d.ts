@@ -4,3 +4,10 @@ export declare const TEST_TIMEOUT_MS: number;
 export declare const HOOK_TIMEOUT_MS: number;
 /** The repo's vitest preset for the package whose config is at `configUrl` (`import.meta.url`). */
 export declare function warehouseVitest(configUrl: string, overrides?: ViteUserConfig): ViteUserConfig;
+/** Coverage settings (v8, src/ and scripts/, summary per package) with the package's floor in percent (none: report only). */
+export declare function coverageFloor(floor?: {
+  statements: number;
+  branches: number;
+  functions: number;
+  lines: number;
+}): NonNullable<ViteUserConfig['test']>['coverage'];

@@ -10,12 +10,32 @@
  *   run's temporary files all go under one folder of $TMPDIR that the setup deletes at the end.
  * - Timeouts suit a real database on a small, shared machine: a test may take two minutes, a
  *   hook (creating a migrated template database) three.
+ * - Coverage (`vitest run --coverage`, as CI runs it): v8, over the package's own src/ and
+ *   scripts/, a one-line summary per package and coverage/coverage-summary.json. Each package
+ *   sets its floor (`coverageFloor`) just under its measured figures, so a drop fails the run.
  */
 import { createRequire } from 'node:module';
 import { defineConfig, mergeConfig } from 'vitest/config';
 
 export const TEST_TIMEOUT_MS = 120_000;
 export const HOOK_TIMEOUT_MS = 180_000;
+
+/**
+ * The coverage settings of every package (`--coverage` turns them on), with the package's floor
+ * in percent. Without a floor the summary is only reported (a package not measured yet).
+ * @param {{ statements: number, branches: number, functions: number, lines: number }} [floor]
+ * @returns {NonNullable<import('vitest/config').ViteUserConfig['test']>['coverage']}
+ */
+export function coverageFloor(floor) {
+  return {
+    provider: 'v8',
+    include: ['src/**/*.{ts,tsx}', 'scripts/**/*.ts'],
+    exclude: ['src/generated/**', '**/*.d.ts'],
+    reporter: ['text-summary', 'json-summary'],
+    reportsDirectory: 'coverage',
+    ...(floor ? { thresholds: floor } : {}),
+  };
+}
 
 /**
  * @param {string} configUrl `import.meta.url` of the package's vitest.config.ts; the global setup

@@ -25,7 +25,8 @@ import { uploadErrorRoutes } from './routes/upload-errors.ts';
 import { isDbUnavailable } from './db-unavailable.ts';
 import { mvRoutes } from './routes/mv.ts';
 import { salesRoutes } from './routes/sales.ts';
-import { isCalendarDate } from './schemas.ts';
+import { badDateMessage, isApiDate, isApiMonth } from './schemas.ts';
+import { LOG_OPTIONS, redactUrl } from './logger.ts';
 import { registerOpenApi } from './openapi.ts';
 
 export interface BuildOptions {
@@ -85,21 +86,20 @@ function tokenGuard(token: string) {
 }
 
 /**
- * A schema validation error on a `date` parameter that has the right shape but is no calendar
- * date (2025-02-30, 0000-01-01): the message names the parameter and the value, as the routes'
- * own checks did before the schemas took over.
+ * A schema validation error on a `date` or `month` parameter that has the right shape but is no
+ * calendar date (2025-02-30, 0000-01-01) or lies outside the years the API answers for (9999-12):
+ * the message names the parameter and the value, as the routes' own checks did before the schemas
+ * took over.
  */
 function badDateOf(error: Error & { validation?: unknown }, req: FastifyRequest): string | undefined {
   const v = (error as FastifyError).validation?.[0];
   const where = (error as FastifyError).validationContext;
-  if (!v || v.keyword !== 'format' || v.params.format !== 'date' || !where) return undefined;
+  const format = v?.params.format;
+  if (!v || v.keyword !== 'format' || (format !== 'date' && format !== 'month') || !where) return undefined;
   const name = v.instancePath.replace(/^\//, '');
   const input = { querystring: req.query, params: req.params, body: req.body, headers: req.headers }[where];
   const raw = (input as Record<string, unknown> | undefined)?.[name];
-  const value = typeof raw === 'string' ? raw : JSON.stringify(raw ?? null);
-  return value.startsWith('0000')
-    ? `${name}=${value} has year 0000; pass a date from 0001-01-01 on`
-    : `${name}=${value} is not a calendar date; pass an existing date YYYY-MM-DD`;
+  return badDateMessage(format, name, typeof raw === 'string' ? raw : JSON.stringify(raw ?? null));
 }
 
 /**
@@ -111,16 +111,29 @@ function badDateOf(error: Error & { validation?: unknown }, req: FastifyRequest)
  * const res = await app.inject({ method: 'GET', url: '/healthz' });
  */
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
-  const logger = opts.logger ?? pino({ level: opts.config.logLevel });
+  const logger = opts.logger ?? pino({ level: opts.config.logLevel, ...LOG_OPTIONS });
   const app: FastifyInstance = Fastify({
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: pino's Logger is not FastifyBaseLogger for the instance's type
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => `req-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     requestIdHeader: 'x-request-id',
     logController: new LogController({ disableRequestLogging: true }),
-    // `date` is a calendar date from 0001-01-01 on: ajv-formats' own takes year 0000, which PostgreSQL refuses.
-    // onCreate runs after Fastify has added ajv-formats: our `date` replaces its own.
-    ajv: { onCreate: (ajv) => void ajv.addFormat('date', isCalendarDate) },
+    // `date` is a calendar date in the years the API answers for (schemas.ts): ajv-formats' own takes
+    // year 0000, which PostgreSQL refuses. onCreate runs after Fastify has added ajv-formats: our
+    // `date` replaces its own. `x-finite` refuses the Infinity that Ajv's coercion makes of 1e309
+    // (its own type and maximum checks let it through).
+    ajv: {
+      onCreate: (ajv) => {
+        ajv.addFormat('date', isApiDate);
+        ajv.addFormat('month', isApiMonth);
+        const finite = (on: boolean, data: unknown): boolean => {
+          finite.errors = [{ keyword: 'x-finite', message: 'must be a finite number', params: {} }];
+          return !on || typeof data !== 'number' || Number.isFinite(data);
+        };
+        finite.errors = [] as object[];
+        ajv.addKeyword({ keyword: 'x-finite', schemaType: 'boolean', validate: finite });
+      },
+    },
   });
   // Access log: every write and every error at info; successful reads at debug. Logging each
   // dashboard read at info cost ~18 % of their rate (bench:web), and reads are the bulk of requests.
@@ -129,7 +142,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     const level = req.method === 'GET' && reply.statusCode < 400 ? 'debug' : 'info';
     if (logger.isLevelEnabled(level))
       req.log[level](
-        { method: req.method, url: req.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime },
+        { method: req.method, url: redactUrl(req.url), statusCode: reply.statusCode, responseTime: reply.elapsedTime },
         'request completed',
       );
     done();

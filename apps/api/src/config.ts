@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 /**
  * The API's configuration: every environment variable the app and its workers read is read and
@@ -14,6 +15,18 @@ export interface ApiConfig {
   apiToken: string | undefined;
   /** Largest accepted file in bytes (UPLOAD_MAX_BYTES, default 2 GiB). */
   uploadMaxBytes: number;
+  /**
+   * An upload's body must bring at least `uploadMinBytesPerSec` × this many ms / 1000 bytes (and at
+   * least one byte) in every window of this length, else it is ended with 408 (UPLOAD_BODY_TIMEOUT_MS,
+   * default 30,000). A body that does not arrive at all is ended after one window.
+   */
+  uploadBodyTimeoutMs: number;
+  /** The minimum rate of an upload's body over each window, bytes per second (UPLOAD_MIN_BYTES_PER_SEC, default 1024). */
+  uploadMinBytesPerSec: number;
+  /** Upload requests one client (IP address) may have running at once; more answer 429 (UPLOAD_MAX_CONCURRENT_PER_CLIENT, default 3). */
+  uploadMaxPerClient: number;
+  /** Where a request's files are spooled until the whole body has arrived (UPLOAD_SPOOL_DIR, default the OS temp directory). */
+  uploadSpoolDir: string;
   /** Size of one `log.upload_blob` chunk in bytes. */
   blobChunkBytes: number;
   /** How many row errors a failed upload keeps in log.upload_error (first N by line; INGEST_MAX_ERRORS, default 10,000). */
@@ -118,6 +131,10 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     port: int(vars, 'PORT', 3000, 0),
     apiToken: vars.API_TOKEN || undefined,
     uploadMaxBytes: int(vars, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1),
+    uploadBodyTimeoutMs: int(vars, 'UPLOAD_BODY_TIMEOUT_MS', 30_000, 100),
+    uploadMinBytesPerSec: int(vars, 'UPLOAD_MIN_BYTES_PER_SEC', 1024, 0),
+    uploadMaxPerClient: int(vars, 'UPLOAD_MAX_CONCURRENT_PER_CLIENT', 3, 1),
+    uploadSpoolDir: vars.UPLOAD_SPOOL_DIR || tmpdir(),
     blobChunkBytes: int(vars, 'UPLOAD_BLOB_CHUNK_BYTES', 1024 ** 2, 1024),
     maxErrors: int(vars, 'INGEST_MAX_ERRORS', 10_000, 1),
     errorSummary: int(vars, 'INGEST_ERROR_SUMMARY', 50, 1),

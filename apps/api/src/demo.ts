@@ -65,7 +65,9 @@ try {
   };
   // Final files first, then flash, each in date order (as the office would upload them).
   const order = [...manifest.files].sort((a, b) => (a.flavour === b.flavour ? 0 : a.flavour === 'final' ? -1 : 1));
-  for (let i = 0; i < order.length; i += 4) await Promise.all(order.slice(i, i + 4).map(send));
+  // As many at once as the server lets one client run (UPLOAD_MAX_CONCURRENT_PER_CLIENT).
+  const batch = config.uploadMaxPerClient;
+  for (let i = 0; i < order.length; i += batch) await Promise.all(order.slice(i, i + batch).map(send));
   console.log(`uploaded ${ids.length} files (${duplicates} already loaded before)`);
 
   // Wait for every upload to land and the last refresh to finish.

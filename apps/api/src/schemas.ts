@@ -1,11 +1,23 @@
 /**
- * TypeBox pieces the routes share: a calendar date, a month, nullable numbers and the error body.
+ * TypeBox pieces the routes share: a calendar date, a month, bounded counts, nullable numbers, the
+ * error body and the range cap.
  * Validation (Ajv), the OpenAPI document and fast-json-stringify all come from these.
  */
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
+import { HttpError } from './http-error.ts';
 
-/** True for an existing calendar date YYYY-MM-DD from 0001-01-01 on (year 0000 is no year to PostgreSQL). */
+/**
+ * The years a date, month or year in a request may name: 1900..2099. Wider than the ingest's
+ * plausible slip dates (INGEST_DATE_MIN, default 2000-01-01 .. one year ahead) so a configured
+ * earlier minimum or a plan years ahead still reads, narrow enough that no request reaches
+ * PostgreSQL with a year it refuses (0000) or asks for ten thousand years of rows.
+ */
+export const YEAR_MIN = 1900;
+export const YEAR_MAX = 2099;
+const WINDOW = `${YEAR_MIN}-01-01 .. ${YEAR_MAX}-12-31`;
+
+/** True for an existing calendar date YYYY-MM-DD (any year 0001..9999; year 0000 is no year to PostgreSQL). */
 export function isCalendarDate(v: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (!m) return false;
@@ -15,18 +27,70 @@ export function isCalendarDate(v: string): boolean {
   return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
 }
 
+const inYears = (v: string) => Number(v.slice(0, 4)) >= YEAR_MIN && Number(v.slice(0, 4)) <= YEAR_MAX;
+/** The `date` format of every schema: a calendar date in the years {@link YEAR_MIN}..{@link YEAR_MAX}. */
+export const isApiDate = (v: string): boolean => isCalendarDate(v) && inYears(v);
+/** The `month` format: YYYY-MM in the years {@link YEAR_MIN}..{@link YEAR_MAX}. */
+export const isApiMonth = (v: string): boolean => /^\d{4}-(0[1-9]|1[0-2])$/.test(v) && inYears(v);
+
+/**
+ * Why a value of the `date` or `month` format was refused (the error handler's E_BAD_DATE message),
+ * naming the parameter, the value and what to pass instead.
+ */
+export function badDateMessage(format: 'date' | 'month', name: string, value: string): string {
+  if (format === 'month' || isCalendarDate(value))
+    return `${name}=${value} is outside the years ${YEAR_MIN}..${YEAR_MAX} this API answers for; pass a ${format} from ${YEAR_MIN}-01${format === 'date' ? '-01' : ''} to ${YEAR_MAX}-12${format === 'date' ? '-31' : ''}`;
+  return value.startsWith('0000')
+    ? `${name}=${value} has year 0000, which is no calendar year; pass a date from ${YEAR_MIN}-01-01 to ${YEAR_MAX}-12-31`
+    : `${name}=${value} is not a calendar date; pass an existing date YYYY-MM-DD`;
+}
+
 /**
  * A calendar date. The pattern refuses the wrong shape (FST_ERR_VALIDATION); the `date` format,
- * replaced in app.ts by {@link isCalendarDate}, refuses 2025-02-30 and year 0000, which the error
- * handler answers as E_BAD_DATE naming the parameter and the value.
+ * replaced in app.ts by {@link isApiDate}, refuses 2025-02-30, year 0000 and years outside
+ * 1900..2099, which the error handler answers as E_BAD_DATE naming the parameter and the value.
  */
-export const Day = (description = 'YYYY-MM-DD') =>
+export const Day = (description = `YYYY-MM-DD, a calendar date in ${WINDOW}`) =>
   Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date', description, examples: ['2025-04-01'] });
-export const Month = Type.String({
-  pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
-  description: 'YYYY-MM',
-  examples: ['2025-04'],
+/** A month YYYY-MM in the same years as {@link Day} (format `month`, see app.ts). */
+export const Month = (description = `YYYY-MM, a month in ${YEAR_MIN}-01 .. ${YEAR_MAX}-12`) =>
+  Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', format: 'month', description, examples: ['2025-04'] });
+/** A year in the same window as {@link Day}. */
+export const Year = Type.Integer({ minimum: YEAR_MIN, maximum: YEAR_MAX, 'x-finite': true, description: 'YYYY' });
+
+/**
+ * An integer query parameter in [minimum, maximum]. `x-finite` (a keyword added in app.ts) refuses
+ * what Ajv's type coercion lets through: `limit=1e309` coerces to Infinity, which passes Ajv's own
+ * integer and maximum checks and reached PostgreSQL as 'Infinity' (a 500).
+ */
+export const Count = (opts: { minimum: number; maximum: number; default?: number; description?: string }) =>
+  Type.Integer({ ...opts, 'x-finite': true });
+
+/** Longest from..to (inclusive) of the day-ranged reads: about ten years of days. */
+export const MAX_RANGE_DAYS = 3700;
+
+/**
+ * from ≤ to, and no longer than `maxDays` days (both ends included): E_BAD_RANGE, or
+ * E_RANGE_TOO_LONG naming the cap. Dates are calendar dates by their schema.
+ */
+export function checkRange(from: string, to: string, maxDays: number = MAX_RANGE_DAYS): void {
+  if (from > to) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days > maxDays)
+    throw new HttpError(
+      400,
+      'E_RANGE_TOO_LONG',
+      `from=${from}..to=${to} spans ${days} days, more than the ${maxDays} days one request may ask for; split it into shorter periods`,
+    );
+}
+/** The query `from`, `to` of a read that {@link checkRange} caps at `maxDays`; `to`'s description says the cap. */
+export const DayRange = (maxDays: number = MAX_RANGE_DAYS) => ({
+  from: Day(),
+  to: Day(
+    `YYYY-MM-DD in ${WINDOW}, not before \`from\` and at most ${maxDays} days from \`from\` to \`to\` (both included); longer answers 400 E_RANGE_TOO_LONG`,
+  ),
 });
+
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Num = Nullable(Type.Number());
 

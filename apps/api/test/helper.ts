@@ -35,10 +35,10 @@ export async function testDatabase(): Promise<TestDatabase> {
   return db;
 }
 
-/** The app on its own fresh database; the worker is started on demand. */
-export async function testApp(overrides: Partial<ApiConfig> = {}): Promise<TestApp> {
+/** The app on its own fresh database; the worker is started on demand. `poolMax`: the pool's size (20). */
+export async function testApp(overrides: Partial<ApiConfig> = {}, opts: { poolMax?: number } = {}): Promise<TestApp> {
   const db = await testDatabase();
-  const pool = new pg.Pool({ connectionString: db.url, max: 20 });
+  const pool = new pg.Pool({ connectionString: db.url, max: opts.poolMax ?? 20 });
   pool.on('error', () => {}); // idle clients of a dropped test database
   pool.on('connect', (client) => client.on('error', () => {}));
   const config = loadConfig({}, { logLevel: 'silent', maxErrors: 20, sweepIntervalMs: 200, ...overrides });

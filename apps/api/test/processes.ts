@@ -10,12 +10,16 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Run `src/<script>` under tsx as a child process with `env` added. */
+/**
+ * Run `src/<script>` under tsx as a child process with `env` added. WEB_DIST=off unless `env` says
+ * otherwise: `main.ts` would otherwise build the console (a Vite build, tens of seconds) whenever
+ * apps/web/dist is missing or older than its sources — on every fresh clone.
+ */
 export function spawnScript(script: string, env: Record<string, string>, args: string[] = []): Child {
   const file = fileURLToPath(new URL(`../src/${script}`, import.meta.url));
   // node --import tsx (not the tsx CLI, which is a parent process): a signal reaches the script itself.
   const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1', WEB_DIST: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -169,7 +169,7 @@ describe('reads', () => {
     const year0 = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=0000-01-01', headers: auth });
     expect(year0.statusCode, year0.body).toBe(400);
     expect(year0.json()).toMatchObject({ code: 'E_BAD_DATE' });
-    expect(year0.json().error).toMatch(/0001-01-01/);
+    expect(year0.json().error).toMatch(/1900-01-01/);
     const none = await t.app.inject({ method: 'GET', url: '/dashboard/target-card?date=1999-01-01', headers: auth });
     expect(none.statusCode).toBe(404);
   });

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseOrExit } from '@warehouse/cli';
+import { parseOrExit } from '@warehouse/command';
 
 parseOrExit({
   name: 'pnpm dev',

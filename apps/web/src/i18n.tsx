@@ -104,6 +104,7 @@ const ja = {
   old: '変更前',
   new: '変更後',
   source: '方法',
+  sourceSeed: '管理者が初期計画に戻した',
   tokenTitle: 'APIトークンが必要です',
   tokenHint:
     'このサーバーはAPIトークンで保護されています。管理者から受け取ったトークンを入力してください（このタブを閉じるまで保持）。',
@@ -219,6 +220,7 @@ const en: Record<MessageKey, string> = {
   old: 'Before',
   new: 'After',
   source: 'How',
+  sourceSeed: 'Reset to the generated plan by an administrator',
   tokenTitle: 'API token needed',
   tokenHint:
     'This server is protected by an API token. Enter the token you were given (kept until this tab is closed).',

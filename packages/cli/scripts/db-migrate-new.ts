@@ -3,7 +3,18 @@
 // and to the view catalog (prisma/views), rebuilding every dependant of a changed view or MV.
 import { newMigration } from '@warehouse/db/engine';
 import { migrate } from '@warehouse/db/migrator';
-import { c, CliError, defineCommand, envFlag, GuardRefusal, info, runCommand, withEnv } from '../src/index.ts';
+import {
+  c,
+  CliError,
+  defineCommand,
+  envFlag,
+  GuardRefusal,
+  info,
+  runCommand,
+  withEnv,
+  withWritingEnv,
+} from '../src/index.ts';
+import type { ResolvedDatabase } from '@warehouse/db';
 import { schemaSourceFlags, schemaSources } from '../src/migrations.ts';
 
 await runCommand(
@@ -19,12 +30,20 @@ await runCommand(
       'grants they have in the database being migrated. Shadow databases are always dropped.\n' +
       'Nothing to do → says so and exits 0. Then applies pending migrations to --env (a development\n' +
       'database) unless --create-only. --empty writes an empty migration for hand-written SQL.\n' +
+      '--id YYYYMMDDHHMMSS names the folder with a timestamp you choose (a real UTC date and time, after\n' +
+      'every migration on disk, not one that exists); refused with exit 1 before anything is written.\n' +
       "Uses Prisma's native engine when PRISMA_SCHEMA_ENGINE_BINARY points at one, else the WASM engine.",
     flags: {
       name: {
         type: 'string',
         placeholder: 'NAME',
         description: 'what the migration does, e.g. add_upload_file_note (required)',
+      },
+      id: {
+        type: 'string',
+        placeholder: 'YYYYMMDDHHMMSS',
+        description:
+          "the folder's timestamp (UTC) instead of the clock, when merging branches; must be after every migration on disk",
       },
       'create-only': { type: 'boolean', description: 'write the file, do not apply it' },
       empty: {
@@ -41,13 +60,17 @@ await runCommand(
       'pnpm db:migrate:new --name add_upload_file_note',
       'pnpm db:migrate:new --name mv_receive_daily_amount --create-only',
       'pnpm db:migrate:new --name fix_data --empty',
+      'pnpm db:migrate:new --name fix_data --empty --id 20261201090000',
     ],
     async run({ flags }) {
       if (!flags.name)
         throw new CliError('E_USAGE', '--name is required, e.g. pnpm db:migrate:new --name add_upload_file_note');
       const { dir, schema, catalogDir } = schemaSources(flags);
       const apply = !flags['create-only'] && !flags.empty;
-      return withEnv(flags.env, async (db) => {
+      // Applying writes to the env's database: refused when it is a protected database by what it is.
+      const open = <T>(fn: (db: ResolvedDatabase) => Promise<T>) =>
+        apply ? withWritingEnv(flags.env, 'migrate:new (apply the new migration)', fn) : withEnv(flags.env, fn);
+      return open(async (db) => {
         if (apply && (db.env.protected || db.env.remote)) {
           throw new GuardRefusal(
             'E_ENV_PROTECTED',
@@ -61,6 +84,7 @@ await runCommand(
           catalogDir,
           name: flags.name!,
           empty: flags.empty,
+          id: flags.id,
         });
         if (result.prismaViewsUpdated?.length) {
           info(

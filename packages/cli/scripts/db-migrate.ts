@@ -1,7 +1,19 @@
 #!/usr/bin/env tsx
 // pnpm db:migrate — apply pending migrations (Prisma-compatible _prisma_migrations), or print the plan.
 import { migrate, plan, type PlanResult } from '@warehouse/db/migrator';
-import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, info, c, printJson, EXIT, ms } from '../src/index.ts';
+import {
+  defineCommand,
+  envFlag,
+  jsonFlag,
+  runCommand,
+  withEnv,
+  withWritingEnv,
+  info,
+  c,
+  printJson,
+  EXIT,
+  ms,
+} from '../src/index.ts';
 import { dirFlag, durationFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
 import { ensureProtectionMarker } from '../src/ops/protect.ts';
 import { populateAfterMigrate } from '../src/populate.ts';
@@ -122,7 +134,7 @@ await runCommand(
           return EXIT.ok;
         });
       }
-      return withEnv(flags.env, async (db) => {
+      return withWritingEnv(flags.env, 'migrate', async (db) => {
         const result = await migrate({
           url: db.url,
           ...options,

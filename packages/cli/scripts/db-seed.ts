@@ -1,8 +1,9 @@
 #!/usr/bin/env tsx
 // pnpm db:seed — fill the reference data (calendar with holidays, daily and monthly targets).
-import { withClient } from '@warehouse/db';
-import { referenceRange, seedReference } from '@warehouse/db/seed';
-import { c, CliError, defineCommand, envFlag, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
+import { referenceRange } from '@warehouse/db/seed';
+import { c, CliError, defineCommand, envFlag, jsonFlag, printJson, runCommand } from '../src/index.ts';
+import { guardFlags } from '../src/destructive.ts';
+import { describeSeed, overwriteFlag, runReferenceSeed } from '../src/seed.ts';
 
 function year(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -17,10 +18,17 @@ await runCommand(
     name: 'pnpm db:seed',
     summary: 'fill the reference data: calendar with Japanese holidays, daily and monthly targets',
     description:
-      'Writes ref.calendar, mart.daily_target_plan and kpi.monthly_targets from 1 January of --from-year\n' +
-      '(default: six years back) through 31 December of --through-year (default: next year). Idempotent:\n' +
-      'a second run changes nothing. Writes no demo CSVs and no uploaded data. The database must be\n' +
-      'migrated (`pnpm db:migrate`). `prisma db seed` in packages/db runs the same code on DATABASE_URL.',
+      'Fills ref.calendar, mart.daily_target_plan and kpi.monthly_targets from 1 January of --from-year\n' +
+      '(default: six years back) through 31 December of --through-year (default: next year) with the rows\n' +
+      'that are missing. A row that exists is never changed: targets typed on the targets page or in a\n' +
+      'targets CSV stay (the output counts values that differ from the generated ones as kept). Writes no\n' +
+      'demo CSVs and no uploaded data. The database must be migrated (`pnpm db:migrate`). `prisma db seed`\n' +
+      'in packages/db runs the same code on DATABASE_URL.\n' +
+      '--overwrite replaces every value that differs from the generated one. It is guarded like db:reset\n' +
+      '(vm_stg: countdown; vm_prod or a database marked protected: refused without --force, then\n' +
+      'confirmation and a full backup), writes the values it replaces to WAREHOUSE_BACKUP_DIR/<env>/ first\n' +
+      '(targets as a targets CSV the console can upload back, calendar rows as SQL), records each\n' +
+      'replaced target in the targets history, and prints how many values it replaced.',
     flags: {
       env: envFlag,
       'from-year': {
@@ -33,22 +41,24 @@ await runCommand(
         placeholder: 'YYYY',
         description: 'last year of the calendar (default: next year)',
       },
+      overwrite: overwriteFlag,
+      ...guardFlags,
       json: jsonFlag,
     },
-    examples: ['pnpm db:seed', 'pnpm db:seed --env local_demo --through-year 2030'],
+    examples: [
+      'pnpm db:seed',
+      'pnpm db:seed --env local_demo --through-year 2030',
+      'pnpm db:seed --env vm_stg --overwrite --yes',
+      'pnpm db:seed --env vm_prod --overwrite --force --confirm vm_prod',
+    ],
     async run({ flags }) {
       const range = referenceRange({
         fromYear: year('from-year', flags['from-year']),
         throughYear: year('through-year', flags['through-year']),
       });
-      const r = await withEnv(flags.env, (db) => withClient(db.url, (client) => seedReference(client, range)));
+      const r = await runReferenceSeed({ flags, range, command: 'pnpm db:seed' });
       if (flags.json) printJson(r);
-      else {
-        process.stdout.write(
-          `${c.ok('ok')} reference data ${r.from} … ${r.to}: calendar ${r.calendar.inserted} new/${r.calendar.updated} changed, ` +
-            `daily targets ${r.dailyTargetPlan.inserted}/${r.dailyTargetPlan.updated}, monthly targets ${r.monthlyTargets.inserted}/${r.monthlyTargets.updated}\n`,
-        );
-      }
+      else process.stdout.write(`${c.ok('ok')} ${describeSeed(r, flags.overwrite === true)}\n`);
     },
   }),
 );

@@ -1,23 +1,12 @@
 #!/usr/bin/env tsx
 // pnpm demo:data — write five years of realistic Shogun CSVs (and optionally seed the calendar/targets).
 import path from 'node:path';
-import { withClient } from '@warehouse/db';
 import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
-import { isIsoDate, seedReference, monthStart } from '@warehouse/db/seed';
-import {
-  c,
-  CliError,
-  defineCommand,
-  envFlag,
-  info,
-  jsonFlag,
-  ms,
-  printJson,
-  runCommand,
-  table,
-  withEnv,
-} from '../src/index.ts';
+import { isIsoDate, monthStart } from '@warehouse/db/seed';
+import { c, CliError, defineCommand, envFlag, info, jsonFlag, ms, printJson, runCommand, table } from '../src/index.ts';
+import { guardFlags } from '../src/destructive.ts';
 import { repoRoot } from '../src/paths.ts';
+import { describeSeed, overwriteFlag, runReferenceSeed, type SeedRun } from '../src/seed.ts';
 
 function yesterday(): string {
   return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -30,8 +19,10 @@ await runCommand(
     description:
       'One final file per kind per month for the last N years, flash files for the most recent ~10 days\n' +
       '(not final yet), in a mix of UTF-8, UTF-8 with BOM and CP932, CRLF, Japanese headers.\n' +
-      'The same --seed and --end give byte-identical files. With --reference, also fills ref.calendar,\n' +
-      'mart.daily_target_plan and kpi.monthly_targets of --env for the same period (idempotent).',
+      'The same --seed and --end give byte-identical files. With --reference, also fills the missing rows of\n' +
+      'ref.calendar, mart.daily_target_plan and kpi.monthly_targets of --env for the same period (as\n' +
+      '`pnpm db:seed`: a row that exists, such as a typed target, is never changed). --reference --overwrite\n' +
+      'replaces values that differ from the generated ones, guarded and backed up as `pnpm db:seed --overwrite`.',
     flags: {
       out: {
         type: 'string',
@@ -46,6 +37,8 @@ await runCommand(
         type: 'boolean',
         description: 'also seed calendar and targets into --env (through the end of next year)',
       },
+      overwrite: { ...overwriteFlag, description: `with --reference: ${overwriteFlag.description}` },
+      ...guardFlags,
       env: envFlag,
       json: jsonFlag,
     },
@@ -58,6 +51,12 @@ await runCommand(
       const years = Number(flags.years);
       if (!Number.isInteger(years) || years < 1 || years > 20) {
         throw new CliError('E_USAGE', `--years ${JSON.stringify(flags.years)} must be a whole number from 1 to 20`);
+      }
+      if (!flags.reference && (flags.overwrite || flags.force || flags.yes || flags.confirm !== undefined)) {
+        throw new CliError(
+          'E_USAGE',
+          '--overwrite, --force, --yes and --confirm apply to --reference only; without it demo:data writes files and no database',
+        );
       }
       const end = flags.end ?? yesterday();
       if (!isIsoDate(end))
@@ -82,14 +81,14 @@ await runCommand(
       });
       const elapsed = Date.now() - t0;
 
-      let reference: Awaited<ReturnType<typeof seedReference>> | undefined;
+      let reference: SeedRun | undefined;
       if (flags.reference) {
         const to = `${Number(end.slice(0, 4)) + 1}-12-31`;
-        reference = await withEnv(flags.env, (db) =>
-          withClient(db.url, (client) =>
-            seedReference(client, { from: monthStart(manifest.startDate), to, seed: flags.seed }),
-          ),
-        );
+        reference = await runReferenceSeed({
+          flags,
+          range: { from: monthStart(manifest.startDate), to, seed: flags.seed },
+          command: 'pnpm demo:data --reference',
+        });
       }
 
       if (flags.json) {
@@ -124,13 +123,7 @@ await runCommand(
       process.stdout.write(
         `${c.ok('ok')} ${manifest.startDate} … ${manifest.endDate} (final through ${manifest.finalThrough}) in ${ms(elapsed)} → ${path.join(outDir, 'manifest.json')}\n`,
       );
-      if (reference) {
-        const r = reference;
-        process.stdout.write(
-          `${c.ok('ok')} reference data ${r.from} … ${r.to}: calendar ${r.calendar.inserted} new/${r.calendar.updated} changed, ` +
-            `daily plan ${r.dailyTargetPlan.inserted}/${r.dailyTargetPlan.updated}, monthly targets ${r.monthlyTargets.inserted}/${r.monthlyTargets.updated}\n`,
-        );
-      }
+      if (reference) process.stdout.write(`${c.ok('ok')} ${describeSeed(reference, flags.overwrite === true)}\n`);
     },
   }),
 );

@@ -24,7 +24,7 @@ import {
   printJson,
   runCommand,
   table,
-  withEnv,
+  withWritingEnv,
 } from '../src/index.ts';
 
 await runCommand(
@@ -85,13 +85,14 @@ await runCommand(
       if (csvType !== undefined && !isCsvType(csvType)) {
         throw new CliError('E_USAGE', `--csv-type ${JSON.stringify(csvType)} is not one of ${CSV_TYPES.join(', ')}`);
       }
-      const result: RefreshResult = await withEnv(
+      const result: RefreshResult = await withWritingEnv(
         flags.env,
+        'mv:refresh',
         async (db) => {
           if (positionals.length) await assertKnown(db.url, positionals);
           const options = { url: db.url, logger, config, trigger: 'cli', full: flags.full === true };
           if (flags.all) return refreshAll(options);
-          if (flags['csv-type'] !== undefined) return refreshForCsvType(flags['csv-type'], options);
+          if (csvType !== undefined) return refreshForCsvType(csvType, options);
           return refresh(positionals, options);
         },
         { quiet: flags.json },

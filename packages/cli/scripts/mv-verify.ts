@@ -1,5 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm mv:verify — each incremental table against its declared query's full result; --repair rebuilds.
+import type { ResolvedDatabase } from '@warehouse/db';
 import { createLogger, verifyTables, type VerifyReport, type VerifyResult } from '@warehouse/refresher';
 import {
   c,
@@ -12,6 +13,7 @@ import {
   runCommand,
   table,
   withEnv,
+  withWritingEnv,
 } from '../src/index.ts';
 
 const SHOWN = 20;
@@ -40,17 +42,17 @@ await runCommand(
     examples: ['pnpm mv:verify', 'pnpm mv:verify mart.mv_receive_daily', 'pnpm mv:verify --repair --env local_demo'],
     async run({ flags, positionals }) {
       const logger = createLogger({ level: 'warn' });
-      const report: VerifyReport = await withEnv(
-        flags.env,
-        (db) =>
-          verifyTables(positionals.length ? positionals : 'all', {
-            url: db.url,
-            repair: flags.repair === true,
-            logger,
-            trigger: 'cli:verify',
-          }),
-        { quiet: flags.json },
-      );
+      const check = (db: ResolvedDatabase) =>
+        verifyTables(positionals.length ? positionals : 'all', {
+          url: db.url,
+          repair: flags.repair === true,
+          logger,
+          trigger: 'cli:verify',
+        });
+      // --repair rewrites tables: the writers' guard (refused when the URL reaches production unnamed).
+      const report: VerifyReport = flags.repair
+        ? await withWritingEnv(flags.env, 'mv:verify --repair', check, { quiet: flags.json })
+        : await withEnv(flags.env, check, { quiet: flags.json });
       if (flags.json) {
         printJson(report);
         return report.ok ? EXIT.ok : EXIT.failure;

@@ -9,7 +9,7 @@ import {
   type ResolvedDatabase,
 } from '@warehouse/db';
 import type { FlagSpec } from '@warehouse/command';
-import { guardDestructive, refuseUnforcedProtected, type GuardIo, type GuardResult } from './guard.ts';
+import { guardDestructive, guardWrite, refuseUnforcedProtected, type GuardIo, type GuardResult } from './guard.ts';
 import { backupDatabase } from './ops/backup.ts';
 import type { DumpVia } from './ops/dump.ts';
 import { withEnv } from './env.ts';
@@ -157,5 +157,33 @@ export async function withGuardedEnv<T>(
       return fn(db);
     },
     { registry },
+  );
+}
+
+/**
+ * The shape of every command that writes without destroying: resolve `--env`, say what it is,
+ * refuse (exit 2) when the server reached is a protected env's database that was not named
+ * (guardWrite), then `fn`. No countdown, no prompt.
+ */
+export async function withWritingEnv<T>(
+  name: string,
+  action: string,
+  fn: (db: ResolvedDatabase) => Promise<T>,
+  options: { quiet?: boolean } = {},
+): Promise<T> {
+  const registry = loadRegistry();
+  const env = getEnvironment(name, registry);
+  return withEnv(
+    env.name,
+    async (db) => {
+      const io = processGuardIo();
+      try {
+        await guardWrite({ action, env, url: db.url, registry, vars: process.env, io });
+      } finally {
+        io.dispose();
+      }
+      return fn(db);
+    },
+    { registry, quiet: options.quiet },
   );
 }

@@ -34,8 +34,22 @@ export async function withEnv<T>(
  */
 async function sayWhatItIs(db: ResolvedDatabase): Promise<void> {
   const id = await readIdentity(db.url, { timeoutMs: 5000 }).catch(() => undefined);
+  if (id?.markerState === 'untrusted') {
+    info(
+      c.warn(
+        `note: the protection marker of this database cannot be trusted (${id.markerProblem}): destructive commands treat it as protected`,
+      ),
+    );
+    return;
+  }
   if (!id?.marker) return;
-  if (id.markerState === 'copy') {
+  if (id.markerState === 'copy' && id.released) {
+    info(
+      c.warn(
+        `note: this database is a physical copy of ${id.marker.env}, released for ${id.released.env} at ${id.released.at} by ${id.released.by}; the rules of ${db.env.name} apply`,
+      ),
+    );
+  } else if (id.markerState === 'copy') {
     info(
       c.warn(
         `note: this database is a COPY of ${id.marker.env} (its protection marker was written on ${describeIdentity(id.marker)}; this is ${describeIdentity(id)}); the rules of ${db.env.name} apply`,

@@ -9,7 +9,7 @@ import {
   maskUrl,
   productionReferences,
   readIdentity,
-  sameDatabase,
+  sameInstance,
   type DatabaseIdentity,
   type EnvironmentConfig,
   type EnvironmentRegistry,
@@ -24,7 +24,9 @@ import { c } from './output.ts';
  * Production is known by what the server says it is, not by how a URL is spelt: the guard
  * connects to the target as the command will (pg's parsing, query parameters, PG* variables)
  * and reads the cluster's system_identifier, the database's oid and the protection marker
- * stored in the database (toolkit.protection). A target carrying the marker written on itself,
+ * stored in the database (a line of the database comment that only its owner can change, and
+ * toolkit.protection). A target carrying the marker written on itself, or a marker that someone
+ * below the database owner could have changed (`untrusted`),
  * or equal to a protected env's reachable database, gets the protected rules whatever env name
  * pointed at it. A marker written on another identity means a restored copy: said, not enforced.
  * A remote or protected target whose identity cannot be read is refused (fail closed).
@@ -249,7 +251,28 @@ async function identifyTarget(
   if (identity.markerState === 'here') {
     return { identity, reached: { name: identity.marker!.env, how: `the database marked ${identity.marker!.env}` } };
   }
-  if (identity.markerState === 'copy') {
+  if (identity.markerState === 'untrusted') {
+    // A marker someone below the database owner could have changed cannot say "not production".
+    // Its env name may be forged too: it names the confirmation only when it is a protected env here.
+    const named = identity.marker?.env;
+    const namedEnv = named ? o.registry.environments.get(named) : undefined;
+    const name = namedEnv && envKind(namedEnv) === 'protected' ? namedEnv.name : PRODUCTION_ENV;
+    return {
+      identity,
+      reached: {
+        name,
+        how: `a database whose protection marker cannot be trusted (${identity.markerProblem}; fix: as the database owner or a superuser, run pnpm db:protect --env ${name} to keep it protected, or — if it is not ${name} — drop schema toolkit and the protection line of the database comment)`,
+      },
+    };
+  }
+  if (identity.markerState === 'copy' && identity.released) {
+    const m = identity.marker!;
+    o.io.write(
+      c.warn(
+        `note: ${maskUrl(url)} is a physical copy of ${m.env} released for ${identity.released.env} at ${identity.released.at} by ${identity.released.by} (pnpm db:mark-copy); the rules of ${o.env.name} apply.\n`,
+      ),
+    );
+  } else if (identity.markerState === 'copy') {
     const m = identity.marker!;
     o.io.write(
       c.warn(
@@ -268,7 +291,8 @@ async function identifyTarget(
     } catch {
       continue; // production not reachable from here: its marker (if written) still holds
     }
-    if (sameDatabase(prod, identity))
+    // A physical copy shares system_identifier and oid; only a release (db:mark-copy) tells it apart.
+    if (sameInstance(prod, identity))
       return {
         identity,
         reached: {
@@ -301,6 +325,44 @@ function canonicalOr(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * The guard of a command that writes without destroying (db:migrate, db:seed, demo:data
+ * --reference, mv:refresh, db:bootstrap-roles, db:migrate:new): no countdown and no prompt, but a
+ * target that is a protected env's database by what it is (its marker, or production's identity)
+ * must be named as that env. `--env local_dev` whose URL reaches the database marked vm_prod is
+ * refused (exit 2); `--env vm_prod` goes ahead, as deploying does. An identity that cannot be read
+ * is said and not enforced here: these commands only add, and the destructive guard fails closed.
+ */
+export async function guardWrite(o: Omit<GuardOptions, 'flags' | 'countdownSeconds' | 'backup'>): Promise<GuardResult> {
+  const declared = envKind(o.env);
+  const base = { kind: declared, forced: false, countedDown: false };
+  if (!o.url || declared === 'protected') return base;
+  checkTarget(o.env, o.url, o.registry, o.vars);
+  let found: Awaited<ReturnType<typeof identifyTarget>>;
+  try {
+    found = await identifyTarget({ ...o, flags: {}, countdownSeconds: 0 }, o.url);
+  } catch (error) {
+    if (error instanceof GuardRefusal && error.code === 'E_IDENTITY_UNREADABLE') {
+      o.io.write(
+        c.dim(
+          `guard: ${error.message.replace(/ Nothing was changed\..*$/, '')}; going ahead (${o.action} only adds)\n`,
+        ),
+      );
+      return base;
+    }
+    throw error;
+  }
+  const { identity, reached } = found;
+  if (!reached) return { ...base, identity };
+  const line = `${o.env.name}'s URL reaches ${reached.how}: ${describeIdentity(identity!)}`;
+  o.io.write(refusalBanner(o.action, reached.name, maskUrl(o.url), [line, '']));
+  throw new GuardRefusal(
+    'E_TARGET_PROTECTED',
+    `${o.action} on ${o.env.name} refused: ${line} (at ${identity!.server}). Nothing was changed. ` +
+      `Fix: point ${o.env.name} at its own database; to write to ${reached.name}, name it: --env ${reached.name}.`,
+  );
 }
 
 /** Run the guard; throws GuardRefusal (exit 2) when the command must not go ahead. */

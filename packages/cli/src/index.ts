@@ -4,6 +4,7 @@ export { table, printJson, ms } from './output.ts';
 export { withEnv } from './env.ts';
 export {
   guardDestructive,
+  guardWrite,
   checkTarget,
   countdown,
   envKind,
@@ -13,4 +14,13 @@ export {
   type GuardOptions,
   type GuardResult,
 } from './guard.ts';
-export { guardFlags, guardForCommand, cliConfig } from './destructive.ts';
+export { guardFlags, guardForCommand, cliConfig, withWritingEnv } from './destructive.ts';
+export {
+  runReferenceSeed,
+  backupReplaced,
+  targetsBackupCsv,
+  calendarBackupSql,
+  describeSeed,
+  overwriteFlag,
+  type SeedRun,
+} from './seed.ts';

@@ -22,7 +22,7 @@ export interface ProdCluster {
   stop(): void;
 }
 
-function binDir(): string {
+export function binDir(): string {
   const debian = '/usr/lib/postgresql/15/bin';
   if (existsSync(path.join(debian, 'initdb'))) return debian;
   const store = path.join(repoRoot, 'node_modules/.pnpm');

@@ -15,6 +15,9 @@ beforeAll(async () => {
       insert into stg.shogun_final_receive values (1, '2025-01-01');
       create view mart.v_probe as select id from stg.shogun_final_receive;
       create materialized view mart.mv_probe as select count(*) as n from stg.shogun_final_receive;
+      create schema ref;
+      create table ref.calendar (ddate date); insert into ref.calendar values ('2026-01-05');
+      create view ref.v_calendar_classified as select ddate::text from ref.calendar;
       create table public.not_granted (id int);
     `),
   );
@@ -39,7 +42,7 @@ async function asReadonly(sql: string): Promise<{ rows?: unknown[]; error?: stri
 }
 
 describe('db:bootstrap-roles', () => {
-  it('creates app_readonly that can SELECT mart/stg tables, views and MVs and cannot write', async () => {
+  it('creates app_readonly that can SELECT mart/stg/ref tables, views and MVs and cannot write', async () => {
     const r = await runScript('db-bootstrap-roles', ['--env', 'local_dev', '--json'], {
       DATABASE_URL_LOCAL_DEV: db.url,
     });
@@ -48,11 +51,16 @@ describe('db:bootstrap-roles', () => {
     expect(out.schemas).toEqual([
       { schema: 'mart', status: 'granted' },
       { schema: 'stg', status: 'granted' },
+      { schema: 'ref', status: 'granted' },
     ]);
 
     expect(await asReadonly('select id from stg.shogun_final_receive')).toEqual({ rows: [{ id: 1 }] });
     expect(await asReadonly('select id from mart.v_probe')).toEqual({ rows: [{ id: 1 }] });
     expect(await asReadonly('select n from mart.mv_probe')).toEqual({ rows: [{ n: '1' }] });
+    expect(await asReadonly('select ddate from ref.v_calendar_classified')).toEqual({
+      rows: [{ ddate: '2026-01-05' }],
+    });
+    expect(await asReadonly('delete from ref.calendar')).toEqual({ error: '42501' });
     // 42501 = insufficient_privilege
     expect(await asReadonly("insert into stg.shogun_final_receive values (2, '2025-01-02')")).toEqual({
       error: '42501',

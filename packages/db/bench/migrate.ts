@@ -32,7 +32,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -48,18 +48,61 @@ import { PgEngineAdapterFactory } from '../src/engine/pg-adapter.ts';
 import { withClient } from '../src/pg/with.ts';
 
 const run = promisify(execFile);
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const COUNT = arg('count', 200);
-const REPS = arg('reps', 3);
-const SCALE_REPS = arg('scale-reps', 2);
-const COUNTS = (() => {
-  const i = process.argv.indexOf('--counts');
-  return (i > 0 ? process.argv[i + 1]! : '50,200,1000').split(',').map(Number);
+
+const HELP = `pnpm bench:migrate — 200 generated migrations applied by this runner, by \`psql -1 -f\` per file and by
+Prisma's schema engine (WASM), on one throw-away server; then db:lint's time, and the runner against psql in
+one session at several counts (also in CPU time). Prints times and ratios.
+
+Usage: pnpm bench:migrate [options]
+
+Options:
+  --count N         migrations in the comparison with psql and Prisma's engine (default 200)
+  --reps N          repetitions of that comparison (default 3)
+  --counts A,B,C    migration counts of the scale run (default 50,200,1000)
+  --scale-reps N    repetitions at each count (default 2)
+  --only-scale      skip the comparison with Prisma's engine
+  -h, --help        show this help
+
+Exit codes: 0 ok, 1 failure.`;
+
+/** The flags, checked before anything starts (a typo is an error, not a silently default run). */
+const options = (() => {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
+      options: {
+        count: { type: 'string', default: '200' },
+        reps: { type: 'string', default: '3' },
+        counts: { type: 'string', default: '50,200,1000' },
+        'scale-reps': { type: 'string', default: '2' },
+        'only-scale': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    process.stderr.write(`error E_USAGE: ${(error as Error).message}; see \`pnpm bench:migrate --help\`\n`);
+    process.exit(1);
+  }
 })();
-const ONLY_SCALE = process.argv.includes('--only-scale');
+if (options.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+const whole = (name: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`error E_USAGE: --${name} must be a whole number ≥ 1, got ${JSON.stringify(value)}\n`);
+    process.exit(1);
+  }
+  return n;
+};
+const COUNT = whole('count', options.count);
+const REPS = whole('reps', options.reps);
+const SCALE_REPS = whole('scale-reps', options['scale-reps']);
+const COUNTS = options.counts.split(',').map((c) => whole('counts', c));
+const ONLY_SCALE = options['only-scale'];
 const PSQL = process.env.PSQL ?? '/usr/bin/psql';
 
 /** 200 small, realistic migrations: a table, then its index, a view over it, an MV with a unique index. */

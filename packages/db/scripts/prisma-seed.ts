@@ -3,6 +3,9 @@
  * `prisma db seed` (the `migrations.seed` command in prisma.config.ts): the reference data on
  * DATABASE_URL, through `seedReference` — the same code as `pnpm db:seed`, `pnpm start` and
  * `pnpm demo:data --reference`. `prisma db seed -- --through-year 2030` passes the year on.
+ * Missing rows only: a target a person typed is never changed. There is no overwrite here: it
+ * needs the env guard, which knows env names, and DATABASE_URL has none (`pnpm db:seed --env NAME
+ * --overwrite` does it, guarded and backed up); `-- --overwrite` is refused with exit 2.
  */
 import { parseArgs } from 'node:util';
 import { DbError, maskUrl, withClient } from '../src/index.ts';
@@ -10,15 +13,18 @@ import { referenceRange, seedReference } from '../src/seed/index.ts';
 
 const HELP = `prisma db seed [-- --from-year YYYY --through-year YYYY]
 
-Fills ref.calendar, mart.daily_target_plan and kpi.monthly_targets on DATABASE_URL (idempotent).
-Defaults: from 1 January six years back through 31 December of next year. With --env names,
-use \`pnpm db:seed --env NAME\` instead. Exit codes: 0 ok, 1 failure.`;
+Fills the missing rows of ref.calendar, mart.daily_target_plan and kpi.monthly_targets on
+DATABASE_URL; a row that exists (a target a person typed) is never changed. Defaults: from
+1 January six years back through 31 December of next year. With --env names, use
+\`pnpm db:seed --env NAME\` instead; replacing values is \`pnpm db:seed --env NAME --overwrite\`
+(guarded, backed up), never this command. Exit codes: 0 ok, 1 failure, 2 refused (--overwrite).`;
 
 try {
   const { values } = parseArgs({
     options: {
       'from-year': { type: 'string' },
       'through-year': { type: 'string' },
+      overwrite: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -26,6 +32,13 @@ try {
   if (values.help) {
     console.log(HELP);
     process.exit(0);
+  }
+  if (values.overwrite) {
+    console.error(
+      'error E_GUARD_REFUSED: prisma db seed never replaces existing values: it knows no env name to guard. ' +
+        'Nothing was changed. Fix: run `pnpm db:seed --env NAME --overwrite` (guarded like db:reset; it backs up what it replaces).',
+    );
+    process.exit(2);
   }
   const url = process.env.DATABASE_URL;
   if (!url)
@@ -45,7 +58,9 @@ try {
   });
   const r = await withClient(url, (client) => seedReference(client, range));
   console.log(
-    `reference data ${r.from} … ${r.to} on ${maskUrl(url)}: calendar ${r.calendar.inserted} new/${r.calendar.updated} changed`,
+    `reference data ${r.from} … ${r.to} on ${maskUrl(url)}: inserted calendar ${r.calendar.inserted}, ` +
+      `daily targets ${r.dailyTargetPlan.inserted}, monthly targets ${r.monthlyTargets.inserted}; ` +
+      `kept ${r.calendar.kept + r.dailyTargetPlan.kept + r.monthlyTargets.kept} existing value(s) that differ from the generated ones`,
   );
   process.exit(0);
 } catch (error) {

@@ -77,7 +77,7 @@ CREATE TABLE kpi.target_edit (
     source text NOT NULL,
     file_name text,
     CONSTRAINT target_edit_scope_check CHECK ((scope = ANY (ARRAY['month'::text, 'day'::text]))),
-    CONSTRAINT target_edit_source_check CHECK ((source = ANY (ARRAY['form'::text, 'csv'::text])))
+    CONSTRAINT target_edit_source_check CHECK ((source = ANY (ARRAY['form'::text, 'csv'::text, 'seed'::text])))
 );
 
 --
@@ -962,6 +962,42 @@ CREATE TABLE raw.shogun_yard (
     quantity text,
     unit_name text
 );
+
+--
+-- Name: v_calendar_classified; Type: VIEW; Schema: ref; Owner: -
+--
+
+CREATE VIEW ref.v_calendar_classified AS
+ SELECT c.ddate,
+    c.iso_year,
+    c.iso_week,
+    c.iso_dow,
+    (c.ddate - (c.iso_dow - 1)) AS iso_week_start,
+    c.day_type,
+        CASE
+            WHEN c.is_business_day THEN 'business'::text
+            WHEN c.is_holiday THEN 'holiday'::text
+            ELSE 'sunday'::text
+        END AS day_class,
+    c.is_business_day,
+    c.is_holiday,
+    c.holiday_name,
+    (c.day_type = 'sun_hol'::text) AS is_reserve_day,
+    (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date AS month,
+        CASE
+            WHEN c.is_business_day THEN count(*) FILTER (WHERE c.is_business_day) OVER month_to_date
+            ELSE NULL::bigint
+        END AS biz_day_of_month,
+    count(*) FILTER (WHERE c.is_business_day) OVER month_to_date AS biz_days_mtd,
+    count(*) FILTER (WHERE c.is_business_day) OVER whole_month AS biz_days_in_month
+   FROM ref.calendar c
+  WINDOW month_to_date AS (PARTITION BY (date_trunc('month'::text, (c.ddate)::timestamp with time zone)) ORDER BY c.ddate), whole_month AS (PARTITION BY (date_trunc('month'::text, (c.ddate)::timestamp with time zone)));
+
+--
+-- Name: VIEW v_calendar_classified; Type: COMMENT; Schema: ref; Owner: -
+--
+
+COMMENT ON VIEW ref.v_calendar_classified IS 'One row per calendar date, classified: business day (Mon–Sat, not a holiday), holiday or Sunday; reserve day (Sunday or holiday, the 5-year profile''s 予約日); ISO year, week and weekday with the week''s Monday; and the month-to-date position: the n-th business day of the month (NULL on other days), business days so far and business days in the month. The one place staff and dashboards read the day classification from.';
 
 --
 -- Name: shogun_final_receive_history; Type: TABLE; Schema: stg; Owner: -

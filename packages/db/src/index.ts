@@ -1,13 +1,14 @@
 export { DbError, maskUrl, maskSecrets, type DbErrorCode } from './errors.ts';
 export {
   readIdentity,
-  writeProtectionMarker,
   describeIdentity,
   sameDatabase,
+  sameInstance,
   IdentityUnreadable,
   MARKER_TABLE,
   MARKER_SCHEMA,
   type DatabaseIdentity,
+  type MarkerState,
   type ProtectionMarker,
 } from './env/identity.ts';
 export {
@@ -21,6 +22,13 @@ export {
   type ParseOptions,
   type SslMode,
 } from './env/conn.ts';
+export {
+  writeProtectionMarker,
+  writeReleasedCopyMarker,
+  probeSameInstance,
+  type MarkerWriteResult,
+} from './env/protection.ts';
+export { ANCHOR_PREFIX } from './env/marker.ts';
 export { withClient, withTransaction, withDatabase, databaseOf, ident, type PgClient } from './pg/with.ts';
 export {
   ensureEmbeddedServer,

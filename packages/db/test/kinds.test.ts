@@ -36,7 +36,7 @@ async function prismaTables(schemas: string[]): Promise<string[]> {
 
 const contractTables = (kinds: Readonly<Record<string, KindSpec>>) =>
   Object.keys(kinds)
-    .flatMap((k) => [rawTable(k), ...FLAVOURS.flatMap((f) => [stgTable(f, k), stgHistoryTable(f, k)])])
+    .flatMap((k) => [rawTable(k), ...FLAVOURS.flatMap((f) => [stgTable(k, f), stgHistoryTable(k, f)])])
     .sort();
 
 let db: TestDatabase;

@@ -75,4 +75,31 @@ describe('lintDir', () => {
     ]);
     expect([r.errors, r.warnings]).toEqual([1, 1]);
   });
+
+  it('reports session changes and transaction control in a no-transaction file as errors, with the rule and the fix', async () => {
+    const dir = migrationsDir({
+      '20250101000000_role': { up: 'create table s.a (id int);\nSET ROLE "Owner";\n', down: 'drop table s.a;\n' },
+      '20250102000000_nt': {
+        up: '-- migrate:no-transaction\nBEGIN;\ncreate table s.b (id int);\n',
+        down: 'drop table s.b;\n',
+      },
+      '20250103000000_do': {
+        up: "do $$ begin perform set_config('session_replication_role', 'replica', false); end $$;\n",
+        down: 'select 1;\n',
+      },
+      '20250104000000_ok': {
+        up: "SET LOCAL ROLE \"Owner\";\nSELECT set_config('x.y', 'z', true);\n",
+        down: 'select 1;\n',
+      },
+    });
+    const r = await lintDir(dir);
+    expect(r.findings.map((f) => `${f.file}:${f.line} ${f.severity} ${f.rule} ${f.message}`)).toEqual([
+      '20250101000000_role/migration.sql:2 error session-setting SET ROLE (`SET ROLE "Owner"`)',
+      '20250102000000_nt/migration.sql:2 error transaction-control-in-no-transaction BEGIN in a no-transaction migration',
+      "20250103000000_do/migration.sql:1 error session-setting set_config('session_replication_role', …, is_local not true) (`SELECT set_config('session_replication_role', 'replica', fal…` inside DO)",
+    ]);
+    expect(r.errors).toBe(3);
+    expect(r.findings[0]!.fix).toContain('SET LOCAL');
+    expect(r.findings[1]!.fix).toContain('transactional migration of their own');
+  });
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '../src/index.ts';
+import { migrate, rollback, status } from '../src/migrator/index.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
 import { DOMAIN_OBJECTS, DOMAIN_SCHEMAS, RELKIND, RETIRED_OBJECTS } from '../src/schema/objects.ts';
 import { engineDiffSql, schemaPath } from '../scripts/init-sql.ts';
@@ -76,7 +77,7 @@ describe('migration history', () => {
 
   it('starts with the engine-generated init and keeps the folder naming', () => {
     expect(migrations[0]?.name).toBe('20251201000000_init');
-    expect(migrations[0]?.down).toBeNull();
+
     const names = migrations.map((m) => m.name);
     expect(names).toEqual(
       expect.arrayContaining([
@@ -86,7 +87,7 @@ describe('migration history', () => {
         '20251211140000_recreate_v_receive_weekly_monthly',
       ]),
     );
-    for (const m of migrations.slice(1)) expect(m.down, `${m.name} has a down.sql`).not.toBeNull();
+    for (const m of migrations) expect(m.down, `${m.name} has a down.sql`).not.toBeNull();
     for (const m of migrations) {
       const code = (sql: string) => sql.replace(/--.*$/gm, '');
       for (const sql of [m.up, m.down ?? ''])
@@ -167,13 +168,53 @@ describe('migration history', () => {
         await runFile(client, m.up, `${m.name}/migration.sql (again)`, m.noTransaction);
         expect(await catalog(client), `${m.name} re-applied`).toEqual(after);
       }
-      // And the whole chain down, newest first, back to the init's tables.
-      for (const m of [...migrations].reverse()) {
-        if (m.down) await runFile(client, m.down, `${m.name}/down.sql`);
-      }
-      const left = await relationNames(client, ['v', 'm']);
-      expect([...left]).toEqual([]);
+      // And the whole chain down, newest first, init's included: nothing of the domain is left.
+      for (const m of [...migrations].reverse()) await runFile(client, m.down!, `${m.name}/down.sql`);
+      expect(await catalog(client)).toEqual([]);
     });
+  });
+
+  it('db:rollback of every migration leaves an empty database, and db:migrate builds head again', async () => {
+    const reference = await fresh();
+    const db = await fresh();
+    const head = await migrate({ url: reference.url });
+    expect(head.failed).toBeUndefined();
+    const headCatalog = await withClient(reference.url, catalog);
+    expect((await migrate({ url: db.url })).failed).toBeUndefined();
+    await withClient(db.url, (c) =>
+      c.query(
+        "INSERT INTO ref.calendar (ddate, iso_year, iso_week, iso_dow, is_holiday, holiday_name, is_business_day, day_type) VALUES ('2026-01-01', 2026, 1, 4, true, '元日', false, 'sun_hol')",
+      ),
+    );
+
+    // A table made by hand in a domain schema: init's down.sql (no CASCADE) refuses to drop the schema.
+    await withClient(db.url, (c) => c.query('CREATE TABLE ref.someones_table (id int)'));
+    const blocked = await rollback({ url: db.url, steps: migrations.length });
+    expect(blocked.rolledBack.map((r) => r.name)).toEqual(
+      migrations
+        .slice(1)
+        .map((m) => m.name)
+        .reverse(),
+    );
+    expect(blocked.failed?.name).toBe('20251201000000_init');
+    expect(blocked.failed?.error.message).toMatch(
+      /down\.sql of 20251201000000_init failed[\s\S]*cannot drop schema ref because other objects depend on it/,
+    );
+    expect((await status({ url: db.url })).applied).toEqual(['20251201000000_init']);
+    await withClient(db.url, (c) => c.query('DROP TABLE ref.someones_table'));
+
+    const down = await rollback({ url: db.url, steps: 1 });
+    expect(down.failed).toBeUndefined();
+    expect(down.rolledBack.map((r) => r.name)).toEqual(['20251201000000_init']);
+    expect(await withClient(db.url, catalog)).toEqual([]);
+    const st = await status({ url: db.url });
+    expect(st.applied).toEqual([]);
+    expect(st.pending).toEqual(migrations.map((m) => m.name));
+
+    const up = await migrate({ url: db.url });
+    expect(up.failed).toBeUndefined();
+    expect(up.applied.map((a) => a.name)).toEqual(migrations.map((m) => m.name));
+    expect(await withClient(db.url, catalog)).toEqual(headCatalog);
   });
 
   it('dropping v_receive_daily fails loudly, changing nothing, when an unknown view depends on it', async () => {

@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
-import { history, migrate, resolve, status } from '../src/migrator/index.ts';
+import { history, migrate, readMigrations, rebuildLogOf, resolve, status } from '../src/migrator/index.ts';
+import { applyMigration } from '../src/migrator/apply.ts';
+import { BlockerWatcher } from '../src/migrator/blockers.ts';
+import { connect } from '../src/migrator/migrate.ts';
+import { ensureTable } from '../src/migrator/table.ts';
+import { parseSql } from '../src/sql/parse.ts';
 import { DbError } from '../src/errors.ts';
 import { addMigration, migrationsDir, query, relationExists } from './migrator-helpers.ts';
 
@@ -324,5 +329,54 @@ create index concurrently ix_t_note on t (note) where note <> 'x;y';
     expect(failed.state).toBe('failed');
     expect(failed.logs).toContain('column "nope" does not exist');
     expect(failed.logs).toContain('line 3');
+  });
+});
+
+// The parse refuses BEGIN in a no-transaction file (migrator-safety.test.ts); behind it, the runner
+// asks the connection itself (the transaction status of the server's ReadyForQuery) after the file.
+describe('a connection left inside a transaction', () => {
+  it('after a no-transaction file: rolled back, recorded as failed, the run stops; nothing of the open transaction is kept', async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_open':
+        '-- migrate:no-transaction\ncreate table nt_before (id int);\nBEGIN;\ncreate table nt_inside (id int);\n',
+    });
+    const [file] = await readMigrations(dir);
+    const client = await connect({ url: db.url });
+    try {
+      await ensureTable(client);
+      const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      const watcher = new BlockerWatcher(db.url, pid);
+      // prepared by hand, past prepareMigrations' refusal: what the runner does when the parse misses one
+      const statements = await parseSql(file!.sql);
+      const error = await applyMigration(
+        client,
+        { file: file!, statements },
+        {
+          watcher,
+          ddlLockTimeoutMs: 5000,
+          statementTimeoutMs: 0,
+          retries: 0,
+          retryDelayMs: 10,
+          rebuildLog: await rebuildLogOf(client),
+        },
+      );
+      await watcher.close();
+      expect(error).toBeInstanceOf(DbError);
+      expect((error as DbError).code).toBe('E_MIGRATION_SESSION_LEFT_OPEN');
+      expect(error!.message).toContain(
+        'migration 20250101000000_open left the runner\'s connection inside a transaction (transaction status "T"',
+      );
+      expect(client.getTransactionStatus()).toBe('I');
+    } finally {
+      await client.end();
+    }
+    expect(await relationExists(db.url, 'nt_before')).toBe(true);
+    expect(await relationExists(db.url, 'nt_inside')).toBe(false);
+    const rows = await history({ url: db.url });
+    expect(rows).toMatchObject([{ name: '20250101000000_open', state: 'failed' }]);
+    expect(rows[0]!.logs).toContain('left the runner');
+    // and it blocks the next run until resolved, as any partly applied no-transaction file does
+    expect((await migrate({ url: db.url, dir }).catch((e) => e)).code).toBe('E_MIGRATION_BLOCKED');
   });
 });

@@ -3,10 +3,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
-import { history, migrate, plan, status, type MigratorEvent } from '../src/migrator/index.ts';
+import { history, migrate, plan, rollback, status, type MigratorEvent } from '../src/migrator/index.ts';
 import { DbError } from '../src/errors.ts';
 import { loadMigrationList, openSchemaEngine } from '../src/engine/index.ts';
-import { migrationsDir, query, relationExists } from './migrator-helpers.ts';
+import { addMigration, migrationsDir, query, relationExists } from './migrator-helpers.ts';
 
 const dbs: TestDatabase[] = [];
 async function freshDb(): Promise<TestDatabase> {
@@ -359,6 +359,27 @@ describe('lock_timeout on migration statements, retried with backoff', () => {
     expect((await history({ url: db.url }))[0]).toMatchObject({ state: 'applied' });
   });
 
+  it("keeps the runner's lock_timeout when the file changes it where the parse cannot see", async () => {
+    const db = await freshDb();
+    await query(db.url, 'create table busy (id int)');
+    const dir = migrationsDir({
+      '20250101000000_sneaky_timeout':
+        "do $$ begin execute format('SET LOCAL %s = %L', 'lock_timeout', '0'); end $$;\nalter table busy add column note text;\n",
+    });
+    const blocker = await holdLock(db.url, 'lock table busy in access share mode');
+    try {
+      const r = await migrate({ url: db.url, dir, ddlLockTimeoutMs: 300, ddlLockRetries: 1, retryDelayMs: 50 });
+      expect(r.failed?.name).toBe('20250101000000_sneaky_timeout');
+      const err = r.failed!.error as DbError;
+      expect(err.code).toBe('E_MIGRATION_LOCK_TIMEOUT');
+      expect(err.message).toContain(`pid ${blocker.pid}`);
+      expect((err.cause as Error).message).toContain('outlasted its lock_timeout 300 ms');
+      expect(await history({ url: db.url })).toEqual([]);
+    } finally {
+      await blocker.query('commit');
+    }
+  });
+
   it('a header sets the lock_timeout of one file', async () => {
     const db = await freshDb();
     const dir = migrationsDir({
@@ -372,5 +393,284 @@ describe('lock_timeout on migration statements, retried with backoff', () => {
       dir: migrationsDir({ '20250101000000_x': '-- migrate:ddl-lock-timeout 30s\nselect 1;\n' }),
     });
     expect(p.migrations[0]!.ddlLockTimeoutMs).toBe(30_000);
+  });
+});
+
+describe('a migration cannot leave session state behind', () => {
+  const roles: string[] = [];
+  afterEach(async () => {
+    // roles are cluster-wide: dropped after the databases that hold their objects (outer afterEach runs later)
+    while (dbs.length) await dbs.pop()!.drop();
+    while (roles.length) await query(inject('pgAdminUrl'), `drop role if exists "${roles.pop()}"`);
+  });
+  async function role(): Promise<string> {
+    const name = `Mig Role ${Math.random().toString(36).slice(2, 8)}`;
+    await query(inject('pgAdminUrl'), `create role "${name}" nologin`);
+    roles.push(name);
+    return name;
+  }
+
+  // One class per row, spelt differently from the lint fixtures: case, comments, quoted names,
+  // several statements on a line, DO bodies.
+  it.each([
+    [
+      'session SET',
+      'create table s1 (id int); Set  session_replication_role TO replica ; select 1;\n',
+      'line 1: SET session_replication_role',
+    ],
+    [
+      'SET with a quoted name and SESSION',
+      '/* setup */\nSET SESSION "search_path" = public, pg_catalog;\n',
+      'line 2: SET search_path',
+    ],
+    ['RESET ALL', 'create table s1 (id int);\n-- start clean\nreset   ALL;\n', 'line 3: RESET ALL'],
+    ['RESET of one setting', 'RESET work_mem;', 'line 1: RESET work_mem'],
+    ['SET ROLE', 'create table s1 (id int);\nSET ROLE "Some Owner";\n', 'line 2: SET ROLE'],
+    ['RESET ROLE', 'reset role;', 'line 1: RESET ROLE'],
+    ['SET SESSION AUTHORIZATION', 'set session authorization default;', 'line 1: SET SESSION AUTHORIZATION'],
+    [
+      'SET SESSION CHARACTERISTICS',
+      'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY;',
+      'line 1: SET SESSION CHARACTERISTICS',
+    ],
+    ['DISCARD', 'create table s1 (id int);\n\tdiscard PLANS;\n', 'line 2: DISCARD PLANS'],
+    [
+      'set_config(…, false), schema-qualified',
+      "select 1 as one,\n  PG_CATALOG.set_config('session_replication_role', 'replica', false) as two;\n",
+      "line 1: set_config('session_replication_role'",
+    ],
+    ['set_config with a computed is_local', "select set_config('app.x', 'y', 1 > 2);", "line 1: set_config('app.x'"],
+    [
+      'PERFORM set_config inside DO',
+      "DO $body$\nBEGIN\n  PERFORM set_config('session_replication_role', 'replica', false);\nEND\n$body$;\n",
+      'inside DO',
+    ],
+    [
+      'EXECUTE of constant SQL inside DO',
+      "do $$ begin execute 'SET ROLE ' || '\"Some Owner\"'; end $$;",
+      'SET ROLE (`SET ROLE "Some Owner"` inside DO (EXECUTE))',
+    ],
+    [
+      'temporary table without ON COMMIT DROP',
+      'CREATE TEMPORARY TABLE customers (id int);',
+      'temporary table customers without ON COMMIT DROP',
+    ],
+    ['LISTEN, PREPARE, LOAD', "listen jobs; prepare p as select 1;\nload 'auto_explain';\n", 'line 2: LOAD'],
+    ['session advisory lock', 'select pg_try_advisory_lock(7);', 'pg_try_advisory_lock()'],
+    [
+      'SET LOCAL lock_timeout (the runner owns it)',
+      'SET LOCAL lock_timeout = 0;\ncreate table s1 (id int);\n',
+      'line 1: lock_timeout',
+    ],
+    ['RESET ALL in a no-transaction file', '-- migrate:no-transaction\nRESET ALL;\n', 'line 2: RESET ALL'],
+    [
+      'SET lock_timeout in a no-transaction file',
+      '-- migrate:no-transaction\nset lock_timeout = 0;\n',
+      'line 2: lock_timeout',
+    ],
+  ])(
+    '%s: refused before anything runs, naming file and line; nothing applied or recorded',
+    async (_label, sql, expected) => {
+      const db = await freshDb();
+      const dir = migrationsDir({
+        '20250101000000_first': 'create table first_one (id int);',
+        '20250102000000_s': sql,
+      });
+      const err = await migrate({ url: db.url, dir }).catch((e) => e);
+      expect(err).toBeInstanceOf(DbError);
+      expect(err.code).toBe('E_MIGRATION_SESSION_STATE');
+      expect(err.message).toContain('20250102000000_s/migration.sql line ');
+      expect(err.message).toContain(expected);
+      expect(err.message).toMatch(/Fix: .*Nothing was run\.$/);
+      expect(await relationExists(db.url, 'first_one')).toBe(false);
+      expect(await relationExists(db.url, 's1')).toBe(false);
+      expect(await history({ url: db.url })).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['BEGIN without COMMIT', '-- migrate:no-transaction\nBEGIN;\ncreate table nt (id int);\n', 'line 2: BEGIN'],
+    [
+      'a committed block',
+      '-- migrate:no-transaction\nstart transaction; create table nt (id int); commit;\n',
+      'line 2: COMMIT',
+    ],
+    [
+      'SAVEPOINT and ABORT',
+      '-- migrate:no-transaction\ncreate table nt (id int);\nsavepoint a;\nAbort;\n',
+      'line 4: ABORT (ROLLBACK)',
+    ],
+  ])(
+    'a no-transaction file with transaction control (%s) is refused before anything runs',
+    async (_label, sql, expected) => {
+      const db = await freshDb();
+      const dir = migrationsDir({
+        '20250101000000_first': 'create table first_one (id int);',
+        '20250102000000_nt': sql,
+      });
+      const err = await migrate({ url: db.url, dir }).catch((e) => e);
+      expect(err.code).toBe('E_MIGRATION_TRANSACTION_CONTROL');
+      expect(err.message).toContain(`transaction control in a no-transaction migration`);
+      expect(err.message).toContain(`20250102000000_nt/migration.sql ${expected}`);
+      expect(await relationExists(db.url, 'first_one')).toBe(false);
+      expect(await relationExists(db.url, 'nt')).toBe(false);
+      expect(await history({ url: db.url })).toEqual([]);
+    },
+  );
+
+  it('SET LOCAL, set_config(…, true), SET TRANSACTION and ON COMMIT DROP pass and end with their migration', async () => {
+    const db = await freshDb();
+    const owner = await role();
+    await query(db.url, `grant create on schema public to "${owner}"`);
+    const dir = migrationsDir({
+      '20250101000000_local': [
+        'SET TRANSACTION ISOLATION LEVEL READ COMMITTED;',
+        'SET LOCAL session_replication_role = replica;',
+        "set local work_mem = '7MB'; SELECT set_config('app.batch', '42', true);",
+        `SET LOCAL ROLE "${owner}";`,
+        'create table owned_by_role (id int);',
+        'create temp table scratch on commit drop as select 1 as one;',
+        'create table seen as select current_setting($$session_replication_role$$) as srr, current_setting($$app.batch$$) as batch from scratch;',
+        '',
+      ].join('\n'),
+      '20250102000000_after':
+        "create table after_local as select current_user::text as usr, current_setting('session_replication_role') as srr,\n" +
+        "  current_setting('work_mem') as wm, current_setting('app.batch', true) as batch, to_regclass('pg_temp.scratch')::text as scratch;\n",
+    });
+    const r = await migrate({ url: db.url, dir });
+    expect(r.failed).toBeUndefined();
+    expect(await query(db.url, 'select srr, batch from seen')).toEqual([{ srr: 'replica', batch: '42' }]);
+    expect(await query(db.url, "select tableowner from pg_tables where tablename = 'owned_by_role'")).toEqual([
+      { tableowner: owner },
+    ]);
+    const [after] = await query<{ usr: string; srr: string; wm: string; batch: string | null; scratch: string | null }>(
+      db.url,
+      'select * from after_local',
+    );
+    expect(after).toMatchObject({ srr: 'origin', scratch: null });
+    expect(after!.usr).not.toBe(owner);
+    expect(after!.wm).not.toBe('7MB');
+    expect(after!.batch ?? '').toBe('');
+  });
+
+  // The parse cannot see into a function defined by an earlier migration, nor into EXECUTE of SQL
+  // built at run time: the runner puts the session back after every migration.
+  const sneaky = [
+    'create table parent (id int primary key);',
+    'create table child (id int, parent_id int references parent (id));',
+    'create table customers (id int);',
+    'create function sneaky(r text) returns void language plpgsql as $$',
+    'begin',
+    "  perform set_config('session_replication_role', 'replica', false);",
+    "  execute format('SET %s = %L', 'default_transaction_read_only', 'on');",
+    "  execute 'create temp table customers (id int, shadow bool)';",
+    "  if r is not null then execute format('SET ROLE %I', r); end if;",
+    'end $$;',
+    '',
+  ].join('\n');
+
+  it('what the parse cannot see is reset after the migration: FK checks on, not read-only, no temp table shadows a real one', async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_schema': sneaky,
+      '20250102000000_sneaky': 'select sneaky(null);\n',
+      '20250103000000_later': 'insert into customers values (1);\n',
+    });
+    const r = await migrate({ url: db.url, dir });
+    expect(r.failed).toBeUndefined();
+    expect(r.applied.map((a) => a.name)).toEqual([
+      '20250101000000_schema',
+      '20250102000000_sneaky',
+      '20250103000000_later',
+    ]);
+    // the insert went to the real table, not to a temporary one left by the previous migration
+    expect(await query(db.url, 'select count(*)::int as n from public.customers')).toEqual([{ n: 1 }]);
+    // session_replication_role is back to origin: an orphan row is refused by the foreign key
+    addMigration(dir, '20250104000000_orphan', 'insert into child values (1, 999);\n');
+    const orphan = await migrate({ url: db.url, dir });
+    expect(orphan.failed?.name).toBe('20250104000000_orphan');
+    expect(orphan.failed?.error.message).toContain('violates foreign key constraint');
+    expect(await query(db.url, 'select count(*)::int as n from child')).toEqual([{ n: 0 }]);
+  });
+
+  it('a SET ROLE run by EXECUTE of SQL built at run time does not make later tables owned by that role', async () => {
+    const db = await freshDb();
+    const other = await role();
+    const dir = migrationsDir({
+      '20250101000000_schema': sneaky,
+      '20250102000000_sneaky': `select sneaky('${other}');\n`,
+      '20250103000000_later': 'create table later (id int);\n',
+    });
+    const r = await migrate({ url: db.url, dir });
+    expect(r.failed).toBeUndefined();
+    const [owner] = await query<{ tableowner: string }>(
+      db.url,
+      "select tableowner from pg_tables where tablename = 'later'",
+    );
+    const [me] = await query<{ u: string }>(db.url, 'select current_user::text as u');
+    expect(owner!.tableowner).toBe(me!.u);
+  });
+
+  it('a no-transaction file may SET for its own statements; the session is reset after it', async () => {
+    const db = await freshDb();
+    const other = await role();
+    const dir = migrationsDir({
+      '20250101000000_nt': [
+        '-- migrate:no-transaction',
+        "SET maintenance_work_mem = '77MB';",
+        'create table nt_t (id int);',
+        `SET ROLE "${other}";`,
+        'create temp table customers (id int);',
+        "create table nt_seen as select current_setting('maintenance_work_mem') as mwm;",
+        '',
+      ].join('\n'),
+      '20250102000000_after':
+        "create table nt_after as select current_user::text as usr, current_setting('maintenance_work_mem') as mwm, to_regclass('pg_temp.customers')::text as temp;\n",
+    });
+    await query(db.url, `grant create on schema public to "${other}"`);
+    const r = await migrate({ url: db.url, dir });
+    expect(r.failed).toBeUndefined();
+    expect(await query(db.url, 'select mwm from nt_seen')).toEqual([{ mwm: '77MB' }]);
+    const [after] = await query<{ usr: string; mwm: string; temp: string | null }>(db.url, 'select * from nt_after');
+    expect(after!.usr).not.toBe(other);
+    expect(after!.mwm).not.toBe('77MB');
+    expect(after!.temp).toBeNull();
+  });
+
+  it('down.sql is held to the same rules: refused before anything is rolled back', async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({
+      '20250101000000_a': { up: 'create table da (id int);', down: 'drop table da;' },
+      '20250102000000_b': {
+        up: 'create table db_ (id int);',
+        down: "select set_config('session_replication_role', 'replica', false);\ndrop table db_;\n",
+      },
+    });
+    await migrate({ url: db.url, dir });
+    const err = await rollback({ url: db.url, dir, steps: 2 }).catch((e) => e);
+    expect(err.code).toBe('E_MIGRATION_SESSION_STATE');
+    expect(err.message).toContain("20250102000000_b/down.sql line 1: set_config('session_replication_role'");
+    expect(await relationExists(db.url, 'da')).toBe(true);
+    expect(await relationExists(db.url, 'db_')).toBe(true);
+    expect((await status({ url: db.url, dir })).applied).toEqual(['20250101000000_a', '20250102000000_b']);
+  });
+
+  it("Prisma's schema engine path refuses a session change with the runner's error", async () => {
+    const db = await freshDb();
+    const dir = migrationsDir({ '20250101000000_s': 'create table e1 (id int);\nset role postgres;\n' });
+    const runner = await migrate({ url: db.url, dir }).catch((e) => e);
+    expect(runner.code).toBe('E_MIGRATION_SESSION_STATE');
+    const engine = await openSchemaEngine({ url: db.url, engine: 'wasm' });
+    try {
+      const filters = { externalTables: [], externalEnums: [] };
+      const err = await engine
+        .applyMigrations({ migrationsList: await loadMigrationList(dir), filters })
+        .catch((e) => e);
+      expect(err.code).toBe('E_MIGRATION_SESSION_STATE');
+      expect(err.message).toBe(runner.message);
+    } finally {
+      await engine.close();
+    }
+    expect(await relationExists(db.url, 'e1')).toBe(false);
   });
 });

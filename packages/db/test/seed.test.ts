@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { DbError } from '../src/index.ts';
 import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
-import { holidayName, holidaysOfYear, seedReferenceData } from '../src/seed/index.ts';
+import { holidayName, holidaysOfYear, seedReferenceData, type ReplacedValues } from '../src/seed/index.ts';
 
 describe('Japanese holidays by rule', () => {
   it.each([
@@ -115,9 +115,9 @@ describe('seedReferenceData', () => {
     expect(r.from).toBe('2015-01-01');
     expect(r.to).toBe('2030-12-31');
     const days = (Date.UTC(2030, 11, 31) - Date.UTC(2015, 0, 1)) / 86_400_000 + 1;
-    expect(r.calendar).toEqual({ rows: days, inserted: days, updated: 0 });
+    expect(r.calendar).toEqual({ rows: days, inserted: days, updated: 0, kept: 0 });
     expect(r.dailyTargetPlan.inserted).toBe(days);
-    expect(r.monthlyTargets).toEqual({ rows: 16 * 12, inserted: 16 * 12, updated: 0 });
+    expect(r.monthlyTargets).toEqual({ rows: 16 * 12, inserted: 16 * 12, updated: 0, kept: 0 });
     const { rows } = await client.query('select count(*)::int n from ref.calendar');
     expect(rows[0].n).toBe(days);
   });
@@ -236,14 +236,157 @@ describe('seedReferenceData', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('updates the plan in place when the seed changes', async () => {
+  const value = async (sql: string, params: unknown[] = []) =>
+    (await client.query<{ v: string | null }>(sql, params)).rows[0]?.v ?? null;
+
+  it('leaves existing rows alone when the generated values differ (another seed): writes nothing, counts them as kept', async () => {
+    const before = await snapshot();
     const r = await seedReferenceData(client, { from: '2024-01-01', to: '2024-12-31', seed: 'other' });
-    expect(r.calendar.updated).toBe(0);
-    expect(r.dailyTargetPlan.inserted).toBe(0);
-    expect(r.dailyTargetPlan.updated).toBeGreaterThan(200);
-    expect(r.monthlyTargets.updated).toBeGreaterThan(0);
-    const { rows } = await client.query('select count(*)::int n from mart.daily_target_plan');
-    expect(rows[0].n).toBe((Date.UTC(2030, 11, 31) - Date.UTC(2015, 0, 1)) / 86_400_000 + 1); // no row added or lost
+    expect([r.calendar.inserted, r.dailyTargetPlan.inserted, r.monthlyTargets.inserted]).toEqual([0, 0, 0]);
+    expect([r.calendar.updated, r.dailyTargetPlan.updated, r.monthlyTargets.updated]).toEqual([0, 0, 0]);
+    expect(r.calendar.kept).toBe(0);
+    expect(r.dailyTargetPlan.kept).toBeGreaterThan(200);
+    expect(r.monthlyTargets.kept).toBeGreaterThan(0);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('keeps a target a person typed (and its kpi.target_edit record) through repeated seeding', async () => {
+    // What the targets API does for PUT /targets/month/2026-01 and PUT /targets/day/2026-01-05.
+    await client.query(`UPDATE kpi.monthly_targets SET target_ton = 777 WHERE month = '2026-01-01'`);
+    await client.query(`UPDATE mart.daily_target_plan SET target_ton = 12.5 WHERE ddate = '2026-01-05'`);
+    await client.query(
+      `INSERT INTO kpi.target_edit (editor, scope, ddate, old_ton, new_ton, source) VALUES ('佐藤', 'month', '2026-01-01', 5035, 777, 'form'), ('佐藤', 'day', '2026-01-05', 200, 12.5, 'form')`,
+    );
+    for (const seed of ['test', 'other']) {
+      const r = await seedReferenceData(client, { from: '2015-01-01', to: '2030-12-31', seed });
+      expect(r.dailyTargetPlan.updated + r.monthlyTargets.updated).toBe(0);
+      expect(r.monthlyTargets.kept).toBeGreaterThanOrEqual(1);
+    }
+    expect(await value(`select target_ton::text v from kpi.monthly_targets where month = '2026-01-01'`)).toBe(
+      '777.000',
+    );
+    expect(await value(`select target_ton::text v from mart.daily_target_plan where ddate = '2026-01-05'`)).toBe(
+      '12.500',
+    );
+    expect(await value(`select count(*)::text v from kpi.target_edit`)).toBe('2');
+  });
+
+  it('fills a missing month from its daily plan as it stands, edited days included', async () => {
+    await client.query(`DELETE FROM kpi.monthly_targets WHERE month = '2026-01-01'`);
+    const r = await seedReferenceData(client, { from: '2026-01-01', to: '2026-01-31', seed: 'test' });
+    expect(r.monthlyTargets.inserted).toBe(1);
+    const plan = await value(
+      `select round(sum(target_ton))::numeric(12,3)::text v from mart.daily_target_plan where ddate between '2026-01-01' and '2026-01-31'`,
+    );
+    expect(await value(`select target_ton::text v from kpi.monthly_targets where month = '2026-01-01'`)).toBe(plan);
+    await client.query(`UPDATE kpi.monthly_targets SET target_ton = 777 WHERE month = '2026-01-01'`);
+  });
+
+  it('overwrite: hands the values it will replace to beforeReplace first, replaces them, records them in kpi.target_edit', async () => {
+    const seen: ReplacedValues[] = [];
+    const r = await seedReferenceData(client, {
+      from: '2026-01-01',
+      to: '2026-01-31',
+      seed: 'test',
+      overwrite: true,
+      editor: 'cli:tester',
+      beforeReplace: async (replaced) => {
+        seen.push(replaced);
+        // Called before anything changed: the typed values are still there.
+        expect(await value(`select target_ton::text v from kpi.monthly_targets where month = '2026-01-01'`)).toBe(
+          '777.000',
+        );
+        return '/backups/targets.csv';
+      },
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.dailyTargetPlan).toEqual([{ date: '2026-01-05', oldTon: '12.500', newTon: expect.any(String) }]);
+    const generatedMonth = seen[0]!.monthlyTargets[0]!.newTon;
+    expect(seen[0]!.monthlyTargets).toEqual([{ date: '2026-01-01', oldTon: '777.000', newTon: generatedMonth }]);
+    expect(seen[0]!.calendar).toEqual([]);
+    expect(r.replaced).toEqual(seen[0]);
+    expect([r.dailyTargetPlan.updated, r.monthlyTargets.updated, r.calendar.updated]).toEqual([1, 1, 0]);
+    expect(await value(`select target_ton::text v from kpi.monthly_targets where month = '2026-01-01'`)).toBe(
+      generatedMonth,
+    );
+    expect(await value(`select target_ton::text v from mart.daily_target_plan where ddate = '2026-01-05'`)).toBe(
+      seen[0]!.dailyTargetPlan[0]!.newTon,
+    );
+    // The history's latest entry per target says what the table holds.
+    const latest = await client.query(
+      `select distinct on (scope, ddate) scope, to_char(ddate, 'YYYY-MM-DD') d, old_ton::text, new_ton::text, source, editor, file_name
+       from kpi.target_edit order by scope, ddate, id desc`,
+    );
+    expect(latest.rows).toEqual([
+      {
+        scope: 'day',
+        d: '2026-01-05',
+        old_ton: '12.500',
+        new_ton: seen[0]!.dailyTargetPlan[0]!.newTon,
+        source: 'seed',
+        editor: 'cli:tester',
+        file_name: '/backups/targets.csv',
+      },
+      {
+        scope: 'month',
+        d: '2026-01-01',
+        old_ton: '777.000',
+        new_ton: generatedMonth,
+        source: 'seed',
+        editor: 'cli:tester',
+        file_name: '/backups/targets.csv',
+      },
+    ]);
+  });
+
+  it('overwrite: a calendar row corrected by hand is replaced and handed over whole', async () => {
+    await client.query(
+      `UPDATE ref.calendar SET is_holiday = true, holiday_name = '創立記念日', is_business_day = false, day_type = 'sun_hol' WHERE ddate = '2026-01-07'`,
+    );
+    let handed: ReplacedValues | undefined;
+    await seedReferenceData(client, {
+      from: '2026-01-01',
+      to: '2026-01-31',
+      seed: 'test',
+      overwrite: true,
+      beforeReplace: (replaced) => {
+        handed = replaced;
+        return undefined;
+      },
+    });
+    expect(handed!.calendar).toEqual([
+      {
+        ddate: '2026-01-07',
+        iso_year: 2026,
+        iso_week: 2,
+        iso_dow: 3,
+        is_holiday: true,
+        holiday_name: '創立記念日',
+        is_business_day: false,
+        day_type: 'sun_hol',
+      },
+    ]);
+    expect(await value(`select day_type v from ref.calendar where ddate = '2026-01-07'`)).toBe('biz');
+  });
+
+  it('overwrite: when beforeReplace throws, nothing changes', async () => {
+    await client.query(`UPDATE kpi.monthly_targets SET target_ton = 888 WHERE month = '2026-02-01'`);
+    const edits = await value(`select count(*)::text v from kpi.target_edit`);
+    await expect(
+      seedReferenceData(client, {
+        from: '2026-02-01',
+        to: '2026-02-28',
+        seed: 'test',
+        overwrite: true,
+        beforeReplace: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    expect(await value(`select target_ton::text v from kpi.monthly_targets where month = '2026-02-01'`)).toBe(
+      '888.000',
+    );
+    expect(await value(`select count(*)::text v from kpi.target_edit`)).toBe(edits);
   });
 
   it('rejects bad ranges with the value and the fix', async () => {

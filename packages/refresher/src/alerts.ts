@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Task } from 'graphile-worker';
+import { withTransaction } from '@warehouse/db/pg';
 import { configFromEnv, type RefresherConfig } from './config.ts';
 import type { RefreshResult } from './types.ts';
 
@@ -45,18 +46,6 @@ export interface AlertOptions {
   schema?: string;
 }
 
-async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
-  await client.query('begin');
-  try {
-    const r = await fn();
-    await client.query('commit');
-    return r;
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  }
-}
-
 async function deliver(client: pg.ClientBase, body: AlertBody, options: AlertOptions): Promise<void> {
   const config = options.config ?? configFromEnv();
   const log =
@@ -81,7 +70,7 @@ async function deliver(client: pg.ClientBase, body: AlertBody, options: AlertOpt
 export async function openIncident(pool: pg.Pool, alert: Alert, options: AlertOptions): Promise<boolean> {
   const client = await pool.connect();
   try {
-    return await inTransaction(client, async () => {
+    return await withTransaction(client, async () => {
       await client.query(`select pg_advisory_xact_lock(hashtext('alert_incident'), hashtext($1))`, [alert.key]);
       const open = await client.query(`select 1 from log.alert_incident where key = $1 and resolved_at is null`, [
         alert.key,
@@ -125,7 +114,7 @@ export async function resolveIncident(
 ): Promise<boolean> {
   const client = await pool.connect();
   try {
-    return await inTransaction(client, async () => {
+    return await withTransaction(client, async () => {
       await client.query(`select pg_advisory_xact_lock(hashtext('alert_incident'), hashtext($1))`, [key]);
       const { rows } = await client.query(
         `update log.alert_incident set resolved_at = clock_timestamp() where key = $1 and resolved_at is null

@@ -9,7 +9,7 @@ import { RefresherError, errorText, isTransient } from './errors.ts';
 import { loadGraph, normalizeName, topoOrder, withDownstream, type MvGraph } from './graph.ts';
 import { assertLogTable, logAttemptEnd, logAttemptStart, logSkipped } from './history.ts';
 import { applyFull, applyKeys, touchedKeys, uploadIdsOf, type IncrementalTable, type Strategy } from './incremental.ts';
-import { MV_MAPPING, MV_SETTINGS, isCsvType, type MvMapping, type MvSettings } from './mapping.ts';
+import { MV_MAPPING, MV_SETTINGS, type CsvType, type MvMapping, type MvSettings } from './mapping.ts';
 import { refreshMetrics, type RefreshMetrics } from './metrics.ts';
 import { chooseMode, quoteName } from './mode.ts';
 import type { Clock, MvResult, Outcome, RefreshMode, RefreshOptions, RefreshResult } from './types.ts';
@@ -44,16 +44,12 @@ const defaultRegistry = new Registry();
 
 /**
  * Refresh the MVs an upload of `csvType` affects (the mapping's roots and everything downstream).
+ * The kind is the contract's type: callers parse outside input once, at their boundary
+ * (`isCsvType` from @warehouse/db/kinds: the CLI's flag, the worker's payload, the API's body).
  * @example const r = await refreshForCsvType('receive', { pool, trigger: 'upload:42' });
  */
-export async function refreshForCsvType(csvType: string, options: RefreshOptions = {}): Promise<RefreshResult> {
+export async function refreshForCsvType(csvType: CsvType, options: RefreshOptions = {}): Promise<RefreshResult> {
   const mapping: MvMapping = options.mapping ?? MV_MAPPING;
-  if (!isCsvType(csvType, mapping)) {
-    throw new RefresherError(
-      'E_UNKNOWN_CSV_TYPE',
-      `csv_type ${JSON.stringify(csvType)} has no MV mapping; known: ${Object.keys(mapping).join(', ')} (add it in packages/refresher/src/mapping.ts)`,
-    );
-  }
   const roots = (mapping[csvType] ?? []).map((m) => ({ mv: normalizeName(m.mv), critical: m.critical }));
   return run(roots, { trigger: `csv:${csvType}`, ...options });
 }

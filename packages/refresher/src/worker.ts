@@ -14,7 +14,7 @@ import { ALERT_TASK, alertRefreshResult, createAlertTask } from './alerts.ts';
 import { createNightlyTask, createWatchTask, NIGHTLY_TASK, refresherCronItems, WATCH_TASK } from './schedule.ts';
 import { RefresherError } from './errors.ts';
 import { normalizeName } from './graph.ts';
-import { MV_MAPPING, isCsvType } from './mapping.ts';
+import { CSV_TYPES, MV_MAPPING, isCsvType, type CsvType } from './mapping.ts';
 import { refreshRoots } from './refresh.ts';
 import { nightlyVerify } from './verify.ts';
 import { withLiveness } from './liveness.ts';
@@ -28,7 +28,7 @@ export const TASK_IDENTIFIER = 'mv_refresh';
 export const QUEUE_NAME = 'mv_refresh';
 
 export interface RefreshRequest {
-  csvType?: string;
+  csvType?: CsvType;
   mvs?: string[];
   /** Every MV of the database (the nightly refresh, `POST /mv/refresh {all:true}`). */
   all?: boolean;
@@ -57,6 +57,7 @@ export interface EnqueueOptions {
  */
 export const JOB_KEY = 'mv_refresh';
 
+/** Checks a request that may come from outside TypeScript (a job's JSON payload, a caller in JS). */
 function validate(request: RefreshRequest): void {
   if (!request || typeof request.trigger !== 'string' || !request.trigger) {
     throw new RefresherError(
@@ -64,10 +65,11 @@ function validate(request: RefreshRequest): void {
       `refresh request ${JSON.stringify(request)} has no trigger; pass e.g. { csvType: 'receive', trigger: 'upload:42' }`,
     );
   }
-  if (request.csvType !== undefined && !isCsvType(request.csvType)) {
+  const csvType: unknown = request.csvType;
+  if (csvType !== undefined && !isCsvType(csvType)) {
     throw new RefresherError(
       'E_UNKNOWN_CSV_TYPE',
-      `csv_type ${JSON.stringify(request.csvType)} has no MV mapping; known: ${Object.keys(MV_MAPPING).join(', ')}`,
+      `csv_type ${JSON.stringify(csvType)} is not a CSV kind; known: ${CSV_TYPES.join(', ')}`,
     );
   }
   if (
@@ -159,9 +161,7 @@ export function createRefreshTask(options: RefreshTaskOptions): Task {
     const roots = new Map<string, boolean>();
     const all = requests.some((r) => r.all === true);
     for (const r of requests) {
-      const mapped = r.csvType
-        ? ((MV_MAPPING as Record<string, readonly { mv: string; critical: boolean }[]>)[r.csvType] ?? [])
-        : [];
+      const mapped = r.csvType ? MV_MAPPING[r.csvType] : [];
       for (const m of mapped) roots.set(normalizeName(m.mv), (roots.get(normalizeName(m.mv)) ?? false) || m.critical);
       for (const mv of r.mvs ?? []) roots.set(normalizeName(mv), true);
     }

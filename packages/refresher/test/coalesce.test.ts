@@ -7,6 +7,7 @@ import {
   installWorkerSchema,
   runRefreshWorker,
   RefresherError,
+  type RefreshRequest,
   type RefreshResult,
 } from '../src/index.ts';
 import { freshDatabase, GRAPH_SQL, quiet, session, until, type Fixture } from './helpers.ts';
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-async function enqueue(request: { mvs?: string[]; csvType?: string; trigger: string }) {
+async function enqueue(request: RefreshRequest) {
   const client = await f.pool.connect();
   try {
     return await withTransaction(client, () => enqueueRefresh(client, request, { debounceMs: 0 }));

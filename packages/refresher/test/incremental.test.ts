@@ -4,15 +4,14 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  historyTableOf,
   insertTouchedDates,
   markConfirmed,
   markSuccess,
   revertUpload,
   stgColumns,
-  stgTableOf,
   UploadOpError,
 } from '@warehouse/db/uploads';
+import { stgHistoryTable, stgTable } from '@warehouse/db/kinds';
 import {
   applyFull,
   applyKeys,
@@ -100,12 +99,12 @@ async function land(kind: 'receive' | 'shipment', flavour: string, lines: Line[]
     } else {
       await c.query(`update log.upload_file set status = 'processing' where id = $1`, [id]);
     }
-    const stg = stgTableOf(kind, flavour);
+    const stg = stgTable(kind, flavour);
     const cols = await stgColumns(c, stg);
     const dates = [...new Set(lines.map((l) => l.date))].sort();
     const moved = await c.query(
       `with moved as (delete from ${stg} where slip_date = any($2::date[]) returning ${cols})
-       insert into ${historyTableOf(kind, flavour)} (${cols}, superseded_by_upload_id, superseded_at)
+       insert into ${stgHistoryTable(kind, flavour)} (${cols}, superseded_by_upload_id, superseded_at)
        select ${cols}, $1::bigint, statement_timestamp() from moved`,
       [id, dates],
     );

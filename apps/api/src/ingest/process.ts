@@ -15,12 +15,12 @@ import { recordFailure } from './upload-errors.ts';
 import { CopyBinaryWriter } from './binary.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { withTransaction } from '@warehouse/db';
+import { stgHistoryTable } from '@warehouse/db/kinds';
 import {
   claimUpload,
   earlierUnlanded,
   findLandedDuplicate,
   getUpload,
-  historyTableOf,
   insertTouchedDates,
   lockKindFlavour,
   markFailed,
@@ -31,7 +31,7 @@ import {
   waitForAccepts,
 } from '@warehouse/db/uploads';
 
-export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: string; trigger: string }) => Promise<unknown>;
+export type EnqueueRefresh = (client: pg.PoolClient, job: { csvType: CsvType; trigger: string }) => Promise<unknown>;
 
 export interface IngestDeps {
   pool: pg.Pool;
@@ -407,14 +407,14 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
           load.errors,
         );
       }
-      const stg = stgTable(flavour, kind);
+      const stg = stgTable(kind, flavour);
       const fileDates = [...load.dates].sort((a, b) => a - b).map(ymd);
       // Ingests and reverts of this kind+flavour take turns from here to COMMIT.
       await lockKindFlavour(client, kind, flavour);
       phase('lockMs');
       const cols = await stgColumns(client, stg);
       const superseded = await client.query<{ d: string; n: number }>(
-        supersedeSql(stg, historyTableOf(kind, flavour), cols, !!period),
+        supersedeSql(stg, stgHistoryTable(kind, flavour), cols, !!period),
         period ? [uploadId, ymd(period.from), ymd(period.to)] : [uploadId, fileDates],
       );
       phase('supersedeMs');

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { HttpError } from '../http-error.ts';
-import { Day, errorResponses, Month, mvRows, Num } from '../schemas.ts';
+import { checkRange, DayRange, errorResponses, Month, mvRows, Num, Year } from '../schemas.ts';
 import type { AppContext } from '../app.ts';
 import { CARD_DAY_SQL, CardDay } from './reads.ts';
 
@@ -12,7 +11,7 @@ import { CARD_DAY_SQL, CardDay } from './reads.ts';
  * and the client's per-query overhead is what limits these routes under load.
  */
 
-const Range = Type.Object({ from: Day(), to: Day() });
+const Range = Type.Object(DayRange());
 
 export const MonthResponse = Type.Object({ month: Type.String(), days: Type.Array(CardDay) });
 /** Receipt totals of a period (a week, a month), as the weekly and monthly views sum them. */
@@ -38,11 +37,6 @@ export type RepsResponse = Static<typeof RepsResponse>;
 /** The totals columns of mart.v_receive_weekly / v_receive_monthly in the shape of {@link Totals}. */
 const TOTALS_SQL = `receive_net_ton::float8 AS "receiveNetTon", slip_count::float8 AS "slipCount", amount_yen::float8 AS "amountYen"`;
 
-/** from ≤ to (each is a calendar date by its schema). */
-function checkRange(from: string, to: string): void {
-  if (from > to) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
-}
-
 export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   // Each query returns the response's rows as they are (float8 casts, camelCase aliases): typed by
@@ -53,7 +47,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: 'Daily receipts against target for one month (bars + target line)',
-        querystring: Type.Object({ month: Month }),
+        querystring: Type.Object({ month: Month() }),
         response: { 200: MonthResponse, ...errorResponses },
       },
     },
@@ -115,7 +109,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: 'Tons per ISO week: average and standard deviation over the 5 years before `year`, and `year` itself',
-        querystring: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }),
+        querystring: Type.Object({ year: Year }),
         response: { 200: ProfileResponse, ...errorResponses },
       },
     },

@@ -15,7 +15,7 @@ import {
 } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
-import { errorResponses } from '../schemas.ts';
+import { Count, errorResponses } from '../schemas.ts';
 
 const DateOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
@@ -200,7 +200,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
             description: 'schema-qualified, e.g. mart.mv_receive_daily',
           }),
         }),
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
+        querystring: Type.Object({ limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 50 })) }),
         response: { 200: Type.Object({ mv: Type.String(), history: Type.Array(HistoryRow) }), ...errorResponses },
       },
     },

@@ -10,9 +10,15 @@ const Unready = Type.Object(
     migrations: Type.Optional(
       Type.Object({ upToDate: Type.Boolean(), pending: Type.Array(Type.String()), failed: Type.Array(Type.String()) }),
     ),
+    pool: Type.Optional(
+      Type.Object(
+        { max: Type.Integer(), busy: Type.Integer(), waiting: Type.Integer() },
+        { description: 'the connection pool is exhausted: every connection busy and requests queued for one' },
+      ),
+    ),
     fix: Type.Optional(Type.String()),
   },
-  { description: 'the database is unreachable or its migrations are not at head' },
+  { description: 'the database is unreachable, its migrations are not at head, or the connection pool is exhausted' },
 );
 
 /** Probes and metrics; open without the token (isOpenPath in app.ts). */
@@ -34,7 +40,8 @@ export function opsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/readyz',
     {
       schema: {
-        summary: 'Readiness: the database answers and its migrations are at head',
+        summary:
+          'Readiness: the connection pool has room (not every connection busy with requests queued), the database answers and its migrations are at head',
         response: {
           200: Type.Object({
             status: Type.Literal('ready'),
@@ -46,6 +53,20 @@ export function opsRoutes(root: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
+      // Exhausted: every connection is busy and requests are queued for one. Answered without
+      // queueing behind them (a probe must not wait for the pool it reports on).
+      const { totalCount, idleCount, waitingCount } = ctx.pool;
+      const max = ctx.pool.options.max;
+      if (totalCount >= max && idleCount === 0 && waitingCount > 0) {
+        req.log.warn({ max, waiting: waitingCount }, 'readyz: connection pool exhausted');
+        reply.header('retry-after', '5');
+        return reply.code(503).send({
+          status: 'unavailable',
+          database: 'reachable',
+          pool: { max, busy: totalCount - idleCount, waiting: waitingCount },
+          fix: 'every database connection is busy and requests wait for one: look for slow requests or jobs (GET /metrics, pg_stat_activity), or raise the pool size',
+        });
+      }
       try {
         await ctx.pool.query('SELECT 1');
       } catch (error) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
-import { Day, errorResponses, mvRows, Nullable, Num } from '../schemas.ts';
+import { checkRange, Day, DayRange, errorResponses, mvRows, Nullable, Num } from '../schemas.ts';
 import type { AppContext } from '../app.ts';
 
 /**
@@ -42,9 +42,6 @@ export const TargetCardResponse = Type.Object({ ...CardDay.properties, achieveme
 export type InboundDailyResponse = Static<typeof InboundDailyResponse>;
 export type TargetCardResponse = Static<typeof TargetCardResponse>;
 
-/** Longest range GET /inbound/daily answers (about ten years of days). */
-const MAX_RANGE_DAYS = 3700;
-
 export function readRoutes(root: FastifyInstance, ctx: AppContext): void {
   // GET /uploads and /uploads/:id are in uploads.ts; GET /mv and the other MV routes in mv.ts.
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -54,15 +51,13 @@ export function readRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: 'Receipts per day in [from, to] (mart.mv_receive_daily)',
-        querystring: Type.Object({ from: Day(), to: Day() }),
+        querystring: Type.Object(DayRange()),
         response: { 200: InboundDailyResponse, ...errorResponses },
       },
     },
     async (req) => {
       const { from, to } = req.query;
-      if (from > to) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
-      if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000)
-        throw new HttpError(400, 'E_BAD_RANGE', 'the range is longer than 10 years; ask for a shorter one');
+      checkRange(from, to);
       const days = await mvRows<Static<typeof InboundDay>>(
         ctx.pool,
         `SELECT to_char(ddate, 'YYYY-MM-DD') AS "date", iso_year AS "isoYear", iso_week AS "isoWeek",

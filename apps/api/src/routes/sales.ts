@@ -1,16 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
-import { Day, errorResponses } from '../schemas.ts';
+import { checkRange, DayRange, errorResponses } from '../schemas.ts';
 
 /** Longest period one request may ask for (a year of days × customers stays a small answer). */
 export const MAX_SALES_DAYS = 366;
 
 export const CustomerSalesQuery = Type.Object(
   {
-    from: Day(),
-    to: Day(),
+    ...DayRange(MAX_SALES_DAYS),
     customer: Type.Optional(
       Type.String({ minLength: 1, maxLength: 64, description: 'customer code (業者CD); all customers when absent' }),
     ),
@@ -43,16 +41,7 @@ export function salesRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (req): Promise<Static<typeof CustomerSalesReply>> => {
       const { from, to, customer } = req.query;
-      const a = Date.parse(from); // calendar dates, by the schema
-      const b = Date.parse(to);
-      if (a > b) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
-      if ((b - a) / 86_400_000 + 1 > MAX_SALES_DAYS) {
-        throw new HttpError(
-          400,
-          'E_RANGE_TOO_LONG',
-          `from=${from}..to=${to} spans more than ${MAX_SALES_DAYS} days; ask for a year or less per request`,
-        );
-      }
+      checkRange(from, to, MAX_SALES_DAYS);
       const { rows } = await ctx.pool.query<Static<typeof CustomerSalesRow>>(
         `SELECT to_char(ddate, 'YYYY-MM-DD') AS "ddate", customer_cd AS "customerCd", customer_name AS "customerName",
                 net_ton::float8 AS "netTon", amount_yen::float8 AS "amountYen", item_count::int AS "itemCount", slip_count::int AS "slipCount"

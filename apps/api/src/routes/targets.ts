@@ -6,7 +6,19 @@ import { withTransaction } from '@warehouse/db';
 import { enqueueRefresh } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
-import { Day, errorResponses, isCalendarDate, Month, multipartSchema, Num, streamedBody } from '../schemas.ts';
+import {
+  Count,
+  Day,
+  errorResponses,
+  isApiDate,
+  isApiMonth,
+  Month,
+  multipartSchema,
+  Num,
+  streamedBody,
+  YEAR_MAX,
+  YEAR_MIN,
+} from '../schemas.ts';
 
 /**
  * Targets kept by managers: kpi.monthly_targets (tons per month) and mart.daily_target_plan
@@ -14,7 +26,10 @@ import { Day, errorResponses, isCalendarDate, Month, multipartSchema, Num, strea
  * refresh of the target card MV, so the dashboard follows.
  */
 
-const Ton = Type.Number({ minimum: 0, maximum: 999_999_999, description: 'tons (≥ 0)' });
+const Ton = Type.Number({ minimum: 0, maximum: 999_999_999, 'x-finite': true, description: 'tons (≥ 0)' });
+
+/** Most months one GET /targets answers (ten years). */
+export const MAX_TARGET_MONTHS = 120;
 const Editor = Type.String({ minLength: 1, maxLength: 100, description: 'the name of the person making the change' });
 
 export const TargetsResponse = Type.Object({
@@ -32,7 +47,7 @@ export const TargetEdit = Type.Object({
   date: Type.String(),
   oldTon: Num,
   newTon: Num,
-  source: Type.Union([Type.Literal('form'), Type.Literal('csv')]),
+  source: Type.Union([Type.Literal('form'), Type.Literal('csv'), Type.Literal('seed')]),
   fileName: Type.Union([Type.String(), Type.Null()]),
 });
 export const HistoryResponse = Type.Object({ edits: Type.Array(TargetEdit) });
@@ -108,10 +123,15 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
     const tonText = (rec[tonCol] ?? '').replace(/,/g, '');
     let scope: 'month' | 'day' | undefined;
     let date = '';
-    if (/^\d{4}-(0[1-9]|1[0-2])$/.test(key)) [scope, date] = ['month', `${key}-01`];
-    else if (isCalendarDate(key)) [scope, date] = ['day', key];
+    if (isApiMonth(key)) [scope, date] = ['month', `${key}-01`];
+    else if (isApiDate(key)) [scope, date] = ['day', key];
     else
-      errors.push({ line, column: header![keyCol]!, value: key, reason: 'not a month YYYY-MM or a date YYYY-MM-DD' });
+      errors.push({
+        line,
+        column: header![keyCol]!,
+        value: key,
+        reason: `not a month YYYY-MM or a date YYYY-MM-DD in the years ${YEAR_MIN}..${YEAR_MAX}`,
+      });
     const ton = Number(tonText);
     if (tonText === '' || !Number.isFinite(ton) || ton < 0 || ton > 999_999_999) {
       errors.push({
@@ -198,13 +218,26 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: 'Monthly targets and the daily plan per month in [from, to]',
-        querystring: Type.Object({ from: Month, to: Month }),
+        querystring: Type.Object({
+          from: Month(),
+          to: Month(
+            `YYYY-MM in ${YEAR_MIN}-01 .. ${YEAR_MAX}-12, not before \`from\` and at most ${MAX_TARGET_MONTHS} months from \`from\` to \`to\` (both included); more answers 400 E_RANGE_TOO_LONG`,
+          ),
+        }),
         response: { 200: TargetsResponse, ...errorResponses },
       },
     },
     async (req) => {
-      if (req.query.from > req.query.to)
-        throw new HttpError(400, 'E_BAD_RANGE', `from=${req.query.from} is after to=${req.query.to}; swap them`);
+      const { from, to } = req.query;
+      if (from > to) throw new HttpError(400, 'E_BAD_RANGE', `from=${from} is after to=${to}; swap them`);
+      const months =
+        (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5)) - Number(from.slice(5)) + 1;
+      if (months > MAX_TARGET_MONTHS)
+        throw new HttpError(
+          400,
+          'E_RANGE_TOO_LONG',
+          `from=${from}..to=${to} spans ${months} months, more than the ${MAX_TARGET_MONTHS} one request may ask for; split it into shorter periods`,
+        );
       type Row = { month: string; target_ton: string | null; plan_days: string; plan_ton: string | null };
       const { rows } = await ctx.pool.query<Row>(
         `SELECT to_char(g.m, 'YYYY-MM') AS month, t.target_ton,
@@ -212,7 +245,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
               (SELECT sum(target_ton) FROM mart.daily_target_plan p WHERE p.ddate >= g.m AND p.ddate < g.m + interval '1 month') AS plan_ton
          FROM generate_series($1::date, $2::date, interval '1 month') g(m)
          LEFT JOIN kpi.monthly_targets t ON t.month = g.m::date ORDER BY g.m`,
-        [`${req.query.from}-01`, `${req.query.to}-01`],
+        [`${from}-01`, `${to}-01`],
       );
       return {
         months: rows.map((r) => ({
@@ -230,7 +263,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: 'The daily plan of one month',
-        querystring: Type.Object({ month: Month }),
+        querystring: Type.Object({ month: Month() }),
         response: { 200: DailyPlanResponse, ...errorResponses },
       },
     },
@@ -248,7 +281,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: "Set one month's target (kpi.monthly_targets)",
-        params: Type.Object({ month: Month }),
+        params: Type.Object({ month: Month() }),
         body: Type.Object({ targetTon: Ton, editor: Editor }),
         response: { 200: SetResponse, ...errorResponses },
       },
@@ -355,7 +388,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         summary: 'Target changes, newest first',
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
+        querystring: Type.Object({ limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 50 })) }),
         response: { 200: HistoryResponse, ...errorResponses },
       },
     },
@@ -368,7 +401,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
         date: string;
         old_ton: string | null;
         new_ton: string | null;
-        source: 'form' | 'csv';
+        source: 'form' | 'csv' | 'seed';
         file_name: string | null;
       };
       const { rows } = await ctx.pool.query<Row>(

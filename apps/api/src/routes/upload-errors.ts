@@ -4,7 +4,7 @@ import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provi
 import { HttpError } from '../http-error.ts';
 import { errorsCsv, listErrors } from '../ingest/upload-errors.ts';
 import type { AppContext } from '../app.ts';
-import { errorResponses } from '../schemas.ts';
+import { Count, errorResponses } from '../schemas.ts';
 
 const Params = Type.Object({
   id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'upload id from POST /upload/csv' }),
@@ -42,8 +42,9 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
         summary: "A failed upload's row errors, in file order",
         params: Params,
         querystring: Type.Object({
-          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
-          offset: Type.Integer({ minimum: 0, default: 0 }),
+          limit: Count({ minimum: 1, maximum: 10_000, default: 100 }),
+          // An upload keeps at most INGEST_MAX_ERRORS row errors (default 10,000); the bound keeps the number a number.
+          offset: Count({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
         }),
         response: {
           200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }),

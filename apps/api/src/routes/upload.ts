@@ -1,13 +1,25 @@
-import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import type { AppContext } from '../app.ts';
-import { Day, errorResponses, multipartSchema, Nullable, streamedBody } from '../schemas.ts';
+import { bytesPerWindow, watchBody, type BodyRateLimits } from '../body-watch.ts';
+import { ClientSlots } from '../client-slots.ts';
+import { fileChunks, spoolFile } from '../ingest/spool.ts';
+import {
+  Day,
+  errorResponses,
+  isApiDate,
+  multipartSchema,
+  Nullable,
+  streamedBody,
+  YEAR_MAX,
+  YEAR_MIN,
+} from '../schemas.ts';
 import { withTransaction } from '@warehouse/db';
 import {
   addIngestJob,
@@ -18,25 +30,16 @@ import {
   setStored,
 } from '@warehouse/db/uploads';
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A YYYY-MM-DD calendar date, or undefined. */
-function calendarDate(v: string): string | undefined {
-  if (!DAY.test(v)) return undefined;
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v ? v : undefined;
-}
-
 /** The form field period=YYYY-MM-DD..YYYY-MM-DD, or why it is refused. */
 export function parsePeriod(raw: string): { from: string; to: string } {
   const m = /^\s*(\S+?)\s*\.\.\s*(\S+?)\s*$/.exec(raw);
-  const from = m && calendarDate(m[1]!);
-  const to = m && calendarDate(m[2]!);
+  const from = m && isApiDate(m[1]!) ? m[1]! : undefined;
+  const to = m && isApiDate(m[2]!) ? m[2]! : undefined;
   if (!from || !to) {
     throw new HttpError(
       400,
       'E_PERIOD',
-      `period=${JSON.stringify(raw.slice(0, 60))} is not FROM..TO of two calendar dates; send e.g. period=2025-04-01..2025-04-30 (every date in it is replaced), or leave it out to replace only the dates in the file`,
+      `period=${JSON.stringify(raw.slice(0, 60))} is not FROM..TO of two calendar dates in ${YEAR_MIN}..${YEAR_MAX}; send e.g. period=2025-04-01..2025-04-30 (every date in it is replaced), or leave it out to replace only the dates in the file`,
     );
   }
   if (from > to)
@@ -98,62 +101,139 @@ function checkFileName(kind: string, name: string | undefined): string {
   return name;
 }
 
-async function storeFile(
-  client: pg.PoolClient,
-  ctx: AppContext,
-  kind: CsvType,
-  fileName: string,
-  file: AsyncIterable<Buffer>,
-): Promise<Accepted> {
-  // Ingest jobs of this kind wait for this request before picking uploads in id order.
-  await holdAcceptLock(client, kind);
-  const id = await insertUpload(client, kind, fileName);
-  const hash = createHash('sha256');
-  const limit = ctx.config.blobChunkBytes;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let size = 0;
-  let chunkNo = 0;
-  let head: Buffer | undefined;
-  // One chunk INSERT in flight while the next chunk is read from the request: storing is then
-  // bounded by the slower of network and database, not their sum.
-  let inflight: Promise<unknown> | undefined;
-  const flush = async () => {
-    if (!pendingBytes) return;
-    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    if (!head) {
-      head = data.subarray(0, 8192);
-      const why = binaryProblem(head);
-      if (why) throw new HttpError(415, 'E_NOT_TEXT', `file ${JSON.stringify(fileName)} (${kind}): ${why}`);
+/** A file of the request, spooled whole before the database is touched. */
+interface Spooled {
+  csvType: CsvType;
+  fileName: string;
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/** What the form said, filled in as its parts arrive. */
+interface Form {
+  files: Spooled[];
+  flavour: Flavour | undefined;
+  period: { from: string; to: string } | null;
+  /** The kind of the file part being read (for the rejected-files metric). */
+  current: CsvType | undefined;
+}
+
+/**
+ * Read the whole multipart body: fields are checked, files are written to `dir` (no database
+ * connection, no lock). Refusals are thrown as soon as the part that causes them is read.
+ */
+async function readForm(req: FastifyRequest, dir: string, form: Form, signal: AbortSignal): Promise<void> {
+  const seenFields = new Set<string>();
+  for await (const part of req.parts()) {
+    signal.throwIfAborted();
+    if (part.type === 'field') {
+      if (part.fieldname === 'flavour' || part.fieldname === 'period') {
+        if (seenFields.has(part.fieldname))
+          throw new HttpError(400, 'E_FIELD', `the field ${part.fieldname} was sent twice; send it once`);
+        seenFields.add(part.fieldname);
+      }
+      if (part.fieldname === 'period') form.period = parsePeriod(String(part.value));
+      if (part.fieldname === 'flavour') {
+        const v = String(part.value).trim();
+        if (!isFlavour(v))
+          throw new HttpError(
+            400,
+            'E_FLAVOUR',
+            `flavour=${JSON.stringify(v)} is not flash or final; send flavour=flash (速報) or flavour=final (確定)`,
+          );
+        form.flavour = v;
+      }
+      continue;
     }
+    const kind = part.fieldname;
+    form.current = isCsvType(kind) ? kind : undefined;
+    let fileName: string;
+    try {
+      if (!isCsvType(kind)) {
+        throw new HttpError(
+          400,
+          'E_FIELD',
+          `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`,
+        );
+      }
+      if (form.files.some((a) => a.csvType === kind))
+        throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
+      fileName = checkFileName(kind, part.filename);
+    } catch (error) {
+      part.file.resume(); // not read: discard its bytes
+      throw error;
+    }
+    const file = path.join(dir, `${form.files.length}.csv`);
+    const { size, sha256 } = await spoolFile(
+      part.file,
+      file,
+      (head) => {
+        const why = binaryProblem(head);
+        if (why) throw new HttpError(415, 'E_NOT_TEXT', `file ${JSON.stringify(fileName)} (${kind}): ${why}`);
+      },
+      signal,
+    );
+    if (size === 0)
+      throw new HttpError(
+        400,
+        'E_EMPTY_FILE',
+        `file ${JSON.stringify(fileName)} (${kind}) is empty; upload the CSV export with its header and rows`,
+      );
+    form.files.push({ csvType: kind, fileName, path: file, size, sha256 });
+    form.current = undefined;
+  }
+}
+
+/** Copy a spooled file into log.upload_blob under a new upload row (inside the caller's transaction). */
+async function storeFile(client: pg.PoolClient, ctx: AppContext, f: Spooled): Promise<Accepted> {
+  // Ingest jobs of this kind wait for this request before picking uploads in id order: held for
+  // the copy from the local file only, never while the body is arriving.
+  await holdAcceptLock(client, f.csvType);
+  const id = await insertUpload(client, f.csvType, f.fileName);
+  let chunkNo = 0;
+  // One chunk INSERT in flight while the next chunk is read from the file.
+  let inflight: Promise<unknown> | undefined;
+  for await (const data of fileChunks(f.path, ctx.config.blobChunkBytes)) {
     if (inflight) await inflight;
     inflight = client.query('INSERT INTO log.upload_blob (upload_file_id, chunk_no, data) VALUES ($1, $2, $3)', [
       id,
       chunkNo++,
       data,
     ]);
-    inflight.catch(() => {}); // awaited by the next flush or below; the transaction fails either way
-  };
-  for await (const buf of file) {
-    hash.update(buf);
-    size += buf.length;
-    pending.push(buf);
-    pendingBytes += buf.length;
-    if (pendingBytes >= limit) await flush();
+    inflight.catch(() => {}); // awaited by the next chunk or below; the transaction fails either way
   }
-  await flush();
   if (inflight) await inflight;
-  if (size === 0)
-    throw new HttpError(
-      400,
-      'E_EMPTY_FILE',
-      `file ${JSON.stringify(fileName)} (${kind}) is empty; upload the CSV export with its header and rows`,
-    );
-  const sha256 = hash.digest('hex');
-  await setStored(client, id, sha256, size);
-  return { id, csvType: kind, fileName, sha256, size };
+  await setStored(client, id, f.sha256, f.size);
+  return { id, csvType: f.csvType, fileName: f.fileName, sha256: f.sha256, size: f.size };
+}
+
+/** Store every spooled file, refuse duplicates and queue the ingest jobs, in one transaction. */
+async function storeForm(ctx: AppContext, files: Spooled[], flavour: Flavour, period: Form['period']) {
+  const client = await ctx.pool.connect();
+  try {
+    return await withTransaction(client, async () => {
+      const accepted: Accepted[] = [];
+      for (const f of files) accepted.push(await storeFile(client, ctx, f));
+      for (const a of accepted) {
+        const d = await findLandedDuplicate(client, a.csvType, flavour, a.sha256);
+        if (d) {
+          throw new HttpError(
+            409,
+            'E_DUPLICATE',
+            `${a.fileName} (${flavour} ${a.csvType}) has the same bytes as upload ${d.id} (${d.fileName}), which already landed; nothing to do (revert it first to load it again)`,
+            { duplicateOf: d.id, csvType: a.csvType },
+          );
+        }
+        await finishAccept(client, a.id, flavour, period);
+        // One queue per kind+flavour: its uploads land one at a time, in the order they were accepted.
+        await addIngestJob(client, a.id, a.csvType, flavour, ctx.config.ingestMaxAttempts);
+      }
+      return accepted;
+    });
+  } finally {
+    client.release();
+  }
 }
 
 const CsvFile = (kind: CsvType) =>
@@ -189,8 +269,30 @@ export const UploadAccepted = Type.Object({
 export const UploadAcceptedResponse = Type.Object({ uploads: Type.Array(UploadAccepted) });
 export type UploadAcceptedResponse = Static<typeof UploadAcceptedResponse>;
 
+/** Rejects with the signal's reason once it is aborted. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+  );
+}
+
+/** 408: the body did not arrive at the configured minimum rate. */
+function slowBody(limits: BodyRateLimits): HttpError {
+  return new HttpError(
+    408,
+    'E_BODY_TIMEOUT',
+    `the request body brought fewer than ${bytesPerWindow(limits)} bytes in ${limits.windowMs} ms (minimum ${limits.minBytesPerSec} bytes/s, UPLOAD_MIN_BYTES_PER_SEC / UPLOAD_BODY_TIMEOUT_MS); nothing was stored — send the file again over a steadier connection`,
+  );
+}
+
 export function uploadRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  // Per client (IP address): uploads being received or stored at once.
+  const slots = new ClientSlots(ctx.config.uploadMaxPerClient);
+  const limits: BodyRateLimits = {
+    windowMs: ctx.config.uploadBodyTimeoutMs,
+    minBytesPerSec: ctx.config.uploadMinBytesPerSec,
+  };
   app.post(
     '/upload/csv',
     {
@@ -211,121 +313,100 @@ export function uploadRoutes(root: FastifyInstance, ctx: AppContext): void {
           'send multipart/form-data with file fields receive, shipment and/or yard and a field flavour=flash|final',
         );
       }
-      const client = await ctx.pool.connect();
-      const accepted: Accepted[] = [];
-      let flavour: Flavour | undefined;
-      let period: { from: string; to: string } | null = null;
-      const seenFields = new Set<string>();
-      let current: CsvType | undefined; // the file part being read
+      const client = req.ip;
+      if (!slots.take(client)) {
+        reply.header('connection', 'close').header('retry-after', '5');
+        throw new HttpError(
+          429,
+          'E_TOO_MANY_UPLOADS',
+          `${slots.max} uploads from ${client} are still being received or stored (UPLOAD_MAX_CONCURRENT_PER_CLIENT=${slots.max}); wait for a running upload to finish, then send this one again`,
+        );
+      }
+      const form: Form = { files: [], flavour: undefined, period: null, current: undefined };
+      let dir: string | undefined;
+      let reading: Promise<void> | undefined;
+      let accepted: Accepted[];
       try {
-        await withTransaction(client, async () => {
-          for await (const part of req.parts()) {
-            if (part.type === 'field') {
-              if (part.fieldname === 'flavour' || part.fieldname === 'period') {
-                if (seenFields.has(part.fieldname))
-                  throw new HttpError(400, 'E_FIELD', `the field ${part.fieldname} was sent twice; send it once`);
-                seenFields.add(part.fieldname);
-              }
-              if (part.fieldname === 'period') period = parsePeriod(String(part.value));
-              if (part.fieldname === 'flavour') {
-                const v = String(part.value).trim();
-                if (!isFlavour(v))
-                  throw new HttpError(
-                    400,
-                    'E_FLAVOUR',
-                    `flavour=${JSON.stringify(v)} is not flash or final; send flavour=flash (速報) or flavour=final (確定)`,
-                  );
-                flavour = v;
-              }
-              continue;
-            }
-            const kind = part.fieldname;
-            current = isCsvType(kind) ? kind : undefined;
-            let fileName: string;
-            try {
-              if (!isCsvType(kind)) {
-                throw new HttpError(
-                  400,
-                  'E_FIELD',
-                  `file field ${JSON.stringify(kind)} is not a CSV kind; use ${CSV_TYPES.join(', ')}`,
-                );
-              }
-              if (accepted.some((a) => a.csvType === kind))
-                throw new HttpError(400, 'E_FIELD', `file field ${kind} was sent twice; send one file per kind`);
-              fileName = checkFileName(kind, part.filename);
-            } catch (error) {
-              part.file.resume(); // not read: discard its bytes
-              throw error;
-            }
-            accepted.push(await storeFile(client, ctx, kind, fileName, part.file));
-            current = undefined;
-          }
-          if (!accepted.length)
-            throw new HttpError(
-              400,
-              'E_NO_FILE',
-              `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`,
-            );
-          if (!flavour)
-            throw new HttpError(
-              400,
-              'E_FLAVOUR',
-              'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)',
-            );
-          for (const a of accepted) {
-            const d = await findLandedDuplicate(client, a.csvType, flavour, a.sha256);
-            if (d) {
-              throw new HttpError(
-                409,
-                'E_DUPLICATE',
-                `${a.fileName} (${flavour} ${a.csvType}) has the same bytes as upload ${d.id} (${d.fileName}), which already landed; nothing to do (revert it first to load it again)`,
-                {
-                  duplicateOf: d.id,
-                  csvType: a.csvType,
-                },
-              );
-            }
-            await finishAccept(client, a.id, flavour, period);
-            // One queue per kind+flavour: its uploads land one at a time, in the order they were accepted.
-            await addIngestJob(client, a.id, a.csvType, flavour, ctx.config.ingestMaxAttempts);
-          }
-        });
+        dir = await mkdtemp(path.join(ctx.config.uploadSpoolDir, 'warehouse-upload-'));
+        // The whole body is received (files spooled to dir) before a connection is taken. A body
+        // slower than the minimum rate is abandoned at once (408): the file being spooled is
+        // closed, and a wait for the next part, which the parser would keep up forever, given up.
+        const abandon = new AbortController();
+        const stopWatch = watchBody(req.raw, limits, () => abandon.abort(slowBody(limits)));
+        const read = readForm(req, dir, form, abandon.signal);
+        read.catch(() => {}); // after an abandon its own outcome no longer matters
+        reading = Promise.race([read, aborted(abandon.signal)]);
+        try {
+          await reading;
+        } finally {
+          stopWatch();
+        }
+        if (!form.files.length)
+          throw new HttpError(
+            400,
+            'E_NO_FILE',
+            `no file was sent; add at least one of the file fields ${CSV_TYPES.join(', ')}`,
+          );
+        if (!form.flavour)
+          throw new HttpError(
+            400,
+            'E_FLAVOUR',
+            'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)',
+          );
+        accepted = await storeForm(ctx, form.files, form.flavour, form.period);
         // Logged only now: a refused request stored nothing.
         for (const a of accepted)
           req.log.info(
-            { uploadId: a.id, kind: a.csvType, flavour, period, fileName: a.fileName, size: a.size },
+            {
+              uploadId: a.id,
+              kind: a.csvType,
+              flavour: form.flavour,
+              period: form.period,
+              fileName: a.fileName,
+              size: a.size,
+            },
             'upload stored',
           );
       } catch (rawError) {
         const problem = multipartProblem(rawError);
         const error = problem ? new HttpError(400, 'E_MULTIPART', problem) : rawError;
-        if (!req.raw.complete) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 408) {
+          // The rest of the body is not waited for: the connection closes after the answer.
+          reply.header('connection', 'close');
+          req.raw.unpipe();
+        } else if (!req.raw.complete) {
           // Refused while the body is still arriving: read and discard the rest, so a client that
           // reads the answer only after sending everything gets it instead of a stalled or reset
           // connection (the multipart parser stops reading once the handler gives up).
           req.raw.unpipe();
           req.raw.resume();
         }
-        const status = (error as { statusCode?: number }).statusCode;
         if (status && status < 500) {
           // Nothing of the request is kept: every file in it counts as rejected, under its own kind
           // (the one being read when it failed included); a request without a known kind, once.
-          const kinds = new Set<string>(accepted.map((a) => a.csvType));
-          if (current) kinds.add(current);
+          const kinds = new Set<string>(form.files.map((a) => a.csvType));
+          if (form.current) kinds.add(form.current);
           for (const csvType of kinds.size ? kinds : ['unknown'])
             ctx.metrics.rejected.inc({ csv_type: csvType, stage: 'accept' });
         }
         throw error;
       } finally {
-        client.release();
+        slots.release(client);
+        // The spooled files go once the body's reader has let go of them (an abandoned read lets go
+        // at once; a file still open is unlinked, and no new one can be made in a removed directory).
+        if (dir) {
+          await (reading ?? Promise.resolve()).catch(() => {});
+          await rm(dir, { recursive: true, force: true });
+        }
       }
       reply.code(202);
       return {
         uploads: accepted.map((a) => ({
           id: a.id,
           csvType: a.csvType,
-          flavour: flavour!, // checked above: no flavour, no upload
-          period,
+          flavour: form.flavour!, // checked above: no flavour, no upload
+          period: form.period,
           status: 'pending' as const,
           fileName: a.fileName,
           size: a.size,

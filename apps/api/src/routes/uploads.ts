@@ -17,7 +17,7 @@ import {
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../app.ts';
 import type { CsvType, Flavour } from '../ingest/kinds.ts';
-import { errorResponses, Nullable } from '../schemas.ts';
+import { Count, errorResponses, Nullable } from '../schemas.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Time = Type.String({ format: 'date-time' });
@@ -183,7 +183,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
       schema: {
         summary: 'Uploads, newest first',
         querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+          limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 50 })),
           status: Type.Optional(Status),
           csvType: Type.Optional(CsvTypeQ),
           flavour: Type.Optional(FlavourQ),

@@ -2,12 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, type RowErrorsPage, type Upload } from '../api.ts';
 import { RowErrorTable } from './RowErrorTable.tsx';
 import { fmt, useI18n } from '../i18n.tsx';
+import { FINISHED_UPLOAD_STATUSES, UPLOAD_STATUSES } from '@warehouse/db/kinds';
 
-const DONE = new Set(['success', 'failed', 'held', 'reverted']);
+const DONE: ReadonlySet<string> = new Set(FINISHED_UPLOAD_STATUSES);
 
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useI18n();
-  const known = ['pending', 'processing', 'success', 'failed', 'held', 'reverted', 'uploading'] as const;
+  // 'uploading' is the console's own state while the file is still being sent.
+  const known = [...UPLOAD_STATUSES, 'uploading'] as const;
   const label = (known as readonly string[]).includes(status) ? t(status as (typeof known)[number]) : status;
   return (
     <span className={`status ${status}`} data-status={status}>

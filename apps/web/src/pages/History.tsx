@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api, type UploadSummary } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
+import { CSV_TYPES, FLAVOURS, UPLOAD_STATUSES } from '@warehouse/db/kinds';
 import { StatusBadge } from '../components/UploadResult.tsx';
-
-const STATUSES = ['pending', 'processing', 'success', 'failed', 'held', 'reverted'] as const;
 
 /** GET /uploads with the API's filters (status, kind, flavour); the date filter applies to the upload's creation day. */
 export function HistoryPage() {
@@ -41,7 +40,7 @@ export function HistoryPage() {
           {t('kind')}
           <select value={csvType} onChange={(e) => setCsvType(e.target.value)}>
             <option value="">{t('all')}</option>
-            {(['receive', 'shipment', 'yard'] as const).map((k) => (
+            {CSV_TYPES.map((k) => (
               <option key={k} value={k}>
                 {t(k)}
               </option>
@@ -52,7 +51,7 @@ export function HistoryPage() {
           {t('flavour')}
           <select value={flavour} onChange={(e) => setFlavour(e.target.value)}>
             <option value="">{t('all')}</option>
-            {(['flash', 'final'] as const).map((k) => (
+            {FLAVOURS.map((k) => (
               <option key={k} value={k}>
                 {t(k)}
               </option>
@@ -63,7 +62,7 @@ export function HistoryPage() {
           {t('status')}
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="">{t('all')}</option>
-            {STATUSES.map((k) => (
+            {UPLOAD_STATUSES.map((k) => (
               <option key={k} value={k}>
                 {t(k)}
               </option>

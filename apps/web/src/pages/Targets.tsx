@@ -215,7 +215,9 @@ export function TargetsPage() {
                     <td>{e.scope === 'month' ? e.date.slice(0, 7) : e.date}</td>
                     <td className="num">{fmt.ton(e.oldTon)}</td>
                     <td className="num">{fmt.ton(e.newTon)}</td>
-                    <td>{e.source === 'csv' ? `CSV ${e.fileName ?? ''}` : 'form'}</td>
+                    <td>
+                      {e.source === 'csv' ? `CSV ${e.fileName ?? ''}` : e.source === 'seed' ? t('sourceSeed') : 'form'}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -39,6 +39,25 @@ export async function snapshotSchema(
   }
 }
 
+/**
+ * pg_dump's settings made local to the migration's transaction: the runner refuses a session-level
+ * `SET` / `set_config(…, false)` (it would stay for every migration after the baseline), and
+ * lock_timeout / statement_timeout are the runner's own (its header or --ddl-lock-timeout), so
+ * pg_dump's `SET lock_timeout = 0` and `SET statement_timeout = 0` are dropped.
+ *
+ * @example
+ * localiseDumpSettings("SET lock_timeout = 0;\nSET xmloption = content;\n") // 'SET LOCAL xmloption = content;\n'
+ */
+export function localiseDumpSettings(sql: string): string {
+  return sql
+    .replace(/^SET (?:lock_timeout|statement_timeout) = [^;\n]*;\n/gm, '')
+    .replace(/^SET (?!LOCAL )(\w+) = ([^;\n]*);$/gm, 'SET LOCAL $1 = $2;')
+    .replace(
+      /^SELECT pg_catalog\.set_config\('search_path', '', false\);$/gm,
+      "SELECT pg_catalog.set_config('search_path', '', true);",
+    );
+}
+
 /** Schemas a snapshot file creates (`CREATE SCHEMA name;`). */
 export function schemasIn(sql: string): string[] {
   return [...sql.matchAll(/^CREATE SCHEMA (?:IF NOT EXISTS )?"?([^";\s]+)"?;/gm)].map((m) => m[1]!);
@@ -71,6 +90,22 @@ export async function initFromSnapshot(o: {
   /** Who the guard judged the target to be (read again when absent). */
   judged?: DatabaseIdentity;
 }): Promise<{ applied: string; stamped: string[] }> {
+  const applied = await applySnapshot(o);
+  const r = await stamp({ url: o.url, dir: o.dir, to: 'head' });
+  return { applied, stamped: r.stamped };
+}
+
+/**
+ * The first half of initFromSnapshot: refuse a database that is not empty, then apply the snapshot
+ * with psql in one transaction. Returns the file applied. Nothing is stamped.
+ */
+export async function applySnapshot(o: {
+  url: string;
+  envName: string;
+  file?: string;
+  /** Who the guard judged the target to be (read again when absent). */
+  judged?: DatabaseIdentity;
+}): Promise<string> {
   const file = path.resolve(o.file ?? SNAPSHOT_FILE);
   if (!existsSync(file))
     throw new CliError('E_USAGE', `snapshot ${file} does not exist; write it with \`pnpm db:snapshot\``);
@@ -106,8 +141,7 @@ export async function initFromSnapshot(o: {
     { env, url: o.url },
   );
   await confirmSameAfter({ url: o.url, before, tool: 'psql', envName: o.envName });
-  const r = await stamp({ url: o.url, dir: o.dir, to: 'head' });
-  return { applied: file, stamped: r.stamped };
+  return file;
 }
 
 function parseStamp(ts: string): Date {
@@ -164,11 +198,7 @@ export async function writeBaseline(o: {
     `-- baseline: the schema of ${o.fromEnv} at ${folders[folders.length - 1]}, squashing ${folders.length} migrations (${folders[0]} … ${folders[folders.length - 1]}),\n` +
     `-- written by pnpm db:baseline; the squashed folders are in ${path.basename(archiveDir)}/. Existing databases: pnpm db:stamp --to ${name}\n\n`;
   await mkdir(path.join(dir, name));
-  // pg_dump clears search_path for the session; restore it so the runner's bookkeeping after
-  // this file (unqualified _prisma_migrations) still finds its table.
-  const footer =
-    '\n-- pg_dump emptied search_path for the session; give it back to the migration runner.\nRESET search_path;\n';
-  await writeFile(path.join(dir, name, 'migration.sql'), header + o.schemaSql + footer);
+  await writeFile(path.join(dir, name, 'migration.sql'), header + localiseDumpSettings(o.schemaSql));
   await mkdir(archiveDir, { recursive: true });
   for (const f of folders) await rename(path.join(dir, f), path.join(archiveDir, f));
   return { folder: path.join(dir, name), name, archived: folders, archiveDir };

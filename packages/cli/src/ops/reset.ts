@@ -106,14 +106,18 @@ export async function resetByDropCreate(
   }
   const maintenance = withDatabase(url, 'postgres');
   await withClient(maintenance, async (client) => {
+    // Nothing planted in the maintenance database (or a search_path in the URL's options) may
+    // answer these questions: the session resolves names in pg_catalog only (DROP DATABASE cannot
+    // run in a transaction, so this is SET, not SET LOCAL).
+    await client.query('set search_path = pg_catalog, pg_temp');
     // The maintenance connection must land on the cluster and database the guard checked.
     const here = (
       await client.query(
-        'select (select system_identifier::text from pg_control_system()) as sysid, (select oid::int from pg_database where datname = $1) as oid',
+        'select (select s.system_identifier::pg_catalog.text from pg_catalog.pg_control_system() s) as sysid, (select d.oid::pg_catalog.int8::pg_catalog.text from pg_catalog.pg_database d where d.datname = $1::pg_catalog.text) as oid',
         [database],
       )
-    ).rows[0] as { sysid: string; oid: number | null };
-    if (here.sysid !== id.systemIdentifier || here.oid !== id.databaseOid) {
+    ).rows[0] as { sysid: string; oid: string | null };
+    if (here.sysid !== id.systemIdentifier || here.oid === null || Number(here.oid) !== Number(id.databaseOid)) {
       throw new GuardRefusal(
         'E_TARGET_CHANGED',
         `reset of ${envName}: ${maskUrl(maintenance)} reaches cluster ${here.sysid} (database ${database} oid ${here.oid ?? 'none'}), not the checked ${describeIdentity(id)}. Nothing was changed. ` +
@@ -121,11 +125,14 @@ export async function resetByDropCreate(
       );
     }
     const row = (
-      await client.query('select pg_get_userbyid(datdba) as owner from pg_database where datname = $1', [database])
+      await client.query(
+        'select pg_catalog.pg_get_userbyid(d.datdba)::pg_catalog.text as owner from pg_catalog.pg_database d where d.datname = $1::pg_catalog.text',
+        [database],
+      )
     ).rows[0] as { owner: string } | undefined;
-    const me = (await client.query('select current_user as me')).rows[0].me as string;
+    const me = (await client.query('select current_user::pg_catalog.text as me')).rows[0].me as string;
     await client.query(
-      'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      'select pg_catalog.pg_terminate_backend(a.pid) from pg_catalog.pg_stat_activity a where a.datname = $1::pg_catalog.text and a.pid <> pg_catalog.pg_backend_pid()',
       [database],
     );
     await client.query(`drop database if exists ${ident(database)} with (force)`);

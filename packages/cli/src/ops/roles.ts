@@ -1,7 +1,8 @@
 import { ident, withClient } from '@warehouse/db';
 
 export const READONLY_ROLE = 'app_readonly';
-export const READONLY_SCHEMAS = ['mart', 'stg'] as const;
+/** mart and stg (the domain's rule), and ref: the classified calendar staff and dashboards read. */
+export const READONLY_SCHEMAS = ['mart', 'stg', 'ref'] as const;
 
 export interface RolesResult {
   role: string;
@@ -13,7 +14,7 @@ export interface RolesResult {
 
 /**
  * Create `app_readonly` (NOLOGIN; grant it to login roles) if missing, and grant it USAGE on
- * mart and stg, SELECT on their tables, views and MVs, and SELECT on objects created later by
+ * mart, stg and ref, SELECT on their tables, views and MVs, and SELECT on objects created later by
  * the current role and the schema owner (default privileges). Every statement is idempotent:
  * running it twice leaves the same privileges. Missing schemas are reported, not created (the
  * migrations create them; run this again after migrating).

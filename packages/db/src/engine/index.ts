@@ -21,6 +21,7 @@ export {
   loadSchemas,
   schemaFiles,
   nextTimestamp,
+  explicitTimestamp,
   slugName,
   DEFAULT_SCHEMA_PATH,
   type FolderProblem,

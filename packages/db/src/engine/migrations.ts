@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MigrationList, SchemasContainer } from '@prisma/schema-engine-wasm';
+import { DbError } from '../errors.ts';
 
 /** `packages/db/prisma/schema.prisma`, resolved from this file so it works from any cwd. */
 export const DEFAULT_SCHEMA_PATH = path.resolve(
@@ -134,6 +135,49 @@ export function nextTimestamp(existing: string[], now: Date): string {
     ) + 1000,
   );
   return timestampOf(d);
+}
+
+/**
+ * An id chosen by hand (`db:migrate:new --id YYYYMMDDHHMMSS`, the old team's `REV_ID=…`): a real
+ * UTC date and time, later than every migration folder on disk, and not one that exists. Returns
+ * the id; throws E_BAD_ARGUMENT naming the id, the folder in the way and the fix.
+ */
+export function explicitTimestamp(id: string, existing: string[]): string {
+  const latest = nextTimestamp(existing, new Date(0));
+  const fix = `pass an id after the newest migration, e.g. --id ${latest}, or leave --id out to take the clock`;
+  if (!/^\d{14}$/.test(id)) {
+    throw new DbError(
+      'E_BAD_ARGUMENT',
+      `migration id ${JSON.stringify(id)} is not YYYYMMDDHHMMSS (14 digits, UTC); ${fix}`,
+    );
+  }
+  const [y, mo, d, h, mi, se] = [0, 4, 6, 8, 10, 12].map((i) => +id.slice(i, i + (i === 0 ? 4 : 2))) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  if (y < 1970 || timestampOf(t) !== id) {
+    throw new DbError(
+      'E_BAD_ARGUMENT',
+      `migration id ${id} is not a date and time (year ${y}, month ${mo}, day ${d}, ${h}:${mi}:${se}); ${fix}`,
+    );
+  }
+  const same = existing.filter((f) => FOLDER.exec(f)?.[1] === id);
+  if (same.length) {
+    throw new DbError('E_BAD_ARGUMENT', `migration id ${id} already exists: ${same.join(', ')}; ${fix}`);
+  }
+  const newest = existing.filter((f) => FOLDER.test(f)).at(-1);
+  if (newest && id < FOLDER.exec(newest)![1]!) {
+    throw new DbError(
+      'E_BAD_ARGUMENT',
+      `migration id ${id} is not after the newest migration ${newest}: it would sort before it and run out of order; ${fix}`,
+    );
+  }
+  return id;
 }
 
 /** A migration name as a folder suffix: lower snake_case, like Prisma's. */

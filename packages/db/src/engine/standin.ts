@@ -18,6 +18,7 @@ import { databaseOf } from '../pg/with.ts';
 import { createDatabase, openSchemaEngine, type SchemaEngine } from './engine.ts';
 import { STANDIN_VERSION_MARK } from './native.ts';
 import { loadWasmEngine } from './wasm.ts';
+import { refuseOnProtected } from './protected-guard.ts';
 
 interface Args {
   datasource?: { url?: string; shadowDatabaseUrl?: string };
@@ -126,6 +127,7 @@ async function serve(args: Args): Promise<void> {
   const handle = async (req: RpcRequest) => {
     if (req.method === undefined || req.id === undefined) return; // e.g. the CLI's reply to our `print`
     try {
+      await refuseOnProtected(req.method, args.datasource?.url ?? '');
       const e = await getEngine();
       let result = await e.call(req.method, req.params ?? {});
       if (req.method === 'diff') {

@@ -12,6 +12,7 @@ import {
   loadMigrationList,
   loadSchemas,
   migrationFolders,
+  explicitTimestamp,
   nextTimestamp,
   schemaFiles,
   slugName,
@@ -147,6 +148,11 @@ export interface NewMigrationOptions extends SchemaWorkflowOptions {
   empty?: boolean;
   /** Clock for the folder timestamp (tests). */
   now?: Date;
+  /**
+   * The folder's timestamp chosen by hand (`YYYYMMDDHHMMSS`, UTC) instead of the clock: refused
+   * (E_BAD_ARGUMENT) unless it is a real date and time after every migration folder on disk.
+   */
+  id?: string;
 }
 
 export interface NewMigrationResult {
@@ -183,6 +189,8 @@ export async function newMigration(options: NewMigrationOptions): Promise<NewMig
       `${dir} must be fixed before adding a migration:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
     );
   }
+  // An explicit id is checked before the (slow) diff, and again below against the folders then on disk.
+  if (options.id !== undefined) explicitTimestamp(options.id, await migrationFolders(dir));
   let sql: string;
   let down: string | null = null;
   let plan: CatalogPlan | undefined;
@@ -199,7 +207,12 @@ export async function newMigration(options: NewMigrationOptions): Promise<NewMig
     down =
       generatedHeader(plan.down.requires, plan.down.changes, plan.down.unpopulated, !!downTableSql) + plan.down.sql;
   }
-  const folder = `${nextTimestamp(await migrationFolders(dir), options.now ?? new Date())}_${slug}`;
+  const folders = await migrationFolders(dir);
+  const stamp =
+    options.id !== undefined
+      ? explicitTimestamp(options.id, folders)
+      : nextTimestamp(folders, options.now ?? new Date());
+  const folder = `${stamp}_${slug}`;
   const folderPath = path.join(dir, folder);
   await mkdir(folderPath, { recursive: true });
   const file = path.join(folderPath, 'migration.sql');

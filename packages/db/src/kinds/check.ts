@@ -49,7 +49,7 @@ export async function contractProblems(
       ['source_line', 'integer'],
     ]);
     for (const flavour of FLAVOURS) {
-      check(stgTable(flavour, kind), [
+      check(stgTable(kind, flavour), [
         ...spec.columns.map((c): [string, string] => [c.column, stgColumnType(c)]),
         ['upload_file_id', 'bigint'],
         ['source_line', 'integer'],

@@ -1,10 +1,12 @@
 /**
- * @warehouse/db/kinds — THE contract of the Shogun CSV kinds: kinds, flavours, exact Japanese
- * headers, the raw/stg column each maps to and its type, the raw/stg table names. Everything
- * else derives from it: the API's header check, validation and COPY column lists
- * (apps/api/src/ingest/kinds.ts re-exports this module), the demo generator's headers
- * (src/demo/csv.ts), and the refresher's mapping (`satisfies Record<CsvType, …>`), so a kind
- * missing anywhere is a compile error. test/kinds.test.ts ties schema.prisma's tables to it.
+ * @warehouse/db/kinds — THE contract of the Shogun CSV kinds: kinds, flavours, upload statuses,
+ * exact Japanese headers, the raw/stg column each maps to and its type, the raw/stg/history table
+ * names. Derived from it: the API's header check, validation and COPY column lists (through
+ * apps/api/src/ingest/kinds.ts), the uploads data access and the contract check (check.ts), the
+ * demo generator's headers (src/demo/csv.ts), the refresher's kinds and mapping (`satisfies
+ * Record<CsvType, …>`, so a kind missing there is a compile error) and the console's filter
+ * lists. test/kinds.test.ts ties schema.prisma's tables to it. The console bundles this module:
+ * keep its runtime imports free of server code (check.ts imports pg for its types only).
  * Adding a kind: docs/design.md, "Adding a CSV kind".
  */
 
@@ -13,6 +15,16 @@ export const CSV_TYPES = ['receive', 'shipment', 'yard'] as const;
 export type CsvType = (typeof CSV_TYPES)[number];
 export const FLAVOURS = ['flash', 'final'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
+/** The states of an upload (log.upload_file.status), in the order an upload goes through them. */
+export const UPLOAD_STATUSES = ['pending', 'processing', 'success', 'failed', 'held', 'reverted'] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+/** The states in which the system does no more work on an upload by itself (the console stops polling). */
+export const FINISHED_UPLOAD_STATUSES = [
+  'success',
+  'failed',
+  'held',
+  'reverted',
+] as const satisfies readonly UploadStatus[];
 
 export type ColumnType = 'date' | 'text' | 'int' | 'numeric';
 
@@ -74,11 +86,21 @@ export function mapKinds<T>(fn: (kind: CsvType) => T): Record<CsvType, T> {
 
 /** `raw.shogun_<kind>`: every row as received, all text. */
 export const rawTable = (kind: string) => `raw.shogun_${kind}`;
-/** `stg.shogun_<flavour>_<kind>`: typed rows. */
-export const stgTable = (flavour: string, kind: string) => `stg.shogun_${flavour}_${kind}`;
+/**
+ * `stg.shogun_<flavour>_<kind>`: typed rows. Arguments in the order used everywhere else (kind,
+ * then flavour). Names that are not plain lower-case words are refused, so the result is safe to
+ * splice into SQL even when the values come from a row (any kind, not only the contract's: the
+ * contract check runs on test kinds too).
+ */
+export function stgTable(kind: string, flavour: string): string {
+  if (!/^[a-z]+$/.test(kind) || !/^[a-z]+$/.test(flavour)) {
+    throw new Error(`csv_type ${JSON.stringify(kind)} / flavour ${JSON.stringify(flavour)} is not a plain name`);
+  }
+  return `stg.shogun_${flavour}_${kind}`;
+}
 
 /** `stg.shogun_<flavour>_<kind>_history`: superseded stg rows, kept so an upload can be reverted. */
-export const stgHistoryTable = (flavour: string, kind: string) => `${stgTable(flavour, kind)}_history`;
+export const stgHistoryTable = (kind: string, flavour: string) => `${stgTable(kind, flavour)}_history`;
 
 /** Exact header columns of a kind, in file order. */
 export function headersOf(kind: CsvType, kinds: Readonly<Record<string, KindSpec>> = KINDS): string[] {

@@ -5,6 +5,7 @@
  */
 import { rangeVarName, walk, type ParsedStatement } from '../sql/parse.ts';
 import { cmds, concurrently, createdRelation, referencedRelations, transactionControl } from '../sql/statements.ts';
+import { sessionChanges } from '../sql/session.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -26,6 +27,31 @@ export const RULES = {
     severity: 'error',
     why: 'the runner runs the file in one transaction; a COMMIT keeps the first part whatever happens later, a ROLLBACK records the migration as applied with nothing done',
     fix: 'remove BEGIN/COMMIT/ROLLBACK/SAVEPOINT…: the whole file commits or rolls back as one; or make the file `-- migrate:no-transaction`',
+  },
+  'transaction-control-in-no-transaction': {
+    severity: 'error',
+    why: 'a no-transaction file runs statement by statement, each committing on its own, and is recorded after its last: a BEGIN without COMMIT takes the rest of the file and its history row into a transaction nobody commits (printed ✓, nothing kept); the runner refuses the file',
+    fix: 'remove BEGIN/COMMIT/ROLLBACK/SAVEPOINT…; put statements that must commit together in a transactional migration of their own (without the `-- migrate:no-transaction` header)',
+  },
+  'session-setting': {
+    severity: 'error',
+    why: 'a session-level SET/RESET (SET ROLE, SET SESSION AUTHORIZATION, SET SESSION CHARACTERISTICS, RESET ALL, set_config(…, false), also inside DO) outlives the migration: the ones after it run with it (SET ROLE makes their tables owned by that role, session_replication_role = replica switches foreign keys off); the runner refuses the file',
+    fix: "SET LOCAL … (or set_config(…, true)): it ends with the migration's transaction; a lasting default for everyone belongs in ALTER DATABASE/ROLE … SET",
+  },
+  'session-state': {
+    severity: 'error',
+    why: "DISCARD, LOAD, LISTEN, PREPARE, cursors WITH HOLD, temporary tables/views/sequences that outlive the commit and session-level advisory locks stay with the runner's connection after the migration (a temporary table hides a real one of the same name from later migrations; DISCARD ALL and pg_advisory_unlock_all() release the runner's migration lock); the runner refuses the file",
+    fix: 'temporary tables ON COMMIT DROP; pg_advisory_xact_lock() instead of pg_advisory_lock(); no DISCARD, LOAD, LISTEN, PREPARE or WITH HOLD cursor in a migration',
+  },
+  'runner-timeout-setting': {
+    severity: 'error',
+    why: "lock_timeout and statement_timeout are the runner's (--ddl-lock-timeout, its retries and the name of the blocking session depend on them): a file that sets or resets them — SET LOCAL, set_config, RESET ALL in a no-transaction file — can wait for a lock for ever while every reader queues behind it; the runner refuses the file",
+    fix: 'the header `-- migrate:ddl-lock-timeout 30s` or `-- migrate:statement-timeout 10min` (or --ddl-lock-timeout for the run)',
+  },
+  'persistent-setting': {
+    severity: 'warning',
+    why: "ALTER DATABASE/ROLE … SET and ALTER SYSTEM change every future session of that database or role — the API's, the refresher's, the next migration run's — not only this migration",
+    fix: 'make sure it is meant for every session, then silence with the reason: `-- lint:ignore persistent-setting: why`',
   },
   'concurrently-in-transaction': {
     severity: 'error',
@@ -180,6 +206,8 @@ export function checkStatements(statements: ParsedStatement[], ctx: FileContext)
     const n = s.node as Record<string, any>;
     const tc = transactionControl(s);
     if (tc && !ctx.noTransaction) add('transaction-control', s, `${tc} in a transactional migration`);
+    if (tc && ctx.noTransaction) add('transaction-control-in-no-transaction', s, `${tc} in a no-transaction migration`);
+    for (const c of sessionChanges(s, { noTransaction: ctx.noTransaction })) add(c.rule, s, c.what);
     if (concurrently(s) && !ctx.noTransaction)
       add(
         'concurrently-in-transaction',

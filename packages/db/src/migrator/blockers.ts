@@ -91,10 +91,16 @@ export class BlockerWatcher {
     return this.client;
   }
 
-  /** Start polling after `afterMs`; `stop()` returns the last blockers seen. */
-  watch(afterMs: number, intervalMs = 200): { stop(): Blocker[] } {
+  /**
+   * Start polling after `afterMs`; `stop()` returns the last blockers seen. With `cancelAfterMs`,
+   * a lock wait longer than that is ended from here (pg_cancel_backend) and `cancelled` says so:
+   * the runner's lock_timeout holds even when the migration changed it where the parse cannot see
+   * (EXECUTE of SQL built at run time, a function that calls set_config).
+   */
+  watch(afterMs: number, intervalMs = 200, cancelAfterMs?: number): { stop(): Blocker[]; readonly cancelled: boolean } {
     let last: Blocker[] = [];
     let stopped = false;
+    let cancelled = false;
     let timer: NodeJS.Timeout | undefined;
     const loop = async () => {
       const client = await this.connect();
@@ -102,6 +108,11 @@ export class BlockerWatcher {
         try {
           const r = await client.query<BlockerRow>(BLOCKERS_SQL, [this.pid]);
           if (r.rows.length > 0 && !stopped) last = r.rows.map(toBlocker);
+          if (cancelAfterMs !== undefined && !stopped && r.rows.some((x) => Number(x.waited_ms) >= cancelAfterMs)) {
+            cancelled = true;
+            await client.query('select pg_cancel_backend($1)', [this.pid]);
+            return;
+          }
         } catch {
           return;
         }
@@ -114,6 +125,9 @@ export class BlockerWatcher {
         stopped = true;
         if (timer) clearTimeout(timer);
         return last;
+      },
+      get cancelled() {
+        return cancelled;
       },
     };
   }

@@ -11,6 +11,16 @@ import {
   type MigratorOptions,
 } from './migrate.ts';
 import { formatSqlError } from './run-sql.ts';
+import { parseSql } from '../sql/parse.ts';
+import {
+  findSessionChanges,
+  findTransactionControl,
+  RESTORE_SESSION_SQL,
+  sessionChangeError,
+  transactionControlError,
+  type SessionFinding,
+  type TransactionControlFinding,
+} from './apply.ts';
 import {
   deleteRows,
   insertStamped,
@@ -194,7 +204,9 @@ export interface RollbackResult {
 /**
  * Undo the last `steps` applied migrations (default 1), newest first: each runs its `down.sql`
  * in one transaction together with deleting its `_prisma_migrations` rows, so it becomes
- * pending again. Refuses before doing anything when one of them has no down.sql.
+ * pending again. Refuses before doing anything when one of them has no down.sql, or when a down.sql
+ * holds transaction control or changes the session (E_MIGRATION_TRANSACTION_CONTROL,
+ * E_MIGRATION_SESSION_STATE, as migrate does); the session is restored after each down.sql.
  */
 export async function rollback(options: MigratorOptions & { steps?: number }): Promise<RollbackResult> {
   const steps = options.steps ?? 1;
@@ -230,13 +242,29 @@ export async function rollback(options: MigratorOptions & { steps?: number }): P
           '; write the down.sql that undoes it, or roll back by hand and run a new migration instead. Nothing was rolled back.',
       );
     }
-    const result: RollbackResult = { rolledBack: [] };
+    // down.sql is held to migration.sql's rules (one transaction, the session left as it was),
+    // checked for every step before the first runs.
+    const downs: string[] = [];
+    const control: TransactionControlFinding[] = [];
+    const session: SessionFinding[] = [];
     for (const { row, file } of plan) {
-      const t0 = performance.now();
       const sql = await readFile(file!.downPath!, 'utf8');
+      const name = `${row.name}/down.sql`;
+      const statements = await parseSql(sql, name);
+      control.push(...findTransactionControl(name, statements, false));
+      session.push(...findSessionChanges(name, statements, false));
+      downs.push(sql);
+    }
+    if (control.length > 0) throw transactionControlError(control);
+    if (session.length > 0) throw sessionChangeError(session);
+    const result: RollbackResult = { rolledBack: [] };
+    for (const [i, { row }] of plan.entries()) {
+      const t0 = performance.now();
+      const sql = downs[i]!;
       await client.query('BEGIN');
       try {
         await client.query(sql);
+        await client.query(RESTORE_SESSION_SQL);
         await deleteRows(client, row.name);
         await client.query('COMMIT');
       } catch (error) {

@@ -190,7 +190,7 @@ async function checkRequires(
  * what is pending; `planHash` refuses to run anything but the plan that was reviewed.
  *
  * Throws DbError for refusals before anything runs (E_LOCK_TIMEOUT, E_MIGRATION_BLOCKED,
- * E_MIGRATION_EDITED, E_MIGRATION_DIR, E_MIGRATION_TRANSACTION_CONTROL, E_SQL_PARSE,
+ * E_MIGRATION_EDITED, E_MIGRATION_DIR, E_MIGRATION_TRANSACTION_CONTROL, E_MIGRATION_SESSION_STATE, E_SQL_PARSE,
  * E_PLAN_CHANGED); a migration that fails is returned in `failed`.
  *
  * @example
@@ -246,7 +246,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
           'review `pnpm db:migrate --plan` again and pass its hash. Nothing was run.',
       );
     }
-    // Parse everything first: transaction control or unparsable SQL is refused before anything runs.
+    // Parse everything first: transaction control, session changes or unparsable SQL are refused before anything runs.
     const prepared = await prepareMigrations(todo);
     const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
     const watcher = new BlockerWatcher(options.url, pid);

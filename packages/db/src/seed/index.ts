@@ -5,6 +5,9 @@ export {
   type SeedReferenceOptions,
   type SeedReferenceResult,
   type UpsertCount,
+  type ReplacedValues,
+  type ReplacedTarget,
+  type CalendarRow,
 } from './reference.ts';
 export {
   holidaysOfYear,

@@ -1,13 +1,15 @@
 /**
  * The one way reference data gets into a database: `pnpm db:seed`, Prisma's `prisma db seed`
  * (prisma.config.ts), `pnpm start` and `pnpm demo:data --reference` all call `seedReference`.
- * It writes only ref.calendar, mart.daily_target_plan and kpi.monthly_targets (idempotently),
- * never demo CSVs or rows of uploaded data.
+ * It writes only ref.calendar, mart.daily_target_plan and kpi.monthly_targets, inserting missing
+ * rows only (a value that exists, e.g. a target a person typed, is never changed), and never demo
+ * CSVs or rows of uploaded data. Replacing values takes `overwrite: true`, which only the guarded
+ * `pnpm db:seed --overwrite` / `pnpm demo:data --reference --overwrite` pass.
  */
 import type pg from 'pg';
 import { DbError } from '../errors.ts';
 import { HOLIDAY_MAX_YEAR, HOLIDAY_MIN_YEAR } from './holidays.ts';
-import { seedReferenceData, type SeedReferenceResult } from './reference.ts';
+import { seedReferenceData, type SeedReferenceOptions, type SeedReferenceResult } from './reference.ts';
 
 /** The tables seedReference fills; a database without them is not migrated yet. */
 export const REFERENCE_TABLES = ['ref.calendar', 'mart.daily_target_plan', 'kpi.monthly_targets'] as const;
@@ -61,10 +63,13 @@ export async function assertReferenceTables(client: pg.ClientBase): Promise<void
   }
 }
 
-/** Check the tables exist, then fill the reference data for `range` (default `referenceRange()`). */
+/**
+ * Check the tables exist, then fill the missing reference data for `range` (default
+ * `referenceRange()`); `overwrite` and its options as in `seedReferenceData`.
+ */
 export async function seedReference(
   client: pg.ClientBase,
-  range: ReferenceRange & { seed?: string | number } = referenceRange(),
+  range: ReferenceRange & Omit<SeedReferenceOptions, 'from' | 'to'> = referenceRange(),
 ): Promise<SeedReferenceResult> {
   await assertReferenceTables(client);
   return seedReferenceData(client, range);

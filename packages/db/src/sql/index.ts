@@ -15,3 +15,4 @@ export {
   type LockTaken,
   type LockMode,
 } from './statements.ts';
+export { sessionChanges, type SessionChange, type SessionRule } from './session.ts';

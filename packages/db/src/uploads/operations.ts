@@ -4,7 +4,8 @@
  */
 import type pg from 'pg';
 import { withTransaction } from '../pg/with.ts';
-import { addIngestJob, historyTableOf, lockKindFlavour, stgColumns, stgTableOf } from './tables.ts';
+import { addIngestJob, lockKindFlavour, stgColumns } from './tables.ts';
+import { stgHistoryTable, stgTable, type CsvType } from '../kinds/index.ts';
 import { getUpload, markConfirmed, markReverted } from './upload-file.ts';
 
 export type UploadOpCode = 'E_NOT_FOUND' | 'E_REVERT_BLOCKED' | 'E_NOT_REVERTIBLE' | 'E_NOT_HELD' | 'E_REVERT_MISMATCH';
@@ -32,7 +33,7 @@ export interface RevertResult {
 
 export interface RevertOptions {
   /** Queue the MV refresh inside the revert's transaction (the refresher's enqueueRefresh). */
-  enqueueRefresh: (client: pg.ClientBase, request: { csvType: string; trigger: string }) => Promise<unknown>;
+  enqueueRefresh: (client: pg.ClientBase, request: { csvType: CsvType; trigger: string }) => Promise<unknown>;
 }
 
 /**
@@ -78,14 +79,14 @@ export async function revertUpload(client: pg.ClientBase, id: number, options: R
         { laterUploadId: blocker.id },
       );
     }
-    const stg = stgTableOf(u.csvType, u.flavour);
+    const stg = stgTable(u.csvType, u.flavour);
     const cols = await stgColumns(client, stg);
     const withdrawn = await client.query(
       `DELETE FROM ${stg} WHERE slip_date IN (SELECT slip_date FROM log.upload_touched_date WHERE upload_file_id = $1) AND upload_file_id = $1`,
       [id],
     );
     const restored = await client.query(
-      `WITH back AS (DELETE FROM ${historyTableOf(u.csvType, u.flavour)} WHERE superseded_by_upload_id = $1 RETURNING ${cols})
+      `WITH back AS (DELETE FROM ${stgHistoryTable(u.csvType, u.flavour)} WHERE superseded_by_upload_id = $1 RETURNING ${cols})
        INSERT INTO ${stg} (${cols}) SELECT ${cols} FROM back`,
       [id],
     );
@@ -100,7 +101,8 @@ export async function revertUpload(client: pg.ClientBase, id: number, options: R
       );
     }
     await markReverted(client, id);
-    await options.enqueueRefresh(client, { csvType: u.csvType, trigger: `revert:${id}` });
+    // Only the upload route writes csv_type, after checking it against the contract; enqueueRefresh checks it again.
+    await options.enqueueRefresh(client, { csvType: u.csvType as CsvType, trigger: `revert:${id}` });
     return { id, status: 'reverted' as const, rowsWithdrawn, rowsRestored };
   });
 }

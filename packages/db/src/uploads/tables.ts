@@ -1,6 +1,7 @@
 /**
- * Where an upload's rows live and how uploads of one kind and flavour are kept in order: the stg
- * table and its history table, the graphile-worker queue and the advisory lock per kind+flavour.
+ * How uploads of one kind and flavour are kept in order: the graphile-worker queue and the
+ * advisory lock per kind+flavour, and the stg table's column list. The stg and history table names
+ * are the contract's (`stgTable`, `stgHistoryTable` in @warehouse/db/kinds).
  */
 import type { ClientBase } from 'pg';
 import type { Queryable } from './upload-file.ts';
@@ -10,17 +11,6 @@ const NAME = /^[a-z]+$/;
 function checked(kind: string, flavour: string): void {
   if (!NAME.test(kind) || !NAME.test(flavour))
     throw new Error(`csv_type ${JSON.stringify(kind)} / flavour ${JSON.stringify(flavour)} is not a plain name`);
-}
-
-/** stg.shogun_<flavour>_<kind>: the current rows. */
-export function stgTableOf(kind: string, flavour: string): string {
-  checked(kind, flavour);
-  return `stg.shogun_${flavour}_${kind}`;
-}
-
-/** stg.shogun_<flavour>_<kind>_history: rows superseded by a later upload (same columns + who, when). */
-export function historyTableOf(kind: string, flavour: string): string {
-  return `${stgTableOf(kind, flavour)}_history`;
 }
 
 const columnCache = new Map<string, string>();

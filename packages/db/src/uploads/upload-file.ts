@@ -4,16 +4,9 @@
  * 'YYYY-MM-DD' text, ids as numbers.
  */
 import type pg from 'pg';
+import { UPLOAD_STATUSES, type UploadStatus } from '../kinds/index.ts';
 
-export type UploadStatus = 'pending' | 'processing' | 'success' | 'failed' | 'held' | 'reverted';
-export const UPLOAD_STATUSES: readonly UploadStatus[] = [
-  'pending',
-  'processing',
-  'success',
-  'failed',
-  'held',
-  'reverted',
-];
+export { UPLOAD_STATUSES, type UploadStatus };
 
 /** Anything with pg's query (a pool or a client inside a transaction). */
 export type Queryable = Pick<pg.ClientBase, 'query'>;

@@ -1,0 +1,33 @@
+-- log/indexes.sql of schema_head.sql, written by `pnpm db:snapshot`; do not edit. For review only: new
+-- databases are built from the single file (pnpm db:init-from-snapshot).
+
+--
+-- Name: alert_incident_key_opened_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX alert_incident_key_opened_at_idx ON log.alert_incident USING btree (key, opened_at DESC);
+
+--
+-- Name: migration_rebuild_relation_rebuilt_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX migration_rebuild_relation_rebuilt_at_idx ON log.migration_rebuild USING btree (relation, rebuilt_at DESC);
+
+--
+-- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX mv_refresh_log_mv_name_started_at_idx ON log.mv_refresh_log USING btree (mv_name, started_at DESC);
+
+--
+-- Name: upload_file_csv_type_flavour_file_sha256_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_file_csv_type_flavour_file_sha256_idx ON log.upload_file USING btree (csv_type, flavour, file_sha256);
+
+--
+-- Name: upload_touched_date_slip_date_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_touched_date_slip_date_idx ON log.upload_touched_date USING btree (slip_date);
+

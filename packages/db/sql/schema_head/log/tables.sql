@@ -1,0 +1,145 @@
+-- log/tables.sql of schema_head.sql, written by `pnpm db:snapshot`; do not edit. For review only: new
+-- databases are built from the single file (pnpm db:init-from-snapshot).
+
+--
+-- Name: alert_incident; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.alert_incident (
+    id bigint NOT NULL,
+    key text NOT NULL,
+    kind text NOT NULL,
+    subject text NOT NULL,
+    opened_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    resolved_at timestamp(6) with time zone,
+    detail jsonb NOT NULL
+);
+
+--
+-- Name: migration_rebuild; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.migration_rebuild (
+    id bigint NOT NULL,
+    migration_name text NOT NULL,
+    relation text NOT NULL,
+    kind text NOT NULL,
+    with_data boolean,
+    rebuilt_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: mv_refresh_log; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.mv_refresh_log (
+    id bigint NOT NULL,
+    mv_name text NOT NULL,
+    trigger text NOT NULL,
+    run_id text NOT NULL,
+    started_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    finished_at timestamp(6) with time zone,
+    mode text NOT NULL,
+    mode_reason text,
+    outcome text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    error text,
+    row_count bigint,
+    duration_ms integer,
+    key_count integer,
+    strategy text
+);
+
+--
+-- Name: upload_blob; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_blob (
+    upload_file_id bigint NOT NULL,
+    chunk_no integer NOT NULL,
+    data bytea NOT NULL
+);
+ALTER TABLE ONLY log.upload_blob ALTER COLUMN data SET STORAGE EXTERNAL;
+
+--
+-- Name: upload_error; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_error (
+    upload_file_id bigint NOT NULL,
+    seq integer NOT NULL,
+    line integer,
+    column_name text,
+    value text,
+    reason text NOT NULL,
+    row_text text
+);
+
+--
+-- Name: upload_file; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_file (
+    id bigint NOT NULL,
+    csv_type text NOT NULL,
+    flavour text NOT NULL,
+    file_name text NOT NULL,
+    file_sha256 text NOT NULL,
+    file_size bigint NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    encoding text,
+    row_count integer,
+    date_from date,
+    date_to date,
+    errors jsonb,
+    error_message text,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    started_at timestamp(6) with time zone,
+    finished_at timestamp(6) with time zone,
+    refresh_outcome text,
+    refresh_run_id bigint,
+    confirmed_at timestamp(6) with time zone,
+    dates_touched integer,
+    held_reason text,
+    period_from date,
+    period_to date,
+    reverted_at timestamp(6) with time zone,
+    rows_added integer,
+    rows_superseded integer,
+    touched_first date,
+    touched_last date
+);
+
+--
+-- Name: upload_touched_date; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.upload_touched_date (
+    upload_file_id bigint NOT NULL,
+    slip_date date NOT NULL
+);
+
+--
+-- Name: alert_incident id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.alert_incident ALTER COLUMN id SET DEFAULT nextval('log.alert_incident_id_seq'::regclass);
+
+--
+-- Name: migration_rebuild id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.migration_rebuild ALTER COLUMN id SET DEFAULT nextval('log.migration_rebuild_id_seq'::regclass);
+
+--
+-- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.mv_refresh_log ALTER COLUMN id SET DEFAULT nextval('log.mv_refresh_log_id_seq'::regclass);
+
+--
+-- Name: upload_file id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.upload_file ALTER COLUMN id SET DEFAULT nextval('log.upload_file_id_seq'::regclass);
+

@@ -1,0 +1,74 @@
+// The boundary rules fire: a wrong-way import in a package's real file, linted with that
+// package's real eslint.config.js, is an error; the same file with an allowed import is not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { ALLOWED_IMPORTS } from './boundaries.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Lint `code` as if it were `file` of the package in `dir`, with that package's config. */
+async function restrictedImports(dir, file, code) {
+  const cwd = `${root}${dir}`;
+  const eslint = new ESLint({ cwd });
+  const [result] = await eslint.lintText(code, { filePath: `${cwd}/${file}` });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+test('packages/db may not import the CLI, the refresher, command or an app', async () => {
+  for (const wrong of ['@warehouse/cli', '@warehouse/refresher', '@warehouse/command', '@warehouse/api']) {
+    const messages = await restrictedImports(
+      'packages/db',
+      'src/kinds/index.ts',
+      `import * as x from '${wrong}';\nexport const y = x;\n`,
+    );
+    assert.equal(messages.length, 1, `${wrong} in packages/db: ${JSON.stringify(messages)}`);
+    assert.match(messages[0], new RegExp(`@warehouse/db may not import ${wrong}`));
+  }
+});
+
+test('no app imports the CLI, subpaths included; allowed imports pass', async () => {
+  const api = await restrictedImports(
+    'apps/api',
+    'src/ingest/kinds.ts',
+    `import * as x from '@warehouse/cli/scripts/db-reset.ts';\nexport const y = x;\n`,
+  );
+  assert.equal(api.length, 1);
+  assert.match(api[0], /@warehouse\/api may not import @warehouse\/cli/);
+  const ok = await restrictedImports(
+    'apps/api',
+    'src/ingest/kinds.ts',
+    `import * as x from '@warehouse/db/kinds';\nexport const y = x;\n`,
+  );
+  assert.deepEqual(ok, []);
+});
+
+test('the table lists every workspace package and no package may import itself or an app above it', () => {
+  assert.deepEqual(Object.keys(ALLOWED_IMPORTS).sort(), [
+    '@warehouse/api',
+    '@warehouse/cli',
+    '@warehouse/command',
+    '@warehouse/db',
+    '@warehouse/refresher',
+    '@warehouse/web',
+  ]);
+  for (const [name, allowed] of Object.entries(ALLOWED_IMPORTS)) {
+    assert.ok(!allowed.includes(name), name);
+    if (name.startsWith('@warehouse/') && !['@warehouse/api', '@warehouse/web'].includes(name)) {
+      assert.ok(!allowed.includes('@warehouse/api') && !allowed.includes('@warehouse/web'), `${name} imports an app`);
+    }
+  }
+});
+
+test('every allowed arrow is a dependency in that package.json, and every workspace dependency is allowed', async () => {
+  const { readFileSync } = await import('node:fs');
+  const dirs = ['apps/api', 'apps/web', 'packages/cli', 'packages/command', 'packages/db', 'packages/refresher'];
+  for (const dir of dirs) {
+    const pkg = JSON.parse(readFileSync(`${root}${dir}/package.json`, 'utf8'));
+    const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
+      .filter((d) => d in ALLOWED_IMPORTS)
+      .sort();
+    assert.deepEqual(deps, [...ALLOWED_IMPORTS[pkg.name]].sort(), `${dir}/package.json vs ALLOWED_IMPORTS`);
+  }
+});
