@@ -42,7 +42,12 @@ await runCommand(
             flags,
             via: await dumpVia(db),
           });
-          const r = await initFromSnapshot({ url: db.url, envName: db.env.name, file: flags.file ?? SNAPSHOT_FILE });
+          const r = await initFromSnapshot({
+            url: db.url,
+            envName: db.env.name,
+            file: flags.file ?? SNAPSHOT_FILE,
+            judged: guard.identity,
+          });
           if (flags.json)
             printJson({ env: db.env.name, snapshot: r.applied, stamped: r.stamped, backup: guard.backupFile ?? null });
           else info(`${c.ok('applied')} ${r.applied}; stamped ${r.stamped.length} migrations as applied`);

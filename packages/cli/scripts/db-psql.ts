@@ -10,16 +10,25 @@ await runCommand(
     name: 'pnpm db:psql',
     summary: "open psql on an environment's database (starts and keeps the embedded server for local envs)",
     description:
-      'The password goes to psql through PGPASSWORD, never on its command line. Arguments after -- go to psql.\n' +
+      'psql connects to what the toolkit read from the URL and the PG* variables (host, port, database and user\n' +
+      'given explicitly; -h/-p/-U/-d among the arguments do not change it). The password goes to psql through\n' +
+      'PGPASSWORD, never on its command line. Arguments after -- go to psql.\n' +
       'An embedded server this command started is stopped when psql exits (or when this command is stopped).',
     flags: { env: envFlag },
     positionals: { usage: '[-- PSQL ARGS…]', description: 'passed to psql, e.g. -c "select 1"' },
     examples: ['pnpm db:psql', 'pnpm db:psql --env local_demo -- -c "select count(*) from mart.mv_receive_daily"'],
     async run({ flags, positionals }) {
       return withEnv(flags.env, async (db) => {
+        if (positionals.includes('--'))
+          throw new CliError(
+            'E_USAGE',
+            'a second -- in the psql arguments would turn the connection into plain arguments; remove it',
+          );
         const { conn, env } = pgConn(db.url);
         return new Promise<number>((resolve, reject) => {
-          const child = spawn('psql', [conn, ...positionals], { stdio: 'inherit', env });
+          // The descriptor's conninfo comes last: psql takes the last --dbname, and its host, port, database
+          // and user override any -h/-p/-U given before, so psql reaches the database the toolkit read.
+          const child = spawn('psql', [...positionals, '--dbname', conn], { stdio: 'inherit', env });
           // Ctrl+C belongs to psql (it cancels the query); SIGTERM and a vanished parent end it.
           const ignore = () => {};
           const stop = () => child.kill('SIGTERM');

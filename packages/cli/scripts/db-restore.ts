@@ -36,7 +36,12 @@ await runCommand(
             flags,
             via: await dumpVia(db),
           });
-          const result = await restoreDatabase({ env: db.env, url: db.url, file: flags.file! });
+          const result = await restoreDatabase({
+            env: db.env,
+            url: db.url,
+            file: flags.file!,
+            judged: guard.identity,
+          });
           if (flags.json) printJson({ ...result, backup: guard.backupFile ?? null });
           else info(`${c.ok('restored')} ${result.file} into ${db.env.name}`);
         },

@@ -1,4 +1,7 @@
 import {
+  canonicalConnection,
+  ConnRefused,
+  DbError,
   IdentityUnreadable,
   PRODUCTION_ENV,
   configuredUrl,
@@ -228,7 +231,7 @@ async function identifyTarget(
   const declared = envKind(o.env);
   let identity: DatabaseIdentity;
   try {
-    identity = await identify(url);
+    identity = await identify(canonical(url));
   } catch (error) {
     const e = error as Error;
     if (declared === 'local' && error instanceof IdentityUnreadable && !error.connected) {
@@ -283,7 +286,8 @@ async function identifyTarget(
     if (ref.name === o.env.name) continue;
     let prod: DatabaseIdentity;
     try {
-      prod = await identify(ref.url);
+      // Production's URL as the tools would read it; node-pg's own reading when the toolkit refuses it.
+      prod = await identify(canonicalOr(ref.url));
     } catch {
       continue; // production not reachable from here: its marker (if written) still holds
     }
@@ -298,6 +302,29 @@ async function identifyTarget(
       };
   }
   return { identity };
+}
+
+/**
+ * The URL every connection of the command uses: `url` and the PG* variables read once with libpq's
+ * rules (resolveDatabase already did so for CLI commands; this keeps direct callers honest).
+ * A spelling the toolkit refuses is a refusal of the command (exit 2).
+ */
+function canonical(url: string): string {
+  try {
+    return canonicalConnection(url).url;
+  } catch (error) {
+    if (error instanceof ConnRefused || (error instanceof DbError && error.code === 'E_CONN_INVALID'))
+      throw new GuardRefusal('E_GUARD_REFUSED', `${maskUrl(url)}: ${error.message}. Nothing was changed.`);
+    throw error;
+  }
+}
+
+function canonicalOr(url: string): string {
+  try {
+    return canonicalConnection(url).url;
+  } catch {
+    return url;
+  }
 }
 
 /**

@@ -544,15 +544,21 @@ describe('end to end: the CLI refuses production under other names (exit 2), pri
 
   it('db:url and db:status mask ?password= and unparsable URLs', async () => {
     const q = await run('db:url ?password=', 'db-url', ['--env', 'vm_stg'], {
-      DATABASE_URL_VM_STG: `postgres://postgres@127.0.0.1:${prod.port}/warehouse?sslpassword=${PW}&password=${PW}`,
+      DATABASE_URL_VM_STG: `postgres://postgres@127.0.0.1:${prod.port}/warehouse?password=${PW}`,
     });
     expect(q.code, q.stderr).toBe(0);
-    expect(q.stdout).toContain('password=****');
+    // db:url prints the URL the toolkit connects with: the ?password= moved into the authority, masked
+    expect(q.stdout).toContain('postgres:****@');
+    const ssl = await run('db:url ?sslpassword=', 'db-url', ['--env', 'vm_stg'], {
+      DATABASE_URL_VM_STG: `postgres://postgres@127.0.0.1:${prod.port}/warehouse?sslpassword=${PW}&password=${PW}`,
+    });
+    expect(ssl.code).toBe(1);
+    expect(ssl.stderr).toContain('E_CONN_REFUSED');
     const bad = await run('db:status unparsable', 'db-status', ['--env', 'vm_stg'], {
       DATABASE_URL_VM_STG: `postgres://postgres:${PW}@127.0.0.1:notaport/warehouse`,
     });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('E_ENV_NO_URL');
+    expect(bad.stderr).toContain('E_CONN_INVALID');
   });
 });
 

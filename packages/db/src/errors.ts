@@ -24,6 +24,8 @@ export type DbErrorCode =
   | 'E_SQL_PARSE'
   | 'E_BAD_ARGUMENT'
   | 'E_IDENTITY_UNREADABLE'
+  | 'E_CONN_REFUSED'
+  | 'E_CONN_INVALID'
   | 'E_ENV_PROTECTED'
   | 'E_MARKER_UNWRITABLE'
   | 'E_TARGET_CHANGED'
@@ -61,10 +63,11 @@ export function maskUrl(url: string): string {
 function maskPasswordPairs(text: string): string {
   return text
     .replace(/([?&;](?:ssl)?password=)[^&#\s]*/gi, '$1****')
-    .replace(/(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1$2****');
+    .replace(/(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1$2****')
+    .replace(/\b(PGPASSWORD\s*[=:]\s*)('[^']*'|"[^"]*"|\S+)/g, '$1****');
 }
 
-/** Mask every connection URL (and libpq `password=` pair) found in free text: error messages, logs. */
+/** Mask every connection URL (and libpq `password=` pair, `PGPASSWORD=` assignment) found in free text: error messages, logs. */
 export function maskSecrets(text: string): string {
   return maskPasswordPairs(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`<>]+/gi, (m) => maskUrl(m)));
 }

@@ -12,6 +12,17 @@ export {
   type ProtectionMarker,
 } from './env/identity.ts';
 export {
+  parseConnection,
+  canonicalUrl,
+  canonicalConnection,
+  libpqConnection,
+  ConnRefused,
+  NO_PASSFILE,
+  type ConnDescriptor,
+  type ParseOptions,
+  type SslMode,
+} from './env/conn.ts';
+export {
   writeProtectionMarker,
   writeReleasedCopyMarker,
   probeSameInstance,

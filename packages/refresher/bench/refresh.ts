@@ -6,7 +6,15 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ident, maskUrl, resolveDatabase, withClient, withDatabase } from '@warehouse/db';
+import {
+  ident,
+  libpqConnection,
+  maskUrl,
+  parseConnection,
+  resolveDatabase,
+  withClient,
+  withDatabase,
+} from '@warehouse/db';
 import { migrate } from '@warehouse/db/migrator';
 import { seedReferenceData } from '@warehouse/db/seed';
 import { CliError, defineCommand, envFlag, info, runCommand } from '@warehouse/command';
@@ -203,10 +211,16 @@ async function bench(
     // 1. Overhead: orchestrated (sequential, with history and row counts) vs the same REFRESH statements through psql.
     const psqlMs: number[] = [];
     const orchMs: number[] = [];
+    // psql gets the connection as a conninfo and the password in its environment, never in argv.
+    const tool = libpqConnection(parseConnection(url));
     const viaPsql = async () =>
       psqlMs.push(
         await timed(() =>
-          run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, ...statements.flatMap((s) => ['-c', s])]),
+          run(
+            'psql',
+            ['-X', '-q', '-w', '-v', 'ON_ERROR_STOP=1', '-d', tool.conninfo, ...statements.flatMap((s) => ['-c', s])],
+            { env: tool.env },
+          ),
         ),
       );
     const viaLib = async () =>

@@ -2,10 +2,16 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { databaseOf, maskUrl, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
+import {
+  maskUrl,
+  parseConnection,
+  type DatabaseIdentity,
+  type EnvironmentConfig,
+  type EnvironmentRegistry,
+} from '@warehouse/db';
 import { CliError } from '@warehouse/command';
 import type { DumpVia } from './dump.ts';
-import { composeArgs, ensureToolVersion, pgConn, runTool } from './tools.ts';
+import { composeArgs, confirmSameAfter, confirmToolTarget, ensureToolVersion, pgConn, runTool } from './tools.ts';
 
 export interface BackupOptions {
   env: EnvironmentConfig;
@@ -39,18 +45,19 @@ export async function backupDatabase(o: BackupOptions): Promise<BackupResult> {
   // Write to a temporary name first so a failed backup never looks like a good one.
   const partial = `${file}.partial`;
   if (o.via === 'compose') {
-    const user = decodeURIComponent(new URL(o.url).username) || 'postgres';
+    const { user, database } = parseConnection(o.url);
     const args = [
       ...composeArgs(o.env, o.registry),
       'exec',
       '-T',
       o.env.compose!.service,
       'pg_dump',
+      '-w',
       '-Fc',
       '-U',
       user,
       '-d',
-      databaseOf(o.url),
+      database,
     ];
     await new Promise<void>((resolve, reject) => {
       const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,7 +83,7 @@ export async function backupDatabase(o: BackupOptions): Promise<BackupResult> {
   } else {
     await ensureToolVersion('pg_dump', o.url, o.env.name);
     const { conn, env } = pgConn(o.url);
-    await runTool('pg_dump', ['-Fc', '--file', partial, '--dbname', conn], { env, url: o.url });
+    await runTool('pg_dump', ['--no-password', '-Fc', '--file', partial, '--dbname', conn], { env, url: o.url });
   }
   await rename(partial, file);
   return { env: o.env.name, file, bytes: (await stat(file)).size, format: 'custom' };
@@ -86,6 +93,8 @@ export interface RestoreOptions {
   env: EnvironmentConfig;
   url: string;
   file: string;
+  /** Who the guard judged the target to be (read again when absent). */
+  judged?: DatabaseIdentity;
 }
 
 /**
@@ -100,10 +109,13 @@ export async function restoreDatabase(o: RestoreOptions): Promise<{ env: string;
     );
   }
   await ensureToolVersion('pg_restore', o.url, o.env.name);
+  // pg_restore must change the database the guard judged: asked through libpq before, and again after.
+  const before = await confirmToolTarget({ url: o.url, judged: o.judged, tool: 'pg_restore', envName: o.env.name });
   const { conn, env } = pgConn(o.url);
   await runTool(
     'pg_restore',
     [
+      '--no-password',
       '--clean',
       '--if-exists',
       '--no-owner',
@@ -116,6 +128,7 @@ export async function restoreDatabase(o: RestoreOptions): Promise<{ env: string;
     ],
     { env, url: o.url },
   );
+  await confirmSameAfter({ url: o.url, before, tool: 'pg_restore', envName: o.env.name });
   return { env: o.env.name, file: path.resolve(o.file) };
 }
 

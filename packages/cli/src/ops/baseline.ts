@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createScratchDatabase, maskUrl, startThrowawayServer, withClient } from '@warehouse/db';
+import { createScratchDatabase, maskUrl, startThrowawayServer, withClient, type DatabaseIdentity } from '@warehouse/db';
 import { migrate, stamp, DEFAULT_MIGRATIONS_DIR } from '@warehouse/db/migrator';
 import { CliError } from '@warehouse/command';
 import { timestamp } from './backup.ts';
 import { dumpLocal } from './dump.ts';
-import { pgConn, runTool } from './tools.ts';
+import { confirmSameAfter, confirmToolTarget, pgConn, runTool } from './tools.ts';
 
 /** packages/db/sql/schema_head.sql: the schema at head, as `pnpm db:snapshot` writes it. */
 export const SNAPSHOT_FILE = path.resolve(DEFAULT_MIGRATIONS_DIR, '../../sql/schema_head.sql');
@@ -86,6 +87,8 @@ export async function initFromSnapshot(o: {
   envName: string;
   file?: string;
   dir?: string;
+  /** Who the guard judged the target to be (read again when absent). */
+  judged?: DatabaseIdentity;
 }): Promise<{ applied: string; stamped: string[] }> {
   const applied = await applySnapshot(o);
   const r = await stamp({ url: o.url, dir: o.dir, to: 'head' });
@@ -96,7 +99,13 @@ export async function initFromSnapshot(o: {
  * The first half of initFromSnapshot: refuse a database that is not empty, then apply the snapshot
  * with psql in one transaction. Returns the file applied. Nothing is stamped.
  */
-export async function applySnapshot(o: { url: string; envName: string; file?: string }): Promise<string> {
+export async function applySnapshot(o: {
+  url: string;
+  envName: string;
+  file?: string;
+  /** Who the guard judged the target to be (read again when absent). */
+  judged?: DatabaseIdentity;
+}): Promise<string> {
   const file = path.resolve(o.file ?? SNAPSHOT_FILE);
   if (!existsSync(file))
     throw new CliError('E_USAGE', `snapshot ${file} does not exist; write it with \`pnpm db:snapshot\``);
@@ -109,11 +118,29 @@ export async function applySnapshot(o: { url: string; envName: string; file?: st
         `Fix: \`pnpm db:reset --env ${o.envName}\` first, or, for an existing database already at the same schema, \`pnpm db:stamp --env ${o.envName} --to head\`. Nothing was changed.`,
     );
   }
+  const before = await confirmToolTarget({ url: o.url, judged: o.judged, tool: 'psql', envName: o.envName });
   const { conn, env } = pgConn(o.url);
-  await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', file, '--dbname', conn], {
-    env,
-    url: o.url,
-  });
+  // \restrict (psql 15.14+) with a key the file cannot know: no \connect, \!, \o … from the file.
+  const key = randomBytes(16).toString('hex');
+  await runTool(
+    'psql',
+    [
+      '-X',
+      '-q',
+      '-w',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '--single-transaction',
+      '--dbname',
+      conn,
+      '-c',
+      `\\restrict ${key}`,
+      '-f',
+      file,
+    ],
+    { env, url: o.url },
+  );
+  await confirmSameAfter({ url: o.url, before, tool: 'psql', envName: o.envName });
   return file;
 }
 

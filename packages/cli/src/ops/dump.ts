@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
 import {
-  databaseOf,
   maskUrl,
+  parseConnection,
   type EnvironmentConfig,
   type EnvironmentRegistry,
   type ResolvedDatabase,
@@ -85,12 +85,11 @@ export interface DumpOptions {
 export async function dumpSchema(o: DumpOptions): Promise<string> {
   if (o.via === 'compose') {
     // Inside the container: the unix socket with the image's trust auth, no password needed.
-    const u = new URL(o.url);
-    const user = decodeURIComponent(u.username) || 'postgres';
+    const { user, database } = parseConnection(o.url);
     const p = await $({
       nothrow: true,
       quiet: true,
-    })`docker ${composeArgs(o.env, o.registry)} exec -T ${o.env.compose!.service} pg_dump -U ${user} -d ${databaseOf(o.url)} ${schemaOnly(o.privileges ?? false)}`;
+    })`docker ${composeArgs(o.env, o.registry)} exec -T ${o.env.compose!.service} pg_dump -w -U ${user} -d ${database} ${schemaOnly(o.privileges ?? false)}`;
     if (p.exitCode !== 0) {
       throw new CliError(
         'E_FAILED',
@@ -106,7 +105,10 @@ export async function dumpSchema(o: DumpOptions): Promise<string> {
 export async function dumpLocal(url: string, label: string, options: { privileges?: boolean } = {}): Promise<string> {
   await ensureToolVersion('pg_dump', url, label);
   const { conn, env } = pgConn(url);
-  const r = await runTool('pg_dump', [...schemaOnly(options.privileges ?? false), '--dbname', conn], { env, url });
+  const r = await runTool('pg_dump', ['--no-password', ...schemaOnly(options.privileges ?? false), '--dbname', conn], {
+    env,
+    url,
+  });
   return normaliseDump(r.stdout);
 }
 

@@ -1,27 +1,42 @@
 import path from 'node:path';
 import { $ } from 'zx';
-import { maskUrl, withClient, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
-import { CliError } from '@warehouse/command';
+import {
+  describeIdentity,
+  libpqConnection,
+  maskSecrets,
+  maskUrl,
+  parseConnection,
+  readIdentity,
+  sameDatabase,
+  withClient,
+  type ConnDescriptor,
+  type DatabaseIdentity,
+  type EnvironmentConfig,
+  type EnvironmentRegistry,
+} from '@warehouse/db';
+import { CliError, EXIT } from '@warehouse/command';
 
 /**
- * Running pg_dump / psql / pg_restore / docker. Passwords never go on a command line (where
- * `ps` shows them): the URL is passed without its password and PGPASSWORD carries it.
+ * Running pg_dump / psql / pg_restore / docker. A tool never gets the configured string: the URL
+ * (and the PG* variables) are read once into a descriptor with libpq's rules (parseConnection),
+ * and the tool gets a conninfo naming host, port, database and user explicitly, `--no-password`
+ * (never a prompt), and an environment without any PG* variable of ours except PGPASSWORD (the
+ * password, from whatever source) — so libpq cannot read anything the guard did not judge.
+ * Passwords never go on a command line (where `ps` shows them).
  */
 
 export interface PgConn {
-  /** The URL without its password (safe for argv). */
+  /** A libpq conninfo for `--dbname`: host, port, dbname, user, sslmode…, no password (safe for argv). */
   conn: string;
+  /** The child's environment: PGPASSWORD when there is a password, no other PG* variable. */
   env: NodeJS.ProcessEnv;
+  descriptor: ConnDescriptor;
 }
 
 export function pgConn(url: string): PgConn {
-  const u = new URL(url);
-  const password = decodeURIComponent(u.password);
-  u.password = '';
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.PGPASSWORD;
-  if (password) env.PGPASSWORD = password;
-  return { conn: u.toString(), env };
+  const descriptor = parseConnection(url);
+  const { conninfo, env } = libpqConnection(descriptor);
+  return { conn: conninfo, env, descriptor };
 }
 
 export interface ToolRun {
@@ -50,22 +65,120 @@ export async function runTool(
     const target = options.url ? ` on ${maskUrl(options.url)}` : '';
     throw new CliError(
       'E_FAILED',
-      `${tool}${target} failed (exit ${result.exitCode}): ${scrub(result.stderr.trim(), options.url)}`,
+      `${tool}${target} failed (exit ${result.exitCode}): ${scrub(result.stderr.trim(), options.url, options.env)}`,
     );
   }
   return result;
 }
 
-function scrub(text: string, url?: string): string {
-  if (!url) return text;
-  const pw = (() => {
+/**
+ * Remove every password a tool could echo: the URL's (authority or `?password=`), the one the
+ * descriptor resolved (PGPASSWORD, passfile), the child's PGPASSWORD, and their percent-encodings.
+ */
+export function scrub(text: string, url?: string, env?: NodeJS.ProcessEnv): string {
+  const secrets = new Set<string>();
+  if (env?.PGPASSWORD) secrets.add(env.PGPASSWORD);
+  if (url) {
     try {
-      return decodeURIComponent(new URL(url).password);
+      const d = parseConnection(url);
+      if (d.password) secrets.add(d.password);
     } catch {
-      return '';
+      // an unreadable URL is masked as text below
     }
-  })();
-  return pw ? text.split(pw).join('****') : text;
+    try {
+      const u = new URL(url);
+      if (u.password) secrets.add(decodeURIComponent(u.password));
+      const q = u.searchParams.get('password');
+      if (q) secrets.add(q);
+    } catch {
+      // not a WHATWG URL: maskSecrets below
+    }
+  }
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('****');
+  }
+  return maskSecrets(out);
+}
+
+/**
+ * Who a libpq tool reaches with the arguments pgConn gives it: psql, with the same conninfo and
+ * environment, asks the server (catalog names qualified, search_path pinned for the statement).
+ */
+export async function libpqIdentity(
+  url: string,
+): Promise<{ systemIdentifier: string; databaseOid: number; database: string }> {
+  const { conn, env } = pgConn(url);
+  const r = await runTool(
+    'psql',
+    [
+      '-X',
+      '-q',
+      '-w',
+      '-At',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '--dbname',
+      conn,
+      '-c',
+      'set search_path = pg_catalog',
+      '-c',
+      'select (select c.system_identifier::text from pg_catalog.pg_control_system() c), d.oid::int, d.datname ' +
+        'from pg_catalog.pg_database d where d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()',
+    ],
+    { env, url },
+  );
+  const line = r.stdout.trim();
+  const [sysid, oid] = line.split('|', 2);
+  return {
+    systemIdentifier: sysid!,
+    databaseOid: Number(oid),
+    database: line.slice(`${sysid}|${oid}|`.length),
+  };
+}
+
+/**
+ * Before a libpq tool changes a guarded target: the database psql reaches with the tool's own
+ * arguments must be the one the guard judged (node-pg, the canonical URL). Refused (exit 2,
+ * nothing changed) otherwise. Returns the identity the tool will change.
+ */
+export async function confirmToolTarget(o: {
+  url: string;
+  judged?: Pick<DatabaseIdentity, 'systemIdentifier' | 'databaseOid' | 'database'>;
+  tool: string;
+  envName: string;
+}): Promise<Pick<DatabaseIdentity, 'systemIdentifier' | 'databaseOid' | 'database'>> {
+  const judged = o.judged ?? (await readIdentity(o.url));
+  const viaTool = await libpqIdentity(o.url);
+  if (!sameDatabase(judged, viaTool)) {
+    throw new CliError(
+      'E_TARGET_CHANGED',
+      `${o.tool} would reach ${describeIdentity(viaTool)}, but the guard judged ${describeIdentity(judged)} for environment ${o.envName} (${maskUrl(o.url)}). Nothing was changed. ` +
+        'Fix: check the URL and the PG* variables of this shell (pnpm db:url shows what the toolkit reads)',
+      { exitCode: EXIT.refused },
+    );
+  }
+  return judged;
+}
+
+/**
+ * After a libpq tool changed a guarded target: the database at the URL must still be the one
+ * judged before (same cluster, same oid). Fails loudly (exit 1) otherwise.
+ */
+export async function confirmSameAfter(o: {
+  url: string;
+  before: Pick<DatabaseIdentity, 'systemIdentifier' | 'databaseOid' | 'database'>;
+  tool: string;
+  envName: string;
+}): Promise<void> {
+  const after = await readIdentity(o.url);
+  if (!sameDatabase(o.before, after)) {
+    throw new CliError(
+      'E_TARGET_CHANGED',
+      `after ${o.tool}, environment ${o.envName} (${maskUrl(o.url)}) reaches ${describeIdentity(after)}, not ${describeIdentity(o.before)} that was judged before it ran. ` +
+        'Check both databases now: something changed where the URL leads while the command ran',
+    );
+  }
 }
 
 function missingTool(tool: string): CliError {

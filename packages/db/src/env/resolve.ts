@@ -1,5 +1,6 @@
 import { defaultEmbeddedDir, ensureEmbeddedServer } from '../embedded/server.ts';
 import { DbError, maskUrl } from '../errors.ts';
+import { canonicalConnection, type ConnDescriptor } from './conn.ts';
 import { withClient, withDatabase, ident } from '../pg/with.ts';
 import {
   PRODUCTION_ENV,
@@ -14,7 +15,12 @@ export type UrlSource = 'variable' | 'registry' | 'embedded';
 
 export interface ResolvedDatabase {
   env: EnvironmentConfig;
+  /**
+   * The canonical URL (canonicalUrl of `conn`): the configured URL and the PG* variables read once
+   * with libpq's rules. Every node-pg connection uses it; libpq tools get libpqConnection(conn).
+   */
   url: string;
+  conn: ConnDescriptor;
   /** Where the URL came from, for messages: a variable name, the registry, or the embedded server. */
   source: UrlSource;
   sourceDetail: string;
@@ -81,6 +87,18 @@ export function embeddedLocation(
   return { port, dir };
 }
 
+/** Read a configured URL (and the PG* variables) once, with libpq's rules; errors say where the URL came from. */
+function readConnection(raw: string, where: string, vars: NodeJS.ProcessEnv): { url: string; conn: ConnDescriptor } {
+  try {
+    return canonicalConnection(raw, { env: vars });
+  } catch (error) {
+    if (error instanceof DbError && (error.code === 'E_CONN_REFUSED' || error.code === 'E_CONN_INVALID')) {
+      error.message = `${where} (${maskUrl(raw)}): ${error.message}`;
+    }
+    throw error;
+  }
+}
+
 /**
  * Resolve an environment name to a connection URL: `DATABASE_URL_<NAME>`, else the registry's
  * `url`/`urlEnv`, else (for environments with `embedded`) an embedded PostgreSQL started on demand.
@@ -95,15 +113,8 @@ export async function resolveDatabase(name: string, options: ResolveOptions = {}
   const env = getEnvironment(name, registry);
   const configured = configuredUrl(env, vars);
   if (configured) {
-    try {
-      new URL(configured.url);
-    } catch {
-      throw new DbError(
-        'E_ENV_NO_URL',
-        `${configured.sourceDetail} for environment ${name} is not a valid URL (${maskUrl(configured.url)}); expected postgres://user:password@host:port/database`,
-      );
-    }
-    return { env, ...configured, release: async () => {} };
+    const { url, conn } = readConnection(configured.url, `${configured.sourceDetail} for environment ${name}`, vars);
+    return { env, ...configured, url, conn, release: async () => {} };
   }
   if (!env.embedded) {
     const vars = [urlVariableFor(name), env.urlEnv].filter(Boolean).join(' or ');
@@ -126,9 +137,15 @@ export async function resolveDatabase(name: string, options: ResolveOptions = {}
         if (e.code !== '42P04') throw e; // created concurrently by another process
       });
   });
+  const { url, conn } = readConnection(
+    withDatabase(server.url, EMBEDDED_DATABASE),
+    `the embedded server of environment ${name}`,
+    vars,
+  );
   return {
     env,
-    url: withDatabase(server.url, EMBEDDED_DATABASE),
+    url,
+    conn,
     source: 'embedded',
     sourceDetail: `embedded server in ${dir}`,
     release: () => server.stop(),
