@@ -2,13 +2,12 @@
 // migrate and seed the database (seed: referenceRange()), driven here in-process twice around a
 // PUT /targets/month. The explicit, guarded overwrite backs the typed values up as a targets CSV,
 // and uploading that CSV on the targets page puts them back.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { backupReplaced } from '@warehouse/cli';
-import { referenceRange, seedReference } from '@warehouse/db/seed';
+import { referenceRange, seedReference, targetsBackupCsv } from '@warehouse/db/seed';
 import { loadConfig } from '../src/config.ts';
 import { startServer, type Started } from '../src/server.ts';
 import { silent, testDatabase } from './helper.ts';
@@ -103,7 +102,9 @@ it('a restart of pnpm start keeps the month and day targets typed through the AP
       overwrite: true,
       editor: 'ops',
       beforeReplace: async (replaced) => {
-        files = await backupReplaced(replaced, backupDir, 'local_dev');
+        // as db:seed --overwrite's backupReplaced writes it (packages/cli/src/seed.ts)
+        files = [path.join(backupDir, 'local_dev_targets.csv')];
+        writeFileSync(files[0]!, targetsBackupCsv(replaced));
         return files[0];
       },
     });

@@ -18,7 +18,6 @@ export { guardFlags, guardForCommand, cliConfig, withWritingEnv } from './destru
 export {
   runReferenceSeed,
   backupReplaced,
-  targetsBackupCsv,
   calendarBackupSql,
   describeSeed,
   overwriteFlag,

@@ -5,6 +5,7 @@ import { CliError, type FlagSpec } from '@warehouse/command';
 import { withClient, type ResolvedDatabase } from '@warehouse/db';
 import {
   seedReference,
+  targetsBackupCsv,
   type CalendarRow,
   type ReferenceRange,
   type ReplacedValues,
@@ -38,17 +39,6 @@ function osUser(): string {
 }
 
 const sqlText = (v: string | null) => (v === null ? 'NULL' : `'${v.replace(/'/g, "''")}'`);
-
-/**
- * The replaced targets as a targets CSV (the console's 目標 page and `POST /targets/csv` read it:
- * month rows `YYYY-MM`, day rows `YYYY-MM-DD`), so uploading it puts them back and records who did.
- */
-export function targetsBackupCsv(replaced: ReplacedValues): string {
-  const lines = ['date,target_ton'];
-  for (const m of replaced.monthlyTargets) lines.push(`${m.date.slice(0, 7)},${m.oldTon ?? ''}`);
-  for (const d of replaced.dailyTargetPlan) lines.push(`${d.date},${d.oldTon ?? ''}`);
-  return `${lines.join('\n')}\n`;
-}
 
 /** The replaced calendar rows as SQL that puts them back (`pnpm db:psql --env E -- -f FILE`). */
 export function calendarBackupSql(rows: CalendarRow[]): string {

@@ -2,6 +2,7 @@ export { seedReference, referenceRange, assertReferenceTables, REFERENCE_TABLES,
 export {
   seedReferenceData,
   dailyTargetTon,
+  targetsBackupCsv,
   type SeedReferenceOptions,
   type SeedReferenceResult,
   type UpsertCount,

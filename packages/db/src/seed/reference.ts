@@ -298,3 +298,14 @@ export async function seedReferenceData(
     };
   });
 }
+
+/**
+ * The replaced targets as a targets CSV (the console's 目標 page and `POST /targets/csv` read it:
+ * month rows `YYYY-MM`, day rows `YYYY-MM-DD`), so uploading it puts them back and records who did.
+ */
+export function targetsBackupCsv(replaced: ReplacedValues): string {
+  const lines = ['date,target_ton'];
+  for (const m of replaced.monthlyTargets) lines.push(`${m.date.slice(0, 7)},${m.oldTon ?? ''}`);
+  for (const d of replaced.dailyTargetPlan) lines.push(`${d.date},${d.oldTon ?? ''}`);
+  return `${lines.join('\n')}\n`;
+}
