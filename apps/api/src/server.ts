@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { maskUrl, onParentGone, resolveDatabase } from '@warehouse/db';
+import { checkStartTarget } from './start-guard.ts';
 import { migrate } from '@warehouse/db/migrator';
 import { seedReference } from '@warehouse/db/seed';
 import { enqueueRefresh, populateMvs, refresherCronItems } from '@warehouse/refresher';
@@ -43,6 +44,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
     ? { url: config.databaseUrl, release: async () => {} }
     : await resolveDatabase(config.dbEnv, { log: (m) => logger.info(m) });
   logger.info({ database: maskUrl(db.url), env: config.databaseUrl ? 'DATABASE_URL' : config.dbEnv }, 'database');
+  if ((opts.migrate ?? true) || opts.seed) await checkStartTarget(db.url, config.dbEnv);
   if (opts.migrate ?? true) {
     const result = await migrate({ url: db.url, applicationName: 'warehouse-api' });
     if (result.failed)
