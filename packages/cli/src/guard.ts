@@ -229,9 +229,11 @@ async function identifyTarget(
 ): Promise<{ identity?: DatabaseIdentity; reached?: Reached }> {
   const identify = o.identify ?? ((u: string) => readIdentity(u));
   const declared = envKind(o.env);
+  // A spelling the toolkit refuses is its own refusal, not an unreadable identity.
+  const target = canonical(url);
   let identity: DatabaseIdentity;
   try {
-    identity = await identify(canonical(url));
+    identity = await identify(target);
   } catch (error) {
     const e = error as Error;
     if (declared === 'local' && error instanceof IdentityUnreadable && !error.connected) {

@@ -182,7 +182,14 @@ describe('the identity cannot be spoofed from inside the database', () => {
       expect([id.markerState, id.marker?.env, id.database], label).toEqual(['here', 'vm_prod', 'insider']);
       expect(sameDatabase(id, truth), label).toBe(true);
       const r = await attemptReset('local_dev', url);
-      expect(r.refused?.code, `${label}\n${r.out}`).toBe('E_TARGET_PROTECTED');
+      // The guard reads a URL with libpq's rules first and refuses any `options` (env/conn.ts), so
+      // those spellings never reach the identity read; the role default does, and is pinned.
+      if (url.includes('?options='))
+        expect([r.refused?.code, r.refused?.message], `${label}\n${r.out}`).toEqual([
+          'E_GUARD_REFUSED',
+          expect.stringContaining('options'),
+        ]);
+      else expect(r.refused?.code, `${label}\n${r.out}`).toBe('E_TARGET_PROTECTED');
       expect(await exists('insider'), label).toBe(true);
     }
   });
@@ -391,24 +398,40 @@ describe('a physical copy of production becomes staging only through db:mark-cop
 });
 
 describe('the reset re-check on the maintenance database cannot be answered by planted objects', () => {
-  it('an empty evil.pg_database view in database postgres, put first by ?options, does not stop (or steer) a reset of an unmarked database', async () => {
+  it('an empty evil.pg_database view in database postgres, put first by the role default search_path, does not stop (or steer) a reset of an unmarked database; put first by ?options, the URL is refused', async () => {
     await withClient(prod.url('postgres'), async (c) => {
       await c.query('create database scratchdb');
       await c.query(
         'create schema evil; create view evil.pg_database as select * from pg_catalog.pg_database where false',
       );
     });
-    const url = `${prod.url('scratchdb')}${opts('-c search_path=evil,pg_catalog')}`;
-    // The plant is live for an unpinned query on that connection.
-    const seen = await withClient(url.replace('/scratchdb?', '/postgres?'), async (c) =>
-      Number((await c.query('select count(*) as n from pg_database')).rows[0].n),
+    const url = prod.url('scratchdb');
+    const withOptions = `${url}${opts('-c search_path=evil,pg_catalog')}`;
+    const refused = await attemptReset('local_dev', withOptions);
+    expect([refused.refused?.code, refused.refused?.message], refused.out).toEqual([
+      'E_GUARD_REFUSED',
+      expect.stringContaining('options'),
+    ]);
+    // The same plant through what libpq cannot show in a URL: the role's default in database postgres.
+    await withClient(prod.url('postgres'), (c) =>
+      c.query('alter role postgres in database postgres set search_path = evil, pg_catalog'),
     );
-    expect(seen).toBe(0);
-    const before = await readIdentity(url);
-    const r = await attemptReset('local_dev', url);
-    expect(r.refused, r.out).toBeUndefined();
-    const after = await readIdentity(prod.url('scratchdb'));
-    expect(after.databaseOid).not.toBe(before.databaseOid);
+    try {
+      // The plant is live for an unpinned query on that connection.
+      const seen = await withClient(prod.url('postgres'), async (c) =>
+        Number((await c.query('select count(*) as n from pg_database')).rows[0].n),
+      );
+      expect(seen).toBe(0);
+      const before = await readIdentity(url);
+      const r = await attemptReset('local_dev', url);
+      expect(r.refused, r.out).toBeUndefined();
+      const after = await readIdentity(url);
+      expect(after.databaseOid).not.toBe(before.databaseOid);
+    } finally {
+      await withClient(prod.url('postgres'), (c) =>
+        c.query('alter role postgres in database postgres reset search_path'),
+      );
+    }
   });
 });
 
