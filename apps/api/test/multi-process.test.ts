@@ -26,9 +26,17 @@ afterAll(async () => {
 function start(script: string, env: Record<string, string>, args: string[] = []): Child {
   // Coalescing is what the debounce window promises: with the default 0 a refresh may start
   // between two of the ten ingests on a fast machine (seen on Node 24 in CI), so give it 3 s.
+  // The ten uploads all come from 127.0.0.1: the per-client cap (3 by default, tested in
+  // upload-bounds.test.ts) is raised so that this test is about two processes, not about the cap.
   const c = spawnScript(
     script,
-    { DATABASE_URL: db.url, HOST: '127.0.0.1', MV_REFRESH_DEBOUNCE_MS: '3000', ...env },
+    {
+      DATABASE_URL: db.url,
+      HOST: '127.0.0.1',
+      MV_REFRESH_DEBOUNCE_MS: '3000',
+      UPLOAD_MAX_CONCURRENT_PER_CLIENT: '10',
+      ...env,
+    },
     args,
   );
   children.push(c);
