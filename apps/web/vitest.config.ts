@@ -22,8 +22,9 @@ export default defineConfig({
     hookTimeout: 240_000,
     include: hasChromium ? ['test/e2e/**/*.test.ts', 'test/unit/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
     fileParallelism: false,
-    // No floor yet: the coverage run of 2026-12-07 did not complete here (the machine was at load 30).
-    // Set it just under the figures `pnpm test:coverage` prints for this package.
+    // No floor: the console's code runs in Chromium, which v8 coverage of the test process does not
+    // see (3.6 % of statements, the unit-tested helpers only, in the CI run of 2026-12-07). A floor
+    // for it needs the browser's own coverage (Playwright's page.coverage), not done yet.
     coverage: coverageFloor(),
   },
 });
