@@ -1,6 +1,7 @@
 import { coverageFloor, warehouseVitest } from '@warehouse/vitest-config';
 
-// Floor just under the clean-clone CI run of 2026-12-07 (87.2 / 81.45 / 87.16 / 88.43 %).
+// Floor under the runs of 2026-12-07 (CI 87.2 / 81.45 / 87.16 / 88.43 %, alone 86.89 / 81.11 / 87.16 / 88.07 %:
+// the timing-dependent paths move it by ~0.4 points, so the floor keeps 1.5–2 points of room).
 export default warehouseVitest(import.meta.url, {
-  test: { coverage: coverageFloor({ statements: 86, branches: 80, functions: 86, lines: 87 }) },
+  test: { coverage: coverageFloor({ statements: 85, branches: 79, functions: 85, lines: 86 }) },
 });
