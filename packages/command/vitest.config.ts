@@ -6,6 +6,6 @@ import { coverageFloor } from '@warehouse/vitest-config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    coverage: coverageFloor({ statements: 57, branches: 59, functions: 56, lines: 61 }),
+    coverage: coverageFloor({ statements: 57, branches: 59, functions: 56, lines: 60 }),
   },
 });
