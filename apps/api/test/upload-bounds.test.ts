@@ -42,6 +42,8 @@ beforeAll(async () => {
   port = (t.app.server.address() as net.AddressInfo).port;
 });
 afterAll(async () => {
+  // A failed assertion leaves its trickles running: end them first, or close() waits for them.
+  for (const end of openTrickles) end();
   await t?.close();
   rmSync(spoolDir, { recursive: true, force: true });
 });
@@ -67,6 +69,9 @@ interface Trickle {
  * A client that sends the request's headers and the first `firstBytes` of a multipart upload at
  * once, then one byte every 100 ms (or nothing at all with `firstBytes: 0, trickle: false`).
  */
+/** Every trickle's way to end it at once (afterAll), whatever the test did before. */
+const openTrickles = new Set<() => void>();
+
 function trickle(to: number, opts: { firstBytes?: number; trickle?: boolean } = {}): Trickle {
   const file = Buffer.concat([good, Buffer.alloc(64 * 1024, 0x41)]);
   const body = multipart([
@@ -84,6 +89,11 @@ function trickle(to: number, opts: { firstBytes?: number; trickle?: boolean } = 
     if (opts.trickle === false || sent >= body.payload.length - 1) return;
     socket.write(body.payload.subarray(sent, ++sent));
   }, 100);
+  const end = () => {
+    clearInterval(timer);
+    socket.destroy();
+  };
+  openTrickles.add(end);
   const out: Trickle = {
     stop: () => clearInterval(timer),
     answered: false,
@@ -92,6 +102,7 @@ function trickle(to: number, opts: { firstBytes?: number; trickle?: boolean } = 
       socket.on('data', (d: Buffer) => (text += d.toString()));
       socket.on('close', () => {
         clearInterval(timer);
+        openTrickles.delete(end);
         out.answered = true;
         resolve(text);
       });
