@@ -3,7 +3,7 @@
  * error body and the range cap.
  * Validation (Ajv), the OpenAPI document and fast-json-stringify all come from these.
  */
-import { Type, type TSchema } from '@fastify/type-provider-typebox';
+import { Type, type TSchemaOptions, type TSchema } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import { HttpError } from './http-error.ts';
 
@@ -92,6 +92,17 @@ export const DayRange = (maxDays: number = MAX_RANGE_DAYS) => ({
 });
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * One of a contract's lists (`OneOf(CSV_TYPES)`, `OneOf(UPLOAD_STATUSES)` from `@warehouse/db/kinds`)
+ * as a union of literals, so the schema never spells the values again.
+ */
+export const OneOf = <T extends string>(values: readonly T[], options?: TSchemaOptions) =>
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
+  );
 export const Num = Nullable(Type.Number());
 
 /** The body of every error answer (see the error handler in app.ts); some codes add fields. */

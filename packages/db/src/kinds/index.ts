@@ -26,6 +26,19 @@ export const FINISHED_UPLOAD_STATUSES = [
   'reverted',
 ] as const satisfies readonly UploadStatus[];
 
+/** `{ a: 'a', b: 'b' }` from `['a', 'b']`: each value by its name, typed as that value. */
+function byName<const T extends readonly string[]>(values: T): { readonly [V in T[number]]: V } {
+  return Object.freeze(Object.fromEntries(values.map((v) => [v, v]))) as { readonly [V in T[number]]: V };
+}
+/**
+ * Each kind, flavour and status by name, for code that means one of them (`UPLOAD_STATUS.held`,
+ * `CSV_TYPE.yard`, `FLAVOUR.final`): no other module spells them as strings, which
+ * test/literals.test.ts checks across the source tree.
+ */
+export const CSV_TYPE = byName(CSV_TYPES);
+export const FLAVOUR = byName(FLAVOURS);
+export const UPLOAD_STATUS = byName(UPLOAD_STATUSES);
+
 export type ColumnType = 'date' | 'text' | 'int' | 'numeric';
 
 export interface ColumnSpec {
