@@ -7,7 +7,7 @@ import { HttpError } from '../http-error.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import { FLAVOURS, UPLOAD_STATUS } from '@warehouse/db/kinds';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { bytesPerWindow, watchBody, type BodyRateLimits } from '../body-watch.ts';
 import { ClientSlots } from '../client-slots.ts';
 import { fileChunks, spoolFile } from '../ingest/spool.ts';

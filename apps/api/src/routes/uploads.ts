@@ -15,7 +15,7 @@ import {
   type UploadRow,
 } from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { CSV_TYPES, FLAVOURS, UPLOAD_STATUS, UPLOAD_STATUSES, type CsvType, type Flavour } from '@warehouse/db/kinds';
 import { Count, errorResponses, Nullable, OneOf } from '../schemas.ts';
 
