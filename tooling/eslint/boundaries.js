@@ -10,8 +10,10 @@
 
 /** @type {Readonly<Record<string, readonly string[]>>} */
 export const ALLOWED_IMPORTS = {
-  '@warehouse/db': [],
-  '@warehouse/command': ['@warehouse/db'],
+  // A leaf: connection-URL masking, so command masks errors without loading db.
+  '@warehouse/secrets': [],
+  '@warehouse/db': ['@warehouse/secrets'],
+  '@warehouse/command': ['@warehouse/secrets'],
   '@warehouse/refresher': ['@warehouse/db', '@warehouse/command'],
   '@warehouse/cli': ['@warehouse/db', '@warehouse/command', '@warehouse/refresher'],
   // Apps: no app imports the CLI (it is a set of scripts, not a library).

@@ -1,4 +1,5 @@
-export { DbError, maskUrl, maskSecrets, type DbErrorCode } from './errors.ts';
+export { DbError, type DbErrorCode } from './errors.ts';
+export { maskUrl, maskSecrets } from '@warehouse/secrets';
 export {
   readIdentity,
   describeIdentity,
