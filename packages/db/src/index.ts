@@ -30,7 +30,15 @@ export {
   type MarkerWriteResult,
 } from './env/protection.ts';
 export { ANCHOR_PREFIX } from './env/marker.ts';
-export { withClient, withTransaction, withDatabase, databaseOf, ident, type PgClient } from './pg/with.ts';
+export {
+  withClient,
+  withPoolClient,
+  withTransaction,
+  withDatabase,
+  databaseOf,
+  ident,
+  type PgClient,
+} from './pg/with.ts';
 export {
   ensureEmbeddedServer,
   runningEmbeddedServer,
