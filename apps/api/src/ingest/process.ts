@@ -15,7 +15,7 @@ import { recordFailure } from './upload-errors.ts';
 import { CopyBinaryWriter } from './binary.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { withTransaction } from '@warehouse/db';
-import { stgHistoryTable } from '@warehouse/db/kinds';
+import { stgHistoryTable, UPLOAD_STATUS } from '@warehouse/db/kinds';
 import {
   claimUpload,
   earlierUnlanded,
@@ -67,15 +67,15 @@ export interface IngestEffect {
 
 export type IngestOutcome =
   | ({
-      status: 'success';
+      status: typeof UPLOAD_STATUS.success;
       uploadId: number;
       rowCount: number;
       dateFrom: string | null;
       dateTo: string | null;
       encoding: string;
     } & IngestEffect)
-  | ({ status: 'held'; uploadId: number; reason: string } & IngestEffect)
-  | { status: 'failed'; uploadId: number; reason: string; errors: RowError[] }
+  | ({ status: typeof UPLOAD_STATUS.held; uploadId: number; reason: string } & IngestEffect)
+  | { status: typeof UPLOAD_STATUS.failed; uploadId: number; reason: string; errors: RowError[] }
   | { status: 'skipped'; uploadId: number; reason: string };
 
 const MAX_RECORD_BYTES = 1024 * 1024;
@@ -381,7 +381,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
   try {
     outcome = await withTransaction(client, async (): Promise<IngestOutcome> => {
       const status = await statusOf(client, uploadId, true);
-      if (status !== 'processing' && status !== 'pending')
+      if (status !== UPLOAD_STATUS.processing && status !== UPLOAD_STATUS.pending)
         return { status: 'skipped', uploadId, reason: `upload ${uploadId} is already ${status}` };
       const dup = await findLandedDuplicate(client, kind, flavour, sha, uploadId);
       if (dup)
@@ -484,7 +484,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       await deps.enqueueRefresh(client, { csvType: kind, trigger: `upload:${uploadId}` });
       logger.debug({ uploadId, ...phases }, 'upload phases');
       return {
-        status: 'success',
+        status: UPLOAD_STATUS.success,
         uploadId,
         rowCount: load.rows,
         dateFrom,
@@ -509,10 +509,13 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
         touchedLast: effect.datesTouched.last,
         reason: error.reason,
       });
-      deps.metrics?.duration.observe({ csv_type: kind, outcome: 'held' }, (performance.now() - started) / 1000);
+      deps.metrics?.duration.observe(
+        { csv_type: kind, outcome: UPLOAD_STATUS.held },
+        (performance.now() - started) / 1000,
+      );
       logger.warn({ uploadId, kind, flavour, reason: error.reason }, 'upload held');
       await alertUpload(deps, uploadId);
-      return { status: 'held', uploadId, reason: error.reason, ...effect };
+      return { status: UPLOAD_STATUS.held, uploadId, reason: error.reason, ...effect };
     }
     if (!(error instanceof IngestRejected)) {
       client.release();
@@ -527,16 +530,19 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       summary: deps.errorSummary ?? 50,
     });
     deps.metrics?.rejected.inc({ csv_type: kind, stage: 'process' });
-    deps.metrics?.duration.observe({ csv_type: kind, outcome: 'failed' }, (performance.now() - started) / 1000);
+    deps.metrics?.duration.observe(
+      { csv_type: kind, outcome: UPLOAD_STATUS.failed },
+      (performance.now() - started) / 1000,
+    );
     logger.info({ uploadId, kind, flavour, code: error.code, reason: error.message }, 'upload rejected');
     await alertUpload(deps, uploadId);
-    return { status: 'failed', uploadId, reason: error.message, errors: error.errors };
+    return { status: UPLOAD_STATUS.failed, uploadId, reason: error.message, errors: error.errors };
   }
   client.release();
-  if (outcome.status === 'success') {
+  if (outcome.status === UPLOAD_STATUS.success) {
     const seconds = (performance.now() - started) / 1000;
     deps.metrics?.rows.inc({ csv_type: kind }, outcome.rowCount);
-    deps.metrics?.duration.observe({ csv_type: kind, outcome: 'success' }, seconds);
+    deps.metrics?.duration.observe({ csv_type: kind, outcome: UPLOAD_STATUS.success }, seconds);
     logger.info(
       {
         uploadId,
@@ -569,7 +575,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
  */
 export async function processInOrder(deps: IngestDeps, uploadId: number): Promise<IngestOutcome> {
   const u = await getUpload(deps.pool, uploadId);
-  if (u && (u.status === 'pending' || u.status === 'processing')) {
+  if (u && (u.status === UPLOAD_STATUS.pending || u.status === UPLOAD_STATUS.processing)) {
     const client = await deps.pool.connect();
     try {
       await waitForAccepts(client, u.csvType);
