@@ -43,6 +43,33 @@ test('packages/command may not import packages/db (it masks with @warehouse/secr
   );
 });
 
+test('an API route may import neither app.ts nor another route, and context.ts no route', async () => {
+  for (const wrong of ["import { build } from '../app.ts';", "import { readRoutes } from './reads.ts';"]) {
+    const messages = await restrictedImports('apps/api', 'src/routes/dashboard.ts', `${wrong}\nexport const y = 1;\n`);
+    assert.equal(messages.length, 1, `${wrong}: ${JSON.stringify(messages)}`);
+    assert.match(messages[0], /a route imports neither app.ts nor another route/);
+  }
+  const ctx = await restrictedImports(
+    'apps/api',
+    'src/context.ts',
+    `import { readRoutes } from './routes/reads.ts';\nexport const y = readRoutes;\n`,
+  );
+  assert.equal(ctx.length, 1, JSON.stringify(ctx));
+  // the package arrows still hold in a route, and what routes should import passes
+  const cli = await restrictedImports(
+    'apps/api',
+    'src/routes/dashboard.ts',
+    `import * as x from '@warehouse/cli';\nexport const y = x;\n`,
+  );
+  assert.match(cli[0] ?? '', /@warehouse\/api may not import @warehouse\/cli/);
+  const ok = await restrictedImports(
+    'apps/api',
+    'src/routes/dashboard.ts',
+    `import type { AppContext } from '../context.ts';\nimport { CardDay } from '../reads/target-card.ts';\nexport type Y = AppContext;\nexport const z = CardDay;\n`,
+  );
+  assert.deepEqual(ok, []);
+});
+
 test('packages/db may not import the CLI, the refresher, command or an app', async () => {
   for (const wrong of ['@warehouse/cli', '@warehouse/refresher', '@warehouse/command', '@warehouse/api']) {
     const messages = await restrictedImports(
