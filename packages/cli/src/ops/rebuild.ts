@@ -8,12 +8,7 @@
  * server (as db:diff compares them).
  */
 import { performance } from 'node:perf_hooks';
-import {
-  createScratchDatabase,
-  maskUrl,
-  type EnvironmentConfig,
-  type EnvironmentRegistry,
-} from '@warehouse/db';
+import { createScratchDatabase, maskUrl, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
 import { migrate, stamp } from '@warehouse/db/migrator';
 import { CliError } from '@warehouse/command';
 import { populateAfterMigrate } from '../populate.ts';
