@@ -10,8 +10,10 @@
 
 /** @type {Readonly<Record<string, readonly string[]>>} */
 export const ALLOWED_IMPORTS = {
-  '@warehouse/db': [],
-  '@warehouse/command': ['@warehouse/db'],
+  // A leaf: connection-URL masking, so command masks errors without loading db.
+  '@warehouse/secrets': [],
+  '@warehouse/db': ['@warehouse/secrets'],
+  '@warehouse/command': ['@warehouse/secrets'],
   '@warehouse/refresher': ['@warehouse/db', '@warehouse/command'],
   '@warehouse/cli': ['@warehouse/db', '@warehouse/command', '@warehouse/refresher'],
   // Apps: no app imports the CLI (it is a set of scripts, not a library).
@@ -20,26 +22,52 @@ export const ALLOWED_IMPORTS = {
 };
 
 /**
- * The ESLint config objects that forbid `name`'s files every workspace package it may not import.
+ * Arrows inside a package: files (globs relative to the package) that may not import some of
+ * its own modules. `apps/api`'s routes take their context from src/context.ts and shared SQL from
+ * src/reads/, so no route imports app.ts (which imports every route) or another route, and the
+ * modules routes import import no route.
+ * @type {Readonly<Record<string, readonly { files: string[]; group: string[]; message: string }[]>>}
+ */
+export const INNER_RULES = {
+  '@warehouse/api': [
+    {
+      files: ['src/routes/**'],
+      group: ['../app', '../app.ts', './*', '../routes/*'],
+      message:
+        'a route imports neither app.ts nor another route: AppContext is in src/context.ts, shared SQL in src/reads/',
+    },
+    {
+      files: ['src/context.ts', 'src/reads/**'],
+      group: ['./routes/*', '../routes/*', './app', './app.ts', '../app', '../app.ts'],
+      message: 'what routes import imports no route and not app.ts (that would close the circle app.ts ↔ routes)',
+    },
+  ],
+};
+
+/**
+ * The ESLint config objects that forbid `name`'s files every workspace package it may not import
+ * (and, for the files INNER_RULES names, some of the package's own modules).
  * @param {string} name the package's name, e.g. '@warehouse/db'
  */
 export function boundaries(name) {
   const allowed = ALLOWED_IMPORTS[name];
   if (!allowed) throw new Error(`${name} is not in tooling/eslint/boundaries.js ALLOWED_IMPORTS; add it there`);
   const forbidden = Object.keys(ALLOWED_IMPORTS).filter((p) => p !== name && !allowed.includes(p));
+  const packages = forbidden.map((p) => ({
+    group: [p, `${p}/*`],
+    message: `${name} may not import ${p} (allowed: ${allowed.join(', ') || 'no workspace package'}); see tooling/eslint/boundaries.js`,
+  }));
+  // A later config object replaces the rule's options for its files, so each repeats the packages.
   return [
-    {
+    { rules: { 'no-restricted-imports': ['error', { patterns: packages }] } },
+    ...(INNER_RULES[name] ?? []).map(({ files, group, message }) => ({
+      files,
       rules: {
         'no-restricted-imports': [
           'error',
-          {
-            patterns: forbidden.map((p) => ({
-              group: [p, `${p}/*`],
-              message: `${name} may not import ${p} (allowed: ${allowed.join(', ') || 'no workspace package'}); see tooling/eslint/boundaries.js`,
-            })),
-          },
+          { patterns: [...packages, { group, message: `${message}; see tooling/eslint/boundaries.js` }] },
         ],
       },
-    },
+    })),
   ];
 }

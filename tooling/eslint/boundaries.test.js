@@ -7,6 +7,15 @@ import { ESLint } from 'eslint';
 import { ALLOWED_IMPORTS } from './boundaries.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const PACKAGE_DIRS = [
+  'apps/api',
+  'apps/web',
+  'packages/cli',
+  'packages/command',
+  'packages/db',
+  'packages/refresher',
+  'packages/secrets',
+];
 
 /** Lint `code` as if it were `file` of the package in `dir`, with that package's config. */
 async function restrictedImports(dir, file, code) {
@@ -15,6 +24,51 @@ async function restrictedImports(dir, file, code) {
   const [result] = await eslint.lintText(code, { filePath: `${cwd}/${file}` });
   return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
+
+test('packages/command may not import packages/db (it masks with @warehouse/secrets)', async () => {
+  const messages = await restrictedImports(
+    'packages/command',
+    'src/command.ts',
+    `import { maskSecrets } from '@warehouse/db';\nexport const y = maskSecrets;\n`,
+  );
+  assert.equal(messages.length, 1, JSON.stringify(messages));
+  assert.match(messages[0], /@warehouse\/command may not import @warehouse\/db/);
+  assert.deepEqual(
+    await restrictedImports(
+      'packages/command',
+      'src/command.ts',
+      `import { maskSecrets } from '@warehouse/secrets';\nexport const y = maskSecrets;\n`,
+    ),
+    [],
+  );
+});
+
+test('an API route may import neither app.ts nor another route, and context.ts no route', async () => {
+  for (const wrong of ["import { build } from '../app.ts';", "import { readRoutes } from './reads.ts';"]) {
+    const messages = await restrictedImports('apps/api', 'src/routes/dashboard.ts', `${wrong}\nexport const y = 1;\n`);
+    assert.equal(messages.length, 1, `${wrong}: ${JSON.stringify(messages)}`);
+    assert.match(messages[0], /a route imports neither app.ts nor another route/);
+  }
+  const ctx = await restrictedImports(
+    'apps/api',
+    'src/context.ts',
+    `import { readRoutes } from './routes/reads.ts';\nexport const y = readRoutes;\n`,
+  );
+  assert.equal(ctx.length, 1, JSON.stringify(ctx));
+  // the package arrows still hold in a route, and what routes should import passes
+  const cli = await restrictedImports(
+    'apps/api',
+    'src/routes/dashboard.ts',
+    `import * as x from '@warehouse/cli';\nexport const y = x;\n`,
+  );
+  assert.match(cli[0] ?? '', /@warehouse\/api may not import @warehouse\/cli/);
+  const ok = await restrictedImports(
+    'apps/api',
+    'src/routes/dashboard.ts',
+    `import type { AppContext } from '../context.ts';\nimport { CardDay } from '../reads/target-card.ts';\nexport type Y = AppContext;\nexport const z = CardDay;\n`,
+  );
+  assert.deepEqual(ok, []);
+});
 
 test('packages/db may not import the CLI, the refresher, command or an app', async () => {
   for (const wrong of ['@warehouse/cli', '@warehouse/refresher', '@warehouse/command', '@warehouse/api']) {
@@ -51,6 +105,7 @@ test('the table lists every workspace package and no package may import itself o
     '@warehouse/command',
     '@warehouse/db',
     '@warehouse/refresher',
+    '@warehouse/secrets',
     '@warehouse/web',
   ]);
   for (const [name, allowed] of Object.entries(ALLOWED_IMPORTS)) {
@@ -63,12 +118,35 @@ test('the table lists every workspace package and no package may import itself o
 
 test('every allowed arrow is a dependency in that package.json, and every workspace dependency is allowed', async () => {
   const { readFileSync } = await import('node:fs');
-  const dirs = ['apps/api', 'apps/web', 'packages/cli', 'packages/command', 'packages/db', 'packages/refresher'];
+  const dirs = PACKAGE_DIRS;
   for (const dir of dirs) {
     const pkg = JSON.parse(readFileSync(`${root}${dir}/package.json`, 'utf8'));
     const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
       .filter((d) => d in ALLOWED_IMPORTS)
       .sort();
     assert.deepEqual(deps, [...ALLOWED_IMPORTS[pkg.name]].sort(), `${dir}/package.json vs ALLOWED_IMPORTS`);
+  }
+});
+
+test('every workspace dependency of a package is imported by one of its files (none declared unused)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  for (const dir of PACKAGE_DIRS) {
+    const pkg = JSON.parse(readFileSync(`${root}${dir}/package.json`, 'utf8'));
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', dir], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((f) => /\.(ts|tsx|js|mjs)$/.test(f));
+    const text = files.map((f) => readFileSync(`${root}${f}`, 'utf8')).join('\n');
+    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter(
+      (d) => d in ALLOWED_IMPORTS,
+    )) {
+      assert.ok(
+        new RegExp(`['"]${dep.replace('/', '\\/')}(/[^'"]*)?['"]`).test(text),
+        `${dir}/package.json declares ${dep} but no file under ${dir} imports it; remove the dependency`,
+      );
+    }
   }
 });

@@ -28,6 +28,7 @@ import { salesRoutes } from './routes/sales.ts';
 import { badDateMessage, isApiDate, isApiMonth } from './schemas.ts';
 import { LOG_OPTIONS, redactUrl } from './logger.ts';
 import { registerOpenApi } from './openapi.ts';
+import type { AppContext } from './context.ts';
 
 export interface BuildOptions {
   pool: pg.Pool;
@@ -38,14 +39,6 @@ export interface BuildOptions {
   /** Registry served by /metrics; the refresher's and the API's metrics are registered on it. */
   registry?: Registry;
   metrics?: IngestMetrics;
-}
-
-export interface AppContext {
-  pool: pg.Pool;
-  databaseUrl: string;
-  config: ApiConfig;
-  registry: Registry;
-  metrics: IngestMetrics;
 }
 
 /** Paths open without the token: probes, metrics, API docs and the console's static files. */

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { isCalendarDate } from '@warehouse/db/dates';
 /**
  * The API's configuration: every environment variable the app and its workers read is read and
  * validated here, once; everything else receives a typed `ApiConfig`.
@@ -88,13 +89,7 @@ function logFormat(raw: string | undefined): ApiConfig['logFormat'] {
 function isoDate(vars: NodeJS.ProcessEnv, name: string, fallback: string | undefined): string | undefined {
   const raw = vars[name];
   if (raw === undefined || raw === '') return fallback;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
-  const y = Number(m?.[1]);
-  const mo = Number(m?.[2]);
-  const d = Number(m?.[3]);
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
-  if (!m || y < 1 || !days || d < 1 || d > days) {
+  if (!isCalendarDate(raw)) {
     throw new ConfigError(
       `${name}=${JSON.stringify(raw)} is not a date; write it as YYYY-MM-DD${fallback ? ` or unset it to use the default ${fallback}` : ''}`,
     );

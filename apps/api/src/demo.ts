@@ -13,6 +13,7 @@ import { loadConfig } from './config.ts';
 import { createApiLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { parseOrExit } from '@warehouse/command';
+import { CSV_TYPE, FLAVOUR, UPLOAD_STATUS } from '@warehouse/db/kinds';
 
 const flags = parseOrExit({
   name: 'pnpm demo',
@@ -64,7 +65,9 @@ try {
     else ids.push(body.uploads![0]!.id);
   };
   // Final files first, then flash, each in date order (as the office would upload them).
-  const order = [...manifest.files].sort((a, b) => (a.flavour === b.flavour ? 0 : a.flavour === 'final' ? -1 : 1));
+  const order = [...manifest.files].sort((a, b) =>
+    a.flavour === b.flavour ? 0 : a.flavour === FLAVOUR.final ? -1 : 1,
+  );
   // As many at once as the server lets one client run (UPLOAD_MAX_CONCURRENT_PER_CLIENT).
   const batch = config.uploadMaxPerClient;
   for (let i = 0; i < order.length; i += batch) await Promise.all(order.slice(i, i + batch).map(send));
@@ -83,10 +86,10 @@ try {
       }[];
     };
     const mine = uploads.filter((u) => ids.includes(u.id));
-    const failed = mine.filter((u) => u.status === 'failed');
+    const failed = mine.filter((u) => u.status === UPLOAD_STATUS.failed);
     if (failed.length) throw new Error(`upload ${failed[0]!.id} failed: ${failed[0]!.errorMessage}`);
-    const landed = mine.filter((u) => u.status === 'success');
-    const refreshed = landed.filter((u) => u.refreshOutcome || u.csvType === 'yard');
+    const landed = mine.filter((u) => u.status === UPLOAD_STATUS.success);
+    const refreshed = landed.filter((u) => u.refreshOutcome || u.csvType === CSV_TYPE.yard);
     if (refreshed.length === ids.length) break;
     process.stdout.write(`\r  landed ${landed.length}/${ids.length}, refreshed ${refreshed.length}   `);
     await sleep(500);
@@ -94,7 +97,7 @@ try {
   console.log('\nall uploads landed and the MVs are refreshed');
 
   const last = manifest.files
-    .filter((f) => f.csvType === 'receive')
+    .filter((f) => f.csvType === CSV_TYPE.receive)
     .map((f) => f.dateTo)
     .filter(Boolean)
     .sort()

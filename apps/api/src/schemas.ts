@@ -3,9 +3,12 @@
  * error body and the range cap.
  * Validation (Ajv), the OpenAPI document and fast-json-stringify all come from these.
  */
-import { Type, type TSchema } from '@fastify/type-provider-typebox';
+import { Type, type TSchemaOptions, type TSchema } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
+import { isCalendarDate } from '@warehouse/db/dates';
 import { HttpError } from './http-error.ts';
+
+export { isCalendarDate };
 
 /**
  * The years a date, month or year in a request may name: 1900..2099. Wider than the ingest's
@@ -16,16 +19,6 @@ import { HttpError } from './http-error.ts';
 export const YEAR_MIN = 1900;
 export const YEAR_MAX = 2099;
 const WINDOW = `${YEAR_MIN}-01-01 .. ${YEAR_MAX}-12-31`;
-
-/** True for an existing calendar date YYYY-MM-DD (any year 0001..9999; year 0000 is no year to PostgreSQL). */
-export function isCalendarDate(v: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
-}
 
 const inYears = (v: string) => Number(v.slice(0, 4)) >= YEAR_MIN && Number(v.slice(0, 4)) <= YEAR_MAX;
 /** The `date` format of every schema: a calendar date in the years {@link YEAR_MIN}..{@link YEAR_MAX}. */
@@ -92,6 +85,17 @@ export const DayRange = (maxDays: number = MAX_RANGE_DAYS) => ({
 });
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * One of a contract's lists (`OneOf(CSV_TYPES)`, `OneOf(UPLOAD_STATUSES)` from `@warehouse/db/kinds`)
+ * as a union of literals, so the schema never spells the values again.
+ */
+export const OneOf = <T extends string>(values: readonly T[], options?: TSchemaOptions) =>
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
+  );
 export const Num = Nullable(Type.Number());
 
 /** The body of every error answer (see the error handler in app.ts); some codes add fields. */

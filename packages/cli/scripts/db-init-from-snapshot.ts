@@ -3,7 +3,7 @@
 import { loadRegistry } from '@warehouse/db';
 import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { guardFlags, guardForCommand } from '../src/destructive.ts';
-import { SNAPSHOT_FILE, initFromSnapshot } from '../src/ops/baseline.ts';
+import { SNAPSHOT_FILE, initFromSnapshot, snapshotFileFlag } from '../src/ops/baseline.ts';
 import { dumpVia } from '../src/ops/dump.ts';
 import { populateAfterMigrate } from '../src/populate.ts';
 
@@ -18,11 +18,7 @@ await runCommand(
       'refreshed in graph order through the refresher (empty but readable on an empty database).',
     flags: {
       env: envFlag,
-      file: {
-        type: 'string',
-        placeholder: 'FILE',
-        description: 'the snapshot (default packages/db/sql/schema_head.sql)',
-      },
+      file: snapshotFileFlag,
       ...guardFlags,
       json: jsonFlag,
     },

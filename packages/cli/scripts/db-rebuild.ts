@@ -3,6 +3,7 @@
 import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { c, defineCommand, envFlag, EXIT, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
+import { snapshotFileFlag } from '../src/ops/baseline.ts';
 import { rebuildEnvironment } from '../src/ops/rebuild.ts';
 import type { ResetMethod } from '../src/ops/reset.ts';
 
@@ -32,11 +33,7 @@ await runCommand(
         description:
           'how to reset (default: volume for compose envs, embedded for an embedded env with no URL, else db)',
       },
-      file: {
-        type: 'string',
-        placeholder: 'FILE',
-        description: 'the snapshot (default packages/db/sql/schema_head.sql)',
-      },
+      file: snapshotFileFlag,
       ...guardFlags,
       json: jsonFlag,
     },

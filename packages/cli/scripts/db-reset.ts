@@ -1,19 +1,10 @@
 #!/usr/bin/env tsx
 // pnpm db:reset — rebuild an environment's database from nothing (guarded).
-import { configuredUrl, embeddedLocation, getEnvironment, loadRegistry, maskUrl, resolveDatabase } from '@warehouse/db';
-import { migrate } from '@warehouse/db/migrator';
-import { CliError, c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
-import { guardFlags, guardForCommand, refuseEarly } from '../src/destructive.ts';
-import {
-  defaultResetMethod,
-  preflightReset,
-  resetByDropCreate,
-  resetEmbedded,
-  resetVolume,
-  type ResetMethod,
-} from '../src/ops/reset.ts';
-
-const METHODS: ResetMethod[] = ['volume', 'db', 'embedded'];
+// The orchestration is resetEnvironment (src/ops/reset.ts); this script declares the flags.
+import { getEnvironment, loadRegistry } from '@warehouse/db';
+import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
+import { guardFlags } from '../src/destructive.ts';
+import { resetEnvironment } from '../src/ops/reset.ts';
 
 await runCommand(
   defineCommand({
@@ -46,83 +37,16 @@ await runCommand(
     ],
     async run({ flags }) {
       const registry = loadRegistry();
-      const env = getEnvironment(flags.env, registry);
-      const configured = configuredUrl(env, process.env);
-      const method = (flags.method ?? defaultResetMethod(env, Boolean(configured))) as ResetMethod;
-      if (!METHODS.includes(method))
-        throw new CliError('E_USAGE', `--method ${JSON.stringify(flags.method)} is not one of ${METHODS.join(', ')}`);
-      const label =
-        method === 'embedded'
-          ? `embedded data directory ${embeddedLocation(env, process.env)?.dir}`
-          : `compose project ${env.compose?.project}`;
-      // Refused is the answer for unforced production, before any tool check.
-      refuseEarly({
-        action: `reset (method ${method})`,
-        env,
-        target: configured ? maskUrl(configured.url) : label,
+      const result = await resetEnvironment({
+        env: getEnvironment(flags.env, registry),
+        registry,
+        method: flags.method,
+        migrate: flags.migrate,
         flags,
+        log: (m) => info(c.dim(m)),
+        done: (m) => info(`${c.ok(m.split(' ')[0]!)} ${m.split(' ').slice(1).join(' ')}`),
       });
-      await preflightReset(method, env, Boolean(configured), process.env);
-
-      // The URL the reset acts on: for `db` on an embedded env this starts its server.
-      const resolved =
-        method === 'db' ? await resolveDatabase(env.name, { registry, log: (m) => info(c.dim(m)) }) : undefined;
-      try {
-        // embedded: the target is the data directory (whatever answers on its port is not touched).
-        const url = method === 'embedded' ? undefined : (resolved?.url ?? configured?.url);
-        info(`${c.bold(env.name)} → ${url ? maskUrl(url) : label} (reset, method ${method})`);
-        const guard = await guardForCommand({
-          action: `reset (method ${method})`,
-          env,
-          url,
-          targetLabel: label,
-          registry,
-          flags,
-        });
-
-        let finalUrl = url;
-        let stop = async () => {};
-        if (method === 'db') {
-          await resetByDropCreate(url!, env.name, guard.identity);
-        } else if (method === 'embedded') {
-          const r = await resetEmbedded(env, process.env);
-          finalUrl = r.url;
-          stop = () => r.server.stop();
-        } else {
-          await resetVolume(env, registry, (m) => info(c.dim(m)));
-        }
-        info(`${c.ok('reset')} ${env.name} (method ${method})`);
-        let migrated: string[] | undefined;
-        try {
-          if (flags.migrate) {
-            if (!finalUrl)
-              throw new CliError(
-                'E_FAILED',
-                `cannot migrate ${env.name}: no URL configured; set DATABASE_URL_${env.name.toUpperCase()} and run pnpm db:migrate --env ${env.name}`,
-              );
-            const result = await migrate({ url: finalUrl });
-            migrated = result.applied.map((a) => a.name);
-            if (result.failed)
-              throw new CliError(
-                'E_FAILED',
-                `reset ${env.name}, but migration ${result.failed.name} failed: ${result.failed.error.message}`,
-              );
-            info(`${c.ok('migrated')} ${migrated.length} migrations`);
-          }
-        } finally {
-          await stop();
-        }
-        if (flags.json)
-          printJson({
-            env: env.name,
-            method,
-            url: finalUrl ? maskUrl(finalUrl) : null,
-            backup: guard.backupFile ?? null,
-            migrated: migrated ?? null,
-          });
-      } finally {
-        await resolved?.release();
-      }
+      if (flags.json) printJson(result);
     },
   }),
 );

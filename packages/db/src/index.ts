@@ -1,4 +1,5 @@
-export { DbError, maskUrl, maskSecrets, type DbErrorCode } from './errors.ts';
+export { DbError, type DbErrorCode } from './errors.ts';
+export { maskUrl, maskSecrets } from '@warehouse/secrets';
 export {
   readIdentity,
   describeIdentity,
@@ -29,7 +30,15 @@ export {
   type MarkerWriteResult,
 } from './env/protection.ts';
 export { ANCHOR_PREFIX } from './env/marker.ts';
-export { withClient, withTransaction, withDatabase, databaseOf, ident, type PgClient } from './pg/with.ts';
+export {
+  withClient,
+  withPoolClient,
+  withTransaction,
+  withDatabase,
+  databaseOf,
+  ident,
+  type PgClient,
+} from './pg/with.ts';
 export {
   ensureEmbeddedServer,
   runningEmbeddedServer,

@@ -3,15 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import {
-  ConnRefused,
-  type DbError,
-  canonicalUrl,
-  libpqConnection,
-  maskSecrets,
-  maskUrl,
-  parseConnection,
-} from '../src/index.ts';
+import { ConnRefused, type DbError, canonicalUrl, libpqConnection, parseConnection } from '../src/index.ts';
 
 /**
  * The connection descriptor reads a URL and the PG* environment as libpq does. Each expectation
@@ -253,13 +245,5 @@ describe('libpqConnection: what a tool is given', () => {
     expect(libpqConnection(read('postgres://u@nopass/db'), {}).env.PGPASSFILE).toMatch(/nonexistent/);
     // quoting
     expect(libpqConnection(read("postgres://u@h/it's%5Cx"), {}).conninfo).toContain("dbname='it\\'s\\\\x'");
-  });
-});
-
-describe('masking', () => {
-  it('masks the authority password, ?password= and PGPASSWORD= in text', () => {
-    expect(maskUrl('postgres://u:secret@h/db?password=other')).not.toMatch(/secret|other/);
-    expect(maskSecrets('failed: PGPASSWORD=secret psql')).not.toContain('secret');
-    expect(maskSecrets("conninfo host='h' password='se cret'")).not.toContain('se cret');
   });
 });

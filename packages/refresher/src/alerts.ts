@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Task } from 'graphile-worker';
-import { withTransaction } from '@warehouse/db/pg';
+import { withPoolClient, withTransaction } from '@warehouse/db/pg';
 import { configFromEnv, type RefresherConfig } from './config.ts';
 import type { RefreshResult } from './types.ts';
 
@@ -68,9 +68,8 @@ async function deliver(client: pg.ClientBase, body: AlertBody, options: AlertOpt
  * several workers noticing the same trouble send one alert.
  */
 export async function openIncident(pool: pg.Pool, alert: Alert, options: AlertOptions): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    return await withTransaction(client, async () => {
+  return withPoolClient(pool, (client) =>
+    withTransaction(client, async () => {
       await client.query(`select pg_advisory_xact_lock(hashtext('alert_incident'), hashtext($1))`, [alert.key]);
       const open = await client.query(`select 1 from log.alert_incident where key = $1 and resolved_at is null`, [
         alert.key,
@@ -99,10 +98,8 @@ export async function openIncident(pool: pg.Pool, alert: Alert, options: AlertOp
         options,
       );
       return true;
-    });
-  } finally {
-    client.release();
-  }
+    }),
+  );
 }
 
 /** Resolve the open incident with this key, if any, and queue one "resolved" alert. */
@@ -112,13 +109,12 @@ export async function resolveIncident(
   why: string,
   options: AlertOptions,
 ): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    return await withTransaction(client, async () => {
+  return withPoolClient(pool, (client) =>
+    withTransaction(client, async () => {
       await client.query(`select pg_advisory_xact_lock(hashtext('alert_incident'), hashtext($1))`, [key]);
       const { rows } = await client.query(
         `update log.alert_incident set resolved_at = clock_timestamp() where key = $1 and resolved_at is null
-         returning id, kind, subject, opened_at, resolved_at, detail`,
+       returning id, kind, subject, opened_at, resolved_at, detail`,
         [key],
       );
       const r = rows[0];
@@ -141,10 +137,8 @@ export async function resolveIncident(
         options,
       );
       return true;
-    });
-  } finally {
-    client.release();
-  }
+    }),
+  );
 }
 
 /** Keys of the open incidents whose key starts with `prefix`. */

@@ -13,6 +13,7 @@
  */
 import pg from 'pg';
 import { parseQueryViewComment, QUERY_VIEW_SUFFIX } from '@warehouse/db/catalog';
+import { countExistingUploads } from '@warehouse/db/uploads';
 import { quoteName } from './mode.ts';
 
 type Queryable = Pick<pg.Pool | pg.ClientBase, 'query'>;
@@ -85,11 +86,7 @@ export function uploadIdsOf(trigger: string): number[] | null {
  * uploads is unknown (then nobody knows its dates: rebuild in full).
  */
 export async function touchedKeys(db: Queryable, uploadIds: number[]): Promise<string[] | null> {
-  const known = await db.query<{ n: number }>(
-    `select count(*)::int as n from log.upload_file where id = any($1::bigint[])`,
-    [uploadIds],
-  );
-  if (known.rows[0]!.n !== uploadIds.length) return null;
+  if ((await countExistingUploads(db, uploadIds)) !== uploadIds.length) return null;
   const { rows } = await db.query<{ d: string }>(
     `select distinct to_char(slip_date, 'YYYY-MM-DD') as d from log.upload_touched_date
      where upload_file_id = any($1::bigint[]) order by 1`,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { lastUploadChanges } from '@warehouse/db/uploads';
 import { configFromEnv } from './config.ts';
 import { loadGraph, normalizeName, type MvGraph } from './graph.ts';
 import { MV_MAPPING, MV_SETTINGS, type MvMapping, type MvSettings } from './mapping.ts';
@@ -143,19 +144,8 @@ export async function mvStaleness(db: Queryable, options: StalenessOptions = {})
   const graph = options.graph ?? (await loadGraph(db));
   const settings = { ...MV_SETTINGS, ...options.settings };
   const defaultTargetMs = options.defaultTargetMs ?? configFromEnv().freshnessTargetMs;
-  const { rows: cols } = await db.query(
-    `select column_name from information_schema.columns where table_schema = 'log' and table_name = 'upload_file' and column_name = 'reverted_at'`,
-  );
-  // reverted_at arrives with the uploads' revert migration; until then only finished uploads count.
-  const reverts = cols.length
-    ? `union all select csv_type, 'revert:' || id, reverted_at from log.upload_file where reverted_at is not null`
-    : '';
-  const changes = await db.query<Change & { csv_type: string }>(`
-    select distinct on (csv_type) csv_type, what, at from (
-      select csv_type, 'upload:' || id as what, finished_at as at from log.upload_file where status = 'success' and finished_at is not null
-      ${reverts}
-    ) e order by csv_type, at desc`);
-  const byType = new Map(changes.rows.map((r) => [r.csv_type, r]));
+  const changes = await lastUploadChanges(db);
+  const byType = new Map(changes.map((r) => [r.csv_type, r]));
   const byMigration = await migrationChanges(db);
   const refreshed = await db.query<{ mv_name: string; started_at: Date; now: Date }>(
     `select mv_name, max(started_at) as started_at from log.mv_refresh_log where outcome = 'refreshed' group by mv_name`,

@@ -1,17 +1,7 @@
 import type pg from 'pg';
+import { clearedUploadIncidents, uploadsToAlert } from '@warehouse/db/uploads';
 import { openIncident, resolveIncident, type AlertOptions } from './alerts.ts';
-
-/** Upload incidents are opened for failed or held uploads created in the last this many days. */
-const RECENT = `interval '7 days'`;
-
-/**
- * A later successful upload of the same kind and flavour with the same file name or the same
- * bytes: the failed upload was sent again and landed. `u` is the failed upload's alias.
- */
-const RESENT = `select r.id from log.upload_file r
-  where r.status = 'success' and r.id > u.id and r.csv_type = u.csv_type and r.flavour = u.flavour
-    and (r.file_name = u.file_name or r.file_sha256 = u.file_sha256)
-  order by r.id limit 1`;
+import { UPLOAD_STATUS } from '@warehouse/db/kinds';
 
 /**
  * Open and resolve `upload:<id>` incidents from the uploads' state, so an alert goes out when an
@@ -32,20 +22,9 @@ export async function syncUploadIncidents(
 ): Promise<{ opened: number; resolved: number }> {
   let opened = 0;
   let resolved = 0;
-  const { rows } = await pool.query(
-    `select u.id, u.csv_type, u.flavour, u.status, u.file_name, coalesce(u.finished_at, u.created_at) as at,
-            coalesce(u.error_message, u.held_reason, '') as why
-       from log.upload_file u
-      where u.status in ('failed', 'held') and u.created_at > now() - ${RECENT}
-        and ($1::bigint is null or u.id = $1)
-        and not exists (select 1 from log.alert_incident i
-                         where i.key = 'upload:' || u.id and i.opened_at >= coalesce(u.finished_at, u.created_at))
-        and not exists (${RESENT})
-      order by u.id`,
-    [scope.uploadId ?? null],
-  );
+  const rows = await uploadsToAlert(pool, scope.uploadId ?? null);
   for (const u of rows) {
-    const held = u.status === 'held';
+    const held = u.status === UPLOAD_STATUS.held;
     const look = `GET /uploads/${u.id}`;
     const fix = held
       ? `confirm it (POST /uploads/${u.id}/confirm or pnpm upload:confirm --id ${u.id}) if the shrink is intended`
@@ -72,13 +51,8 @@ export async function syncUploadIncidents(
     if (ok) opened++;
   }
   // Open incidents only (few rows): each clears when its upload left failed/held or was sent again.
-  const cleared = await pool.query(
-    `select i.key, u.status, u.confirmed_at is not null as confirmed, (${RESENT}) as resent
-       from log.alert_incident i left join log.upload_file u on 'upload:' || u.id = i.key
-      where i.resolved_at is null and starts_with(i.key, 'upload:')
-        and (u.id is null or u.status not in ('failed', 'held') or exists (${RESENT}))`,
-  );
-  for (const r of cleared.rows) {
+  const cleared = await clearedUploadIncidents(pool);
+  for (const r of cleared) {
     const why = clearedBecause(r);
     if (await resolveIncident(pool, r.key, why, options)) resolved++;
   }
@@ -93,5 +67,5 @@ function clearedBecause(r: { status: string | null; confirmed: boolean; resent: 
   if (r.resent !== null) return `sent again and landed as upload ${r.resent}`;
   if (r.status === null) return 'the upload was deleted';
   if (!r.confirmed) return `the upload is now ${r.status}`;
-  return `confirmed; ${r.status === 'pending' ? 'it is queued to land' : `the upload is now ${r.status}`}`;
+  return `confirmed; ${r.status === UPLOAD_STATUS.pending ? 'it is queued to land' : `the upload is now ${r.status}`}`;
 }

@@ -62,7 +62,7 @@ function validate(request: RefreshRequest): void {
   if (!request || typeof request.trigger !== 'string' || !request.trigger) {
     throw new RefresherError(
       'E_BAD_PAYLOAD',
-      `refresh request ${JSON.stringify(request)} has no trigger; pass e.g. { csvType: 'receive', trigger: 'upload:42' }`,
+      `refresh request ${JSON.stringify(request)} has no trigger; pass e.g. { csvType: '${CSV_TYPES[0]}', trigger: 'upload:42' }`,
     );
   }
   const csvType: unknown = request.csvType;

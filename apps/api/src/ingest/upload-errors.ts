@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { markFailed } from '@warehouse/db/uploads';
+import { withPoolClient, withTransaction } from '@warehouse/db/pg';
 import type { RowError } from './errors.ts';
 
 export interface FailureRecord {
@@ -23,40 +24,36 @@ export interface FailureRecord {
  * processing, so a retried job records its errors once.
  */
 export async function recordFailure(pool: pg.Pool, f: FailureRecord): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const summary = f.errors.slice(0, f.summary);
-    const updated = await markFailed(client, f.uploadId, { encoding: f.encoding, errors: summary, message: f.message });
-    if (!updated) {
-      await client.query('ROLLBACK');
-      return false;
-    }
-    await client.query('DELETE FROM log.upload_error WHERE upload_file_id = $1', [f.uploadId]);
-    if (f.errors.length) {
-      const e = f.errors;
-      await client.query(
-        `INSERT INTO log.upload_error (upload_file_id, seq, line, column_name, value, reason, row_text)
+  // Nothing to undo when the upload is no longer pending/processing: markFailed changed no row.
+  return withPoolClient(pool, (client) =>
+    withTransaction(client, async () => {
+      const summary = f.errors.slice(0, f.summary);
+      const updated = await markFailed(client, f.uploadId, {
+        encoding: f.encoding,
+        errors: summary,
+        message: f.message,
+      });
+      if (!updated) return false;
+      await client.query('DELETE FROM log.upload_error WHERE upload_file_id = $1', [f.uploadId]);
+      if (f.errors.length) {
+        const e = f.errors;
+        await client.query(
+          `INSERT INTO log.upload_error (upload_file_id, seq, line, column_name, value, reason, row_text)
          SELECT $1, t.ord, t.line, t.col, t.val, t.reason, t.row_text
            FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(line, col, val, reason, row_text, ord)`,
-        [
-          f.uploadId,
-          e.map((x) => x.line),
-          e.map((x) => x.column),
-          e.map((x) => x.value),
-          e.map((x) => x.reason),
-          e.map((x) => x.row ?? null),
-        ],
-      );
-    }
-    await client.query('COMMIT');
-    return true;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+          [
+            f.uploadId,
+            e.map((x) => x.line),
+            e.map((x) => x.column),
+            e.map((x) => x.value),
+            e.map((x) => x.reason),
+            e.map((x) => x.row ?? null),
+          ],
+        );
+      }
+      return true;
+    }),
+  );
 }
 
 interface ErrorRow {

@@ -6,6 +6,7 @@
 import { decimalParts } from './binary.ts';
 import type { ColumnSpec } from './kinds.ts';
 import type { RowError } from './errors.ts';
+import { daysInMonth } from '@warehouse/db/dates';
 
 const TRIM = /^[ \t\u3000]+|[ \t\u3000]+$/g;
 const DATE = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/;
@@ -18,12 +19,6 @@ export const trimValue = (v: string) =>
 
 let lastDate = '';
 let lastDateResult: number | string = '';
-
-/** Days in month `mo` (1-12) of year `y` in the proleptic Gregorian calendar (as PostgreSQL counts). */
-export function daysInMonth(y: number, mo: number): number {
-  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
-}
 
 /** yyyymmdd of a valid date, or a reason. Files are sorted by date: the last answer is cached. */
 export function checkDate(v: string): number | string {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { checkRange, DayRange, errorResponses, Month, mvRows, Num, Year } from '../schemas.ts';
-import type { AppContext } from '../app.ts';
-import { CARD_DAY_SQL, CardDay } from './reads.ts';
+import type { AppContext } from '../context.ts';
+import { CARD_DAY_SQL, CardDay } from '../reads/target-card.ts';
 
 /**
  * Read routes the console's dashboard draws from: a month of daily receipts against target, weekly

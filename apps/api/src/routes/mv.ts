@@ -14,7 +14,7 @@ import {
   withDownstream,
 } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { Count, errorResponses } from '../schemas.ts';
 
 const DateOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);

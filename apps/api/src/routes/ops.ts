@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { status as migrationStatus } from '@warehouse/db/migrator';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 
 const Unready = Type.Object(
   {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
 import { checkRange, Day, DayRange, errorResponses, mvRows, Nullable, Num } from '../schemas.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { CARD_DAY_SQL, CardDay } from '../reads/target-card.ts';
 
 /**
  * The two hottest reads (the dashboard polls them). Typed pg queries rather than the Prisma
@@ -24,20 +25,6 @@ export const InboundDailyResponse = Type.Object({
   to: Type.String(),
   days: Type.Array(InboundDay),
 });
-/** One day of mart.mv_target_card_per_day: target and actual tons, week- and month-to-date. */
-export const CardDay = Type.Object({
-  date: Type.String({ description: 'YYYY-MM-DD' }),
-  targetTon: Num,
-  actualTon: Num,
-  wtdTargetTon: Num,
-  wtdActualTon: Num,
-  mtdTargetTon: Num,
-  mtdActualTon: Num,
-});
-/** The columns of {@link CardDay}, selected from mart.mv_target_card_per_day in its shape. */
-export const CARD_DAY_SQL = `to_char(ddate, 'YYYY-MM-DD') AS "date", target_ton::float8 AS "targetTon", actual_ton::float8 AS "actualTon",
-  wtd_target_ton::float8 AS "wtdTargetTon", wtd_actual_ton::float8 AS "wtdActualTon",
-  mtd_target_ton::float8 AS "mtdTargetTon", mtd_actual_ton::float8 AS "mtdActualTon"`;
 export const TargetCardResponse = Type.Object({ ...CardDay.properties, achievementRatio: Num });
 export type InboundDailyResponse = Static<typeof InboundDailyResponse>;
 export type TargetCardResponse = Static<typeof TargetCardResponse>;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { checkRange, DayRange, errorResponses } from '../schemas.ts';
 
 /** Longest period one request may ask for (a year of days × customers stays a small answer). */

@@ -5,7 +5,7 @@ import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provi
 import { withTransaction } from '@warehouse/db';
 import { enqueueRefresh } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import {
   Count,
   Day,

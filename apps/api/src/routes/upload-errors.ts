@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
 import { errorsCsv, listErrors } from '../ingest/upload-errors.ts';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { Count, errorResponses } from '../schemas.ts';
+import { countExistingUploads } from '@warehouse/db/uploads';
 
 const Params = Type.Object({
   id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'upload id from POST /upload/csv' }),
@@ -26,8 +27,8 @@ export type RowErrorsPage = Static<typeof RowErrorsPage>;
 
 /** 404 unless the upload exists. */
 async function requireUpload(ctx: AppContext, id: string): Promise<number> {
-  const { rowCount } = await ctx.pool.query('SELECT 1 FROM log.upload_file WHERE id = $1', [id]);
-  if (!rowCount) throw new HttpError(404, 'E_NOT_FOUND', `upload ${id} does not exist; list uploads with GET /uploads`);
+  if (!(await countExistingUploads(ctx.pool, [id])))
+    throw new HttpError(404, 'E_NOT_FOUND', `upload ${id} does not exist; list uploads with GET /uploads`);
   return Number(id);
 }
 

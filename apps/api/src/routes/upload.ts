@@ -6,7 +6,8 @@ import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provi
 import { HttpError } from '../http-error.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
-import type { AppContext } from '../app.ts';
+import { FLAVOURS, UPLOAD_STATUS } from '@warehouse/db/kinds';
+import type { AppContext } from '../context.ts';
 import { bytesPerWindow, watchBody, type BodyRateLimits } from '../body-watch.ts';
 import { ClientSlots } from '../client-slots.ts';
 import { fileChunks, spoolFile } from '../ingest/spool.ts';
@@ -16,6 +17,7 @@ import {
   isApiDate,
   multipartSchema,
   Nullable,
+  OneOf,
   streamedBody,
   YEAR_MAX,
   YEAR_MIN,
@@ -247,7 +249,7 @@ const CsvFile = (kind: CsvType) =>
 /** The multipart form of POST /upload/csv, for the OpenAPI document (the handler reads it as a stream). */
 export const UploadForm = Type.Object({
   ...(Object.fromEntries(CSV_TYPES.map((k) => [k, CsvFile(k)])) as Record<CsvType, ReturnType<typeof CsvFile>>),
-  flavour: Type.Union([Type.Literal('flash'), Type.Literal('final')], { description: 'flash (速報) or final (確定)' }),
+  flavour: OneOf(FLAVOURS, { description: 'flash (速報) or final (確定)' }),
   period: Type.Optional(
     Type.String({
       description:
@@ -259,9 +261,9 @@ export const UploadForm = Type.Object({
 export const UploadAccepted = Type.Object({
   id: Type.Integer(),
   csvType: Type.Unsafe<CsvType>({ type: 'string', enum: [...CSV_TYPES] }),
-  flavour: Type.Union([Type.Literal('flash'), Type.Literal('final')]),
+  flavour: OneOf(FLAVOURS),
   period: Nullable(Type.Object({ from: Day(), to: Day() })),
-  status: Type.Literal('pending'),
+  status: Type.Literal(UPLOAD_STATUS.pending),
   fileName: Type.String(),
   size: Type.Integer({ description: 'bytes' }),
   sha256: Type.String(),
@@ -407,7 +409,7 @@ export function uploadRoutes(root: FastifyInstance, ctx: AppContext): void {
           csvType: a.csvType,
           flavour: form.flavour!, // checked above: no flavour, no upload
           period: form.period,
-          status: 'pending' as const,
+          status: UPLOAD_STATUS.pending,
           fileName: a.fileName,
           size: a.size,
           sha256: a.sha256,

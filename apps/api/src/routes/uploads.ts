@@ -15,22 +15,15 @@ import {
   type UploadRow,
 } from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
-import type { AppContext } from '../app.ts';
-import type { CsvType, Flavour } from '../ingest/kinds.ts';
-import { Count, errorResponses, Nullable } from '../schemas.ts';
+import type { AppContext } from '../context.ts';
+import { CSV_TYPES, FLAVOURS, UPLOAD_STATUS, UPLOAD_STATUSES, type CsvType, type Flavour } from '@warehouse/db/kinds';
+import { Count, errorResponses, Nullable, OneOf } from '../schemas.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Time = Type.String({ format: 'date-time' });
-const Status = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('processing'),
-  Type.Literal('success'),
-  Type.Literal('failed'),
-  Type.Literal('held'),
-  Type.Literal('reverted'),
-]);
-const CsvTypeQ = Type.Union([Type.Literal('receive'), Type.Literal('shipment'), Type.Literal('yard')]);
-const FlavourQ = Type.Union([Type.Literal('flash'), Type.Literal('final')]);
+const Status = OneOf(UPLOAD_STATUSES);
+const CsvTypeQ = OneOf(CSV_TYPES);
+const FlavourQ = OneOf(FLAVOURS);
 
 export const UploadSummary = Type.Object({
   id: Type.Integer(),
@@ -211,7 +204,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
         response: {
           200: Type.Object({
             id: Type.Integer(),
-            status: Type.Literal('reverted'),
+            status: Type.Literal(UPLOAD_STATUS.reverted),
             rowsWithdrawn: Type.Integer(),
             rowsRestored: Type.Integer(),
           }),
@@ -242,7 +235,10 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
       schema: {
         summary: 'Let a held upload land after all (it is queued again and never held again)',
         params: IdParams,
-        response: { 202: Type.Object({ id: Type.Integer(), status: Type.Literal('pending') }), ...errorResponses },
+        response: {
+          202: Type.Object({ id: Type.Integer(), status: Type.Literal(UPLOAD_STATUS.pending) }),
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {

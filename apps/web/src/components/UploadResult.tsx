@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, type RowErrorsPage, type Upload } from '../api.ts';
 import { RowErrorTable } from './RowErrorTable.tsx';
 import { fmt, useI18n } from '../i18n.tsx';
-import { FINISHED_UPLOAD_STATUSES, UPLOAD_STATUSES } from '@warehouse/db/kinds';
+import { FINISHED_UPLOAD_STATUSES, UPLOAD_STATUS, UPLOAD_STATUSES } from '@warehouse/db/kinds';
 
 const DONE: ReadonlySet<string> = new Set(FINISHED_UPLOAD_STATUSES);
 
@@ -74,7 +74,7 @@ export function UploadResult({ id }: { id: number }) {
           {t(u.csvType)} / {u.flavour ? t(u.flavour) : '—'}
         </span>
       </div>
-      {u.status === 'success' || u.status === 'reverted' ? (
+      {u.status === UPLOAD_STATUS.success || u.status === UPLOAD_STATUS.reverted ? (
         <dl className="cards">
           <div className="card">
             <dt>{t('rowsAdded')}</dt>
@@ -98,7 +98,7 @@ export function UploadResult({ id }: { id: number }) {
           </div>
         </dl>
       ) : null}
-      {u.status === 'success' && (
+      {u.status === UPLOAD_STATUS.success && (
         <div className="row">
           <button type="button" className="danger" disabled={revert.isPending} onClick={() => revert.mutate()}>
             {t('undo')}
@@ -110,7 +110,7 @@ export function UploadResult({ id }: { id: number }) {
           )}
         </div>
       )}
-      {u.status === 'held' && (
+      {u.status === UPLOAD_STATUS.held && (
         <div className="row">
           <span>
             {t('heldReason')}: <span data-testid="held-reason">{u.heldReason ?? '—'}</span>
@@ -125,7 +125,7 @@ export function UploadResult({ id }: { id: number }) {
           )}
         </div>
       )}
-      {u.status === 'failed' && (
+      {u.status === UPLOAD_STATUS.failed && (
         <>
           {u.errorMessage && <p className="error">{u.errorMessage}</p>}
           <ErrorTable upload={u} />

@@ -4,6 +4,7 @@ import { postWithProgress, ApiError, type CsvType, type Flavour, type UploadAcce
 import { detectFileKind } from '../detect.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { StatusBadge, UploadResult } from '../components/UploadResult.tsx';
+import { FLAVOUR, FLAVOURS } from '@warehouse/db/kinds';
 
 interface Picked {
   key: string;
@@ -20,7 +21,7 @@ export function UploadPage() {
   const { t } = useI18n();
   const qc = useQueryClient();
   const [files, setFiles] = useState<Picked[]>([]);
-  const [flavour, setFlavour] = useState<Flavour>('flash');
+  const [flavour, setFlavour] = useState<Flavour>(FLAVOUR.flash);
   const [over, setOver] = useState(false);
   const update = (key: string, patch: Partial<Picked>) =>
     setFiles((fs) => fs.map((f) => (f.key === key ? { ...f, ...patch } : f)));
@@ -94,7 +95,7 @@ export function UploadPage() {
       </div>
       <fieldset className="row panel">
         <legend>{t('flavour')}</legend>
-        {(['flash', 'final'] as const).map((fl) => (
+        {FLAVOURS.map((fl) => (
           <label key={fl}>
             <input type="radio" name="flavour" value={fl} checked={flavour === fl} onChange={() => setFlavour(fl)} />{' '}
             {t(fl)}

@@ -4,13 +4,19 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createScratchDatabase, maskUrl, startThrowawayServer, withClient, type DatabaseIdentity } from '@warehouse/db';
 import { migrate, stamp, DEFAULT_MIGRATIONS_DIR } from '@warehouse/db/migrator';
-import { CliError } from '@warehouse/command';
+import { CliError, type FlagSpec } from '@warehouse/command';
 import { timestamp } from './backup.ts';
 import { dumpLocal } from './dump.ts';
 import { confirmSameAfter, confirmToolTarget, pgConn, runTool } from './tools.ts';
 
 /** packages/db/sql/schema_head.sql: the schema at head, as `pnpm db:snapshot` writes it. */
 export const SNAPSHOT_FILE = path.resolve(DEFAULT_MIGRATIONS_DIR, '../../sql/schema_head.sql');
+/** The `--file` flag of the commands that apply the snapshot (db:init-from-snapshot, db:rebuild). */
+export const snapshotFileFlag = {
+  type: 'string',
+  placeholder: 'FILE',
+  description: 'the snapshot (default packages/db/sql/schema_head.sql)',
+} as const satisfies FlagSpec;
 /** Squashed migrations go here (a sibling of migrations/; the runner never reads it). */
 export const ARCHIVE_DIR = path.resolve(DEFAULT_MIGRATIONS_DIR, '../migrations_archive');
 

@@ -8,30 +8,14 @@
  * server (as db:diff compares them).
  */
 import { performance } from 'node:perf_hooks';
-import {
-  configuredUrl,
-  createScratchDatabase,
-  embeddedLocation,
-  maskUrl,
-  resolveDatabase,
-  type EnvironmentConfig,
-  type EnvironmentRegistry,
-} from '@warehouse/db';
+import { createScratchDatabase, maskUrl, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
 import { migrate, stamp } from '@warehouse/db/migrator';
 import { CliError } from '@warehouse/command';
-import { guardForCommand, refuseEarly } from '../destructive.ts';
 import { populateAfterMigrate } from '../populate.ts';
 import { applySnapshot, SNAPSHOT_FILE } from './baseline.ts';
 import { dumpSchema, dumpVia, unifiedDiff } from './dump.ts';
 import { ensureProtectionMarker } from './protect.ts';
-import {
-  defaultResetMethod,
-  preflightReset,
-  resetByDropCreate,
-  resetEmbedded,
-  resetVolume,
-  type ResetMethod,
-} from './reset.ts';
+import { guardReset, performReset, type ResetMethod } from './reset.ts';
 import { bootstrapRoles } from './roles.ts';
 
 export const REBUILD_STEPS = ['backup', 'reset', 'snapshot', 'stamp', 'roles', 'populate', 'verify'] as const;
@@ -70,8 +54,6 @@ export interface RebuildOptions {
   vars?: NodeJS.ProcessEnv;
 }
 
-const METHODS: ResetMethod[] = ['volume', 'db', 'embedded'];
-
 /**
  * Rebuild `env` from the snapshot. Guard refusals throw (GuardRefusal, exit 2) before anything
  * changes; after the guard every step is recorded and the first failure skips the rest.
@@ -83,35 +65,22 @@ const METHODS: ResetMethod[] = ['volume', 'db', 'embedded'];
 export async function rebuildEnvironment(o: RebuildOptions): Promise<RebuildResult> {
   const vars = o.vars ?? process.env;
   const env = o.env;
-  const configured = configuredUrl(env, vars);
-  const method = o.method ?? defaultResetMethod(env, Boolean(configured));
-  if (!METHODS.includes(method))
-    throw new CliError('E_USAGE', `--method ${JSON.stringify(method)} is not one of ${METHODS.join(', ')}`);
-  const label =
-    method === 'embedded'
-      ? `embedded data directory ${embeddedLocation(env, vars)?.dir}`
-      : `compose project ${env.compose?.project}`;
-  const action = `rebuild from the snapshot (reset method ${method})`;
-  refuseEarly({ action, env, target: configured ? maskUrl(configured.url) : label, flags: o.flags });
-  await preflightReset(method, env, Boolean(configured), vars);
-
-  const resolved = method === 'db' ? await resolveDatabase(env.name, { registry: o.registry, log: o.log }) : undefined;
+  const action = (method: ResetMethod) => `rebuild from the snapshot (reset method ${method})`;
+  // One guard for the whole run: countdown, typed confirmation and the backup of a protected env.
+  const target = await guardReset({
+    env,
+    registry: o.registry,
+    method: o.method,
+    action,
+    flags: o.flags,
+    vars,
+    log: o.log,
+  });
+  const { method, configured, guard } = target;
   let stopServer = async () => {};
   try {
-    const target = method === 'embedded' ? undefined : (resolved?.url ?? configured?.url);
-    o.log(`${env.name} → ${target ? maskUrl(target) : label} (${action})`);
-    // One guard for the whole run: countdown, typed confirmation and the backup of a protected env.
-    const guard = await guardForCommand({
-      action,
-      env,
-      url: target,
-      targetLabel: label,
-      registry: o.registry,
-      flags: o.flags,
-    });
-
     const steps: RebuildStep[] = [];
-    let url = target;
+    let url = target.url;
     let diff = '';
     const run = async (name: RebuildStepName, fn: () => Promise<string | undefined>) => {
       if (steps.some((s) => s.status === 'failed')) {
@@ -137,12 +106,9 @@ export async function rebuildEnvironment(o: RebuildOptions): Promise<RebuildResu
         : { name: 'backup', status: 'skipped', ms: 0, detail: `${env.name} is not protected` },
     );
     await run('reset', async () => {
-      if (method === 'db') await resetByDropCreate(url!, env.name, guard.identity);
-      else if (method === 'embedded') {
-        const r = await resetEmbedded(env, vars);
-        url = r.url;
-        stopServer = () => r.server.stop();
-      } else await resetVolume(env, o.registry, o.log);
+      const r = await performReset(target, env, o.registry, vars, o.log);
+      url = r.url;
+      stopServer = r.stop;
       if (!url)
         throw new CliError(
           'E_FAILED',
@@ -185,7 +151,7 @@ export async function rebuildEnvironment(o: RebuildOptions): Promise<RebuildResu
     };
   } finally {
     await stopServer();
-    await resolved?.release();
+    await target.release();
   }
 }
 

@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { $ } from 'zx';
 import {
+  configuredUrl,
   EMBEDDED_DATABASE,
   embeddedLocation,
+  resolveDatabase,
   ensureEmbeddedServer,
   ident,
   describeIdentity,
@@ -19,6 +21,9 @@ import {
 } from '@warehouse/db';
 import { existsSync } from 'node:fs';
 import { CliError, GuardRefusal } from '@warehouse/command';
+import { migrate } from '@warehouse/db/migrator';
+import { guardForCommand, refuseEarly } from '../destructive.ts';
+import type { GuardResult } from '../guard.ts';
 import { composeArgs, requireDocker } from './tools.ts';
 
 export type ResetMethod = 'volume' | 'db' | 'embedded';
@@ -189,4 +194,151 @@ export async function resetVolume(
       `volume ${volume} of ${env.name} still exists after down -v (is another container using it? docker ps -a --filter volume=${volume})`,
     );
   await run(['up', '-d', '--wait', compose.service]);
+}
+
+export const RESET_METHODS: readonly ResetMethod[] = ['volume', 'db', 'embedded'];
+
+/** What a guarded reset acts on, after the guard said yes; `release` frees what resolving took. */
+export interface GuardedReset {
+  method: ResetMethod;
+  configured: ReturnType<typeof configuredUrl>;
+  /** The URL reset (undefined for `embedded`, whose target is the data directory). */
+  url: string | undefined;
+  guard: GuardResult;
+  release: () => Promise<void>;
+}
+
+/**
+ * Everything before a reset changes anything, shared by db:reset and db:rebuild: the method (given
+ * or the env's default), the early refusal of unforced production, the tool preflight, the URL
+ * (for `db` on an embedded env this starts its server) and one guard for the whole run.
+ */
+export async function guardReset(o: {
+  env: EnvironmentConfig;
+  registry: EnvironmentRegistry;
+  method?: string;
+  /** The guard's words for what runs, from the method: `reset (method db)`. */
+  action: (method: ResetMethod) => string;
+  flags: { yes?: boolean; force?: boolean; confirm?: string };
+  vars: NodeJS.ProcessEnv;
+  log: (m: string) => void;
+}): Promise<GuardedReset> {
+  const { env, vars } = o;
+  const configured = configuredUrl(env, vars);
+  const method = (o.method ?? defaultResetMethod(env, Boolean(configured))) as ResetMethod;
+  if (!RESET_METHODS.includes(method))
+    throw new CliError('E_USAGE', `--method ${JSON.stringify(o.method)} is not one of ${RESET_METHODS.join(', ')}`);
+  const label =
+    method === 'embedded'
+      ? `embedded data directory ${embeddedLocation(env, vars)?.dir}`
+      : `compose project ${env.compose?.project}`;
+  const action = o.action(method);
+  // Refused is the answer for unforced production, before any tool check.
+  refuseEarly({ action, env, target: configured ? maskUrl(configured.url) : label, flags: o.flags });
+  await preflightReset(method, env, Boolean(configured), vars);
+  const resolved = method === 'db' ? await resolveDatabase(env.name, { registry: o.registry, log: o.log }) : undefined;
+  const release = async () => {
+    await resolved?.release();
+  };
+  try {
+    // embedded: the target is the data directory (whatever answers on its port is not touched).
+    const url = method === 'embedded' ? undefined : (resolved?.url ?? configured?.url);
+    o.log(`${env.name} → ${url ? maskUrl(url) : label} (${action})`);
+    const guard = await guardForCommand({ action, env, url, targetLabel: label, registry: o.registry, flags: o.flags });
+    return { method, configured, url, guard, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * The reset itself, by its method. Returns the URL of the emptied database (the embedded method
+ * starts a new server: `stop` stops it) — undefined when a compose env has no URL configured.
+ */
+export async function performReset(
+  r: GuardedReset,
+  env: EnvironmentConfig,
+  registry: EnvironmentRegistry,
+  vars: NodeJS.ProcessEnv,
+  log: (m: string) => void,
+): Promise<{ url: string | undefined; stop: () => Promise<void> }> {
+  if (r.method === 'db') {
+    await resetByDropCreate(r.url!, env.name, r.guard.identity);
+    return { url: r.url, stop: async () => {} };
+  }
+  if (r.method === 'embedded') {
+    const e = await resetEmbedded(env, vars);
+    return { url: e.url, stop: () => e.server.stop() };
+  }
+  await resetVolume(env, registry, log);
+  return { url: r.url, stop: async () => {} };
+}
+
+export interface ResetResult {
+  env: string;
+  method: ResetMethod;
+  /** The reset database's URL, password masked. */
+  url: string | null;
+  backup: string | null;
+  /** The migrations applied afterwards (with `migrate`), else null. */
+  migrated: string[] | null;
+}
+
+/**
+ * `db:reset`: drop an environment's database and create it empty, guarded, optionally migrate.
+ * Guard refusals throw GuardRefusal (exit 2) before anything changes.
+ *
+ * @example
+ * await resetEnvironment({ env, registry, method: 'db', migrate: true, flags: { yes: true }, log: console.error });
+ */
+export async function resetEnvironment(o: {
+  env: EnvironmentConfig;
+  registry: EnvironmentRegistry;
+  method?: string;
+  migrate?: boolean;
+  flags: { yes?: boolean; force?: boolean; confirm?: string };
+  vars?: NodeJS.ProcessEnv;
+  /** Progress lines (the tool's commands, the target). */
+  log: (m: string) => void;
+  /** The lines a person reads as the outcome (`reset …`, `migrated …`). */
+  done?: (m: string) => void;
+}): Promise<ResetResult> {
+  const vars = o.vars ?? process.env;
+  const { env } = o;
+  const done = o.done ?? o.log;
+  const r = await guardReset({ ...o, vars, action: (m) => `reset (method ${m})` });
+  try {
+    const { url, stop } = await performReset(r, env, o.registry, vars, o.log);
+    done(`reset ${env.name} (method ${r.method})`);
+    let migrated: string[] | null = null;
+    try {
+      if (o.migrate) {
+        if (!url)
+          throw new CliError(
+            'E_FAILED',
+            `cannot migrate ${env.name}: no URL configured; set DATABASE_URL_${env.name.toUpperCase()} and run pnpm db:migrate --env ${env.name}`,
+          );
+        const result = await migrate({ url });
+        migrated = result.applied.map((a) => a.name);
+        if (result.failed)
+          throw new CliError(
+            'E_FAILED',
+            `reset ${env.name}, but migration ${result.failed.name} failed: ${result.failed.error.message}`,
+          );
+        done(`migrated ${migrated.length} migrations`);
+      }
+    } finally {
+      await stop();
+    }
+    return {
+      env: env.name,
+      method: r.method,
+      url: url ? maskUrl(url) : null,
+      backup: r.guard.backupFile ?? null,
+      migrated,
+    };
+  } finally {
+    await r.release();
+  }
 }

@@ -1,4 +1,4 @@
-import { ident, withClient } from '@warehouse/db';
+import { ident, withClient, withTransaction } from '@warehouse/db';
 
 export const READONLY_ROLE = 'app_readonly';
 /** mart and stg (the domain's rule), and ref: the classified calendar staff and dashboards read. */
@@ -23,9 +23,8 @@ export interface RolesResult {
  * await bootstrapRoles(url); // { role: 'app_readonly', created: true, schemas: [{ schema: 'mart', status: 'granted' }, …] }
  */
 export async function bootstrapRoles(url: string): Promise<RolesResult> {
-  return withClient(url, async (client) => {
-    await client.query('BEGIN');
-    try {
+  return withClient(url, (client) =>
+    withTransaction(client, async () => {
       // Serialise concurrent bootstraps (CREATE ROLE is not IF NOT EXISTS).
       await client.query("select pg_advisory_xact_lock(hashtext('warehouse:bootstrap-roles'))");
       const exists = (await client.query('select 1 from pg_roles where rolname = $1', [READONLY_ROLE])).rowCount! > 0;
@@ -57,13 +56,9 @@ export async function bootstrapRoles(url: string): Promise<RolesResult> {
         }
         schemas.push({ schema, status: 'granted' });
       }
-      await client.query('COMMIT');
       return { role: READONLY_ROLE, created: !exists, schemas, defaultPrivilegesFor: [...forRoles] };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
-  });
+    }),
+  );
 }
 
 /** Every privilege app_readonly holds in a database, as sorted text (to compare two runs). */

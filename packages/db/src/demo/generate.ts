@@ -16,6 +16,7 @@ import {
 import { CRLF, csvField, plainNumber, slashDate, weightField, type CsvKind } from './csv.ts';
 import { hashSeed, Rng, WeightedPicker } from './prng.ts';
 import { expectedReceiveTons, isPlannedClosure, plannedWeekdayTons } from './profile.ts';
+import { CSV_TYPE } from '../kinds/index.ts';
 
 export { addDays, dayInfo, type DayInfo } from '../seed/dates.ts';
 
@@ -43,7 +44,7 @@ export interface DayResult {
 }
 
 export class DemoGenerator {
-  private readonly vendors: Record<'receive' | 'shipment', WeightedPicker<PreparedVendor>>;
+  private readonly vendors: Record<Exclude<CsvKind, typeof CSV_TYPE.yard>, WeightedPicker<PreparedVendor>>;
   private readonly yardItems: WeightedPicker<PreparedItem>;
   private readonly linePickers: Record<CsvKind, WeightedPicker<number>>;
 
@@ -111,7 +112,7 @@ export class DemoGenerator {
     let slip = opts.slipNo;
     const chosen: PreparedItem[] = [];
     while (kg < targetKg) {
-      const vendor = kind === 'yard' ? undefined : this.vendors[kind].pick(rng);
+      const vendor = kind === CSV_TYPE.yard ? undefined : this.vendors[kind].pick(rng);
       const picker = vendor ? vendor.items : this.yardItems;
       const lines = this.linePickers[kind].pick(rng);
       chosen.length = 0;
@@ -126,14 +127,14 @@ export class DemoGenerator {
         kg += line.kg;
         rows++;
         const weight = weightField(line.kg, opts.grouped);
-        if (kind === 'yard') {
+        if (kind === CSV_TYPE.yard) {
           text += `${dateField},${slipField},${l + 1},${it.code},${it.nameField},${weight},${line.qty},${it.unitName}${CRLF}`;
         } else {
           const v = vendor as PreparedVendor;
           const price = this.contractPrice(v, it, year);
           const amount = Math.round(line.qtyValue * price);
           text += `${dateField},${slipField},${l + 1},${v.prefix},${it.code},${it.nameField},${weight},${line.qty},${it.unitName},${plainNumber(price, 2)},${amount}`;
-          text += kind === 'shipment' ? `,${v.salesRep ?? ''}${CRLF}` : CRLF;
+          text += kind === CSV_TYPE.shipment ? `,${v.salesRep ?? ''}${CRLF}` : CRLF;
         }
       }
       slip++;

@@ -10,6 +10,7 @@ import { addDays, isIsoDate } from '../seed/dates.ts';
 import { makeCatalog, RECEIVE_ITEMS } from './catalog.ts';
 import type { Flavour } from './csv.ts';
 import { hashSeed } from './prng.ts';
+import { CSV_TYPE, FLAVOUR, isFlavour, stgTable, UPLOAD_STATUS } from '../kinds/index.ts';
 
 export interface LoadScaledReceiveOptions {
   rows: number;
@@ -86,8 +87,8 @@ export async function loadScaledReceive(
   const { rows } = options;
   if (!Number.isInteger(rows) || rows < 1)
     throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: rows ${rows} must be a positive integer`);
-  const flavour = options.flavour ?? 'final';
-  if (flavour !== 'final' && flavour !== 'flash')
+  const flavour = options.flavour ?? FLAVOUR.final;
+  if (!isFlavour(flavour))
     throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: flavour "${String(flavour)}" must be final or flash`);
   const startDate = options.startDate ?? '2020-01-01';
   if (!isIsoDate(startDate))
@@ -95,7 +96,7 @@ export async function loadScaledReceive(
   const days = options.days ?? 1826;
   if (!Number.isInteger(days) || days < 1)
     throw new DbError('E_BAD_ARGUMENT', `loadScaledReceive: days ${days} must be a positive integer`);
-  const table = `stg.shogun_${flavour}_receive`;
+  const table = stgTable(CSV_TYPE.receive, flavour);
   const seed = String(options.seed ?? 'bench');
   const seedInt = hashSeed(seed) % 1_000_000_000;
   // 6 lines per group of 3 slips: slips up to the end of the last (partial) group, cut by LIMIT.
@@ -120,9 +121,9 @@ export async function loadScaledReceive(
     }
     const up = await client.query<{ id: string }>(
       `insert into log.upload_file (csv_type, flavour, file_name, file_sha256, file_size, status, encoding, row_count, date_from, date_to, started_at, finished_at)
-       values ('receive', $1, $2, encode(sha256(convert_to($2 || now()::text, 'UTF8')), 'hex'), 0, 'success', 'utf-8', $3, $4, $5, now(), now())
+       values ($6, $1, $2, encode(sha256(convert_to($2 || now()::text, 'UTF8')), 'hex'), 0, $7, 'utf-8', $3, $4, $5, now(), now())
        returning id`,
-      [flavour, `scaled-receive-${rows}.sql`, rows, startDate, dateTo],
+      [flavour, `scaled-receive-${rows}.sql`, rows, startDate, dateTo, CSV_TYPE.receive, UPLOAD_STATUS.success],
     );
     const uploadFileId = Number(up.rows[0]?.id);
     let inserted = 0;

@@ -8,6 +8,7 @@ import { DbError } from '../errors.ts';
 import { addDays, dayInfo, isIsoDate } from '../seed/dates.ts';
 import { CRLF, encodeText, encodingPreamble, headerLine, type DemoEncoding } from './csv.ts';
 import { DemoGenerator } from './generate.ts';
+import { CSV_TYPE } from '../kinds/index.ts';
 
 export interface ReceiveCsvStreamOptions {
   /** Data rows to produce (header excluded). */
@@ -67,13 +68,13 @@ export function receiveCsvStream(options: ReceiveCsvStreamOptions): Readable {
   const nextChunk = (): Buffer | null => {
     if (!started) {
       started = true;
-      const head = Buffer.concat([encodingPreamble(encoding), encodeText(headerLine('receive'), encoding)]);
+      const head = Buffer.concat([encodingPreamble(encoding), encodeText(headerLine(CSV_TYPE.receive), encoding)]);
       bytesOut += head.length;
       return head;
     }
     if (done) return null;
     while (rowsOut < maxRows) {
-      const r = generator.day('receive', dayInfo(date), { slipNo, grouped, scale });
+      const r = generator.day(CSV_TYPE.receive, dayInfo(date), { slipNo, grouped, scale });
       date = addDays(date, 1);
       slipNo += r.slips;
       if (r.rows === 0) continue;

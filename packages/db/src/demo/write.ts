@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { DbError } from '../errors.ts';
-import { mapKinds } from '../kinds/index.ts';
+import { CSV_TYPE, FLAVOUR, mapKinds } from '../kinds/index.ts';
 import {
   CSV_KINDS,
   encodeText,
@@ -98,7 +98,7 @@ export function planDemoFiles(opts: { startDate: string; endDate: string; finalT
         specs.push({
           file: `${kind}_final_${ym}.csv`,
           kind,
-          flavour: 'final',
+          flavour: FLAVOUR.final,
           from: m,
           to: last < opts.finalThrough ? last : opts.finalThrough,
           monthIndex,
@@ -109,7 +109,7 @@ export function planDemoFiles(opts: { startDate: string; endDate: string; finalT
         specs.push({
           file: `${kind}_flash_${ym}.csv`,
           kind,
-          flavour: 'flash',
+          flavour: FLAVOUR.flash,
           from: flashFrom,
           to: last < opts.endDate ? last : opts.endDate,
           monthIndex,
@@ -145,9 +145,9 @@ export async function writeDemoData(options: WriteDemoDataOptions): Promise<Demo
   const specs = planDemoFiles({ startDate, endDate, finalThrough });
   const encodingOffset = hashSeed(seed, 'encoding') % DEMO_ENCODINGS.length;
   const slipCounters: Record<CsvKind, number> = {
-    receive: 1_000_001 + (hashSeed(seed, 'receive') % 100_000),
-    shipment: 5_000_001 + (hashSeed(seed, 'shipment') % 100_000),
-    yard: 8_000_001 + (hashSeed(seed, 'yard') % 100_000),
+    receive: 1_000_001 + (hashSeed(seed, CSV_TYPE.receive) % 100_000),
+    shipment: 5_000_001 + (hashSeed(seed, CSV_TYPE.shipment) % 100_000),
+    yard: 8_000_001 + (hashSeed(seed, CSV_TYPE.yard) % 100_000),
   };
   const files: ManifestFile[] = [];
   let index = 0;

@@ -8,7 +8,8 @@
  * production URL — these are refused outright and the toolkit's guarded commands are named.
  * Everything else (status, diff, deploy, dev --create-only) passes.
  */
-import { DbError, maskUrl } from '../errors.ts';
+import { maskUrl } from '@warehouse/secrets';
+import { DbError } from '../errors.ts';
 import { describeIdentity, readIdentity, sameDatabase, type DatabaseIdentity } from '../env/identity.ts';
 import { loadRegistry } from '../env/registry.ts';
 import { productionReferences } from '../env/resolve.ts';

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { DbError, maskUrl } from '../errors.ts';
+import { maskUrl } from '@warehouse/secrets';
+import { DbError } from '../errors.ts';
 import { readAnchor } from './marker.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { defaultEmbeddedDir, ensureEmbeddedServer } from '../embedded/server.ts';
-import { DbError, maskUrl } from '../errors.ts';
+import { maskUrl } from '@warehouse/secrets';
+import { DbError } from '../errors.ts';
 import { canonicalConnection, type ConnDescriptor } from './conn.ts';
 import { withClient, withDatabase, ident } from '../pg/with.ts';
 import {

@@ -1,12 +1,14 @@
 /**
- * @warehouse/db/kinds — THE contract of the Shogun CSV kinds: kinds, flavours, upload statuses,
- * exact Japanese headers, the raw/stg column each maps to and its type, the raw/stg/history table
- * names. Derived from it: the API's header check, validation and COPY column lists (through
- * apps/api/src/ingest/kinds.ts), the uploads data access and the contract check (check.ts), the
- * demo generator's headers (src/demo/csv.ts), the refresher's kinds and mapping (`satisfies
- * Record<CsvType, …>`, so a kind missing there is a compile error) and the console's filter
- * lists. test/kinds.test.ts ties schema.prisma's tables to it. The console bundles this module:
- * keep its runtime imports free of server code (check.ts imports pg for its types only).
+ * @warehouse/db/kinds — THE contract of the Shogun CSV kinds: kinds, flavours, upload statuses
+ * (each as a list and by name: `CSV_TYPES` / `CSV_TYPE.yard`), exact Japanese headers, the raw/stg
+ * column each maps to and its type, the raw/stg/history table names. Derived from it: the API's
+ * TypeBox unions (`OneOf(UPLOAD_STATUSES)`), header check, validation and COPY column lists
+ * (through apps/api/src/ingest/kinds.ts), the uploads data access and the contract check
+ * (check.ts), the demo generator, the refresher's kinds and mapping (`satisfies Record<CsvType, …>`,
+ * so a kind missing there is a compile error) and the console's lists. No other source file spells
+ * a kind, flavour or status as a string: tooling/eslint/literals.test.js fails naming file:line.
+ * test/kinds.test.ts ties schema.prisma's tables to it. The console bundles this module: keep its
+ * runtime imports free of server code (check.ts imports pg for its types only).
  * Adding a kind: docs/design.md, "Adding a CSV kind".
  */
 
@@ -25,6 +27,19 @@ export const FINISHED_UPLOAD_STATUSES = [
   'held',
   'reverted',
 ] as const satisfies readonly UploadStatus[];
+
+/** `{ a: 'a', b: 'b' }` from `['a', 'b']`: each value by its name, typed as that value. */
+function byName<const T extends readonly string[]>(values: T): { readonly [V in T[number]]: V } {
+  return Object.freeze(Object.fromEntries(values.map((v) => [v, v]))) as { readonly [V in T[number]]: V };
+}
+/**
+ * Each kind, flavour and status by name, for code that means one of them (`UPLOAD_STATUS.held`,
+ * `CSV_TYPE.yard`, `FLAVOUR.final`): no other module spells them as strings, which
+ * tooling/eslint/literals.test.js checks across the source tree.
+ */
+export const CSV_TYPE = byName(CSV_TYPES);
+export const FLAVOUR = byName(FLAVOURS);
+export const UPLOAD_STATUS = byName(UPLOAD_STATUSES);
 
 export type ColumnType = 'date' | 'text' | 'int' | 'numeric';
 

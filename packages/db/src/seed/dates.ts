@@ -1,13 +1,11 @@
 /** Calendar-date helpers on ISO strings (`YYYY-MM-DD`), UTC-based so no time zone shifts a date. */
+import { isCalendarDate } from '../dates.ts';
 import { holidayName } from './holidays.ts';
 
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export function isIsoDate(s: string): boolean {
-  if (!ISO_DATE.test(s)) return false;
-  const t = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === s;
-}
+/** An existing calendar date `YYYY-MM-DD`: the one rule, `isCalendarDate` of `@warehouse/db/dates`. */
+export const isIsoDate = isCalendarDate;
 
 export function addDays(date: string, n: number): string {
   const t = new Date(`${date}T00:00:00Z`);

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { withTransaction } from '../pg/with.ts';
 import { addIngestJob, lockKindFlavour, stgColumns } from './tables.ts';
-import { stgHistoryTable, stgTable, type CsvType } from '../kinds/index.ts';
+import { stgHistoryTable, stgTable, UPLOAD_STATUS, type CsvType } from '../kinds/index.ts';
 import { getUpload, markConfirmed, markReverted } from './upload-file.ts';
 
 export type UploadOpCode = 'E_NOT_FOUND' | 'E_REVERT_BLOCKED' | 'E_NOT_REVERTIBLE' | 'E_NOT_HELD' | 'E_REVERT_MISMATCH';
@@ -26,7 +26,7 @@ export class UploadOpError extends Error {
 
 export interface RevertResult {
   id: number;
-  status: 'reverted';
+  status: typeof UPLOAD_STATUS.reverted;
   rowsWithdrawn: number;
   rowsRestored: number;
 }
@@ -45,11 +45,11 @@ export async function revertUpload(client: pg.ClientBase, id: number, options: R
   return withTransaction(client, async () => {
     const u = await getUpload(client, id, { forUpdate: true });
     if (!u) throw new UploadOpError('E_NOT_FOUND', 404, `upload ${id} does not exist; list uploads with GET /uploads`);
-    if (u.status !== 'success') {
+    if (u.status !== UPLOAD_STATUS.success) {
       throw new UploadOpError(
         'E_NOT_REVERTIBLE',
         409,
-        `upload ${id} is ${u.status}; only a successful upload can be reverted${u.status === 'held' ? ' (a held upload changed nothing)' : ''}`,
+        `upload ${id} is ${u.status}; only a successful upload can be reverted${u.status === UPLOAD_STATUS.held ? ' (a held upload changed nothing)' : ''}`,
         { status: u.status },
       );
     }
@@ -103,13 +103,13 @@ export async function revertUpload(client: pg.ClientBase, id: number, options: R
     await markReverted(client, id);
     // Only the upload route writes csv_type, after checking it against the contract; enqueueRefresh checks it again.
     await options.enqueueRefresh(client, { csvType: u.csvType as CsvType, trigger: `revert:${id}` });
-    return { id, status: 'reverted' as const, rowsWithdrawn, rowsRestored };
+    return { id, status: UPLOAD_STATUS.reverted, rowsWithdrawn, rowsRestored };
   });
 }
 
 export interface ConfirmResult {
   id: number;
-  status: 'pending';
+  status: typeof UPLOAD_STATUS.pending;
 }
 
 /** held → pending and queued again; it then lands as usual and is never held again. */
@@ -135,6 +135,6 @@ export async function confirmUpload(
       );
     }
     await addIngestJob(client, id, u.csvType, u.flavour, options.maxAttempts);
-    return { id, status: 'pending' as const };
+    return { id, status: UPLOAD_STATUS.pending };
   });
 }

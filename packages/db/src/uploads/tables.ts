@@ -5,6 +5,7 @@
  */
 import type { ClientBase } from 'pg';
 import type { Queryable } from './upload-file.ts';
+import { withTransaction } from '../pg/with.ts';
 
 const NAME = /^[a-z]+$/;
 
@@ -83,12 +84,9 @@ export async function holdAcceptLock(db: Queryable, kind: string): Promise<void>
  */
 export async function waitForAccepts(client: ClientBase, kind: string): Promise<void> {
   checked(kind, 'x');
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ACCEPT_LOCK_CLASS, kind]);
-  } finally {
-    await client.query('COMMIT').catch(() => {});
-  }
+  await withTransaction(client, () =>
+    client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ACCEPT_LOCK_CLASS, kind]),
+  );
 }
 
 /** Pending (or interrupted) uploads of a kind+flavour with a lower id than `id`, oldest first. */
