@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalConnection, ident, libpqConnection, readIdentity, withClient } from '@warehouse/db';
@@ -11,6 +12,8 @@ import { restoreDatabase } from '../src/ops/backup.ts';
 import { scrub } from '../src/ops/tools.ts';
 import { runScript, type ScriptResult, writeRegistry } from './run-script.ts';
 import { startProdCluster, type ProdCluster } from './prod-cluster.ts';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * One reading of a connection (issue 21). A real cluster with three databases (scratch, warehouse
@@ -202,25 +205,29 @@ function writePassfiles(): void {
 const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
- * psql for every line in one bash process: the original string and environment (as a user runs
- * it), and, for accepted cases, the descriptor's conninfo and child environment (as the toolkit
- * runs tools). Returns each run's first output line, or ERR.
+ * psql for every line, in four bash processes at once (each runs its share one after another;
+ * a psql start mostly waits — on the server, on a refused or unreachable address): the original
+ * string and environment (as a user runs it), and, for accepted cases, the descriptor's conninfo
+ * and child environment (as the toolkit runs tools). Returns each run's first output line, or ERR.
  */
-function psqlBatch(runs: { env: Record<string, string>; args: string[] }[]): string[] {
+async function psqlBatch(runs: { env: Record<string, string>; args: string[] }[]): Promise<string[]> {
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home };
-  const script = runs
-    .map((r, i) => {
-      const env = Object.entries({ ...base, ...r.env }).map(([k, v]) => sq(`${k}=${v}`));
-      return `echo "##${i}"; env -i ${env.join(' ')} psql -X -w -At -c ${sq(QUERY)} ${r.args.map(sq).join(' ')} 2>/dev/null || echo ERR`;
-    })
-    .join('\n');
-  const file = path.join(tmp, 'batch.sh');
-  writeFileSync(file, script);
-  const out = execFileSync('bash', [file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const lines = runs.map((r, i) => {
+    const env = Object.entries({ ...base, ...r.env }).map(([k, v]) => sq(`${k}=${v}`));
+    return `echo "##${i}"; env -i ${env.join(' ')} psql -X -w -At -c ${sq(QUERY)} ${r.args.map(sq).join(' ')} 2>/dev/null || echo ERR`;
+  });
+  const BATCHES = 4;
+  const outs = await Promise.all(
+    Array.from({ length: BATCHES }, async (_, b) => {
+      const file = path.join(tmp, `batch-${b}.sh`);
+      writeFileSync(file, lines.filter((_, i) => i % BATCHES === b).join('\n'));
+      return (await execFileAsync('bash', [file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })).stdout;
+    }),
+  );
   const results: string[] = [];
-  for (const chunk of out.split(/^##/m).slice(1)) {
-    const [idx, ...lines] = chunk.split('\n');
-    results[Number(idx)] = lines.find((l) => l !== '') ?? 'ERR';
+  for (const chunk of outs.join('\n').split(/^##/m).slice(1)) {
+    const [idx, ...rest] = chunk.split('\n');
+    results[Number(idx)] = rest.find((l) => l !== '') ?? 'ERR';
   }
   return results;
 }
@@ -278,7 +285,7 @@ describe('node-pg from the descriptor and psql from the original string reach th
         seen.set(key, runs.push({ env: env as Record<string, string>, args: ['--dbname', conninfo] }) - 1);
       oursIdx.push(seen.get(key));
     }
-    const psql = psqlBatch(runs);
+    const psql = await psqlBatch(runs);
     const cache = new Map<string, Promise<string>>();
     const tally = { refused: 0, reached: 0, bothFailed: 0 };
     const refusals = new Map<string, number>();
