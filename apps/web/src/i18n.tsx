@@ -54,7 +54,7 @@ const ja = {
   to: '終了',
   details: '詳細',
   uploadNo: 'アップロード',
-  mv: 'マテビュー',
+  mv: '集計表',
   populated: '作成済',
   lastRefresh: '最終更新',
   duration: '所要時間',
@@ -67,6 +67,22 @@ const ja = {
   stale: '古い',
   refreshNow: '今すぐ更新',
   refreshQueued: '更新を依頼しました',
+  refreshDone: '更新が終わりました',
+  refreshDoneWithErrors: '更新が終わりました（{n}件は失敗。下の表を見てください）',
+  freshnessIntro:
+    'ダッシュボードの数字は、下の集計表から作られます。アップロードの後は自動で更新されます。「古い」と出ている表は、必要なら「今すぐ更新」を押してください。',
+  mvUnpopulated: '未作成',
+  mvHintUnpopulated: 'まだ作られていないため、ダッシュボードに数字が出ません。「今すぐ更新」を押してください。',
+  mvHintFailed: '前回の更新に失敗しました。「今すぐ更新」で再試行してください。続く場合は管理者に連絡してください。',
+  mvHintBehind:
+    '新しいアップロードがまだ反映されていません。自動で更新されるのを待つか、「今すぐ更新」を押してください。',
+  mvHintOld:
+    '{min}分以上更新されていません。その間にデータが変わっていなければ問題ありません。最新にしたいときは「今すぐ更新」を押してください。',
+  mvNoLabel: '（名前なし）',
+  modeConcurrent: '表示しながら更新',
+  modePlain: '一括更新',
+  yes: 'はい',
+  no: 'いいえ',
   history: '履歴',
   notAvailable: '（未提供）',
   month: '月',
@@ -170,7 +186,7 @@ const en: Record<MessageKey, string> = {
   to: 'To',
   details: 'Details',
   uploadNo: 'Upload',
-  mv: 'Materialized view',
+  mv: 'Summary table',
   populated: 'Populated',
   lastRefresh: 'Last refresh',
   duration: 'Duration',
@@ -183,6 +199,22 @@ const en: Record<MessageKey, string> = {
   stale: 'stale',
   refreshNow: 'Refresh now',
   refreshQueued: 'Refresh queued',
+  refreshDone: 'Refresh finished',
+  refreshDoneWithErrors: 'Refresh finished ({n} failed; see the table below)',
+  freshnessIntro:
+    'The dashboard’s figures come from the summary tables below. They refresh by themselves after each upload. If one shows “stale”, press “Refresh now” when you need it current.',
+  mvUnpopulated: 'not built',
+  mvHintUnpopulated: 'Not built yet, so the dashboard shows nothing from it. Press “Refresh now”.',
+  mvHintFailed:
+    'The last refresh failed. Press “Refresh now” to try again; if it keeps failing, contact your administrator.',
+  mvHintBehind: 'A new upload is not in it yet. Wait for the automatic refresh or press “Refresh now”.',
+  mvHintOld:
+    'Not refreshed for over {min} min. That is fine if the data did not change; press “Refresh now” to make sure it is current.',
+  mvNoLabel: '(no name)',
+  modeConcurrent: 'while readable',
+  modePlain: 'all at once',
+  yes: 'yes',
+  no: 'no',
   history: 'History',
   notAvailable: '(not available)',
   month: 'Month',
@@ -247,6 +279,9 @@ const dFmt = new Intl.DateTimeFormat('ja-JP', {
   weekday: 'short',
   timeZone: 'UTC',
 });
+
+/** One message outside React (the error catalogue's parameters use it). */
+export const translate = (lang: Lang, key: MessageKey): string => catalogue[lang][key];
 
 export const fmt = {
   ton: (v: number | null | undefined) => (v == null ? '—' : tonFmt.format(v)),

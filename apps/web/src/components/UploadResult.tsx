@@ -3,6 +3,7 @@ import { api, download, type RowErrorsPage, type Upload } from '../api.ts';
 import { RowErrorTable } from './RowErrorTable.tsx';
 import { fmt, useI18n } from '../i18n.tsx';
 import { FINISHED_UPLOAD_STATUSES, UPLOAD_STATUSES } from '@warehouse/db/kinds';
+import { ErrorMessage } from './ErrorMessage.tsx';
 
 const DONE: ReadonlySet<string> = new Set(FINISHED_UPLOAD_STATUSES);
 
@@ -26,7 +27,12 @@ function ErrorTable({ upload }: { upload: Upload }) {
     queryFn: () => api<RowErrorsPage>(`/uploads/${upload.id}/errors?limit=1000`),
   });
   if (q.isPending) return <p>{t('loading')}</p>;
-  if (q.isError) return <p className="error">{q.error.message}</p>;
+  if (q.isError)
+    return (
+      <p className="error">
+        <ErrorMessage error={q.error} />
+      </p>
+    );
   return (
     <>
       <h3>
@@ -60,7 +66,12 @@ export function UploadResult({ id }: { id: number }) {
     onSuccess: after,
   });
   if (q.isPending) return <p>{t('loading')}</p>;
-  if (q.isError) return <p className="error">{q.error.message}</p>;
+  if (q.isError)
+    return (
+      <p className="error">
+        <ErrorMessage error={q.error} />
+      </p>
+    );
   const u = q.data;
   const dt = u.datesTouched;
   return (
@@ -105,7 +116,7 @@ export function UploadResult({ id }: { id: number }) {
           </button>
           {revert.isError && (
             <span className="error" role="alert">
-              {revert.error.message}
+              <ErrorMessage error={revert.error} />
             </span>
           )}
         </div>
@@ -120,7 +131,7 @@ export function UploadResult({ id }: { id: number }) {
           </button>
           {confirm.isError && (
             <span className="error" role="alert">
-              {confirm.error.message}
+              <ErrorMessage error={confirm.error} />
             </span>
           )}
         </div>
