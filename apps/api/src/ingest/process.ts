@@ -6,6 +6,7 @@ import copyStreams from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import { readBlobChunks } from './blob.ts';
 import { decodeCsv, type DecodeState } from './decode.ts';
+import { rowReason } from './reasons.ts';
 import { IngestRejected, type RowError } from './errors.ts';
 import { KINDS, headerProblem, isCsvType, isFlavour, stgTable, type CsvType } from './kinds.ts';
 import { duplicateKeysSql, supersedeSql } from './sql.ts';
@@ -111,7 +112,7 @@ function syntaxRejection(error: CsvSyntaxError): IngestRejected {
         ? `near line ${error.line}: text follows a closing quote (like "abc"x), or a quote opened earlier is unbalanced; a quoted field must be quoted whole, with inner quotes doubled ("")`
         : `near line ${error.line}: a " inside an unquoted field; quote the whole field and double the inner quote ("")`;
   return new IngestRejected('E_CSV_SYNTAX', reason, [
-    { line: error.line, column: null, value: null, reason: error.code },
+    { line: error.line, column: null, value: null, ...rowReason('R_CSV_SYNTAX', { detail: error.code }) },
   ]);
 }
 
@@ -166,7 +167,7 @@ async function copyRaw(
               line,
               column: null,
               value: fields.join(',').slice(0, 200),
-              reason: 'header mismatch',
+              ...rowReason('R_HEADER'),
               row: rowText(text),
             },
           ]);
@@ -181,7 +182,7 @@ async function copyRaw(
             line,
             column: null,
             value: fields.join(',').slice(0, 200),
-            reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}`,
+            ...rowReason('R_FIELD_COUNT', { fields: fields.length, kind, expected: spec.length }),
             row: rowText(text),
           });
         }
@@ -194,7 +195,7 @@ async function copyRaw(
             line,
             column: null,
             value: null,
-            reason: 'contains a NUL character (binary data inside the CSV)',
+            ...rowReason('R_NUL'),
             row: rowText(text.replace(/\0/g, '\uFFFD')),
           });
         continue;
@@ -214,7 +215,7 @@ async function copyRaw(
             line,
             column: spec[0]!.header,
             value: fields[0]!,
-            reason: `outside the stated period ${period.text}; remove the line or state a period that contains it`,
+            ...rowReason('R_OUTSIDE_PERIOD', { from: ymd(period.from), to: ymd(period.to) }),
             row: rowText(text),
           });
         }
@@ -388,6 +389,8 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
         throw new IngestRejected(
           'E_DUPLICATE_FILE',
           `the same file (sha256 ${sha}) was already loaded as ${flavour} ${kind} by upload ${dup.id}`,
+          [],
+          { duplicateOf: dup.id },
         );
       const phases: Record<string, number> = {};
       let mark = performance.now();
@@ -462,7 +465,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
             line: r.source_line,
             column: '伝票日付,伝票番号,明細行',
             value: `${r.d},${r.s},${r.l}`,
-            reason: `duplicate of line ${r.first_line}`,
+            ...rowReason('R_DUPLICATE_KEY', { firstLine: r.first_line }),
             row: texts.get(r.source_line) ?? null,
           })),
         );
@@ -523,6 +526,8 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       uploadId,
       encoding: decode.encoding ?? null,
       message: error.message,
+      code: error.code,
+      params: error.params,
       errors: error.errors,
       summary: deps.errorSummary ?? 50,
     });
@@ -592,6 +597,8 @@ export async function markGaveUp(
   error: unknown,
 ): Promise<void> {
   await markFailed(deps.pool, uploadId, {
+    code: 'E_PROCESSING_FAILED',
+    params: { attempts },
     message: `processing failed ${attempts} time(s) with an internal error (${error instanceof Error ? error.message : String(error)}); the original bytes are kept — reprocess after fixing the cause`,
   });
   await alertUpload(deps, uploadId);
