@@ -36,6 +36,10 @@ describe('a held upload', () => {
     expect(await result.getByTestId('held-reason').textContent()).toBe(
       'このファイルの3行で、既にある12行（3日分）を置き換えます。行数が大きく減るため、取り込まずに止めています。意図どおり（期間の一部だけの出力など）なら「確認して取り込む」を押してください。',
     );
+    // The navigation counts it (polled, no reload) and says what it counts.
+    const badge = page.getByTestId('attention-uploads');
+    await expect.poll(() => badge.locator('[aria-hidden]').textContent(), { timeout: 30_000 }).toBe('1');
+    expect(await badge.locator('.visually-hidden').textContent()).toBe('要対応: 保留 1件、失敗 0件（7日以内）');
     expect(await visibleText(page)).not.toMatch(DEVELOPER_WORDS);
     expect(await checkPage(page, 'upload-held')).toEqual([]);
     expect(await allViolations(page)).toEqual([]);
@@ -46,6 +50,7 @@ describe('a held upload', () => {
       .toBe('確認しました。取り込みを始めます。');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('action-result');
     await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).toBe('success');
+    await expect.poll(() => badge.count(), { timeout: 30_000 }).toBe(0);
     const { rows } = await s.server.pool.query(
       `SELECT count(*)::int AS n FROM stg.shogun_flash_receive WHERE slip_date BETWEEN '2025-04-01' AND '2025-04-03'`,
     );
