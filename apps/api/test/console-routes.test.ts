@@ -202,8 +202,18 @@ describe('targets', () => {
     ]);
     const dup = parseTargetsCsv(Buffer.from('month,target_ton\n2025-01,1\n2025-01,2\n'));
     expect(dup.errors).toEqual([
-      { line: 3, column: 'month', value: '2025-01', reason: 'also on line 2; give each month or date once' },
+      {
+        line: 3,
+        column: 'month',
+        value: '2025-01',
+        reason: 'also on line 2; give each month or date once',
+        code: 'R_TARGET_REPEATED',
+        params: { line: 2 },
+      },
     ]);
-    expect(parseTargetsCsv(Buffer.from('a,b\n1,2\n')).errors[0]!.reason).toMatch(/header must be/);
+    expect(parseTargetsCsv(Buffer.from('a,b\n1,2\n')).errors[0]).toMatchObject({
+      reason: expect.stringMatching(/header must be/),
+      code: 'R_TARGET_HEADER',
+    });
   });
 });

@@ -132,6 +132,8 @@ describe('POST /mv/refresh, GET /mv, GET /mv/:name/history', () => {
     );
     const fresh = (await getMv()).mvs.find((m: { mv: string }) => m.mv === MV);
     expect(fresh).toMatchObject({ stalenessSeconds: 0, behind: null, overTarget: false });
+    // The staff-facing name comes from the catalog file's `-- label:` line.
+    expect(fresh.label).toBe('日別受入');
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^warehouse_mv_staleness_seconds\{mv="mart\.mv_receive_daily"\} 0$/m);
   });

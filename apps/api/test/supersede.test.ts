@@ -88,6 +88,11 @@ describe('a correction file over 13 months of data', () => {
     correction = Number(held.id);
     expect(held.status).toBe('held');
     expect(held.held_reason).toMatch(/^replaces 8 rows on 2 dates with 2 rows/);
+    // For the console: the guard's code and what it weighed, no route or command.
+    expect((await t.app.inject({ method: 'GET', url: `/uploads/${correction}` })).json().held).toEqual({
+      code: 'H_SHRINK',
+      params: { rowsAdded: 2, rowsSuperseded: 8, dates: 2 },
+    });
     expect(await dump(stg)).toBe(beforeCorrection);
     expect(
       (await t.pool.query('SELECT count(*)::int n FROM raw.shogun_receive WHERE upload_file_id = $1', [correction]))
@@ -133,6 +138,7 @@ describe('a correction file over 13 months of data', () => {
       datesTouched: { first: '2024-07-01', last: '2025-05-31', count: 2 },
       period: null,
       heldReason: null,
+      held: null,
     });
     // The base upload cannot be reverted while the correction touches its dates.
     const blocked = await revert(base);

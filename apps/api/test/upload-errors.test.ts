@@ -91,8 +91,19 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
       column: '伝票日付',
       value: '2025/02/30',
       reason: expect.stringMatching(/no such date/),
+      // The console words the code for staff; the reason stays for operators.
+      code: 'R_DATE_DAY',
+      params: {},
       row: bad[0],
     });
+    expect(json.json().errors.map((e: { code: string }) => e.code)).toEqual([
+      'R_DATE_DAY',
+      'R_NEGATIVE_WEIGHT',
+      'R_FIELD_COUNT',
+    ]);
+    expect(json.json().errors[2].params).toEqual({ fields: 3, kind: 'receive', expected: 12 });
+    const failed = await t.app.inject({ method: 'GET', url: `/uploads/${id}` });
+    expect(failed.json()).toMatchObject({ errorCode: 'E_ROWS_INVALID', errorParams: {}, held: null });
     const page = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors?limit=1&offset=2` });
     expect(page.json()).toEqual({ total: 3, errors: [expect.objectContaining({ line: 17, row: bad[2] })] });
   });
@@ -120,6 +131,8 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
         column: '伝票日付,伝票番号,明細行',
         value: lines[1]!.split(',').slice(0, 3).join(','),
         reason: 'duplicate of line 2',
+        code: 'R_DUPLICATE_KEY',
+        params: { firstLine: 2 },
         row: lines[5],
       },
       {
@@ -127,6 +140,8 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
         column: '伝票日付,伝票番号,明細行',
         value: lines[2]!.split(',').slice(0, 3).join(','),
         reason: 'duplicate of line 3',
+        code: 'R_DUPLICATE_KEY',
+        params: { firstLine: 3 },
         row: lines[10],
       },
     ]);

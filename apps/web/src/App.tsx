@@ -8,6 +8,7 @@ import { FreshnessPage } from './pages/Freshness.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { TargetsPage } from './pages/Targets.tsx';
 import { UploadDetail } from './pages/UploadDetail.tsx';
+import { AttentionBadge } from './components/AttentionBadge.tsx';
 
 const PAGES: { path: string; label: MessageKey }[] = [
   { path: 'upload', label: 'navUpload' },
@@ -86,6 +87,8 @@ export function App() {
           {PAGES.map((p) => (
             <a key={p.path} href={`#/${p.path}`} aria-current={page === p.path ? 'page' : undefined}>
               {t(p.label)}
+              {p.path === 'history' && <AttentionBadge part="uploads" />}
+              {p.path === 'freshness' && <AttentionBadge part="views" />}
             </a>
           ))}
         </nav>

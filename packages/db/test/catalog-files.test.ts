@@ -19,6 +19,7 @@ import { DOMAIN_OBJECTS } from '../src/schema/objects.ts';
 const MV = `-- materialized view mart.mv_x
 -- comment: what it is for,
 --   continued on a second line
+-- label: 日別の何か
 -- unique index ux_mv_x (ddate)
 -- index ix_mv_x_week (iso_year, iso_week)
 -- with (fillfactor = 90)
@@ -35,6 +36,7 @@ describe('catalog files', () => {
       name: 'mart.mv_x',
       kind: 'matview',
       comment: 'what it is for, continued on a second line',
+      label: '日別の何か',
       indexes: [
         { name: 'ux_mv_x', unique: true, spec: '(ddate)' },
         { name: 'ix_mv_x_week', unique: false, spec: '(iso_year, iso_week)' },
@@ -64,10 +66,12 @@ describe('catalog files', () => {
     expect(bad('-- view mart.v_x\n\nCREATE VIEW mart.v_x AS SELECT 1')).toThrow(/keep only the query/);
   });
 
-  it('the repository catalog: every view and MV has a comment, and DOMAIN_OBJECTS lists them', () => {
+  it('the repository catalog: every view and MV has a comment and a Japanese label, and DOMAIN_OBJECTS lists them', () => {
     const catalog = readCatalog(DEFAULT_CATALOG_DIR);
     expect(catalog.length).toBeGreaterThan(10);
     for (const o of catalog) expect(o.comment, o.name).toBeTruthy();
+    // The console's freshness page shows staff this label instead of the relation's name.
+    for (const o of catalog) expect(o.label, o.name).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
     for (const o of catalog) expect(DOMAIN_OBJECTS).toContainEqual({ name: o.name, kind: o.kind });
     expect(DOMAIN_OBJECTS).toContainEqual({ name: 'log.upload_file', kind: 'table' });
     expect(DOMAIN_OBJECTS).toContainEqual({ name: 'mart.mv_receive_daily', kind: 'table' });

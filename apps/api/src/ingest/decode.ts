@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { IngestRejected } from './errors.ts';
+import { rowReason } from './reasons.ts';
 
 export type DetectedEncoding = 'utf-8' | 'utf-8-bom' | 'cp932';
 
@@ -153,7 +154,7 @@ async function* decodeFrom(it: AsyncIterator<Buffer>, state: DecodeState): Async
         throw new IngestRejected(
           'E_ENCODING',
           `line ${line} has a byte sequence that is not valid ${name}; the file was read as ${name} (decided from ${encoding === 'utf-8-bom' ? 'its byte-order mark' : 'its header line'}) — re-export it in one encoding`,
-          [{ line, column: null, value: null, reason: `invalid ${name} byte` }],
+          [{ line, column: null, value: null, ...rowReason('R_INVALID_BYTE', { encoding: name }) }],
         );
       }
     }
@@ -179,7 +180,7 @@ async function* decodeFrom(it: AsyncIterator<Buffer>, state: DecodeState): Async
       throw new IngestRejected(
         'E_NOT_CSV',
         `line ${lines + 1} is longer than ${MAX_LINE_BYTES} bytes without a line break; this is not a Shogun CSV export`,
-        [{ line: lines + 1, column: null, value: null, reason: 'line too long' }],
+        [{ line: lines + 1, column: null, value: null, ...rowReason('R_LINE_TOO_LONG') }],
       );
     }
     const next = await it.next();

@@ -3,7 +3,11 @@ export interface RowError {
   line: number | null;
   column: string | null;
   value: string | null;
+  /** For operators (English, may name settings); staff see `code` worded by the console. */
   reason: string;
+  /** Stable code of the reason (reasons.ts), with its parameters. */
+  code?: string;
+  params?: Record<string, string | number>;
   /** The record's original text (quotes and all, without its line break), when the error is about a data row. */
   row?: string | null;
 }
@@ -22,10 +26,18 @@ export type RejectCode =
 export class IngestRejected extends Error {
   readonly code: RejectCode;
   readonly errors: RowError[];
-  constructor(code: RejectCode, message: string, errors: RowError[] = []) {
+  /** Parameters of `code` for the console's text (e.g. the upload a duplicate file repeats). */
+  readonly params: Record<string, string | number>;
+  constructor(
+    code: RejectCode,
+    message: string,
+    errors: RowError[] = [],
+    params: Record<string, string | number> = {},
+  ) {
     super(message);
     this.name = 'IngestRejected';
     this.code = code;
     this.errors = errors;
+    this.params = params;
   }
 }

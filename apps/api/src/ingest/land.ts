@@ -11,6 +11,7 @@ import copyStreams from 'pg-copy-streams';
 import { readBlobChunks } from './blob.ts';
 import { decodeCsv, type DecodeState } from './decode.ts';
 import { IngestRejected, type RowError } from './errors.ts';
+import { rowReason } from './reasons.ts';
 import { KINDS, headerProblem, stgTable, type CsvType, type Flavour } from './kinds.ts';
 import { duplicateKeysSql, supersedeSql } from './sql.ts';
 import { CsvSplitter, CsvSyntaxError, type CsvRecord } from './csv.ts';
@@ -60,7 +61,7 @@ function syntaxRejection(error: CsvSyntaxError): IngestRejected {
         ? `near line ${error.line}: text follows a closing quote (like "abc"x), or a quote opened earlier is unbalanced; a quoted field must be quoted whole, with inner quotes doubled ("")`
         : `near line ${error.line}: a " inside an unquoted field; quote the whole field and double the inner quote ("")`;
   return new IngestRejected('E_CSV_SYNTAX', reason, [
-    { line: error.line, column: null, value: null, reason: error.code },
+    { line: error.line, column: null, value: null, ...rowReason('R_CSV_SYNTAX', { detail: error.code }) },
   ]);
 }
 
@@ -115,7 +116,7 @@ async function copyRaw(
               line,
               column: null,
               value: fields.join(',').slice(0, 200),
-              reason: 'header mismatch',
+              ...rowReason('R_HEADER'),
               row: rowText(text),
             },
           ]);
@@ -130,7 +131,7 @@ async function copyRaw(
             line,
             column: null,
             value: fields.join(',').slice(0, 200),
-            reason: `has ${fields.length} field(s); a ${kind} line has ${spec.length}`,
+            ...rowReason('R_FIELD_COUNT', { fields: fields.length, kind, expected: spec.length }),
             row: rowText(text),
           });
         }
@@ -143,7 +144,7 @@ async function copyRaw(
             line,
             column: null,
             value: null,
-            reason: 'contains a NUL character (binary data inside the CSV)',
+            ...rowReason('R_NUL'),
             row: rowText(text.replace(/\0/g, '\uFFFD')),
           });
         continue;
@@ -163,7 +164,7 @@ async function copyRaw(
             line,
             column: spec[0]!.header,
             value: fields[0]!,
-            reason: `outside the stated period ${period.text}; remove the line or state a period that contains it`,
+            ...rowReason('R_OUTSIDE_PERIOD', { from: ymd(period.from), to: ymd(period.to) }),
             row: rowText(text),
           });
         }
@@ -321,7 +322,7 @@ async function duplicateKeyRejection(
       line: r.source_line,
       column: '伝票日付,伝票番号,明細行',
       value: `${r.d},${r.s},${r.l}`,
-      reason: `duplicate of line ${r.first_line}`,
+      ...rowReason('R_DUPLICATE_KEY', { firstLine: r.first_line }),
       row: texts.get(r.source_line) ?? null,
     })),
   );
@@ -361,6 +362,8 @@ export async function landUpload(
     throw new IngestRejected(
       'E_DUPLICATE_FILE',
       `the same file (sha256 ${sha}) was already loaded as ${flavour} ${kind} by upload ${dup.id}`,
+      [],
+      { duplicateOf: dup.id },
     );
   const phases: Record<string, number> = {};
   let mark = performance.now();

@@ -122,6 +122,8 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       uploadId,
       encoding: decode.encoding ?? null,
       message: error.message,
+      code: error.code,
+      params: error.params,
       errors: error.errors,
       summary: deps.errorSummary ?? 50,
     });
@@ -159,6 +161,8 @@ export async function markGaveUp(
   error: unknown,
 ): Promise<void> {
   await markFailed(deps.pool, uploadId, {
+    code: 'E_PROCESSING_FAILED',
+    params: { attempts },
     message: `processing failed ${attempts} time(s) with an internal error (${error instanceof Error ? error.message : String(error)}); the original bytes are kept — reprocess after fixing the cause`,
   });
   await alertUpload(deps, uploadId);

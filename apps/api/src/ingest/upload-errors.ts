@@ -13,6 +13,9 @@ export interface FailureRecord {
   uploadId: number;
   encoding: string | null;
   message: string;
+  /** The rejection's code and parameters (the console words them for staff). */
+  code?: string;
+  params?: Record<string, string | number>;
   errors: RowError[];
   /** How many errors the upload's own `errors` summary repeats. */
   summary: number;
@@ -32,15 +35,18 @@ export async function recordFailure(pool: pg.Pool, f: FailureRecord): Promise<bo
         encoding: f.encoding,
         errors: summary,
         message: f.message,
+        code: f.code,
+        params: f.params,
       });
       if (!updated) return false;
       await client.query('DELETE FROM log.upload_error WHERE upload_file_id = $1', [f.uploadId]);
       if (f.errors.length) {
         const e = f.errors;
         await client.query(
-          `INSERT INTO log.upload_error (upload_file_id, seq, line, column_name, value, reason, row_text)
-         SELECT $1, t.ord, t.line, t.col, t.val, t.reason, t.row_text
-           FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(line, col, val, reason, row_text, ord)`,
+          `INSERT INTO log.upload_error (upload_file_id, seq, line, column_name, value, reason, row_text, code, params)
+           SELECT $1, t.ord, t.line, t.col, t.val, t.reason, t.row_text, t.code, t.params::jsonb
+             FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                  WITH ORDINALITY AS t(line, col, val, reason, row_text, code, params, ord)`,
           [
             f.uploadId,
             e.map((x) => x.line),
@@ -48,6 +54,8 @@ export async function recordFailure(pool: pg.Pool, f: FailureRecord): Promise<bo
             e.map((x) => x.value),
             e.map((x) => x.reason),
             e.map((x) => x.row ?? null),
+            e.map((x) => x.code ?? null),
+            e.map((x) => (x.code ? JSON.stringify(x.params ?? {}) : null)),
           ],
         );
       }
@@ -62,13 +70,23 @@ interface ErrorRow {
   value: string | null;
   reason: string;
   row_text: string | null;
+  code: string | null;
+  params: Record<string, string | number> | null;
 }
 
-const toJson = (r: ErrorRow): Required<RowError> => ({
+/** A stored row error: code and params are null for errors recorded before codes existed. */
+export type StoredRowError = Omit<Required<RowError>, 'code' | 'params'> & {
+  code: string | null;
+  params: Record<string, string | number> | null;
+};
+
+const toJson = (r: ErrorRow): StoredRowError => ({
   line: r.line,
   column: r.column_name,
   value: r.value,
   reason: r.reason,
+  code: r.code,
+  params: r.params,
   row: r.row_text,
 });
 
@@ -78,11 +96,11 @@ export async function listErrors(
   uploadId: number,
   limit: number,
   offset: number,
-): Promise<{ total: number; errors: Required<RowError>[] }> {
+): Promise<{ total: number; errors: StoredRowError[] }> {
   const [count, page] = await Promise.all([
     pool.query<{ n: number }>('SELECT count(*)::int AS n FROM log.upload_error WHERE upload_file_id = $1', [uploadId]),
     pool.query<ErrorRow>(
-      'SELECT line, column_name, value, reason, row_text FROM log.upload_error WHERE upload_file_id = $1 ORDER BY seq LIMIT $2 OFFSET $3',
+      'SELECT line, column_name, value, reason, row_text, code, params FROM log.upload_error WHERE upload_file_id = $1 ORDER BY seq LIMIT $2 OFFSET $3',
       [uploadId, limit, offset],
     ),
   ]);

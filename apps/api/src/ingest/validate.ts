@@ -7,6 +7,7 @@ import { decimalParts } from './binary.ts';
 import type { ColumnSpec } from './kinds.ts';
 import type { RowError } from './errors.ts';
 import { daysInMonth } from '@warehouse/db/dates';
+import { rowReason, type RowReason } from './reasons.ts';
 
 const TRIM = /^[ \t\u3000]+|[ \t\u3000]+$/g;
 const DATE = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/;
@@ -18,24 +19,28 @@ export const trimValue = (v: string) =>
   v.length && (SPACE(v.charCodeAt(0)) || SPACE(v.charCodeAt(v.length - 1))) ? v.replace(TRIM, '') : v;
 
 let lastDate = '';
-let lastDateResult: number | string = '';
+let lastDateResult: number | RowReason = 0;
 
-/** yyyymmdd of a valid date, or a reason. Files are sorted by date: the last answer is cached. */
-export function checkDate(v: string): number | string {
+/** yyyymmdd of a valid date, or why not. Files are sorted by date: the last answer is cached. */
+export function checkDate(v: string): number | RowReason {
   if (v === lastDate) return lastDateResult;
   lastDateResult = checkDateUncached(v);
   lastDate = v;
   return lastDateResult;
 }
 
-function checkDateUncached(v: string): number | string {
+const NOT_A_DATE = rowReason('R_DATE_FORMAT');
+const NO_SUCH_MONTH = rowReason('R_DATE_MONTH');
+const NO_SUCH_DAY = rowReason('R_DATE_DAY');
+
+function checkDateUncached(v: string): number | RowReason {
   const m = DATE.exec(v);
-  if (!m) return 'not a date; expected YYYY/MM/DD';
+  if (!m) return NOT_A_DATE;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  if (y < 1 || mo < 1 || mo > 12) return 'no such date (month must be 1-12)';
-  if (d < 1 || d > daysInMonth(y, mo)) return 'no such date (that month has fewer days)';
+  if (y < 1 || mo < 1 || mo > 12) return NO_SUCH_MONTH;
+  if (d < 1 || d > daysInMonth(y, mo)) return NO_SUCH_DAY;
   return y * 10000 + mo * 100 + d;
 }
 
@@ -49,16 +54,16 @@ export interface DateWindow {
 export const ymdText = (n: number) =>
   `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
 
-function windowReason(d: number, w: DateWindow): string | undefined {
+function windowReason(d: number, w: DateWindow): RowReason | undefined {
   if (d >= w.min && d <= w.max) return undefined;
-  return `slip date ${ymdText(d)} is outside the plausible range ${ymdText(w.min)}..${ymdText(w.max)}; correct the date (the range is set by INGEST_DATE_MIN / INGEST_DATE_MAX)`;
+  return rowReason('R_DATE_RANGE', { date: ymdText(d), min: ymdText(w.min), max: ymdText(w.max) });
 }
 
 /**
  * One pass over a number: digits with optional `,` before an optional fraction, optional sign.
  * Returns the reason it is invalid, or undefined.
  */
-function checkNumber(c: ColumnSpec, v: string): string | undefined {
+function checkNumber(c: ColumnSpec, v: string): RowReason | undefined {
   let i = 0;
   const n = v.length;
   const sign = v.charCodeAt(0);
@@ -84,17 +89,17 @@ function checkNumber(c: ColumnSpec, v: string): string | undefined {
       continue;
     } else if (ch === 46 && !fraction) {
       fraction = true;
-    } else return 'not a number';
+    } else return rowReason('R_NOT_NUMBER');
   }
-  if (!seenDigit) return 'not a number';
+  if (!seenDigit) return rowReason('R_NOT_NUMBER');
   const max = (c.precision ?? 14) - (c.scale ?? 0);
-  if (intDigits > max) return `number too large (at most ${max} digits before the decimal point)`;
+  if (intDigits > max) return rowReason('R_NUMBER_TOO_LARGE', { digits: max });
   // Rounding to the column's scale can carry into one more digit (99.9995 → 100.000).
   if (intDigits === max && fracDigits > (c.scale ?? 0) && decimalParts(v, c.scale ?? 0).int.length > max) {
-    return `number too large (at most ${max} digits before the decimal point once rounded to ${c.scale ?? 0} decimals)`;
+    return rowReason('R_NUMBER_TOO_LARGE_ROUNDED', { digits: max, scale: c.scale ?? 0 });
   }
   if (c.nonNegative && negative && nonZero)
-    return `negative ${c.column === 'net_weight_kg' ? 'weight' : 'value'} is not allowed`;
+    return rowReason(c.column === 'net_weight_kg' ? 'R_NEGATIVE_WEIGHT' : 'R_NEGATIVE_VALUE');
   return undefined;
 }
 
@@ -102,6 +107,10 @@ function checkNumber(c: ColumnSpec, v: string): string | undefined {
 export const MAX_ROW_TEXT = 8192;
 /** The original text of a record, as kept with its errors. */
 export const rowText = (text: string) => (text.length > MAX_ROW_TEXT ? `${text.slice(0, MAX_ROW_TEXT)}…` : text);
+
+const REQUIRED = rowReason('R_REQUIRED');
+const NOT_INTEGER = rowReason('R_NOT_INTEGER');
+const INT_MIN = rowReason('R_INT_MIN');
 
 /** A checked row's stg values: null, yyyymmdd for dates, numbers for ints, trimmed text otherwise. */
 export type TypedValue = string | number | null;
@@ -133,19 +142,19 @@ export function checkRow(
     const c = spec[i]!;
     const raw = fields[i]!;
     const v = trimValue(raw);
-    let reason: string | undefined;
+    let reason: RowReason | undefined;
     let typed: TypedValue = v;
     if (v === '') {
-      if (c.required) reason = 'required value is missing';
+      if (c.required) reason = REQUIRED;
       typed = null;
     } else if (c.type === 'date') {
       const d = checkDate(v);
-      if (typeof d === 'string') reason = d;
+      if (typeof d !== 'number') reason = d;
       else if (opts?.window && (reason = windowReason(d, opts.window))) typed = null;
       else typed = date = d;
     } else if (c.type === 'int') {
-      if (!INT.test(v)) reason = 'not a whole number';
-      else if ((typed = Number(v)) < 1) reason = 'must be 1 or more';
+      if (!INT.test(v)) reason = NOT_INTEGER;
+      else if ((typed = Number(v)) < 1) reason = INT_MIN;
     } else if (c.type === 'numeric') {
       reason = checkNumber(c, v);
     }
@@ -157,7 +166,7 @@ export function checkRow(
           line,
           column: c.header,
           value: raw,
-          reason,
+          ...reason,
           row: opts?.text === undefined ? null : rowText(opts.text),
         });
     }

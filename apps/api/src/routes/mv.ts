@@ -13,6 +13,7 @@ import {
   stalenessMetrics,
   withDownstream,
 } from '@warehouse/refresher';
+import { readCatalog } from '@warehouse/db/catalog';
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../context.ts';
 import { Count, errorResponses } from '../schemas.ts';
@@ -21,6 +22,9 @@ const DateOrNull = Type.Union([Type.String({ format: 'date-time' }), Type.Null()
 
 export const MvRow = Type.Object({
   mv: Type.String(),
+  label: Type.Union([Type.String(), Type.Null()], {
+    description: "the name staff see (Japanese), from the catalog file's `-- label:` line; null outside the catalog",
+  }),
   populated: Type.Boolean(),
   uniqueIndex: Type.Union([Type.String(), Type.Null()]),
   upstream: Type.Array(Type.String()),
@@ -91,6 +95,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
   configFromEnv();
   stalenessMetrics(ctx.registry, ctx.pool);
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
+  const labels = new Map(readCatalog().map((o) => [o.name, o.label ?? null]));
 
   app.get(
     '/mv',
@@ -117,7 +122,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
           String(p?.trigger),
         ),
       }));
-      return { mvs: mvs as never, queue };
+      return { mvs: mvs.map((m) => ({ ...m, label: labels.get(m.mv) ?? null })) as never, queue };
     },
   );
 

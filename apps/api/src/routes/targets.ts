@@ -5,6 +5,7 @@ import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provi
 import { withTransaction } from '@warehouse/db';
 import { enqueueRefresh } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
+import { rowReason } from '../ingest/reasons.ts';
 import type { AppContext } from '../context.ts';
 import {
   Count,
@@ -73,7 +74,10 @@ export interface TargetCsvError {
   line: number;
   column: string;
   value: string;
+  /** For operators (English); staff see `code` (R_TARGET_…) worded by the console. */
   reason: string;
+  code: string;
+  params: Record<string, string | number>;
 }
 
 const TARGET_CARD = 'mart.mv_target_card_per_day';
@@ -95,7 +99,12 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
   try {
     records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true });
   } catch (error) {
-    return { rows: [], errors: [{ line: 0, column: '', value: '', reason: `not a CSV: ${(error as Error).message}` }] };
+    return {
+      rows: [],
+      errors: [
+        { line: 0, column: '', value: '', ...rowReason('R_TARGET_NOT_CSV', { detail: (error as Error).message }) },
+      ],
+    };
   }
   const [header, ...body] = records;
   const h = (header ?? []).map((x) => x.toLowerCase());
@@ -109,7 +118,7 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
           line: 1,
           column: '',
           value: (header ?? []).join(','),
-          reason: 'the header must be month,target_ton (rows YYYY-MM) or date,target_ton (rows YYYY-MM-DD)',
+          ...rowReason('R_TARGET_HEADER'),
         },
       ],
     };
@@ -130,7 +139,7 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
         line,
         column: header![keyCol]!,
         value: key,
-        reason: `not a month YYYY-MM or a date YYYY-MM-DD in the years ${YEAR_MIN}..${YEAR_MAX}`,
+        ...rowReason('R_TARGET_KEY', { min: YEAR_MIN, max: YEAR_MAX }),
       });
     const ton = Number(tonText);
     if (tonText === '' || !Number.isFinite(ton) || ton < 0 || ton > 999_999_999) {
@@ -138,7 +147,7 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
         line,
         column: header![tonCol]!,
         value: rec[tonCol] ?? '',
-        reason: 'not a number of tons ≥ 0 (e.g. 1234.5)',
+        ...rowReason('R_TARGET_TON'),
       });
     } else if (scope) {
       const k = `${scope}:${date}`;
@@ -147,7 +156,7 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
           line,
           column: header![keyCol]!,
           value: key,
-          reason: `also on line ${seen.get(k)}; give each month or date once`,
+          ...rowReason('R_TARGET_REPEATED', { line: seen.get(k)! }),
         });
       else {
         seen.set(k, line);
@@ -155,7 +164,7 @@ export function parseTargetsCsv(bytes: Buffer): { rows: TargetRow[]; errors: Tar
       }
     }
   });
-  if (!body.length) errors.push({ line: 2, column: '', value: '', reason: 'the file has a header but no rows' });
+  if (!body.length) errors.push({ line: 2, column: '', value: '', ...rowReason('R_TARGET_NO_ROWS') });
   return { rows, errors };
 }
 

@@ -17,7 +17,13 @@ export const RowErrorSchema = Type.Object({
     description: 'the column header, or null for a problem with the whole line',
   }),
   value: Type.Union([Type.String(), Type.Null()]),
-  reason: Type.String(),
+  reason: Type.String({ description: 'for operators (English); staff see `code` worded by the console' }),
+  code: Type.Union([Type.String(), Type.Null()], {
+    description: 'stable code of the reason (R_…), null for errors recorded before codes existed',
+  }),
+  params: Type.Union([Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])), Type.Null()], {
+    description: "the code's parameters, e.g. { min, max } of R_DATE_RANGE",
+  }),
   row: Type.Union([Type.String(), Type.Null()], { description: "the record's original text" }),
 });
 

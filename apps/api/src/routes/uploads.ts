@@ -43,8 +43,18 @@ export const UploadSummary = Type.Object({
   rowsSuperseded: Nullable(Type.Integer()),
   datesTouched: Nullable(Type.Object({ first: Nullable(Day), last: Nullable(Day), count: Type.Integer() })),
   period: Nullable(Type.Object({ from: Day, to: Day })),
-  heldReason: Nullable(Type.String()),
-  errorMessage: Nullable(Type.String()),
+  heldReason: Nullable(Type.String({ description: 'for operators (English); staff see `held` worded by the console' })),
+  held: Nullable(
+    Type.Object(
+      { code: Type.String(), params: Type.Record(Type.String(), Type.Number()) },
+      { description: 'why it is held, as a code (H_SHRINK) and its parameters' },
+    ),
+  ),
+  errorMessage: Nullable(
+    Type.String({ description: 'for operators (English); staff see errorCode worded by the console' }),
+  ),
+  errorCode: Nullable(Type.String({ description: 'why it failed: E_ROWS_INVALID, E_DUPLICATE_FILE, …' })),
+  errorParams: Nullable(Type.Record(Type.String(), Type.Unknown())),
   createdAt: Time,
   startedAt: Nullable(Time),
   finishedAt: Nullable(Time),
@@ -80,6 +90,19 @@ async function alertCleared(ctx: AppContext, log: FastifyBaseLogger, uploadId: n
   }
 }
 
+/**
+ * Why a held upload is held, for the console's catalogue. Only the shrink guard holds an upload,
+ * and what it weighed is recorded with it: the rows it would add, those it would replace and on how
+ * many dates.
+ */
+function heldOf(r: UploadRow): { code: string; params: Record<string, number> } | null {
+  if (r.status !== UPLOAD_STATUS.held) return null;
+  return {
+    code: 'H_SHRINK',
+    params: { rowsAdded: r.rowsAdded ?? 0, rowsSuperseded: r.rowsSuperseded ?? 0, dates: r.datesTouched ?? 0 },
+  };
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function uploadJson(r: UploadRow) {
@@ -102,7 +125,10 @@ export function uploadJson(r: UploadRow) {
       r.datesTouched === null ? null : { first: r.touchedFirst, last: r.touchedLast, count: r.datesTouched },
     period: r.periodFrom && r.periodTo ? { from: r.periodFrom, to: r.periodTo } : null,
     heldReason: r.heldReason,
+    held: heldOf(r),
     errorMessage: r.errorMessage,
+    errorCode: r.errorCode,
+    errorParams: r.errorParams,
     createdAt: r.createdAt.toISOString(),
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),

@@ -11,6 +11,7 @@ import {
 } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { Chart } from '../components/Chart.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const thisMonth = () => {
@@ -190,7 +191,7 @@ export function DashboardPage() {
       </div>
       {monthQ.isError && (
         <p className="error" role="alert">
-          {monthQ.error.message}
+          <ErrorMessage error={monthQ.error} />
         </p>
       )}
       <div className="cards">
@@ -217,7 +218,11 @@ export function DashboardPage() {
       </section>
       <section className="panel">
         <h2>{t('profile5y')}</h2>
-        {profileQ.isError && <p className="error">{profileQ.error.message}</p>}
+        {profileQ.isError && (
+          <p className="error">
+            <ErrorMessage error={profileQ.error} />
+          </p>
+        )}
         {weeks.length > 0 && (
           <Chart option={profileOption} label={t('profile5y')} testId="profile-chart" height={260} />
         )}

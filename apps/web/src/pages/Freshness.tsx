@@ -1,10 +1,15 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type MvHistoryRow, type MvRow } from '../api.ts';
-import { fmt, useI18n } from '../i18n.tsx';
+import { fmt, useI18n, type MessageKey } from '../i18n.tsx';
 import { Chart } from '../components/Chart.tsx';
+import { useNow } from '../hooks/use-now.ts';
+import { formatAge, summariseTriggers } from '../freshness-text.ts';
+import { errorText } from '../messages.ts';
 
-function MvHistory({ mv }: { mv: string }) {
+type MvList = { mvs: MvRow[]; queue: { jobId: string }[] };
+
+function MvHistory({ mv, label }: { mv: string; label: string }) {
   const { t } = useI18n();
   const q = useQuery({
     queryKey: ['mv-history', mv],
@@ -32,23 +37,62 @@ function MvHistory({ mv }: { mv: string }) {
   }, [q.data, t]);
   if (q.isError) return <span className="muted">{t('notAvailable')}</span>;
   if (!q.data) return <span className="muted">{t('loading')}</span>;
-  return <Chart option={option} label={`${mv} ${t('history')}`} height={90} />;
+  return <Chart option={option} label={`${label} ${t('history')}`} height={90} />;
 }
 
-/** GET /mv: per MV its state, last refresh, age against a target the user sets (kept in this browser), history and "refresh now". */
+/** What a row's state asks of the person reading it: a badge and, unless all is well, what to do. */
+function rowState(m: MvRow, ageMin: number | null, targetMin: number): { badge: MessageKey; hint?: MessageKey } {
+  const failedLast =
+    m.lastError != null && (!m.lastRefreshAt || (m.lastErrorAt != null && m.lastErrorAt > m.lastRefreshAt));
+  if (!m.populated) return { badge: 'mvUnpopulated', hint: 'mvHintUnpopulated' };
+  if (failedLast) return { badge: 'failed', hint: 'mvHintFailed' };
+  if (ageMin == null || ageMin > targetMin) return { badge: 'stale', hint: m.behind ? 'mvHintBehind' : 'mvHintOld' };
+  return { badge: 'fresh' };
+}
+
+const MODES: Record<string, MessageKey> = { concurrent: 'modeConcurrent', plain: 'modePlain' };
+
+/**
+ * GET /mv: per MV its state, last refresh, age (ticking every second) against a target the user
+ * sets (kept in this browser), what to do when it is not fresh, history, and "refresh now", which
+ * queues a refresh of everything and says when it is done.
+ */
 export function FreshnessPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const qc = useQueryClient();
+  const now = useNow(1000);
   const [targetMin, setTargetMin] = useState(() => Number(localStorage.getItem('freshTargetMin') ?? 10));
-  const q = useQuery({ queryKey: ['mv'], queryFn: () => api<{ mvs: MvRow[] }>('/mv'), refetchInterval: 5000 });
-  const refresh = useMutation({
-    mutationFn: (mv?: string) => api('/mv/refresh', { method: 'POST', body: JSON.stringify(mv ? { mvs: [mv] } : {}) }),
-    onSuccess: () => setTimeout(() => void qc.invalidateQueries({ queryKey: ['mv'] }), 500),
+  const [asked, setAsked] = useState<{ jobId: string; at: number } | null>(null);
+  const q = useQuery({
+    queryKey: ['mv'],
+    queryFn: () => api<MvList>('/mv'),
+    refetchInterval: asked ? 1000 : 5000,
   });
-  const now = Date.now();
+  const refresh = useMutation({
+    mutationFn: () => api<{ jobId: string }>('/mv/refresh', { method: 'POST', body: JSON.stringify({ all: true }) }),
+    onSuccess: (r) => {
+      setAsked({ jobId: r.jobId, at: Date.now() });
+      void qc.invalidateQueries({ queryKey: ['mv'] });
+    },
+  });
+  // Done once a list read after the request no longer holds its job.
+  const done = asked && q.data && q.dataUpdatedAt > asked.at && !q.data.queue.some((j) => j.jobId === asked.jobId);
+  const failedSince =
+    done && q.data ? q.data.mvs.filter((m) => m.lastErrorAt && Date.parse(m.lastErrorAt) >= asked.at).length : 0;
+  const busy = refresh.isPending || (!!asked && !done);
+  const announce = refresh.isError
+    ? ''
+    : done
+      ? failedSince
+        ? t('refreshDoneWithErrors').replace('{n}', String(failedSince))
+        : t('refreshDone')
+      : asked || refresh.isPending
+        ? t('refreshQueued')
+        : '';
   return (
     <>
       <h1>{t('navFreshness')}</h1>
+      <p className="muted">{t('freshnessIntro')}</p>
       <div className="row panel">
         <label>
           {t('freshTarget')}
@@ -64,23 +108,34 @@ export function FreshnessPage() {
             }}
           />
         </label>
-        <button type="button" disabled={refresh.isPending} onClick={() => refresh.mutate(undefined)}>
+        {/* aria-disabled, not disabled: a disabled button drops the focus to the page while it waits. */}
+        <button
+          type="button"
+          aria-disabled={busy}
+          onClick={() => {
+            if (busy) return;
+            setAsked(null);
+            refresh.mutate();
+          }}
+        >
           {t('refreshNow')}
         </button>
-        {refresh.isSuccess && <span role="status">{t('refreshQueued')}</span>}
+        <span role="status" data-testid="refresh-status">
+          {announce}
+        </span>
         {refresh.isError && (
           <span className="error" role="alert">
-            {refresh.error.message}
+            {errorText(refresh.error, lang)}
           </span>
         )}
       </div>
       {q.isError && (
         <p className="error" role="alert">
-          {q.error.message}
+          {errorText(q.error, lang)}
         </p>
       )}
       {q.data && (
-        <div className="table-wrap" tabIndex={0}>
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('navFreshness')}>
           <table data-testid="mv-table">
             <thead>
               <tr>
@@ -89,7 +144,6 @@ export function FreshnessPage() {
                 <th>{t('lastRefresh')}</th>
                 <th className="num">{t('duration')}</th>
                 <th>{t('mode')}</th>
-                <th>{t('outcome')}</th>
                 <th>{t('trigger')}</th>
                 <th>{t('age')}</th>
                 <th style={{ minWidth: 140 }}>{t('history')}</th>
@@ -97,37 +151,37 @@ export function FreshnessPage() {
             </thead>
             <tbody>
               {q.data.mvs.map((m) => {
-                const ageMin = m.lastRefreshAt ? (now - new Date(m.lastRefreshAt).getTime()) / 60_000 : null;
-                const stale = ageMin == null || ageMin > targetMin;
+                const ageSec = m.lastRefreshAt ? (now - new Date(m.lastRefreshAt).getTime()) / 1000 : null;
+                const state = rowState(m, ageSec == null ? null : ageSec / 60, targetMin);
+                const label = m.label ?? t('mvNoLabel');
                 return (
                   <tr key={m.mv} data-testid="mv-row" data-mv={m.mv}>
-                    <td>{m.mv}</td>
-                    <td>{m.populated ? '✓' : '✗'}</td>
+                    <th scope="row" className="wrap">
+                      {label}
+                    </th>
+                    <td>{m.populated ? t('yes') : t('no')}</td>
                     <td data-testid="last-refresh">{fmt.dateTime(m.lastRefreshAt)}</td>
                     <td className="num">{fmt.ms(m.lastDurationMs)}</td>
-                    <td>{m.lastMode ?? '—'}</td>
-                    <td>
-                      {m.lastError ? (
-                        <span className="error" title={m.lastError}>
-                          {t('failed')}
-                        </span>
-                      ) : m.lastRefreshAt ? (
-                        'refreshed'
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>{m.lastTrigger ?? '—'}</td>
-                    <td>
-                      <span className={`status ${stale ? 'failed' : 'success'}`}>
-                        {stale ? t('stale') : t('fresh')}
+                    <td>{m.lastMode ? (MODES[m.lastMode] ? t(MODES[m.lastMode]!) : m.lastMode) : '—'}</td>
+                    <td data-testid="trigger">{summariseTriggers(m.lastTrigger, lang)}</td>
+                    <td className="wrap" style={{ minWidth: 160 }}>
+                      <span
+                        className={`status ${state.badge === 'fresh' ? 'success' : 'failed'}`}
+                        data-testid="mv-state"
+                      >
+                        {t(state.badge)}
                       </span>{' '}
-                      {ageMin == null ? '' : `${fmt.int(Math.round(ageMin))} min`}
+                      <span data-testid="age">{ageSec == null ? '' : formatAge(ageSec, lang)}</span>
+                      {state.hint && (
+                        <span className="hint" data-testid="mv-hint">
+                          {t(state.hint).replace('{min}', String(targetMin))}
+                        </span>
+                      )}
                     </td>
                     <td>
                       {/* A fixed width: the chart's canvas would otherwise keep the cell at its first size. */}
                       <div style={{ width: 140 }}>
-                        <MvHistory mv={m.mv} />
+                        <MvHistory mv={m.mv} label={label} />
                       </div>
                     </td>
                   </tr>

@@ -4,6 +4,7 @@ import { api, type UploadSummary } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { CSV_TYPES, FLAVOURS, UPLOAD_STATUSES } from '@warehouse/db/kinds';
 import { StatusBadge } from '../components/UploadResult.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
 
 /** GET /uploads with the API's filters (status, kind, flavour); the date filter applies to the upload's creation day. */
 export function HistoryPage() {
@@ -78,7 +79,7 @@ export function HistoryPage() {
       </div>
       {q.isError && (
         <p className="error" role="alert">
-          {q.error.message}
+          <ErrorMessage error={q.error} />
         </p>
       )}
       {q.isPending ? (

@@ -11,6 +11,7 @@ import {
 } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { RowErrorTable } from '../components/RowErrorTable.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
 
 function MonthRow({
   month,
@@ -68,7 +69,7 @@ function MonthRow({
         {save.isSuccess && <span role="status">{t('saved')}</span>}
         {save.isError && (
           <span className="error" role="alert">
-            {save.error.message}
+            <ErrorMessage error={save.error} />
           </span>
         )}
       </td>
@@ -137,7 +138,7 @@ export function TargetsPage() {
       </div>
       {targets.isError && (
         <p className="error" role="alert">
-          {targets.error.message}
+          <ErrorMessage error={targets.error} />
         </p>
       )}
       {targets.data && (
@@ -185,7 +186,7 @@ export function TargetsPage() {
           )}
           {upload.isError && (
             <span className="error" role="alert">
-              {upload.error.message}
+              <ErrorMessage error={upload.error} />
             </span>
           )}
         </div>

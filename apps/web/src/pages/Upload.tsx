@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { postWithProgress, ApiError, type CsvType, type Flavour, type UploadAcceptedResponse } from '../api.ts';
+import { postWithProgress, type CsvType, type Flavour, type UploadAcceptedResponse } from '../api.ts';
 import { detectFileKind } from '../detect.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { StatusBadge, UploadResult } from '../components/UploadResult.tsx';
 import { FLAVOUR, FLAVOURS } from '@warehouse/db/kinds';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
 
 interface Picked {
   key: string;
@@ -13,7 +14,7 @@ interface Picked {
   progress: number;
   state: 'ready' | 'uploading' | 'sent' | 'refused';
   uploadId?: number;
-  error?: string;
+  error?: unknown;
 }
 
 /** Drop several Shogun exports, each sent as its own request so each gets its progress bar and job. */
@@ -54,7 +55,7 @@ export function UploadPage() {
         );
         update(f.key, { state: 'sent', progress: 1, uploadId: res.uploads[0]?.id });
       } catch (e) {
-        update(f.key, { state: 'refused', error: e instanceof ApiError ? e.message : String(e) });
+        update(f.key, { state: 'refused', error: e });
       }
     }
     void qc.invalidateQueries({ queryKey: ['uploads'] });
@@ -139,7 +140,7 @@ export function UploadPage() {
                     {f.state === 'sent' && <span>#{f.uploadId}</span>}
                     {f.state === 'refused' && (
                       <span className="error wrap-text" role="alert">
-                        {f.error}
+                        <ErrorMessage error={f.error} />
                       </span>
                     )}
                   </td>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, startStack, type Stack } from '../stack.ts';
 import { receiveCsvCp932 } from '../fixtures.ts';
+import { allViolations, DEVELOPER_WORDS, visibleText } from '../a11y.ts';
 
 let s: Stack;
 beforeAll(async () => {
@@ -31,10 +32,25 @@ describe('a held upload', () => {
     expect(await uploadThroughPage('short.csv', receiveCsvCp932('2025-04', 3, 3_000, 'G', 1))).toBe('held');
     const { page } = s;
     const result = page.locator('[data-upload-status]', { hasText: 'short.csv' });
-    expect((await result.getByTestId('held-reason').textContent())?.length).toBeGreaterThan(10);
+    // Worded for staff from the held code and its figures: no route, no command.
+    expect(await result.getByTestId('held-reason').textContent()).toBe(
+      'このファイルの3行で、既にある12行（3日分）を置き換えます。行数が大きく減るため、取り込まずに止めています。意図どおり（期間の一部だけの出力など）なら「確認して取り込む」を押してください。',
+    );
+    // The navigation counts it (polled, no reload) and says what it counts.
+    const badge = page.getByTestId('attention-uploads');
+    await expect.poll(() => badge.locator('[aria-hidden]').textContent(), { timeout: 30_000 }).toBe('1');
+    expect(await badge.locator('.visually-hidden').textContent()).toBe('要対応: 保留 1件、失敗 0件（7日以内）');
+    expect(await visibleText(page)).not.toMatch(DEVELOPER_WORDS);
     expect(await checkPage(page, 'upload-held')).toEqual([]);
+    expect(await allViolations(page)).toEqual([]);
     await result.getByRole('button', { name: '確認して取り込む' }).click();
+    // Announced where the focus now is.
+    await expect
+      .poll(() => result.getByTestId('action-result').textContent())
+      .toBe('確認しました。取り込みを始めます。');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('action-result');
     await expect.poll(() => result.getAttribute('data-upload-status'), { timeout: 60_000 }).toBe('success');
+    await expect.poll(() => badge.count(), { timeout: 30_000 }).toBe(0);
     const { rows } = await s.server.pool.query(
       `SELECT count(*)::int AS n FROM stg.shogun_flash_receive WHERE slip_date BETWEEN '2025-04-01' AND '2025-04-03'`,
     );

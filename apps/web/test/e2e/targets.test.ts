@@ -74,6 +74,10 @@ describe('targets page', () => {
     const errors = page.getByTestId('targets-errors');
     await errors.waitFor();
     expect(await errors.locator('tbody tr').first().textContent()).toContain('2025-13');
+    // The reason worded for staff from its code.
+    expect(await errors.locator('tbody tr').first().textContent()).toContain(
+      '年月（2025-04）か日付（2025-04-01）ではないか',
+    );
     expect(await monthTarget('2025-07')).toBe(before);
 
     await page.getByTestId('targets-file').setInputFiles({

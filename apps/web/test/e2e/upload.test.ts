@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allViolations, DEVELOPER_WORDS, visibleText } from '../a11y.ts';
 import { checkPage, startStack, type Stack } from '../stack.ts';
 import { badReceiveCsv, receiveCsvCp932 } from '../fixtures.ts';
 
@@ -76,6 +77,16 @@ describe('upload through the page', () => {
       ['3', '伝票日付', '2025/02/30'],
       ['4', '正味重量', 'abc'],
     ]);
+    // Reasons worded for staff from their codes, the whole-file reason too.
+    expect(cells.map((c) => c[3])).toEqual([
+      'ありえない日付です（その月にその日はありません）。',
+      '数値ではありません。',
+    ]);
+    expect(await result.getByTestId('failed-reason').textContent()).toMatch(
+      /^正しくない行があるため、何も取り込んでいません。/,
+    );
+    expect(await visibleText(page)).not.toMatch(DEVELOPER_WORDS);
+    expect(await allViolations(page)).toEqual([]);
     expect(await checkPage(page, 'upload-failed')).toEqual([]);
   });
 

@@ -33,6 +33,11 @@ export interface CatalogObject {
   query: string;
   indexes: CatalogIndex[];
   comment: string | null;
+  /**
+   * `-- label: 日別受入`: the name office staff see for it in the console (Japanese). Not written to
+   * the database (the comment is), so a changed label needs no migration.
+   */
+  label?: string | null;
   /** Storage parameters / view options, as written inside `WITH (…)`, or null. */
   options: string | null;
   /** MVs only: `after-migrate` creates it WITH NO DATA and leaves the populating to `db:migrate`. */
@@ -60,6 +65,7 @@ function fail(file: string, message: string): never {
  * ```sql
  * -- materialized view mart.mv_receive_daily
  * -- comment: One row per date with receive rows.
+ * -- label: 日別受入
  * -- unique index ux_mv_receive_daily_ddate (ddate)
  * -- index ix_mv_receive_daily_iso_week (iso_year, iso_week)
  * -- with (fillfactor = 90)
@@ -125,6 +131,10 @@ export function parseCatalogFile(
       continue;
     }
     lastKey = '';
+    if ((m = /^label:\s*(.+)$/.exec(line))) {
+      obj.label = m[1]!.trim();
+      continue;
+    }
     if ((m = /^(unique\s+)?index\s+([a-z_][a-z0-9_]*)\s+(.+)$/i.exec(line))) {
       const unique = !!m[1];
       if (kind !== 'matview')
@@ -156,7 +166,7 @@ export function parseCatalogFile(
     }
     fail(
       file,
-      `header line ${JSON.stringify(raw)} is not one of: comment:, unique index NAME (…), index NAME (…), with (…), populate: after migrate, incremental by COL; end the header with a blank line before SQL comments`,
+      `header line ${JSON.stringify(raw)} is not one of: comment:, label:, unique index NAME (…), index NAME (…), with (…), populate: after migrate, incremental by COL; end the header with a blank line before SQL comments`,
     );
   }
   if (!query) fail(file, 'has no query after its header');
@@ -200,6 +210,7 @@ export function readCatalog(dir: string = DEFAULT_CATALOG_DIR): CatalogObject[] 
 export function renderCatalogFile(o: Omit<CatalogObject, 'file'>): string {
   const lines = [`-- ${o.kind === 'view' ? 'view' : 'materialized view'} ${o.name}`];
   if (o.comment) lines.push(`-- comment: ${o.comment}`);
+  if (o.label) lines.push(`-- label: ${o.label}`);
   if (o.incremental) lines.push(`-- incremental by ${o.incremental.key}`);
   for (const ix of [...o.indexes].sort((a, b) => Number(b.unique) - Number(a.unique)))
     lines.push(`-- ${ix.unique ? 'unique ' : ''}index ${ix.name} ${ix.spec}`);

@@ -25,6 +25,9 @@ export interface UploadRow {
   dateTo: string | null;
   errors: unknown[] | null;
   errorMessage: string | null;
+  /** Why it failed, for the console's catalogue (E_ROWS_INVALID, …), and its parameters. */
+  errorCode: string | null;
+  errorParams: Record<string, unknown> | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -57,7 +60,15 @@ function columns(withErrors: boolean): string {
     ...['status', 'encoding', 'row_count'].map(plain),
     ...['date_from', 'date_to'].map(d),
     withErrors ? 'errors' : 'NULL::jsonb AS errors',
-    ...['error_message', 'created_at', 'started_at', 'finished_at', 'refresh_outcome'].map(plain),
+    ...[
+      'error_message',
+      'error_code',
+      'error_params',
+      'created_at',
+      'started_at',
+      'finished_at',
+      'refresh_outcome',
+    ].map(plain),
     'refresh_run_id::int AS "refreshRunId"',
     ...['rows_added', 'rows_superseded', 'dates_touched'].map(plain),
     ...['touched_first', 'touched_last', 'period_from', 'period_to'].map(d),
@@ -183,7 +194,7 @@ export async function markSuccess(db: Queryable, id: number, l: Landed): Promise
   await db.query(
     `UPDATE log.upload_file SET status = 'success', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
        rows_added = $6, rows_superseded = $7, dates_touched = $8, touched_first = $9, touched_last = $10,
-       held_reason = NULL, errors = NULL, error_message = NULL, finished_at = clock_timestamp() WHERE id = $1`,
+       held_reason = NULL, errors = NULL, error_message = NULL, error_code = NULL, error_params = NULL, finished_at = clock_timestamp() WHERE id = $1`,
     [
       id,
       l.encoding,
@@ -199,16 +210,30 @@ export async function markSuccess(db: Queryable, id: number, l: Landed): Promise
   );
 }
 
-/** pending/processing → failed with the reason and row errors. */
+/** pending/processing → failed with the reason (operator text, and code + params for the console) and row errors. */
 export async function markFailed(
   db: Queryable,
   id: number,
-  f: { encoding?: string | null; errors?: unknown[] | null; message: string },
+  f: {
+    encoding?: string | null;
+    errors?: unknown[] | null;
+    message: string;
+    code?: string | null;
+    params?: Record<string, unknown> | null;
+  },
 ): Promise<boolean> {
   const r = await db.query(
-    `UPDATE log.upload_file SET status = 'failed', encoding = coalesce($2, encoding), errors = coalesce($3::jsonb, errors), error_message = $4, finished_at = clock_timestamp()
+    `UPDATE log.upload_file SET status = 'failed', encoding = coalesce($2, encoding), errors = coalesce($3::jsonb, errors), error_message = $4,
+       error_code = $5, error_params = $6::jsonb, finished_at = clock_timestamp()
       WHERE id = $1 AND status IN ('pending', 'processing')`,
-    [id, f.encoding ?? null, f.errors ? JSON.stringify(f.errors) : null, f.message],
+    [
+      id,
+      f.encoding ?? null,
+      f.errors ? JSON.stringify(f.errors) : null,
+      f.message,
+      f.code ?? null,
+      f.params ? JSON.stringify(f.params) : null,
+    ],
   );
   return (r.rowCount ?? 0) > 0;
 }

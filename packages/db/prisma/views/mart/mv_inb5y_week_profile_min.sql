@@ -1,5 +1,6 @@
 -- materialized view mart.mv_inb5y_week_profile_min
 -- comment: Per ISO week over five years: average business day and average reserve day (Sunday/holiday). Input of the weekly forecast.
+-- label: 過去5年の週別平均（営業日・休日）
 -- unique index ux_mv_inb5y_week_profile_min (iso_week)
 
 WITH bounds AS (

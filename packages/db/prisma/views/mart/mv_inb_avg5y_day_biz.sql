@@ -1,5 +1,6 @@
 -- materialized view mart.mv_inb_avg5y_day_biz
 -- comment: 5-year average received tons per (ISO week, ISO weekday), business days only.
+-- label: 過去5年の曜日別平均（営業日）
 -- unique index ux_mv_inb_avg5y_day_biz (iso_week, iso_dow)
 
 WITH bounds AS (

@@ -1,5 +1,6 @@
 -- materialized view mart.mv_inb_avg5y_day_scope
 -- comment: 5-year average received tons per (ISO week, ISO weekday) over all days (scope all) and business days (scope biz).
+-- label: 過去5年の曜日別平均（全日・営業日）
 -- unique index ux_mv_inb_avg5y_day_scope (scope, iso_week, iso_dow)
 
 WITH bounds AS (

@@ -1,5 +1,6 @@
 -- materialized view mart.mv_inb_avg5y_weeksum_biz
 -- comment: 5-year mean and standard deviation of weekly received tons per ISO week, business days only.
+-- label: 過去5年の週合計の平均と標準偏差
 -- unique index ux_mv_inb_avg5y_weeksum_biz (iso_week)
 
 WITH bounds AS (

@@ -1,5 +1,6 @@
 -- materialized view mart.mv_receive_daily
 -- comment: Received tons, slips and amount per date; final rows win over flash for a date that has any. Source of every receive dashboard.
+-- label: 日別受入
 -- incremental by ddate
 -- unique index ux_mv_receive_daily_ddate (ddate)
 -- index ix_mv_receive_daily_iso_week (iso_year, iso_week)

@@ -1,5 +1,6 @@
 -- materialized view mart.mv_shipment_daily
 -- comment: Shipped tons, slips and amount per date and sales rep; final rows win over flash for a date that has any.
+-- label: 日別出荷（営業担当者別）
 -- incremental by ddate
 -- unique index ux_mv_shipment_daily_ddate_sales_rep (ddate, sales_rep)
 

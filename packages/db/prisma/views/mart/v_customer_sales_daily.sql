@@ -1,6 +1,7 @@
 -- view mart.v_customer_sales_daily
 -- comment: Sales per date and customer: tons, amount, number of items and of distinct slips.
 --   Read by GET /sales/customers/daily. A line without a customer code counts under ''.
+-- label: 得意先別売上（日別）
 
 SELECT
     b.ddate,

@@ -2,6 +2,7 @@
 -- comment: One row per calendar date: ISO week, weekday, day type and the target tons (the daily plan,
 --   else the month's target spread over its business days, 0 on other days, NULL when neither exists).
 --   The source of the target card.
+-- label: 日別目標とカレンダー
 
 WITH biz_days AS (
     SELECT date_trunc('month', c.ddate)::date AS month, COUNT(*) AS n

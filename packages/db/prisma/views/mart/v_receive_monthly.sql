@@ -1,5 +1,6 @@
 -- view mart.v_receive_monthly
 -- comment: Monthly sums of mart.mv_receive_daily.
+-- label: 月別受入
 
 SELECT
     date_trunc('month', d.ddate)::date AS month,

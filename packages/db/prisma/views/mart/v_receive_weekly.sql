@@ -1,5 +1,6 @@
 -- view mart.v_receive_weekly
 -- comment: Weekly sums (ISO week) of mart.mv_receive_daily.
+-- label: 週別受入
 
 SELECT
     d.iso_year,

@@ -1,6 +1,7 @@
 -- view mart.v_sales_tree_detail_base
 -- comment: One row per current shipment line (final rows win over flash for a date that has any):
 --   customer (業者), item, sales rep, weights and amounts. The base of the customer sales views.
+-- label: 出荷明細
 
 WITH winning AS (
     SELECT f.slip_date, f.slip_no, f.line_no, f.vendor_cd, f.vendor_name, f.item_cd, f.item_name,

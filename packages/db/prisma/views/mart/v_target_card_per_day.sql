@@ -1,6 +1,7 @@
 -- view mart.v_target_card_per_day
 -- comment: The view twin of mart.mv_target_card_per_day (same query, same columns, always current),
 --   kept to compare with and validate the materialized one.
+-- label: 目標カード（常に最新）
 
 WITH day AS (
     SELECT

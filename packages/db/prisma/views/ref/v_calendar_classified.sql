@@ -4,6 +4,7 @@
 --   with the week's Monday; and the month-to-date position: the n-th business day of the month
 --   (NULL on other days), business days so far and business days in the month. The one place
 --   staff and dashboards read the day classification from.
+-- label: 営業日カレンダー
 
 SELECT
     c.ddate,

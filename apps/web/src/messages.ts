@@ -1,0 +1,326 @@
+/**
+ * The console's catalogue of what the API reports: every error code, held reason and row-error
+ * reason the API can send (a stable code plus parameters), written for office staff in Japanese and
+ * English. The API's own `error`/`reason` text stays for operators (it may name routes, commands and
+ * settings); staff never see it unless a code is missing here, which test/unit/messages.test.ts
+ * prevents by collecting every code from the API's sources.
+ *
+ * A text may name parameters as `{name}`; numbers are formatted for ja-JP, a `status` parameter is
+ * shown as the status word of the screen's language.
+ */
+import { ApiError } from './api.ts';
+import { fmt, translate, type Lang, type MessageKey } from './i18n.tsx';
+import { CSV_TYPES, UPLOAD_STATUSES } from '@warehouse/db/kinds';
+
+export interface Text {
+  ja: string;
+  en: string;
+}
+
+const ADMIN = { ja: '続く場合は管理者に連絡してください。', en: 'If it keeps happening, contact your administrator.' };
+const RELOAD = {
+  ja: '画面を再読み込みしてやり直してください。',
+  en: 'Reload the page and try again.',
+};
+
+/** Errors of a request (the `code` of an error answer) and of an upload as a whole. */
+export const ERROR_TEXTS: Record<string, Text> = {
+  E_BAD_DATE: {
+    ja: '日付が正しくありません。実在する日付（例: 2025-04-01）を指定してください。',
+    en: 'The date is not valid. Enter a real calendar date (e.g. 2025-04-01).',
+  },
+  E_BAD_RANGE: {
+    ja: '開始が終了より後になっています。開始と終了を入れ替えてください。',
+    en: 'The start is after the end. Swap them.',
+  },
+  E_RANGE_TOO_LONG: {
+    ja: '期間が長すぎます。期間を短く分けて表示してください。',
+    en: 'The period is too long. Split it into shorter periods.',
+  },
+  E_BAD_REQUEST: {
+    ja: `送信した内容を処理できませんでした。${RELOAD.ja}`,
+    en: `The request could not be processed. ${RELOAD.en}`,
+  },
+  E_BAD_REFRESH_REQUEST: {
+    ja: `更新の依頼内容が正しくありません。${RELOAD.ja}`,
+    en: `The refresh request is not valid. ${RELOAD.en}`,
+  },
+  E_UNKNOWN_CSV_TYPE: {
+    ja: `更新する集計表の指定が正しくありません。${RELOAD.ja}`,
+    en: `The tables to refresh are not valid. ${RELOAD.en}`,
+  },
+  E_UNKNOWN_MV: {
+    ja: `指定された集計表はありません。${RELOAD.ja}`,
+    en: `That summary table does not exist. ${RELOAD.en}`,
+  },
+  E_BODY_TIMEOUT: {
+    ja: 'ファイルの送信が途中で止まりました。通信状況を確かめて、もう一度アップロードしてください。',
+    en: 'Sending the file stalled. Check the connection and upload it again.',
+  },
+  E_MULTIPART: {
+    ja: 'ファイルの送信が途中で途切れました。もう一度アップロードしてください。',
+    en: 'Sending the file was cut off. Upload it again.',
+  },
+  E_NOT_MULTIPART: {
+    ja: `送信の形式が正しくありません。${RELOAD.ja}`,
+    en: `The form was not sent correctly. ${RELOAD.en}`,
+  },
+  E_FIELD: { ja: `送信した項目が正しくありません。${RELOAD.ja}`, en: `A field of the form is not valid. ${RELOAD.en}` },
+  E_CONFIG: {
+    ja: 'サーバーの設定に誤りがあります。管理者に連絡してください。',
+    en: 'The server is misconfigured. Contact your administrator.',
+  },
+  E_TARGET_PROTECTED: {
+    ja: 'このサーバーは保護された環境に接続しているため起動しません。管理者に連絡してください。',
+    en: 'The server refuses to start against a protected environment. Contact your administrator.',
+  },
+  E_DB_UNAVAILABLE: {
+    ja: 'データベースに接続できません。数秒待ってから再試行してください。',
+    en: 'The database cannot be reached. Wait a few seconds and try again.',
+  },
+  E_NO_ROUTE: {
+    ja: 'この操作はサーバーにありません。画面を再読み込みしてください（新しい版に更新された可能性があります）。',
+    en: 'The server does not offer this operation. Reload the page (a new version may have been installed).',
+  },
+  E_NOT_FOUND: {
+    ja: '見つかりません。番号が違うか、すでに削除されています。',
+    en: 'Not found. The number is wrong or it was deleted.',
+  },
+  E_UNAUTHORIZED: {
+    ja: 'この操作にはトークンが必要です。管理者から受け取ったトークンを入力してください。',
+    en: 'This needs the access token. Enter the token you were given.',
+  },
+  E_TOO_MANY_UPLOADS: {
+    ja: '同時に送れるアップロードの数を超えました。送信中のものが終わってから、もう一度送ってください。',
+    en: 'Too many uploads are being sent at once. Send this one again when a running one has finished.',
+  },
+  E_NO_FILE: { ja: 'ファイルが選ばれていません。', en: 'No file was chosen.' },
+  E_FLAVOUR: { ja: '種別（速報・確定）を選んでください。', en: 'Choose the flavour (flash or final).' },
+  E_FILE_NAME: {
+    ja: 'ファイル名を読み取れません。ファイルを選び直してください。',
+    en: 'The file name cannot be read. Choose the file again.',
+  },
+  E_PERIOD: {
+    ja: '期間が正しくありません。開始日と終了日を実在する日付で、開始が先になるように指定してください。',
+    en: 'The period is not valid. Give real start and end dates, the start first.',
+  },
+  E_EMPTY_FILE: {
+    ja: 'ファイルが空です。将軍から見出し行とデータ行を含めて出力し直してください。',
+    en: 'The file is empty. Export it again from Shogun with its header and rows.',
+  },
+  E_EMPTY: {
+    ja: 'ファイルが空です。将軍から見出し行とデータ行を含めて出力し直してください。',
+    en: 'The file is empty. Export it again from Shogun with its header and rows.',
+  },
+  E_NOT_CSV: {
+    ja: 'CSVファイルではありません。将軍から出力した .csv ファイルを選んでください。',
+    en: 'This is not a CSV file. Choose the .csv file exported from Shogun.',
+  },
+  E_NOT_TEXT: {
+    ja: '文字のCSVではありません（Excelファイルなど）。CSV形式で保存し直してからアップロードしてください。',
+    en: 'This is not a text CSV (an Excel file, perhaps). Save it as CSV and upload that.',
+  },
+  E_ENCODING: {
+    ja: 'ファイルの文字コードを読み取れません。将軍から CSV（Shift_JIS または UTF-8）で出力し直してください。',
+    en: 'The file’s character encoding cannot be read. Export it again from Shogun as CSV (Shift_JIS or UTF-8).',
+  },
+  E_HEADER: {
+    ja: '1行目（見出し行）が受入・出荷・ヤードのどれとも一致しません。将軍の出力をそのままアップロードしてください。',
+    en: 'The first (header) line matches no kind (receive, shipment, yard). Upload Shogun’s export unchanged.',
+  },
+  E_CSV_SYNTAX: {
+    ja: 'CSVの形式が崩れています（引用符の閉じ忘れなど）。将軍から出力し直してください。',
+    en: 'The CSV is malformed (an unclosed quote, for example). Export it again from Shogun.',
+  },
+  E_NO_ROWS: {
+    ja: '見出し行だけで、データ行がありません。期間を確かめて出力し直してください。',
+    en: 'The file has a header line but no data rows. Check the period and export it again.',
+  },
+  E_ROWS_INVALID: {
+    ja: '正しくない行があるため、何も取り込んでいません。下の行エラーを直して、ファイル全体をもう一度アップロードしてください。',
+    en: 'Some lines are not valid, so nothing was loaded. Fix the row errors below and upload the whole file again.',
+  },
+  E_DUPLICATE_FILE: {
+    ja: '同じファイルがすでに取り込まれています。取り込み直すには、先に前のアップロードを取り消してください。',
+    en: 'The same file was already loaded. To load it again, undo the earlier upload first.',
+  },
+  E_DUPLICATE: {
+    ja: 'このファイルはアップロード #{duplicateOf} ですでに取り込まれています。取り込み直すには、先にそのアップロードを取り消してください。',
+    en: 'This file was already loaded by upload #{duplicateOf}. To load it again, undo that upload first.',
+  },
+  E_NOT_REVERTIBLE: {
+    ja: '取り消せるのは「成功」したアップロードだけです。',
+    en: 'Only a successful upload can be undone.',
+  },
+  E_REVERT_BLOCKED: {
+    ja: '後から取り込んだアップロード #{laterUploadId} が同じ日付を含むため、取り消せません。先にアップロード #{laterUploadId} を取り消してください。',
+    en: 'Upload #{laterUploadId}, loaded later, covers the same dates, so this one cannot be undone. Undo upload #{laterUploadId} first.',
+  },
+  E_REVERT_MISMATCH: {
+    ja: `データがアップロード以外の方法で変更されているため、取り消しを中止しました（何も変えていません）。管理者に連絡してください。`,
+    en: 'The data was changed outside uploads, so the undo was stopped (nothing changed). Contact your administrator.',
+  },
+  E_NOT_HELD: {
+    ja: 'このアップロードは保留中ではないため、確認は不要です。',
+    en: 'This upload is not held, so it needs no confirming.',
+  },
+  E_EDITOR: {
+    ja: '編集者名を入力してください（変更履歴に残ります）。',
+    en: 'Type your name (it is kept in the change history).',
+  },
+  E_TARGETS_INVALID: {
+    ja: '目標CSVに正しくない行があるため、何も変更していません。下の行エラーを直して、ファイル全体をもう一度アップロードしてください。',
+    en: 'The targets CSV has rows that are not valid, so nothing was changed. Fix the row errors below and upload the whole file again.',
+  },
+  FST_REQ_FILE_TOO_LARGE: {
+    ja: 'ファイルが大きすぎます。期間を分けて出力し、分けてアップロードしてください。',
+    en: 'The file is too large. Export shorter periods and upload them one by one.',
+  },
+  FST_ERR_VALIDATION: {
+    ja: `入力した内容が正しくありません。${RELOAD.ja}`,
+    en: `What was entered is not valid. ${RELOAD.en}`,
+  },
+  E_PROCESSING_FAILED: {
+    ja: `サーバー内部の問題で取り込めませんでした（{attempts}回試しました）。ファイルは保存されています。管理者に連絡してください。`,
+    en: 'An internal problem stopped the load ({attempts} attempts). The file is kept. Contact your administrator.',
+  },
+  // The console's own: no answer at all, or a 5xx (which carries no code, only a request id).
+  E_NETWORK: {
+    ja: 'サーバーに接続できません。ネットワークを確かめて再試行してください。',
+    en: 'The server cannot be reached. Check the network and try again.',
+  },
+  E_INTERNAL: {
+    ja: `サーバーで問題が起きました。再試行してください。${ADMIN.ja}（問い合わせ番号 {requestId}）`,
+    en: `Something went wrong on the server. Try again. ${ADMIN.en} (reference {requestId})`,
+  },
+};
+
+/** Why the shrink guard held an upload (the upload's `held.code`). */
+export const HELD_TEXTS: Record<string, Text> = {
+  H_SHRINK: {
+    ja: 'このファイルの{rowsAdded}行で、既にある{rowsSuperseded}行（{dates}日分）を置き換えます。行数が大きく減るため、取り込まずに止めています。意図どおり（期間の一部だけの出力など）なら「確認して取り込む」を押してください。',
+    en: 'This file’s {rowsAdded} rows would replace {rowsSuperseded} existing rows (on {dates} dates). So many fewer rows looks like a mistake, so nothing was loaded yet. If it is intended, press “Confirm and load”.',
+  },
+};
+
+/** Why a row of an upload or of a targets CSV is refused (a row error's `code`). */
+export const ROW_TEXTS: Record<string, Text> = {
+  R_REQUIRED: { ja: '値が入っていません。', en: 'The value is missing.' },
+  R_DATE_FORMAT: { ja: '日付ではありません（例: 2025/04/01）。', en: 'Not a date (e.g. 2025/04/01).' },
+  R_DATE_MONTH: { ja: 'ありえない日付です（月は1〜12）。', en: 'No such date (the month must be 1–12).' },
+  R_DATE_DAY: {
+    ja: 'ありえない日付です（その月にその日はありません）。',
+    en: 'No such date (that month has fewer days).',
+  },
+  R_DATE_RANGE: {
+    ja: '伝票日付 {date} は、取り込める期間（{min}〜{max}）の外です。日付が正しいか確かめてください。',
+    en: 'Slip date {date} is outside the dates that can be loaded ({min} to {max}). Check the date.',
+  },
+  R_NOT_INTEGER: { ja: '整数ではありません。', en: 'Not a whole number.' },
+  R_INT_MIN: { ja: '1以上の数を入れてください。', en: 'Must be 1 or more.' },
+  R_NOT_NUMBER: { ja: '数値ではありません。', en: 'Not a number.' },
+  R_NUMBER_TOO_LARGE: {
+    ja: '数値が大きすぎます（整数部分は{digits}桁まで）。',
+    en: 'The number is too large (at most {digits} digits before the decimal point).',
+  },
+  R_NUMBER_TOO_LARGE_ROUNDED: {
+    ja: '数値が大きすぎます（小数第{scale}位で丸めると、整数部分が{digits}桁を超えます）。',
+    en: 'The number is too large (rounded to {scale} decimals it has more than {digits} digits before the point).',
+  },
+  R_NEGATIVE_WEIGHT: { ja: '重量にマイナスは使えません。', en: 'A weight cannot be negative.' },
+  R_NEGATIVE_VALUE: { ja: 'マイナスの値は使えません。', en: 'The value cannot be negative.' },
+  R_HEADER: {
+    ja: '見出し行が将軍の出力と一致しません。',
+    en: 'The header line does not match Shogun’s export.',
+  },
+  R_FIELD_COUNT: {
+    ja: '項目の数が{fields}個あります（{kind}の行は{expected}個）。区切りのカンマや引用符を確かめてください。',
+    en: 'The line has {fields} fields ({kind} lines have {expected}). Check its commas and quotes.',
+  },
+  R_NUL: {
+    ja: '文字でないデータが含まれています。将軍から出力し直してください。',
+    en: 'The line holds binary data. Export the file again from Shogun.',
+  },
+  R_OUTSIDE_PERIOD: {
+    ja: '指定した期間（{from}〜{to}）の外の日付です。行を消すか、この日付を含む期間を指定してください。',
+    en: 'The date is outside the stated period ({from} to {to}). Remove the line or state a period that contains it.',
+  },
+  R_DUPLICATE_KEY: {
+    ja: '{firstLine}行目と同じ伝票（伝票日付・伝票番号・明細行）です。1行にまとめてください。',
+    en: 'The same slip line (date, slip number, line) as line {firstLine}. Keep one of them.',
+  },
+  R_INVALID_BYTE: {
+    ja: '文字化けしています（{encoding}として読めない文字があります）。',
+    en: 'Garbled text (a character that is not valid {encoding}).',
+  },
+  R_LINE_TOO_LONG: {
+    ja: '行が長すぎます（改行がありません）。将軍のCSVではないようです。',
+    en: 'The line is too long (no line break). This does not look like a Shogun CSV.',
+  },
+  R_CSV_SYNTAX: {
+    ja: 'このあたりで引用符（"）の対応が崩れています。',
+    en: 'The quotes (") around here do not match.',
+  },
+  R_TARGET_NOT_CSV: { ja: 'CSVとして読めません。', en: 'The file cannot be read as CSV.' },
+  R_TARGET_HEADER: {
+    ja: '見出し行は「month,target_ton」（行は 2025-04 の形）か「date,target_ton」（行は 2025-04-01 の形）にしてください。',
+    en: 'The header must be “month,target_ton” (rows like 2025-04) or “date,target_ton” (rows like 2025-04-01).',
+  },
+  R_TARGET_KEY: {
+    ja: '年月（2025-04）か日付（2025-04-01）ではないか、{min}年〜{max}年の外です。',
+    en: 'Not a month (2025-04) or a date (2025-04-01) in the years {min} to {max}.',
+  },
+  R_TARGET_TON: {
+    ja: '0以上のトン数を入れてください（例: 1234.5）。',
+    en: 'Enter tons, 0 or more (e.g. 1234.5).',
+  },
+  R_TARGET_REPEATED: {
+    ja: '{line}行目と同じ年月・日付です。1回だけにしてください。',
+    en: 'The same month or date as line {line}. Give each once.',
+  },
+  R_TARGET_NO_ROWS: { ja: '見出し行だけで、データ行がありません。', en: 'The file has a header but no rows.' },
+};
+
+const UNKNOWN: Text = {
+  ja: `処理できませんでした（コード {code}）。${ADMIN.ja}`,
+  en: `That did not work (code {code}). ${ADMIN.en}`,
+};
+
+/** Parameters shown as words of the screen's language (a status, a CSV kind). */
+const WORDS: ReadonlySet<string> = new Set([...UPLOAD_STATUSES, ...CSV_TYPES]);
+/** Numbers shown as they are: ids, line numbers, years, digit counts (not 2,019). */
+const PLAIN = new Set(['duplicateOf', 'laterUploadId', 'line', 'firstLine', 'min', 'max', 'digits', 'scale']);
+
+/**
+ * Fill `{name}` from params: counts as ja-JP integers (ids, lines and years as they are), a status
+ * or kind as its word; an absent one as '—'.
+ */
+export function fill(template: string, params: Record<string, unknown>, lang: Lang): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = params[name];
+    if (typeof v === 'number') return PLAIN.has(name) ? String(v) : fmt.int(v);
+    if (typeof v === 'string' && WORDS.has(v) && (name === 'status' || name === 'kind'))
+      return translate(lang, v as MessageKey);
+    return typeof v === 'string' && v !== '' ? v : '—';
+  });
+}
+
+/** The text of a code from one of the tables, or the "unknown code" text naming it. */
+export function render(
+  table: Record<string, Text>,
+  code: string | null | undefined,
+  params: Record<string, unknown>,
+  lang: Lang,
+): string {
+  const text = (code && table[code]) || UNKNOWN;
+  return fill(text[lang], { code: code ?? '—', ...params }, lang);
+}
+
+/** What to show a person for an error thrown by the API client (or anything else). */
+export function errorText(error: unknown, lang: Lang): string {
+  if (error instanceof ApiError) {
+    const code = error.status >= 500 && !ERROR_TEXTS[error.code] ? 'E_INTERNAL' : error.code;
+    return render(ERROR_TEXTS, code, error.body, lang);
+  }
+  return render(ERROR_TEXTS, 'E_NETWORK', {}, lang);
+}

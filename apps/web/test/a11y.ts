@@ -1,0 +1,40 @@
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * axe-core on the current page: every violation whatever its impact (minor and moderate too), as
+ * "id (impact): targets". checkPage (stack.ts) keeps to serious and critical ones; the pages the
+ * messages work touched are held to this stricter list.
+ */
+export async function allViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    );
+  });
+}
+
+/** The visible text of the page that staff read, for "no route, command or table name" checks. */
+export const visibleText = (page: Page): Promise<string> => page.evaluate(() => document.body.innerText);
+
+/** What must never appear in staff-facing text: HTTP verbs with a path, commands, env vars, relation names. */
+export const DEVELOPER_WORDS =
+  /\b(?:GET|POST|PUT|PATCH|DELETE) \/|\bpnpm\b|--id\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(?:mart|stg|raw|log|kpi|ref)\.[a-z_]+|\bmv_[a-z_]+/;
