@@ -90,6 +90,12 @@ const ja = {
   amount: '金額',
   slips: '伝票数',
   noData: 'データがありません',
+  // Targets: the month and its daily plan
+  dailyPlan: '日別計画',
+  date: '日付',
+  targetsRule:
+    '月の目標と日別計画は常に一致します。月の目標を保存すると、その月の日別計画を配分し直します（今の日別計画の比率で。日別計画がない月は稼働日に平日1・土曜0.55の割合で、日曜・祝日は0）。日別計画の日を保存すると、月の目標はその月の日別計画の合計になります。ダッシュボードの目標は日別計画です。変更はすべて履歴に残ります。',
+  monthTarget: '月の目標（日別計画の合計）',
   // History (paging and filters)
   filters: '絞り込み',
   fileNameContains: 'ファイル名（一部）',
@@ -219,6 +225,12 @@ const en: Record<MessageKey, string> = {
   amount: 'Amount',
   slips: 'Slips',
   noData: 'No data',
+  // Targets: the month and its daily plan
+  dailyPlan: 'Daily plan',
+  date: 'Date',
+  targetsRule:
+    "A month's target and its daily plan always agree. Saving a month's target spreads it over that month's daily plan again (in the plan's current proportions; a month without a plan gets business days at 1 for weekdays and 0.55 for Saturdays, Sundays and holidays 0). Saving a day of the plan makes the month's target the sum of its plan. The dashboard's target is the daily plan. Every change is kept in the history.",
+  monthTarget: "Month's target (sum of the daily plan)",
   // History (paging and filters)
   filters: 'Filters',
   fileNameContains: 'File name contains',

@@ -194,6 +194,14 @@ export function DashboardPage() {
         </p>
       )}
       <div className="cards">
+        <div className="card" data-testid="month-target">
+          <div className="muted">
+            {t('monthTarget')} · {month}
+          </div>
+          <div className="big" data-testid="month-target-ton">
+            {fmt.ton(days.length ? days.reduce((a, d) => a + (d.targetTon ?? 0), 0) : null)} {t('unit_ton')}
+          </div>
+        </div>
         <Card
           title={`${t('mtd')} · ${fmt.date(latest?.date)}`}
           actual={latest?.mtdActualTon}
