@@ -90,6 +90,12 @@ const ja = {
   amount: '金額',
   slips: '伝票数',
   noData: 'データがありません',
+  // Dashboard: last year, partial weeks
+  lastYear: '前年同月',
+  lastYearDelta: '前年差',
+  lastYearPct: '前年比',
+  partialWeek: '今年（集計途中の週）',
+  noReceiptsYet: 'まだ実績がありません',
   // Targets: the month and its daily plan
   dailyPlan: '日別計画',
   date: '日付',
@@ -225,6 +231,12 @@ const en: Record<MessageKey, string> = {
   amount: 'Amount',
   slips: 'Slips',
   noData: 'No data',
+  // Dashboard: last year, partial weeks
+  lastYear: 'Same month last year',
+  lastYearDelta: 'vs last year (t)',
+  lastYearPct: 'vs last year (%)',
+  partialWeek: 'This year (week in progress)',
+  noReceiptsYet: 'no receipts yet',
   // Targets: the month and its daily plan
   dailyPlan: 'Daily plan',
   date: 'Date',
@@ -275,6 +287,12 @@ const catalogue: Record<Lang, Record<MessageKey, string>> = { ja, en };
 /** Numbers and dates are always formatted for ja-JP (the office's conventions), whatever the language. */
 const tonFmt = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 1 });
 const intFmt = new Intl.NumberFormat('ja-JP');
+const tonColFmt = new Intl.NumberFormat('ja-JP', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const tonDeltaFmt = new Intl.NumberFormat('ja-JP', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+});
 const yenFmt = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
 const pctFmt = new Intl.NumberFormat('ja-JP', { style: 'percent', maximumFractionDigits: 1 });
 const dtFmt = new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Tokyo' });
@@ -288,6 +306,10 @@ const dFmt = new Intl.DateTimeFormat('ja-JP', {
 
 export const fmt = {
   ton: (v: number | null | undefined) => (v == null ? '—' : tonFmt.format(v)),
+  /** Tons in a table column: always one decimal, so a column's figures line up (206.0 over 201.8). */
+  tonCol: (v: number | null | undefined) => (v == null ? '—' : tonColFmt.format(v)),
+  /** A signed difference in tons (+12.3 / −4.0), one decimal. */
+  tonDelta: (v: number | null | undefined) => (v == null ? '—' : tonDeltaFmt.format(v)),
   int: (v: number | null | undefined) => (v == null ? '—' : intFmt.format(v)),
   yen: (v: number | null | undefined) => (v == null ? '—' : yenFmt.format(v)),
   pct: (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '—' : pctFmt.format(v)),
