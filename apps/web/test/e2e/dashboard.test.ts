@@ -83,6 +83,23 @@ describe('dashboard', () => {
     expect(await allViolationsAtBothSizes(page)).toEqual([]);
   });
 
+  it('on a phone the navigation takes one or two rows and a table wider than the screen says it scrolls', async () => {
+    const { page } = s;
+    await page.evaluate(() => sessionStorage.setItem('dashMonth', '2025-03'));
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    const rows = await page
+      .locator('header.top nav a')
+      .evaluateAll((as) => new Set(as.map((a) => Math.round(a.getBoundingClientRect().top))).size);
+    expect(rows).toBeLessThanOrEqual(2);
+    const wrap = page.getByTestId('monthly-totals').locator('xpath=..');
+    await expect.poll(() => wrap.getAttribute('data-scrolls'), { timeout: 30_000 }).toBe('true');
+    expect(await wrap.evaluate((w) => getComputedStyle(w, '::before').content)).toBe('"← 横にスクロールできます →"');
+    // At 1280 px it fits: no hint.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => wrap.getAttribute('data-scrolls')).toBeNull();
+  });
+
   it('a month with no receipts yet shows no date (not its last day) on the month-to-date card', async () => {
     const { page } = s;
     await page.evaluate(() => sessionStorage.setItem('dashMonth', '2025-05'));
