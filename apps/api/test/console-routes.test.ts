@@ -71,7 +71,11 @@ describe('API_TOKEN: one check for every data route', () => {
 describe('dashboard reads', () => {
   it('a month of daily receipts against target, weekly/monthly totals, the 5-year profile', async () => {
     // Before any refresh the MVs are not populated: empty figures, not a 500.
-    expect((await get('/dashboard/month?month=2025-04')).json()).toEqual({ month: '2025-04', days: [] });
+    expect((await get('/dashboard/month?month=2025-04')).json()).toEqual({
+      month: '2025-04',
+      days: [],
+      lastYear: { month: '2024-04', receiveNetTon: null, days: [] },
+    });
     const body = multipart([
       { name: 'flavour', value: 'final' },
       { name: 'receive', filename: 'r.csv', content: good },

@@ -19,7 +19,30 @@ afterAll(async () => {
 
 const year = new Date().getUTCFullYear();
 const month = `${year}-01`;
-const day = `${year}-01-06`;
+// A day of another month: a day's plan and its month's target are kept equal (target-plan.ts), so
+// a typed month and a typed day of the same month cannot both stay as typed.
+const day = `${year}-02-06`;
+
+/** The history rows of the two typed values (not the days and month they changed with them). */
+const typed = (e: { scope: string; date: string }) =>
+  (e.scope === 'month' && e.date === `${month}-01`) || (e.scope === 'day' && e.date === day);
+
+/** January and February: their months' targets and daily plans. */
+async function plan(url: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ x: string }>(
+      `SELECT to_char(month, 'YYYY-MM') || ' ' || target_ton AS x FROM kpi.monthly_targets WHERE month BETWEEN $1::date AND $1::date + 31
+       UNION ALL SELECT ddate || ' ' || target_ton FROM mart.daily_target_plan WHERE ddate >= $1::date AND ddate < $1::date + interval '2 months'
+       ORDER BY 1`,
+      [`${month}-01`],
+    );
+    return r.rows.map((x) => x.x);
+  } finally {
+    await c.end();
+  }
+}
 
 /** What `pnpm start` does to the database, then the API on a free port. */
 const start = (databaseUrl: string) =>
@@ -33,7 +56,7 @@ const start = (databaseUrl: string) =>
 async function targets(server: Started) {
   const res = await server.app!.inject({ method: 'GET', url: `/targets?from=${month}&to=${month}` });
   expect(res.statusCode, res.body).toBe(200);
-  const history = await server.app!.inject({ method: 'GET', url: '/targets/history' });
+  const history = await server.app!.inject({ method: 'GET', url: '/targets/history?limit=1000' });
   return { body: res.json(), history: history.json().edits };
 }
 
@@ -83,7 +106,10 @@ it('a restart of pnpm start keeps the month and day targets typed through the AP
     expect(await monthTon(db.url)).toBe('777.000');
     expect(await dayTon(db.url)).toBe('12.500');
     const { history } = await targets(server);
-    expect(history.map((e: { date: string; newTon: number; source: string }) => [e.date, e.newTon, e.source])).toEqual([
+    // (besides them: January's days the month was spread over, February's month re-summed)
+    expect(
+      history.filter(typed).map((e: { date: string; newTon: number; source: string }) => [e.date, e.newTon, e.source]),
+    ).toEqual([
       [day, 12.5, 'form'],
       [`${month}-01`, 777, 'form'],
     ]);
@@ -91,6 +117,7 @@ it('a restart of pnpm start keeps the month and day targets typed through the AP
     await server.stop();
   }
 
+  const typedPlan = await plan(db.url);
   // The guarded overwrite (db:seed --overwrite runs this with the guard first): backs up, replaces, records.
   const backupDir = mkdtempSync(path.join(os.tmpdir(), 'seed-overwrite-'));
   let files: string[] = [];
@@ -114,7 +141,9 @@ it('a restart of pnpm start keeps the month and day targets typed through the AP
   expect(await monthTon(db.url)).toBe(generatedMonth);
   expect(files).toHaveLength(1);
   const csv = readFileSync(files[0]!, 'utf8');
-  expect(csv).toBe(`date,target_ton\n${month},777.000\n${day},12.500\n`);
+  expect(csv.split('\n')[0]).toBe('date,target_ton');
+  expect(csv).toContain(`\n${month},777.000\n`);
+  expect(csv).toContain(`\n${day},12.500\n`);
 
   // Restorable: the backup is a targets CSV; uploading it puts the typed values back, recorded.
   server = await start(db.url);
@@ -131,17 +160,22 @@ it('a restart of pnpm start keeps the month and day targets typed through the AP
       payload: body,
     });
     expect(up.statusCode, up.body).toBe(200);
-    expect(up.json()).toEqual({ applied: 2, months: 1, days: 1 });
+    const lines = csv.trim().split('\n').slice(1);
+    const monthLines = lines.filter((l) => /^\d{4}-\d{2},/.test(l)).length;
+    expect(up.json()).toEqual({ applied: lines.length, months: monthLines, days: lines.length - monthLines });
+    expect(await plan(db.url)).toEqual(typedPlan);
     expect(await monthTon(db.url)).toBe('777.000');
     expect(await dayTon(db.url)).toBe('12.500');
     const { history } = await targets(server);
     expect(
-      history.map((e: { date: string; oldTon: number; newTon: number; source: string }) => [
-        e.date,
-        e.oldTon,
-        e.newTon,
-        e.source,
-      ]),
+      history
+        .filter(typed)
+        .map((e: { date: string; oldTon: number; newTon: number; source: string }) => [
+          e.date,
+          e.oldTon,
+          e.newTon,
+          e.source,
+        ]),
     ).toEqual([
       [day, expect.any(Number), 12.5, 'csv'],
       [`${month}-01`, Number(generatedMonth), 777, 'csv'],

@@ -20,7 +20,8 @@ const PAGES: { path: string; label: MessageKey }[] = [
 
 /** Hash routes (#/upload, #/uploads/42 …): the API serves one index.html, no server routing needed. */
 function useRoute(): string[] {
-  const read = () => (location.hash.replace(/^#\/?/, '') || 'upload').split('/');
+  // A page's own state may follow a '?' (#/history?status=failed): not part of the route.
+  const read = () => (location.hash.replace(/^#\/?/, '').split('?')[0] || 'upload').split('/');
   const [route, setRoute] = useState(read);
   useEffect(() => {
     const on = () => setRoute(read());

@@ -116,6 +116,31 @@ const ja = {
   amount: '金額',
   slips: '伝票数',
   noData: 'データがありません',
+  // Dashboard: last year, partial weeks
+  lastYear: '前年同月',
+  lastYearDelta: '前年差',
+  lastYearPct: '前年比',
+  partialWeek: '今年（集計途中の週）',
+  noReceiptsYet: 'まだ実績がありません',
+  // Targets: the month and its daily plan
+  dailyPlan: '日別計画',
+  date: '日付',
+  targetsRule:
+    '月の目標と日別計画は常に一致します。月の目標を保存すると、その月の日別計画を配分し直します（今の日別計画の比率で。日別計画がない月は稼働日に平日1・土曜0.55の割合で、日曜・祝日は0）。日別計画の日を保存すると、月の目標はその月の日別計画の合計になります。ダッシュボードの目標は日別計画です。変更はすべて履歴に残ります。',
+  monthTarget: '月の目標（日別計画の合計）',
+  // History (paging and filters)
+  filters: '絞り込み',
+  fileNameContains: 'ファイル名（一部）',
+  dataPeriod: 'データの期間',
+  dataPeriodHint: '伝票日付がこの期間に重なるファイル',
+  uploadedOn: 'アップロード日',
+  uploadedOnHint: '日本時間',
+  clearFilters: '条件をクリア',
+  shownOfTotal: '全{total}件中 {first}–{last}件を表示',
+  pages: 'ページ',
+  pageOf: '{page} / {pages} ページ',
+  prevPage: '前へ',
+  nextPage: '次へ',
   loading: '読み込み中…',
   editor: '編集者名',
   editorHint: '変更履歴に残る名前',
@@ -258,6 +283,31 @@ const en: Record<MessageKey, string> = {
   amount: 'Amount',
   slips: 'Slips',
   noData: 'No data',
+  // Dashboard: last year, partial weeks
+  lastYear: 'Same month last year',
+  lastYearDelta: 'vs last year (t)',
+  lastYearPct: 'vs last year (%)',
+  partialWeek: 'This year (week in progress)',
+  noReceiptsYet: 'no receipts yet',
+  // Targets: the month and its daily plan
+  dailyPlan: 'Daily plan',
+  date: 'Date',
+  targetsRule:
+    "A month's target and its daily plan always agree. Saving a month's target spreads it over that month's daily plan again (in the plan's current proportions; a month without a plan gets business days at 1 for weekdays and 0.55 for Saturdays, Sundays and holidays 0). Saving a day of the plan makes the month's target the sum of its plan. The dashboard's target is the daily plan. Every change is kept in the history.",
+  monthTarget: "Month's target (sum of the daily plan)",
+  // History (paging and filters)
+  filters: 'Filters',
+  fileNameContains: 'File name contains',
+  dataPeriod: "Data's period",
+  dataPeriodHint: 'files whose slip dates overlap it',
+  uploadedOn: 'Uploaded on',
+  uploadedOnHint: 'Japan time',
+  clearFilters: 'Clear filters',
+  shownOfTotal: '{first}–{last} of {total}',
+  pages: 'Pages',
+  pageOf: 'page {page} of {pages}',
+  prevPage: 'Previous',
+  nextPage: 'Next',
   loading: 'Loading…',
   editor: 'Editor name',
   editorHint: 'the name kept in the change history',
@@ -289,6 +339,12 @@ const catalogue: Record<Lang, Record<MessageKey, string>> = { ja, en };
 /** Numbers and dates are always formatted for ja-JP (the office's conventions), whatever the language. */
 const tonFmt = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 1 });
 const intFmt = new Intl.NumberFormat('ja-JP');
+const tonColFmt = new Intl.NumberFormat('ja-JP', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const tonDeltaFmt = new Intl.NumberFormat('ja-JP', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+});
 const yenFmt = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
 const pctFmt = new Intl.NumberFormat('ja-JP', { style: 'percent', maximumFractionDigits: 1 });
 const dtFmt = new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Tokyo' });
@@ -305,6 +361,10 @@ export const translate = (lang: Lang, key: MessageKey): string => catalogue[lang
 
 export const fmt = {
   ton: (v: number | null | undefined) => (v == null ? '—' : tonFmt.format(v)),
+  /** Tons in a table column: always one decimal, so a column's figures line up (206.0 over 201.8). */
+  tonCol: (v: number | null | undefined) => (v == null ? '—' : tonColFmt.format(v)),
+  /** A signed difference in tons (+12.3 / −4.0), one decimal. */
+  tonDelta: (v: number | null | undefined) => (v == null ? '—' : tonDeltaFmt.format(v)),
   int: (v: number | null | undefined) => (v == null ? '—' : intFmt.format(v)),
   yen: (v: number | null | undefined) => (v == null ? '—' : yenFmt.format(v)),
   pct: (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '—' : pctFmt.format(v)),

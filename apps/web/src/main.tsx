@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nProvider } from './i18n.tsx';
 import { App } from './App.tsx';
+import { watchWideTables } from './scroll-hint.ts';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -18,3 +19,5 @@ createRoot(document.getElementById('root')!).render(
     </QueryClientProvider>
   </StrictMode>,
 );
+
+watchWideTables();

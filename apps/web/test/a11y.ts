@@ -38,3 +38,16 @@ export const visibleText = (page: Page): Promise<string> => page.evaluate(() => 
 /** What must never appear in staff-facing text: HTTP verbs with a path, commands, env vars, relation names. */
 export const DEVELOPER_WORDS =
   /\b(?:GET|POST|PUT|PATCH|DELETE) \/|\bpnpm\b|--id\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(?:mart|stg|raw|log|kpi|ref)\.[a-z_]+|\bmv_[a-z_]+/;
+
+/** {@link allViolations} at 1280×800 and at 390×844, prefixed with the width; leaves the page at 1280×800. */
+export async function allViolationsAtBothSizes(page: Page): Promise<string[]> {
+  const out: string[] = [];
+  for (const vp of [
+    { width: 390, height: 844 },
+    { width: 1280, height: 800 },
+  ]) {
+    await page.setViewportSize(vp);
+    out.push(...(await allViolations(page)).map((v) => `${vp.width}px: ${v}`));
+  }
+  return out;
+}

@@ -13,12 +13,33 @@ import { CARD_DAY_SQL, CardDay } from '../reads/target-card.ts';
 
 const Range = Type.Object(DayRange());
 
-export const MonthResponse = Type.Object({ month: Type.String(), days: Type.Array(CardDay) });
+/** The same month a year earlier: its receipts per day of the month and in total (null: no data). */
+const LastYear = Type.Object({
+  month: Type.String(),
+  receiveNetTon: Num,
+  days: Type.Array(Type.Object({ date: Type.String(), receiveNetTon: Num })),
+});
+export const MonthResponse = Type.Object({ month: Type.String(), days: Type.Array(CardDay), lastYear: LastYear });
 /** Receipt totals of a period (a week, a month), as the weekly and monthly views sum them. */
 const Totals = { receiveNetTon: Num, slipCount: Num, amountYen: Num };
 const Week = Type.Object({ isoYear: Type.Integer(), isoWeek: Type.Integer(), weekStart: Type.String(), ...Totals });
-const MonthTotal = Type.Object({ month: Type.String(), daysWithData: Type.Integer(), ...Totals });
-const ProfileWeek = Type.Object({ isoWeek: Type.Integer(), avgTon: Num, stddevTon: Num, thisYearTon: Num });
+const MonthTotal = Type.Object({
+  month: Type.String(),
+  daysWithData: Type.Integer(),
+  ...Totals,
+  lastYearTon: Type.Union([Type.Number(), Type.Null()], {
+    description: 'received tons of the same month a year earlier (null: no data then)',
+  }),
+});
+const ProfileWeek = Type.Object({
+  isoWeek: Type.Integer(),
+  avgTon: Num,
+  stddevTon: Num,
+  thisYearTon: Num,
+  thisYearPartial: Type.Boolean({
+    description: "the week holds the latest day with data and that day is before the week's Saturday",
+  }),
+});
 const Rep = Type.Object({ salesRep: Type.String(), shipmentNetTon: Num, slipCount: Num, amountYen: Num });
 export const WeeklyResponse = Type.Object({ weeks: Type.Array(Week) });
 export const MonthlyResponse = Type.Object({ months: Type.Array(MonthTotal) });
@@ -58,7 +79,22 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
            FROM mart.mv_target_card_per_day WHERE ddate >= $1::date AND ddate < ($1::date + interval '1 month') ORDER BY ddate`,
         [`${req.query.month}-01`],
       );
-      return { month: req.query.month, days };
+      const ly = await mvRows<{ date: string; receiveNetTon: number | null }>(
+        ctx.pool,
+        `SELECT to_char(ddate, 'YYYY-MM-DD') AS date, receive_net_ton::float8 AS "receiveNetTon"
+           FROM mart.mv_receive_daily WHERE ddate >= $1::date - interval '1 year' AND ddate < $1::date - interval '1 year' + interval '1 month' ORDER BY ddate`,
+        [`${req.query.month}-01`],
+      );
+      const [y, m] = req.query.month.split('-');
+      return {
+        month: req.query.month,
+        days,
+        lastYear: {
+          month: `${Number(y) - 1}-${m}`,
+          receiveNetTon: ly.length ? ly.reduce((a, d) => a + (d.receiveNetTon ?? 0), 0) : null,
+          days: ly,
+        },
+      };
     },
   );
 
@@ -96,8 +132,12 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
       checkRange(req.query.from, req.query.to);
       const months = await mvRows<Static<typeof MonthTotal>>(
         ctx.pool,
-        `SELECT to_char(month, 'YYYY-MM') AS "month", days_with_data::int AS "daysWithData", ${TOTALS_SQL}
-           FROM mart.v_receive_monthly WHERE month BETWEEN date_trunc('month', $1::date) AND $2::date ORDER BY month`,
+        `SELECT to_char(m.month, 'YYYY-MM') AS "month", m.days_with_data::int AS "daysWithData",
+                m.receive_net_ton::float8 AS "receiveNetTon", m.slip_count::float8 AS "slipCount", m.amount_yen::float8 AS "amountYen",
+                ly.receive_net_ton::float8 AS "lastYearTon"
+           FROM mart.v_receive_monthly m
+           LEFT JOIN mart.v_receive_monthly ly ON ly.month = (m.month - interval '1 year')::date
+          WHERE m.month BETWEEN date_trunc('month', $1::date) AND $2::date ORDER BY m.month`,
         [req.query.from, req.query.to],
       );
       return { months };
@@ -119,12 +159,14 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
       // profile is not dragged down by years before its first upload.
       const weeks = await mvRows<Static<typeof ProfileWeek>>(
         ctx.pool,
-        `WITH w AS (SELECT iso_year, iso_week, receive_net_ton FROM mart.v_receive_weekly WHERE iso_year BETWEEN $1::int - 5 AND $1::int)
+        `WITH w AS (SELECT iso_year, iso_week, week_start, receive_net_ton FROM mart.v_receive_weekly WHERE iso_year BETWEEN $1::int - 5 AND $1::int)
        SELECT g.wk AS "isoWeek",
               (avg(w.receive_net_ton) FILTER (WHERE w.iso_year < $1))::float8 AS "avgTon",
               (stddev_samp(w.receive_net_ton) FILTER (WHERE w.iso_year < $1))::float8 AS "stddevTon",
-              (max(w.receive_net_ton) FILTER (WHERE w.iso_year = $1))::float8 AS "thisYearTon"
+              (max(w.receive_net_ton) FILTER (WHERE w.iso_year = $1))::float8 AS "thisYearTon",
+              coalesce(bool_or(w.iso_year = $1 AND last.d BETWEEN w.week_start AND w.week_start + 4), false) AS "thisYearPartial"
          FROM generate_series(1, 53) g(wk) LEFT JOIN w ON w.iso_week = g.wk
+         CROSS JOIN (SELECT max(ddate) AS d FROM mart.mv_receive_daily) last
         GROUP BY g.wk ORDER BY g.wk`,
         [year],
       );

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { withTransaction } from '@warehouse/db';
 import { enqueueRefresh } from '@warehouse/refresher';
+import { monthTargetFromPlan, spreadMonthTarget } from '@warehouse/db/seed';
 import { HttpError } from '../http-error.ts';
 import { rowReason } from '../ingest/reasons.ts';
 import type { AppContext } from '../context.ts';
@@ -175,6 +176,7 @@ async function setTarget(
   editor: string,
   source: 'form' | 'csv',
   fileName: string | null,
+  keepEqual: { spread: boolean; resum: boolean } = { spread: true, resum: true },
 ): Promise<number | null> {
   const [table, col] = row.scope === 'month' ? ['kpi.monthly_targets', 'month'] : ['mart.daily_target_plan', 'ddate'];
   const old = await client.query<{ target_ton: string }>(
@@ -186,6 +188,11 @@ async function setTarget(
     [row.date, row.ton],
   );
   const oldTon = old.rows[0] ? Number(old.rows[0].target_ton) : null;
+  // The month and its daily plan stay equal (the dashboard reads the plan): see target-plan.ts.
+  // What that changes is recorded first, so the history lists the typed value on top.
+  const by = { editor, source, fileName };
+  if (row.scope === 'month' && keepEqual.spread) await spreadMonthTarget(client, row.date, row.ton, by);
+  if (row.scope === 'day' && keepEqual.resum) await monthTargetFromPlan(client, row.date, by);
   await client.query(
     `INSERT INTO kpi.target_edit (editor, scope, ddate, old_ton, new_ton, source, file_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [editor, row.scope, row.date, oldTon, row.ton, source, fileName],
@@ -289,7 +296,8 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/month/:month',
     {
       schema: {
-        summary: "Set one month's target (kpi.monthly_targets)",
+        summary:
+          "Set one month's target (kpi.monthly_targets) and spread it over the month's daily plan (its proportions, else the seeds' weekday rule)",
         params: Type.Object({ month: Month() }),
         body: Type.Object({ targetTon: Ton, editor: Editor }),
         response: { 200: SetResponse, ...errorResponses },
@@ -307,7 +315,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/day/:date',
     {
       schema: {
-        summary: "Set one day's planned target (mart.daily_target_plan)",
+        summary: "Set one day's planned target (mart.daily_target_plan); the month's target becomes its plan's sum",
         params: Type.Object({ date: Day() }),
         body: Type.Object({ targetTon: Ton, editor: Editor }),
         response: { 200: SetResponse, ...errorResponses },
@@ -381,7 +389,14 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
       }
       const f = file;
       await inTransaction(ctx.pool, async (c) => {
-        for (const r of rows) await setTarget(c, r, editor, 'csv', f.name);
+        // Months first. A month that also has day rows in the file is not spread: its days are
+        // given, and the month becomes their plan's sum once all rows are in (so a backup CSV
+        // restores exactly what it saved).
+        const daysOf = new Set(rows.filter((r) => r.scope === 'day').map((r) => r.date.slice(0, 7)));
+        const ordered = [...rows].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'month' ? -1 : 1));
+        for (const r of ordered)
+          await setTarget(c, r, editor, 'csv', f.name, { spread: !daysOf.has(r.date.slice(0, 7)), resum: false });
+        for (const m of daysOf) await monthTargetFromPlan(c, `${m}-01`, { editor, source: 'csv', fileName: f.name });
         await refreshCard(c, editor);
       });
       return {

@@ -8,6 +8,7 @@ import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provi
 import { enqueueRefresh, syncUploadIncidents } from '@warehouse/refresher';
 import {
   confirmUpload,
+  countUploads,
   getUpload,
   listUploads,
   revertUpload,
@@ -17,7 +18,7 @@ import {
 import { HttpError } from '../http-error.ts';
 import type { AppContext } from '../context.ts';
 import { CSV_TYPES, FLAVOURS, UPLOAD_STATUS, UPLOAD_STATUSES, type CsvType, type Flavour } from '@warehouse/db/kinds';
-import { Count, errorResponses, Nullable, OneOf } from '../schemas.ts';
+import { Count, Day as ApiDay, errorResponses, Nullable, OneOf } from '../schemas.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Time = Type.String({ format: 'date-time' });
@@ -73,6 +74,24 @@ export const UploadDetail = Type.Intersect([
 export type UploadSummary = Static<typeof UploadSummary>;
 export type UploadDetail = Static<typeof UploadDetail>;
 export type UploadStatus = UploadSummary['status'];
+
+/** GET /uploads's filters (see ListFilter in @warehouse/db/uploads). */
+const UploadsQuery = Type.Object({
+  limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 50, description: 'rows per page' })),
+  offset: Type.Optional(
+    Count({ minimum: 0, maximum: 100_000_000, default: 0, description: 'rows skipped (page × limit)' }),
+  ),
+  status: Type.Optional(Status),
+  csvType: Type.Optional(CsvTypeQ),
+  flavour: Type.Optional(FlavourQ),
+  fileName: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'part of the file name, case-insensitive, literal' }),
+  ),
+  uploadedFrom: Type.Optional(ApiDay('first day the upload was made on, in Japan time (Asia/Tokyo)')),
+  uploadedTo: Type.Optional(ApiDay('last day the upload was made on, in Japan time (Asia/Tokyo)')),
+  periodFrom: Type.Optional(ApiDay("the data's period: uploads whose slip dates reach this day or later")),
+  periodTo: Type.Optional(ApiDay("the data's period: uploads whose slip dates start on this day or earlier")),
+});
 
 const IdParams = Type.Object({
   id: Type.String({ pattern: '^\\d{1,15}$', description: 'upload id, from POST /upload/csv' }),
@@ -200,24 +219,34 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads',
     {
       schema: {
-        summary: 'Uploads, newest first',
-        querystring: Type.Object({
-          limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 50 })),
-          status: Type.Optional(Status),
-          csvType: Type.Optional(CsvTypeQ),
-          flavour: Type.Optional(FlavourQ),
-        }),
-        response: { 200: Type.Object({ uploads: Type.Array(UploadSummary) }), ...errorResponses },
+        summary: 'Uploads, newest first, a page at a time, with how many match the filters',
+        querystring: UploadsQuery,
+        response: {
+          200: Type.Object({
+            uploads: Type.Array(UploadSummary),
+            total: Type.Integer({ description: 'uploads matching the filters, all pages' }),
+            offset: Type.Integer(),
+            limit: Type.Integer(),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
-      const rows = await listUploads(ctx.pool, {
-        limit: req.query.limit ?? 50,
-        status: req.query.status,
-        csvType: req.query.csvType,
-        flavour: req.query.flavour,
-      });
-      return { uploads: rows.map(uploadJson) };
+      const { limit = 50, offset = 0, ...q } = req.query;
+      for (const [a, b] of [
+        ['uploadedFrom', 'uploadedTo'],
+        ['periodFrom', 'periodTo'],
+      ] as const) {
+        const [from, to] = [q[a], q[b]];
+        if (from && to && from > to)
+          throw new HttpError(400, 'E_BAD_RANGE', `${a}=${from} is after ${b}=${to}; swap them`);
+      }
+      const [rows, total] = await Promise.all([
+        listUploads(ctx.pool, { ...q, limit, offset }),
+        countUploads(ctx.pool, q),
+      ]);
+      return { uploads: rows.map(uploadJson), total, offset, limit };
     },
   );
 

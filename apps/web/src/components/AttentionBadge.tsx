@@ -14,13 +14,13 @@ function useAttention(): { held: number; failed: number; views: number } | undef
     queryKey: ['attention'],
     queryFn: async () => {
       const [held, failed, mv] = await Promise.all([
-        api<{ uploads: UploadSummary[] }>('/uploads?status=held&limit=1000'),
+        api<{ total: number }>('/uploads?status=held&limit=1'),
         api<{ uploads: UploadSummary[] }>('/uploads?status=failed&limit=1000'),
         api<{ mvs: MvRow[] }>('/mv'),
       ]);
       const since = Date.now() - RECENT_MS;
       return {
-        held: held.uploads.length,
+        held: held.total, // all of them, however many (the list pages on the server)
         failed: failed.uploads.filter((u) => Date.parse(u.createdAt) >= since).length,
         views: mv.mvs.filter(
           (m) => !m.populated || (m.lastError != null && (!m.lastRefreshAt || (m.lastErrorAt ?? '') > m.lastRefreshAt)),

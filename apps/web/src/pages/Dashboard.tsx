@@ -96,7 +96,11 @@ export function DashboardPage() {
   }, [salesQ.data]);
 
   const days = monthQ.data?.days ?? [];
-  const latest = [...days].reverse().find((d) => d.actualTon != null && d.actualTon > 0) ?? days[days.length - 1];
+  // The latest day with receipts; none yet (a month just begun, or ahead): no date and no figures,
+  // rather than the month's last day (a future date) with the whole month's target.
+  const latest = [...days].reverse().find((d) => d.actualTon != null && d.actualTon > 0);
+  const lastYear = monthQ.data?.lastYear;
+  const lastYearByDay = new Map((lastYear?.days ?? []).map((d) => [d.date.slice(8), d.receiveNetTon]));
   const dailyOption = useMemo(
     () => ({
       grid: { left: 55, right: 15, top: 35, bottom: 30 },
@@ -108,6 +112,15 @@ export function DashboardPage() {
         { type: 'bar', name: t('actual'), data: days.map((d) => d.actualTon), itemStyle: { color: '#2563eb' } },
         {
           type: 'line',
+          name: `${t('lastYear')} (${lastYear?.month ?? ''})`,
+          data: days.map((d) => lastYearByDay.get(d.date.slice(8)) ?? null),
+          symbol: 'emptyCircle',
+          symbolSize: 4,
+          lineStyle: { color: '#6b7280', type: 'dashed' },
+          itemStyle: { color: '#6b7280' },
+        },
+        {
+          type: 'line',
           name: t('target'),
           data: days.map((d) => d.targetTon),
           step: 'middle',
@@ -117,14 +130,14 @@ export function DashboardPage() {
         },
       ],
     }),
-    [days, t],
+    [days, t, lastYear, lastYearByDay],
   );
   const weeks = profileQ.data?.weeks ?? [];
   const profileOption = useMemo(
     () => ({
       grid: { left: 55, right: 15, top: 35, bottom: 30 },
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, data: [t('avg5y'), t('thisYear')] },
+      legend: { top: 0, data: [t('avg5y'), t('thisYear'), t('partialWeek')] },
       xAxis: { type: 'category', data: weeks.map((w) => w.isoWeek) },
       yAxis: { type: 'value', name: t('unit_ton') },
       series: [
@@ -161,11 +174,21 @@ export function DashboardPage() {
         {
           type: 'line',
           name: t('thisYear'),
-          data: weeks.map((w) => w.thisYearTon),
+          // A week still being filled is drawn apart (hollow, labelled), not as a collapse of the line.
+          data: weeks.map((w) => (w.thisYearPartial ? null : w.thisYearTon)),
           symbol: 'circle',
           symbolSize: 4,
           lineStyle: { color: '#ea580c' },
           itemStyle: { color: '#ea580c' },
+        },
+        {
+          type: 'scatter',
+          name: t('partialWeek'),
+          data: weeks.map((w) => (w.thisYearPartial ? w.thisYearTon : null)),
+          symbol: 'emptyCircle',
+          symbolSize: 9,
+          itemStyle: { color: '#ea580c' },
+          label: { show: true, position: 'top', formatter: t('partialWeek'), color: '#9a3412' },
         },
       ],
     }),
@@ -195,15 +218,23 @@ export function DashboardPage() {
         </p>
       )}
       <div className="cards">
+        <div className="card" data-testid="month-target">
+          <div className="muted">
+            {t('monthTarget')} · {month}
+          </div>
+          <div className="big" data-testid="month-target-ton">
+            {fmt.ton(days.length ? days.reduce((a, d) => a + (d.targetTon ?? 0), 0) : null)} {t('unit_ton')}
+          </div>
+        </div>
         <Card
-          title={`${t('mtd')} · ${fmt.date(latest?.date)}`}
-          actual={latest?.mtdActualTon}
+          title={`${t('mtd')} · ${latest ? fmt.date(latest.date) : t('noReceiptsYet')}`}
+          actual={latest ? latest.mtdActualTon : days.length ? 0 : null}
           target={latest?.mtdTargetTon}
           testId="mtd"
         />
         <Card
-          title={`${t('wtd')} · ${fmt.date(latest?.date)}`}
-          actual={latest?.wtdActualTon}
+          title={`${t('wtd')} · ${latest ? fmt.date(latest.date) : t('noReceiptsYet')}`}
+          actual={latest ? latest.wtdActualTon : days.length ? 0 : null}
           target={latest?.wtdTargetTon}
           testId="wtd"
         />
@@ -234,7 +265,7 @@ export function DashboardPage() {
             head={[t('week'), t('tons'), t('slips'), t('amount')]}
             rows={(weeklyQ.data?.weeks ?? []).map((w) => [
               `${w.isoYear}-W${pad(w.isoWeek)} (${fmt.date(w.weekStart)})`,
-              fmt.ton(w.receiveNetTon),
+              fmt.tonCol(w.receiveNetTon),
               fmt.int(w.slipCount),
               fmt.yen(w.amountYen),
             ])}
@@ -243,10 +274,14 @@ export function DashboardPage() {
         <section className="panel">
           <h2>{t('monthlyTotals')}</h2>
           <Table
-            head={[t('month'), t('tons'), t('slips'), t('amount')]}
+            head={[t('month'), t('tons'), t('lastYear'), t('lastYearDelta'), t('lastYearPct'), t('slips'), t('amount')]}
+            testId="monthly-totals"
             rows={(monthlyQ.data?.months ?? []).map((m) => [
               m.month,
-              fmt.ton(m.receiveNetTon),
+              fmt.tonCol(m.receiveNetTon),
+              fmt.tonCol(m.lastYearTon),
+              fmt.tonDelta(m.lastYearTon == null || m.receiveNetTon == null ? null : m.receiveNetTon - m.lastYearTon),
+              fmt.pct(m.lastYearTon && m.receiveNetTon != null ? m.receiveNetTon / m.lastYearTon : null),
               fmt.int(m.slipCount),
               fmt.yen(m.amountYen),
             ])}
@@ -258,7 +293,7 @@ export function DashboardPage() {
             head={[t('salesRep'), t('tons'), t('slips'), t('amount')]}
             rows={(repsQ.data?.reps ?? []).map((r) => [
               r.salesRep || '—',
-              fmt.ton(r.shipmentNetTon),
+              fmt.tonCol(r.shipmentNetTon),
               fmt.int(r.slipCount),
               fmt.yen(r.amountYen),
             ])}
@@ -268,7 +303,7 @@ export function DashboardPage() {
           <h2>{t('customerSales')}</h2>
           <Table
             head={[t('customer'), t('tons'), t('slips'), t('amount')]}
-            rows={customers.map((c) => [c.name || '—', fmt.ton(c.ton), fmt.int(c.slips), fmt.yen(c.yen)])}
+            rows={customers.map((c) => [c.name || '—', fmt.tonCol(c.ton), fmt.int(c.slips), fmt.yen(c.yen)])}
           />
         </section>
       </div>
@@ -276,12 +311,12 @@ export function DashboardPage() {
   );
 }
 
-function Table({ head, rows }: { head: string[]; rows: string[][] }) {
+function Table({ head, rows, testId }: { head: string[]; rows: string[][]; testId?: string }) {
   const { t } = useI18n();
   if (!rows.length) return <p className="muted">{t('noData')}</p>;
   return (
     <div className="table-wrap" tabIndex={0}>
-      <table>
+      <table data-testid={testId}>
         <thead>
           <tr>
             {head.map((h, i) => (

@@ -1,128 +1,223 @@
-import { useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, type UploadSummary } from '../api.ts';
-import { fmt, useI18n } from '../i18n.tsx';
+import { fmt, useI18n, type MessageKey } from '../i18n.tsx';
 import { CSV_TYPES, FLAVOURS, UPLOAD_STATUSES } from '@warehouse/db/kinds';
 import { StatusBadge } from '../components/UploadResult.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 
-/** GET /uploads with the API's filters (status, kind, flavour); the date filter applies to the upload's creation day. */
+export const HISTORY_PAGE_SIZE = 50;
+/** The filters GET /uploads takes, kept in the page's URL (#/history?csvType=…&page=2) so it can be shared. */
+const FILTERS = [
+  'csvType',
+  'flavour',
+  'status',
+  'fileName',
+  'uploadedFrom',
+  'uploadedTo',
+  'periodFrom',
+  'periodTo',
+] as const;
+type Filter = (typeof FILTERS)[number];
+type State = Partial<Record<Filter, string>> & { page: number };
+
+function readHash(): State {
+  const q = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const s: State = { page: Math.max(1, Math.floor(Number(q.get('page'))) || 1) };
+  for (const f of FILTERS) {
+    const v = q.get(f);
+    if (v) s[f] = v;
+  }
+  return s;
+}
+function toQuery(s: State, withPage: boolean): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const f of FILTERS) if (s[f]) q.set(f, s[f]);
+  if (withPage && s.page > 1) q.set('page', String(s.page));
+  return q;
+}
+
+/** The page's filters and page number, read from and written to the URL (replacing the entry: typing is not history). */
+function useHashState(): [State, (next: State) => void] {
+  const [state, setState] = useState(readHash);
+  useEffect(() => {
+    const on = () => setState(readHash());
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  const set = (next: State) => {
+    const q = toQuery(next, true).toString();
+    history.replaceState(null, '', `#/history${q ? `?${q}` : ''}`);
+    setState(next);
+  };
+  return [state, set];
+}
+
+/** GET /uploads a page at a time, filtered on the server (kind, flavour, status, file name, upload day, the data's period). */
 export function HistoryPage() {
   const { t } = useI18n();
-  const [status, setStatus] = useState('');
-  const [csvType, setCsvType] = useState('');
-  const [flavour, setFlavour] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const params = new URLSearchParams({
-    limit: '200',
-    ...(status && { status }),
-    ...(csvType && { csvType }),
-    ...(flavour && { flavour }),
-  });
+  const [s, setS] = useHashState();
+  const filter = (f: Filter, v: string) => setS({ ...s, [f]: v || undefined, page: 1 });
+  const params = toQuery(s, false);
+  params.set('limit', String(HISTORY_PAGE_SIZE));
+  params.set('offset', String((s.page - 1) * HISTORY_PAGE_SIZE));
   const q = useQuery({
     queryKey: ['uploads', params.toString()],
-    queryFn: () => api<{ uploads: UploadSummary[] }>(`/uploads?${params}`),
+    queryFn: () => api<{ uploads: UploadSummary[]; total: number }>(`/uploads?${params}`),
+    placeholderData: keepPreviousData,
   });
-  const rows = (q.data?.uploads ?? []).filter((u) => {
-    const d = new Date(u.createdAt).toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
-    return (
-      (!from || d >= from) &&
-      (!to || d <= to) &&
-      (!csvType || u.csvType === csvType) &&
-      (!flavour || u.flavour === flavour)
-    );
-  });
+  const rows = q.data?.uploads ?? [];
+  const total = q.data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
+  const first = (s.page - 1) * HISTORY_PAGE_SIZE + 1;
+  const select = (f: Filter, label: MessageKey, values: readonly string[]) => (
+    <label>
+      {t(label)}
+      <select value={s[f] ?? ''} onChange={(e) => filter(f, e.target.value)}>
+        <option value="">{t('all')}</option>
+        {values.map((k) => (
+          <option key={k} value={k}>
+            {t(k as MessageKey)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  const range = (legend: MessageKey, hint: MessageKey, from: Filter, to: Filter) => (
+    <fieldset className="range">
+      <legend>{t(legend)}</legend>
+      <label>
+        {t('from')}
+        <input
+          type="date"
+          aria-label={`${t(legend)} ${t('from')}`}
+          value={s[from] ?? ''}
+          max={s[to]}
+          onChange={(e) => filter(from, e.target.value)}
+        />
+      </label>
+      <label>
+        {t('to')}
+        <input
+          type="date"
+          aria-label={`${t(legend)} ${t('to')}`}
+          value={s[to] ?? ''}
+          min={s[from]}
+          onChange={(e) => filter(to, e.target.value)}
+        />
+      </label>
+      <span className="muted">{t(hint)}</span>
+    </fieldset>
+  );
+  const pager = (where: string) => (
+    <nav className="row pager" aria-label={`${t('pages')} (${where})`}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={s.page <= 1}
+        onClick={() => setS({ ...s, page: s.page - 1 })}
+      >
+        {t('prevPage')}
+      </button>
+      <span data-testid={`history-pages-${where}`}>
+        {t('pageOf').replace('{page}', fmt.int(s.page)).replace('{pages}', fmt.int(pages))}
+      </span>
+      <button
+        type="button"
+        className="secondary"
+        disabled={s.page >= pages}
+        onClick={() => setS({ ...s, page: s.page + 1 })}
+      >
+        {t('nextPage')}
+      </button>
+    </nav>
+  );
   return (
     <>
       <h1>{t('navHistory')}</h1>
-      <div className="row panel">
-        <label>
-          {t('kind')}
-          <select value={csvType} onChange={(e) => setCsvType(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {CSV_TYPES.map((k) => (
-              <option key={k} value={k}>
-                {t(k)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('flavour')}
-          <select value={flavour} onChange={(e) => setFlavour(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {FLAVOURS.map((k) => (
-              <option key={k} value={k}>
-                {t(k)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('status')}
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {UPLOAD_STATUSES.map((k) => (
-              <option key={k} value={k}>
-                {t(k)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label>
-          {t('to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
-      </div>
+      <form className="panel filters" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
+        <div className="row">
+          {select('csvType', 'kind', CSV_TYPES)}
+          {select('flavour', 'flavour', FLAVOURS)}
+          {select('status', 'status', UPLOAD_STATUSES)}
+          <label>
+            {t('fileNameContains')}
+            <input
+              type="search"
+              value={s.fileName ?? ''}
+              maxLength={200}
+              onChange={(e) => filter('fileName', e.target.value)}
+            />
+          </label>
+        </div>
+        <div className="row">
+          {range('dataPeriod', 'dataPeriodHint', 'periodFrom', 'periodTo')}
+          {range('uploadedOn', 'uploadedOnHint', 'uploadedFrom', 'uploadedTo')}
+          <button type="button" className="secondary" onClick={() => setS({ page: 1 })}>
+            {t('clearFilters')}
+          </button>
+        </div>
+      </form>
       {q.isError && (
         <p className="error" role="alert">
           <ErrorMessage error={q.error} />
         </p>
       )}
-      {q.isPending ? (
-        <p>{t('loading')}</p>
-      ) : rows.length === 0 ? (
+      <p className="muted" role="status" data-testid="history-count">
+        {q.isPending
+          ? t('loading')
+          : t('shownOfTotal')
+              .replace('{total}', fmt.int(total))
+              .replace('{first}', fmt.int(rows.length ? first : 0))
+              .replace('{last}', fmt.int(first + rows.length - 1))}
+      </p>
+      {!q.isPending && rows.length === 0 ? (
         <p className="muted">{t('noData')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0}>
-          <table data-testid="history-table">
-            <thead>
-              <tr>
-                <th className="num">#</th>
-                <th>{t('file')}</th>
-                <th>{t('kind')}</th>
-                <th>{t('flavour')}</th>
-                <th>{t('status')}</th>
-                <th className="num">{t('rowCount')}</th>
-                <th>{t('period')}</th>
-                <th>{t('createdAt')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((u) => (
-                <tr key={u.id}>
-                  <td className="num">
-                    <a href={`#/uploads/${u.id}`}>{u.id}</a>
-                  </td>
-                  <td>
-                    <a href={`#/uploads/${u.id}`}>{u.fileName}</a>
-                  </td>
-                  <td>{t(u.csvType)}</td>
-                  <td>{u.flavour ? t(u.flavour) : '—'}</td>
-                  <td>
-                    <StatusBadge status={u.status} />
-                  </td>
-                  <td className="num">{fmt.int(u.rowCount)}</td>
-                  <td>{u.dateFrom ? `${fmt.date(u.dateFrom)} – ${fmt.date(u.dateTo)}` : '—'}</td>
-                  <td>{fmt.dateTime(u.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        rows.length > 0 && (
+          <>
+            {pages > 1 && pager('top')}
+            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('navHistory')}>
+              <table data-testid="history-table">
+                <thead>
+                  <tr>
+                    <th className="num">#</th>
+                    <th>{t('file')}</th>
+                    <th>{t('kind')}</th>
+                    <th>{t('flavour')}</th>
+                    <th>{t('status')}</th>
+                    <th className="num">{t('rowCount')}</th>
+                    <th>{t('period')}</th>
+                    <th>{t('createdAt')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((u) => (
+                    <tr key={u.id} data-testid="history-row">
+                      <td className="num">
+                        <a href={`#/uploads/${u.id}`}>{u.id}</a>
+                      </td>
+                      <td>
+                        <a href={`#/uploads/${u.id}`}>{u.fileName}</a>
+                      </td>
+                      <td>{t(u.csvType)}</td>
+                      <td>{u.flavour ? t(u.flavour) : '—'}</td>
+                      <td>
+                        <StatusBadge status={u.status} />
+                      </td>
+                      <td className="num">{fmt.int(u.rowCount)}</td>
+                      <td data-testid="history-period">
+                        {u.dateFrom ? `${fmt.date(u.dateFrom)} – ${fmt.date(u.dateTo)}` : '—'}
+                      </td>
+                      <td>{fmt.dateTime(u.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {pages > 1 && pager('bottom')}
+          </>
+        )
       )}
     </>
   );

@@ -5,6 +5,7 @@ import {
   ApiError,
   postWithProgress,
   type TargetCsvError,
+  type DailyPlanResponse,
   type TargetCsvResponse,
   type TargetHistoryResponse,
   type TargetsResponse,
@@ -44,24 +45,89 @@ function MonthRow({
     },
   });
   const valid = value !== '' && Number.isFinite(Number(value)) && Number(value) >= 0 && editor.trim() !== '';
+  const [open, setOpen] = useState(false);
   return (
-    <tr data-testid="target-row" data-month={month}>
-      <td>{month}</td>
+    <>
+      <tr data-testid="target-row" data-month={month}>
+        <td>{month}</td>
+        <td className="num">
+          <input
+            type="number"
+            min={0}
+            step="0.1"
+            value={value}
+            aria-label={`${t('targetTon')} ${month}`}
+            style={{ width: '8rem' }}
+            onChange={(e) => {
+              setValue(e.target.value);
+              if (!save.isPending) save.reset(); // "saved" or the error was about the previous value
+            }}
+          />
+        </td>
+        <td className="num">{fmt.ton(planTon)}</td>
+        <td>
+          <button type="button" disabled={!valid || save.isPending} onClick={() => save.mutate()}>
+            {t('save')}
+          </button>{' '}
+          <button
+            type="button"
+            className="secondary"
+            aria-expanded={open}
+            aria-controls={`plan-${month}`}
+            onClick={() => setOpen(!open)}
+          >
+            {t('dailyPlan')}
+          </button>{' '}
+          {save.isSuccess && <span role="status">{t('saved')}</span>}
+          {save.isError && (
+            <span className="error" role="alert">
+              {save.error.message}
+            </span>
+          )}
+        </td>
+      </tr>
+      {open && (
+        <tr id={`plan-${month}`}>
+          <td colSpan={4}>
+            <DailyPlan month={month} editor={editor} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+/** One day's plan, edited in place (the month's target becomes the plan's sum). */
+function DayRow({ date, targetTon, editor }: { date: string; targetTon: number; editor: string }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [value, setValue] = useState(String(targetTon));
+  const save = useMutation({
+    mutationFn: () =>
+      api(`/targets/day/${date}`, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['targets'] });
+      void qc.invalidateQueries({ queryKey: ['dashboard'] });
+    },
+  });
+  const valid = value !== '' && Number.isFinite(Number(value)) && Number(value) >= 0 && editor.trim() !== '';
+  return (
+    <tr data-testid="plan-day" data-date={date}>
+      <td>{fmt.date(date)}</td>
       <td className="num">
         <input
           type="number"
           min={0}
-          step="0.1"
+          step="0.5"
           value={value}
-          aria-label={`${t('targetTon')} ${month}`}
-          style={{ width: '8rem' }}
+          aria-label={`${t('dailyPlan')} ${date}`}
+          style={{ width: '7rem' }}
           onChange={(e) => {
             setValue(e.target.value);
-            if (!save.isPending) save.reset(); // "saved" or the error was about the previous value
+            if (!save.isPending) save.reset();
           }}
         />
       </td>
-      <td className="num">{fmt.ton(planTon)}</td>
       <td>
         <button type="button" disabled={!valid || save.isPending} onClick={() => save.mutate()}>
           {t('save')}
@@ -74,6 +140,43 @@ function MonthRow({
         )}
       </td>
     </tr>
+  );
+}
+
+function DailyPlan({ month, editor }: { month: string; editor: string }) {
+  const { t } = useI18n();
+  const q = useQuery({
+    queryKey: ['targets', 'daily', month],
+    queryFn: () => api<DailyPlanResponse>(`/targets/daily?month=${month}`),
+  });
+  if (q.isError)
+    return (
+      <p className="error" role="alert">
+        {q.error.message}
+      </p>
+    );
+  if (!q.data) return <p>{t('loading')}</p>;
+  if (!q.data.days.length) return <p className="muted">{t('noData')}</p>;
+  return (
+    <table data-testid={`plan-${month}`}>
+      <caption className="muted">
+        {t('dailyPlan')} {month}
+      </caption>
+      <thead>
+        <tr>
+          <th>{t('date')}</th>
+          <th className="num">{t('targetTon')}</th>
+          <th>
+            <span className="muted">{t('save')}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {q.data.days.map((d) => (
+          <DayRow key={`${d.date}:${d.targetTon}`} date={d.date} targetTon={d.targetTon} editor={editor} />
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -136,6 +239,9 @@ export function TargetsPage() {
           />
         </label>
       </div>
+      <p className="panel" data-testid="targets-rule">
+        {t('targetsRule')}
+      </p>
       {targets.isError && (
         <p className="error" role="alert">
           <ErrorMessage error={targets.error} />
@@ -213,7 +319,7 @@ export function TargetsPage() {
                   <tr key={e.id}>
                     <td>{fmt.dateTime(e.editedAt)}</td>
                     <td>{e.editor}</td>
-                    <td>{e.scope === 'month' ? e.date.slice(0, 7) : e.date}</td>
+                    <td>{e.scope === 'month' ? `${t('month')} ${e.date.slice(0, 7)}` : `${t('date')} ${e.date}`}</td>
                     <td className="num">{fmt.ton(e.oldTon)}</td>
                     <td className="num">{fmt.ton(e.newTon)}</td>
                     <td>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, startStack, type Stack } from '../stack.ts';
+import { allViolationsAtBothSizes } from '../a11y.ts';
 
 let s: Stack;
 beforeAll(async () => {
@@ -58,6 +59,64 @@ describe('targets page', () => {
     // ...until the value is edited again.
     await row.getByRole('spinbutton').fill('4322');
     await row.getByText('保存しました').waitFor({ state: 'detached' });
+  });
+
+  it("a month's target edit changes the dashboard's target; a day of the plan re-sums the month", async () => {
+    const { page } = s;
+    await page.goto(`${s.url}/#/targets`);
+    await page.getByTestId('editor-input').fill('山田');
+    await page.getByLabel('年', { exact: true }).fill('2026');
+    expect(await page.getByTestId('targets-rule').textContent()).toContain('ダッシュボードの目標は日別計画です');
+    const row = page.locator('[data-testid="target-row"][data-month="2026-12"]');
+    await row.waitFor();
+    await row.getByRole('spinbutton').fill('7600');
+    await row.getByRole('button', { name: '保存' }).click();
+    await row.getByText('保存しました').waitFor();
+    // The plan total beside it follows (the month was spread over its days).
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe('7,600');
+
+    // The dashboard of that month says 7,600 t once the target card MV has been refreshed.
+    await page.evaluate(() => sessionStorage.setItem('dashMonth', '2026-12'));
+    await page.goto(`${s.url}/#/dashboard`);
+    const shown = page.getByTestId('month-target-ton');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await shown.waitFor();
+          return shown.textContent();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe('7,600 t');
+    const sql = await s.server.pool.query<{ t: number }>(
+      `SELECT sum(target_ton)::float8 AS t FROM mart.mv_target_card_per_day WHERE ddate >= '2026-12-01' AND ddate < '2027-01-01'`,
+    );
+    expect(sql.rows[0]!.t).toBeCloseTo(7600, 3);
+
+    // One day of the plan: the month becomes the plan's sum, on the page and on the dashboard.
+    await page.goto(`${s.url}/#/targets`);
+    await page.getByLabel('年', { exact: true }).fill('2026');
+    await row.getByRole('button', { name: '日別計画' }).click();
+    const day = page.locator('[data-testid="plan-day"][data-date="2026-12-01"]');
+    const before = Number(await day.getByRole('spinbutton').inputValue());
+    await day.getByRole('spinbutton').fill(String(before + 100));
+    await day.getByRole('button', { name: '保存' }).click();
+    await day.getByText('保存しました').waitFor();
+    await expect.poll(() => row.getByRole('spinbutton').inputValue()).toBe('7700');
+    expect(await checkPage(page, 'targets-plan')).toEqual([]);
+    expect(await allViolationsAtBothSizes(page)).toEqual([]);
+    await page.goto(`${s.url}/#/dashboard`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await shown.waitFor();
+          return shown.textContent();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe('7,700 t');
   });
 
   it('a targets CSV with a bad row changes nothing and shows the row; a good one applies every row', async () => {

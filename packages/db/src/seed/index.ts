@@ -21,3 +21,4 @@ export {
   type Holiday,
 } from './holidays.ts';
 export { dayInfo, addDays, monthStart, monthEnd, isIsoDate, type DayInfo } from './dates.ts';
+export { spreadMonthTarget, monthTargetFromPlan, planWeight, splitByWeight, type PlanEditBy } from './target-plan.ts';

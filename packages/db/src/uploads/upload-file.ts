@@ -88,21 +88,76 @@ export async function getUpload(
   return rows[0];
 }
 
+/**
+ * Which uploads a list reads. Every field narrows it (absent: no condition).
+ * - `fileName`: a part of the file name, case-insensitive, taken literally (`%`, `_` are no wildcards);
+ * - `uploadedFrom`/`uploadedTo`: the day the upload was made, in Japan time (Asia/Tokyo, as the
+ *   console shows it), both ends included;
+ * - `periodFrom`/`periodTo`: the data's period — uploads whose slip dates (`date_from`..`date_to`)
+ *   overlap it; uploads with no dates read (failed before reading) never match.
+ */
 export interface ListFilter {
   status?: UploadStatus;
   csvType?: string;
   flavour?: string;
+  fileName?: string;
+  uploadedFrom?: string;
+  uploadedTo?: string;
+  periodFrom?: string;
+  periodTo?: string;
   limit: number;
+  /** rows skipped before the first one returned (newest first); default 0 */
+  offset?: number;
 }
 
+/** Uploads' time zone for "the day it was uploaded": the office's (Asia/Tokyo). */
+export const UPLOAD_DAY_TIME_ZONE = 'Asia/Tokyo';
+
+/** The WHERE clause and its parameters (from $1) of a {@link ListFilter}. */
+function where(f: Omit<ListFilter, 'limit' | 'offset'>): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const conds: string[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (f.status) conds.push(`status = ${p(f.status)}`);
+  if (f.csvType) conds.push(`csv_type = ${p(f.csvType)}`);
+  if (f.flavour) conds.push(`flavour = ${p(f.flavour)}`);
+  if (f.fileName) {
+    // ILIKE lower-cases every name (slow on Japanese names: 4× a LIKE over 100,000); a LIKE with each
+    // cased letter as a one-character wildcard first leaves it only the names that can match.
+    const literal = f.fileName.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const caseless = [...literal].map((c) => (c.toLowerCase() === c.toUpperCase() ? c : '_')).join('');
+    conds.push(`file_name LIKE ${p(`%${caseless}%`)} AND file_name ILIKE ${p(`%${literal}%`)}`);
+  }
+  const tz = `'${UPLOAD_DAY_TIME_ZONE}'`;
+  if (f.uploadedFrom) conds.push(`created_at >= (${p(f.uploadedFrom)}::date)::timestamp AT TIME ZONE ${tz}`);
+  if (f.uploadedTo) conds.push(`created_at < (${p(f.uploadedTo)}::date + 1)::timestamp AT TIME ZONE ${tz}`);
+  // Overlap of [date_from, date_to] with the asked period (an open end overlaps everything).
+  if (f.periodFrom) conds.push(`date_to >= ${p(f.periodFrom)}::date`);
+  if (f.periodTo) conds.push(`date_from <= ${p(f.periodTo)}::date`);
+  return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
+}
+
+/** One page of uploads, newest first (see {@link ListFilter}). */
 export async function listUploads(db: Queryable, f: ListFilter): Promise<UploadRow[]> {
+  const w = where(f);
   const { rows } = await db.query<UploadRow>(
+    // The page's ids first (an index-only scan can skip OFFSET rows without reading them), then their rows.
     `SELECT ${columns(false)} FROM log.upload_file
-      WHERE ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR csv_type = $3) AND ($4::text IS NULL OR flavour = $4)
-      ORDER BY id DESC LIMIT $1`,
-    [f.limit, f.status ?? null, f.csvType ?? null, f.flavour ?? null],
+      WHERE id IN (SELECT id FROM log.upload_file ${w.sql} ORDER BY id DESC LIMIT $${w.params.length + 1} OFFSET $${w.params.length + 2})
+      ORDER BY id DESC`,
+    [...w.params, f.limit, f.offset ?? 0],
   );
   return rows;
+}
+
+/** How many uploads a {@link ListFilter} selects (all pages). */
+export async function countUploads(db: Queryable, f: Omit<ListFilter, 'limit' | 'offset'>): Promise<number> {
+  const w = where(f);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM log.upload_file ${w.sql}`, w.params);
+  return rows[0]!.n;
 }
 
 /** A new upload row, `pending`, before its bytes are stored (flavour and hash are set by finishAccept). */

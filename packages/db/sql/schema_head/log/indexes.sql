@@ -20,10 +20,34 @@ CREATE INDEX migration_rebuild_relation_rebuilt_at_idx ON log.migration_rebuild 
 CREATE INDEX mv_refresh_log_mv_name_started_at_idx ON log.mv_refresh_log USING btree (mv_name, started_at DESC);
 
 --
+-- Name: upload_file_created_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_file_created_at_idx ON log.upload_file USING btree (created_at);
+
+--
 -- Name: upload_file_csv_type_flavour_file_sha256_idx; Type: INDEX; Schema: log; Owner: -
 --
 
 CREATE INDEX upload_file_csv_type_flavour_file_sha256_idx ON log.upload_file USING btree (csv_type, flavour, file_sha256);
+
+--
+-- Name: upload_file_csv_type_flavour_id_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_file_csv_type_flavour_id_idx ON log.upload_file USING btree (csv_type, flavour, id);
+
+--
+-- Name: upload_file_date_to_date_from_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_file_date_to_date_from_idx ON log.upload_file USING btree (date_to, date_from);
+
+--
+-- Name: upload_file_status_id_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_file_status_id_idx ON log.upload_file USING btree (status, id);
 
 --
 -- Name: upload_touched_date_slip_date_idx; Type: INDEX; Schema: log; Owner: -
