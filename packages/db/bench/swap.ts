@@ -8,8 +8,9 @@
  * in the same run. Reads are the dashboards' queries (receive days and weeks, the target card, the
  * five-year averages) sent straight to PostgreSQL by `--readers` connections in a loop (not through
  * the HTTP API). Reported per scale and form: reads failed, reads' p50/p99 before and during the
- * deploy, the longest lock the runner held (MigrateResult.longestLock: the migration's transaction,
- * or the swap's transaction), and the deploy's total time.
+ * deploy, the longest lock the runner held (MigrateResult.longestLock: a migration's transaction —
+ * for swap, the expand's DDL transaction, which takes only ACCESS SHARE on what readers use — or
+ * the swap's transaction), the swap's transaction alone, and the deploy's total time.
  *
  * Options: --scales 1,10 (× five years of demo data), --readers 4, --baseline-ms 3000.
  */
@@ -148,8 +149,8 @@ try {
   await withClient(baseUrl, (c) => seedReference(c));
 
   lines.push(
-    `| scale | rows | form | reads before | failed | p50 / p99 before (ms) | p50 / p99 during (ms) | p99 ratio | longest lock held (ms) | deploy (ms) |`,
-    `|---|---|---|---|---|---|---|---|---|---|`,
+    `| scale | rows | form | reads before | failed | p50 / p99 before (ms) | p50 / p99 during (ms) | p99 ratio | longest lock held (ms) | swap transaction (ms) | deploy (ms) |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|`,
   );
   for (const scale of SCALES) {
     const rows = Math.round(ONE_X * scale);
@@ -180,7 +181,7 @@ try {
           q,
         ).toFixed(1);
       lines.push(
-        `| ${scale}× | ${rows.toLocaleString('en')} | ${form} | ${before.length} | ${failed.length}${failed.length ? ` (${[...new Set(failed.map((f) => f.error))].slice(0, 2).join('; ')})` : ''} | ${p(before, 50)} / ${p(before, 99)} | ${p(during, 50)} / ${p(during, 99)} (${during.length} reads) | ${(Number(p(during, 99)) / Number(p(before, 99))).toFixed(1)}× | ${result.longestLock?.ms ?? '-'} | ${Math.round(d1 - d0)} |`,
+        `| ${scale}× | ${rows.toLocaleString('en')} | ${form} | ${before.length} | ${failed.length}${failed.length ? ` (${[...new Set(failed.map((f) => f.error))].slice(0, 2).join('; ')})` : ''} | ${p(before, 50)} / ${p(before, 99)} | ${p(during, 50)} / ${p(during, 99)} (${during.length} reads) | ${(Number(p(during, 99)) / Number(p(before, 99))).toFixed(1)}× | ${result.longestLock ? `${result.longestLock.ms} (${result.longestLock.what})` : '-'} | ${result.swaps.length ? Math.max(...result.swaps.map((x) => x.lockMs)) : '-'} | ${Math.round(d1 - d0)} |`,
       );
       console.error(lines[lines.length - 1]);
       await withClient(admin, (c) => c.query(`DROP DATABASE ${ident(name)} WITH (FORCE)`));
