@@ -362,4 +362,43 @@ END $$;
     expect(await fill({ url: db.url })).toMatchObject({ swaps: [], abandoned: [] });
     expect(changedKeys(before, await withClient(db.url, dump))).toEqual(['mart.mv_fx_l1']);
   }, 600_000);
+
+  it("the swap's lock wait is bounded by the migration's lock_timeout and retried; a blocked swap leaves the old serving and a rerun finishes", async () => {
+    const file = path.join(views, 'mart', 'mv_fx_l3.sql');
+    await writeFile(
+      file,
+      FILES['mv_fx_l3.sql']!.replace('SUM(t.n_lines) AS n_lines', 'SUM(t.n_lines)::bigint AS n_lines'),
+    );
+    const gen = await generate('l3 change');
+    const before = await withClient(db.url, dump);
+    // A long reader transaction holds the old MV: the swap's DROP cannot get its lock.
+    const holder = new pg.Client({ connectionString: db.url, application_name: 'swap-test-holder' });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT count(*) FROM mart.mv_fx_l3');
+      const retries: MigratorEvent[] = [];
+      const blocked = await migrate({
+        url: db.url,
+        dir,
+        ddlLockTimeoutMs: 300,
+        ddlLockRetries: 1,
+        retryDelayMs: 10,
+        log: (e) => e.type === 'retrying' && retries.push(e),
+      });
+      expect((blocked.failed?.error as { code?: string }).code).toBe('E_MIGRATION_LOCK_TIMEOUT');
+      expect(blocked.failed?.error.message).toMatch(
+        /the swap could not take its locks: lock_timeout 300 ms expired 2 times/,
+      );
+      expect(blocked.failed?.error.message).toMatch(/old versions still serve/);
+      expect(retries).toHaveLength(1);
+      expect(changedKeys(before, await withClient(db.url, dump))).toEqual([]);
+    } finally {
+      await holder.end();
+    }
+    const done = await migrate({ url: db.url, dir });
+    expect(done.failed?.error).toBeUndefined();
+    expect(done.swaps.map((x) => x.migrationName)).toEqual([gen.created]);
+    expect(changedKeys(before, await withClient(db.url, dump))).toEqual(['mart.mv_fx_l3']);
+  }, 600_000);
 });
