@@ -25,9 +25,12 @@ await runCommand(
       'Replays packages/db/prisma/migrations in throw-away shadow databases on the --env server, diffs them\n' +
       'against schema.prisma (tables) and the view catalog packages/db/prisma/views/<schema>/<name>.sql\n' +
       '(views and MVs), and writes prisma/migrations/<timestamp>_<name>/migration.sql and down.sql.\n' +
-      'A changed view/MV is dropped with every object that reads it (found in pg_depend, readers first,\n' +
-      'never CASCADE) and all are recreated in dependency order with their indexes, comments and the\n' +
-      'grants they have in the database being migrated. Shadow databases are always dropped.\n' +
+      'A changed view/MV/incremental table is rebuilt with every object that reads it (found in pg_depend):\n' +
+      'by default the migration only creates their new versions, empty, in <schema>__swap (expand), and\n' +
+      '`pnpm db:migrate` fills them and swaps them in one short transaction (old ones dropped readers first,\n' +
+      'never CASCADE; indexes, comments, and the grants they have in the database being migrated).\n' +
+      '--in-transaction drops and recreates them WITH DATA inside the migration instead (as a schema.prisma\n' +
+      'change under views always is). Shadow databases are always dropped.\n' +
       'Nothing to do → says so and exits 0. Then applies pending migrations to --env (a development\n' +
       'database) unless --create-only. --empty writes an empty migration for hand-written SQL.\n' +
       '--id YYYYMMDDHHMMSS names the folder with a timestamp you choose (a real UTC date and time, after\n' +
@@ -46,6 +49,11 @@ await runCommand(
           "the folder's timestamp (UTC) instead of the clock, when merging branches; must be after every migration on disk",
       },
       'create-only': { type: 'boolean', description: 'write the file, do not apply it' },
+      'in-transaction': {
+        type: 'boolean',
+        description:
+          'rebuild changed views/MVs inside the migration (drop + create WITH DATA) instead of expand/fill/swap',
+      },
       empty: {
         type: 'boolean',
         description: 'write an empty migration.sql for hand-written SQL; implies --create-only',
@@ -85,6 +93,7 @@ await runCommand(
           name: flags.name!,
           empty: flags.empty,
           id: flags.id,
+          rebuild: flags['in-transaction'] ? 'in-transaction' : 'swap',
         });
         if (result.prismaViewsUpdated?.length) {
           info(

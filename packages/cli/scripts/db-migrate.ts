@@ -44,6 +44,17 @@ function printPlan(p: PlanResult, env: string): void {
         `  ${f.severity === 'error' ? c.err('lint error') : c.warn('lint warning')} line ${f.line} ${f.rule}: ${f.message} ${c.dim(`— ${f.fix}`)}`,
       );
   }
+  if (p.fills.length) {
+    out.push(
+      '',
+      c.bold('filled before the swap') +
+        c.dim(' (new versions beside the old ones; readers keep the old until the swap)'),
+    );
+    for (const f of p.fills)
+      out.push(
+        `  ${f.migration}: ${f.relation} ${c.dim(f.rows == null ? '(rows unknown)' : f.source === 'filled' ? `(${f.rows.toLocaleString('en-US')} rows, already filled)` : `(≈ ${f.rows.toLocaleString('en-US')} rows, ${f.source === 'reltuples' ? 'as many as the version serving now' : "the planner's estimate"})`)}`,
+      );
+  }
   if (p.later.length) out.push('', c.dim(`left for later: ${p.later.join(', ')}`));
   for (const w of p.warnings) out.push(`${c.warn('warning')} ${w}`);
   out.push(
@@ -68,6 +79,11 @@ await runCommand(
       'retried with backoff (1s, 2s, 4s), then fails naming the blocking session, its query and how long it has held on.\n\n' +
       "--plan prints, without applying anything, each migration's statements, the lock each takes on which relation,\n" +
       "lint findings and the plan's hash; --plan-hash H applies only if the plan is still that one.\n\n" +
+      'A generated view migration (expand/fill/swap) only creates the new versions of the changed views/MVs/\n' +
+      'incremental tables, empty, beside the old ones; the runner then fills them (progress per object) and swaps them in\n' +
+      'one short transaction bounded by the same lock_timeout and retries. A failed fill leaves the old versions serving\n' +
+      'and the migration unfinished: run again to finish it, or `pnpm db:resolve --rolled-back NAME` to abandon it.\n' +
+      '--plan lists what will be filled, with an estimate of rows. The longest lock held is reported.\n\n' +
       'Afterwards every materialized view left unpopulated (created WITH NO DATA, see `populate: after migrate`\n' +
       'in the view catalog) is refreshed in graph order through the refresher, unless --no-populate.',
     flags: {
@@ -158,6 +174,12 @@ await runCommand(
         // A protected env (vm_prod) carries its marker in the database from its first migration on.
         const marked = await ensureProtectionMarker(db.env, db.url);
         if (marked) info(c.ok(marked));
+        if (result.longestLock)
+          info(
+            c.dim(
+              `longest lock held: ${ms(result.longestLock.ms)} (${result.longestLock.what === 'swap' ? 'swap of ' : ''}${result.longestLock.name})`,
+            ),
+          );
         const total = result.skipped.length + result.applied.length;
         const left = result.pending.length
           ? c.warn(`; ${result.pending.length} still pending (\`pnpm db:status\`)`)

@@ -12,7 +12,9 @@ await runCommand(
     description:
       'After a failed migration, `pnpm db:migrate` refuses to run until it is resolved. Undo what it left behind (if it ran\n' +
       'with -- migrate:no-transaction), then --rolled-back NAME so the next migrate retries it; or finish it by hand and\n' +
-      '--applied NAME. Writes the same rows as `prisma migrate resolve`. It changes the recorded history, so it goes\n' +
+      '--applied NAME. A view migration whose new versions were not filled and swapped in (expand/fill/swap) is\n' +
+      'abandoned by --rolled-back NAME: its new versions are dropped, the old ones keep serving (--applied is refused for it:\n' +
+      '`pnpm db:migrate` finishes it). Writes the same rows as `prisma migrate resolve`. It changes the recorded history, so it goes\n' +
       'through the guard like db:stamp: vm_stg counts down (--yes skips); a protected target needs --force and --confirm.',
     flags: {
       env: envFlag,
@@ -39,7 +41,8 @@ await runCommand(
             ? await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, rolledBack })
             : await resolve({ url: db.url, dir: flags.dir, lockTimeoutMs, applied: flags.applied! });
         info(`${c.ok(r.action === 'rolled-back' ? 'marked rolled back' : 'marked applied')} ${r.name}`);
-        if (r.action === 'rolled-back') info(c.dim('`pnpm db:migrate` will run it again'));
+        if (r.action === 'rolled-back')
+          info(c.dim('`pnpm db:migrate` will run it again (new versions of views/MVs it had created are dropped)'));
       });
     },
   }),

@@ -92,5 +92,16 @@ export function logMigratorEvent(event: MigratorEvent): void {
     case 'warning':
       info(`${c.warn('warning')} ${event.message}`);
       break;
+    case 'filling':
+      info(c.dim(`  filling [${event.index}/${event.total}] ${event.relation} (new version, beside the old one)…`));
+      break;
+    case 'filled':
+      info(`  ${c.ok('filled')} ${event.relation}: ${event.rows.toLocaleString('en-US')} rows ${c.dim(ms(event.ms))}`);
+      break;
+    case 'swapped':
+      info(
+        `${c.ok('⇄')} ${event.name}: swapped in ${event.objects.join(', ')} ${c.dim(`(fill ${ms(event.fillMs)}; locks held ${ms(event.lockMs)})`)}`,
+      );
+      break;
   }
 }

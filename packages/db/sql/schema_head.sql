@@ -159,6 +159,41 @@ CREATE SEQUENCE log.migration_rebuild_id_seq
 ALTER SEQUENCE log.migration_rebuild_id_seq OWNED BY log.migration_rebuild.id;
 
 --
+-- Name: migration_swap; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.migration_swap (
+    id bigint NOT NULL,
+    swap_id text NOT NULL,
+    migration_name text,
+    step integer NOT NULL,
+    action text NOT NULL,
+    relation text NOT NULL,
+    kind text NOT NULL,
+    fill_sql text,
+    filled_at timestamp(6) with time zone,
+    filled_rows bigint,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: migration_swap_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.migration_swap_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: migration_swap_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.migration_swap_id_seq OWNED BY log.migration_swap.id;
+
+--
 -- Name: mv_refresh_log; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -1192,6 +1227,12 @@ ALTER TABLE ONLY log.alert_incident ALTER COLUMN id SET DEFAULT nextval('log.ale
 ALTER TABLE ONLY log.migration_rebuild ALTER COLUMN id SET DEFAULT nextval('log.migration_rebuild_id_seq'::regclass);
 
 --
+-- Name: migration_swap id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.migration_swap ALTER COLUMN id SET DEFAULT nextval('log.migration_swap_id_seq'::regclass);
+
+--
 -- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
 --
 
@@ -1230,6 +1271,13 @@ ALTER TABLE ONLY log.alert_incident
 
 ALTER TABLE ONLY log.migration_rebuild
     ADD CONSTRAINT migration_rebuild_pkey PRIMARY KEY (id);
+
+--
+-- Name: migration_swap migration_swap_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.migration_swap
+    ADD CONSTRAINT migration_swap_pkey PRIMARY KEY (id);
 
 --
 -- Name: mv_refresh_log mv_refresh_log_pkey; Type: CONSTRAINT; Schema: log; Owner: -
@@ -1402,6 +1450,12 @@ CREATE INDEX alert_incident_key_opened_at_idx ON log.alert_incident USING btree 
 --
 
 CREATE INDEX migration_rebuild_relation_rebuilt_at_idx ON log.migration_rebuild USING btree (relation, rebuilt_at DESC);
+
+--
+-- Name: migration_swap_swap_id_step_key; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE UNIQUE INDEX migration_swap_swap_id_step_key ON log.migration_swap USING btree (swap_id, step);
 
 --
 -- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -

@@ -141,7 +141,16 @@ describe('view catalog: generated migrations rebuild every dependant', () => {
         'FROM stg.shogun_final_receive f\nWHERE f.net_weight_kg IS NOT NULL',
       ),
     );
-    const gen = await newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'root change', now: now() });
+    // Today's in-transaction rebuild (--in-transaction); expand/fill/swap, the default: test/catalog-swap.test.ts.
+    const gen = await newMigration({
+      url: admin(),
+      dir,
+      schema,
+      catalogDir: views,
+      name: 'root change',
+      now: now(),
+      rebuild: 'in-transaction',
+    });
     const up = gen.plan!.up;
     expect(up.changes.filter((c) => c.change === 'changed').map((c) => c.name)).toEqual(['mart.v_fx_root']);
     expect(
@@ -318,7 +327,15 @@ FROM stg.shogun_final_receive r GROUP BY r.slip_date
     );
     // A comment change alone is done in place; make the definition change too so it is rebuilt.
     await writeFile(file, (await readFile(file, 'utf8')).replace('COUNT(*) AS n_lines', 'COUNT(r.slip_no) AS n_lines'));
-    const gen = await newMigration({ url: admin(), dir, schema, catalogDir: views, name: 'large l1', now: now() });
+    const gen = await newMigration({
+      url: admin(),
+      dir,
+      schema,
+      catalogDir: views,
+      name: 'large l1',
+      now: now(),
+      rebuild: 'in-transaction',
+    });
     expect(gen.plan!.up.unpopulated).toEqual(['mart.mv_fx_l1', 'mart.mv_fx_l3']);
     expect(gen.sql).toMatch(
       /^-- Created WITH NO DATA, populated by `pnpm db:migrate` right after; until then these read nothing: mart\.mv_fx_l1, mart\.mv_fx_l3$/m,

@@ -14,7 +14,8 @@ import {
   readCatalog,
   type CatalogObject,
 } from './files.ts';
-import { planTransition, type TargetDefinition, type TransitionPlan } from './plan.ts';
+import { planTransition, type RebuildMode, type TargetDefinition, type TransitionPlan } from './plan.ts';
+import { queryRefs, shadowCreateStatements, shadowQuery, type QueryRef } from './swap.ts';
 import { alteredRelations, queryReferences, refuseIncrementalOverMvs, topoOrder } from './refs.ts';
 import { readState, type DbObject, type DbState } from './state.ts';
 
@@ -29,6 +30,11 @@ export interface CatalogPlanOptions {
   tableSql?: string;
   /** The reverse of `tableSql`, for down.sql. */
   downTableSql?: string;
+  /**
+   * How the migration rebuilds what changes (default `swap`: expand/fill/swap, DDL only; a change
+   * with schema.prisma table SQL is always `in-transaction`). down.sql is always in-transaction.
+   */
+  rebuild?: RebuildMode;
 }
 
 export interface CatalogPlan {
@@ -42,9 +48,10 @@ export interface CatalogPlan {
   catalog: CatalogObject[];
 }
 
-function definitionFromCatalog(o: CatalogObject, reads: string[]): TargetDefinition {
+function definitionFromCatalog(o: CatalogObject, reads: string[], refs: QueryRef[]): TargetDefinition {
   const [create, ...indexSql] = createStatements(o, true);
   return {
+    shadow: (shadowed) => shadowCreateStatements(o, shadowQuery(o.query, refs, shadowed)),
     name: o.name,
     kind: o.kind,
     create: (withData) => (withData ? create! : createStatements(o, false)[0]!),
@@ -111,7 +118,11 @@ export async function planCatalog(options: CatalogPlanOptions): Promise<CatalogP
   for (const o of declared) if (o.incremental) await queryReferences(o);
   const catalog = expandCatalog(declared);
   const reads = new Map<string, string[]>();
-  for (const o of catalog) reads.set(o.name, await queryReferences(o));
+  const refs = new Map<string, QueryRef[]>();
+  for (const o of catalog) {
+    reads.set(o.name, await queryReferences(o));
+    refs.set(o.name, await queryRefs(o));
+  }
   refuseIncrementalOverMvs(catalog, reads);
   const byName = new Map(catalog.map((o) => [o.name, o]));
   const order = topoOrder(byName.keys(), (n) => reads.get(n) ?? []);
@@ -141,8 +152,17 @@ export async function planCatalog(options: CatalogPlanOptions): Promise<CatalogP
         }
       }
       const target = await applyCatalog(client, head, catalog, order, tableSql, schemas);
-      const upDefs = new Map(catalog.map((o) => [o.name, definitionFromCatalog(o, reads.get(o.name)!)]));
-      const up = planTransition({ from: head, to: target, defs: upDefs, tableSql, alteredTables: altered });
+      const upDefs = new Map(
+        catalog.map((o) => [o.name, definitionFromCatalog(o, reads.get(o.name)!, refs.get(o.name)!)]),
+      );
+      const up = planTransition({
+        from: head,
+        to: target,
+        defs: upDefs,
+        tableSql,
+        alteredTables: altered,
+        swap: (options.rebuild ?? 'swap') === 'swap',
+      });
       const downDefs = new Map([...head.objects.values()].map((o) => [o.name, definitionFromDb(o)]));
       const down = planTransition({
         from: target,

@@ -28,7 +28,19 @@ export {
   type ObjectChange,
   type ChangeKind,
   type TargetDefinition,
+  type RebuildMode,
 } from './plan.ts';
+export {
+  SWAP_TABLE,
+  SWAP_SCHEMA_SUFFIX,
+  shadowSchema,
+  shadowName,
+  queryRefs,
+  shadowQuery,
+  fillStatement,
+  type SwapStep,
+  type QueryRef,
+} from './swap.ts';
 export { queryReferences, alteredRelations, topoOrder } from './refs.ts';
 export {
   readState,

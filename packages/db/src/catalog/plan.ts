@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { commentStatement, kindWord, literal, type CatalogKind } from './files.ts';
 import { topoOrder } from './refs.ts';
+import {
+  fillStatement,
+  shadowName,
+  shadowSchema,
+  swapGuardSql,
+  swapPlanSql,
+  SWAP_TABLE,
+  type SwapStep,
+} from './swap.ts';
 import { dependantClosure, signature, type DbObject, type DbState } from './state.ts';
 
 /** How to create one object of the target state. */
@@ -16,6 +25,11 @@ export interface TargetDefinition {
   afterMigrate: boolean;
   /** What it reads (dependency order). */
   reads: string[];
+  /**
+   * The CREATE (WITH NO DATA) and indexes of its new version in the shadow schema, reading the
+   * shadows of `shadowed` (expand/fill/swap); absent where the definition cannot be re-pointed.
+   */
+  shadow?: (shadowed: ReadonlySet<string>) => string[];
 }
 
 export type ChangeKind = 'new' | 'changed' | 'removed' | 'rebuilt' | 'indexes' | 'comment';
@@ -41,7 +55,18 @@ export interface TransitionPlan {
   requires: string[];
   /** The migration body (no header). Empty when nothing changes. */
   sql: string;
+  /**
+   * `swap`: the new versions are created empty beside the old ones and filled and swapped in by the
+   * runner after the migration (expand/fill/swap); `in-transaction`: dropped and recreated in the
+   * migration's transaction. Null when nothing is rebuilt.
+   */
+  mode: RebuildMode | null;
+  /** swap: the objects the runner fills (MVs and incremental tables), in fill order. */
+  fills: string[];
 }
+
+/** How a generated migration rebuilds what changes (see TransitionPlan.mode). */
+export type RebuildMode = 'swap' | 'in-transaction';
 
 /** A small LCS line diff (`-` old, `+` new, `  ` same). */
 export function lineDiff(a: string, b: string): string {
@@ -86,6 +111,8 @@ export function planTransition(args: {
   defs: Map<string, TargetDefinition>;
   tableSql?: string;
   alteredTables?: string[];
+  /** Prefer expand/fill/swap (used when there is no table SQL and every new version can be shadowed). */
+  swap?: boolean;
 }): TransitionPlan {
   const { from, to, defs } = args;
   const tableSql = (args.tableSql ?? '').trim();
@@ -142,7 +169,7 @@ export function planTransition(args: {
   }
 
   if (drops.size === 0 && creates.length === 0 && inPlace.length === 0 && !tableSql) {
-    return { changes, drops: [], creates: [], unpopulated: [], requires: [], sql: '' };
+    return { changes, drops: [], creates: [], unpopulated: [], requires: [], sql: '', mode: null, fills: [] };
   }
 
   // An MV built on an MV that is created WITH NO DATA cannot be created WITH DATA.
@@ -159,8 +186,18 @@ export function planTransition(args: {
   for (const n of creates)
     for (const r of defs.get(n)!.reads) if (!createSet.has(r) && from.relations.has(r)) requires.add(r);
 
-  const out: string[] = [];
   const dropList = dropOrder.filter((n) => from.objects.has(n));
+  if (
+    args.swap &&
+    !tableSql &&
+    altered.length === 0 &&
+    (dropList.length > 0 || creates.length > 0) &&
+    creates.every((n) => defs.get(n)!.shadow)
+  ) {
+    return swapPlan({ changes, dropList, creates, inPlace, defs, requires, from });
+  }
+
+  const out: string[] = [];
   const tag = createHash('sha256').update(dropList.join(',')).digest('hex').slice(0, 8);
   if (dropList.length) {
     const knownIndexes = dropList.flatMap((n) => from.objects.get(n)!.indexes.map((i) => i.name));
@@ -204,6 +241,61 @@ export function planTransition(args: {
     unpopulated,
     requires: [...requires].sort(),
     sql: out.join('\n').trimEnd() + '\n',
+    mode: dropList.length || creates.length ? 'in-transaction' : null,
+    fills: [],
+  };
+}
+
+/**
+ * Expand only: the new versions of what changes (and of everything reading it) created WITH NO DATA
+ * in the shadow schemas, with their indexes and comments, and the plan the runner fills and swaps
+ * from. Nothing that readers use is locked beyond ACCESS SHARE (the shadows read the old tables).
+ */
+function swapPlan(p: {
+  changes: ObjectChange[];
+  dropList: string[];
+  creates: string[];
+  inPlace: string[];
+  defs: Map<string, TargetDefinition>;
+  requires: Set<string>;
+  from: DbState;
+}): TransitionPlan {
+  const shadowed = new Set(p.creates);
+  const out: string[] = [
+    '-- Expand/fill/swap (docs/design.md "Views and MVs"): this migration only creates the new versions, empty,',
+    '-- in the shadow schema beside the old ones; the runner fills them after it and swaps them in one short',
+    '-- transaction (`pnpm db:migrate`; after `prisma migrate deploy`: `pnpm db:fill`). Readers keep the old until then.',
+    swapGuardSql(),
+    '',
+  ];
+  for (const s of [...new Set(p.creates.map((n) => n.split('.')[0]!))].sort())
+    out.push(`CREATE SCHEMA IF NOT EXISTS ${shadowSchema(s)};`);
+  if (p.creates.length)
+    out.push('', '-- The new versions, in dependency order, with indexes (unique first) and comments.');
+  for (const n of p.creates) {
+    const d = p.defs.get(n)!;
+    out.push(...d.shadow!(shadowed), commentStatement(d.kind, shadowName(n), d.comment), '');
+  }
+  if (p.inPlace.length) out.push('-- Indexes and comments of objects that are not rebuilt.', ...p.inPlace, '');
+  const steps: SwapStep[] = [
+    ...p.dropList.map((n) => ({ action: 'drop' as const, relation: n, kind: p.from.objects.get(n)!.kind, fill: null })),
+    ...p.creates.map((n) => {
+      const d = p.defs.get(n)!;
+      return { action: 'move' as const, relation: n, kind: d.kind, fill: fillStatement(n, d.kind, d.reads) };
+    }),
+  ];
+  const swapId = createHash('sha256').update(JSON.stringify(steps)).digest('hex').slice(0, 12);
+  out.push('-- What the runner fills (in this order) and swaps: drops readers first, then moves the new versions in.');
+  out.push(swapPlanSql(swapId, steps));
+  return {
+    changes: p.changes,
+    drops: p.dropList,
+    creates: p.creates,
+    unpopulated: [],
+    requires: [...new Set([...p.requires, SWAP_TABLE])].sort(),
+    sql: out.join('\n').trimEnd() + '\n',
+    mode: 'swap',
+    fills: steps.filter((s) => s.action === 'move' && s.fill).map((s) => s.relation),
   };
 }
 

@@ -12,6 +12,8 @@ import type pg from 'pg';
 import { ident, withClient, withDatabase } from '../pg/with.ts';
 import { parseHeaders } from '../migrator/files.ts';
 import { splitStatements } from '../migrator/split.ts';
+import { finishPendingSwaps } from '../migrator/swap.ts';
+import { SWAP_TABLE } from '../catalog/swap.ts';
 
 /** PostgreSQL's internal one-byte type `"char"` (pg_class.relkind, pg_constraint.contype, …). */
 const PG_CHAR_OID = 18;
@@ -161,6 +163,16 @@ function fixAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
         for (const statement of await splitStatements(script)) await pool.query(statement.text);
       } else {
         await pool.query(script);
+      }
+      // A view migration made by expand/fill/swap only creates the new versions: fill and swap them
+      // now, as the toolkit's runner would, so the next script finds them in place.
+      if (script.includes(SWAP_TABLE)) {
+        const client = await pool.connect();
+        try {
+          await finishPendingSwaps(client);
+        } finally {
+          client.release();
+        }
       }
     } catch (error) {
       throw toDriverAdapterError(error);

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { planCatalog, readCatalog, type CatalogPlan, type ObjectChange } from '../catalog/index.ts';
+import { planCatalog, readCatalog, type CatalogPlan, type ObjectChange, type RebuildMode } from '../catalog/index.ts';
 import { checkPrismaViews, updatePrismaViewBlocks } from '../catalog/prisma-views.ts';
 import { DbError } from '../errors.ts';
 import { DEFAULT_MIGRATIONS_DIR } from '../migrator/files.ts';
@@ -153,6 +153,11 @@ export interface NewMigrationOptions extends SchemaWorkflowOptions {
    * (E_BAD_ARGUMENT) unless it is a real date and time after every migration folder on disk.
    */
   id?: string;
+  /**
+   * How changed views/MVs/incremental tables are rebuilt (default `swap`: expand/fill/swap, the
+   * migration is DDL only; `in-transaction`: dropped and recreated WITH DATA in the migration).
+   */
+  rebuild?: RebuildMode;
 }
 
 export interface NewMigrationResult {
@@ -200,7 +205,14 @@ export async function newMigration(options: NewMigrationOptions): Promise<NewMig
     const diff = await diffMigrationsToSchema(options);
     const tableSql = diff.inSync ? '' : tableScript(diff.sql);
     const downTableSql = tableSql ? tableScript(await diffSchemaToMigrations(options)) : '';
-    plan = await planCatalog({ url: options.url, dir, catalogDir: options.catalogDir, tableSql, downTableSql });
+    plan = await planCatalog({
+      url: options.url,
+      dir,
+      catalogDir: options.catalogDir,
+      tableSql,
+      downTableSql,
+      rebuild: options.rebuild,
+    });
     if (!plan.up.sql)
       return { created: null, path: null, sql: '', plan, prismaViewsUpdated: await updateViewBlocks(options, plan) };
     sql = generatedHeader(plan.up.requires, plan.up.changes, plan.up.unpopulated, !!tableSql) + plan.up.sql;

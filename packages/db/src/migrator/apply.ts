@@ -11,7 +11,9 @@ import { describeBlockers, type Blocker, type BlockerWatcher } from './blockers.
 import type { MigrationFile } from './files.ts';
 import { formatSqlError } from './run-sql.ts';
 import { createsRebuildTable, rebuildsInsertSql, rebuildsOf, recordRebuilds, type RebuildLog } from './rebuilds.ts';
-import { appliedRowSql, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
+import { SWAP_SCHEMA_SUFFIX } from '../catalog/swap.ts';
+import { claimSwapSql, isSwapMigration } from './swap.ts';
+import { appliedRowSql, unfinishedRowSql, insertFailed, insertStarted, markFinished, setLogs } from './table.ts';
 
 export interface PreparedMigration {
   file: MigrationFile;
@@ -187,7 +189,8 @@ function leftInTransaction(file: MigrationFile, status: string | null): DbError 
 
 export interface ApplySettings {
   /** Names the sessions that block the migration's connection. */
-  watcher: BlockerWatcher;
+  /** Absent: lock waits are bounded by lock_timeout alone (the engine adapter's swaps). */
+  watcher?: BlockerWatcher;
   /** lock_timeout for each statement, ms (0 = wait forever); a file's header overrides it. */
   ddlLockTimeoutMs: number;
   /** statement_timeout, ms (0 = leave the server's setting); a file's header overrides it. */
@@ -239,7 +242,7 @@ export function retryBudgetMs(lockMs: number, retries: number, delayMs: number):
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** Run `attempt` and retry it on a lock timeout; returns the last blockers seen when it gives up. */
-async function withLockRetry(
+export async function withLockRetry(
   name: string,
   lockMs: number,
   settings: ApplySettings,
@@ -250,7 +253,7 @@ async function withLockRetry(
     // watch for blockers only once a statement has waited a while: the fast path opens no connection
     // …and end a wait that outlasts lock_timeout by half again: the file changed it (parse-proof ways)
     const watch =
-      lockMs > 0
+      lockMs > 0 && settings.watcher
         ? settings.watcher.watch(
             Math.max(1, Math.floor(lockMs / 4)),
             Math.max(20, Math.min(200, Math.floor(lockMs / 5))),
@@ -283,6 +286,17 @@ async function withLockRetry(
   }
 }
 
+/** "could not take its locks: lock_timeout … expired n times (…). Blocked by …" */
+export function lockTimeoutMessage(lockMs: number, settings: ApplySettings, blockers: Blocker[]): string {
+  return (
+    `could not take its locks: lock_timeout ${lockMs} ms expired ${settings.retries + 1} times ` +
+    `(${settings.retries} retries with backoff, ${(retryBudgetMs(lockMs, settings.retries, settings.retryDelayMs) / 1000).toFixed(1)} s at most). ` +
+    (blockers.length
+      ? `Blocked by ${describeBlockers(blockers)}.`
+      : 'The blocking session could not be seen (it let go just before the timeout).')
+  );
+}
+
 function lockTimeoutError(
   file: MigrationFile,
   lockMs: number,
@@ -293,11 +307,7 @@ function lockTimeoutError(
 ): DbError {
   return new DbError(
     'E_MIGRATION_LOCK_TIMEOUT',
-    `migration ${file.name} could not take its locks: lock_timeout ${lockMs} ms expired ${settings.retries + 1} times ` +
-      `(${settings.retries} retries with backoff, ${(retryBudgetMs(lockMs, settings.retries, settings.retryDelayMs) / 1000).toFixed(1)} s at most). ` +
-      (blockers.length
-        ? `Blocked by ${describeBlockers(blockers)}. `
-        : 'The blocking session could not be seen (it let go just before the timeout). ') +
+    `migration ${file.name} ${lockTimeoutMessage(lockMs, settings, blockers)} ` +
       (partly
         ? 'The file is no-transaction: the statements before the blocked one are applied and its row stays failed; finish it by hand, then `pnpm db:resolve`.'
         : 'Nothing of it was applied or recorded.') +
@@ -384,9 +394,19 @@ export async function applyMigration(
   // stops the message where it happened (PostgreSQL skips the rest, the COMMIT included) and leaves
   // the transaction for our ROLLBACK. "\n;" closes a last statement that has no semicolon or ends in
   // a -- comment; the file parsed, so nothing else is left open.
+  // A swap migration (expand/fill/swap, migrator/swap.ts) stays unfinished until its new versions are
+  // filled and swapped in; its shadows are not rebuilds of anything yet (the swap records them).
+  const swap = isSwapMigration(statements);
+  const shadow = `${SWAP_SCHEMA_SUFFIX}".`;
   const bookkeeping = [
-    rebuildsInsertSql(client, file.name, rebuildsOf(statements), log),
-    appliedRowSql(client, file.name, file.checksum),
+    rebuildsInsertSql(
+      client,
+      file.name,
+      rebuildsOf(statements).filter((r) => !r.relation.includes(shadow)),
+      log,
+    ),
+    swap ? unfinishedRowSql(client, file.name, file.checksum) : appliedRowSql(client, file.name, file.checksum),
+    swap ? claimSwapSql(client, file.name) : '',
   ].filter(Boolean);
   // `-- requires:` objects: a cast to regclass fails (42P01) when one is missing, before the file runs.
   const requires = file.requires.length

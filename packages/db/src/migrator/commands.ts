@@ -11,6 +11,7 @@ import {
   type MigratorOptions,
 } from './migrate.ts';
 import { formatSqlError } from './run-sql.ts';
+import { abandonSwap, pendingSwaps } from './swap.ts';
 import { parseSql } from '../sql/parse.ts';
 import {
   findSessionChanges,
@@ -165,6 +166,9 @@ export async function resolve(
           `migration ${name} cannot be marked rolled back because it is ${state} (like Prisma's P3011/P3012); only a failed migration can be — see \`pnpm db:status\``,
         );
       }
+      // An unfinished expand/fill/swap: its new versions are dropped, the old ones stay.
+      for (const s of (await pendingSwaps(client)).filter((x) => x.migrationName === name))
+        await abandonSwap(client, s);
       await markFailedRolledBack(client, name);
       return { name, action: 'rolled-back' as const };
     }
@@ -181,6 +185,13 @@ export async function resolve(
       throw new DbError(
         'E_BAD_ARGUMENT',
         `migration ${name} is already applied (like Prisma's P3008); nothing to resolve`,
+      );
+    }
+    if ((await pendingSwaps(client)).some((x) => x.migrationName === name)) {
+      throw new DbError(
+        'E_BAD_ARGUMENT',
+        `migration ${name} created new versions of views/MVs that are not filled and swapped in yet; marking it applied would leave the old versions serving for good. ` +
+          `Run \`pnpm db:migrate\` (or \`pnpm db:fill\`) to finish it, or \`pnpm db:resolve --rolled-back ${name}\` to abandon it`,
       );
     }
     await client.query('BEGIN');

@@ -9,6 +9,8 @@
 export {
   migrate,
   plan,
+  fill,
+  type FillResult,
   DEFAULT_DDL_LOCK_TIMEOUT_MS,
   DEFAULT_DDL_LOCK_RETRIES,
   DEFAULT_RETRY_DELAY_MS,
@@ -52,3 +54,15 @@ export { planHash, type PlannedMigration, type PlannedStatement } from './plan.t
 export { describeBlockers, type Blocker } from './blockers.ts';
 export { MIGRATION_LOCK_ID, lockHolders, type LockHolder } from './lock.ts';
 export { CREATE_MIGRATIONS_TABLE, MIGRATIONS_TABLE, type MigrationRow, type RowState } from './table.ts';
+export {
+  pendingSwaps,
+  fillAndSwap,
+  abandonSwap,
+  estimateFills,
+  isSwapMigration,
+  type PendingSwap,
+  type SwapRow,
+  type SwapReport,
+  type SwapEvent,
+  type FillEstimate,
+} from './swap.ts';

@@ -13,6 +13,17 @@ import { applyMigration, prepareMigrations, retryBudgetMs, type LockRetryInfo } 
 import { BlockerWatcher } from './blockers.ts';
 import { planHash, planMigration, selectPending, type PlannedMigration, type Selection } from './plan.ts';
 import { ensureTable, readRows, rowState, type MigrationRow } from './table.ts';
+import {
+  abandonSwap,
+  estimateFills,
+  fillAndSwap,
+  isSwapMigration,
+  pendingSwaps,
+  type FillEstimate,
+  type PendingSwap,
+  type SwapEvent,
+  type SwapReport,
+} from './swap.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -22,7 +33,9 @@ export type MigratorEvent =
   | { type: 'failed'; name: string; ms: number; error: Error; index?: number; total?: number }
   | ({ type: 'retrying' } & LockRetryInfo)
   | { type: 'waiting-for-lock'; holders: LockHolder[]; message: string }
-  | { type: 'warning'; message: string };
+  | { type: 'warning'; message: string }
+  /** expand/fill/swap progress (migrator/swap.ts): per object filled, then the swap. */
+  | SwapEvent;
 
 export interface MigratorOptions {
   /** Connection URL of the target database. */
@@ -72,6 +85,14 @@ export interface MigrateResult {
   planHash: string;
   /** Applied migrations no longer on disk, and other things worth a look. */
   warnings: string[];
+  /** Expand/fill/swap deploys this run finished (a pending one of an earlier run first). */
+  swaps: SwapReport[];
+  /**
+   * The longest this run held locks that readers queue behind: a transactional migration (its
+   * transaction, lock waits included) or a swap (from its first lock request on an old object to
+   * its commit).
+   */
+  longestLock?: { name: string; ms: number; what: 'migration' | 'swap' };
 }
 
 /** Connect with the migrator's application_name (so a waiting migrator can name us). */
@@ -203,8 +224,9 @@ async function checkHistory(
   options: MigrateOptions,
   dir: string,
   refuseEdited: boolean,
+  unfinishedSwaps: ReadonlySet<string> = new Set(),
 ) {
-  const failed = failedRows(rows);
+  const failed = failedRows(rows).filter((r) => !unfinishedSwaps.has(r.name));
   if (failed.length > 0) throw blockedError(failed);
   const applied = appliedRows(rows);
   const warnings: string[] = [];
@@ -233,7 +255,77 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
   const files = await readMigrations(dir);
   return withLockedClient(options, async (client) => {
+    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const watcher = new BlockerWatcher(options.url, pid);
+    const lockMs = options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS;
+    const settings = {
+      watcher,
+      ddlLockTimeoutMs: lockMs,
+      statementTimeoutMs: options.statementTimeoutMs ?? 0,
+      retries: options.ddlLockRetries ?? DEFAULT_DDL_LOCK_RETRIES,
+      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+      onRetry: (info: Omit<Extract<MigratorEvent, { type: 'retrying' }>, 'type'>) =>
+        options.log?.({ type: 'retrying', ...info }),
+      rebuildLog: await rebuildLogOf(client),
+    };
+    try {
+      return await migrateLocked(client, files, dir, options, settings);
+    } finally {
+      await watcher.close();
+    }
+  });
+}
+
+type Settings = Parameters<typeof applyMigration>[2];
+
+/** Finish the pending swaps (an unfinished swap migration, or one applied by Prisma's CLI); the first failure is returned. */
+async function finishSwaps(
+  client: pg.ClientBase,
+  swaps: PendingSwap[],
+  settings: Settings,
+  lockMs: number,
+  result: Pick<MigrateResult, 'swaps' | 'longestLock'>,
+  log: MigrateOptions['log'],
+): Promise<{ name: string; error: Error } | undefined> {
+  for (const s of swaps) {
+    const r = await fillAndSwap(client, s, settings, lockMs, log);
+    const name = s.migrationName ?? `swap ${s.swapId}`;
+    if (r.error) return { name, error: r.error };
+    result.swaps.push(r.report);
+    if (!result.longestLock || r.report.lockMs > result.longestLock.ms)
+      result.longestLock = { name, ms: r.report.lockMs, what: 'swap' };
+  }
+  return undefined;
+}
+
+async function migrateLocked(
+  client: pg.Client,
+  files: MigrationFile[],
+  dir: string,
+  options: MigrateOptions,
+  settings: Settings,
+): Promise<MigrateResult> {
+  {
+    const swapReports: Pick<MigrateResult, 'swaps' | 'longestLock'> = { swaps: [] };
+    // A swap left unfinished (a fill that failed, a crash, `prisma migrate deploy`) is finished first:
+    // the migrations after it were written against its new versions.
+    const waiting = await pendingSwaps(client);
+    const stuck = await finishSwaps(client, waiting, settings, settings.ddlLockTimeoutMs, swapReports, options.log);
     const rows = await readRows(client);
+    if (stuck) {
+      const applied = appliedRows(rows);
+      const result: MigrateResult = {
+        applied: [],
+        skipped: files.filter((f) => applied.has(f.name)).map((f) => f.name),
+        failed: stuck,
+        pending: files.filter((f) => !applied.has(f.name)).map((f) => f.name),
+        warnings: [],
+        planHash: '',
+        ...swapReports,
+      };
+      options.log?.({ type: 'failed', name: stuck.name, ms: 0, error: stuck.error });
+      return result;
+    }
     const { applied, warnings } = await checkHistory(files, rows, options, dir, true);
     for (const w of warnings) options.log?.({ type: 'warning', message: w });
 
@@ -248,18 +340,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     }
     // Parse everything first: transaction control, session changes or unparsable SQL are refused before anything runs.
     const prepared = await prepareMigrations(todo);
-    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-    const watcher = new BlockerWatcher(options.url, pid);
-    const settings = {
-      watcher,
-      ddlLockTimeoutMs: options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS,
-      statementTimeoutMs: options.statementTimeoutMs ?? 0,
-      retries: options.ddlLockRetries ?? DEFAULT_DDL_LOCK_RETRIES,
-      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-      onRetry: (info: Omit<Extract<MigratorEvent, { type: 'retrying' }>, 'type'>) =>
-        options.log?.({ type: 'retrying', ...info }),
-      rebuildLog: await rebuildLogOf(client),
-    };
     const todoNames = new Set(todo.map((f) => f.name));
     const left = files.filter((f) => !applied.has(f.name) && !todoNames.has(f.name)).map((f) => f.name);
     const result: MigrateResult = {
@@ -268,9 +348,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       pending: left,
       warnings,
       planHash: hash,
+      ...swapReports,
     };
     const appliedNames = new Set(applied.keys());
-    try {
+    {
       for (let i = 0; i < prepared.length; i++) {
         const { file } = prepared[i]!;
         const t0 = performance.now();
@@ -280,24 +361,99 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         const error = file.noTransaction
           ? ((await requires()) ?? (await applyMigration(client, prepared[i]!, settings)))
           : await applyMigration(client, prepared[i]!, settings, requires);
-        const ms = Math.round((performance.now() - t0) * 10) / 10;
-        if (error) {
-          result.failed = { name: file.name, error };
+        let ms = Math.round((performance.now() - t0) * 10) / 10;
+        if (!file.noTransaction && !error && (!result.longestLock || ms > result.longestLock.ms))
+          result.longestLock = { name: file.name, ms, what: 'migration' };
+        // Expand/fill/swap: the new versions this migration created are filled and swapped in now,
+        // before the next migration (which was written against them).
+        const swapError =
+          !error && isSwapMigration(prepared[i]!.statements)
+            ? await finishSwaps(
+                client,
+                (await pendingSwaps(client)).filter((s) => s.migrationName === file.name),
+                settings,
+                file.ddlLockTimeoutMs ?? settings.ddlLockTimeoutMs,
+                result,
+                options.log,
+              )
+            : undefined;
+        ms = Math.round((performance.now() - t0) * 10) / 10;
+        if (error || swapError) {
+          const failure = error ?? swapError!.error;
+          result.failed = { name: file.name, error: failure };
           result.pending = todo
             .slice(i)
             .map((f) => f.name)
             .concat(left);
-          options.log?.({ type: 'failed', name: file.name, ms, error, index: i + 1, total: prepared.length });
+          options.log?.({ type: 'failed', name: file.name, ms, error: failure, index: i + 1, total: prepared.length });
           return result;
         }
         appliedNames.add(file.name);
         result.applied.push({ name: file.name, ms });
         options.log?.({ type: 'applied', name: file.name, ms, index: i + 1, total: prepared.length });
       }
+    }
+    return result;
+  }
+}
+
+export interface FillResult {
+  swaps: SwapReport[];
+  longestLock?: MigrateResult['longestLock'];
+  /** The swap that failed (the old versions still serve; run again or abandon). */
+  failed?: { name: string; error: Error };
+  /** With `abandon`: the relations whose new versions were dropped. */
+  abandoned: string[];
+}
+
+/**
+ * The toolkit's fill step on its own: fill and swap in every pending expand/fill/swap plan — what
+ * a deploy through Prisma's CLI (`prisma migrate deploy`, which runs only the DDL) must run after
+ * it (`pnpm db:fill`). `migrate` does the same before and after each migration. `abandon` drops
+ * the new versions instead (the old ones stay) and marks an unfinished migration rolled back.
+ *
+ * @example
+ * const r = await fill({ url });
+ * if (r.failed) throw r.failed.error;
+ */
+export async function fill(
+  options: MigratorOptions &
+    Pick<MigrateOptions, 'ddlLockTimeoutMs' | 'ddlLockRetries' | 'retryDelayMs' | 'statementTimeoutMs'> & {
+      abandon?: boolean;
+    },
+): Promise<FillResult> {
+  return withLockedClient(options, async (client) => {
+    const waiting = await pendingSwaps(client);
+    const result: FillResult = { swaps: [], abandoned: [] };
+    if (options.abandon) {
+      for (const s of waiting) {
+        result.abandoned.push(...(await abandonSwap(client, s)));
+        if (s.migrationName)
+          await client.query(
+            `update public._prisma_migrations set rolled_back_at = now() where migration_name = $1 and finished_at is null and rolled_back_at is null`,
+            [s.migrationName],
+          );
+      }
+      return result;
+    }
+    const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const watcher = new BlockerWatcher(options.url, pid);
+    const lockMs = options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS;
+    try {
+      const settings: Settings = {
+        watcher,
+        ddlLockTimeoutMs: lockMs,
+        statementTimeoutMs: options.statementTimeoutMs ?? 0,
+        retries: options.ddlLockRetries ?? DEFAULT_DDL_LOCK_RETRIES,
+        retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+        onRetry: (info) => options.log?.({ type: 'retrying', ...info }),
+        rebuildLog: await rebuildLogOf(client),
+      };
+      result.failed = await finishSwaps(client, waiting, settings, lockMs, result, options.log);
+      return result;
     } finally {
       await watcher.close();
     }
-    return result;
   });
 }
 
@@ -312,6 +468,11 @@ export interface PlanResult {
   ddlLockTimeoutMs: number;
   ddlLockRetries: number;
   retryBudgetMs: number;
+  /**
+   * What `migrate` fills before swapping (expand/fill/swap): a pending swap of an earlier run first,
+   * then those of the pending migrations, each object with an estimate of its rows.
+   */
+  fills: FillEstimate[];
 }
 
 /**
@@ -330,8 +491,10 @@ export async function plan(options: MigrateOptions): Promise<PlanResult> {
   const client = await connect(options);
   try {
     const rows = await readRows(client);
-    const { applied, warnings } = await checkHistory(files, rows, options, dir, false);
-    const todo = selectPending(files, (n) => applied.has(n), options, dir);
+    const waiting = await pendingSwaps(client);
+    const unfinished = new Set(waiting.map((s) => s.migrationName).filter((n): n is string => !!n));
+    const { applied, warnings } = await checkHistory(files, rows, options, dir, false, unfinished);
+    const todo = selectPending(files, (n) => applied.has(n) || unfinished.has(n), options, dir);
     const prepared = await prepareMigrations(todo);
     const lockMs = options.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS;
     const retries = options.ddlLockRetries ?? DEFAULT_DDL_LOCK_RETRIES;
@@ -344,6 +507,7 @@ export async function plan(options: MigrateOptions): Promise<PlanResult> {
       ddlLockTimeoutMs: lockMs,
       ddlLockRetries: retries,
       retryBudgetMs: retryBudgetMs(lockMs, retries, options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS),
+      fills: await estimateFills(client, waiting, prepared),
     };
   } finally {
     await client.end().catch(() => {});

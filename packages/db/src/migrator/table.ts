@@ -76,6 +76,20 @@ export function appliedRowSql(client: Pick<pg.ClientBase, 'escapeLiteral'>, name
      values (${values}, now(), clock_timestamp(), 1)`;
 }
 
+/**
+ * The INSERT recording a swap migration whose DDL ran in the current transaction but whose new
+ * versions are not filled and swapped in yet: unfinished (Prisma reads it as failed, so its CLI
+ * does not run past it) until the runner's swap transaction finishes it.
+ */
+export function unfinishedRowSql(client: Pick<pg.ClientBase, 'escapeLiteral'>, name: string, checksum: string): string {
+  const values = [randomUUID(), checksum, name].map((v) => client.escapeLiteral(v)).join(', ');
+  const note = client.escapeLiteral(
+    'new versions created (expand); not finished until the runner has filled and swapped them in (pnpm db:migrate or pnpm db:fill)',
+  );
+  return `insert into ${MIGRATIONS_TABLE} (id, checksum, migration_name, started_at, finished_at, logs, applied_steps_count)
+     values (${values}, now(), null, ${note}, 0)`;
+}
+
 /** A row for a migration about to run outside a transaction: failed until `markFinished`. */
 export async function insertStarted(client: pg.ClientBase, name: string, checksum: string): Promise<string> {
   const id = randomUUID();

@@ -16,6 +16,13 @@ ALTER TABLE ONLY log.migration_rebuild
     ADD CONSTRAINT migration_rebuild_pkey PRIMARY KEY (id);
 
 --
+-- Name: migration_swap migration_swap_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.migration_swap
+    ADD CONSTRAINT migration_swap_pkey PRIMARY KEY (id);
+
+--
 -- Name: mv_refresh_log mv_refresh_log_pkey; Type: CONSTRAINT; Schema: log; Owner: -
 --
 

@@ -14,6 +14,12 @@ CREATE INDEX alert_incident_key_opened_at_idx ON log.alert_incident USING btree 
 CREATE INDEX migration_rebuild_relation_rebuilt_at_idx ON log.migration_rebuild USING btree (relation, rebuilt_at DESC);
 
 --
+-- Name: migration_swap_swap_id_step_key; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE UNIQUE INDEX migration_swap_swap_id_step_key ON log.migration_swap USING btree (swap_id, step);
+
+--
 -- Name: mv_refresh_log_mv_name_started_at_idx; Type: INDEX; Schema: log; Owner: -
 --
 

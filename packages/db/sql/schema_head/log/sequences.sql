@@ -36,6 +36,23 @@ CREATE SEQUENCE log.migration_rebuild_id_seq
 ALTER SEQUENCE log.migration_rebuild_id_seq OWNED BY log.migration_rebuild.id;
 
 --
+-- Name: migration_swap_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.migration_swap_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: migration_swap_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.migration_swap_id_seq OWNED BY log.migration_swap.id;
+
+--
 -- Name: mv_refresh_log_id_seq; Type: SEQUENCE; Schema: log; Owner: -
 --
 

@@ -29,6 +29,24 @@ CREATE TABLE log.migration_rebuild (
 );
 
 --
+-- Name: migration_swap; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.migration_swap (
+    id bigint NOT NULL,
+    swap_id text NOT NULL,
+    migration_name text,
+    step integer NOT NULL,
+    action text NOT NULL,
+    relation text NOT NULL,
+    kind text NOT NULL,
+    fill_sql text,
+    filled_at timestamp(6) with time zone,
+    filled_rows bigint,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
 -- Name: mv_refresh_log; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -130,6 +148,12 @@ ALTER TABLE ONLY log.alert_incident ALTER COLUMN id SET DEFAULT nextval('log.ale
 --
 
 ALTER TABLE ONLY log.migration_rebuild ALTER COLUMN id SET DEFAULT nextval('log.migration_rebuild_id_seq'::regclass);
+
+--
+-- Name: migration_swap id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.migration_swap ALTER COLUMN id SET DEFAULT nextval('log.migration_swap_id_seq'::regclass);
 
 --
 -- Name: mv_refresh_log id; Type: DEFAULT; Schema: log; Owner: -
