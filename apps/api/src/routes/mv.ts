@@ -96,6 +96,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
     '/mv',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'every MV with its refresh state, staleness and the queued/running refresh jobs',
         response: { 200: Type.Object({ mvs: Type.Array(MvRow), queue: Type.Array(QueuedJob) }), ...errorResponses },
       },
@@ -125,6 +126,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
     '/mv/refresh',
     {
       schema: {
+        'x-role': 'admin',
         summary: 'queue a coalesced refresh: { csvType } | { mvs: [...] } | { all: true }',
         body: RefreshBody,
         response: {
@@ -193,6 +195,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
     '/mv/:name/history',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'the latest refresh attempts of one MV, newest first',
         params: Type.Object({
           name: Type.String({

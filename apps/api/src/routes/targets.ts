@@ -217,6 +217,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Monthly targets and the daily plan per month in [from, to]',
         querystring: Type.Object({
           from: Month(),
@@ -262,6 +263,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/daily',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'The daily plan of one month',
         querystring: Type.Object({ month: Month() }),
         response: { 200: DailyPlanResponse, ...errorResponses },
@@ -280,6 +282,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/month/:month',
     {
       schema: {
+        'x-role': 'staff',
         summary: "Set one month's target (kpi.monthly_targets)",
         params: Type.Object({ month: Month() }),
         body: Type.Object({ targetTon: Ton, editor: Editor }),
@@ -298,6 +301,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/day/:date',
     {
       schema: {
+        'x-role': 'staff',
         summary: "Set one day's planned target (mart.daily_target_plan)",
         params: Type.Object({ date: Day() }),
         body: Type.Object({ targetTon: Ton, editor: Editor }),
@@ -316,6 +320,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/csv',
     {
       schema: {
+        'x-role': 'staff',
         summary: 'Upload a targets CSV (month,target_ton or date,target_ton) with a field editor; all rows or none',
         ...multipartSchema(
           Type.Object({
@@ -387,6 +392,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/history',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Target changes, newest first',
         querystring: Type.Object({ limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 50 })) }),
         response: { 200: HistoryResponse, ...errorResponses },

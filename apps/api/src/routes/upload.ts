@@ -297,6 +297,7 @@ export function uploadRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/upload/csv',
     {
       schema: {
+        'x-role': 'staff',
         summary: 'Upload CSV exports (one file per kind) as multipart/form-data; they land in the background',
         description:
           'Stored in one transaction and queued (202); follow each upload with GET /uploads/:id. A file with the same bytes as a landed upload of its kind and flavour answers 409.',

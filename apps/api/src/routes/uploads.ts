@@ -133,6 +133,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads/:id',
     {
       schema: {
+        'x-role': 'viewer',
         summary:
           'One upload: status, what it did (rows added/superseded, dates touched), its first errors and its MV refresh',
         params: IdParams,
@@ -181,6 +182,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Uploads, newest first',
         querystring: Type.Object({
           limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 50 })),
@@ -206,6 +208,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads/:id/revert',
     {
       schema: {
+        'x-role': 'staff',
         summary: 'Undo a successful upload: withdraw its rows, restore exactly what it superseded, refresh the MVs',
         params: IdParams,
         response: {
@@ -240,6 +243,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads/:id/confirm',
     {
       schema: {
+        'x-role': 'staff',
         summary: 'Let a held upload land after all (it is queued again and never held again)',
         params: IdParams,
         response: { 202: Type.Object({ id: Type.Integer(), status: Type.Literal('pending') }), ...errorResponses },
