@@ -200,3 +200,6 @@ export async function countUsers(q: Queryable): Promise<number> {
   const { rows } = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM auth."user"');
   return rows[0]!.n;
 }
+
+/** better-auth's own password check (scrypt), for tests and tools that verify a stored hash. */
+export { verifyPassword } from 'better-auth/crypto';
