@@ -24,7 +24,10 @@ const day = `${year}-01-06`;
 /** What `pnpm start` does to the database, then the API on a free port. */
 const start = (databaseUrl: string) =>
   startServer({
-    config: loadConfig({}, { logLevel: 'silent', databaseUrl, port: 0, host: '127.0.0.1', webDist: undefined }),
+    config: loadConfig(
+      {},
+      { logLevel: 'silent', databaseUrl, port: 0, host: '127.0.0.1', webDist: undefined, auth: false },
+    ),
     worker: false,
     seed: referenceRange(),
     logger: silent,

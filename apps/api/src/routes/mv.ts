@@ -14,6 +14,8 @@ import {
   withDownstream,
 } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
+import { auditRequest } from '../auth/audit-hooks.ts';
+import { withTransaction } from '@warehouse/db';
 import type { AppContext } from '../app.ts';
 import { Count, errorResponses } from '../schemas.ts';
 
@@ -177,7 +179,16 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
       const client = await ctx.pool.connect();
       let jobId: string;
       try {
-        ({ jobId } = await enqueueRefresh(client, { csvType, mvs: mvs ? requested : undefined, all, trigger: 'api' }));
+        ({ jobId } = await withTransaction(client, async () => {
+          const job = await enqueueRefresh(client, { csvType, mvs: mvs ? requested : undefined, all, trigger: 'api' });
+          await auditRequest(client, req, {
+            action: 'mv.refresh',
+            objectType: 'mv',
+            objectId: all ? 'all' : requested.join(','),
+            after: { jobId: job.jobId, csvType: csvType ?? null },
+          });
+          return job;
+        }));
       } finally {
         client.release();
       }

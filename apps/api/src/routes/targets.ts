@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { parse } from 'csv-parse/sync';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { withTransaction } from '@warehouse/db';
 import { enqueueRefresh } from '@warehouse/refresher';
 import { HttpError } from '../http-error.ts';
+import { auditRequest, editorName } from '../auth/audit-hooks.ts';
 import type { AppContext } from '../app.ts';
 import {
   Count,
@@ -30,7 +31,11 @@ const Ton = Type.Number({ minimum: 0, maximum: 999_999_999, 'x-finite': true, de
 
 /** Most months one GET /targets answers (ten years). */
 export const MAX_TARGET_MONTHS = 120;
-const Editor = Type.String({ minLength: 1, maxLength: 100, description: 'the name of the person making the change' });
+const Editor = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'the name of the person making the change; ignored with a session (the signed-in user is recorded)',
+});
 
 export const TargetsResponse = Type.Object({
   months: Type.Array(Type.Object({ month: Type.String(), targetTon: Num, planDays: Type.Integer(), planTon: Num })),
@@ -193,23 +198,22 @@ async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Pr
   }
 }
 
-/** The editor's name from a form field; blank is refused so the history always says who. */
-function editorOf(raw: string): string {
-  const editor = raw.trim();
-  if (!editor)
-    throw new HttpError(400, 'E_EDITOR', 'editor is blank; type your name so the history shows who changed the target');
-  return editor;
-}
-
 export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const refreshCard = (client: pg.ClientBase, editor: string) =>
     enqueueRefresh(client, { mvs: [TARGET_CARD], trigger: `targets:${editor}` });
-  /** One target set from the form, with its history row and the target card's refresh, in one transaction. */
-  const setOneTarget = (pool: pg.Pool, row: TargetRow, editor: string) =>
+  /** One target set from the form, with its history row, audit event and the target card's refresh, in one transaction. */
+  const setOneTarget = (pool: pg.Pool, row: TargetRow, editor: string, req: FastifyRequest) =>
     inTransaction(pool, async (c) => {
       const oldTon = await setTarget(c, row, editor, 'form', null);
       await refreshCard(c, editor);
+      await auditRequest(c, req, {
+        action: 'target.edit',
+        objectType: row.scope === 'month' ? 'monthly_target' : 'daily_target',
+        objectId: row.date,
+        before: { ton: oldTon },
+        after: { ton: row.ton },
+      });
       return oldTon;
     });
 
@@ -285,14 +289,14 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
         'x-role': 'staff',
         summary: "Set one month's target (kpi.monthly_targets)",
         params: Type.Object({ month: Month() }),
-        body: Type.Object({ targetTon: Ton, editor: Editor }),
+        body: Type.Object({ targetTon: Ton, editor: Type.Optional(Editor) }),
         response: { 200: SetResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const editor = editorOf(req.body.editor);
+      const editor = editorName(req, req.body.editor);
       const row: TargetRow = { scope: 'month', date: `${req.params.month}-01`, ton: req.body.targetTon };
-      const oldTon = await setOneTarget(ctx.pool, row, editor);
+      const oldTon = await setOneTarget(ctx.pool, row, editor, req);
       return { scope: 'month', date: row.date, oldTon, newTon: row.ton };
     },
   );
@@ -304,14 +308,14 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
         'x-role': 'staff',
         summary: "Set one day's planned target (mart.daily_target_plan)",
         params: Type.Object({ date: Day() }),
-        body: Type.Object({ targetTon: Ton, editor: Editor }),
+        body: Type.Object({ targetTon: Ton, editor: Type.Optional(Editor) }),
         response: { 200: SetResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const editor = editorOf(req.body.editor);
+      const editor = editorName(req, req.body.editor);
       const row: TargetRow = { scope: 'day', date: req.params.date, ton: req.body.targetTon };
-      const oldTon = await setOneTarget(ctx.pool, row, editor);
+      const oldTon = await setOneTarget(ctx.pool, row, editor, req);
       return { scope: 'day', date: row.date, oldTon, newTon: row.ton };
     },
   );
@@ -360,12 +364,13 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
         file = { name: part.filename ?? 'targets.csv', bytes: await part.toBuffer() };
       }
       if (!file) throw new HttpError(400, 'E_NO_FILE', 'no file was sent; send the targets CSV in the field file');
-      if (!editor)
+      if (!editor && req.principal?.via !== 'session')
         throw new HttpError(
           400,
           'E_EDITOR',
           'the field editor is missing; type your name so the history shows who changed the targets',
         );
+      editor = editorName(req, editor);
       const { rows, errors: rowErrors } = parseTargetsCsv(file.bytes);
       if (rowErrors.length) {
         throw new HttpError(
@@ -379,6 +384,12 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
       await inTransaction(ctx.pool, async (c) => {
         for (const r of rows) await setTarget(c, r, editor, 'csv', f.name);
         await refreshCard(c, editor);
+        await auditRequest(c, req, {
+          action: 'target.csv',
+          objectType: 'targets_csv',
+          objectId: f.name,
+          after: { rows: rows.length, months: rows.filter((r) => r.scope === 'month').length },
+        });
       });
       return {
         applied: rows.length,

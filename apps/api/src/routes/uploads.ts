@@ -15,6 +15,7 @@ import {
   type UploadRow,
 } from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
+import { auditRequest, requireOwnUpload } from '../auth/audit-hooks.ts';
 import type { AppContext } from '../app.ts';
 import type { CsvType, Flavour } from '../ingest/kinds.ts';
 import { Count, errorResponses, Nullable } from '../schemas.ts';
@@ -225,8 +226,12 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const client = await ctx.pool.connect();
       try {
-        const result = await revertUpload(client, Number(req.params.id), {
+        const id = Number(req.params.id);
+        await requireOwnUpload(client, req, id, 'undo');
+        const result = await revertUpload(client, id, {
           enqueueRefresh: (c, r) => enqueueRefresh(c, r),
+          onDone: (c, r) =>
+            auditRequest(c, req, { action: 'upload.reverted', objectType: 'upload', objectId: id, after: r }),
         });
         req.log.info({ ...result }, 'upload reverted');
         await alertCleared(ctx, req.log, result.id);
@@ -252,8 +257,11 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const client = await ctx.pool.connect();
       try {
-        const result = await confirmUpload(client, Number(req.params.id), {
+        const id = Number(req.params.id);
+        await requireOwnUpload(client, req, id, 'confirm');
+        const result = await confirmUpload(client, id, {
           maxAttempts: ctx.config.ingestMaxAttempts,
+          onDone: (c) => auditRequest(c, req, { action: 'upload.confirmed', objectType: 'upload', objectId: id }),
         });
         req.log.info({ ...result }, 'held upload confirmed');
         await alertCleared(ctx, req.log, result.id);
