@@ -40,6 +40,9 @@ export function createAuth(pool: pg.Pool, config: ApiConfig, secret: string) {
       return [config.publicUrl, host ? `http://${host}` : undefined, host ? `https://${host}` : undefined];
     },
     telemetry: { enabled: false },
+    // Without PUBLIC_URL better-auth warns on every start that it derives its origin from each
+    // request, which is what we want (the console is served by this server): errors only.
+    logger: { level: 'error' },
     database: { dialect: new PostgresDialect({ pool }), type: 'postgres', schemaName: 'auth', transaction: true },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
     // One limiter for sign-in: @fastify/rate-limit on the route (auth/routes.ts).
