@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, {
   LogController,
   type FastifyError,
@@ -29,6 +28,7 @@ import { badDateMessage, isApiDate, isApiMonth } from './schemas.ts';
 import { LOG_OPTIONS, redactUrl } from './logger.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { AppContext } from './context.ts';
+import { setupAuth } from './auth/index.ts';
 
 export interface BuildOptions {
   pool: pg.Pool;
@@ -41,7 +41,7 @@ export interface BuildOptions {
   metrics?: IngestMetrics;
 }
 
-/** Paths open without the token: probes, metrics, API docs and the console's static files. */
+/** Paths open without signing in: probes, metrics, API docs and the console's static files (routes without an `x-role`). */
 const OPEN_EXACT = new Set([
   '/healthz',
   '/readyz',
@@ -57,25 +57,6 @@ const OPEN_PREFIX = ['/docs/', '/assets/'];
 export function isOpenPath(url: string): boolean {
   const path = url.split('?')[0]!;
   return OPEN_EXACT.has(path) || OPEN_PREFIX.some((p) => path.startsWith(p));
-}
-
-/**
- * The API_TOKEN check. The scheme is compared case-insensitively (RFC 7235: `bearer` = `Bearer`),
- * the token itself in constant time.
- */
-function tokenGuard(token: string) {
-  const want = Buffer.from(token);
-  return (req: FastifyRequest): void => {
-    const m = /^bearer +(.+)$/i.exec((req.headers.authorization ?? '').trim());
-    const got = Buffer.from(m?.[1] ?? '');
-    if (got.length !== want.length || !timingSafeEqual(got, want)) {
-      throw new HttpError(
-        401,
-        'E_UNAUTHORIZED',
-        'this route needs the header Authorization: Bearer <API_TOKEN> (API_TOKEN is set on the server)',
-      );
-    }
-  };
 }
 
 /**
@@ -194,21 +175,11 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       .send({ error: `no route ${req.method} ${req.url.split('?')[0]}`, code: 'E_NO_ROUTE', requestId: req.id });
   });
 
-  // One check for every data route (reads included); see isOpenPath for what stays open. No
-  // API_TOKEN, no hook.
-  if (opts.config.apiToken) {
-    const requireToken = tokenGuard(opts.config.apiToken);
-    app.addHook('onRequest', (req, _reply, done) => {
-      if (isOpenPath(req.url)) return done();
-      try {
-        requireToken(req);
-      } catch (error) {
-        return done(error as Error);
-      }
-      done();
-    });
-  }
+  // Security headers and the role check before every route (auth/guard.ts); each route declares
+  // its role as `x-role` next to its schema.
+  const accountRoutes = await setupAuth(app, { pool: opts.pool, config: opts.config, openPath: isOpenPath });
   await registerOpenApi(app);
+  await accountRoutes();
   if (opts.config.webDist) await serveConsole(app, opts.config.webDist);
 
   uploadRoutes(app, ctx);

@@ -12,8 +12,25 @@ export interface ApiConfig {
   databaseUrl: string | undefined;
   host: string;
   port: number;
-  /** When set, every data route requires `Authorization: Bearer <token>` (probes, docs and the console's files stay open). */
+  /**
+   * Retired: a shared token. When set, it is kept as an admin's API key named "API_TOKEN (migrated)"
+   * (auth/first-run.ts), so `Authorization: Bearer <API_TOKEN>` keeps working until that key is revoked.
+   */
   apiToken: string | undefined;
+  /** Sign-in and roles (AUTH, default on); `off` opens every route to anyone, for local experiments only. */
+  auth: boolean;
+  /** The console's address as people type it (PUBLIC_URL), e.g. https://warehouse.example; https turns on Secure cookies. */
+  publicUrl: string | undefined;
+  /** Signs the session cookies (AUTH_SECRET); unset: a random secret made once and kept in the database. */
+  authSecret: string | undefined;
+  /** A session unused this long ends (SESSION_IDLE_MINUTES, default 480). */
+  sessionIdleMinutes: number;
+  /** A session ends this long after sign-in however much it is used (SESSION_MAX_HOURS, default 168). */
+  sessionMaxHours: number;
+  /** Sign-in attempts per client address per minute (AUTH_SIGNIN_PER_MINUTE, default 10). */
+  signInPerMinute: number;
+  /** How long a looked-up session or key is reused in this process, ms (AUTH_CACHE_MS, default 5000); 0 = every request asks the database. */
+  authCacheMs: number;
   /** Largest accepted file in bytes (UPLOAD_MAX_BYTES, default 2 GiB). */
   uploadMaxBytes: number;
   /**
@@ -78,6 +95,27 @@ function int(vars: NodeJS.ProcessEnv, name: string, fallback: number, min: numbe
   return n;
 }
 
+function onOff(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`AUTH=${JSON.stringify(raw)} is not on or off; unset it to require sign-in (the default)`);
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let u: URL | undefined;
+  try {
+    u = new URL(raw);
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+    throw new ConfigError(
+      `PUBLIC_URL=${JSON.stringify(raw)} is not an http(s) address; write the console's address, e.g. https://warehouse.example`,
+    );
+  return u.origin;
+}
+
 function logFormat(raw: string | undefined): ApiConfig['logFormat'] {
   if (raw === undefined || raw === '') return undefined;
   if (raw === 'json' || raw === 'pretty') return raw;
@@ -125,6 +163,13 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     host: vars.HOST || '127.0.0.1',
     port: int(vars, 'PORT', 3000, 0),
     apiToken: vars.API_TOKEN || undefined,
+    auth: onOff(vars.AUTH),
+    publicUrl: publicUrl(vars.PUBLIC_URL),
+    authSecret: vars.AUTH_SECRET || undefined,
+    sessionIdleMinutes: int(vars, 'SESSION_IDLE_MINUTES', 480, 1),
+    sessionMaxHours: int(vars, 'SESSION_MAX_HOURS', 168, 1),
+    signInPerMinute: int(vars, 'AUTH_SIGNIN_PER_MINUTE', 10, 1),
+    authCacheMs: int(vars, 'AUTH_CACHE_MS', 5000, 0),
     uploadMaxBytes: int(vars, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1),
     uploadBodyTimeoutMs: int(vars, 'UPLOAD_BODY_TIMEOUT_MS', 30_000, 100),
     uploadMinBytesPerSec: int(vars, 'UPLOAD_MIN_BYTES_PER_SEC', 1024, 0),

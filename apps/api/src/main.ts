@@ -19,7 +19,9 @@ const flags = parseOrExit({
   description:
     'Runs on http://HOST:PORT against WAREHOUSE_ENV (local_dev: an embedded PostgreSQL unless\n' +
     'DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated to head and seeded with reference data.\n' +
-    'Environment: PORT (3000), HOST (127.0.0.1), WAREHOUSE_ENV (local_dev), DATABASE_URL, API_TOKEN,\n' +
+    'Environment: PORT (3000), HOST (127.0.0.1), WAREHOUSE_ENV (local_dev), DATABASE_URL, PUBLIC_URL,\n' +
+    'AUTH (on), AUTH_SECRET, SESSION_IDLE_MINUTES (480), SESSION_MAX_HOURS (168), API_TOKEN (retired:\n' +
+    'kept as the admin key "API_TOKEN (migrated)"),\n' +
     'UPLOAD_MAX_BYTES (2 GiB), WORKER_CONCURRENCY (2), INGEST_MAX_ERRORS (10000), INGEST_DATE_MIN\n' +
     '(2000-01-01), INGEST_DATE_MAX (one year after today), LOG_LEVEL (info), LOG_FORMAT (pretty on a\n' +
     'terminal, else json), WEB_DIST (the console build; `off` = no console). The console (apps/web) is\n' +
@@ -28,7 +30,7 @@ const flags = parseOrExit({
     'no-worker': { type: 'boolean', description: 'API only; run workers with `pnpm worker`' },
     'no-seed': { type: 'boolean', description: 'do not seed the calendar and targets' },
   },
-  examples: ['pnpm start', 'PORT=8080 API_TOKEN=secret pnpm start --no-worker'],
+  examples: ['pnpm start', 'PORT=8080 PUBLIC_URL=https://warehouse.example pnpm start --no-worker'],
 });
 
 let config;
@@ -47,6 +49,10 @@ try {
     worker: !flags['no-worker'],
     seed: flags['no-seed'] ? undefined : referenceRange(),
     logger,
+    onFirstAdmin: ({ email, password }) =>
+      console.log(
+        `\nFirst admin created (shown this once): sign in at the console as ${email} with the one-time password\n\n    ${password}\n\nthen make accounts for the others with pnpm users:create (pnpm users:reset-password --email ${email} sets a new one).\n`,
+      ),
   });
   stopOnSignals(server, logger);
   console.log(`warehouse API listening on ${server.url} (worker ${server.worker ? 'in this process' : 'not started'})`);

@@ -21,11 +21,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version,
         description:
           'Uploads of Shogun CSV exports, their row errors and undo, the MV refresh state, targets and the dashboard reads. ' +
-          'Errors answer `{ error, code, requestId }`. With API_TOKEN set on the server every data route needs ' +
-          '`Authorization: Bearer <API_TOKEN>`; /healthz, /readyz, /metrics, /openapi.json and /docs stay open.',
+          'Errors answer `{ error, code, requestId }`. Every operation says the role it needs as `x-role` ' +
+          '(public, viewer, staff, admin): send the session cookie of `POST /api/auth/sign-in/email` (a write ' +
+          "with it must carry the console's own Origin) or `Authorization: Bearer <API key>`. 401 without " +
+          'either, 403 `E_ROLE_REQUIRED` naming the role when yours is below it.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'an API key (pnpm users:key, POST /me/keys)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'warehouse.session_token' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -8,6 +8,7 @@ import { migrate } from '@warehouse/db/migrator';
 import { seedReference } from '@warehouse/db/seed';
 import { enqueueRefresh, populateMvs, refresherCronItems } from '@warehouse/refresher';
 import { build } from './app.ts';
+import { countUsers, ensureFirstAdmin } from './auth/first-run.ts';
 import type { ApiConfig } from './config.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { refreshTasks } from './tasks.ts';
@@ -24,6 +25,12 @@ export interface StartOptions {
   /** Seed ref.calendar / targets for these dates (whole months). */
   seed?: { from: string; to: string };
   logger?: Logger;
+  /**
+   * Called once when this start made the first admin of an embedded database (sign-in on, no
+   * account yet): print the one-time password. Other databases get their first admin from
+   * `pnpm users:create`.
+   */
+  onFirstAdmin?: (admin: { email: string; password: string }) => void;
 }
 
 export interface Started {
@@ -100,6 +107,15 @@ export async function startServer(opts: StartOptions): Promise<Started> {
       logger.info(
         { mvs: populated.result.results.map((x) => x.mv), outcome: populated.result.outcome },
         'materialized views populated',
+      );
+  }
+  if (config.auth && (opts.api ?? true)) {
+    const embedded = 'source' in db && db.source === 'embedded';
+    const first = embedded ? await ensureFirstAdmin(pool) : undefined;
+    if (first) opts.onFirstAdmin?.(first);
+    else if (!embedded && (await countUsers(pool)) === 0)
+      logger.warn(
+        'no accounts yet: make the first admin with `pnpm users:create --email you@example.com --name "Your Name" --role admin`',
       );
   }
   await installWorkerSchema({ pool, logger });

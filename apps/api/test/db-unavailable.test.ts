@@ -41,7 +41,12 @@ describe('the API with no database behind it', () => {
     const url = `postgres://postgres:postgres@127.0.0.1:${await freePort()}/warehouse`;
     pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 2000 });
     pool.on('error', () => {});
-    app = await build({ pool, databaseUrl: url, config: loadConfig({}, { logLevel: 'silent' }), logger: silent });
+    app = await build({
+      pool,
+      databaseUrl: url,
+      config: loadConfig({}, { logLevel: 'silent', auth: false }),
+      logger: silent,
+    }); // about the database, not sign-in
   });
   afterAll(async () => {
     await app?.close();

@@ -41,7 +41,13 @@ export async function testApp(overrides: Partial<ApiConfig> = {}, opts: { poolMa
   const pool = new pg.Pool({ connectionString: db.url, max: opts.poolMax ?? 20 });
   pool.on('error', () => {}); // idle clients of a dropped test database
   pool.on('connect', (client) => client.on('error', () => {}));
-  const config = loadConfig({}, { logLevel: 'silent', maxErrors: 20, sweepIntervalMs: 200, ...overrides });
+  // Sign-in stays off for the tests of other features unless they ask for it (auth: true) or set
+  // API_TOKEN (then on, and the token is the admin key "API_TOKEN (migrated)", as in production).
+  const auth = overrides.auth ?? overrides.apiToken !== undefined;
+  const config = loadConfig(
+    {},
+    { logLevel: 'silent', maxErrors: 20, sweepIntervalMs: 200, authCacheMs: 0, ...overrides, auth },
+  );
   const registry = new Registry();
   const metrics = createIngestMetrics(registry);
   const app = await build({ pool, databaseUrl: db.url, config, logger: silent, registry, metrics });

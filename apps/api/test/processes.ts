@@ -19,7 +19,8 @@ export function spawnScript(script: string, env: Record<string, string>, args: s
   const file = fileURLToPath(new URL(`../src/${script}`, import.meta.url));
   // node --import tsx (not the tsx CLI, which is a parent process): a signal reaches the script itself.
   const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1', WEB_DIST: 'off', ...env },
+    // AUTH=off: these tests are about processes, not sign-in (auth.test.ts and role-matrix.test.ts are).
+    env: { ...process.env, LOG_LEVEL: 'warn', NO_COLOR: '1', WEB_DIST: 'off', AUTH: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

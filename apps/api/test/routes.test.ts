@@ -232,7 +232,7 @@ describe('an unmigrated or unreachable database', () => {
     const app = await build({
       pool,
       databaseUrl: empty.url,
-      config: loadConfig({}, { logLevel: 'silent' }),
+      config: loadConfig({}, { logLevel: 'silent', auth: false }), // about the database, not sign-in
       logger: silent,
     });
     try {
@@ -257,7 +257,7 @@ describe('an unmigrated or unreachable database', () => {
     const app = await build({
       pool: dead,
       databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none',
-      config: loadConfig({}, { logLevel: 'silent' }),
+      config: loadConfig({}, { logLevel: 'silent', auth: false }), // about the database, not sign-in
       logger: silent,
     });
     try {

@@ -47,7 +47,10 @@ async function plan(url: string): Promise<string[]> {
 /** What `pnpm start` does to the database, then the API on a free port. */
 const start = (databaseUrl: string) =>
   startServer({
-    config: loadConfig({}, { logLevel: 'silent', databaseUrl, port: 0, host: '127.0.0.1', webDist: undefined }),
+    config: loadConfig(
+      {},
+      { logLevel: 'silent', databaseUrl, port: 0, host: '127.0.0.1', webDist: undefined, auth: false },
+    ),
     worker: false,
     seed: referenceRange(),
     logger: silent,

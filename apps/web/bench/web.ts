@@ -6,7 +6,9 @@
  *   2. navigation → the dashboard's first chart drawn, in headless Chromium (cold, then warm median);
  *   3. autocannon on GET /dashboard/target-card and GET /inbound/daily at 10 and 50 connections:
  *      the API (as `pnpm start` builds it, LOG_LEVEL=info) vs a bare Fastify + pg route serving
- *      the same SQL, vs pgbench running that SQL directly.
+ *      the same SQL, vs pgbench running that SQL directly;
+ *   4. the same read signed in (session cookie) and with an API key, against the API with sign-in
+ *      off (AUTH=off), both servers on the same database in the same run.
  * Figures print as ratios against the baselines; no thresholds (the machine is shared and noisy).
  */
 import { execFile } from 'node:child_process';
@@ -25,6 +27,7 @@ import { seedReferenceData } from '@warehouse/db/seed';
 import { refreshAll } from '@warehouse/refresher';
 import { loadConfig } from '@warehouse/api/config';
 import { startServer } from '@warehouse/api/server';
+import { createApiKey, createUser } from '@warehouse/db/accounts';
 import { buildConsoleIfStale } from '@warehouse/api/web';
 
 const run = promisify(execFile);
@@ -102,10 +105,21 @@ await setup.end();
 const refreshed = await refreshAll({ url: db.url, trigger: 'bench:web', logger: pino({ level: 'silent' }) });
 console.log(`   database: receipts 2019–2025 (25 slips a working day), MVs refreshed (${refreshed.results.length})`);
 
-const config = loadConfig({}, { databaseUrl: db.url, host: '127.0.0.1', port: 0, logLevel: 'info', webDist: dist });
+// Sections 2 and 3 measure the API with sign-in off (as before accounts existed); section 4 compares
+// it with a second server on the same database where sign-in is on.
+const config = loadConfig(
+  {},
+  { databaseUrl: db.url, host: '127.0.0.1', port: 0, logLevel: 'info', webDist: dist, auth: false },
+);
 // Logs go where production logs go (stdout of the process) — here /dev/null, the cost of writing them is kept.
 const api = await startServer({
   config,
+  worker: false,
+  migrate: false,
+  logger: pino({ level: 'info' }, pino.destination('/dev/null')),
+});
+const apiAuth = await startServer({
+  config: { ...config, auth: true },
   worker: false,
   migrate: false,
   logger: pino({ level: 'info' }, pino.destination('/dev/null')),
@@ -144,10 +158,15 @@ await bare.listen({ host: '127.0.0.1', port: 0 });
 const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
 
 const autocannonBin = path.join(web, 'node_modules', '.bin', 'autocannon');
-async function cannon(url: string, connections: number) {
-  const { stdout } = await run(autocannonBin, ['--json', '-c', String(connections), '-d', String(duration), url], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+async function cannon(url: string, connections: number, headers: Record<string, string> = {}) {
+  const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  const { stdout } = await run(
+    autocannonBin,
+    ['--json', '-c', String(connections), '-d', String(duration), ...h, url],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const r = JSON.parse(stdout) as {
     requests: { average: number };
     latency: { p50: number; p99: number };
@@ -198,9 +217,44 @@ for (const r of routes) {
     );
   }
 }
+
+// 4. The same read signed in and with a key ------------------------------------------------------
+{
+  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const actor = { type: 'cli' as const, id: null, name: 'bench:web' };
+  const password = 'bench-web-password';
+  const made = await createUser(pool, { email: 'bench@example.test', name: 'bench', role: 'viewer', password, actor });
+  const { key } = await createApiKey(pool, { userId: made.user.id, name: 'bench', actor });
+  await pool.end();
+  const t0 = performance.now();
+  const signIn = await fetch(`${apiAuth.url}/api/auth/sign-in/email`, {
+    method: 'POST',
+    // As the console sends it: its own Origin (fetch sends Sec-Fetch-* headers, so better-auth checks it).
+    headers: { 'content-type': 'application/json', origin: apiAuth.url! },
+    body: JSON.stringify({ email: 'bench@example.test', password }),
+  });
+  if (!signIn.ok) throw new Error(`bench sign-in answered ${signIn.status}: ${await signIn.text()}`);
+  const signInMs = performance.now() - t0;
+  const cookie = signIn.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('warehouse.session_token='))!
+    .split(';')[0]!;
+  const url = `/dashboard/target-card?date=2025-06-16`;
+  console.log(`4. sign-in (password hashing on purpose): ${signInMs.toFixed(0)} ms; ${url}, req/s (p50/p99 ms)`);
+  for (const c of [10, 50]) {
+    const open = await cannon(`${api.url}${url}`, c);
+    const session = await cannon(`${apiAuth.url}${url}`, c, { cookie });
+    const byKey = await cannon(`${apiAuth.url}${url}`, c, { authorization: `Bearer ${key}` });
+    const pct = (x: { rps: number }) => ((x.rps / open.rps) * 100).toFixed(0);
+    console.log(
+      `   @${c}: no sign-in ${open.rps.toFixed(0)} (${open.p50}/${open.p99}) · session ${session.rps.toFixed(0)} (${session.p50}/${session.p99}) = ${pct(session)} % · API key ${byKey.rps.toFixed(0)} (${byKey.p50}/${byKey.p99}) = ${pct(byKey)} % (goal ≥ 90 %)`,
+    );
+  }
+}
 rmSync(dir, { recursive: true, force: true });
 await bare.close();
 await barePool.end();
 await api.stop();
+await apiAuth.stop();
 await db.drop();
 await server.stop();

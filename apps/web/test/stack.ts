@@ -42,6 +42,8 @@ export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<St
       webDist: DIST,
       sweepIntervalMs: 200,
       ...overrides,
+      // Sign-in off unless a test asks for it or sets API_TOKEN (then the token is an admin key).
+      auth: overrides.auth ?? overrides.apiToken !== undefined,
     },
   );
   const server = await startServer({

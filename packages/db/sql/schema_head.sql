@@ -14,6 +14,12 @@ SET client_min_messages = warning;
 SET row_security = off;
 
 --
+-- Name: auth; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA auth;
+
+--
 -- Name: kpi; Type: SCHEMA; Schema: -; Owner: -
 --
 
@@ -49,9 +55,122 @@ CREATE SCHEMA ref;
 
 CREATE SCHEMA stg;
 
+--
+-- Name: audit_event_append_only(); Type: FUNCTION; Schema: log; Owner: -
+--
+
+CREATE FUNCTION log.audit_event_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'log.audit_event is append-only: % is refused (rows are never changed or removed)', TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
+
+--
+-- Name: account; Type: TABLE; Schema: auth; Owner: -
+--
+
+CREATE TABLE auth.account (
+    id text NOT NULL,
+    account_id text NOT NULL,
+    provider_id text NOT NULL,
+    user_id text NOT NULL,
+    access_token text,
+    refresh_token text,
+    id_token text,
+    access_token_expires_at timestamp(6) with time zone,
+    refresh_token_expires_at timestamp(6) with time zone,
+    scope text,
+    password text,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    updated_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+--
+-- Name: api_key; Type: TABLE; Schema: auth; Owner: -
+--
+
+CREATE TABLE auth.api_key (
+    id bigint NOT NULL,
+    user_id text NOT NULL,
+    name text NOT NULL,
+    prefix text NOT NULL,
+    key_hash text NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    last_used_at timestamp(6) with time zone,
+    revoked_at timestamp(6) with time zone
+);
+
+--
+-- Name: api_key_id_seq; Type: SEQUENCE; Schema: auth; Owner: -
+--
+
+CREATE SEQUENCE auth.api_key_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: api_key_id_seq; Type: SEQUENCE OWNED BY; Schema: auth; Owner: -
+--
+
+ALTER SEQUENCE auth.api_key_id_seq OWNED BY auth.api_key.id;
+
+--
+-- Name: session; Type: TABLE; Schema: auth; Owner: -
+--
+
+CREATE TABLE auth.session (
+    id text NOT NULL,
+    expires_at timestamp(6) with time zone NOT NULL,
+    token text NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    updated_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    ip_address text,
+    user_agent text,
+    user_id text NOT NULL,
+    impersonated_by text
+);
+
+--
+-- Name: user; Type: TABLE; Schema: auth; Owner: -
+--
+
+CREATE TABLE auth."user" (
+    id text NOT NULL,
+    name text NOT NULL,
+    email text NOT NULL,
+    email_verified boolean DEFAULT false NOT NULL,
+    image text,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    updated_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    role text DEFAULT 'viewer'::text NOT NULL,
+    banned boolean DEFAULT false NOT NULL,
+    ban_reason text,
+    ban_expires timestamp(6) with time zone,
+    CONSTRAINT user_role_check CHECK ((role = ANY (ARRAY['viewer'::text, 'staff'::text, 'admin'::text])))
+);
+
+--
+-- Name: verification; Type: TABLE; Schema: auth; Owner: -
+--
+
+CREATE TABLE auth.verification (
+    id text NOT NULL,
+    identifier text NOT NULL,
+    value text NOT NULL,
+    expires_at timestamp(6) with time zone NOT NULL,
+    created_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    updated_at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
 
 --
 -- Name: monthly_targets; Type: TABLE; Schema: kpi; Owner: -
@@ -127,6 +246,44 @@ CREATE SEQUENCE log.alert_incident_id_seq
 --
 
 ALTER SEQUENCE log.alert_incident_id_seq OWNED BY log.alert_incident.id;
+
+--
+-- Name: audit_event; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.audit_event (
+    id bigint NOT NULL,
+    at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    actor_type text NOT NULL,
+    actor_id text,
+    actor_name text NOT NULL,
+    action text NOT NULL,
+    object_type text,
+    object_id text,
+    before jsonb,
+    after jsonb,
+    request_id text,
+    ip text,
+    user_agent text,
+    CONSTRAINT audit_event_actor_type_check CHECK ((actor_type = ANY (ARRAY['user'::text, 'key'::text, 'cli'::text, 'anonymous'::text, 'system'::text])))
+);
+
+--
+-- Name: audit_event_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.audit_event_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: audit_event_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.audit_event_id_seq OWNED BY log.audit_event.id;
 
 --
 -- Name: migration_rebuild; Type: TABLE; Schema: log; Owner: -
@@ -1209,6 +1366,12 @@ CREATE TABLE stg.shogun_flash_yard_history (
 );
 
 --
+-- Name: api_key id; Type: DEFAULT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.api_key ALTER COLUMN id SET DEFAULT nextval('auth.api_key_id_seq'::regclass);
+
+--
 -- Name: target_edit id; Type: DEFAULT; Schema: kpi; Owner: -
 --
 
@@ -1219,6 +1382,12 @@ ALTER TABLE ONLY kpi.target_edit ALTER COLUMN id SET DEFAULT nextval('kpi.target
 --
 
 ALTER TABLE ONLY log.alert_incident ALTER COLUMN id SET DEFAULT nextval('log.alert_incident_id_seq'::regclass);
+
+--
+-- Name: audit_event id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.audit_event ALTER COLUMN id SET DEFAULT nextval('log.audit_event_id_seq'::regclass);
 
 --
 -- Name: migration_rebuild id; Type: DEFAULT; Schema: log; Owner: -
@@ -1245,6 +1414,41 @@ ALTER TABLE ONLY log.mv_refresh_log ALTER COLUMN id SET DEFAULT nextval('log.mv_
 ALTER TABLE ONLY log.upload_file ALTER COLUMN id SET DEFAULT nextval('log.upload_file_id_seq'::regclass);
 
 --
+-- Name: account account_pkey; Type: CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.account
+    ADD CONSTRAINT account_pkey PRIMARY KEY (id);
+
+--
+-- Name: api_key api_key_pkey; Type: CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.api_key
+    ADD CONSTRAINT api_key_pkey PRIMARY KEY (id);
+
+--
+-- Name: session session_pkey; Type: CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.session
+    ADD CONSTRAINT session_pkey PRIMARY KEY (id);
+
+--
+-- Name: user user_pkey; Type: CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth."user"
+    ADD CONSTRAINT user_pkey PRIMARY KEY (id);
+
+--
+-- Name: verification verification_pkey; Type: CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.verification
+    ADD CONSTRAINT verification_pkey PRIMARY KEY (id);
+
+--
 -- Name: monthly_targets monthly_targets_pkey; Type: CONSTRAINT; Schema: kpi; Owner: -
 --
 
@@ -1264,6 +1468,13 @@ ALTER TABLE ONLY kpi.target_edit
 
 ALTER TABLE ONLY log.alert_incident
     ADD CONSTRAINT alert_incident_pkey PRIMARY KEY (id);
+
+--
+-- Name: audit_event audit_event_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.audit_event
+    ADD CONSTRAINT audit_event_pkey PRIMARY KEY (id);
 
 --
 -- Name: migration_rebuild migration_rebuild_pkey; Type: CONSTRAINT; Schema: log; Owner: -
@@ -1434,6 +1645,48 @@ ALTER TABLE ONLY stg.shogun_flash_yard
     ADD CONSTRAINT shogun_flash_yard_pkey PRIMARY KEY (slip_date, slip_no, line_no);
 
 --
+-- Name: account_user_id_idx; Type: INDEX; Schema: auth; Owner: -
+--
+
+CREATE INDEX account_user_id_idx ON auth.account USING btree (user_id);
+
+--
+-- Name: api_key_key_hash_key; Type: INDEX; Schema: auth; Owner: -
+--
+
+CREATE UNIQUE INDEX api_key_key_hash_key ON auth.api_key USING btree (key_hash);
+
+--
+-- Name: api_key_user_id_idx; Type: INDEX; Schema: auth; Owner: -
+--
+
+CREATE INDEX api_key_user_id_idx ON auth.api_key USING btree (user_id);
+
+--
+-- Name: session_token_key; Type: INDEX; Schema: auth; Owner: -
+--
+
+CREATE UNIQUE INDEX session_token_key ON auth.session USING btree (token);
+
+--
+-- Name: session_user_id_idx; Type: INDEX; Schema: auth; Owner: -
+--
+
+CREATE INDEX session_user_id_idx ON auth.session USING btree (user_id);
+
+--
+-- Name: user_email_key; Type: INDEX; Schema: auth; Owner: -
+--
+
+CREATE UNIQUE INDEX user_email_key ON auth."user" USING btree (email);
+
+--
+-- Name: verification_identifier_idx; Type: INDEX; Schema: auth; Owner: -
+--
+
+CREATE INDEX verification_identifier_idx ON auth.verification USING btree (identifier);
+
+--
 -- Name: target_edit_edited_at_idx; Type: INDEX; Schema: kpi; Owner: -
 --
 
@@ -1444,6 +1697,24 @@ CREATE INDEX target_edit_edited_at_idx ON kpi.target_edit USING btree (edited_at
 --
 
 CREATE INDEX alert_incident_key_opened_at_idx ON log.alert_incident USING btree (key, opened_at DESC);
+
+--
+-- Name: audit_event_action_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX audit_event_action_at_idx ON log.audit_event USING btree (action, at);
+
+--
+-- Name: audit_event_actor_name_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX audit_event_actor_name_at_idx ON log.audit_event USING btree (actor_name, at);
+
+--
+-- Name: audit_event_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX audit_event_at_idx ON log.audit_event USING btree (at);
 
 --
 -- Name: migration_rebuild_relation_rebuilt_at_idx; Type: INDEX; Schema: log; Owner: -
@@ -1558,6 +1829,39 @@ CREATE UNIQUE INDEX ux_mv_target_card_per_day_ddate ON mart.mv_target_card_per_d
 --
 
 CREATE INDEX calendar_iso_year_iso_week_idx ON ref.calendar USING btree (iso_year, iso_week);
+
+--
+-- Name: audit_event audit_event_no_truncate; Type: TRIGGER; Schema: log; Owner: -
+--
+
+CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON log.audit_event FOR EACH STATEMENT EXECUTE FUNCTION log.audit_event_append_only();
+
+--
+-- Name: audit_event audit_event_no_update; Type: TRIGGER; Schema: log; Owner: -
+--
+
+CREATE TRIGGER audit_event_no_update BEFORE DELETE OR UPDATE ON log.audit_event FOR EACH ROW EXECUTE FUNCTION log.audit_event_append_only();
+
+--
+-- Name: account account_user_id_fkey; Type: FK CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.account
+    ADD CONSTRAINT account_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth."user"(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: api_key api_key_user_id_fkey; Type: FK CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.api_key
+    ADD CONSTRAINT api_key_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth."user"(id) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: session session_user_id_fkey; Type: FK CONSTRAINT; Schema: auth; Owner: -
+--
+
+ALTER TABLE ONLY auth.session
+    ADD CONSTRAINT session_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth."user"(id) ON UPDATE CASCADE ON DELETE CASCADE;
 
 --
 -- Name: upload_blob upload_blob_upload_file_id_fkey; Type: FK CONSTRAINT; Schema: log; Owner: -

@@ -67,6 +67,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/dashboard/month',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Daily receipts against target for one month (bars + target line)',
         querystring: Type.Object({ month: Month() }),
         response: { 200: MonthResponse, ...errorResponses },
@@ -102,6 +103,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/dashboard/weekly',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Receipts per ISO week whose Monday falls in [from, to]',
         querystring: Range,
         response: { 200: WeeklyResponse, ...errorResponses },
@@ -123,6 +125,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/dashboard/monthly',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Receipts per calendar month in [from, to]',
         querystring: Range,
         response: { 200: MonthlyResponse, ...errorResponses },
@@ -148,6 +151,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/dashboard/profile',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Tons per ISO week: average and standard deviation over the 5 years before `year`, and `year` itself',
         querystring: Type.Object({ year: Year }),
         response: { 200: ProfileResponse, ...errorResponses },
@@ -178,6 +182,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/dashboard/shipments-by-rep',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Shipments per sales rep in [from, to]',
         querystring: Range,
         response: { 200: RepsResponse, ...errorResponses },

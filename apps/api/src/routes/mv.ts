@@ -15,6 +15,8 @@ import {
 } from '@warehouse/refresher';
 import { readCatalog } from '@warehouse/db/catalog';
 import { HttpError } from '../http-error.ts';
+import { auditRequest } from '../auth/audit-hooks.ts';
+import { withTransaction } from '@warehouse/db';
 import type { AppContext } from '../context.ts';
 import { Count, errorResponses } from '../schemas.ts';
 
@@ -101,6 +103,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
     '/mv',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'every MV with its refresh state, staleness and the queued/running refresh jobs',
         response: { 200: Type.Object({ mvs: Type.Array(MvRow), queue: Type.Array(QueuedJob) }), ...errorResponses },
       },
@@ -130,6 +133,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
     '/mv/refresh',
     {
       schema: {
+        'x-role': 'admin',
         summary: 'queue a coalesced refresh: { csvType } | { mvs: [...] } | { all: true }',
         body: RefreshBody,
         response: {
@@ -180,7 +184,16 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
       const client = await ctx.pool.connect();
       let jobId: string;
       try {
-        ({ jobId } = await enqueueRefresh(client, { csvType, mvs: mvs ? requested : undefined, all, trigger: 'api' }));
+        ({ jobId } = await withTransaction(client, async () => {
+          const job = await enqueueRefresh(client, { csvType, mvs: mvs ? requested : undefined, all, trigger: 'api' });
+          await auditRequest(client, req, {
+            action: 'mv.refresh',
+            objectType: 'mv',
+            objectId: all ? 'all' : requested.join(','),
+            after: { jobId: job.jobId, csvType: csvType ?? null },
+          });
+          return job;
+        }));
       } finally {
         client.release();
       }
@@ -198,6 +211,7 @@ export function mvRoutes(server: FastifyInstance, ctx: AppContext): void {
     '/mv/:name/history',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'the latest refresh attempts of one MV, newest first',
         params: Type.Object({
           name: Type.String({

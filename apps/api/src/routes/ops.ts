@@ -29,6 +29,7 @@ export function opsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/healthz',
     {
       schema: {
+        'x-role': 'public',
         summary: 'Liveness: the process answers (no database check)',
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
       },
@@ -40,6 +41,7 @@ export function opsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/readyz',
     {
       schema: {
+        'x-role': 'public',
         summary:
           'Readiness: the connection pool has room (not every connection busy with requests queued), the database answers and its migrations are at head',
         response: {
@@ -93,7 +95,12 @@ export function opsRoutes(root: FastifyInstance, ctx: AppContext): void {
   // Prometheus text format: no JSON response schema (it would be serialised as a JSON string).
   app.get(
     '/metrics',
-    { schema: { summary: 'Prometheus metrics (text exposition format): ingest, refresh, staleness' } },
+    {
+      schema: {
+        'x-role': 'public',
+        summary: 'Prometheus metrics (text exposition format): ingest, refresh, staleness',
+      },
+    },
     async (_req, reply) => {
       reply.header('content-type', ctx.registry.contentType);
       return ctx.registry.metrics();

@@ -37,6 +37,7 @@ export function readRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/inbound/daily',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Receipts per day in [from, to] (mart.mv_receive_daily)',
         querystring: Type.Object(DayRange()),
         response: { 200: InboundDailyResponse, ...errorResponses },
@@ -60,6 +61,7 @@ export function readRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/dashboard/target-card',
     {
       schema: {
+        'x-role': 'viewer',
         summary: "One day's target card: target and actual tons, week- and month-to-date, achievement",
         querystring: Type.Object({ date: Day() }),
         response: { 200: TargetCardResponse, ...errorResponses },

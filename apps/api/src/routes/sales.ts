@@ -34,6 +34,7 @@ export function salesRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/sales/customers/daily',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'sales per date and customer (current shipment rows, final wins over flash)',
         querystring: CustomerSalesQuery,
         response: { 200: CustomerSalesReply, ...errorResponses },

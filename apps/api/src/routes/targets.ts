@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { parse } from 'csv-parse/sync';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,6 +7,7 @@ import { enqueueRefresh } from '@warehouse/refresher';
 import { monthTargetFromPlan, spreadMonthTarget } from '@warehouse/db/seed';
 import { HttpError } from '../http-error.ts';
 import { rowReason } from '../ingest/reasons.ts';
+import { auditRequest, editorName } from '../auth/audit-hooks.ts';
 import type { AppContext } from '../context.ts';
 import {
   Count,
@@ -32,7 +33,11 @@ const Ton = Type.Number({ minimum: 0, maximum: 999_999_999, 'x-finite': true, de
 
 /** Most months one GET /targets answers (ten years). */
 export const MAX_TARGET_MONTHS = 120;
-const Editor = Type.String({ minLength: 1, maxLength: 100, description: 'the name of the person making the change' });
+const Editor = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'the name of the person making the change; ignored with a session (the signed-in user is recorded)',
+});
 
 export const TargetsResponse = Type.Object({
   months: Type.Array(Type.Object({ month: Type.String(), targetTon: Num, planDays: Type.Integer(), planTon: Num })),
@@ -209,23 +214,22 @@ async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Pr
   }
 }
 
-/** The editor's name from a form field; blank is refused so the history always says who. */
-function editorOf(raw: string): string {
-  const editor = raw.trim();
-  if (!editor)
-    throw new HttpError(400, 'E_EDITOR', 'editor is blank; type your name so the history shows who changed the target');
-  return editor;
-}
-
 export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const refreshCard = (client: pg.ClientBase, editor: string) =>
     enqueueRefresh(client, { mvs: [TARGET_CARD], trigger: `targets:${editor}` });
-  /** One target set from the form, with its history row and the target card's refresh, in one transaction. */
-  const setOneTarget = (pool: pg.Pool, row: TargetRow, editor: string) =>
+  /** One target set from the form, with its history row, audit event and the target card's refresh, in one transaction. */
+  const setOneTarget = (pool: pg.Pool, row: TargetRow, editor: string, req: FastifyRequest) =>
     inTransaction(pool, async (c) => {
       const oldTon = await setTarget(c, row, editor, 'form', null);
       await refreshCard(c, editor);
+      await auditRequest(c, req, {
+        action: 'target.edit',
+        objectType: row.scope === 'month' ? 'monthly_target' : 'daily_target',
+        objectId: row.date,
+        before: { ton: oldTon },
+        after: { ton: row.ton },
+      });
       return oldTon;
     });
 
@@ -233,6 +237,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Monthly targets and the daily plan per month in [from, to]',
         querystring: Type.Object({
           from: Month(),
@@ -278,6 +283,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/daily',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'The daily plan of one month',
         querystring: Type.Object({ month: Month() }),
         response: { 200: DailyPlanResponse, ...errorResponses },
@@ -296,17 +302,18 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/month/:month',
     {
       schema: {
+        'x-role': 'staff',
         summary:
           "Set one month's target (kpi.monthly_targets) and spread it over the month's daily plan (its proportions, else the seeds' weekday rule)",
         params: Type.Object({ month: Month() }),
-        body: Type.Object({ targetTon: Ton, editor: Editor }),
+        body: Type.Object({ targetTon: Ton, editor: Type.Optional(Editor) }),
         response: { 200: SetResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const editor = editorOf(req.body.editor);
+      const editor = editorName(req, req.body.editor);
       const row: TargetRow = { scope: 'month', date: `${req.params.month}-01`, ton: req.body.targetTon };
-      const oldTon = await setOneTarget(ctx.pool, row, editor);
+      const oldTon = await setOneTarget(ctx.pool, row, editor, req);
       return { scope: 'month', date: row.date, oldTon, newTon: row.ton };
     },
   );
@@ -315,16 +322,17 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/day/:date',
     {
       schema: {
+        'x-role': 'staff',
         summary: "Set one day's planned target (mart.daily_target_plan); the month's target becomes its plan's sum",
         params: Type.Object({ date: Day() }),
-        body: Type.Object({ targetTon: Ton, editor: Editor }),
+        body: Type.Object({ targetTon: Ton, editor: Type.Optional(Editor) }),
         response: { 200: SetResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const editor = editorOf(req.body.editor);
+      const editor = editorName(req, req.body.editor);
       const row: TargetRow = { scope: 'day', date: req.params.date, ton: req.body.targetTon };
-      const oldTon = await setOneTarget(ctx.pool, row, editor);
+      const oldTon = await setOneTarget(ctx.pool, row, editor, req);
       return { scope: 'day', date: row.date, oldTon, newTon: row.ton };
     },
   );
@@ -333,6 +341,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/csv',
     {
       schema: {
+        'x-role': 'staff',
         summary: 'Upload a targets CSV (month,target_ton or date,target_ton) with a field editor; all rows or none',
         ...multipartSchema(
           Type.Object({
@@ -372,12 +381,13 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
         file = { name: part.filename ?? 'targets.csv', bytes: await part.toBuffer() };
       }
       if (!file) throw new HttpError(400, 'E_NO_FILE', 'no file was sent; send the targets CSV in the field file');
-      if (!editor)
+      if (!editor && req.principal?.via !== 'session')
         throw new HttpError(
           400,
           'E_EDITOR',
           'the field editor is missing; type your name so the history shows who changed the targets',
         );
+      editor = editorName(req, editor);
       const { rows, errors: rowErrors } = parseTargetsCsv(file.bytes);
       if (rowErrors.length) {
         throw new HttpError(
@@ -398,6 +408,12 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
           await setTarget(c, r, editor, 'csv', f.name, { spread: !daysOf.has(r.date.slice(0, 7)), resum: false });
         for (const m of daysOf) await monthTargetFromPlan(c, `${m}-01`, { editor, source: 'csv', fileName: f.name });
         await refreshCard(c, editor);
+        await auditRequest(c, req, {
+          action: 'target.csv',
+          objectType: 'targets_csv',
+          objectId: f.name,
+          after: { rows: rows.length, months: rows.filter((r) => r.scope === 'month').length },
+        });
       });
       return {
         applied: rows.length,
@@ -411,6 +427,7 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/targets/history',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Target changes, newest first',
         querystring: Type.Object({ limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 50 })) }),
         response: { 200: HistoryResponse, ...errorResponses },

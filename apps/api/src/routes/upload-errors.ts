@@ -46,6 +46,7 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
     '/uploads/:id/errors',
     {
       schema: {
+        'x-role': 'viewer',
         summary: "A failed upload's row errors, in file order",
         params: Params,
         querystring: Type.Object({
@@ -69,6 +70,7 @@ export function uploadErrorRoutes(parent: FastifyInstance, ctx: AppContext): voi
     '/uploads/:id/errors.csv',
     {
       schema: {
+        'x-role': 'viewer',
         summary: "A failed upload's row errors as CSV (UTF-8 with BOM, CRLF): line,column,value,reason,row",
         params: Params,
         // 200 is text/csv, streamed: no JSON response schema to serialise it with (errors are the usual JSON body).

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
+import { auditRequest } from '../auth/audit-hooks.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import { FLAVOURS, UPLOAD_STATUS } from '@warehouse/db/kinds';
@@ -211,7 +212,13 @@ async function storeFile(client: pg.PoolClient, ctx: AppContext, f: Spooled): Pr
 }
 
 /** Store every spooled file, refuse duplicates and queue the ingest jobs, in one transaction. */
-async function storeForm(ctx: AppContext, files: Spooled[], flavour: Flavour, period: Form['period']) {
+async function storeForm(
+  ctx: AppContext,
+  req: FastifyRequest,
+  files: Spooled[],
+  flavour: Flavour,
+  period: Form['period'],
+) {
   const client = await ctx.pool.connect();
   try {
     return await withTransaction(client, async () => {
@@ -230,6 +237,12 @@ async function storeForm(ctx: AppContext, files: Spooled[], flavour: Flavour, pe
         await finishAccept(client, a.id, flavour, period);
         // One queue per kind+flavour: its uploads land one at a time, in the order they were accepted.
         await addIngestJob(client, a.id, a.csvType, flavour, ctx.config.ingestMaxAttempts);
+        await auditRequest(client, req, {
+          action: 'upload.accepted',
+          objectType: 'upload',
+          objectId: a.id,
+          after: { csvType: a.csvType, flavour, fileName: a.fileName, size: a.size, sha256: a.sha256, period },
+        });
       }
       return accepted;
     });
@@ -299,6 +312,7 @@ export function uploadRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/upload/csv',
     {
       schema: {
+        'x-role': 'staff',
         summary: 'Upload CSV exports (one file per kind) as multipart/form-data; they land in the background',
         description:
           'Stored in one transaction and queued (202); follow each upload with GET /uploads/:id. A file with the same bytes as a landed upload of its kind and flavour answers 409.',
@@ -355,7 +369,7 @@ export function uploadRoutes(root: FastifyInstance, ctx: AppContext): void {
             'E_FLAVOUR',
             'the field flavour is missing; send flavour=flash (速報) or flavour=final (確定)',
           );
-        accepted = await storeForm(ctx, form.files, form.flavour, form.period);
+        accepted = await storeForm(ctx, req, form.files, form.flavour, form.period);
         // Logged only now: a refused request stored nothing.
         for (const a of accepted)
           req.log.info(

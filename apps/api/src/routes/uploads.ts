@@ -16,6 +16,7 @@ import {
   type UploadRow,
 } from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
+import { auditRequest, requireOwnUpload } from '../auth/audit-hooks.ts';
 import type { AppContext } from '../context.ts';
 import { CSV_TYPES, FLAVOURS, UPLOAD_STATUS, UPLOAD_STATUSES, type CsvType, type Flavour } from '@warehouse/db/kinds';
 import { Count, Day as ApiDay, errorResponses, Nullable, OneOf } from '../schemas.ts';
@@ -171,6 +172,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads/:id',
     {
       schema: {
+        'x-role': 'viewer',
         summary:
           'One upload: status, what it did (rows added/superseded, dates touched), its first errors and its MV refresh',
         params: IdParams,
@@ -219,6 +221,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads',
     {
       schema: {
+        'x-role': 'viewer',
         summary: 'Uploads, newest first, a page at a time, with how many match the filters',
         querystring: UploadsQuery,
         response: {
@@ -254,6 +257,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads/:id/revert',
     {
       schema: {
+        'x-role': 'staff',
         summary: 'Undo a successful upload: withdraw its rows, restore exactly what it superseded, refresh the MVs',
         params: IdParams,
         response: {
@@ -270,8 +274,12 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const client = await ctx.pool.connect();
       try {
-        const result = await revertUpload(client, Number(req.params.id), {
+        const id = Number(req.params.id);
+        await requireOwnUpload(client, req, id, 'undo');
+        const result = await revertUpload(client, id, {
           enqueueRefresh: (c, r) => enqueueRefresh(c, r),
+          onDone: (c, r) =>
+            auditRequest(c, req, { action: 'upload.reverted', objectType: 'upload', objectId: id, after: r }),
         });
         req.log.info({ ...result }, 'upload reverted');
         await alertCleared(ctx, req.log, result.id);
@@ -288,6 +296,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     '/uploads/:id/confirm',
     {
       schema: {
+        'x-role': 'staff',
         summary: 'Let a held upload land after all (it is queued again and never held again)',
         params: IdParams,
         response: {
@@ -299,8 +308,11 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => {
       const client = await ctx.pool.connect();
       try {
-        const result = await confirmUpload(client, Number(req.params.id), {
+        const id = Number(req.params.id);
+        await requireOwnUpload(client, req, id, 'confirm');
+        const result = await confirmUpload(client, id, {
           maxAttempts: ctx.config.ingestMaxAttempts,
+          onDone: (c) => auditRequest(c, req, { action: 'upload.confirmed', objectType: 'upload', objectId: id }),
         });
         req.log.info({ ...result }, 'held upload confirmed');
         await alertCleared(ctx, req.log, result.id);

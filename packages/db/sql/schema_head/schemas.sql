@@ -2,6 +2,12 @@
 -- databases are built from the single file (pnpm db:init-from-snapshot).
 
 --
+-- Name: auth; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA auth;
+
+--
 -- Name: kpi; Type: SCHEMA; Schema: -; Owner: -
 --
 
@@ -36,8 +42,4 @@ CREATE SCHEMA ref;
 --
 
 CREATE SCHEMA stg;
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 

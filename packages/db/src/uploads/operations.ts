@@ -34,6 +34,8 @@ export interface RevertResult {
 export interface RevertOptions {
   /** Queue the MV refresh inside the revert's transaction (the refresher's enqueueRefresh). */
   enqueueRefresh: (client: pg.ClientBase, request: { csvType: CsvType; trigger: string }) => Promise<unknown>;
+  /** Run last inside the revert's transaction (the API writes its audit event here). */
+  onDone?: (client: pg.ClientBase, result: RevertResult) => Promise<void>;
 }
 
 /**
@@ -103,7 +105,9 @@ export async function revertUpload(client: pg.ClientBase, id: number, options: R
     await markReverted(client, id);
     // Only the upload route writes csv_type, after checking it against the contract; enqueueRefresh checks it again.
     await options.enqueueRefresh(client, { csvType: u.csvType as CsvType, trigger: `revert:${id}` });
-    return { id, status: UPLOAD_STATUS.reverted, rowsWithdrawn, rowsRestored };
+    const result = { id, status: UPLOAD_STATUS.reverted, rowsWithdrawn, rowsRestored };
+    await options.onDone?.(client, result);
+    return result;
   });
 }
 
@@ -116,7 +120,11 @@ export interface ConfirmResult {
 export async function confirmUpload(
   client: pg.ClientBase,
   id: number,
-  options: { maxAttempts: number },
+  options: {
+    maxAttempts: number;
+    /** Run last inside the confirm's transaction (the API writes its audit event here). */
+    onDone?: (client: pg.ClientBase, result: ConfirmResult) => Promise<void>;
+  },
 ): Promise<ConfirmResult> {
   return withTransaction(client, async () => {
     const u = await getUpload(client, id, { forUpdate: true });
@@ -135,6 +143,8 @@ export async function confirmUpload(
       );
     }
     await addIngestJob(client, id, u.csvType, u.flavour, options.maxAttempts);
-    return { id, status: UPLOAD_STATUS.pending };
+    const result = { id, status: UPLOAD_STATUS.pending };
+    await options.onDone?.(client, result);
+    return result;
   });
 }

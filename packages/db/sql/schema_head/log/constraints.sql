@@ -9,6 +9,13 @@ ALTER TABLE ONLY log.alert_incident
     ADD CONSTRAINT alert_incident_pkey PRIMARY KEY (id);
 
 --
+-- Name: audit_event audit_event_pkey; Type: CONSTRAINT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.audit_event
+    ADD CONSTRAINT audit_event_pkey PRIMARY KEY (id);
+
+--
 -- Name: migration_rebuild migration_rebuild_pkey; Type: CONSTRAINT; Schema: log; Owner: -
 --
 

@@ -8,6 +8,24 @@
 CREATE INDEX alert_incident_key_opened_at_idx ON log.alert_incident USING btree (key, opened_at DESC);
 
 --
+-- Name: audit_event_action_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX audit_event_action_at_idx ON log.audit_event USING btree (action, at);
+
+--
+-- Name: audit_event_actor_name_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX audit_event_actor_name_at_idx ON log.audit_event USING btree (actor_name, at);
+
+--
+-- Name: audit_event_at_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX audit_event_at_idx ON log.audit_event USING btree (at);
+
+--
 -- Name: migration_rebuild_relation_rebuilt_at_idx; Type: INDEX; Schema: log; Owner: -
 --
 

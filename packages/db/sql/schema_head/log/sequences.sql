@@ -19,6 +19,23 @@ CREATE SEQUENCE log.alert_incident_id_seq
 ALTER SEQUENCE log.alert_incident_id_seq OWNED BY log.alert_incident.id;
 
 --
+-- Name: audit_event_id_seq; Type: SEQUENCE; Schema: log; Owner: -
+--
+
+CREATE SEQUENCE log.audit_event_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: audit_event_id_seq; Type: SEQUENCE OWNED BY; Schema: log; Owner: -
+--
+
+ALTER SEQUENCE log.audit_event_id_seq OWNED BY log.audit_event.id;
+
+--
 -- Name: migration_rebuild_id_seq; Type: SEQUENCE; Schema: log; Owner: -
 --
 

@@ -16,6 +16,27 @@ CREATE TABLE log.alert_incident (
 );
 
 --
+-- Name: audit_event; Type: TABLE; Schema: log; Owner: -
+--
+
+CREATE TABLE log.audit_event (
+    id bigint NOT NULL,
+    at timestamp(6) with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    actor_type text NOT NULL,
+    actor_id text,
+    actor_name text NOT NULL,
+    action text NOT NULL,
+    object_type text,
+    object_id text,
+    before jsonb,
+    after jsonb,
+    request_id text,
+    ip text,
+    user_agent text,
+    CONSTRAINT audit_event_actor_type_check CHECK ((actor_type = ANY (ARRAY['user'::text, 'key'::text, 'cli'::text, 'anonymous'::text, 'system'::text])))
+);
+
+--
 -- Name: migration_rebuild; Type: TABLE; Schema: log; Owner: -
 --
 
@@ -142,6 +163,12 @@ CREATE TABLE log.upload_touched_date (
 --
 
 ALTER TABLE ONLY log.alert_incident ALTER COLUMN id SET DEFAULT nextval('log.alert_incident_id_seq'::regclass);
+
+--
+-- Name: audit_event id; Type: DEFAULT; Schema: log; Owner: -
+--
+
+ALTER TABLE ONLY log.audit_event ALTER COLUMN id SET DEFAULT nextval('log.audit_event_id_seq'::regclass);
 
 --
 -- Name: migration_rebuild id; Type: DEFAULT; Schema: log; Owner: -

@@ -1,0 +1,105 @@
+/**
+ * better-auth on our pg Pool (its Kysely adapter), with its tables in the `auth` schema declared in
+ * schema.prisma (snake_case columns mapped below). Why not its Prisma adapter: docs/design.md,
+ * "Accounts and sessions".
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { betterAuth } from 'better-auth';
+import { admin } from 'better-auth/plugins';
+import { PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import type { ApiConfig } from '../config.ts';
+
+/** The secret that signs session cookies: AUTH_SECRET, else one kept in the database (made once). */
+export async function authSecret(pool: pg.Pool, config: Pick<ApiConfig, 'authSecret'>): Promise<string> {
+  if (config.authSecret) return config.authSecret;
+  // auth.verification is better-auth's table of short-lived values; this row never expires and is
+  // shared by every process on the database (sessions survive restarts and work on every API process).
+  await pool.query(
+    `INSERT INTO auth.verification (id, identifier, value, expires_at)
+     VALUES ('warehouse-cookie-secret', 'warehouse-cookie-secret', $1, 'infinity') ON CONFLICT (id) DO NOTHING`,
+    [randomBytes(32).toString('base64url')],
+  );
+  const { rows } = await pool.query<{ value: string }>(
+    `SELECT value FROM auth.verification WHERE id = 'warehouse-cookie-secret'`,
+  );
+  return rows[0]!.value;
+}
+
+export const COOKIE_PREFIX = 'warehouse';
+
+export function createAuth(pool: pg.Pool, config: ApiConfig, secret: string) {
+  const secure = config.publicUrl?.startsWith('https:') ?? false;
+  return betterAuth({
+    secret,
+    basePath: '/api/auth',
+    ...(config.publicUrl ? { baseURL: config.publicUrl } : {}),
+    // The console is served by this server: its own origin is the request's Host (and PUBLIC_URL).
+    trustedOrigins: (request) => {
+      const host = request?.headers.get('host');
+      return [config.publicUrl, host ? `http://${host}` : undefined, host ? `https://${host}` : undefined];
+    },
+    telemetry: { enabled: false },
+    // Without PUBLIC_URL better-auth warns on every start that it derives its origin from each
+    // request, which is what we want (the console is served by this server): errors only.
+    logger: { level: 'error' },
+    database: { dialect: new PostgresDialect({ pool }), type: 'postgres', schemaName: 'auth', transaction: true },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    // One limiter for sign-in: @fastify/rate-limit on the route (auth/routes.ts).
+    rateLimit: { enabled: false },
+    session: {
+      expiresIn: config.sessionIdleMinutes * 60,
+      // A session used within the idle time is extended, at most once a minute (a write each time).
+      updateAge: Math.min(60, config.sessionIdleMinutes * 60),
+      fields: {
+        expiresAt: 'expires_at',
+        createdAt: 'created_at',
+        updatedAt: 'updated_at',
+        ipAddress: 'ip_address',
+        userAgent: 'user_agent',
+        userId: 'user_id',
+      },
+    },
+    user: {
+      fields: { emailVerified: 'email_verified', createdAt: 'created_at', updatedAt: 'updated_at' },
+    },
+    account: {
+      fields: {
+        accountId: 'account_id',
+        providerId: 'provider_id',
+        userId: 'user_id',
+        accessToken: 'access_token',
+        refreshToken: 'refresh_token',
+        idToken: 'id_token',
+        accessTokenExpiresAt: 'access_token_expires_at',
+        refreshTokenExpiresAt: 'refresh_token_expires_at',
+        createdAt: 'created_at',
+        updatedAt: 'updated_at',
+      },
+    },
+    verification: {
+      fields: { expiresAt: 'expires_at', createdAt: 'created_at', updatedAt: 'updated_at' },
+    },
+    plugins: [
+      // role and banned on auth.user; a banned (disabled) user cannot sign in.
+      admin({
+        defaultRole: 'viewer',
+        adminRoles: ['admin'],
+        schema: {
+          user: { fields: { banReason: 'ban_reason', banExpires: 'ban_expires' } },
+          session: { fields: { impersonatedBy: 'impersonated_by' } },
+        },
+      }),
+    ],
+    advanced: {
+      cookiePrefix: COOKIE_PREFIX,
+      useSecureCookies: secure,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
+      database: { generateId: () => randomUUID() },
+      // auth/routes.ts sets x-forwarded-for to the address Fastify saw (a client's own value is replaced).
+      ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,172 @@
+// One audit row per action with the right actor, written with the action (none for a refused one);
+// staff undo or confirm only their own uploads; kpi.target_edit records the signed-in user.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '@warehouse/db/accounts';
+import { multipart, testApp, waitForUpload, type TestApp } from './helper.ts';
+import { csvText, encode, row } from './csv.ts';
+import { makeUser, ORIGIN, signIn, type TestUser } from './auth-helper.ts';
+
+let t: TestApp;
+let viewer: TestUser;
+let staff: TestUser;
+let otherStaff: TestUser;
+let admin: TestUser;
+
+beforeAll(async () => {
+  t = await testApp({ auth: true, signInPerMinute: 1000 });
+  await t.startWorker();
+  viewer = await makeUser(t.pool, 'viewer');
+  staff = await makeUser(t.pool, 'staff');
+  otherStaff = await makeUser(t.pool, 'staff', 'other-staff');
+  admin = await makeUser(t.pool, 'admin');
+});
+afterAll(async () => t?.close());
+
+const bearer = (u: TestUser) => ({ authorization: `Bearer ${u.key}` });
+const upload = (headers: Record<string, string>, slip: string) => {
+  const body = multipart([
+    { name: 'flavour', value: 'final' },
+    {
+      name: 'receive',
+      filename: `r-${slip}.csv`,
+      content: encode(csvText('receive', [row('receive', { date: '2025/01/05', slip, line: 1, kg: '100' })])),
+    },
+  ]);
+  return t.app.inject({
+    method: 'POST',
+    url: '/upload/csv',
+    payload: body.payload,
+    headers: { ...body.headers, ...headers },
+  });
+};
+const eventsOf = async (action: string, objectId?: string) => listAudit(t.pool, { action, objectId });
+
+describe('uploads', () => {
+  let id: number;
+  it('an upload with an API key: upload.accepted names the key and its owner, with the file', async () => {
+    const res = await upload(bearer(staff), 'S1');
+    expect(res.statusCode, res.body).toBe(202);
+    id = (res.json() as { uploads: { id: number }[] }).uploads[0]!.id;
+    const ev = await eventsOf('upload.accepted', String(id));
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toMatchObject({
+      actorType: 'key',
+      actorId: staff.id,
+      actorName: `${staff.name}-key (${staff.name})`,
+      objectType: 'upload',
+      after: { csvType: 'receive', flavour: 'final', fileName: 'r-S1.csv' },
+    });
+    expect(ev[0]!.requestId).toMatch(/^req-/);
+    expect((await waitForUpload(t.pool, id)).status).toBe('success');
+  });
+
+  it('a viewer’s upload is refused (403) and leaves no audit row and no upload', async () => {
+    const before = (await eventsOf('upload.accepted')).length;
+    const res = await upload(bearer(viewer), 'V1');
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'E_ROLE_REQUIRED', requiredRole: 'staff' });
+    expect((await eventsOf('upload.accepted')).length).toBe(before);
+  });
+
+  it('another staff member cannot undo it (403 naming the uploader, nothing changed, no event); its uploader can', async () => {
+    const refused = await t.app.inject({ method: 'POST', url: `/uploads/${id}/revert`, headers: bearer(otherStaff) });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('E_NOT_YOUR_UPLOAD');
+    expect(refused.json().error).toContain(`uploaded by ${staff.name}-key (${staff.name})`);
+    expect((await t.pool.query(`SELECT status FROM log.upload_file WHERE id = $1`, [id])).rows[0].status).toBe(
+      'success',
+    );
+    expect(await eventsOf('upload.reverted', String(id))).toHaveLength(0);
+    const { cookie } = await signIn(t.app, staff);
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: `/uploads/${id}/revert`,
+      headers: { cookie, origin: ORIGIN },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const ev = await eventsOf('upload.reverted', String(id));
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toMatchObject({
+      actorType: 'user',
+      actorId: staff.id,
+      actorName: staff.name,
+      after: { status: 'reverted' },
+    });
+  });
+
+  it('an admin may undo anyone’s upload; a refused undo (not successful) writes no event', async () => {
+    const res = await upload(bearer(otherStaff), 'O1');
+    const other = (res.json() as { uploads: { id: number }[] }).uploads[0]!.id;
+    await waitForUpload(t.pool, other);
+    const ok = await t.app.inject({ method: 'POST', url: `/uploads/${other}/revert`, headers: bearer(admin) });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const again = await t.app.inject({ method: 'POST', url: `/uploads/${other}/revert`, headers: bearer(admin) });
+    expect(again.statusCode).toBe(409);
+    expect(await eventsOf('upload.reverted', String(other))).toHaveLength(1);
+  });
+});
+
+describe('targets and refresh', () => {
+  it('a target edit records the signed-in user, not the typed name, in kpi.target_edit and the audit log', async () => {
+    const { cookie } = await signIn(t.app, staff);
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: '/targets/month/2025-04',
+      payload: { targetTon: 123.5, editor: 'someone typed this' },
+      headers: { cookie, origin: ORIGIN },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const { rows } = await t.pool.query(`SELECT editor FROM kpi.target_edit ORDER BY id DESC LIMIT 1`);
+    expect(rows[0].editor).toBe(staff.name);
+    const ev = await eventsOf('target.edit', '2025-04-01');
+    expect(ev[0]).toMatchObject({ actorName: staff.name, objectType: 'monthly_target', after: { ton: 123.5 } });
+    // no editor at all is fine when signed in; a key must still say who (a script may run for several people)
+    const bare = await t.app.inject({
+      method: 'PUT',
+      url: '/targets/day/2025-04-02',
+      payload: { targetTon: 4 },
+      headers: { cookie, origin: ORIGIN },
+    });
+    expect(bare.statusCode, bare.body).toBe(200);
+    const byKey = await t.app.inject({
+      method: 'PUT',
+      url: '/targets/day/2025-04-02',
+      payload: { targetTon: 5 },
+      headers: bearer(staff),
+    });
+    expect(byKey.json().code).toBe('E_EDITOR');
+  });
+
+  it('a targets CSV: one target.csv event; a manual refresh (admin): mv.refresh; refused for staff with no event', async () => {
+    const body = multipart([
+      { name: 'editor', value: 'nightly script' },
+      { name: 'file', filename: 'targets.csv', content: 'month,target_ton\r\n2025-05,10\r\n2025-06,11\r\n' },
+    ]);
+    const csv = await t.app.inject({
+      method: 'POST',
+      url: '/targets/csv',
+      payload: body.payload,
+      headers: { ...body.headers, ...bearer(staff) },
+    });
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect((await eventsOf('target.csv'))[0]).toMatchObject({ objectId: 'targets.csv', after: { rows: 2 } });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/mv/refresh',
+      payload: { all: true },
+      headers: bearer(staff),
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(await eventsOf('mv.refresh')).toHaveLength(0);
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/mv/refresh',
+      payload: { all: true },
+      headers: bearer(admin),
+    });
+    expect(ok.statusCode, ok.body).toBe(202);
+    const ev = await eventsOf('mv.refresh');
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toMatchObject({ actorName: `${admin.name}-key (${admin.name})`, objectId: 'all' });
+  });
+});
