@@ -411,7 +411,9 @@ CREATE TABLE log.upload_error (
     column_name text,
     value text,
     reason text NOT NULL,
-    row_text text
+    row_text text,
+    code text,
+    params jsonb
 );
 
 --
@@ -446,7 +448,9 @@ CREATE TABLE log.upload_file (
     rows_added integer,
     rows_superseded integer,
     touched_first date,
-    touched_last date
+    touched_last date,
+    error_code text,
+    error_params jsonb
 );
 
 --
