@@ -25,6 +25,55 @@ const RELOAD = {
 
 /** Errors of a request (the `code` of an error answer) and of an upload as a whole. */
 export const ERROR_TEXTS: Record<string, Text> = {
+  // Signing in and permissions (apps/api/src/auth).
+  E_SIGN_IN_FAILED: {
+    ja: 'メールアドレスかパスワードが違います。確かめてもう一度入力してください。',
+    en: 'The email address or password is not right. Check them and try again.',
+  },
+  E_TOO_MANY_SIGN_INS: {
+    ja: 'サインインの試行が多すぎます。しばらく待ってからもう一度お試しください。',
+    en: 'Too many sign-in attempts. Wait a while and try again.',
+  },
+  E_SESSION_EXPIRED: {
+    ja: 'サインインの有効期限が切れました。もう一度サインインしてください。',
+    en: 'Your sign-in has expired. Please sign in again.',
+  },
+  E_SESSION_ONLY: {
+    ja: 'この操作は画面からサインインしたときだけできます。',
+    en: 'This can only be done when signed in through the console.',
+  },
+  E_USER_DISABLED: {
+    ja: 'このアカウントは使えなくなっています。管理者に連絡してください。',
+    en: 'This account has been disabled. Contact your administrator.',
+  },
+  E_KEY_INVALID: {
+    ja: 'このキーは使えません。正しいキーか管理者に確かめてください。',
+    en: 'This key is not valid. Check it with your administrator.',
+  },
+  E_KEY_REVOKED: {
+    ja: 'このキーは取り消されています。新しいキーを管理者に発行してもらってください。',
+    en: 'This key has been revoked. Ask your administrator for a new one.',
+  },
+  E_KEY_NOT_FOUND: {
+    ja: 'そのキーは見つかりません。一覧を読み込み直してください。',
+    en: 'That key was not found. Reload the list.',
+  },
+  E_ROLE_REQUIRED: {
+    ja: 'この操作をする権限がありません。必要なら管理者に権限の変更を頼んでください。',
+    en: 'You do not have permission for this. Ask your administrator if you need it.',
+  },
+  E_NOT_YOUR_UPLOAD: {
+    ja: 'ほかの人のアップロードは、管理者だけが取り消し・確認できます。',
+    en: "Only an administrator can undo or confirm someone else's upload.",
+  },
+  E_CSRF: {
+    ja: '安全のため、この画面以外から送られた操作は受け付けません。画面を再読み込みしてやり直してください。',
+    en: 'For safety, actions sent from outside this console are refused. Reload the page and try again.',
+  },
+  E_AUTH_OFF: {
+    ja: 'このサーバーではサインインが使われていません。',
+    en: 'Sign-in is not used on this server.',
+  },
   E_BAD_DATE: {
     ja: '日付が正しくありません。実在する日付（例: 2025-04-01）を指定してください。',
     en: 'The date is not valid. Enter a real calendar date (e.g. 2025-04-01).',

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../scripts/chromium.ts';
+import { injectAxe } from './a11y.ts';
 import { inject } from 'vitest';
 import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
 import { loadConfig, type ApiConfig } from '@warehouse/api/config';
@@ -13,7 +13,6 @@ import { startServer, type Started } from '@warehouse/api/server';
 export { CHROMIUM } from '../scripts/chromium.ts';
 export const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots', import.meta.url));
-const require = createRequire(import.meta.url);
 
 export interface Stack {
   url: string;
@@ -71,7 +70,7 @@ export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<St
 
 /** axe-core on the current page; returns the serious and critical violations (ids and targets). */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  await injectAxe(page);
   const violations = await page.evaluate(async () => {
     const r = await (
       window as unknown as {

@@ -16,6 +16,7 @@ describe('errors.csv of a failed upload', () => {
     const { page } = s;
     await page.goto(`${s.url}/#/upload`);
     await page.evaluate(() => sessionStorage.setItem('apiToken', 'tok'));
+    await page.reload(); // the console reads the token when it starts (the navigation's badge asks the API at once)
     await page
       .getByTestId('file-input')
       .setInputFiles([{ name: 'bad-receive.csv', mimeType: 'text/csv', buffer: badReceiveCsv() }]);

@@ -1,2 +1,2 @@
 /** The schemas the toolkit owns (`datasource.schemas` in prisma/schema.prisma). */
-export const DOMAIN_SCHEMAS = ['raw', 'stg', 'ref', 'mart', 'kpi', 'log'] as const;
+export const DOMAIN_SCHEMAS = ['raw', 'stg', 'ref', 'mart', 'kpi', 'log', 'auth'] as const;

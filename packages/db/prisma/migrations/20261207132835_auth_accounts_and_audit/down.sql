@@ -29,3 +29,6 @@ DROP TABLE "auth"."api_key";
 
 -- DropTable
 DROP TABLE "log"."audit_event";
+
+-- The schema the migration created (hand-added: the generator drops tables, not schemas; no CASCADE).
+DROP SCHEMA "auth";
