@@ -46,7 +46,7 @@ describe('uploads', () => {
   it('an upload with an API key: upload.accepted names the key and its owner, with the file', async () => {
     const res = await upload(bearer(staff), 'S1');
     expect(res.statusCode, res.body).toBe(202);
-    id = (res.json() as { uploads: { id: number }[] }).uploads[0]!.id;
+    id = res.json<{ uploads: { id: number }[] }>().uploads[0]!.id;
     const ev = await eventsOf('upload.accepted', String(id));
     expect(ev).toHaveLength(1);
     expect(ev[0]).toMatchObject({
@@ -96,7 +96,7 @@ describe('uploads', () => {
 
   it('an admin may undo anyone’s upload; a refused undo (not successful) writes no event', async () => {
     const res = await upload(bearer(otherStaff), 'O1');
-    const other = (res.json() as { uploads: { id: number }[] }).uploads[0]!.id;
+    const other = res.json<{ uploads: { id: number }[] }>().uploads[0]!.id;
     await waitForUpload(t.pool, other);
     const ok = await t.app.inject({ method: 'POST', url: `/uploads/${other}/revert`, headers: bearer(admin) });
     expect(ok.statusCode, ok.body).toBe(200);
