@@ -101,7 +101,15 @@ function MonthRow({
 function DayRow({ date, targetTon, editor }: { date: string; targetTon: number; editor: string }) {
   const { t } = useI18n();
   const qc = useQueryClient();
-  const [value, setValue] = useState(String(targetTon));
+  const stored = String(targetTon);
+  const [value, setValue] = useState(stored);
+  // As in MonthRow: follow the server's value without remounting the row, or the refetch that
+  // follows a save (the day's value changed) wipes "saved" as soon as it appears.
+  const [shown, setShown] = useState(stored);
+  if (stored !== shown) {
+    setShown(stored);
+    setValue(stored);
+  }
   const save = useMutation({
     mutationFn: () =>
       api(`/targets/day/${date}`, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
@@ -173,7 +181,7 @@ function DailyPlan({ month, editor }: { month: string; editor: string }) {
       </thead>
       <tbody>
         {q.data.days.map((d) => (
-          <DayRow key={`${d.date}:${d.targetTon}`} date={d.date} targetTon={d.targetTon} editor={editor} />
+          <DayRow key={d.date} date={d.date} targetTon={d.targetTon} editor={editor} />
         ))}
       </tbody>
     </table>
