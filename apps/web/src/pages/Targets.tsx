@@ -26,25 +26,7 @@ function MonthRow({
   editor: string;
 }) {
   const { t } = useI18n();
-  const qc = useQueryClient();
-  const stored = targetTon == null ? '' : String(targetTon);
-  const [value, setValue] = useState(stored);
-  // Follow the server's value when it changes (a CSV, another editor) without remounting the row:
-  // a remount on the refetch that follows a save would wipe "saved" as soon as it appears.
-  const [shown, setShown] = useState(stored);
-  if (stored !== shown) {
-    setShown(stored);
-    setValue(stored);
-  }
-  const save = useMutation({
-    mutationFn: () =>
-      api(`/targets/month/${month}`, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['targets'] });
-      void qc.invalidateQueries({ queryKey: ['dashboard'] });
-    },
-  });
-  const valid = value !== '' && Number.isFinite(Number(value)) && Number(value) >= 0 && editor.trim() !== '';
+  const { value, setValue, save, valid } = useTargetEdit(`/targets/month/${month}`, targetTon, editor);
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -97,28 +79,36 @@ function MonthRow({
   );
 }
 
-/** One day's plan, edited in place (the month's target becomes the plan's sum). */
-function DayRow({ date, targetTon, editor }: { date: string; targetTon: number; editor: string }) {
-  const { t } = useI18n();
+/**
+ * A target edited in place (a month or a day of its plan): the typed value, its save and whether it
+ * can be saved. The value follows the server's when that changes (a CSV, another editor, the month
+ * re-summed) without remounting the row: a remount on the refetch that follows a save would wipe
+ * "saved" as soon as it appears.
+ */
+function useTargetEdit(path: string, targetTon: number | null, editor: string) {
   const qc = useQueryClient();
-  const stored = String(targetTon);
+  const stored = targetTon == null ? '' : String(targetTon);
   const [value, setValue] = useState(stored);
-  // As in MonthRow: follow the server's value without remounting the row, or the refetch that
-  // follows a save (the day's value changed) wipes "saved" as soon as it appears.
   const [shown, setShown] = useState(stored);
   if (stored !== shown) {
     setShown(stored);
     setValue(stored);
   }
   const save = useMutation({
-    mutationFn: () =>
-      api(`/targets/day/${date}`, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
+    mutationFn: () => api(path, { method: 'PUT', body: JSON.stringify({ targetTon: Number(value), editor }) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['targets'] });
       void qc.invalidateQueries({ queryKey: ['dashboard'] });
     },
   });
   const valid = value !== '' && Number.isFinite(Number(value)) && Number(value) >= 0 && editor.trim() !== '';
+  return { value, setValue, save, valid };
+}
+
+/** One day's plan, edited in place (the month's target becomes the plan's sum). */
+function DayRow({ date, targetTon, editor }: { date: string; targetTon: number; editor: string }) {
+  const { t } = useI18n();
+  const { value, setValue, save, valid } = useTargetEdit(`/targets/day/${date}`, targetTon, editor);
   return (
     <tr data-testid="plan-day" data-date={date}>
       <td>{fmt.date(date)}</td>
