@@ -2,7 +2,7 @@
 // pnpm db:init-from-snapshot — build a new env from schema_head.sql and stamp head (guarded).
 import { loadRegistry } from '@warehouse/db';
 import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { guardFlags, guardForCommand } from '../src/destructive.ts';
+import { guardFlags, guardForCommand, known } from '../src/destructive.ts';
 import { SNAPSHOT_FILE, initFromSnapshot, snapshotFileFlag } from '../src/ops/baseline.ts';
 import { dumpVia } from '../src/ops/dump.ts';
 import { populateAfterMigrate } from '../src/populate.ts';
@@ -29,13 +29,14 @@ await runCommand(
       const registry = loadRegistry();
       return withEnv(
         flags.env,
-        async (db) => {
+        async (db, identity) => {
           const guard = await guardForCommand({
             action: 'init from snapshot',
             env: db.env,
             url: db.url,
             registry,
             flags,
+            known: known(db, identity),
             via: await dumpVia(db),
           });
           const r = await initFromSnapshot({

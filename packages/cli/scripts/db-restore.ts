@@ -2,7 +2,7 @@
 // pnpm db:restore — restore a db:backup file into an environment (guarded).
 import { loadRegistry } from '@warehouse/db';
 import { CliError, c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { guardFlags, guardForCommand } from '../src/destructive.ts';
+import { guardFlags, guardForCommand, known } from '../src/destructive.ts';
 import { checkBackupFile, restoreDatabase } from '../src/ops/backup.ts';
 import { dumpVia } from '../src/ops/dump.ts';
 
@@ -26,7 +26,7 @@ await runCommand(
       const registry = loadRegistry();
       await withEnv(
         flags.env,
-        async (db) => {
+        async (db, identity) => {
           await checkBackupFile(flags.file!, db.env.name);
           const guard = await guardForCommand({
             action: `restore of ${flags.file}`,
@@ -34,6 +34,7 @@ await runCommand(
             url: db.url,
             registry,
             flags,
+            known: known(db, identity),
             via: await dumpVia(db),
           });
           const result = await restoreDatabase({

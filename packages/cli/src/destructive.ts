@@ -4,12 +4,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   getEnvironment,
   loadRegistry,
+  type DatabaseIdentity,
   type EnvironmentConfig,
   type EnvironmentRegistry,
   type ResolvedDatabase,
 } from '@warehouse/db';
 import type { FlagSpec } from '@warehouse/command';
-import { guardDestructive, guardWrite, refuseUnforcedProtected, type GuardIo, type GuardResult } from './guard.ts';
+import {
+  guardDestructive,
+  guardWrite,
+  refuseUnforcedProtected,
+  type GuardIo,
+  type GuardOptions,
+  type GuardResult,
+} from './guard.ts';
 import { backupDatabase } from './ops/backup.ts';
 import type { DumpVia } from './ops/dump.ts';
 import { withEnv } from './env.ts';
@@ -85,6 +93,7 @@ export async function guardForCommand(o: {
   registry: EnvironmentRegistry;
   flags: { yes?: boolean; force?: boolean; confirm?: string };
   via?: DumpVia;
+  known?: GuardOptions['known'];
 }): Promise<GuardResult> {
   const config = cliConfig();
   const io = processGuardIo();
@@ -99,6 +108,7 @@ export async function guardForCommand(o: {
       vars: process.env,
       countdownSeconds: config.countdownSeconds,
       io,
+      known: o.known,
       backup: o.url
         ? async () =>
             (
@@ -152,8 +162,8 @@ export async function withGuardedEnv<T>(
   const env = getEnvironment(flags.env, registry);
   return withEnv(
     env.name,
-    async (db) => {
-      await guardForCommand({ action, env, url: db.url, registry, flags });
+    async (db, identity) => {
+      await guardForCommand({ action, env, url: db.url, registry, flags, known: known(db, identity) });
       return fn(db);
     },
     { registry },
@@ -175,10 +185,10 @@ export async function withWritingEnv<T>(
   const env = getEnvironment(name, registry);
   return withEnv(
     env.name,
-    async (db) => {
+    async (db, identity) => {
       const io = processGuardIo();
       try {
-        await guardWrite({ action, env, url: db.url, registry, vars: process.env, io });
+        await guardWrite({ action, env, url: db.url, registry, vars: process.env, io, known: known(db, identity) });
       } finally {
         io.dispose();
       }
@@ -186,4 +196,9 @@ export async function withWritingEnv<T>(
     },
     { registry, quiet: options.quiet },
   );
+}
+
+/** The identity withEnv read for the URL the guard is about to judge (read once per command). */
+export function known(db: ResolvedDatabase, identity: DatabaseIdentity | undefined): GuardOptions['known'] {
+  return identity ? { url: db.url, identity } : undefined;
 }

@@ -3,6 +3,7 @@ import {
   maskUrl,
   readIdentity,
   resolveDatabase,
+  type DatabaseIdentity,
   type ResolvedDatabase,
   type ResolveOptions,
 } from '@warehouse/db';
@@ -14,14 +15,16 @@ import { c, info } from './output.ts';
  */
 export async function withEnv<T>(
   name: string,
-  fn: (db: ResolvedDatabase) => Promise<T>,
+  fn: (db: ResolvedDatabase, identity: DatabaseIdentity | undefined) => Promise<T>,
   options: ResolveOptions & { quiet?: boolean } = {},
 ): Promise<T> {
   const db = await resolveDatabase(name, { log: options.quiet ? undefined : (m) => info(c.dim(m)), ...options });
   if (!options.quiet) info(`${c.bold(name)} → ${maskUrl(db.url)} ${c.dim(`(${db.sourceDetail})`)}`);
-  await sayWhatItIs(db);
+  // Read once per command: a guard that runs inside `fn` gets it as `known` instead of reading again.
+  const identity = await readIdentity(db.url, { timeoutMs: 5000 }).catch(() => undefined);
+  sayWhatItIs(db, identity);
   try {
-    return await fn(db);
+    return await fn(db, identity);
   } finally {
     await db.release();
   }
@@ -32,8 +35,7 @@ export async function withEnv<T>(
  * or is a restored copy of a protected database (its marker names another identity).
  * Quiet when the identity cannot be read: the command itself reports connection errors.
  */
-async function sayWhatItIs(db: ResolvedDatabase): Promise<void> {
-  const id = await readIdentity(db.url, { timeoutMs: 5000 }).catch(() => undefined);
+function sayWhatItIs(db: ResolvedDatabase, id: DatabaseIdentity | undefined): void {
   if (id?.markerState === 'untrusted') {
     info(
       c.warn(

@@ -76,6 +76,11 @@ export interface GuardOptions {
   backup?: () => Promise<string>;
   /** Reads who a URL reaches (default readIdentity: a real connection). */
   identify?: (url: string) => Promise<DatabaseIdentity>;
+  /**
+   * Who `url` reaches, as the command already read (and announced) it a moment ago (withEnv):
+   * used instead of a second read of the same URL, and its "COPY of" note is not printed again.
+   */
+  known?: { url: string; identity: DatabaseIdentity };
 }
 
 export interface GuardResult {
@@ -231,9 +236,10 @@ async function identifyTarget(
   const declared = envKind(o.env);
   // A spelling the toolkit refuses is its own refusal, not an unreadable identity.
   const target = canonical(url);
+  const known = o.known?.url === url ? o.known.identity : undefined;
   let identity: DatabaseIdentity;
   try {
-    identity = await identify(target);
+    identity = known ?? (await identify(target));
   } catch (error) {
     const e = error as Error;
     if (declared === 'local' && error instanceof IdentityUnreadable && !error.connected) {
@@ -267,7 +273,9 @@ async function identifyTarget(
       },
     };
   }
-  if (identity.markerState === 'copy' && identity.released) {
+  if (known) {
+    // already said by the command (withEnv) when it read this identity
+  } else if (identity.markerState === 'copy' && identity.released) {
     const m = identity.marker!;
     o.io.write(
       c.warn(

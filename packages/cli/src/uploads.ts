@@ -4,7 +4,7 @@ import { CliError, EXIT } from '@warehouse/command';
 import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { UploadOpError } from '@warehouse/db/uploads';
 import { createLogger, syncUploadIncidents } from '@warehouse/refresher';
-import { guardForCommand } from './destructive.ts';
+import { guardForCommand, known } from './destructive.ts';
 import { withEnv } from './env.ts';
 import { printJson } from './output.ts';
 
@@ -59,8 +59,16 @@ export async function runUploadOperation<T>(opts: {
   const env = getEnvironment(flags.env, registry);
   return withEnv(
     env.name,
-    async (db) => {
-      if (opts.guard !== false) await guardForCommand({ action: opts.action, env, url: db.url, registry, flags });
+    async (db, identity) => {
+      if (opts.guard !== false)
+        await guardForCommand({
+          action: opts.action,
+          env,
+          url: db.url,
+          registry,
+          flags,
+          known: known(db, identity),
+        });
       const client = new pg.Client({ connectionString: db.url, application_name: opts.applicationName });
       client.on('error', () => {});
       await client.connect();

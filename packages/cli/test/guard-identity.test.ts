@@ -388,6 +388,13 @@ describe('the guard knows production by what it is', () => {
       DATABASE_URL_VM_STG: copy.url,
     });
     expect(status.stderr).toContain('COPY of vm_prod');
+    // A guarded command reads the identity once and says it once (withEnv's read is the guard's).
+    const fill = await runScript('db-fill', ['--env', 'vm_stg'], {
+      WAREHOUSE_ENV_FILE: mainRegistry,
+      DATABASE_URL_VM_STG: copy.url,
+    });
+    expect(fill.stderr.split('COPY of vm_prod').length - 1, fill.stderr).toBe(1);
+    expect(fill.stderr).not.toContain('REFUSED');
 
     const r = await attempt(
       { label: 'copy as vm_stg', env: 'vm_stg', url: () => copy.url },
