@@ -26,7 +26,7 @@ export interface SwapRow {
   swapId: string;
   migrationName: string | null;
   step: number;
-  action: 'drop' | 'move';
+  action: 'drop' | 'move' | 'undo';
   relation: string;
   kind: CatalogKind;
   fillSql: string | null;
@@ -458,8 +458,10 @@ async function noteFailure(client: pg.ClientBase, swap: PendingSwap, message: st
 }
 
 /**
- * Abandon a pending swap: drop its new versions (readers first) and its plan in one transaction;
- * the old versions stay. Returns the relations whose new versions were dropped.
+ * Abandon a pending swap: drop its new versions (readers first), take back the in-place index and
+ * comment changes the migration made to objects it did not rebuild (its `undo` rows), and delete its
+ * plan, in one transaction; the old versions stay as they were before the migration. Returns the
+ * relations whose new versions were dropped.
  */
 export async function abandonSwap(client: pg.ClientBase, swap: PendingSwap): Promise<string[]> {
   const moves = swap.rows.filter((r) => r.action === 'move');
@@ -467,6 +469,7 @@ export async function abandonSwap(client: pg.ClientBase, swap: PendingSwap): Pro
   try {
     for (const m of [...moves].reverse())
       await client.query(`DROP ${kindWord(m.kind)} IF EXISTS ${shadowName(m.relation)}`);
+    for (const u of swap.rows.filter((r) => r.action === 'undo' && r.fillSql)) await client.query(u.fillSql!);
     await client.query(`delete from ${SWAP_TABLE} where swap_id = $1`, [swap.swapId]);
     for (const s of [...new Set(moves.map((m) => shadowSchema(m.relation.split('.')[0]!)))])
       await dropSchemaIfEmpty(client, s);
