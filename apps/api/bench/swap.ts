@@ -125,7 +125,7 @@ function startLockSampler(url: string) {
              from pg_locks l join pg_stat_activity a on a.pid = l.pid
              join pg_class cl on cl.oid = l.relation join pg_namespace n on n.oid = cl.relnamespace
             where a.application_name = $1 and l.locktype = 'relation' and l.mode = 'AccessExclusiveLock'
-              and l.granted and n.nspname = 'mart'`,
+              and l.granted and n.nspname = 'mart' and cl.relkind in ('r', 'v', 'm')`,
           [APP_NAME],
         );
         for (const r of rows) {
