@@ -68,6 +68,25 @@ describe('snapshot', () => {
     expect(await dumpLocal(history.url, 'history')).toBe(historyDump);
   });
 
+  it('init-from-snapshot refuses a snapshot dumped in the middle of a swap (mart__swap), changing nothing', async () => {
+    const file = path.join(tmp, 'mid-swap.sql');
+    writeFileSync(
+      file,
+      `${historyDump}\nCREATE SCHEMA mart__swap;\nCREATE MATERIALIZED VIEW mart__swap.mv_fx AS SELECT 1 AS x WITH NO DATA;\n`,
+    );
+    const fresh = await db('mid_swap');
+    const err = await initFromSnapshot({ url: fresh.url, envName: 'local_dev', file }).catch((e) => e);
+    expect(err.message).toContain("taken in the middle of a view migration's swap: it creates mart__swap");
+    expect(err.message).toContain('pnpm db:snapshot');
+    expect(err.message).toContain('pnpm db:fill');
+    const left = await withClient(
+      fresh.url,
+      async (c) =>
+        (await c.query(`select nspname from pg_namespace where nspname in ('mart', 'mart__swap', 'log')`)).rows,
+    );
+    expect(left).toEqual([]);
+  });
+
   it('db:snapshot --check exits 1 with a diff when the file is stale and 0 once written', async () => {
     const file = path.join(tmp, 'stale.sql');
     writeFileSync(file, historyDump.replace('CREATE SCHEMA kpi;', 'CREATE SCHEMA kpi_old;'));

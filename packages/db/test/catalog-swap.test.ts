@@ -337,10 +337,20 @@ END $$;
     expect((await generate('nothing')).created).toBeNull();
   }, 600_000);
 
-  it('db:resolve --rolled-back abandons an unfinished swap (old versions stay); db:fill on its own finishes a rerun', async () => {
+  it('db:resolve --rolled-back abandons an unfinished swap (old versions stay, in-place index/comment changes taken back); db:fill on its own finishes a rerun', async () => {
     const file = path.join(views, 'mart', 'mv_fx_l1.sql');
     await writeFile(file, FILES['mv_fx_l1.sql']!.replace('COUNT(*) AS n_lines', 'COUNT(r.slip_no) AS n_lines'));
+    // In the same migration, in place on an object it does not rebuild (the incremental table reads
+    // the root, not l1): its comment, an index added, an index changed under the same name.
+    await writeFile(
+      path.join(views, 'mart', 'mv_fx_inc.sql'),
+      FILES['mv_fx_inc.sql']!.replace('slips per day', 'slips per day (v2)').replace(
+        '-- unique index ux_mv_fx_inc (ddate)',
+        '-- unique index ux_mv_fx_inc (ddate, slips)\n-- index ix_mv_fx_inc_slips (slips)',
+      ),
+    );
     const gen = await generate('l1 change');
+    expect(gen.sql).toMatch(/'undo', 'mart\.mv_fx_inc', 'table', 'DROP INDEX IF EXISTS mart\.ix_mv_fx_inc_slips;'/);
     const before = await withClient(db.url, dump);
     await setFail(true);
     const failed = await migrate({ url: db.url, dir });
@@ -360,7 +370,11 @@ END $$;
     expect(again.failed?.error).toBeUndefined();
     expect(again.applied.map((a) => a.name)).toEqual([gen.created]);
     expect(await fill({ url: db.url })).toMatchObject({ swaps: [], abandoned: [] });
-    expect(changedKeys(before, await withClient(db.url, dump))).toEqual(['mart.mv_fx_l1']);
+    const after = await withClient(db.url, dump);
+    expect(changedKeys(before, after)).toEqual(['mart.mv_fx_inc', 'mart.mv_fx_l1']);
+    expect(after.get('mart.mv_fx_inc')).toMatch(/ix_mv_fx_inc_slips/);
+    expect(after.get('mart.mv_fx_inc')).toMatch(/ux_mv_fx_inc ON mart\.mv_fx_inc USING btree \(ddate, slips\)/);
+    expect(after.get('mart.mv_fx_inc')).toMatch(/slips per day \(v2\)/);
   }, 600_000);
 
   it("the swap's lock wait is bounded by the migration's lock_timeout and retried; a blocked swap leaves the old serving and a rerun finishes", async () => {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { loadIncrementalTables, type IncrementalTable } from './incremental.ts';
+import { notSwapSchema } from './shadow.ts';
 
 type Queryable = Pick<pg.Pool | pg.ClientBase, 'query'>;
 
@@ -52,7 +53,7 @@ select distinct
 from w
 join pg_class m on m.oid = w.objid join pg_namespace mn on mn.oid = m.relnamespace
 join pg_class u on u.oid = w.refobjid join pg_namespace un on un.oid = u.relnamespace
-where w.refrelkind in ('m', 'r') and w.refobjid <> w.objid`;
+where w.refrelkind in ('m', 'r') and w.refobjid <> w.objid and ${notSwapSchema('mn')} and ${notSwapSchema('un')}`;
 
 const NODES_SQL = `
 select n.nspname as schema, c.relname, c.relispopulated as populated,
@@ -60,7 +61,7 @@ select n.nspname as schema, c.relname, c.relispopulated as populated,
     where x.indrelid = c.oid and x.indisunique and x.indisvalid and x.indpred is null and x.indexprs is null
     order by i.relname limit 1) as unique_index
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where c.relkind = 'm' and n.nspname not in ('pg_catalog', 'information_schema')
+where c.relkind = 'm' and n.nspname not in ('pg_catalog', 'information_schema') and ${notSwapSchema('n')}
 order by 1, 2`;
 
 /** Read every MV and incremental table of the database and the dependencies between them. */

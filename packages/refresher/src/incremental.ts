@@ -14,6 +14,7 @@
 import pg from 'pg';
 import { parseQueryViewComment, QUERY_VIEW_SUFFIX } from '@warehouse/db/catalog';
 import { countExistingUploads } from '@warehouse/db/uploads';
+import { notSwapSchema } from './shadow.ts';
 import { quoteName } from './mode.ts';
 
 type Queryable = Pick<pg.Pool | pg.ClientBase, 'query'>;
@@ -37,7 +38,7 @@ select n.nspname || '.' || c.relname as name, obj_description(v.oid, 'pg_class')
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 join pg_class v on v.relnamespace = c.relnamespace and v.relname = c.relname || $1 and v.relkind = 'v'
-where c.relkind = 'r'
+where c.relkind = 'r' and ${notSwapSchema('n')}
 order by 1`;
 
 /** Every incremental table of the database (a table whose `<name>__query` view says it is one). */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { notSwapSchema } from './shadow.ts';
 import { refresh } from './refresh.ts';
 import type { RefreshOptions, RefreshResult } from './types.ts';
 
@@ -8,7 +9,7 @@ type Queryable = Pick<pg.Pool | pg.ClientBase, 'query'>;
 export async function unpopulatedMvs(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>(
     `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'm' AND NOT c.relispopulated ORDER BY 1`,
+     WHERE c.relkind = 'm' AND NOT c.relispopulated AND ${notSwapSchema('n')} ORDER BY 1`,
   );
   return rows.map((r) => r.name);
 }
@@ -28,7 +29,8 @@ export async function mvsReading(db: Queryable, tables: readonly string[]): Prom
        JOIN pg_rewrite rw ON rw.oid = d.objid AND rw.ev_class <> v.oid
      )
      SELECT DISTINCT n.nspname || '.' || c.relname AS name FROM readers r
-     JOIN pg_class c ON c.oid = r.oid AND c.relkind = 'm' JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY 1`,
+     JOIN pg_class c ON c.oid = r.oid AND c.relkind = 'm' JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE ${notSwapSchema('n')} ORDER BY 1`,
     [tables],
   );
   return rows.map((r) => r.name);

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { lastUploadChanges } from '@warehouse/db/uploads';
 import { configFromEnv } from './config.ts';
 import { loadGraph, normalizeName, type MvGraph } from './graph.ts';
+import { notSwapSchema } from './shadow.ts';
 import { MV_MAPPING, MV_SETTINGS, type MvMapping, type MvSettings } from './mapping.ts';
 
 type Queryable = Pick<pg.Pool | pg.ClientBase, 'query'>;
@@ -89,7 +90,8 @@ async function migrationChanges(db: Queryable): Promise<Map<string, Change>> {
          join pg_rewrite rw on rw.oid = d.objid and rw.ev_class <> r.oid
      )
      select distinct r.relation, n.nspname || '.' || c.relname as mv
-       from readers r join pg_class c on c.oid = r.oid and c.relkind = 'm' join pg_namespace n on n.oid = c.relnamespace`,
+       from readers r join pg_class c on c.oid = r.oid and c.relkind = 'm' join pg_namespace n on n.oid = c.relnamespace
+      where ${notSwapSchema('n')}`,
     [[...new Set(rows.map((r) => r.relation))]],
   );
   const readersOf = new Map<string, string[]>();

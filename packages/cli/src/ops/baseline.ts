@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createScratchDatabase, maskUrl, startThrowawayServer, withClient, type DatabaseIdentity } from '@warehouse/db';
+import { SWAP_SCHEMA_SUFFIX } from '@warehouse/db/catalog';
 import { migrate, stamp, DEFAULT_MIGRATIONS_DIR } from '@warehouse/db/migrator';
 import { CliError, type FlagSpec } from '@warehouse/command';
 import { timestamp } from './backup.ts';
@@ -38,7 +39,16 @@ export async function snapshotSchema(
         `migrating a scratch database from empty failed at ${result.failed.name}: ${result.failed.error.message}`,
       );
     options.log?.(`migrated a scratch database from empty (${result.applied.length} migrations)`);
-    return await dumpLocal(db.url, 'the scratch database');
+    const sql = await dumpLocal(db.url, 'the scratch database');
+    // migrate fills and swaps every view migration before it returns: a shadow schema left means a
+    // swap did not finish, and a snapshot with it would give new envs empty copies nobody reads.
+    const shadows = swapSchemasIn(sql);
+    if (shadows.length)
+      throw new CliError(
+        'E_FAILED',
+        `the scratch database still has ${shadows.join(', ')} after migrating (a view migration's swap did not finish); nothing was written. Run \`pnpm db:migrate\` on a copy and read its fill/swap messages`,
+      );
+    return sql;
   } finally {
     await db.drop().catch(() => {});
     await server?.stop();
@@ -67,6 +77,11 @@ export function localiseDumpSettings(sql: string): string {
 /** Schemas a snapshot file creates (`CREATE SCHEMA name;`). */
 export function schemasIn(sql: string): string[] {
   return [...sql.matchAll(/^CREATE SCHEMA (?:IF NOT EXISTS )?"?([^";\s]+)"?;/gm)].map((m) => m[1]!);
+}
+
+/** Shadow schemas of expand/fill/swap (`mart__swap`) a snapshot file creates: it was dumped mid-swap. */
+export function swapSchemasIn(sql: string): string[] {
+  return schemasIn(sql).filter((s) => s.endsWith(SWAP_SCHEMA_SUFFIX));
 }
 
 /** What makes a database not empty for a snapshot: the migrations table or one of its schemas. */
@@ -116,6 +131,16 @@ export async function applySnapshot(o: {
   if (!existsSync(file))
     throw new CliError('E_USAGE', `snapshot ${file} does not exist; write it with \`pnpm db:snapshot\``);
   const sql = await readFile(file, 'utf8');
+  // A dump taken while a view migration's new versions waited to be filled and swapped in holds
+  // them empty beside the old ones, and no plan (schema only): stamped at head, nothing would ever
+  // fill or drop them.
+  const shadows = swapSchemasIn(sql);
+  if (shadows.length)
+    throw new CliError(
+      'E_USAGE',
+      `snapshot ${file} was taken in the middle of a view migration's swap: it creates ${shadows.join(', ')} (the new versions, empty, that \`pnpm db:fill\` fills and swaps in). ` +
+        `Write the snapshot with \`pnpm db:snapshot\` (it migrates a scratch database to the end), or run \`pnpm db:fill\` on the database it was dumped from and dump it again. Nothing was changed.`,
+    );
   const reasons = await nonEmptyReasons(o.url, schemasIn(sql));
   if (reasons.length) {
     throw new CliError(

@@ -149,6 +149,8 @@ export function planTransition(args: {
 
   // In-place changes of objects that are not rebuilt.
   const inPlace: string[] = [];
+  // Their inverse, in the order they were applied (abandoning a swap runs them backwards).
+  const inPlaceUndo: { relation: string; kind: CatalogKind; sql: string }[] = [];
   for (const [name, f] of [...from.objects].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const t = to.objects.get(name);
     const def = defs.get(name);
@@ -156,8 +158,17 @@ export function planTransition(args: {
     const fIdx = new Map(f.indexes.map((i) => [i.name, i.def]));
     const tIdx = new Map(t.indexes.map((i) => [i.name, i.def]));
     const idxSql: string[] = [];
-    for (const [n, d] of fIdx) if (tIdx.get(n) !== d) idxSql.push(`DROP INDEX ${name.split('.')[0]}.${n};`);
-    for (const [n, d] of tIdx) if (fIdx.get(n) !== d) idxSql.push(def.indexes.find((i) => i.name === n)!.sql);
+    const undo = (sql: string) => inPlaceUndo.push({ relation: name, kind: def.kind, sql });
+    for (const [n, d] of fIdx)
+      if (tIdx.get(n) !== d) {
+        idxSql.push(`DROP INDEX ${name.split('.')[0]}.${n};`);
+        undo(`${d};`);
+      }
+    for (const [n, d] of tIdx)
+      if (fIdx.get(n) !== d) {
+        idxSql.push(def.indexes.find((i) => i.name === n)!.sql);
+        undo(`DROP INDEX IF EXISTS ${name.split('.')[0]}.${n};`);
+      }
     if (idxSql.length) {
       changes.push({ name, change: 'indexes' });
       inPlace.push(...idxSql);
@@ -165,6 +176,7 @@ export function planTransition(args: {
     if ((f.comment ?? null) !== (t.comment ?? null)) {
       changes.push({ name, change: 'comment' });
       inPlace.push(commentStatement(def.kind, name, def.comment));
+      inPlaceUndo.push({ relation: name, kind: def.kind, sql: commentStatement(def.kind, name, f.comment ?? null) });
     }
   }
 
@@ -194,7 +206,7 @@ export function planTransition(args: {
     (dropList.length > 0 || creates.length > 0) &&
     creates.every((n) => defs.get(n)!.shadow)
   ) {
-    return swapPlan({ changes, dropList, creates, inPlace, defs, requires, from });
+    return swapPlan({ changes, dropList, creates, inPlace, inPlaceUndo, defs, requires, from });
   }
 
   const out: string[] = [];
@@ -256,6 +268,7 @@ function swapPlan(p: {
   dropList: string[];
   creates: string[];
   inPlace: string[];
+  inPlaceUndo: { relation: string; kind: CatalogKind; sql: string }[];
   defs: Map<string, TargetDefinition>;
   requires: Set<string>;
   from: DbState;
@@ -283,6 +296,10 @@ function swapPlan(p: {
       const d = p.defs.get(n)!;
       return { action: 'move' as const, relation: n, kind: d.kind, fill: fillStatement(n, d.kind, d.reads) };
     }),
+    // What abandoning runs (in this order) to take back the in-place changes above; the swap ignores them.
+    ...[...p.inPlaceUndo]
+      .reverse()
+      .map((u) => ({ action: 'undo' as const, relation: u.relation, kind: u.kind, fill: u.sql })),
   ];
   const swapId = createHash('sha256').update(JSON.stringify(steps)).digest('hex').slice(0, 12);
   out.push('-- What the runner fills (in this order) and swaps: drops readers first, then moves the new versions in.');

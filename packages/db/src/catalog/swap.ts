@@ -91,9 +91,13 @@ export function fillStatement(name: string, kind: CatalogKind, reads: readonly s
   return null;
 }
 
-/** One row of the swap plan: `drop` an old object (readers first), or `move` a new one in (dependency order). */
+/**
+ * One row of the swap plan: `drop` an old object (readers first), or `move` a new one in (dependency
+ * order), or `undo` (its `fill` is the inverse of an in-place index/comment change of an object not
+ * rebuilt, run by abandoning the swap; the swap ignores it).
+ */
 export interface SwapStep {
-  action: 'drop' | 'move';
+  action: 'drop' | 'move' | 'undo';
   relation: string;
   kind: CatalogKind;
   fill: string | null;

@@ -26,7 +26,7 @@ export interface SwapRow {
   swapId: string;
   migrationName: string | null;
   step: number;
-  action: 'drop' | 'move';
+  action: 'drop' | 'move' | 'undo';
   relation: string;
   kind: CatalogKind;
   fillSql: string | null;
@@ -149,22 +149,29 @@ async function copyHandMadeIndexes(client: pg.ClientBase, relation: string): Pro
   }
 }
 
-/** Fill the shadows of `swap` that are not filled yet (progress in the plan's rows). */
+/**
+ * Fill the shadows of `swap` that are not filled yet (progress in the plan's rows), or, with
+ * `again`, fill those again (a refresh reached their old versions after their fill began).
+ */
 async function fill(
   client: pg.ClientBase,
   swap: PendingSwap,
   log: ((e: SwapEvent) => void) | undefined,
   filled: SwapReport['filled'],
+  again?: ReadonlySet<string>,
 ): Promise<void> {
   const moves = swap.rows.filter((r) => r.action === 'move' && r.fillSql);
-  const todo = moves.filter((r) => !r.filledAt);
-  let index = moves.length - todo.length;
+  const todo = again ? moves.filter((r) => again.has(r.relation)) : moves.filter((r) => !r.filledAt);
+  let index = again ? 0 : moves.length - todo.length;
+  const total = again ? todo.length : moves.length;
   for (const r of todo) {
     index++;
-    log?.({ type: 'filling', name: label(swap), relation: r.relation, index, total: moves.length });
+    log?.({ type: 'filling', name: label(swap), relation: r.relation, index, total });
     const t0 = performance.now();
     let rows: number;
     try {
+      // An incremental table's INSERT … SELECT adds to what is there; a REFRESH replaces.
+      if (again && r.kind === 'table') await client.query(`TRUNCATE ${shadowName(r.relation)}`);
       const res = await client.query(r.fillSql!);
       // A new relation has no statistics: readers after the swap would get plans made blind.
       await client.query(`ANALYZE ${shadowName(r.relation)}`);
@@ -191,8 +198,54 @@ async function fill(
       r.id,
       rows,
     ]);
+    r.filledAt = new Date();
     filled.push({ relation: r.relation, rows, ms });
-    log?.({ type: 'filled', name: label(swap), relation: r.relation, rows, ms, index, total: moves.length });
+    log?.({ type: 'filled', name: label(swap), relation: r.relation, rows, ms, index, total });
+  }
+}
+
+/**
+ * Catching up with refreshes. A refresh that runs while the new versions are filled (an upload's)
+ * reaches the old versions only: a new version whose fill read its inputs before that refresh's
+ * data would be swapped in without it, and nothing would refresh it again (its refresh is logged
+ * as done): the nightly verification would find the incremental table drifted. So the runner notes
+ * the refresh log's last id before filling (`mark`); any refresh row of a moved relation after it
+ * makes that object and every later one of the plan (they may read it) be filled again, and the
+ * swap checks once more under its locks (a refresh cannot then be under way on an old version).
+ */
+async function refreshMark(client: pg.ClientBase, since?: Date): Promise<string> {
+  if (!(await client.query(`select to_regclass('log.mv_refresh_log') is not null as p`)).rows[0].p) return '0';
+  // A swap resumed from an earlier run: its filled objects are judged by the time of their fill,
+  // less a minute for the refresher's clock (it writes started_at) against the database's.
+  const { rows } = await client.query<{ id: string }>(
+    since
+      ? `select coalesce(max(id), 0)::text as id from log.mv_refresh_log where started_at < $1::timestamptz - interval '1 minute'`
+      : `select coalesce(max(id), 0)::text as id from log.mv_refresh_log`,
+    since ? [since] : [],
+  );
+  return rows[0]!.id;
+}
+
+/** The moves to fill again: from the first one a refresh reached after `mark`, every later one with a fill. */
+async function behind(client: pg.ClientBase, swap: PendingSwap, mark: string): Promise<Set<string>> {
+  const moves = swap.rows.filter((r) => r.action === 'move' && r.fillSql);
+  if (mark === '' || !moves.length) return new Set();
+  const { rows } = await client.query<{ mv_name: string }>(
+    `select distinct mv_name from log.mv_refresh_log where id > $1::bigint and mv_name = any($2::text[])`,
+    [mark, moves.map((m) => m.relation)],
+  );
+  const hit = new Set(rows.map((r) => r.mv_name));
+  const first = moves.findIndex((m) => hit.has(m.relation));
+  return new Set(first < 0 ? [] : moves.slice(first).map((m) => m.relation));
+}
+
+/** Catch-up rounds outside the swap's locks before the swap catches up under them. */
+const CATCH_UP_ROUNDS = 3;
+
+/** Thrown inside the swap's transaction when a refresh slipped in since the last catch-up. */
+class Behind extends Error {
+  constructor(readonly relations: Set<string>) {
+    super(`refreshed since filled: ${[...relations].join(', ')}`);
   }
 }
 
@@ -233,7 +286,13 @@ async function defaultAcl(client: pg.ClientBase, relation: string): Promise<stri
 }
 
 /** The short transaction that puts the filled new versions in place of the old ones. */
-async function swapIn(client: pg.ClientBase, swap: PendingSwap, lockMs: number, stmtMs: number): Promise<number> {
+async function swapIn(
+  client: pg.ClientBase,
+  swap: PendingSwap,
+  lockMs: number,
+  stmtMs: number,
+  catchUp: { mark: string; inside: boolean; refill: (again: Set<string>) => Promise<void> },
+): Promise<number> {
   const drops = swap.rows.filter((r) => r.action === 'drop');
   const moves = swap.rows.filter((r) => r.action === 'move');
   await client.query(
@@ -251,6 +310,12 @@ async function swapIn(client: pg.ClientBase, swap: PendingSwap, lockMs: number, 
       acl.set(m.relation, rows.length ? rows[0]!.acl : await defaultAcl(client, shadowName(m.relation)));
     }
     for (const d of drops) await client.query(`DROP ${kindWord(d.kind)} ${d.relation}`);
+    // The old versions are locked now: no refresh is under way on them. One that ran since the last
+    // catch-up sends the swap back to catch up outside the locks (readers wait only for the swap),
+    // or, after a few rounds (refreshes keep coming), catches up here.
+    const late = await behind(client, swap, catchUp.mark);
+    if (late.size && !catchUp.inside) throw new Behind(late);
+    if (late.size) await catchUp.refill(late);
     for (const m of moves)
       await client.query(`ALTER ${kindWord(m.kind)} ${shadowName(m.relation)} SET SCHEMA ${m.relation.split('.')[0]}`);
     for (const m of moves) await setPrivileges(client, m.relation, acl.get(m.relation) ?? null);
@@ -306,17 +371,55 @@ export async function fillAndSwap(
 ): Promise<{ report: SwapReport; error?: undefined } | { error: Error; report?: undefined }> {
   const filled: SwapReport['filled'] = [];
   const t0 = performance.now();
+  const earlier = swap.rows.filter((r) => r.action === 'move' && r.fillSql && r.filledAt).map((r) => r.filledAt!);
+  let mark = '';
+  const catchUp = async (): Promise<void> => {
+    for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+      const again = await behind(client, swap, mark);
+      if (!again.size) return;
+      mark = await refreshMark(client);
+      await fill(client, swap, log, filled, again);
+    }
+  };
   try {
+    mark = await refreshMark(
+      client,
+      earlier.length ? new Date(Math.min(...earlier.map((d) => d.getTime()))) : undefined,
+    );
     await fill(client, swap, log, filled);
+    await catchUp();
   } catch (error) {
     await noteFailure(client, swap, (error as Error).message);
     return { error: error as Error };
   }
   const fillMs = Math.round(performance.now() - t0);
   let held = 0;
-  const { error, blockers } = await withLockRetry(label(swap), lockMs, settings, async () => {
-    held = await swapIn(client, swap, lockMs, settings.statementTimeoutMs);
-  });
+  let rounds = 0;
+  let result: Awaited<ReturnType<typeof withLockRetry>>;
+  for (;;) {
+    const inside = rounds >= CATCH_UP_ROUNDS;
+    result = await withLockRetry(label(swap), lockMs, settings, async () => {
+      held = await swapIn(client, swap, lockMs, settings.statementTimeoutMs, {
+        mark,
+        inside,
+        refill: async (again) => {
+          await fill(client, swap, log, filled, again);
+        },
+      });
+    });
+    if (!(result.error instanceof Behind)) break;
+    rounds++;
+    try {
+      const again = result.error.relations;
+      mark = await refreshMark(client);
+      await fill(client, swap, log, filled, again);
+      await catchUp();
+    } catch (error) {
+      await noteFailure(client, swap, (error as Error).message);
+      return { error: error as Error };
+    }
+  }
+  const { error, blockers } = result;
   if (error) {
     const lockTimeout = (error as { code?: string }).code === '55P03';
     const out = new DbError(
@@ -355,8 +458,10 @@ async function noteFailure(client: pg.ClientBase, swap: PendingSwap, message: st
 }
 
 /**
- * Abandon a pending swap: drop its new versions (readers first) and its plan in one transaction;
- * the old versions stay. Returns the relations whose new versions were dropped.
+ * Abandon a pending swap: drop its new versions (readers first), take back the in-place index and
+ * comment changes the migration made to objects it did not rebuild (its `undo` rows), and delete its
+ * plan, in one transaction; the old versions stay as they were before the migration. Returns the
+ * relations whose new versions were dropped.
  */
 export async function abandonSwap(client: pg.ClientBase, swap: PendingSwap): Promise<string[]> {
   const moves = swap.rows.filter((r) => r.action === 'move');
@@ -364,6 +469,7 @@ export async function abandonSwap(client: pg.ClientBase, swap: PendingSwap): Pro
   try {
     for (const m of [...moves].reverse())
       await client.query(`DROP ${kindWord(m.kind)} IF EXISTS ${shadowName(m.relation)}`);
+    for (const u of swap.rows.filter((r) => r.action === 'undo' && r.fillSql)) await client.query(u.fillSql!);
     await client.query(`delete from ${SWAP_TABLE} where swap_id = $1`, [swap.swapId]);
     for (const s of [...new Set(moves.map((m) => shadowSchema(m.relation.split('.')[0]!)))])
       await dropSchemaIfEmpty(client, s);
