@@ -1,6 +1,30 @@
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isCalendarDate } from '@warehouse/db/dates';
+import { isRole, type Role } from '@warehouse/db/accounts';
+
+/**
+ * Company sign-in (OpenID Connect), on when OIDC_ISSUER is set. The provider's redirect URI to
+ * register is `<PUBLIC_URL or the console's address>/api/auth/callback/<providerId>`.
+ */
+export interface OidcConfig {
+  /** better-auth's provider id, in the callback path (fixed: `oidc`). */
+  providerId: 'oidc';
+  /** The issuer (OIDC_ISSUER), e.g. https://accounts.google.com; discovery is `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Email domains that may sign in (OIDC_ALLOWED_DOMAINS, comma-separated, lower case); anyone else is refused. */
+  allowedDomains: string[];
+  /** The claim whose value(s) pick the role (OIDC_ROLE_CLAIM, default `groups`; a string or an array of strings). */
+  roleClaim: string;
+  /** Claim value → role (OIDC_ROLE_MAP, `value=role,…`); the highest mapped role wins. */
+  roleMap: Record<string, Role>;
+  /** The role of a user whose claim maps to none (OIDC_DEFAULT_ROLE, default viewer; `none` refuses them). */
+  defaultRole: Role | null;
+  /** The sign-in button's text (OIDC_LABEL). */
+  label: string;
+}
 /**
  * The API's configuration: every environment variable the app and its workers read is read and
  * validated here, once; everything else receives a typed `ApiConfig`.
@@ -73,6 +97,8 @@ export interface ApiConfig {
   webDist: string | undefined;
   /** LOG_FORMAT: `pretty` (human-readable) or `json`; unset = pretty on a terminal, JSON otherwise. */
   logFormat: 'json' | 'pretty' | undefined;
+  /** Company sign-in (OIDC_*), undefined when OIDC_ISSUER is unset. */
+  oidc: OidcConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +161,86 @@ function isoDate(vars: NodeJS.ProcessEnv, name: string, fallback: string | undef
   return raw;
 }
 
+const OIDC_VARS = [
+  'OIDC_ISSUER',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_ALLOWED_DOMAINS',
+  'OIDC_ROLE_CLAIM',
+  'OIDC_ROLE_MAP',
+  'OIDC_DEFAULT_ROLE',
+  'OIDC_LABEL',
+] as const;
+
+/** OIDC_* read together: all or nothing, each checked, the error naming the variable and the fix. */
+export function oidcConfig(vars: NodeJS.ProcessEnv): OidcConfig | undefined {
+  const set = OIDC_VARS.filter((n) => vars[n] !== undefined && vars[n] !== '');
+  if (set.length === 0) return undefined;
+  const need = (name: (typeof OIDC_VARS)[number], what: string): string => {
+    const v = vars[name]?.trim();
+    if (!v)
+      throw new ConfigError(
+        `${name} is not set but ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'}: company sign-in needs ${what}; set it, or unset every OIDC_* variable to turn company sign-in off`,
+      );
+    return v;
+  };
+  const issuerRaw = need(
+    'OIDC_ISSUER',
+    "the provider's issuer URL (e.g. https://login.microsoftonline.com/<tenant>/v2.0)",
+  );
+  let issuer: URL | undefined;
+  try {
+    issuer = new URL(issuerRaw);
+  } catch {
+    issuer = undefined;
+  }
+  if (!issuer || (issuer.protocol !== 'https:' && issuer.protocol !== 'http:') || issuer.search || issuer.hash)
+    throw new ConfigError(
+      `OIDC_ISSUER=${JSON.stringify(issuerRaw)} is not an http(s) issuer URL; write the issuer as the provider documents it, e.g. https://accounts.google.com (without /.well-known/openid-configuration)`,
+    );
+  const clientId = need('OIDC_CLIENT_ID', 'the client id the provider gave this application');
+  const clientSecret = need('OIDC_CLIENT_SECRET', 'the client secret the provider gave this application');
+  const allowedDomains = need('OIDC_ALLOWED_DOMAINS', 'the email domain(s) allowed to sign in, e.g. example.co.jp')
+    .split(',')
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+    .filter(Boolean);
+  for (const d of allowedDomains)
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d))
+      throw new ConfigError(
+        `OIDC_ALLOWED_DOMAINS has ${JSON.stringify(d)}, which is not an email domain; write domains separated by commas, e.g. example.co.jp,example.com`,
+      );
+  const roleMap: Record<string, Role> = {};
+  for (const pair of (vars.OIDC_ROLE_MAP ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const i = pair.lastIndexOf('=');
+    const value = pair.slice(0, i).trim();
+    const role = pair.slice(i + 1).trim();
+    if (i <= 0 || !value || !isRole(role))
+      throw new ConfigError(
+        `OIDC_ROLE_MAP has ${JSON.stringify(pair)}; write claim-value=role pairs separated by commas, the role one of viewer, staff, admin (e.g. warehouse-admins=admin,warehouse-staff=staff)`,
+      );
+    roleMap[value] = role;
+  }
+  const dflt = vars.OIDC_DEFAULT_ROLE?.trim() || 'viewer';
+  if (dflt !== 'none' && !isRole(dflt))
+    throw new ConfigError(
+      `OIDC_DEFAULT_ROLE=${JSON.stringify(dflt)} is not viewer, staff, admin or none; it is the role of a user whose claim maps to no role (none refuses them); unset it for viewer`,
+    );
+  return {
+    providerId: 'oidc',
+    issuer: issuer.href.replace(/\/$/, ''),
+    clientId,
+    clientSecret,
+    allowedDomains,
+    roleClaim: vars.OIDC_ROLE_CLAIM?.trim() || 'groups',
+    roleMap,
+    defaultRole: dflt === 'none' ? null : dflt,
+    label: vars.OIDC_LABEL?.trim() || '会社のアカウントでサインイン / Sign in with your company account',
+  };
+}
+
 const toYmd = (iso: string) => Number(iso.replace(/-/g, ''));
 
 /**
@@ -189,6 +295,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env, overrides: Par
     webDist:
       vars.WEB_DIST === 'off' ? undefined : vars.WEB_DIST || fileURLToPath(new URL('../../web/dist', import.meta.url)),
     logFormat: logFormat(vars.LOG_FORMAT),
+    oidc: oidcConfig(vars),
   };
   if (config.shrinkGuardPercent > 100) {
     throw new ConfigError(

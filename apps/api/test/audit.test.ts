@@ -106,6 +106,59 @@ describe('uploads', () => {
   });
 });
 
+describe('held uploads', () => {
+  const send = (slips: string[], name: string) => {
+    const body = multipart([
+      { name: 'flavour', value: 'final' },
+      {
+        name: 'receive',
+        filename: name,
+        content: encode(
+          csvText(
+            'receive',
+            slips.map((slip) => row('receive', { date: '2025/02/10', slip, line: 1, kg: '100' })),
+          ),
+        ),
+      },
+    ]);
+    return t.app.inject({
+      method: 'POST',
+      url: '/upload/csv',
+      payload: body.payload,
+      headers: { ...body.headers, ...bearer(staff) },
+    });
+  };
+
+  it('the worker writes upload.held with the hold (its own actor, the reason); confirming it is audited too', async () => {
+    const first = await send(['H1', 'H2', 'H3', 'H4', 'H5', 'H6'], 'six.csv');
+    const firstId = first.json<{ uploads: { id: number }[] }>().uploads[0]!.id;
+    expect((await waitForUpload(t.pool, firstId)).status).toBe('success');
+    expect(await eventsOf('upload.held', String(firstId))).toHaveLength(0);
+    const smaller = await send(['H1'], 'one.csv');
+    const id = smaller.json<{ uploads: { id: number }[] }>().uploads[0]!.id;
+    expect((await waitForUpload(t.pool, id)).status).toBe('held');
+    const ev = await eventsOf('upload.held', String(id));
+    expect(ev).toHaveLength(1);
+    const { rows } = await t.pool.query<{ held_reason: string }>(
+      'SELECT held_reason FROM log.upload_file WHERE id = $1',
+      [id],
+    );
+    expect(ev[0]).toMatchObject({
+      actorType: 'system',
+      actorId: null,
+      actorName: 'ingest worker (shrink guard)',
+      objectType: 'upload',
+      after: { reason: rows[0]!.held_reason, rowsAdded: 1, rowsSuperseded: 6 },
+    });
+    const ok = await t.app.inject({ method: 'POST', url: `/uploads/${id}/confirm`, headers: bearer(staff) });
+    expect(ok.statusCode, ok.body).toBe(202);
+    expect((await waitForUpload(t.pool, id)).status).toBe('success');
+    expect(await eventsOf('upload.confirmed', String(id))).toHaveLength(1);
+    // Landing after the confirmation holds nothing again: still one upload.held row.
+    expect(await eventsOf('upload.held', String(id))).toHaveLength(1);
+  });
+});
+
 describe('targets and refresh', () => {
   it('a target edit records the signed-in user, not the typed name, in kpi.target_edit and the audit log', async () => {
     const { cookie } = await signIn(t.app, staff);

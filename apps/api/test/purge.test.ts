@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAge, purgeFailedUploadBytes } from '@warehouse/db/uploads';
+import { listAudit } from '@warehouse/db/accounts';
 import { csvText, encode, receiveRows } from './csv.ts';
 import { multipart, testApp, waitForUpload, type TestApp } from './helper.ts';
 
@@ -59,12 +60,24 @@ describe('upload:purge', () => {
 
     const client = await t.pool.connect();
     try {
-      const dry = await purgeFailedUploadBytes(client, { olderThanMs: parseAge('30d'), dryRun: true });
+      const actor = { type: 'cli' as const, id: null, name: 'retention-job' };
+      const dry = await purgeFailedUploadBytes(client, { olderThanMs: parseAge('30d'), dryRun: true, actor });
       expect(dry.uploads.map((u) => u.id)).toEqual([oldFailed]);
       expect(await blobs(oldFailed)).toBeGreaterThan(0);
-      const r = await purgeFailedUploadBytes(client, { olderThanMs: parseAge('30d') });
+      expect(await listAudit(t.pool, { action: 'upload.purged' })).toEqual([]);
+      const r = await purgeFailedUploadBytes(client, { olderThanMs: parseAge('30d'), actor });
       expect(r).toMatchObject({ dryRun: false, uploads: [{ id: oldFailed, fileName: 'r.csv' }] });
       expect(r.bytes).toBe(Buffer.byteLength(csvText('receive', bad)));
+      // One upload.purged row per purged upload, by the given actor (none for the dry run).
+      const events = await listAudit(t.pool, { action: 'upload.purged' });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        actorType: 'cli',
+        actorName: 'retention-job',
+        objectType: 'upload',
+        objectId: String(oldFailed),
+        before: { fileName: 'r.csv', bytes: r.bytes },
+      });
     } finally {
       client.release();
     }

@@ -26,6 +26,22 @@ const RELOAD = {
 /** Errors of a request (the `code` of an error answer) and of an upload as a whole. */
 export const ERROR_TEXTS: Record<string, Text> = {
   // Signing in and permissions (apps/api/src/auth).
+  E_OIDC_DOMAIN: {
+    ja: 'このメールアドレスのドメインではサインインできません。管理者に確認してください。',
+    en: 'Accounts of this email domain cannot sign in here. Ask an administrator.',
+  },
+  E_OIDC_NO_ROLE: {
+    ja: '会社のアカウントに、ここで使える役割のグループがありません。管理者に確認してください。',
+    en: 'Your company account is in no group that gives a role here. Ask an administrator.',
+  },
+  E_OIDC_NO_EMAIL: {
+    ja: '会社のアカウントからメールアドレスが届きませんでした。管理者に確認してください。',
+    en: 'Your company account sent no email address. Ask an administrator.',
+  },
+  E_OIDC_FAILED: {
+    ja: '会社のアカウントでのサインインが完了しませんでした。もう一度お試しください。',
+    en: 'Signing in with your company account did not finish. Please try again.',
+  },
   E_SIGN_IN_FAILED: {
     ja: 'メールアドレスかパスワードが違います。確かめてもう一度入力してください。',
     en: 'The email address or password is not right. Check them and try again.',

@@ -4,6 +4,7 @@ import { parseAge, purgeFailedUploadBytes } from '@warehouse/db/uploads';
 import { CliError, c, defineCommand, envFlag, info, jsonFlag, runCommand, table } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
 import { failedRetentionDays, runUploadOperation } from '../src/uploads.ts';
+import { asFlag, cliActor } from '../src/users.ts';
 
 await runCommand(
   defineCommand({
@@ -13,7 +14,8 @@ await runCommand(
       'Deletes log.upload_blob (the original file) of every upload that failed more than AGE ago; its\n' +
       'log.upload_file row and its row errors (GET /uploads/:id/errors.csv) stay. Successful uploads are never\n' +
       'touched. AGE defaults to UPLOAD_FAILED_RETENTION_DAYS (30) days. Destructive: guarded on remote and protected\n' +
-      'envs (a protected env is backed up first); --dry-run lists and deletes nothing (and needs no guard).',
+      'envs (a protected env is backed up first); --dry-run lists and deletes nothing (and needs no guard). Each\n' +
+      'purged upload gets an upload.purged row in log.audit_event (who: --as NAME, else your OS user).',
     flags: {
       env: envFlag,
       'failed-older-than': {
@@ -22,11 +24,12 @@ await runCommand(
         description: 'e.g. 30d, 12h, 90m (default: UPLOAD_FAILED_RETENTION_DAYS days)',
       },
       'dry-run': { type: 'boolean', description: 'list what would be deleted; change nothing' },
+      as: asFlag,
       json: jsonFlag,
       ...guardFlags,
     },
     examples: [
-      'pnpm upload:purge --failed-older-than 30d',
+      'pnpm upload:purge --failed-older-than 30d --as yamada',
       'pnpm upload:purge --env vm_stg --failed-older-than 90d --dry-run --json',
     ],
     async run({ flags }) {
@@ -43,7 +46,7 @@ await runCommand(
         action: `upload:purge --failed-older-than ${age}`,
         guard: !dryRun,
         applicationName: 'warehouse-upload-purge',
-        operation: (client) => purgeFailedUploadBytes(client, { olderThanMs, dryRun }),
+        operation: (client) => purgeFailedUploadBytes(client, { olderThanMs, dryRun, actor: cliActor(flags.as) }),
         report: (r) => {
           if (r.uploads.length) {
             process.stdout.write(

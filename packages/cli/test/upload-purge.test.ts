@@ -1,3 +1,4 @@
+import os from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
@@ -18,6 +19,13 @@ let pool: pg.Pool;
 const blobs = async (id: number) =>
   (await pool.query('SELECT count(*)::int AS n FROM log.upload_blob WHERE upload_file_id = $1', [id])).rows[0]
     .n as number;
+
+const purged = async () =>
+  (
+    await pool.query(
+      `SELECT actor_type, actor_name, object_type, object_id, before FROM log.audit_event WHERE action = 'upload.purged' ORDER BY id`,
+    )
+  ).rows;
 
 beforeAll(async () => {
   const admin = inject('pgAdminUrl');
@@ -76,10 +84,37 @@ describe('pnpm upload:purge', () => {
   });
 
   it("deletes the failed upload's bytes only; its row stays, successful uploads are never touched", async () => {
-    const r = await run(['--failed-older-than', '7d']);
+    expect(await purged()).toEqual([]); // the dry run and the refused run wrote no event
+    const r = await run(['--failed-older-than', '7d', '--as', 'yamada']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/deleted the bytes of 1 failed upload\(s\) older than 7d \(7 bytes\)/);
     expect([await blobs(1), await blobs(2)]).toEqual([0, 1]);
     expect((await pool.query('SELECT status FROM log.upload_file WHERE id = 1')).rows[0].status).toBe('failed');
+    // Its audit row, written in the purge's transaction: who (--as), what, the bytes it had.
+    expect(await purged()).toEqual([
+      {
+        actor_type: 'cli',
+        actor_name: 'yamada',
+        object_type: 'upload',
+        object_id: '1',
+        before: expect.objectContaining({ fileName: 'bad.csv', bytes: 7 }),
+      },
+    ]);
+  });
+
+  it('without --as, the audit row names the OS user; nothing to purge writes no row', async () => {
+    await pool.query(`INSERT INTO log.upload_file (id, csv_type, flavour, file_name, file_sha256, file_size, status, finished_at)
+      VALUES (3, 'receive', 'final', 'bad2.csv', 'c', 3, 'failed', now() - interval '10 days');
+      INSERT INTO log.upload_blob VALUES (3, 0, '\\x616263');`);
+    const r = await run(['--failed-older-than', '7d']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = await purged();
+    expect(rows.map((e) => [e.object_id, e.actor_name])).toEqual([
+      ['1', 'yamada'],
+      ['3', os.userInfo().username],
+    ]);
+    const again = await run(['--failed-older-than', '7d']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await purged()).toHaveLength(2);
   });
 });

@@ -9,6 +9,7 @@ import { admin } from 'better-auth/plugins';
 import { PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { ApiConfig } from '../config.ts';
+import { oidcPlugin, validateOidcUser } from './oidc.ts';
 
 /** The secret that signs session cookies: AUTH_SECRET, else one kept in the database (made once). */
 export async function authSecret(pool: pg.Pool, config: Pick<ApiConfig, 'authSecret'>): Promise<string> {
@@ -30,6 +31,7 @@ export const COOKIE_PREFIX = 'warehouse';
 
 export function createAuth(pool: pg.Pool, config: ApiConfig, secret: string) {
   const secure = config.publicUrl?.startsWith('https:') ?? false;
+  const { oidc } = config;
   return betterAuth({
     secret,
     basePath: '/api/auth',
@@ -62,8 +64,14 @@ export function createAuth(pool: pg.Pool, config: ApiConfig, secret: string) {
     },
     user: {
       fields: { emailVerified: 'email_verified', createdAt: 'created_at', updatedAt: 'updated_at' },
+      // Company sign-in: the allowed domains and the role from the claims (auth/oidc.ts).
+      ...(oidc ? { validateUserInfo: validateOidcUser(oidc) } : {}),
     },
     account: {
+      // An account made with pnpm users:create signs in with the company provider too when the
+      // emails are equal: the provider is the company's (and only its allowed domains get here),
+      // and our accounts' emails are never verified by mail.
+      ...(oidc ? { accountLinking: { trustedProviders: [oidc.providerId], requireLocalEmailVerified: false } } : {}),
       fields: {
         accountId: 'account_id',
         providerId: 'provider_id',
@@ -80,7 +88,10 @@ export function createAuth(pool: pg.Pool, config: ApiConfig, secret: string) {
     verification: {
       fields: { expiresAt: 'expires_at', createdAt: 'created_at', updatedAt: 'updated_at' },
     },
+    // Failed company sign-ins come back to the console with ?error=<code>.
+    onAPIError: { errorURL: '/' },
     plugins: [
+      ...(oidc ? [oidcPlugin(oidc)] : []),
       // role and banned on auth.user; a banned (disabled) user cannot sign in.
       admin({
         defaultRole: 'viewer',

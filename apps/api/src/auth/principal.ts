@@ -49,6 +49,11 @@ export class Principals {
     private readonly opts: { cacheMs: number; maxSessionMs: number; cookieName: string },
   ) {}
 
+  /** The session cookie's name (with __Secure- behind https). */
+  get cookieName(): string {
+    return this.opts.cookieName;
+  }
+
   /** The bearer key of a request, or undefined. The scheme is case-insensitive (RFC 7235). */
   static bearer(req: FastifyRequest): string | undefined {
     const m = /^bearer +(\S+)$/i.exec((req.headers.authorization ?? '').trim());

@@ -21,8 +21,10 @@ import { withTransaction } from '@warehouse/db';
 import { HttpError } from '../http-error.ts';
 import { errorResponses, Nullable } from '../schemas.ts';
 import type { Auth } from './better-auth.ts';
+import type { OidcConfig } from '../config.ts';
 import { actorOf, type Principals } from './principal.ts';
 import { auditCsv } from './audit-csv.ts';
+import { oidcRoutes } from './oidc-routes.ts';
 
 /** better-auth's endpoints the API serves besides sign-in (each needs a session: role viewer). */
 const BETTER_AUTH_ROUTES: ['GET' | 'POST', string, string][] = [
@@ -42,7 +44,7 @@ export const originOf = (req: FastifyRequest) => ({
 });
 
 /** A Fetch Request for better-auth from a Fastify request (its body re-serialised as JSON). */
-function toFetch(req: FastifyRequest): Request {
+export function toFetch(req: FastifyRequest): Request {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined || k === 'x-forwarded-for' || k === 'content-length') continue;
@@ -58,7 +60,7 @@ function toFetch(req: FastifyRequest): Request {
 }
 
 /** Send better-auth's Response through Fastify (every Set-Cookie kept). */
-async function sendFetch(reply: FastifyReply, res: Response): Promise<void> {
+export async function sendFetch(reply: FastifyReply, res: Response): Promise<void> {
   reply.code(res.status);
   res.headers.forEach((value, key) => {
     if (key !== 'set-cookie' && key !== 'content-length') reply.header(key, value);
@@ -71,11 +73,18 @@ async function sendFetch(reply: FastifyReply, res: Response): Promise<void> {
 
 export async function authRoutes(
   app: FastifyInstance,
-  deps: { pool: pg.Pool; getAuth: () => Promise<Auth>; principals: Principals; signInPerMinute: number },
+  deps: {
+    pool: pg.Pool;
+    getAuth: () => Promise<Auth>;
+    principals: Principals;
+    signInPerMinute: number;
+    oidc: OidcConfig | undefined;
+  },
 ): Promise<void> {
   const { pool, getAuth, principals } = deps;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   await app.register(rateLimit, { global: false });
+  if (deps.oidc) oidcRoutes(app, { pool, getAuth, principals, signInPerMinute: deps.signInPerMinute, oidc: deps.oidc });
 
   r.post(
     '/api/auth/sign-in/email',

@@ -10,6 +10,7 @@ import { Held, landUpload, periodOf, ymd, type LandingUpload } from './land.ts';
 import { alertUpload, reportHeld, reportOutcome, reportRejected } from './report.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { withPoolClient, withTransaction } from '@warehouse/db/pg';
+import { writeAudit, type Actor } from '@warehouse/db/accounts';
 import { UPLOAD_STATUS } from '@warehouse/db/kinds';
 import {
   claimUpload,
@@ -70,6 +71,9 @@ export type IngestOutcome =
   | { status: typeof UPLOAD_STATUS.failed; uploadId: number; reason: string; errors: RowError[] }
   | { status: 'skipped'; uploadId: number; reason: string };
 
+/** Who holds an upload in log.audit_event: the ingest worker's shrink guard, not a person. */
+export const INGEST_ACTOR: Actor = { type: 'system', id: null, name: 'ingest worker (shrink guard)' };
+
 /**
  * The ingest job: land one pending upload in raw and stg, all or nothing, and enqueue the MV
  * refresh — one transaction. The current rows of its kind and flavour on the file's dates (or on
@@ -102,18 +106,36 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
   } catch (error) {
     if (error instanceof Held) {
       const { effect, load } = error;
-      await markHeld(pool, uploadId, {
-        encoding: decode.encoding ?? null,
-        rowCount: load.rows,
-        dateFrom: ymd(load.minDate),
-        dateTo: ymd(load.maxDate),
-        rowsAdded: effect.rowsAdded,
-        rowsSuperseded: effect.rowsSuperseded,
-        datesTouched: effect.datesTouched.count,
-        touchedFirst: effect.datesTouched.first,
-        touchedLast: effect.datesTouched.last,
-        reason: error.reason,
-      });
+      // The hold and its audit row in one transaction (nothing of the file landed: that one rolled back).
+      await withPoolClient(pool, (client) =>
+        withTransaction(client, async () => {
+          const held = await markHeld(client, uploadId, {
+            encoding: decode.encoding ?? null,
+            rowCount: load.rows,
+            dateFrom: ymd(load.minDate),
+            dateTo: ymd(load.maxDate),
+            rowsAdded: effect.rowsAdded,
+            rowsSuperseded: effect.rowsSuperseded,
+            datesTouched: effect.datesTouched.count,
+            touchedFirst: effect.datesTouched.first,
+            touchedLast: effect.datesTouched.last,
+            reason: error.reason,
+          });
+          if (held)
+            await writeAudit(client, {
+              actor: INGEST_ACTOR,
+              action: 'upload.held',
+              objectType: 'upload',
+              objectId: uploadId,
+              after: {
+                reason: error.reason,
+                rowsAdded: effect.rowsAdded,
+                rowsSuperseded: effect.rowsSuperseded,
+                datesTouched: effect.datesTouched.count,
+              },
+            });
+        }),
+      );
       await reportHeld(deps, landing, error.reason, started);
       return { status: UPLOAD_STATUS.held, uploadId, reason: error.reason, ...effect };
     }

@@ -6,12 +6,15 @@
  */
 import type pg from 'pg';
 import { withTransaction } from '../pg/with.ts';
+import { writeAudit, type Actor } from '../accounts/audit.ts';
 
 export interface PurgeOptions {
   /** Failed at least this long ago (by finished_at). */
   olderThanMs: number;
   /** Count only; delete nothing. */
   dryRun?: boolean;
+  /** Who purges (the CLI's `--as` or OS user): one `upload.purged` audit row per upload, in the same transaction. */
+  actor: Actor;
 }
 
 export interface PurgeResult {
@@ -33,7 +36,7 @@ export function parseAge(text: string): number {
  * transaction (a dry run rolls back).
  *
  * @example
- * const r = await purgeFailedUploadBytes(client, { olderThanMs: parseAge('30d') });
+ * const r = await purgeFailedUploadBytes(client, { olderThanMs: parseAge('30d'), actor: { type: 'cli', id: null, name: 'ana' } });
  * console.log(`${r.uploads.length} upload(s), ${r.bytes} bytes`);
  */
 export async function purgeFailedUploadBytes(client: pg.ClientBase, opts: PurgeOptions): Promise<PurgeResult> {
@@ -58,6 +61,16 @@ export async function purgeFailedUploadBytes(client: pg.ClientBase, opts: PurgeO
       finishedAt: r.finished_at,
       bytes: Number(r.bytes),
     }));
+    if (!dryRun)
+      for (const u of uploads)
+        await writeAudit(client, {
+          actor: opts.actor,
+          action: 'upload.purged',
+          objectType: 'upload',
+          objectId: u.id,
+          before: { fileName: u.fileName, bytes: u.bytes, failedAt: u.finishedAt.toISOString() },
+          after: { bytes: 0, olderThanMs: opts.olderThanMs },
+        });
     return { uploads, bytes: uploads.reduce((a, u) => a + u.bytes, 0), dryRun };
   };
   if (!dryRun) return withTransaction(client, run);

@@ -293,13 +293,13 @@ export async function markFailed(
   return (r.rowCount ?? 0) > 0;
 }
 
-/** processing → held by the shrink guard: nothing landed; what it would have done is recorded. */
+/** processing → held by the shrink guard: nothing landed; what it would have done is recorded. False when it was no longer pending/processing. */
 export async function markHeld(
   db: Queryable,
   id: number,
   h: Omit<Landed, 'dateFrom' | 'dateTo'> & { dateFrom: string; dateTo: string; reason: string },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const r = await db.query(
     `UPDATE log.upload_file SET status = 'held', encoding = $2, row_count = $3, date_from = $4, date_to = $5,
        rows_added = $6, rows_superseded = $7, dates_touched = $8, touched_first = $9, touched_last = $10,
        held_reason = $11, finished_at = clock_timestamp()
@@ -318,6 +318,7 @@ export async function markHeld(
       h.reason,
     ],
   );
+  return (r.rowCount ?? 0) > 0;
 }
 
 /** held → pending, confirmed (the shrink guard no longer applies). */
