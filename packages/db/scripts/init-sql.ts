@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { DiffTarget } from '@prisma/schema-engine-wasm';
 import { startTestServer } from '../src/testing/index.ts';
 import { PgEngineAdapterFactory } from '../src/engine/pg-adapter.ts';
 import { catalogFilter } from '../src/engine/workflow.ts';
@@ -22,8 +23,8 @@ export const schemaPath = path.resolve(here, '../prisma/schema.prisma');
 
 /** The engine's `diff` as a script, with an engine connected to `url` through node-pg. */
 export async function engineDiffSql(
-  from: unknown,
-  to: unknown,
+  from: DiffTarget,
+  to: DiffTarget,
   schema: string,
   url: string,
   schemaFile = schemaPath,

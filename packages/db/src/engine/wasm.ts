@@ -41,7 +41,8 @@ async function instantiate(): Promise<WasmBindings> {
   const module = await WebAssembly.compile(await readFile(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm')));
   // Every import of the module comes from the glue file, whatever name the bundler gave it.
   const imports: WebAssembly.Imports = {};
-  for (const imp of WebAssembly.Module.imports(module)) imports[imp.module] ??= bg as unknown as WebAssembly.ModuleImports;
+  for (const imp of WebAssembly.Module.imports(module))
+    imports[imp.module] ??= bg as unknown as WebAssembly.ModuleImports;
   const instance = await WebAssembly.instantiate(module, imports);
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
