@@ -1,14 +1,14 @@
 import { coverageFloor, warehouseVitest } from '@warehouse/vitest-config';
 
-// Isolated (a fresh worker process per file), unlike the preset: Prisma's schema engine (WASM) is
-// loaded once per process, and a second file using it in the same process hung (engine.test.ts after
-// migrations.test.ts, 2026-12-07).
+// Without isolation, as the preset: a worker imports the module graph (and compiles Prisma's schema
+// engine WASM) once and runs file after file. It needs one engine instance per process, which
+// loadWasmEngine (src/engine/wasm.ts) keeps: a second instance, made by scripts/init-sql.ts until
+// 2026-12-07, hung every later engine call of the process (engine.test after migrations.test).
 // Two workers: each file has its own databases (roles it creates have unique names or are created
 // idempotently), and a file often waits on PostgreSQL or on the Prisma CLI it starts.
 export default warehouseVitest(import.meta.url, {
   test: {
     maxWorkers: 2,
-    isolate: true,
     coverage: coverageFloor({ statements: 74, branches: 65, functions: 71, lines: 75 }),
   },
 });

@@ -9,60 +9,28 @@
  *   pnpm --filter @warehouse/db exec tsx scripts/init-sql.ts > /tmp/init.sql
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { DiffTarget } from '@prisma/schema-engine-wasm';
 import { startTestServer } from '../src/testing/index.ts';
 import { PgEngineAdapterFactory } from '../src/engine/pg-adapter.ts';
 import { catalogFilter } from '../src/engine/workflow.ts';
+import { loadWasmEngine } from '../src/engine/wasm.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const schemaPath = path.resolve(here, '../prisma/schema.prisma');
 
-type Engine = {
-  diff(params: unknown): Promise<{ exitCode: number; stdout: string | null }>;
-  free(): void;
-};
-
-type EngineModule = { SchemaEngine: { new: (o: unknown, cb: unknown, a: unknown) => Promise<Engine> } };
-let engineModule: Promise<EngineModule> | undefined;
-
-/**
- * Load `@prisma/schema-engine-wasm` in ESM (Node 20 cannot import .wasm): instantiate it ourselves,
- * once per process: the JS glue module holds a single wasm instance, and a second
- * `__wbg_set_wasm` would pull the memory from under engines created earlier.
- */
-function loadEngineModule(): Promise<EngineModule> {
-  engineModule ??= instantiateEngineModule();
-  return engineModule;
-}
-
-async function instantiateEngineModule(): Promise<EngineModule> {
-  const require = createRequire(import.meta.url);
-  const bgFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
-  const bg = await import(pathToFileURL(bgFile).href);
-  const bytes = await readFile(path.join(path.dirname(bgFile), 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg });
-  bg.__wbg_set_wasm(instance.exports);
-  (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
-  return bg;
-}
-
-/**
- * The stock adapter cannot describe PostgreSQL's `"char"` (OID 18, e.g. pg_class.relkind), which
- * every introspection reads; node-pg already returns it as a string, so report it as text.
- * (Pitfall 1 in docs/prisma-engine.md; only needed when diffing a live database.)
- */
 /** The engine's `diff` as a script, with an engine connected to `url` through node-pg. */
 export async function engineDiffSql(
-  from: unknown,
-  to: unknown,
+  from: DiffTarget,
+  to: DiffTarget,
   schema: string,
   url: string,
   schemaFile = schemaPath,
 ): Promise<string> {
-  const { SchemaEngine } = await loadEngineModule();
+  // The process's one engine instance (see loadWasmEngine: a second one breaks the first).
+  const { SchemaEngine } = await loadWasmEngine();
   // The engine's own adapter fixes: reading "char" as Character (a CHECK constraint's contype
   // made a char→text patch panic the describer), shadow databases, the pool's lifetime.
   const factory = new PgEngineAdapterFactory({ url });

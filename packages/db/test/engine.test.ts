@@ -14,6 +14,8 @@ import {
   nextTimestamp,
   openSchemaEngine,
 } from '../src/engine/index.ts';
+import { catalogFilter } from '../src/engine/workflow.ts';
+import { engineInitSql, schemaPath } from '../scripts/init-sql.ts';
 import { addFieldToModel, copyPrismaDir, countDatabases, packageDir } from './helpers/prisma-copy.ts';
 
 const adminUrl = inject('pgAdminUrl');
@@ -151,6 +153,32 @@ describe('schema.prisma ↔ migrations through the WASM engine', () => {
     expect(nextTimestamp(['20300101000000_a'], new Date('2029-01-01T00:00:00Z'))).toBe('20300101000001');
     expect(nextTimestamp(['20300101000059_a'], new Date('2030-01-01T00:00:59Z'))).toBe('20300101000100');
     expect(nextTimestamp(['20200101000000_a'], new Date('2030-01-01T00:00:00Z'))).toBe('20300101000000');
+  });
+});
+
+describe('one WASM engine instance per process', () => {
+  // scripts/init-sql.ts instantiated the WASM engine itself: after it, every engine call of the
+  // process hung (the glue's cached view of the first instance's memory), so packages/db's test
+  // files each needed a process of their own. Both now go through loadWasmEngine.
+  it("the init script's diff and the toolkit's engine answer alike, one after the other, in one process", async () => {
+    const schema = readFileSync(schemaPath, 'utf8');
+    const fromScript = await engineInitSql(schema, db.url);
+    expect(fromScript).toMatch(/CREATE TABLE "log"\."upload_file"/);
+
+    const engine = await openSchemaEngine({ url: db.url });
+    try {
+      const { stdout } = await engine.diff({
+        from: { tag: 'empty' },
+        to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
+        script: true,
+        exitCode: null,
+        filters: catalogFilter(),
+      });
+      expect(stdout).toBe(fromScript);
+    } finally {
+      await engine.close();
+    }
+    expect(await engineInitSql(schema, db.url)).toBe(fromScript);
   });
 });
 
