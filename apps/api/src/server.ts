@@ -62,13 +62,6 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   }
   // connectionTimeoutMillis: while the database is unreachable (not merely refusing) a request
   // waits at most this long for a connection, then answers 503 E_DB_UNAVAILABLE.
-  const pool = new pg.Pool({
-    connectionString: db.url,
-    max: Math.max(10, config.workerConcurrency * 3 + 4),
-    application_name: 'warehouse-api',
-    connectionTimeoutMillis: 10_000,
-    keepAlive: true,
-  });
   // Log code and message only: pg-pool attaches the whole client to idle errors.
   const brief = (error: Error & { code?: string }) => ({ code: error.code, message: error.message });
   // Once stopping, a closed connection is expected: Ctrl+C reaches an embedded PostgreSQL in the
@@ -76,8 +69,24 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   let closing = false;
   const connectionLost = (error: Error & { code?: string }, msg: string) =>
     closing ? logger.debug(brief(error), `${msg} (shutting down)`) : logger.warn(brief(error), msg);
-  pool.on('error', (error) => connectionLost(error, 'idle database connection failed'));
-  pool.on('connect', (client) => client.on('error', (error) => connectionLost(error, 'database connection failed')));
+  const newPool = (max: number, applicationName: string) => {
+    const p = new pg.Pool({
+      connectionString: db.url,
+      max,
+      application_name: applicationName,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
+    p.on('error', (error) => connectionLost(error, 'idle database connection failed'));
+    p.on('connect', (client) => client.on('error', (error) => connectionLost(error, 'database connection failed')));
+    return p;
+  };
+  // Requests (and start-up work) use `pool`; the jobs and graphile-worker's own bookkeeping use
+  // `workerPool`, sized for them (a job holds up to three clients: its liveness lock, its
+  // transaction, the refresh it enqueues or runs; + the completion batch and the sweeper). Shared,
+  // a busy console could take every client while a job waited 10 s to record its completion.
+  const pool = newPool(Math.max(10, config.workerConcurrency * 3 + 4), 'warehouse-api');
+  const workerPool = (opts.worker ?? true) ? newPool(config.workerConcurrency * 3 + 4, 'warehouse-worker') : undefined;
   const seeded: string[] = [];
   if (opts.seed) {
     const client = await pool.connect();
@@ -122,14 +131,14 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   const registry = new Registry();
   const metrics = createIngestMetrics(registry);
   let worker: WorkerHandle | undefined;
-  if (opts.worker ?? true) {
+  if (workerPool) {
     worker = await startWorker({
-      pool,
+      pool: workerPool,
       logger,
       config,
       metrics,
       enqueueRefresh: (client, job) => enqueueRefresh(client, job),
-      tasks: refreshTasks({ pool, logger, registry }),
+      tasks: refreshTasks({ pool: workerPool, logger, registry }),
       cronItems: refresherCronItems(),
     });
   }
@@ -154,7 +163,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
       stopping ??= (async () => {
         await app?.close(); // stops accepting; in-flight requests finish
         await worker?.stop(); // running jobs finish; an interrupted one is retried elsewhere
-        await pool.end();
+        await Promise.all([pool.end(), workerPool?.end()]);
         await db.release();
       })();
       return stopping;
