@@ -1,7 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm upload:revert --id N — undo a successful upload (withdraw its rows, restore what it superseded).
 import { revertUpload } from '@warehouse/db/uploads';
-import { enqueueRefresh } from '@warehouse/refresher';
 import { defineCommand, envFlag, info, jsonFlag, runCommand } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
 import { parseUploadId, runUploadOperation, uploadIdFlag } from '../src/uploads.ts';
@@ -24,7 +23,11 @@ await runCommand(
         flags,
         action: `revert upload ${id}`,
         applicationName: 'warehouse-upload-revert',
-        operation: (client) => revertUpload(client, id, { enqueueRefresh: (c, req) => enqueueRefresh(c, req) }),
+        // The refresher (with graphile-worker) is loaded only when a revert runs, not for --help.
+        operation: (client) =>
+          revertUpload(client, id, {
+            enqueueRefresh: async (c, req) => (await import('@warehouse/refresher')).enqueueRefresh(c, req),
+          }),
         alertUploadId: id,
         report: (r) =>
           info(

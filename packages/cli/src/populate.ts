@@ -1,4 +1,3 @@
-import { createLogger, populateMvs } from '@warehouse/refresher';
 import { c, info } from './output.ts';
 
 /**
@@ -6,6 +5,9 @@ import { c, info } from './output.ts';
  * or by a schema-only snapshot), in graph order, and say so. Returns false when a critical MV failed.
  */
 export async function populateAfterMigrate(url: string, trigger: string): Promise<boolean> {
+  // Loaded here, not at the top: the refresher brings graphile-worker, which `--help` and usage
+  // errors of db:migrate, db:init-from-snapshot and db:rebuild do not need.
+  const { createLogger, populateMvs } = await import('@warehouse/refresher');
   const r = await populateMvs({ url, trigger, logger: createLogger({ level: 'warn' }), countRows: false });
   if (!r) return true;
   const failed = r.result.results.filter((x) => x.status !== 'refreshed');

@@ -3,7 +3,6 @@ import type { FlagSpec } from '@warehouse/command';
 import { CliError, EXIT } from '@warehouse/command';
 import { getEnvironment, loadRegistry } from '@warehouse/db';
 import { UploadOpError } from '@warehouse/db/uploads';
-import { createLogger, syncUploadIncidents } from '@warehouse/refresher';
 import { guardForCommand, known } from './destructive.ts';
 import { withEnv } from './env.ts';
 import { printJson } from './output.ts';
@@ -24,6 +23,9 @@ export function parseUploadId(raw: string | undefined): number {
 
 /** Resolve (or open) the upload's alert incident now rather than at the watch's next pass. */
 async function syncAlerts(url: string, uploadId: number): Promise<void> {
+  // Loaded here, not at the top: the refresher brings graphile-worker, which the upload commands'
+  // `--help` and usage errors do not need.
+  const { createLogger, syncUploadIncidents } = await import('@warehouse/refresher');
   const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'warehouse-upload-alerts' });
   pool.on('error', () => {});
   try {

@@ -75,6 +75,8 @@ export async function startProdCluster(password: string): Promise<ProdCluster> {
     '--auth=scram-sha-256',
     '--encoding=UTF8',
     '--no-locale',
+    // Thrown away after the file: no waiting for the files to reach the disk (~4 s on a busy machine).
+    '--no-sync',
   ]);
   const port = await freePort();
   const ipv6 = await ipv6Loopback();

@@ -25,6 +25,7 @@ export async function startThrowawayServer(): Promise<ThrowawayServer> {
   const server = await ensureEmbeddedServer({
     dir,
     port: await freePort(),
+    throwaway: true,
     settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: 300 },
   });
   return {
