@@ -23,6 +23,11 @@ export interface ApiConfig {
   publicUrl: string | undefined;
   /** Signs the session cookies (AUTH_SECRET); unset: a random secret made once and kept in the database. */
   authSecret: string | undefined;
+  /**
+   * Company sign-in (OIDC) as the sign-in page offers it: the button's label and better-auth's
+   * provider id; undefined = email and password only. (Read from the environment by the OIDC work.)
+   */
+  oidc?: { providerId: string; label: string } | undefined;
   /** A session unused this long ends (SESSION_IDLE_MINUTES, default 480). */
   sessionIdleMinutes: number;
   /** A session ends this long after sign-in however much it is used (SESSION_MAX_HOURS, default 168). */

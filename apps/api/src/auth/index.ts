@@ -79,5 +79,6 @@ export async function setupAuth(
     cookieName: `${secure ? '__Secure-' : ''}${COOKIE_PREFIX}.session_token`,
   });
   registerGuard(app, principals, { publicUrl: config.publicUrl, openPath: opts.openPath });
-  return () => authRoutes(app, { pool, getAuth, principals, signInPerMinute: config.signInPerMinute });
+  return () =>
+    authRoutes(app, { pool, getAuth, principals, signInPerMinute: config.signInPerMinute, oidc: config.oidc });
 }
