@@ -42,8 +42,12 @@ if (!(UPLOADS >= 1000) || !(REPS >= 5)) {
   process.exit(1);
 }
 
-/** The indexes the history's reads use (migration 20261207133515_upload_history_indexes). */
+/**
+ * The indexes the history's reads use (migrations 20261207133515_upload_history_indexes and
+ * 20261207164240_upload_uploader).
+ */
 const INDEXES = [
+  'upload_file_uploaded_by_id_idx',
   'upload_file_status_id_idx',
   'upload_file_csv_type_flavour_id_idx',
   'upload_file_created_at_idx',
@@ -70,7 +74,15 @@ const app = await build({
 try {
   let t0 = performance.now();
   // Ten uploads a day (three kinds, flash and final, resent files): 100,000 is 27 years of them.
-  await insertSyntheticUploads(pool, { count: UPLOADS, start: '2000-01-04T09:00:00+09:00', spacingMinutes: 144 });
+  // Uploaded by 25 people in turn; one more made one upload in a thousand (a rare uploader).
+  const people = Array.from({ length: 25 }, (_, i) => ({ id: `user-${i}`, name: `担当者 ${i}` }));
+  await insertSyntheticUploads(pool, {
+    count: UPLOADS,
+    start: '2000-01-04T09:00:00+09:00',
+    spacingMinutes: 144,
+    uploaders: people,
+  });
+  await pool.query(`UPDATE log.upload_file SET uploaded_by = 'rare', uploaded_by_name = '臨時' WHERE id % 1000 = 7`);
   await pool.query('VACUUM ANALYZE log.upload_file');
   const span = (
     await pool.query<{ first: string; last: string }>(
@@ -100,6 +112,10 @@ try {
     [`uploaded in ${mid}`, `uploadedFrom=${mid}-01&uploadedTo=${monthEnd}&limit=50`],
     ['file name part "_確定_2013"', `fileName=${encodeURIComponent('_確定_2013')}&limit=50`],
     ['file name part (no match)', `fileName=${encodeURIComponent('見つからない名前')}&limit=50`],
+    ['by one of 25 uploaders', 'by=user-7&limit=50'],
+    ['by one of 25 uploaders, page 20', 'by=user-7&limit=50&offset=950'],
+    ['by a rare uploader (1 in 1,000)', 'by=rare&limit=50'],
+    ['by one uploader, kind receive', 'by=user-7&csvType=receive&limit=50'],
     [
       `receive, success, period ${mid}`,
       `csvType=receive&status=success&periodFrom=${mid}-01&periodTo=${monthEnd}&limit=50`,

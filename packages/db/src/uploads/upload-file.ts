@@ -43,6 +43,10 @@ export interface UploadRow {
   heldReason: string | null;
   confirmedAt: Date | null;
   revertedAt: Date | null;
+  /** auth.user id of who uploaded it (NULL: before accounts, or sign-in off) */
+  uploadedBy: string | null;
+  /** their name as the audit log has it */
+  uploadedByName: string | null;
 }
 
 const d = (c: string) => `to_char(${c}, 'YYYY-MM-DD') AS "${camel(c)}"`;
@@ -72,7 +76,7 @@ function columns(withErrors: boolean): string {
     'refresh_run_id::int AS "refreshRunId"',
     ...['rows_added', 'rows_superseded', 'dates_touched'].map(plain),
     ...['touched_first', 'touched_last', 'period_from', 'period_to'].map(d),
-    ...['held_reason', 'confirmed_at', 'reverted_at'].map(plain),
+    ...['held_reason', 'confirmed_at', 'reverted_at', 'uploaded_by', 'uploaded_by_name'].map(plain),
   ].join(', ');
 }
 
@@ -105,6 +109,8 @@ export interface ListFilter {
   uploadedTo?: string;
   periodFrom?: string;
   periodTo?: string;
+  /** who uploaded it (auth.user id; their API keys' uploads too) */
+  by?: string;
   limit: number;
   /** rows skipped before the first one returned (newest first); default 0 */
   offset?: number;
@@ -124,6 +130,7 @@ function where(f: Omit<ListFilter, 'limit' | 'offset'>): { sql: string; params: 
   if (f.status) conds.push(`status = ${p(f.status)}`);
   if (f.csvType) conds.push(`csv_type = ${p(f.csvType)}`);
   if (f.flavour) conds.push(`flavour = ${p(f.flavour)}`);
+  if (f.by) conds.push(`uploaded_by = ${p(f.by)}`);
   if (f.fileName) {
     // ILIKE lower-cases every name (slow on Japanese names: 4× a LIKE over 100,000); a LIKE with each
     // cased letter as a one-character wildcard first leaves it only the names that can match.
@@ -158,6 +165,15 @@ export async function countUploads(db: Queryable, f: Omit<ListFilter, 'limit' | 
   const w = where(f);
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM log.upload_file ${w.sql}`, w.params);
   return rows[0]!.n;
+}
+
+/** Record who uploaded it (with its upload.accepted audit event, in the same transaction). */
+export async function setUploader(db: Queryable, id: number, by: { id: string | null; name: string }): Promise<void> {
+  await db.query('UPDATE log.upload_file SET uploaded_by = $2, uploaded_by_name = $3 WHERE id = $1', [
+    id,
+    by.id,
+    by.name,
+  ]);
 }
 
 /** A new upload row, `pending`, before its bytes are stored (flavour and hash are set by finishAccept). */
