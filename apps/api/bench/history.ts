@@ -18,6 +18,7 @@ import {
   insertSyntheticUploads,
   startTestServer,
 } from '@warehouse/db/testing';
+import { uploadsPageSql, type ListFilter } from '@warehouse/db/uploads';
 import { build } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -142,6 +143,29 @@ try {
     return out;
   }
 
+  /**
+   * Shared buffers (8 kB pages, hit or read) the page's two statements touch, from EXPLAIN (ANALYZE,
+   * BUFFERS): the work the index saves, independent of the machine's load (the times are not).
+   */
+  async function buffers(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const [name, qs] of pages) {
+      const q = Object.fromEntries(new URLSearchParams(qs)) as Record<string, string>;
+      const f = { ...q, limit: Number(q.limit ?? 50), offset: Number(q.offset ?? 0) } as ListFilter;
+      let n = 0;
+      for (const stmt of Object.values(uploadsPageSql(f))) {
+        const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: Record<string, number> }] }>(
+          `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${stmt.text}`,
+          stmt.values,
+        );
+        const plan = rows[0]!['QUERY PLAN'][0].Plan;
+        n += (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0);
+      }
+      out.set(name, n);
+    }
+    return out;
+  }
+
   const have = (
     await pool.query<{ indexname: string; indexdef: string }>(
       `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'log' AND indexname = ANY($1)`,
@@ -154,21 +178,23 @@ try {
 
   t0 = performance.now();
   const withIdx = await measure();
+  const withBuf = await buffers();
   for (const h of have) await pool.query(`DROP INDEX log.${h.indexname}`);
   await pool.query('ANALYZE log.upload_file');
   const without = await measure();
+  const withoutBuf = await buffers();
   for (const h of have) await pool.query(h.indexdef);
   await pool.query('ANALYZE log.upload_file');
 
   const w = 34;
   console.log(
-    `${'page (50 rows + total)'.padEnd(w)} ${'matches'.padStart(8)}   with indexes p50 / p95     without p50 / p95      p95 ratio`,
+    `${'page (50 rows + total)'.padEnd(w)} ${'matches'.padStart(8)}   with indexes p50 / p95     without p50 / p95      p95 ratio   buffers with / without`,
   );
   for (const [name] of pages) {
     const a = withIdx.get(name)!;
     const b = without.get(name)!;
     console.log(
-      `${name.padEnd(w)} ${a.total.toLocaleString('en').padStart(8)}   ${ms(a.p50)} / ${ms(a.p95)}   ${ms(b.p50)} / ${ms(b.p95)}   ×${(b.p95 / a.p95).toFixed(1)}`,
+      `${name.padEnd(w)} ${a.total.toLocaleString('en').padStart(8)}   ${ms(a.p50)} / ${ms(a.p95)}   ${ms(b.p50)} / ${ms(b.p95)}   ×${(b.p95 / a.p95).toFixed(1).padEnd(8)} ${String(withBuf.get(name)).padStart(7)} / ${String(withoutBuf.get(name)).padEnd(7)}`,
     );
   }
   const worst = Math.max(...[...withIdx.values()].map((v) => v.p95));

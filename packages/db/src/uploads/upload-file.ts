@@ -147,23 +147,35 @@ function where(f: Omit<ListFilter, 'limit' | 'offset'>): { sql: string; params: 
   return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
-/** One page of uploads, newest first (see {@link ListFilter}). */
-export async function listUploads(db: Queryable, f: ListFilter): Promise<UploadRow[]> {
+/**
+ * The two statements of a history page (its rows, and the count of all pages), as text and values:
+ * what listUploads / countUploads run, and what `pnpm bench:history` EXPLAINs.
+ */
+export function uploadsPageSql(f: ListFilter): { page: pg.QueryConfig; count: pg.QueryConfig } {
   const w = where(f);
-  const { rows } = await db.query<UploadRow>(
+  return {
     // The page's ids first (an index-only scan can skip OFFSET rows without reading them), then their rows.
-    `SELECT ${columns(false)} FROM log.upload_file
+    page: {
+      text: `SELECT ${columns(false)} FROM log.upload_file
       WHERE id IN (SELECT id FROM log.upload_file ${w.sql} ORDER BY id DESC LIMIT $${w.params.length + 1} OFFSET $${w.params.length + 2})
       ORDER BY id DESC`,
-    [...w.params, f.limit, f.offset ?? 0],
-  );
+      values: [...w.params, f.limit, f.offset ?? 0],
+    },
+    count: { text: `SELECT count(*)::int AS n FROM log.upload_file ${w.sql}`, values: w.params },
+  };
+}
+
+/** One page of uploads, newest first (see {@link ListFilter}). */
+export async function listUploads(db: Queryable, f: ListFilter): Promise<UploadRow[]> {
+  const { page } = uploadsPageSql(f);
+  const { rows } = await db.query<UploadRow>(page.text, page.values);
   return rows;
 }
 
 /** How many uploads a {@link ListFilter} selects (all pages). */
 export async function countUploads(db: Queryable, f: Omit<ListFilter, 'limit' | 'offset'>): Promise<number> {
-  const w = where(f);
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM log.upload_file ${w.sql}`, w.params);
+  const { count } = uploadsPageSql({ ...f, limit: 0 });
+  const { rows } = await db.query<{ n: number }>(count.text, count.values);
   return rows[0]!.n;
 }
 
