@@ -18,6 +18,7 @@ import {
   insertSyntheticUploads,
   startTestServer,
 } from '@warehouse/db/testing';
+import { uploadsPageSql, type ListFilter } from '@warehouse/db/uploads';
 import { build } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -42,8 +43,12 @@ if (!(UPLOADS >= 1000) || !(REPS >= 5)) {
   process.exit(1);
 }
 
-/** The indexes the history's reads use (migration 20261207133515_upload_history_indexes). */
+/**
+ * The indexes the history's reads use (migrations 20261207133515_upload_history_indexes and
+ * 20261207164240_upload_uploader).
+ */
 const INDEXES = [
+  'upload_file_uploaded_by_id_idx',
   'upload_file_status_id_idx',
   'upload_file_csv_type_flavour_id_idx',
   'upload_file_created_at_idx',
@@ -64,13 +69,22 @@ pool.on('error', () => {});
 const app = await build({
   pool,
   databaseUrl: db.url,
-  config: loadConfig({}, { logLevel: 'silent', webDist: 'off' }),
+  // sign-in off: this measures the history's queries (bench:web measures the cost of a session or key)
+  config: loadConfig({}, { logLevel: 'silent', webDist: 'off', auth: false }),
   logger: pino({ level: 'silent' }),
 });
 try {
   let t0 = performance.now();
   // Ten uploads a day (three kinds, flash and final, resent files): 100,000 is 27 years of them.
-  await insertSyntheticUploads(pool, { count: UPLOADS, start: '2000-01-04T09:00:00+09:00', spacingMinutes: 144 });
+  // Uploaded by 25 people in turn; one more made one upload in a thousand (a rare uploader).
+  const people = Array.from({ length: 25 }, (_, i) => ({ id: `user-${i}`, name: `担当者 ${i}` }));
+  await insertSyntheticUploads(pool, {
+    count: UPLOADS,
+    start: '2000-01-04T09:00:00+09:00',
+    spacingMinutes: 144,
+    uploaders: people,
+  });
+  await pool.query(`UPDATE log.upload_file SET uploaded_by = 'rare', uploaded_by_name = '臨時' WHERE id % 1000 = 7`);
   await pool.query('VACUUM ANALYZE log.upload_file');
   const span = (
     await pool.query<{ first: string; last: string }>(
@@ -100,6 +114,10 @@ try {
     [`uploaded in ${mid}`, `uploadedFrom=${mid}-01&uploadedTo=${monthEnd}&limit=50`],
     ['file name part "_確定_2013"', `fileName=${encodeURIComponent('_確定_2013')}&limit=50`],
     ['file name part (no match)', `fileName=${encodeURIComponent('見つからない名前')}&limit=50`],
+    ['by one of 25 uploaders', 'by=user-7&limit=50'],
+    ['by one of 25 uploaders, page 20', 'by=user-7&limit=50&offset=950'],
+    ['by a rare uploader (1 in 1,000)', 'by=rare&limit=50'],
+    ['by one uploader, kind receive', 'by=user-7&csvType=receive&limit=50'],
     [
       `receive, success, period ${mid}`,
       `csvType=receive&status=success&periodFrom=${mid}-01&periodTo=${monthEnd}&limit=50`,
@@ -125,6 +143,29 @@ try {
     return out;
   }
 
+  /**
+   * Shared buffers (8 kB pages, hit or read) the page's two statements touch, from EXPLAIN (ANALYZE,
+   * BUFFERS): the work the index saves, independent of the machine's load (the times are not).
+   */
+  async function buffers(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const [name, qs] of pages) {
+      const q = Object.fromEntries(new URLSearchParams(qs)) as Record<string, string>;
+      const f = { ...q, limit: Number(q.limit ?? 50), offset: Number(q.offset ?? 0) } as ListFilter;
+      let n = 0;
+      for (const stmt of Object.values(uploadsPageSql(f))) {
+        const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: Record<string, number> }] }>(
+          `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${stmt.text}`,
+          stmt.values,
+        );
+        const plan = rows[0]!['QUERY PLAN'][0].Plan;
+        n += (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0);
+      }
+      out.set(name, n);
+    }
+    return out;
+  }
+
   const have = (
     await pool.query<{ indexname: string; indexdef: string }>(
       `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'log' AND indexname = ANY($1)`,
@@ -137,21 +178,23 @@ try {
 
   t0 = performance.now();
   const withIdx = await measure();
+  const withBuf = await buffers();
   for (const h of have) await pool.query(`DROP INDEX log.${h.indexname}`);
   await pool.query('ANALYZE log.upload_file');
   const without = await measure();
+  const withoutBuf = await buffers();
   for (const h of have) await pool.query(h.indexdef);
   await pool.query('ANALYZE log.upload_file');
 
   const w = 34;
   console.log(
-    `${'page (50 rows + total)'.padEnd(w)} ${'matches'.padStart(8)}   with indexes p50 / p95     without p50 / p95      p95 ratio`,
+    `${'page (50 rows + total)'.padEnd(w)} ${'matches'.padStart(8)}   with indexes p50 / p95     without p50 / p95      p95 ratio   buffers with / without`,
   );
   for (const [name] of pages) {
     const a = withIdx.get(name)!;
     const b = without.get(name)!;
     console.log(
-      `${name.padEnd(w)} ${a.total.toLocaleString('en').padStart(8)}   ${ms(a.p50)} / ${ms(a.p95)}   ${ms(b.p50)} / ${ms(b.p95)}   ×${(b.p95 / a.p95).toFixed(1)}`,
+      `${name.padEnd(w)} ${a.total.toLocaleString('en').padStart(8)}   ${ms(a.p50)} / ${ms(a.p95)}   ${ms(b.p50)} / ${ms(b.p95)}   ×${(b.p95 / a.p95).toFixed(1).padEnd(8)} ${String(withBuf.get(name)).padStart(7)} / ${String(withoutBuf.get(name)).padEnd(7)}`,
     );
   }
   const worst = Math.max(...[...withIdx.values()].map((v) => v.p95));

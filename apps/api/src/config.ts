@@ -22,7 +22,7 @@ export interface OidcConfig {
   roleMap: Record<string, Role>;
   /** The role of a user whose claim maps to none (OIDC_DEFAULT_ROLE, default viewer; `none` refuses them). */
   defaultRole: Role | null;
-  /** The sign-in button's text (OIDC_LABEL). */
+  /** The provider's name on the sign-in button, 「<label>でサインイン」 (OIDC_LABEL, e.g. Google Workspace); empty: 「会社のアカウントでサインイン」. */
   label: string;
 }
 /**
@@ -237,7 +237,7 @@ export function oidcConfig(vars: NodeJS.ProcessEnv): OidcConfig | undefined {
     roleClaim: vars.OIDC_ROLE_CLAIM?.trim() || 'groups',
     roleMap,
     defaultRole: dflt === 'none' ? null : dflt,
-    label: vars.OIDC_LABEL?.trim() || '会社のアカウントでサインイン / Sign in with your company account',
+    label: vars.OIDC_LABEL?.trim() || '',
   };
 }
 

@@ -104,6 +104,62 @@ describe('uploads', () => {
     expect(again.statusCode).toBe(409);
     expect(await eventsOf('upload.reverted', String(other))).toHaveLength(1);
   });
+
+  it('GET /uploads names each upload’s uploader (as the audit log does) and filters by them (by=, with the other filters and pages); GET /uploaders lists who', async () => {
+    const { cookie } = await signIn(t.app, staff);
+    const bySession = await t.app.inject({
+      method: 'POST',
+      url: '/upload/csv',
+      ...(() => {
+        const body = multipart([
+          { name: 'flavour', value: 'flash' },
+          {
+            name: 'receive',
+            filename: 'r-S2.csv',
+            content: encode(csvText('receive', [row('receive', { date: '2025/01/06', slip: 'S2', line: 1, kg: '5' })])),
+          },
+        ]);
+        return { payload: body.payload, headers: { ...body.headers, cookie, origin: ORIGIN } };
+      })(),
+    });
+    expect(bySession.statusCode, bySession.body).toBe(202);
+    const sessionId = bySession.json<{ uploads: { id: number }[] }>().uploads[0]!.id;
+    const list = (await t.app.inject({ method: 'GET', url: '/uploads?limit=1000', headers: bearer(viewer) })).json<{
+      uploads: { id: number; uploader: { id: string | null; name: string } | null }[];
+      total: number;
+    }>();
+    // each row's uploader is the actor of its upload.accepted event
+    for (const u of list.uploads) {
+      const ev = (await eventsOf('upload.accepted', String(u.id)))[0];
+      expect(u.uploader, `upload ${u.id}`).toEqual(ev ? { id: ev.actorId, name: ev.actorName } : null);
+    }
+    expect(list.uploads.find((u) => u.id === sessionId)?.uploader).toEqual({ id: staff.id, name: staff.name });
+    const mine = await t.app.inject({ method: 'GET', url: `/uploads?by=${staff.id}&limit=1`, headers: bearer(viewer) });
+    const expected = list.uploads.filter((u) => u.uploader?.id === staff.id).map((u) => u.id);
+    expect(expected.length).toBe(2); // by key and by session: the same person
+    expect(mine.json()).toMatchObject({ total: 2, uploads: [{ id: expected[0] }] });
+    const page2 = await t.app.inject({
+      method: 'GET',
+      url: `/uploads?by=${staff.id}&limit=1&offset=1`,
+      headers: bearer(viewer),
+    });
+    expect(page2.json().uploads.map((u: { id: number }) => u.id)).toEqual([expected[1]]);
+    const flash = await t.app.inject({
+      method: 'GET',
+      url: `/uploads?by=${staff.id}&flavour=flash`,
+      headers: bearer(viewer),
+    });
+    expect(flash.json().uploads.map((u: { id: number }) => u.id)).toEqual([sessionId]);
+    const nobody = await t.app.inject({ method: 'GET', url: `/uploads?by=${viewer.id}`, headers: bearer(viewer) });
+    expect(nobody.json().total).toBe(0);
+    const who = await t.app.inject({ method: 'GET', url: '/uploaders', headers: bearer(viewer) });
+    expect(
+      who
+        .json<{ uploaders: { id: string }[] }>()
+        .uploaders.map((u) => u.id)
+        .sort(),
+    ).toEqual([staff.id, otherStaff.id].sort());
+  });
 });
 
 describe('held uploads', () => {

@@ -49,6 +49,19 @@ describe('roles', () => {
     expect(role('POST', '/upload/csv')).toBe('staff');
     expect(role('GET', '/dashboard/month')).toBe('viewer');
     expect(role('GET', '/healthz')).toBe('public');
+    // the console's sign-in options are public; the uploader filter is for viewers; accounts for admins
+    expect(role('GET', '/auth/options')).toBe('public');
+    expect(role('GET', '/uploaders')).toBe('viewer');
+    for (const [m, p] of [
+      ['GET', '/users'],
+      ['POST', '/users'],
+      ['POST', '/users/{id}/disable'],
+      ['POST', '/users/{id}/reset-password'],
+      ['PUT', '/users/{id}/role'],
+      ['GET', '/users/{id}/keys'],
+      ['DELETE', '/users/{id}/keys/{keyId}'],
+    ])
+      expect(role(m!, p!), `${m} ${p}`).toBe('admin');
   });
 
   it('the matrix: 401 without a session or with a revoked key, 403 naming the role below it, through at and above it', async () => {

@@ -1,7 +1,8 @@
 /**
- * The console's HTTP client: one fetch wrapper that adds the API token (kept per tab in
- * sessionStorage) and turns the API's error body into an ApiError. A 401 asks the page for the
- * token (TokenPrompt) and retries once it is given.
+ * The console's HTTP client: one fetch wrapper that sends the session cookie (same origin) and turns
+ * the API's error body into an ApiError. A 401 shows the sign-in page (App) over the page the person
+ * is on and sends the request again once they have signed in, so nothing they typed is lost.
+ * Scripts use API keys (Authorization: Bearer); the console never asks for one (docs/design.md).
  */
 export type * from '@warehouse/api/contracts';
 /** GET /uploads/:id (the rows of GET /uploads are the same without `errors` and `refresh`). */
@@ -18,30 +19,44 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'apiToken';
-export const getToken = () => sessionStorage.getItem(TOKEN_KEY);
-export function setToken(token: string): void {
-  sessionStorage.setItem(TOKEN_KEY, token);
-  tokenWaiters.splice(0).forEach((resolve) => resolve());
+/**
+ * Set by the App: called when a request got 401 (no session, or it expired); the App shows the
+ * sign-in page over the page the person was on and calls {@link signedIn} once they are back.
+ */
+let signInListener: ((code: string) => void) | undefined;
+const signInWaiters: (() => void)[] = [];
+export function onSignInNeeded(fn: ((code: string) => void) | undefined): void {
+  signInListener = fn;
 }
-
-/** Set by the TokenPrompt: called when a request got 401, resolves once a token was entered. */
-let tokenListener: (() => void) | undefined;
-const tokenWaiters: (() => void)[] = [];
-export function onTokenNeeded(fn: (() => void) | undefined): void {
-  tokenListener = fn;
+/** The person signed in again: the requests that waited for it are sent again. */
+export function signedIn(): void {
+  signInWaiters.splice(0).forEach((resolve) => resolve());
 }
-function waitForToken(): Promise<void> {
+function waitForSignIn(code: string): Promise<void> {
   return new Promise((resolve) => {
-    tokenWaiters.push(resolve);
-    tokenListener?.();
+    signInWaiters.push(resolve);
+    signInListener?.(code);
   });
 }
 
-export const authHeaders = (): Record<string, string> => {
-  const t = getToken();
-  return t ? { authorization: `Bearer ${t}` } : {};
-};
+/** The 401's code (E_SESSION_EXPIRED, E_USER_DISABLED …) without consuming the response. */
+async function codeOf(res: Response): Promise<string> {
+  try {
+    const body = (await res.clone().json()) as { code?: unknown };
+    return typeof body.code === 'string' ? body.code : 'E_UNAUTHORIZED';
+  } catch {
+    return 'E_UNAUTHORIZED';
+  }
+}
+
+function codeOfBody(body: string): string {
+  try {
+    const b = JSON.parse(body) as { code?: unknown };
+    return typeof b.code === 'string' ? b.code : 'E_UNAUTHORIZED';
+  } catch {
+    return 'E_UNAUTHORIZED';
+  }
+}
 
 async function toError(res: Response): Promise<ApiError> {
   let body: Record<string, unknown> = {};
@@ -59,17 +74,19 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, typeof body.code === 'string' ? body.code : `HTTP_${res.status}`, message, body);
 }
 
-/** fetch + token + JSON; a 401 waits for the token prompt and retries (up to 3 times). */
+/**
+ * fetch (with the session cookie) + JSON; a 401 waits until the person has signed in again and
+ * then sends the same request once more (up to 3 times).
+ */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const headers = {
       ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
-      ...authHeaders(),
       ...(init.headers as Record<string, string> | undefined),
     };
-    const res = await fetch(path, { ...init, headers });
+    const res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
     if (res.status === 401 && attempt < 3) {
-      await waitForToken();
+      await waitForSignIn(await codeOf(res));
       continue;
     }
     if (!res.ok) throw await toError(res);
@@ -77,9 +94,13 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   }
 }
 
-/** Download a file that needs the token (a plain link cannot send the Authorization header). */
+/** Download a file through fetch (a 401 waits for sign-in like {@link api}), saved under `fileName`. */
 export async function download(path: string, fileName: string): Promise<void> {
-  const res = await fetch(path, { headers: authHeaders() });
+  let res = await fetch(path, { credentials: 'same-origin' });
+  for (let attempt = 0; res.status === 401 && attempt < 3; attempt++) {
+    await waitForSignIn(await codeOf(res));
+    res = await fetch(path, { credentials: 'same-origin' });
+  }
   if (!res.ok) throw await toError(res);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
@@ -100,7 +121,6 @@ export function postWithProgress<T>(path: string, form: FormData, onProgress: (f
     new Promise<{ status: number; body: string; statusText: string }>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', path);
-      for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
       xhr.onload = () => resolve({ status: xhr.status, body: xhr.responseText, statusText: xhr.statusText });
       xhr.onerror = () => reject(new ApiError(0, 'E_NETWORK', `the server could not be reached (${path})`));
@@ -110,7 +130,7 @@ export function postWithProgress<T>(path: string, form: FormData, onProgress: (f
     for (let attempt = 0; ; attempt++) {
       const r = await send();
       if (r.status === 401 && attempt < 3) {
-        await waitForToken();
+        await waitForSignIn(codeOfBody(r.body));
         continue;
       }
       if (r.status >= 200 && r.status < 300) {

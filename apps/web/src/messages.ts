@@ -75,8 +75,41 @@ export const ERROR_TEXTS: Record<string, Text> = {
     en: 'That key was not found. Reload the list.',
   },
   E_ROLE_REQUIRED: {
-    ja: 'この操作をする権限がありません。必要なら管理者に権限の変更を頼んでください。',
-    en: 'You do not have permission for this. Ask your administrator if you need it.',
+    ja: 'この操作には{requiredRole}の権限が必要です（あなたは{role}）。必要なら管理者に権限の変更を頼んでください。',
+    en: 'This needs the {requiredRole} role (yours is {role}). Ask your administrator if you need it.',
+  },
+  // Accounts managed by an admin (apps/api/src/auth/admin-routes.ts over packages/db/src/accounts).
+  E_USER_EXISTS: {
+    ja: 'このメールアドレスのアカウントはすでにあります。一覧で確かめてください。',
+    en: 'An account with this email address exists already. Check the list.',
+  },
+  E_USER_NOT_FOUND: {
+    ja: 'そのアカウントは見つかりません。一覧を読み込み直してください。',
+    en: 'That account was not found. Reload the list.',
+  },
+  E_BAD_EMAIL: {
+    ja: 'メールアドレスの形が正しくありません（例: sato@example.com）。',
+    en: 'That is not an email address (e.g. sato@example.com).',
+  },
+  E_BAD_NAME: {
+    ja: '名前を入力してください。',
+    en: 'Enter a name.',
+  },
+  E_BAD_ROLE: {
+    ja: '権限は閲覧者・担当者・管理者のどれかを選んでください。',
+    en: 'Choose a role: viewer, staff or administrator.',
+  },
+  E_BAD_PASSWORD: {
+    ja: 'パスワードが短すぎます。8文字以上にしてください。',
+    en: 'The password is too short. Use at least 8 characters.',
+  },
+  E_SELF: {
+    ja: '自分自身のアカウントの無効化や権限の変更はできません。別の管理者に頼んでください。',
+    en: 'You cannot disable your own account or change your own role. Ask another administrator.',
+  },
+  E_OIDC_START: {
+    ja: '会社のアカウントでのサインインを始められませんでした。メールアドレスとパスワードでサインインするか、管理者に連絡してください。',
+    en: 'Company sign-in could not start. Sign in with your email and password, or contact your administrator.',
   },
   E_NOT_YOUR_UPLOAD: {
     ja: 'ほかの人のアップロードは、管理者だけが取り消し・確認できます。',
@@ -152,8 +185,8 @@ export const ERROR_TEXTS: Record<string, Text> = {
     en: 'Not found. The number is wrong or it was deleted.',
   },
   E_UNAUTHORIZED: {
-    ja: 'この操作にはトークンが必要です。管理者から受け取ったトークンを入力してください。',
-    en: 'This needs the access token. Enter the token you were given.',
+    ja: 'サインインが必要です（サインインの有効期限が切れた可能性があります）。サインインすると元の画面に戻ります。',
+    en: 'Please sign in (your sign-in may have expired). You will be back on the same screen afterwards.',
   },
   E_TOO_MANY_UPLOADS: {
     ja: '同時に送れるアップロードの数を超えました。送信中のものが終わってから、もう一度送ってください。',
@@ -366,6 +399,8 @@ export function fill(template: string, params: Record<string, unknown>, lang: La
     if (typeof v === 'number') return PLAIN.has(name) ? String(v) : fmt.int(v);
     if (typeof v === 'string' && WORDS.has(v) && (name === 'status' || name === 'kind'))
       return translate(lang, v as MessageKey);
+    if ((name === 'requiredRole' || name === 'role') && (v === 'viewer' || v === 'staff' || v === 'admin'))
+      return translate(lang, `role_${v}`);
     return typeof v === 'string' && v !== '' ? v : '—';
   });
 }
@@ -389,3 +424,28 @@ export function errorText(error: unknown, lang: Lang): string {
   }
   return render(ERROR_TEXTS, 'E_NETWORK', {}, lang);
 }
+
+/** What an audit event records (log.audit_event's action), for the 操作履歴 page. */
+export const ACTION_TEXTS: Record<string, Text> = {
+  'upload.accepted': { ja: 'アップロード受付', en: 'Upload accepted' },
+  'upload.held': { ja: 'アップロード保留', en: 'Upload held' },
+  'upload.confirmed': { ja: '保留の確認', en: 'Held upload confirmed' },
+  'upload.reverted': { ja: 'アップロード取消', en: 'Upload undone' },
+  'upload.purged': { ja: 'アップロード削除', en: 'Upload purged' },
+  'target.edit': { ja: '目標の変更', en: 'Target edited' },
+  'target.csv': { ja: '目標CSVの取り込み', en: 'Targets CSV loaded' },
+  'mv.refresh': { ja: '集計の手動更新', en: 'Manual refresh' },
+  'auth.sign_in': { ja: 'サインイン', en: 'Signed in' },
+  'auth.sign_in_failed': { ja: 'サインイン失敗', en: 'Sign-in failed' },
+  'auth.sign_out': { ja: 'サインアウト', en: 'Signed out' },
+  'auth.sign_out_everywhere': { ja: 'すべての端末からサインアウト', en: 'Signed out everywhere' },
+  'user.created': { ja: 'アカウント作成', en: 'Account created' },
+  'user.disabled': { ja: 'アカウント無効化', en: 'Account disabled' },
+  'user.password_reset': { ja: 'パスワード再設定（管理者）', en: 'Password reset (admin)' },
+  'user.password_changed': { ja: 'パスワード変更（本人）', en: 'Password changed (self)' },
+  'user.role_changed': { ja: '権限の変更', en: 'Role changed' },
+  'key.created': { ja: 'APIキー発行', en: 'API key made' },
+  'key.revoked': { ja: 'APIキー取消', en: 'API key revoked' },
+};
+/** An action's words (an action this console does not know yet: as the API names it). */
+export const actionText = (action: string, lang: Lang): string => ACTION_TEXTS[action]?.[lang] ?? action;

@@ -9,6 +9,8 @@ import { inject } from 'vitest';
 import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
 import { loadConfig, type ApiConfig } from '@warehouse/api/config';
 import { startServer, type Started } from '@warehouse/api/server';
+import { withTransaction } from '@warehouse/db';
+import { createUser } from '@warehouse/db/accounts';
 
 export { CHROMIUM } from '../scripts/chromium.ts';
 export const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -128,4 +130,38 @@ export async function checkPage(page: Page, name: string): Promise<string[]> {
   }
   await page.setViewportSize({ width: 1280, height: 800 });
   return problems;
+}
+
+export interface StackUser {
+  id: string;
+  email: string;
+  name: string;
+  password: string;
+  role: 'viewer' | 'staff' | 'admin';
+}
+
+/** An account on the stack's database, made the way `pnpm users:create` makes one. */
+export async function addUser(s: Stack, role: StackUser['role'], name: string): Promise<StackUser> {
+  const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.test`;
+  const password = `pw-${name}-${Math.random().toString(36).slice(2)}`;
+  const client = await s.server.pool.connect();
+  try {
+    const r = await withTransaction(client, () =>
+      createUser(client, { email, name, role, password, actor: { type: 'cli', id: null, name: 'e2e' } }),
+    );
+    return { id: r.user.id, email, name, password, role };
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Sign the browser in without the form (the sign-in page has its own test): better-auth's endpoint
+ * through the context's request client, which shares the browser's cookies.
+ */
+export async function signInBrowser(s: Stack, user: Pick<StackUser, 'email' | 'password'>): Promise<void> {
+  const res = await s.context.request.post(`${s.url}/api/auth/sign-in/email`, {
+    data: { email: user.email, password: user.password },
+  });
+  if (!res.ok()) throw new Error(`sign-in of ${user.email} answered ${res.status()}: ${await res.text()}`);
 }

@@ -450,7 +450,9 @@ CREATE TABLE log.upload_file (
     touched_first date,
     touched_last date,
     error_code text,
-    error_params jsonb
+    error_params jsonb,
+    uploaded_by text,
+    uploaded_by_name text
 );
 
 --
@@ -1767,6 +1769,12 @@ CREATE INDEX upload_file_date_to_date_from_idx ON log.upload_file USING btree (d
 --
 
 CREATE INDEX upload_file_status_id_idx ON log.upload_file USING btree (status, id);
+
+--
+-- Name: upload_file_uploaded_by_id_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX upload_file_uploaded_by_id_idx ON log.upload_file USING btree (uploaded_by, id);
 
 --
 -- Name: upload_touched_date_slip_date_idx; Type: INDEX; Schema: log; Owner: -

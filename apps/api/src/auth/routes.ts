@@ -9,6 +9,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
 import type pg from 'pg';
 import {
+  countAudit,
   createApiKey,
   listApiKeys,
   listAudit,
@@ -25,6 +26,7 @@ import type { OidcConfig } from '../config.ts';
 import { actorOf, type Principals } from './principal.ts';
 import { auditCsv } from './audit-csv.ts';
 import { oidcRoutes } from './oidc-routes.ts';
+import { adminRoutes } from './admin-routes.ts';
 
 /** better-auth's endpoints the API serves besides sign-in (each needs a session: role viewer). */
 const BETTER_AUTH_ROUTES: ['GET' | 'POST', string, string][] = [
@@ -85,6 +87,36 @@ export async function authRoutes(
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   await app.register(rateLimit, { global: false });
   if (deps.oidc) oidcRoutes(app, { pool, getAuth, principals, signInPerMinute: deps.signInPerMinute, oidc: deps.oidc });
+
+  r.get(
+    '/auth/options',
+    {
+      schema: {
+        'x-role': 'public',
+        summary: 'How one signs in here: email and password, and the company sign-in (OIDC) when configured',
+        tags: ['auth'],
+        response: {
+          200: Type.Object({
+            password: Type.Literal(true),
+            oidc: Nullable(
+              Type.Object({
+                label: Type.String({ description: "the button's text" }),
+                providerId: Type.String({
+                  description:
+                    "for POST /api/auth/sign-in/social { provider: providerId }, which answers the provider's url",
+                }),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    () => ({
+      password: true as const,
+      oidc: deps.oidc ? { label: deps.oidc.label, providerId: deps.oidc.providerId } : null,
+    }),
+  );
 
   r.post(
     '/api/auth/sign-in/email',
@@ -320,13 +352,19 @@ export async function authRoutes(
   );
 
   const AuditQuery = Type.Object({
-    actor: Type.Optional(Type.String({ maxLength: 400 })),
+    actor: Type.Optional(Type.String({ maxLength: 400, description: "the actor's name, exactly" })),
+    actorId: Type.Optional(
+      Type.String({ maxLength: 100, description: 'a person (user id): their events and their keys’' }),
+    ),
     action: Type.Optional(Type.String({ maxLength: 100 })),
     from: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' })),
     to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' })),
     objectType: Type.Optional(Type.String({ maxLength: 50 })),
     objectId: Type.Optional(Type.String({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    offset: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'events skipped (page × limit)' }),
+    ),
   });
   const Event = Type.Object({
     id: Type.Integer(),
@@ -351,12 +389,18 @@ export async function authRoutes(
         summary: 'The audit log (who did what), newest first, filtered by person, action and dates',
         tags: ['auth'],
         querystring: AuditQuery,
-        response: { 200: Type.Object({ events: Type.Array(Event) }), ...errorResponses },
+        response: {
+          200: Type.Object({ events: Type.Array(Event), total: Type.Integer({ description: 'events on every page' }) }),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
-      const rows: AuditRow[] = await listAudit(pool, req.query);
-      return { events: rows.map((e) => ({ ...e, at: e.at.toISOString() })) };
+      const [rows, total]: [AuditRow[], number] = await Promise.all([
+        listAudit(pool, req.query),
+        countAudit(pool, req.query),
+      ]);
+      return { events: rows.map((e) => ({ ...e, at: e.at.toISOString() })), total };
     },
   );
   r.get(
@@ -377,6 +421,8 @@ export async function authRoutes(
       return reply.send(auditCsv(rows));
     },
   );
+
+  adminRoutes(app, { pool, principals });
 }
 
 export type { Actor };

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HttpError } from '../http-error.ts';
 import { auditRequest } from '../auth/audit-hooks.ts';
+import { actorOf } from '../auth/principal.ts';
 import { binaryProblem } from '../ingest/decode.ts';
 import { isCsvType, isFlavour, CSV_TYPES, type CsvType, type Flavour } from '../ingest/kinds.ts';
 import { FLAVOURS, UPLOAD_STATUS } from '@warehouse/db/kinds';
@@ -31,6 +32,7 @@ import {
   findLandedDuplicate,
   insertUpload,
   setStored,
+  setUploader,
 } from '@warehouse/db/uploads';
 
 /** The form field period=YYYY-MM-DD..YYYY-MM-DD, or why it is refused. */
@@ -243,6 +245,8 @@ async function storeForm(
           objectId: a.id,
           after: { csvType: a.csvType, flavour, fileName: a.fileName, size: a.size, sha256: a.sha256, period },
         });
+        // The history's copy of who (the event above is the record); nobody with sign-in off.
+        if (req.principal) await setUploader(client, a.id, actorOf(req.principal));
       }
       return accepted;
     });

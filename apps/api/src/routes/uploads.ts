@@ -10,6 +10,7 @@ import {
   confirmUpload,
   countUploads,
   getUpload,
+  listUploaders,
   listUploads,
   revertUpload,
   UploadOpError,
@@ -63,6 +64,15 @@ export const UploadSummary = Type.Object({
   confirmedAt: Nullable(Time),
   revertedAt: Nullable(Time),
   refreshOutcome: Nullable(Type.String()),
+  uploader: Nullable(
+    Type.Object(
+      {
+        id: Nullable(Type.String({ description: 'the user id (of the person, or of the API key’s owner)' })),
+        name: Type.String({ description: 'the person’s name, or "<key name> (<person>)" for an API key' }),
+      },
+      { description: 'who uploaded it; null for uploads from before sign-in existed or with sign-in off' },
+    ),
+  ),
 });
 
 export const UploadDetail = Type.Intersect([
@@ -85,6 +95,13 @@ const UploadsQuery = Type.Object({
   status: Type.Optional(Status),
   csvType: Type.Optional(CsvTypeQ),
   flavour: Type.Optional(FlavourQ),
+  by: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'who uploaded it: a user id (GET /uploaders lists them)',
+    }),
+  ),
   fileName: Type.Optional(
     Type.String({ minLength: 1, maxLength: 200, description: 'part of the file name, case-insensitive, literal' }),
   ),
@@ -155,6 +172,7 @@ export function uploadJson(r: UploadRow) {
     confirmedAt: iso(r.confirmedAt),
     revertedAt: iso(r.revertedAt),
     refreshOutcome: r.refreshOutcome,
+    uploader: r.uploadedByName === null ? null : { id: r.uploadedBy, name: r.uploadedByName },
   };
 }
 
@@ -251,6 +269,22 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
       ]);
       return { uploads: rows.map(uploadJson), total, offset, limit };
     },
+  );
+
+  app.get(
+    '/uploaders',
+    {
+      schema: {
+        'x-role': 'viewer',
+        summary: 'Who has uploaded something (for GET /uploads?by=): user id and name, by name',
+        tags: ['uploads'],
+        response: {
+          200: Type.Object({ uploaders: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ({ uploaders: await listUploaders(ctx.pool) }),
   );
 
   app.post(

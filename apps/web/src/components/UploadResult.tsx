@@ -1,3 +1,4 @@
+import { useSession } from '../session.ts';
 import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, type RowErrorsPage, type Upload } from '../api.ts';
@@ -102,6 +103,7 @@ export function UploadResult({ id }: { id: number }) {
   const [done, setDone] = useState<Done | null>(null);
   const resultRef = useRef<HTMLParagraphElement>(null);
   const undoRef = useRef<HTMLButtonElement>(null);
+  const session = useSession().data;
   // Back to the undo button once the cancelled dialog is gone (while it is open the rest is inert).
   const refocusUndo = useRef(false);
   useEffect(() => {
@@ -146,6 +148,10 @@ export function UploadResult({ id }: { id: number }) {
       </p>
     );
   const u = q.data;
+  // Viewers read; staff undo and confirm their own uploads, admins anyone's (as the API decides).
+  const mayChange =
+    session === 'off' ||
+    (!!session && !!u && (session.role === 'admin' || (session.role === 'staff' && u.uploader?.id === session.id)));
   const dt = u.datesTouched;
   const announce =
     done?.kind === 'undone'
@@ -168,6 +174,11 @@ export function UploadResult({ id }: { id: number }) {
         <span className="muted">
           {t(u.csvType)} / {u.flavour ? t(u.flavour) : '—'}
         </span>
+        {u.uploader && (
+          <span className="muted" data-testid="upload-uploader">
+            {t('uploader')}: {u.uploader.name}
+          </span>
+        )}
       </div>
       {/* Always in the page, so that screen readers announce what is put into it. */}
       <p ref={resultRef} tabIndex={-1} role="status" data-testid="action-result" className="action-result">
@@ -206,7 +217,7 @@ export function UploadResult({ id }: { id: number }) {
           </div>
         </dl>
       ) : null}
-      {u.status === UPLOAD_STATUS.success && (
+      {u.status === UPLOAD_STATUS.success && mayChange && (
         <div className="row">
           <button
             type="button"
@@ -242,17 +253,19 @@ export function UploadResult({ id }: { id: number }) {
               {u.held ? render(HELD_TEXTS, u.held.code, u.held.params, lang) : (u.heldReason ?? '—')}
             </span>
           </span>
-          <button
-            type="button"
-            aria-disabled={confirm.isPending}
-            onClick={() => {
-              if (confirm.isPending) return;
-              setDone(null);
-              confirm.mutate();
-            }}
-          >
-            {t('confirm')}
-          </button>
+          {mayChange && (
+            <button
+              type="button"
+              aria-disabled={confirm.isPending}
+              onClick={() => {
+                if (confirm.isPending) return;
+                setDone(null);
+                confirm.mutate();
+              }}
+            >
+              {t('confirm')}
+            </button>
+          )}
         </div>
       )}
       {u.status === UPLOAD_STATUS.failed && (

@@ -1,3 +1,4 @@
+import { useMay } from '../session.ts';
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type MvHistoryRow, type MvRow } from '../api.ts';
@@ -68,6 +69,8 @@ export function FreshnessPage() {
     queryFn: () => api<MvList>('/mv'),
     refetchInterval: asked ? 1000 : 5000,
   });
+  // The manual refresh is for admins (the API's x-role); the others read the ages.
+  const mayRefresh = useMay('admin');
   const refresh = useMutation({
     mutationFn: () => api<{ jobId: string }>('/mv/refresh', { method: 'POST', body: JSON.stringify({ all: true }) }),
     onSuccess: (r) => {
@@ -109,17 +112,19 @@ export function FreshnessPage() {
           />
         </label>
         {/* aria-disabled, not disabled: a disabled button drops the focus to the page while it waits. */}
-        <button
-          type="button"
-          aria-disabled={busy}
-          onClick={() => {
-            if (busy) return;
-            setAsked(null);
-            refresh.mutate();
-          }}
-        >
-          {t('refreshNow')}
-        </button>
+        {mayRefresh && (
+          <button
+            type="button"
+            aria-disabled={busy}
+            onClick={() => {
+              if (busy) return;
+              setAsked(null);
+              refresh.mutate();
+            }}
+          >
+            {t('refreshNow')}
+          </button>
+        )}
         <span role="status" data-testid="refresh-status">
           {announce}
         </span>

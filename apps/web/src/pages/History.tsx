@@ -12,6 +12,7 @@ const FILTERS = [
   'csvType',
   'flavour',
   'status',
+  'by',
   'fileName',
   'uploadedFrom',
   'uploadedTo',
@@ -65,6 +66,10 @@ export function HistoryPage() {
     queryKey: ['uploads', params.toString()],
     queryFn: () => api<{ uploads: UploadSummary[]; total: number }>(`/uploads?${params}`),
     placeholderData: keepPreviousData,
+  });
+  const uploaders = useQuery({
+    queryKey: ['uploaders'],
+    queryFn: () => api<{ uploaders: { id: string; name: string }[] }>('/uploaders'),
   });
   const rows = q.data?.uploads ?? [];
   const total = q.data?.total ?? 0;
@@ -141,6 +146,17 @@ export function HistoryPage() {
           {select('flavour', 'flavour', FLAVOURS)}
           {select('status', 'status', UPLOAD_STATUSES)}
           <label>
+            {t('uploader')}
+            <select value={s.by ?? ''} onChange={(e) => filter('by', e.target.value)}>
+              <option value="">{t('all')}</option>
+              {uploaders.data?.uploaders.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
             {t('fileNameContains')}
             <input
               type="search"
@@ -189,6 +205,7 @@ export function HistoryPage() {
                     <th className="num">{t('rowCount')}</th>
                     <th>{t('period')}</th>
                     <th>{t('createdAt')}</th>
+                    <th>{t('uploader')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -210,6 +227,7 @@ export function HistoryPage() {
                         {u.dateFrom ? `${fmt.date(u.dateFrom)} – ${fmt.date(u.dateTo)}` : '—'}
                       </td>
                       <td>{fmt.dateTime(u.createdAt)}</td>
+                      <td data-testid="history-uploader">{u.uploader?.name ?? '—'}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,3 +1,4 @@
+import { useSession } from '../session.ts';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -63,7 +64,7 @@ function MonthRow({
           {save.isSuccess && <span role="status">{t('saved')}</span>}
           {save.isError && (
             <span className="error" role="alert">
-              {save.error.message}
+              <ErrorMessage error={save.error} />
             </span>
           )}
         </td>
@@ -150,7 +151,7 @@ function DailyPlan({ month, editor }: { month: string; editor: string }) {
   if (q.isError)
     return (
       <p className="error" role="alert">
-        {q.error.message}
+        <ErrorMessage error={q.error} />
       </p>
     );
   if (!q.data) return <p>{t('loading')}</p>;
@@ -183,7 +184,11 @@ export function TargetsPage() {
   const { t } = useI18n();
   const qc = useQueryClient();
   const [year, setYear] = useState(new Date().getFullYear());
-  const [editor, setEditor] = useState(() => localStorage.getItem('editorName') ?? '');
+  const [typedEditor, setEditor] = useState(() => localStorage.getItem('editorName') ?? '');
+  // Signed in, the history records the person (the API ignores a typed name); typed only with sign-in off.
+  const session = useSession().data;
+  const signedName = session && session !== 'off' ? session.name : undefined;
+  const editor = signedName ?? typedEditor;
   const [file, setFile] = useState<File | null>(null);
   const [csvErrors, setCsvErrors] = useState<TargetCsvError[]>([]);
   const targets = useQuery({
@@ -213,18 +218,20 @@ export function TargetsPage() {
     <>
       <h1>{t('navTargets')}</h1>
       <div className="row panel">
-        <label>
-          {t('editor')}
-          <input
-            value={editor}
-            placeholder={t('editorHint')}
-            data-testid="editor-input"
-            onChange={(e) => {
-              setEditor(e.target.value);
-              localStorage.setItem('editorName', e.target.value);
-            }}
-          />
-        </label>
+        {!signedName && (
+          <label>
+            {t('editor')}
+            <input
+              value={typedEditor}
+              placeholder={t('editorHint')}
+              data-testid="editor-input"
+              onChange={(e) => {
+                setEditor(e.target.value);
+                localStorage.setItem('editorName', e.target.value);
+              }}
+            />
+          </label>
+        )}
         <label>
           {t('year')}
           <input

@@ -1,22 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../stack.ts';
+import { addUser, signInBrowser, startStack, type Stack } from '../stack.ts';
 import { badReceiveCsv } from '../fixtures.ts';
 
 let s: Stack;
 beforeAll(async () => {
-  s = await startStack({ apiToken: 'tok' });
+  s = await startStack({ auth: true });
+  await signInBrowser(s, await addUser(s, 'staff', 'csv-staff'));
 });
 afterAll(async () => {
   await s?.close();
 });
 
 describe('errors.csv of a failed upload', () => {
-  it('downloads through the page (with the token), UTF-8 with BOM, CRLF, one line per row error', async () => {
+  it('downloads through the page (signed in: the session cookie), UTF-8 with BOM, CRLF, one line per row error', async () => {
     const { page } = s;
     await page.goto(`${s.url}/#/upload`);
-    await page.evaluate(() => sessionStorage.setItem('apiToken', 'tok'));
-    await page.reload(); // the console reads the token when it starts (the navigation's badge asks the API at once)
     await page
       .getByTestId('file-input')
       .setInputFiles([{ name: 'bad-receive.csv', mimeType: 'text/csv', buffer: badReceiveCsv() }]);

@@ -1,13 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSyntheticUploads } from '@warehouse/db/testing';
-import { checkPage, startStack, type Stack } from '../stack.ts';
+import { addUser, checkPage, startStack, type Stack } from '../stack.ts';
 import { allViolationsAtBothSizes } from '../a11y.ts';
 
 let s: Stack;
 beforeAll(async () => {
   s = await startStack();
-  // 250 uploads, one every 6 hours from 2025-01-06 09:00 JST: daily flash files and monthly final ones.
-  await insertSyntheticUploads(s.server.pool, { count: 250, start: '2025-01-06T09:00:00+09:00', spacingMinutes: 360 });
+  // 250 uploads, one every 6 hours from 2025-01-06 09:00 JST: daily flash files and monthly final
+  // ones, uploaded in turn by two people.
+  const uploaders = [await addUser(s, 'staff', '佐藤 花子'), await addUser(s, 'staff', '鈴木 一郎')];
+  await insertSyntheticUploads(s.server.pool, {
+    count: 250,
+    start: '2025-01-06T09:00:00+09:00',
+    spacingMinutes: 360,
+    uploaders: uploaders.map((u) => ({ id: u.id, name: u.name })),
+  });
 });
 afterAll(async () => {
   await s?.close();
@@ -85,6 +92,29 @@ describe('history page', () => {
     await page.getByText(`全${byName.length}件中 1–${byName.length}件を表示`).waitFor();
     expect(await shownIds()).toEqual(byName);
     expect(await checkPage(page, 'history-filtered')).toEqual([]);
+    expect(await allViolationsAtBothSizes(page)).toEqual([]);
+  });
+
+  it('shows who uploaded each file and filters by them (kept in the URL)', async () => {
+    const { page } = s;
+    await page.goto(`${s.url}/#/history`);
+    await page.getByText('全250件中 1–50件を表示').waitFor();
+    const names = await page.getByTestId('history-uploader').allTextContents();
+    const ids = await shownIds();
+    const expectedNames = (
+      await s.server.pool.query<{ id: number; name: string }>(
+        `SELECT id::int, uploaded_by_name AS name FROM log.upload_file WHERE id = ANY($1) ORDER BY id DESC`,
+        [ids],
+      )
+    ).rows.map((r) => r.name);
+    expect(names).toEqual(expectedNames);
+    expect(new Set(names)).toEqual(new Set(['佐藤 花子', '鈴木 一郎']));
+    await page.getByLabel('アップロードした人').selectOption({ label: '鈴木 一郎' });
+    const suzuki = await idsWhere(`uploaded_by_name = '鈴木 一郎'`);
+    await page.getByText(`全${suzuki.length}件中 1–50件を表示`).waitFor();
+    expect(await shownIds()).toEqual(suzuki.slice(0, 50));
+    expect(new Set(await page.getByTestId('history-uploader').allTextContents())).toEqual(new Set(['鈴木 一郎']));
+    expect(page.url()).toMatch(/by=[0-9a-f-]{36}/);
     expect(await allViolationsAtBothSizes(page)).toEqual([]);
   });
 });

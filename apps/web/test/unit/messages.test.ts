@@ -8,10 +8,11 @@ import { DEVELOPER_WORDS } from '../a11y.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /**
- * Where the codes the API can answer with are written: its own sources, and the uploads library
- * whose refusals (UploadOpError) the revert/confirm routes pass on as they are.
+ * Where the codes the API can answer with are written: its own sources, the uploads library whose
+ * refusals (UploadOpError) the revert/confirm routes pass on as they are, and the accounts library
+ * whose AccountError codes the admin routes answer with.
  */
-const SOURCES = ['apps/api/src', 'packages/db/src/uploads'];
+const SOURCES = ['apps/api/src', 'packages/db/src/uploads', 'packages/db/src/accounts'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -77,6 +77,8 @@ export async function writeAudit(q: Queryable, e: AuditInput): Promise<void> {
 export interface AuditFilter {
   /** actor name (exact) */
   actor?: string | undefined;
+  /** the person (auth.user id): their own events and their keys' */
+  actorId?: string | undefined;
   /** action, or a prefix ending with '.' (upload.) */
   action?: string | undefined;
   /** YYYY-MM-DD, inclusive (UTC) */
@@ -85,10 +87,11 @@ export interface AuditFilter {
   objectType?: string | undefined;
   objectId?: string | undefined;
   limit?: number | undefined;
+  /** events skipped before the first one returned (newest first; a page is offset / limit) */
+  offset?: number | undefined;
 }
 
-/** Events newest first, filtered. */
-export async function listAudit(q: Queryable, f: AuditFilter = {}): Promise<AuditRow[]> {
+function auditWhere(f: AuditFilter): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => {
@@ -96,6 +99,7 @@ export async function listAudit(q: Queryable, f: AuditFilter = {}): Promise<Audi
     where.push(sql.replace('?', `$${params.length}`));
   };
   if (f.actor) add('actor_name = ?', f.actor);
+  if (f.actorId) add('actor_id = ?', f.actorId);
   if (f.action) {
     if (f.action.endsWith('.')) add(`starts_with(action, ?)`, f.action);
     else add('action = ?', f.action);
@@ -104,13 +108,26 @@ export async function listAudit(q: Queryable, f: AuditFilter = {}): Promise<Audi
   if (f.to) add(`at < ?::date + 1`, f.to);
   if (f.objectType) add('object_type = ?', f.objectType);
   if (f.objectId) add('object_id = ?', f.objectId);
-  params.push(Math.min(f.limit ?? 1000, 10_000));
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** How many events a filter selects (every page). */
+export async function countAudit(q: Queryable, f: AuditFilter = {}): Promise<number> {
+  const w = auditWhere(f);
+  const { rows } = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM log.audit_event ${w.sql}`, w.params);
+  return rows[0]!.n;
+}
+
+/** Events newest first, filtered, one page (`limit`, default 1000, at most 10,000; `offset`). */
+export async function listAudit(q: Queryable, f: AuditFilter = {}): Promise<AuditRow[]> {
+  const { sql, params } = auditWhere(f);
+  params.push(Math.min(f.limit ?? 1000, 10_000), f.offset ?? 0);
   const { rows } = await q.query<AuditRow>(
     `SELECT id::int, at, actor_type AS "actorType", actor_id AS "actorId", actor_name AS "actorName", action,
             object_type AS "objectType", object_id AS "objectId", before, after, request_id AS "requestId",
             ip, user_agent AS "userAgent"
-       FROM log.audit_event ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY at DESC, id DESC LIMIT $${params.length}`,
+       FROM log.audit_event ${sql}
+      ORDER BY at DESC, id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
   return rows;

@@ -128,6 +128,19 @@ export async function userByEmail(
   return rows[0];
 }
 
+/** The user with this id (auth.user.id), or an E_USER_NOT_FOUND error naming it. */
+export async function userById(
+  q: Queryable,
+  id: string,
+): Promise<{ id: string; name: string; email: string; role: Role; banned: boolean }> {
+  const { rows } = await q.query<{ id: string; name: string; email: string; role: Role; banned: boolean }>(
+    'SELECT id, name, email, role, banned FROM auth."user" WHERE id = $1',
+    [id],
+  );
+  if (!rows[0]) throw new AccountError('E_USER_NOT_FOUND', `no user has the id ${id}; see pnpm users:list`);
+  return rows[0];
+}
+
 /** Disable an account: it cannot sign in, its sessions end and its keys stop working. */
 export async function disableUser(
   q: Queryable,

@@ -13,6 +13,8 @@ export interface SyntheticUploads {
   /** when the first one was made (default 2022-01-04 09:00 Japan time) */
   start?: string;
   spacingMinutes?: number;
+  /** who uploaded them, in turn (upload id modulo their number); default: nobody (as before accounts) */
+  uploaders?: { id: string; name: string }[];
 }
 
 export async function insertSyntheticUploads(db: Queryable, o: SyntheticUploads): Promise<void> {
@@ -51,4 +53,10 @@ export async function insertSyntheticUploads(db: Queryable, o: SyntheticUploads)
       ...[UPLOAD_STATUS.failed, UPLOAD_STATUS.held, UPLOAD_STATUS.reverted, UPLOAD_STATUS.success],
     ],
   );
+  if (o.uploaders?.length)
+    await db.query(
+      `UPDATE log.upload_file SET uploaded_by = ($1::text[])[1 + id % $3], uploaded_by_name = ($2::text[])[1 + id % $3]
+        WHERE uploaded_by IS NULL`,
+      [o.uploaders.map((u) => u.id), o.uploaders.map((u) => u.name), o.uploaders.length],
+    );
 }

@@ -97,3 +97,16 @@ export async function countExistingUploads(db: Queryable, ids: readonly (number 
   );
   return rows[0]!.n;
 }
+
+/**
+ * The people who have uploaded something (the history's "who" filter): accounts with at least one
+ * upload, by name. One index probe per account (log.upload_file (uploaded_by, id)).
+ */
+export async function listUploaders(db: Queryable): Promise<{ id: string; name: string }[]> {
+  const { rows } = await db.query<{ id: string; name: string }>(
+    `SELECT u.id, u.name FROM auth."user" u
+      WHERE EXISTS (SELECT 1 FROM log.upload_file f WHERE f.uploaded_by = u.id)
+      ORDER BY u.name, u.id`,
+  );
+  return rows;
+}

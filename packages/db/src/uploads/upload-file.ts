@@ -43,6 +43,10 @@ export interface UploadRow {
   heldReason: string | null;
   confirmedAt: Date | null;
   revertedAt: Date | null;
+  /** auth.user id of who uploaded it (NULL: before accounts, or sign-in off) */
+  uploadedBy: string | null;
+  /** their name as the audit log has it */
+  uploadedByName: string | null;
 }
 
 const d = (c: string) => `to_char(${c}, 'YYYY-MM-DD') AS "${camel(c)}"`;
@@ -72,7 +76,7 @@ function columns(withErrors: boolean): string {
     'refresh_run_id::int AS "refreshRunId"',
     ...['rows_added', 'rows_superseded', 'dates_touched'].map(plain),
     ...['touched_first', 'touched_last', 'period_from', 'period_to'].map(d),
-    ...['held_reason', 'confirmed_at', 'reverted_at'].map(plain),
+    ...['held_reason', 'confirmed_at', 'reverted_at', 'uploaded_by', 'uploaded_by_name'].map(plain),
   ].join(', ');
 }
 
@@ -105,6 +109,8 @@ export interface ListFilter {
   uploadedTo?: string;
   periodFrom?: string;
   periodTo?: string;
+  /** who uploaded it (auth.user id; their API keys' uploads too) */
+  by?: string;
   limit: number;
   /** rows skipped before the first one returned (newest first); default 0 */
   offset?: number;
@@ -124,6 +130,7 @@ function where(f: Omit<ListFilter, 'limit' | 'offset'>): { sql: string; params: 
   if (f.status) conds.push(`status = ${p(f.status)}`);
   if (f.csvType) conds.push(`csv_type = ${p(f.csvType)}`);
   if (f.flavour) conds.push(`flavour = ${p(f.flavour)}`);
+  if (f.by) conds.push(`uploaded_by = ${p(f.by)}`);
   if (f.fileName) {
     // ILIKE lower-cases every name (slow on Japanese names: 4× a LIKE over 100,000); a LIKE with each
     // cased letter as a one-character wildcard first leaves it only the names that can match.
@@ -140,24 +147,45 @@ function where(f: Omit<ListFilter, 'limit' | 'offset'>): { sql: string; params: 
   return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
-/** One page of uploads, newest first (see {@link ListFilter}). */
-export async function listUploads(db: Queryable, f: ListFilter): Promise<UploadRow[]> {
+/**
+ * The two statements of a history page (its rows, and the count of all pages), as text and values:
+ * what listUploads / countUploads run, and what `pnpm bench:history` EXPLAINs.
+ */
+export function uploadsPageSql(f: ListFilter): { page: pg.QueryConfig; count: pg.QueryConfig } {
   const w = where(f);
-  const { rows } = await db.query<UploadRow>(
+  return {
     // The page's ids first (an index-only scan can skip OFFSET rows without reading them), then their rows.
-    `SELECT ${columns(false)} FROM log.upload_file
+    page: {
+      text: `SELECT ${columns(false)} FROM log.upload_file
       WHERE id IN (SELECT id FROM log.upload_file ${w.sql} ORDER BY id DESC LIMIT $${w.params.length + 1} OFFSET $${w.params.length + 2})
       ORDER BY id DESC`,
-    [...w.params, f.limit, f.offset ?? 0],
-  );
+      values: [...w.params, f.limit, f.offset ?? 0],
+    },
+    count: { text: `SELECT count(*)::int AS n FROM log.upload_file ${w.sql}`, values: w.params },
+  };
+}
+
+/** One page of uploads, newest first (see {@link ListFilter}). */
+export async function listUploads(db: Queryable, f: ListFilter): Promise<UploadRow[]> {
+  const { page } = uploadsPageSql(f);
+  const { rows } = await db.query<UploadRow>(page.text, page.values);
   return rows;
 }
 
 /** How many uploads a {@link ListFilter} selects (all pages). */
 export async function countUploads(db: Queryable, f: Omit<ListFilter, 'limit' | 'offset'>): Promise<number> {
-  const w = where(f);
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM log.upload_file ${w.sql}`, w.params);
+  const { count } = uploadsPageSql({ ...f, limit: 0 });
+  const { rows } = await db.query<{ n: number }>(count.text, count.values);
   return rows[0]!.n;
+}
+
+/** Record who uploaded it (with its upload.accepted audit event, in the same transaction). */
+export async function setUploader(db: Queryable, id: number, by: { id: string | null; name: string }): Promise<void> {
+  await db.query('UPDATE log.upload_file SET uploaded_by = $2, uploaded_by_name = $3 WHERE id = $1', [
+    id,
+    by.id,
+    by.name,
+  ]);
 }
 
 /** A new upload row, `pending`, before its bytes are stored (flavour and hash are set by finishAccept). */

@@ -150,7 +150,9 @@ CREATE TABLE log.upload_file (
     touched_first date,
     touched_last date,
     error_code text,
-    error_params jsonb
+    error_params jsonb,
+    uploaded_by text,
+    uploaded_by_name text
 );
 
 --

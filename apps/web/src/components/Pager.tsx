@@ -1,0 +1,27 @@
+import { fmt, useI18n } from '../i18n.tsx';
+
+/** 「前へ · 1 / 5 ページ · 次へ」 for a list paged on the server. */
+export function Pager({
+  page,
+  pages,
+  onPage,
+  where,
+}: {
+  page: number;
+  pages: number;
+  onPage: (page: number) => void;
+  where: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <nav className="row pager" aria-label={`${t('pages')} (${where})`}>
+      <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        {t('prevPage')}
+      </button>
+      <span>{t('pageOf').replace('{page}', fmt.int(page)).replace('{pages}', fmt.int(pages))}</span>
+      <button type="button" className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        {t('nextPage')}
+      </button>
+    </nav>
+  );
+}

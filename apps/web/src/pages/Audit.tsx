@@ -1,0 +1,181 @@
+import { useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, download } from '../api.ts';
+import { fmt, useI18n } from '../i18n.tsx';
+import { ACTION_TEXTS, actionText } from '../messages.ts';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { Pager } from '../components/Pager.tsx';
+import type { AdminUser } from './Users.tsx';
+
+export const AUDIT_PAGE_SIZE = 50;
+
+interface AuditEvent {
+  id: number;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+}
+
+/** A before/after summary as "key: value" pairs (JSON values kept short). */
+function summary(v: unknown): string {
+  if (v == null) return '';
+  if (typeof v !== 'object') return JSON.stringify(v);
+  return Object.entries(v as Record<string, unknown>)
+    .filter(([k]) => k !== 'sha256')
+    .map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)}`)
+    .join(', ');
+}
+
+/** 操作履歴 (admins): log.audit_event through GET /audit, a page at a time, by person, action and period. */
+export function AuditPage() {
+  const { t, lang } = useI18n();
+  const [f, setF] = useState<{ actorId?: string; action?: string; from?: string; to?: string; page: number }>({
+    page: 1,
+  });
+  const set = (k: 'actorId' | 'action' | 'from' | 'to', v: string) => setF({ ...f, [k]: v || undefined, page: 1 });
+  const params = new URLSearchParams();
+  for (const k of ['actorId', 'action', 'from', 'to'] as const) if (f[k]) params.set(k, f[k]);
+  const csvParams = params.toString();
+  params.set('limit', String(AUDIT_PAGE_SIZE));
+  params.set('offset', String((f.page - 1) * AUDIT_PAGE_SIZE));
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ users: AdminUser[] }>('/users') });
+  const q = useQuery({
+    queryKey: ['audit', params.toString()],
+    queryFn: () => api<{ events: AuditEvent[]; total: number }>(`/audit?${params}`),
+    placeholderData: keepPreviousData,
+  });
+  const userName = new Map(users.data?.users.map((u) => [u.id, u.name]));
+  const [csvError, setCsvError] = useState<unknown>();
+  const rows = q.data?.events ?? [];
+  const total = q.data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const first = (f.page - 1) * AUDIT_PAGE_SIZE + 1;
+  return (
+    <>
+      <h1>{t('navAudit')}</h1>
+      <form className="panel filters" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
+        <div className="row">
+          <label>
+            {t('auditWho')}
+            <select value={f.actorId ?? ''} onChange={(e) => set('actorId', e.target.value)}>
+              <option value="">{t('all')}</option>
+              {users.data?.users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('auditAction')}
+            <select value={f.action ?? ''} onChange={(e) => set('action', e.target.value)}>
+              <option value="">{t('all')}</option>
+              {Object.keys(ACTION_TEXTS).map((a) => (
+                <option key={a} value={a}>
+                  {actionText(a, lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset className="range">
+            <legend>{t('auditPeriod')}</legend>
+            <label>
+              {t('from')}
+              <input
+                type="date"
+                aria-label={`${t('auditPeriod')} ${t('from')}`}
+                value={f.from ?? ''}
+                max={f.to}
+                onChange={(e) => set('from', e.target.value)}
+              />
+            </label>
+            <label>
+              {t('to')}
+              <input
+                type="date"
+                aria-label={`${t('auditPeriod')} ${t('to')}`}
+                value={f.to ?? ''}
+                min={f.from}
+                onChange={(e) => set('to', e.target.value)}
+              />
+            </label>
+            <span className="muted">{t('auditPeriodHint')}</span>
+          </fieldset>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setCsvError(undefined);
+              download(`/audit.csv${csvParams ? `?${csvParams}` : ''}`, 'audit.csv').catch(setCsvError);
+            }}
+          >
+            {t('auditCsv')}
+          </button>
+        </div>
+      </form>
+      {(q.isError || csvError !== undefined) && (
+        <p className="error" role="alert">
+          <ErrorMessage error={q.isError ? q.error : csvError} />
+        </p>
+      )}
+      <p className="muted" role="status" data-testid="audit-count">
+        {q.isPending
+          ? t('loading')
+          : t('shownOfTotal')
+              .replace('{total}', fmt.int(total))
+              .replace('{first}', fmt.int(rows.length ? first : 0))
+              .replace('{last}', fmt.int(first + rows.length - 1))}
+      </p>
+      {rows.length > 0 && (
+        <>
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('navAudit')}>
+            <table data-testid="audit-table">
+              <thead>
+                <tr>
+                  <th>{t('auditAt')}</th>
+                  <th>{t('auditWho')}</th>
+                  <th>{t('auditAction')}</th>
+                  <th>{t('auditObject')}</th>
+                  <th>{t('auditDetail')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((e) => (
+                  <tr key={e.id} data-testid="audit-row">
+                    <td>{fmt.dateTime(e.at)}</td>
+                    <td>{e.actorName}</td>
+                    <td>{actionText(e.action, lang)}</td>
+                    <td>
+                      {e.objectType === 'upload' && e.objectId ? (
+                        <a href={`#/uploads/${e.objectId}`}>
+                          {t('navUpload')} #{e.objectId}
+                        </a>
+                      ) : e.objectType === 'user' && e.objectId ? (
+                        (userName.get(e.objectId) ?? e.objectId)
+                      ) : e.objectType === 'api_key' && e.objectId ? (
+                        `${t('apiKey')} #${e.objectId}`
+                      ) : (
+                        (e.objectId ?? '—')
+                      )}
+                    </td>
+                    <td className="detail">
+                      {[summary(e.before), summary(e.after)].filter(Boolean).join(' → ') || '—'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {pages > 1 && <Pager page={f.page} pages={pages} onPage={(page) => setF({ ...f, page })} where="audit" />}
+        </>
+      )}
+    </>
+  );
+}
