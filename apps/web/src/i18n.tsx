@@ -164,6 +164,13 @@ const ja = {
   error: 'エラー',
   retry: '再試行',
   unit_ton: 't',
+  // Dashboard: Excel file and printed report
+  saveExcel: 'Excelで保存',
+  saving: '保存中…',
+  print: '印刷',
+  reportTitle: '受入ダッシュボード',
+  printedAt: '印刷',
+  dataUntil: '実績は{date}まで',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -331,6 +338,13 @@ const en: Record<MessageKey, string> = {
   error: 'Error',
   retry: 'Retry',
   unit_ton: 't',
+  // Dashboard: Excel file and printed report
+  saveExcel: 'Save as Excel',
+  saving: 'Saving…',
+  print: 'Print',
+  reportTitle: 'Receipts dashboard',
+  printedAt: 'Printed',
+  dataUntil: 'receipts up to {date}',
 };
 
 export type Lang = 'ja' | 'en';
@@ -348,6 +362,7 @@ const tonDeltaFmt = new Intl.NumberFormat('ja-JP', {
 const yenFmt = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
 const pctFmt = new Intl.NumberFormat('ja-JP', { style: 'percent', maximumFractionDigits: 1 });
 const dtFmt = new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Tokyo' });
+const minuteFmt = new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' });
 const dFmt = new Intl.DateTimeFormat('ja-JP', {
   year: 'numeric',
   month: '2-digit',
@@ -369,6 +384,8 @@ export const fmt = {
   yen: (v: number | null | undefined) => (v == null ? '—' : yenFmt.format(v)),
   pct: (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '—' : pctFmt.format(v)),
   dateTime: (v: string | null | undefined) => (v ? dtFmt.format(new Date(v)) : '—'),
+  /** A moment as the office reads it: 2026/12/08 1:40 in Japan time. */
+  minute: (v: Date) => minuteFmt.format(v),
   /** A calendar date YYYY-MM-DD (no time zone shift). */
   date: (v: string | null | undefined) => (v ? dFmt.format(new Date(`${v}T00:00:00Z`)) : '—'),
   bytes: (v: number) =>
