@@ -104,6 +104,8 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
     expect(json.json().errors[2].params).toEqual({ fields: 3, kind: 'receive', expected: 12 });
     const failed = await t.app.inject({ method: 'GET', url: `/uploads/${id}` });
     expect(failed.json()).toMatchObject({ errorCode: 'E_ROWS_INVALID', errorParams: {}, held: null });
+    // The file's data lines, good and bad: 行数 of a failed upload is a number, not "—".
+    expect(failed.json().rowCount).toBe(20);
     const page = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors?limit=1&offset=2` });
     expect(page.json()).toEqual({ total: 3, errors: [expect.objectContaining({ line: 17, row: bad[2] })] });
   });

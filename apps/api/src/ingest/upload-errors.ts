@@ -17,6 +17,8 @@ export interface FailureRecord {
   code?: string;
   params?: Record<string, string | number>;
   errors: RowError[];
+  /** The file's data lines when it was read through, else null (left as it was). */
+  rowCount?: number | null;
   /** How many errors the upload's own `errors` summary repeats. */
   summary: number;
 }
@@ -37,6 +39,7 @@ export async function recordFailure(pool: pg.Pool, f: FailureRecord): Promise<bo
         message: f.message,
         code: f.code,
         params: f.params,
+        rowCount: f.rowCount,
       });
       if (!updated) return false;
       await client.query('DELETE FROM log.upload_error WHERE upload_file_id = $1', [f.uploadId]);
