@@ -171,6 +171,12 @@ const ja = {
   reportTitle: '受入ダッシュボード',
   printedAt: '印刷',
   dataUntil: '実績は{date}まで',
+  // Upload: the flavour against the file's dates
+  flashClosedMonth:
+    '{file}: 速報を選んでいますが、伝票日付はすべて締めた月（{months}）です。確定のファイルではありませんか？',
+  finalRunningMonth:
+    '{file}: 確定を選んでいますが、今月（{month}）以降の伝票日付があります。月が締まる前のファイルは速報ではありませんか？',
+  flavourCheckHint: '種別を確かめてからアップロードしてください（このまま送ることもできます）。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -345,6 +351,12 @@ const en: Record<MessageKey, string> = {
   reportTitle: 'Receipts dashboard',
   printedAt: 'Printed',
   dataUntil: 'receipts up to {date}',
+  // Upload: the flavour against the file's dates
+  flashClosedMonth:
+    '{file}: you chose flash (速報), but all its slip dates are in closed months ({months}). Is it a final (確定) file?',
+  finalRunningMonth:
+    '{file}: you chose final (確定), but it has slip dates in this month ({month}) or later. Before a month closes, files are flash (速報).',
+  flavourCheckHint: 'Check the flavour before uploading (you can still send it as it is).',
 };
 
 export type Lang = 'ja' | 'en';
