@@ -41,10 +41,9 @@ describe('the flavour against the file’s dates (warned before upload)', () => 
   it('reads the months of the slip dates, quoted or not, CP932 or UTF-8, whole or by its ends', async () => {
     expect(slipMonths(csv(['2025/03/31', '"2025/04/01"', '2025/3/5']))).toEqual(['2025-03', '2025-04']);
     expect(slipMonths(header('receive'))).toEqual([]);
-    expect(await fileMonths(new Blob([new Uint8Array(iconv.encode(csv(['2024/12/01', '2025/01/02']), 'cp932'))]))).toEqual([
-      '2024-12',
-      '2025-01',
-    ]);
+    expect(
+      await fileMonths(new Blob([new Uint8Array(iconv.encode(csv(['2024/12/01', '2025/01/02']), 'cp932'))])),
+    ).toEqual(['2024-12', '2025-01']);
     // Larger than 32 MiB: the first and last 4 MiB are read (a Shogun export runs in date order).
     const filler = `2025/02/10,S1,1${' '.repeat(1000)}\r\n`.repeat(40_000);
     const big = new Blob([csv(['2025/01/05']), filler, csv(['2025/06/30']).split('\r\n').slice(1).join('\r\n')]);
