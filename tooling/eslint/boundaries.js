@@ -12,13 +12,21 @@
 export const ALLOWED_IMPORTS = {
   // A leaf: connection-URL masking, so command masks errors without loading db.
   '@warehouse/secrets': [],
+  // A leaf: the texts for staff that the API (errors.csv) and the console both show.
+  '@warehouse/messages': [],
   '@warehouse/db': ['@warehouse/secrets'],
   '@warehouse/command': ['@warehouse/secrets'],
   '@warehouse/refresher': ['@warehouse/db', '@warehouse/command'],
   '@warehouse/cli': ['@warehouse/db', '@warehouse/command', '@warehouse/refresher'],
   // Apps: no app imports the CLI (it is a set of scripts, not a library).
-  '@warehouse/api': ['@warehouse/db', '@warehouse/command', '@warehouse/refresher'],
-  '@warehouse/web': ['@warehouse/db', '@warehouse/command', '@warehouse/refresher', '@warehouse/api'],
+  '@warehouse/api': ['@warehouse/db', '@warehouse/command', '@warehouse/refresher', '@warehouse/messages'],
+  '@warehouse/web': [
+    '@warehouse/db',
+    '@warehouse/command',
+    '@warehouse/refresher',
+    '@warehouse/api',
+    '@warehouse/messages',
+  ],
 };
 
 /**

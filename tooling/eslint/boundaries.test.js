@@ -15,6 +15,7 @@ const PACKAGE_DIRS = [
   'packages/db',
   'packages/refresher',
   'packages/secrets',
+  'packages/messages',
 ];
 
 /** Lint `code` as if it were `file` of the package in `dir`, with that package's config. */
@@ -104,6 +105,7 @@ test('the table lists every workspace package and no package may import itself o
     '@warehouse/cli',
     '@warehouse/command',
     '@warehouse/db',
+    '@warehouse/messages',
     '@warehouse/refresher',
     '@warehouse/secrets',
     '@warehouse/web',

@@ -57,7 +57,7 @@ describe('the API described by its schemas', () => {
 
   it('documents params, bodies and responses from the TypeBox schemas', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<OpenApi>();
-    const textRoutes = ['/metrics', '/uploads/{id}/errors.csv', '/audit.csv'];
+    const textRoutes = ['/metrics', '/uploads/{id}/errors.csv', '/audit.csv', '/dashboard/export.xlsx'];
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         expect(op.summary, `${method} ${path} has a summary`).toBeTruthy();

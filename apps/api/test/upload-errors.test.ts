@@ -1,3 +1,4 @@
+import { ROW_TEXTS } from '@warehouse/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvText, encode, receiveRows, row } from './csv.ts';
 import { multipart, testApp, waitForUpload, type TestApp } from './helper.ts';
@@ -79,9 +80,12 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
       ['9', '正味重量', '-5', bad[1]],
       ['17', '', '2025/03/04,S3-1, quoted,2', bad[2]],
     ]);
-    expect(records[1]![3]).toMatch(/no such date/);
-    expect(records[2]![3]).toMatch(/negative weight/);
-    expect(records[3]![3]).toMatch(/has 3 field\(s\); a receive line has 12/);
+    // Reasons in Japanese for staff, worded from the codes as the console words them.
+    expect(records.slice(1).map((r) => r[3])).toEqual([
+      ROW_TEXTS.R_DATE_DAY!.ja,
+      ROW_TEXTS.R_NEGATIVE_WEIGHT!.ja,
+      '項目の数が3個あります（受入の行は12個）。区切りのカンマや引用符を確かめてください。',
+    ]);
 
     const json = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors` });
     expect(json.statusCode).toBe(200);
@@ -104,6 +108,8 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
     expect(json.json().errors[2].params).toEqual({ fields: 3, kind: 'receive', expected: 12 });
     const failed = await t.app.inject({ method: 'GET', url: `/uploads/${id}` });
     expect(failed.json()).toMatchObject({ errorCode: 'E_ROWS_INVALID', errorParams: {}, held: null });
+    // The file's data lines, good and bad: 行数 of a failed upload is a number, not "—".
+    expect(failed.json().rowCount).toBe(20);
     const page = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors?limit=1&offset=2` });
     expect(page.json()).toEqual({ total: 3, errors: [expect.objectContaining({ line: 17, row: bad[2] })] });
   });
@@ -149,8 +155,8 @@ describe('GET /uploads/:id/errors and errors.csv', () => {
     const csv = await t.app.inject({ method: 'GET', url: `/uploads/${id}/errors.csv` });
     const records = parseCsv(csv.rawPayload.subarray(3).toString('utf8'));
     expect(records.slice(1).map((r) => [r[0], r[3], r[4]])).toEqual([
-      ['6', 'duplicate of line 2', lines[5]],
-      ['11', 'duplicate of line 3', lines[10]],
+      ['6', '2行目と同じ伝票（伝票日付・伝票番号・明細行）です。1行にまとめてください。', lines[5]],
+      ['11', '3行目と同じ伝票（伝票日付・伝票番号・明細行）です。1行にまとめてください。', lines[10]],
     ]);
   });
 

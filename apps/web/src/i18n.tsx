@@ -209,6 +209,19 @@ const ja = {
   error: 'エラー',
   retry: '再試行',
   unit_ton: 't',
+  // Dashboard: Excel file and printed report
+  saveExcel: 'Excelで保存',
+  saving: '保存中…',
+  print: '印刷',
+  reportTitle: '受入ダッシュボード',
+  printedAt: '印刷',
+  dataUntil: '実績は{date}まで',
+  // Upload: the flavour against the file's dates
+  flashClosedMonth:
+    '{file}: 速報を選んでいますが、伝票日付はすべて締めた月（{months}）です。確定のファイルではありませんか？',
+  finalRunningMonth:
+    '{file}: 確定を選んでいますが、今月（{month}）以降の伝票日付があります。月が締まる前のファイルは速報ではありませんか？',
+  flavourCheckHint: '種別を確かめてからアップロードしてください（このまま送ることもできます）。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -421,6 +434,19 @@ const en: Record<MessageKey, string> = {
   error: 'Error',
   retry: 'Retry',
   unit_ton: 't',
+  // Dashboard: Excel file and printed report
+  saveExcel: 'Save as Excel',
+  saving: 'Saving…',
+  print: 'Print',
+  reportTitle: 'Receipts dashboard',
+  printedAt: 'Printed',
+  dataUntil: 'receipts up to {date}',
+  // Upload: the flavour against the file's dates
+  flashClosedMonth:
+    '{file}: you chose flash (速報), but all its slip dates are in closed months ({months}). Is it a final (確定) file?',
+  finalRunningMonth:
+    '{file}: you chose final (確定), but it has slip dates in this month ({month}) or later. Before a month closes, files are flash (速報).',
+  flavourCheckHint: 'Check the flavour before uploading (you can still send it as it is).',
 };
 
 export type Lang = 'ja' | 'en';
@@ -438,6 +464,7 @@ const tonDeltaFmt = new Intl.NumberFormat('ja-JP', {
 const yenFmt = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
 const pctFmt = new Intl.NumberFormat('ja-JP', { style: 'percent', maximumFractionDigits: 1 });
 const dtFmt = new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Tokyo' });
+const minuteFmt = new Intl.DateTimeFormat('ja-JP', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' });
 const dFmt = new Intl.DateTimeFormat('ja-JP', {
   year: 'numeric',
   month: '2-digit',
@@ -459,6 +486,8 @@ export const fmt = {
   yen: (v: number | null | undefined) => (v == null ? '—' : yenFmt.format(v)),
   pct: (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? '—' : pctFmt.format(v)),
   dateTime: (v: string | null | undefined) => (v ? dtFmt.format(new Date(v)) : '—'),
+  /** A moment as the office reads it: 2026/12/08 1:40 in Japan time. */
+  minute: (v: Date) => minuteFmt.format(v),
   /** A calendar date YYYY-MM-DD (no time zone shift). */
   date: (v: string | null | undefined) => (v ? dFmt.format(new Date(`${v}T00:00:00Z`)) : '—'),
   bytes: (v: number) =>

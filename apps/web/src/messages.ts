@@ -11,11 +11,9 @@
 import { ApiError } from './api.ts';
 import { fmt, translate, type Lang, type MessageKey } from './i18n.tsx';
 import { CSV_TYPES, UPLOAD_STATUSES } from '@warehouse/db/kinds';
+import { PLAIN_PARAMS, ROW_TEXTS, type Text } from '@warehouse/messages';
 
-export interface Text {
-  ja: string;
-  en: string;
-}
+export type { Text };
 
 const ADMIN = { ja: '続く場合は管理者に連絡してください。', en: 'If it keeps happening, contact your administrator.' };
 const RELOAD = {
@@ -301,83 +299,8 @@ export const HELD_TEXTS: Record<string, Text> = {
   },
 };
 
-/** Why a row of an upload or of a targets CSV is refused (a row error's `code`). */
-export const ROW_TEXTS: Record<string, Text> = {
-  R_REQUIRED: { ja: '値が入っていません。', en: 'The value is missing.' },
-  R_DATE_FORMAT: { ja: '日付ではありません（例: 2025/04/01）。', en: 'Not a date (e.g. 2025/04/01).' },
-  R_DATE_MONTH: { ja: 'ありえない日付です（月は1〜12）。', en: 'No such date (the month must be 1–12).' },
-  R_DATE_DAY: {
-    ja: 'ありえない日付です（その月にその日はありません）。',
-    en: 'No such date (that month has fewer days).',
-  },
-  R_DATE_RANGE: {
-    ja: '伝票日付 {date} は、取り込める期間（{min}〜{max}）の外です。日付が正しいか確かめてください。',
-    en: 'Slip date {date} is outside the dates that can be loaded ({min} to {max}). Check the date.',
-  },
-  R_NOT_INTEGER: { ja: '整数ではありません。', en: 'Not a whole number.' },
-  R_INT_MIN: { ja: '1以上の数を入れてください。', en: 'Must be 1 or more.' },
-  R_NOT_NUMBER: { ja: '数値ではありません。', en: 'Not a number.' },
-  R_NUMBER_TOO_LARGE: {
-    ja: '数値が大きすぎます（整数部分は{digits}桁まで）。',
-    en: 'The number is too large (at most {digits} digits before the decimal point).',
-  },
-  R_NUMBER_TOO_LARGE_ROUNDED: {
-    ja: '数値が大きすぎます（小数第{scale}位で丸めると、整数部分が{digits}桁を超えます）。',
-    en: 'The number is too large (rounded to {scale} decimals it has more than {digits} digits before the point).',
-  },
-  R_NEGATIVE_WEIGHT: { ja: '重量にマイナスは使えません。', en: 'A weight cannot be negative.' },
-  R_NEGATIVE_VALUE: { ja: 'マイナスの値は使えません。', en: 'The value cannot be negative.' },
-  R_HEADER: {
-    ja: '見出し行が将軍の出力と一致しません。',
-    en: 'The header line does not match Shogun’s export.',
-  },
-  R_FIELD_COUNT: {
-    ja: '項目の数が{fields}個あります（{kind}の行は{expected}個）。区切りのカンマや引用符を確かめてください。',
-    en: 'The line has {fields} fields ({kind} lines have {expected}). Check its commas and quotes.',
-  },
-  R_NUL: {
-    ja: '文字でないデータが含まれています。将軍から出力し直してください。',
-    en: 'The line holds binary data. Export the file again from Shogun.',
-  },
-  R_OUTSIDE_PERIOD: {
-    ja: '指定した期間（{from}〜{to}）の外の日付です。行を消すか、この日付を含む期間を指定してください。',
-    en: 'The date is outside the stated period ({from} to {to}). Remove the line or state a period that contains it.',
-  },
-  R_DUPLICATE_KEY: {
-    ja: '{firstLine}行目と同じ伝票（伝票日付・伝票番号・明細行）です。1行にまとめてください。',
-    en: 'The same slip line (date, slip number, line) as line {firstLine}. Keep one of them.',
-  },
-  R_INVALID_BYTE: {
-    ja: '文字化けしています（{encoding}として読めない文字があります）。',
-    en: 'Garbled text (a character that is not valid {encoding}).',
-  },
-  R_LINE_TOO_LONG: {
-    ja: '行が長すぎます（改行がありません）。将軍のCSVではないようです。',
-    en: 'The line is too long (no line break). This does not look like a Shogun CSV.',
-  },
-  R_CSV_SYNTAX: {
-    ja: 'このあたりで引用符（"）の対応が崩れています。',
-    en: 'The quotes (") around here do not match.',
-  },
-  R_TARGET_NOT_CSV: { ja: 'CSVとして読めません。', en: 'The file cannot be read as CSV.' },
-  R_TARGET_HEADER: {
-    ja: '見出し行は「month,target_ton」（行は 2025-04 の形）か「date,target_ton」（行は 2025-04-01 の形）にしてください。',
-    en: 'The header must be “month,target_ton” (rows like 2025-04) or “date,target_ton” (rows like 2025-04-01).',
-  },
-  R_TARGET_KEY: {
-    ja: '年月（2025-04）か日付（2025-04-01）ではないか、{min}年〜{max}年の外です。',
-    en: 'Not a month (2025-04) or a date (2025-04-01) in the years {min} to {max}.',
-  },
-  R_TARGET_TON: {
-    ja: '0以上のトン数を入れてください（例: 1234.5）。',
-    en: 'Enter tons, 0 or more (e.g. 1234.5).',
-  },
-  R_TARGET_REPEATED: {
-    ja: '{line}行目と同じ年月・日付です。1回だけにしてください。',
-    en: 'The same month or date as line {line}. Give each once.',
-  },
-  R_TARGET_NO_ROWS: { ja: '見出し行だけで、データ行がありません。', en: 'The file has a header but no rows.' },
-};
+/** Why a row of an upload or of a targets CSV is refused: shared with the API (errors.csv) from @warehouse/messages. */
+export { ROW_TEXTS };
 
 const UNKNOWN: Text = {
   ja: `処理できませんでした（コード {code}）。${ADMIN.ja}`,
@@ -386,8 +309,6 @@ const UNKNOWN: Text = {
 
 /** Parameters shown as words of the screen's language (a status, a CSV kind). */
 const WORDS: ReadonlySet<string> = new Set([...UPLOAD_STATUSES, ...CSV_TYPES]);
-/** Numbers shown as they are: ids, line numbers, years, digit counts (not 2,019). */
-const PLAIN = new Set(['duplicateOf', 'laterUploadId', 'line', 'firstLine', 'min', 'max', 'digits', 'scale']);
 
 /**
  * Fill `{name}` from params: counts as ja-JP integers (ids, lines and years as they are), a status
@@ -396,7 +317,7 @@ const PLAIN = new Set(['duplicateOf', 'laterUploadId', 'line', 'firstLine', 'min
 export function fill(template: string, params: Record<string, unknown>, lang: Lang): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
-    if (typeof v === 'number') return PLAIN.has(name) ? String(v) : fmt.int(v);
+    if (typeof v === 'number') return PLAIN_PARAMS.has(name) ? String(v) : fmt.int(v);
     if (typeof v === 'string' && WORDS.has(v) && (name === 'status' || name === 'kind'))
       return translate(lang, v as MessageKey);
     if ((name === 'requiredRole' || name === 'role') && (v === 'viewer' || v === 'staff' || v === 'admin'))

@@ -28,16 +28,20 @@ export class IngestRejected extends Error {
   readonly errors: RowError[];
   /** Parameters of `code` for the console's text (e.g. the upload a duplicate file repeats). */
   readonly params: Record<string, string | number>;
+  /** The file's data lines, when it was read through (a failed upload still says how many it had). */
+  readonly rowCount: number | null;
   constructor(
     code: RejectCode,
     message: string,
     errors: RowError[] = [],
     params: Record<string, string | number> = {},
+    rowCount: number | null = null,
   ) {
     super(message);
     this.name = 'IngestRejected';
     this.code = code;
     this.errors = errors;
     this.params = params;
+    this.rowCount = rowCount;
   }
 }

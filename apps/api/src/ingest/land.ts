@@ -381,6 +381,8 @@ export async function landUpload(
       'E_ROWS_INVALID',
       `${load.invalidRows} of ${load.rows} data line(s) are invalid; nothing was loaded. First: line ${first.line}${first.column ? `, ${first.column} = ${JSON.stringify(first.value)}` : ''}: ${first.reason}`,
       load.errors,
+      {},
+      load.rows,
     );
   }
   const stg = stgTable(kind, flavour);

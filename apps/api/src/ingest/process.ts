@@ -147,6 +147,7 @@ export async function processUpload(deps: IngestDeps, uploadId: number): Promise
       code: error.code,
       params: error.params,
       errors: error.errors,
+      rowCount: error.rowCount,
       summary: deps.errorSummary ?? 50,
     });
     await reportRejected(deps, landing, error, started);

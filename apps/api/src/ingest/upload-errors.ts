@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { markFailed } from '@warehouse/db/uploads';
 import { withPoolClient, withTransaction } from '@warehouse/db/pg';
+import { rowText } from '@warehouse/messages';
 import type { RowError } from './errors.ts';
 
 export interface FailureRecord {
@@ -17,6 +18,8 @@ export interface FailureRecord {
   code?: string;
   params?: Record<string, string | number>;
   errors: RowError[];
+  /** The file's data lines when it was read through, else null (left as it was). */
+  rowCount?: number | null;
   /** How many errors the upload's own `errors` summary repeats. */
   summary: number;
 }
@@ -37,6 +40,7 @@ export async function recordFailure(pool: pg.Pool, f: FailureRecord): Promise<bo
         message: f.message,
         code: f.code,
         params: f.params,
+        rowCount: f.rowCount,
       });
       if (!updated) return false;
       await client.query('DELETE FROM log.upload_error WHERE upload_file_id = $1', [f.uploadId]);
@@ -118,19 +122,26 @@ export const ERRORS_CSV_HEADER = 'line,column,value,reason,row';
 
 /**
  * An upload's errors as CSV text in pages of `pageSize` (header first, CRLF line ends, no BOM:
- * the route adds it). Reads by seq, so memory stays bounded by one page.
+ * the route adds it). Reads by seq, so memory stays bounded by one page. The reason is worded for
+ * staff in Japanese from its code (@warehouse/messages, the console's texts); an error recorded
+ * before codes existed keeps its stored (English) reason.
  */
 export async function* errorsCsv(pool: pg.Pool, uploadId: number, pageSize = 1000): AsyncGenerator<string> {
   yield `${ERRORS_CSV_HEADER}\r\n`;
   let after = 0;
   for (;;) {
     const { rows } = await pool.query<ErrorRow & { seq: number }>(
-      'SELECT seq, line, column_name, value, reason, row_text FROM log.upload_error WHERE upload_file_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      'SELECT seq, line, column_name, value, reason, row_text, code, params FROM log.upload_error WHERE upload_file_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
       [uploadId, after, pageSize],
     );
     if (!rows.length) return;
     yield rows
-      .map((r) => [r.line, r.column_name, r.value, r.reason, r.row_text].map(csvField).join(',') + '\r\n')
+      .map(
+        (r) =>
+          [r.line, r.column_name, r.value, rowText(r.code, r.params, 'ja') ?? r.reason, r.row_text]
+            .map(csvField)
+            .join(',') + '\r\n',
+      )
       .join('');
     after = rows[rows.length - 1]!.seq;
   }

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { checkRange, DayRange, errorResponses, Month, mvRows, Num, Year } from '../schemas.ts';
+import { checkRange, DayRange, errorResponses, Month, Num, Year } from '../schemas.ts';
 import type { AppContext } from '../context.ts';
-import { CARD_DAY_SQL, CardDay } from '../reads/target-card.ts';
+import { CardDay } from '../reads/target-card.ts';
+import { readMonth, readMonthly, readProfile, readReps, readWeekly } from '../reads/dashboard.ts';
+import { dashboardWorkbook, workbookFileName } from '../export/dashboard-workbook.ts';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /**
  * Read routes the console's dashboard draws from: a month of daily receipts against target, weekly
@@ -55,13 +59,10 @@ export type MonthlyResponse = Static<typeof MonthlyResponse>;
 export type ProfileResponse = Static<typeof ProfileResponse>;
 export type RepsResponse = Static<typeof RepsResponse>;
 
-/** The totals columns of mart.v_receive_weekly / v_receive_monthly in the shape of {@link Totals}. */
-const TOTALS_SQL = `receive_net_ton::float8 AS "receiveNetTon", slip_count::float8 AS "slipCount", amount_yen::float8 AS "amountYen"`;
-
 export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  // Each query returns the response's rows as they are (float8 casts, camelCase aliases): typed by
-  // the response schema's Static type, nothing mapped by hand.
+  // The SQL lives in reads/dashboard.ts (the Excel export reads the same): each query returns the
+  // response's rows as they are (float8 casts, camelCase aliases), nothing mapped by hand.
 
   app.get(
     '/dashboard/month',
@@ -73,30 +74,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
         response: { 200: MonthResponse, ...errorResponses },
       },
     },
-    async (req) => {
-      const days = await mvRows<Static<typeof CardDay>>(
-        ctx.pool,
-        `SELECT ${CARD_DAY_SQL}
-           FROM mart.mv_target_card_per_day WHERE ddate >= $1::date AND ddate < ($1::date + interval '1 month') ORDER BY ddate`,
-        [`${req.query.month}-01`],
-      );
-      const ly = await mvRows<{ date: string; receiveNetTon: number | null }>(
-        ctx.pool,
-        `SELECT to_char(ddate, 'YYYY-MM-DD') AS date, receive_net_ton::float8 AS "receiveNetTon"
-           FROM mart.mv_receive_daily WHERE ddate >= $1::date - interval '1 year' AND ddate < $1::date - interval '1 year' + interval '1 month' ORDER BY ddate`,
-        [`${req.query.month}-01`],
-      );
-      const [y, m] = req.query.month.split('-');
-      return {
-        month: req.query.month,
-        days,
-        lastYear: {
-          month: `${Number(y) - 1}-${m}`,
-          receiveNetTon: ly.length ? ly.reduce((a, d) => a + (d.receiveNetTon ?? 0), 0) : null,
-          days: ly,
-        },
-      };
-    },
+    async (req) => readMonth(ctx.pool, req.query.month),
   );
 
   app.get(
@@ -111,13 +89,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     },
     async (req) => {
       checkRange(req.query.from, req.query.to);
-      const weeks = await mvRows<Static<typeof Week>>(
-        ctx.pool,
-        `SELECT iso_year AS "isoYear", iso_week AS "isoWeek", to_char(week_start, 'YYYY-MM-DD') AS "weekStart", ${TOTALS_SQL}
-           FROM mart.v_receive_weekly WHERE week_start BETWEEN $1::date AND $2::date ORDER BY week_start`,
-        [req.query.from, req.query.to],
-      );
-      return { weeks };
+      return { weeks: await readWeekly(ctx.pool, req.query.from, req.query.to) };
     },
   );
 
@@ -133,17 +105,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     },
     async (req) => {
       checkRange(req.query.from, req.query.to);
-      const months = await mvRows<Static<typeof MonthTotal>>(
-        ctx.pool,
-        `SELECT to_char(m.month, 'YYYY-MM') AS "month", m.days_with_data::int AS "daysWithData",
-                m.receive_net_ton::float8 AS "receiveNetTon", m.slip_count::float8 AS "slipCount", m.amount_yen::float8 AS "amountYen",
-                ly.receive_net_ton::float8 AS "lastYearTon"
-           FROM mart.v_receive_monthly m
-           LEFT JOIN mart.v_receive_monthly ly ON ly.month = (m.month - interval '1 year')::date
-          WHERE m.month BETWEEN date_trunc('month', $1::date) AND $2::date ORDER BY m.month`,
-        [req.query.from, req.query.to],
-      );
-      return { months };
+      return { months: await readMonthly(ctx.pool, req.query.from, req.query.to) };
     },
   );
 
@@ -157,25 +119,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
         response: { 200: ProfileResponse, ...errorResponses },
       },
     },
-    async (req) => {
-      const year = req.query.year;
-      // Weeks of years without any data count as no data (not as zero), so a young warehouse's
-      // profile is not dragged down by years before its first upload.
-      const weeks = await mvRows<Static<typeof ProfileWeek>>(
-        ctx.pool,
-        `WITH w AS (SELECT iso_year, iso_week, week_start, receive_net_ton FROM mart.v_receive_weekly WHERE iso_year BETWEEN $1::int - 5 AND $1::int)
-       SELECT g.wk AS "isoWeek",
-              (avg(w.receive_net_ton) FILTER (WHERE w.iso_year < $1))::float8 AS "avgTon",
-              (stddev_samp(w.receive_net_ton) FILTER (WHERE w.iso_year < $1))::float8 AS "stddevTon",
-              (max(w.receive_net_ton) FILTER (WHERE w.iso_year = $1))::float8 AS "thisYearTon",
-              coalesce(bool_or(w.iso_year = $1 AND last.d BETWEEN w.week_start AND w.week_start + 4), false) AS "thisYearPartial"
-         FROM generate_series(1, 53) g(wk) LEFT JOIN w ON w.iso_week = g.wk
-         CROSS JOIN (SELECT max(ddate) AS d FROM mart.mv_receive_daily) last
-        GROUP BY g.wk ORDER BY g.wk`,
-        [year],
-      );
-      return { year, baseYears: [1, 2, 3, 4, 5].map((k) => year - 6 + k), weeks };
-    },
+    async (req) => readProfile(ctx.pool, req.query.year),
   );
 
   app.get(
@@ -190,14 +134,39 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
     },
     async (req) => {
       checkRange(req.query.from, req.query.to);
-      const reps = await mvRows<Static<typeof Rep>>(
-        ctx.pool,
-        `SELECT sales_rep AS "salesRep", sum(shipment_net_ton)::float8 AS "shipmentNetTon", sum(slip_count)::float8 AS "slipCount",
-                sum(amount_yen)::float8 AS "amountYen"
-           FROM mart.mv_shipment_daily WHERE ddate BETWEEN $1::date AND $2::date GROUP BY sales_rep ORDER BY sum(shipment_net_ton) DESC NULLS LAST`,
-        [req.query.from, req.query.to],
+      return { reps: await readReps(ctx.pool, req.query.from, req.query.to) };
+    },
+  );
+
+  app.get(
+    '/dashboard/export.xlsx',
+    {
+      schema: {
+        'x-role': 'viewer',
+        summary:
+          'The dashboard of one month as an Excel workbook: one sheet per table or chart (Japanese names), the same reads as the JSON routes',
+        querystring: Type.Object({ month: Month() }),
+        response: {
+          200: {
+            description: 'the workbook (.xlsx); its file name carries the month',
+            content: { [XLSX]: { schema: Type.String({ format: 'binary' }) } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (req, reply) => {
+      const wb = await dashboardWorkbook(ctx.pool, req.query.month, new Date());
+      const body = Buffer.from(await wb.xlsx.writeBuffer());
+      const name = workbookFileName(req.query.month);
+      reply.header('content-type', XLSX);
+      // filename: an ASCII fallback; filename*: the Japanese name (RFC 6266) that browsers use.
+      reply.header(
+        'content-disposition',
+        `attachment; filename="dashboard-${req.query.month}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
       );
-      return { reps };
+      // OpenAPI's binary string is bytes on the wire; Fastify sends a Buffer as it is, unserialised.
+      return reply.send(body as unknown as string);
     },
   );
 }

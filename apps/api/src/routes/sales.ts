@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.ts';
 import { checkRange, DayRange, errorResponses } from '../schemas.ts';
+import { readCustomerSalesDaily } from '../reads/dashboard.ts';
 
 /** Longest period one request may ask for (a year of days × customers stays a small answer). */
 export const MAX_SALES_DAYS = 366;
@@ -43,14 +44,7 @@ export function salesRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req): Promise<Static<typeof CustomerSalesReply>> => {
       const { from, to, customer } = req.query;
       checkRange(from, to, MAX_SALES_DAYS);
-      const { rows } = await ctx.pool.query<Static<typeof CustomerSalesRow>>(
-        `SELECT to_char(ddate, 'YYYY-MM-DD') AS "ddate", customer_cd AS "customerCd", customer_name AS "customerName",
-                net_ton::float8 AS "netTon", amount_yen::float8 AS "amountYen", item_count::int AS "itemCount", slip_count::int AS "slipCount"
-           FROM mart.v_customer_sales_daily
-          WHERE ddate BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR customer_cd = $3)
-          ORDER BY ddate, customer_cd`,
-        [from, to, customer ?? null],
-      );
+      const rows = await readCustomerSalesDaily(ctx.pool, from, to, customer);
       return { rows };
     },
   );

@@ -59,6 +59,7 @@ export function Chart({
       aria-label={label}
       data-testid={testId}
       data-drawn="false"
+      className="chart"
       style={{ width: '100%', height }}
     />
   );

@@ -1,7 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import {
   api,
+  download,
   type CustomerSalesReply,
   type MonthResponse,
   type MonthlyResponse,
@@ -194,10 +195,39 @@ export function DashboardPage() {
     }),
     [weeks, t],
   );
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const saveExcel = async () => {
+    setSaving(true);
+    setSaveError(null);
+    try {
+      await download(`/dashboard/export.xlsx?month=${month}`, `受入ダッシュボード_${month}.xlsx`);
+    } catch (e) {
+      setSaveError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  // The printed report's time: when the print dialog opens (or the page was drawn, before any print).
+  const [printedAt, setPrintedAt] = useState(() => new Date());
+  useEffect(() => {
+    const stamp = () => setPrintedAt(new Date());
+    window.addEventListener('beforeprint', stamp);
+    return () => window.removeEventListener('beforeprint', stamp);
+  }, []);
   return (
     <>
-      <h1>{t('navDashboard')}</h1>
-      <div className="row panel">
+      <h1 className="no-print">{t('navDashboard')}</h1>
+      <div className="print-only print-title" data-testid="print-title">
+        <strong>
+          {t('reportTitle')} {month}
+        </strong>
+        <span>
+          {latest ? t('dataUntil').replace('{date}', fmt.date(latest.date)) : t('noReceiptsYet')} · {t('printedAt')}{' '}
+          {fmt.minute(printedAt)}
+        </span>
+      </div>
+      <div className="row panel no-print">
         <label>
           {t('month')}
           <input
@@ -211,6 +241,17 @@ export function DashboardPage() {
             }}
           />
         </label>
+        <button type="button" data-testid="save-excel" onClick={() => void saveExcel()} disabled={saving}>
+          {saving ? t('saving') : t('saveExcel')}
+        </button>
+        <button type="button" data-testid="print" onClick={() => window.print()}>
+          {t('print')}
+        </button>
+        {saveError != null && (
+          <span className="error" role="alert">
+            <ErrorMessage error={saveError} />
+          </span>
+        )}
       </div>
       {monthQ.isError && (
         <p className="error" role="alert">

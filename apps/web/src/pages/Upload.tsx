@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { postWithProgress, type CsvType, type Flavour, type UploadAcceptedResponse } from '../api.ts';
-import { detectFileKind } from '../detect.ts';
+import { detectFileKind, fileMonths, flavourMismatch, runningMonth } from '../detect.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { StatusBadge, UploadResult } from '../components/UploadResult.tsx';
 import { FLAVOUR, FLAVOURS } from '@warehouse/db/kinds';
@@ -11,6 +11,8 @@ interface Picked {
   key: string;
   file: File;
   kind: CsvType | undefined;
+  /** the months of its slip dates (YYYY-MM), read in the browser to check the flavour */
+  months: string[];
   progress: number;
   state: 'ready' | 'uploading' | 'sent' | 'refused';
   uploadId?: number;
@@ -33,6 +35,7 @@ export function UploadPage() {
         key: `${file.name}-${file.size}-${Math.random()}`,
         file,
         kind: await detectFileKind(file),
+        months: await fileMonths(file),
         progress: 0,
         state: 'ready' as const,
       })),
@@ -62,6 +65,15 @@ export function UploadPage() {
   };
 
   const ready = files.filter((f) => f.state === 'ready' && f.kind).length;
+  const month = runningMonth();
+  const mismatches = files
+    .filter((f) => f.state === 'ready' && f.kind)
+    .flatMap((f) => {
+      const m = flavourMismatch(flavour, f.months, month);
+      return m
+        ? [t(m).replace('{file}', f.file.name).replace('{months}', f.months.join('、')).replace('{month}', month)]
+        : [];
+    });
   return (
     <>
       <h1>{t('navUpload')}</h1>
@@ -106,6 +118,18 @@ export function UploadPage() {
           {t('upload')} ({ready})
         </button>
       </fieldset>
+      <div role="status" className="action-result">
+        {mismatches.length > 0 && (
+          <div className="panel warning" data-testid="flavour-warning">
+            <ul>
+              {mismatches.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+            <p className="muted">{t('flavourCheckHint')}</p>
+          </div>
+        )}
+      </div>
       {files.length === 0 ? (
         <p className="muted">{t('noFiles')}</p>
       ) : (

@@ -1,5 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, startStack, type Stack } from '../stack.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { checkPage, SCREENSHOTS, startStack, type Stack } from '../stack.ts';
 import { allViolationsAtBothSizes } from '../a11y.ts';
 import { receiveCsvCp932 } from '../fixtures.ts';
 
@@ -26,6 +31,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.close();
 });
+
+/** The dashboard at `month` once the MVs show its monthly row (they refresh after the uploads). */
+const showMonth = async (month: string) => {
+  const { page } = s;
+  await page.goto(`${s.url}/#/dashboard`);
+  await page.evaluate((m) => sessionStorage.setItem('dashMonth', m), month);
+  const row = page.getByTestId('monthly-totals').locator('tbody tr', { hasText: month });
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await page.getByTestId('month-input').waitFor();
+        return row.count();
+      },
+      { timeout: 60_000, interval: 1000 },
+    )
+    .toBe(1);
+};
 
 /** Received tons of a month summed over the stg tables (final wins over flash per date), not through the views. */
 const stgTons = async (month: string) =>
@@ -107,5 +130,147 @@ describe('dashboard', () => {
     const mtd = page.getByTestId('mtd');
     await expect.poll(() => mtd.textContent(), { timeout: 30_000 }).toContain('まだ実績がありません');
     expect(await mtd.textContent()).not.toMatch(/2025\/05\/31/);
+  });
+
+  it('「Excelで保存」 downloads the month’s workbook, whose cells are the figures the page shows', async () => {
+    const { page } = s;
+    await showMonth('2025-03');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-excel').click()]);
+    expect(download.suggestedFilename()).toBe('受入ダッシュボード_2025-03.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
+    const data = (name: string) => {
+      const rows: ExcelJS.CellValue[][] = [];
+      wb.getWorksheet(name)!.eachRow((r, n) => n > 2 && rows.push((r.values as ExcelJS.CellValue[]).slice(1)));
+      return rows;
+    };
+    const num = (v: ExcelJS.CellValue) => (v == null ? null : (v as number));
+    const tonCol = (v: ExcelJS.CellValue) => (v == null ? '—' : ton1.format(v as number));
+    const int = (v: ExcelJS.CellValue) => (v == null ? '—' : new Intl.NumberFormat('ja-JP').format(v as number));
+    const yen = (v: ExcelJS.CellValue) =>
+      v == null ? '—' : new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' }).format(v as number);
+    const day = (d: Date) =>
+      new Intl.DateTimeFormat('ja-JP', {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        weekday: 'short',
+        timeZone: 'UTC',
+      }).format(d);
+    const pad = (n: number) => String(n).padStart(2, '0');
+
+    // 月別: every month row of the page's table, cell for cell.
+    const pageMonths = await page
+      .getByTestId('monthly-totals')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const fileMonths = data('月別').map(([m, t, ly, dl, pc, sl, am]) => [
+      `${(m as Date).getUTCFullYear()}-${pad((m as Date).getUTCMonth() + 1)}`,
+      tonCol(t),
+      tonCol(ly),
+      dl == null ? '—' : delta.format(dl as number),
+      pc == null ? '—' : pct.format(pc as number),
+      int(sl),
+      yen(am),
+    ]);
+    expect(fileMonths).toEqual(pageMonths);
+    expect(fileMonths.map((r) => r[0])).toContain('2025-03');
+
+    // 週別: the weekly table.
+    const weekly = page
+      .locator('section', { has: page.getByRole('heading', { name: '週別合計' }) })
+      .locator('tbody tr');
+    const pageWeeks = await weekly.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
+    const fileWeeks = data('週別').map(([y, w, start, t, sl, am]) => [
+      `${y as number}-W${pad(w as number)} (${day(start as Date)})`,
+      tonCol(t),
+      int(sl),
+      yen(am),
+    ]);
+    expect(fileWeeks.length).toBeGreaterThan(0);
+    expect(fileWeeks).toEqual(pageWeeks);
+
+    // 概要: the month-to-date card, and the month's receipts against the stg sum.
+    const [, mtd] = data('概要');
+    const tonCard = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 1 });
+    expect(await page.getByTestId('mtd-actual').textContent()).toBe(`${tonCard.format(num(mtd![2])!)} t`);
+    const daily = data('日別');
+    expect(daily).toHaveLength(31);
+    expect(daily.reduce((a, r) => a + ((r[2] as number) ?? 0), 0)).toBeCloseTo(await stgTons('2025-03'), 6);
+    expect(daily.reduce((a, r) => a + ((r[3] as number) ?? 0), 0)).toBeCloseTo(await stgTons('2024-03'), 6);
+  });
+
+  it('prints as an A4 landscape report: title with the month and print time, no navigation or buttons, charts within the page', async () => {
+    const { page } = s;
+    await showMonth('2025-03');
+    await page.getByTestId('daily-chart').and(page.locator('[data-drawn="true"]')).waitFor();
+    await page.getByTestId('profile-chart').and(page.locator('[data-drawn="true"]')).waitFor();
+    const mtdText = (await page.getByTestId('mtd-actual').textContent())!;
+    const monthRow = await page
+      .getByTestId('monthly-totals')
+      .locator('tbody tr', { hasText: '2025-03' })
+      .locator('td')
+      .allTextContents();
+
+    // A4 landscape less 10 mm margins is 277 mm wide: 1047 CSS px.
+    await page.setViewportSize({ width: 1047, height: 718 });
+    await page.emulateMedia({ media: 'print' });
+    const laid = await page.evaluate(() => {
+      const shown = (sel: string) =>
+        [...document.querySelectorAll(sel)].some((e) => e.getBoundingClientRect().width > 0);
+      const main = document.querySelector('main')!.getBoundingClientRect();
+      return {
+        nav: shown('header.top'),
+        buttons: shown('main button'),
+        monthPicker: shown('[data-testid="month-input"]'),
+        title: document.querySelector<HTMLElement>('[data-testid="print-title"]')!.innerText,
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        outside: [...document.querySelectorAll('main canvas, main table')]
+          .map((e) => e.getBoundingClientRect())
+          .filter((r) => r.right > main.right + 1 || r.left < main.left - 1).length,
+        // each chart's drawing stays inside its own box (no overlap with what follows) and is not squashed
+        charts: [...document.querySelectorAll('.chart')].map((c) => {
+          const box = c.getBoundingClientRect();
+          const drawn = c.querySelector('canvas')!.getBoundingClientRect();
+          return drawn.bottom <= box.bottom + 1 && drawn.height > 150 && drawn.width > 0.9 * main.width;
+        }),
+      };
+    });
+    expect(laid).toMatchObject({
+      nav: false,
+      buttons: false,
+      monthPicker: false,
+      overflow: 0,
+      outside: 0,
+      charts: [true, true],
+    });
+    expect(laid.title).toMatch(
+      /^受入ダッシュボード 2025-03\s+実績は2025\/03\/12\(水\)まで · 印刷 \d{4}\/\d{2}\/\d{2} \d{1,2}:\d{2}$/,
+    );
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-print.png'), fullPage: true });
+    await page.emulateMedia({ media: null });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Chromium's own print: the page size from the stylesheet, the key figures in the PDF's text.
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? [];
+    expect(pages.length).toBeGreaterThanOrEqual(1);
+    expect(pages.length).toBeLessThanOrEqual(3);
+    const file = path.join(os.tmpdir(), `dashboard-print-${process.pid}.pdf`);
+    writeFileSync(file, pdf);
+    onTestFinished(() => rmSync(file, { force: true }));
+    const size = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    expect(size).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/); // landscape A4 (297 × 210 mm)
+    const printed = Number(/Pages:\s+(\d+)/.exec(size)![1]);
+    expect(printed).toBe(pages.length);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('受入ダッシュボード 2025-03');
+    expect(text).toContain(mtdText);
+    for (const cell of monthRow) expect(text).toContain(cell);
+    expect(text).not.toContain('Excelで保存');
+    expect(text).not.toContain('倉庫コンソール'); // the navigation's title
   });
 });

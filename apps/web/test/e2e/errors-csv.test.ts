@@ -31,7 +31,8 @@ describe('errors.csv of a failed upload', () => {
     const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('line,column,value,reason,row');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/^3,伝票日付,2025\/02\/30,/);
-    expect(lines[2]).toMatch(/^4,正味重量,abc,/);
+    // The reasons in Japanese, as the page words them (not the API's operator English).
+    expect(lines[1]).toMatch(/^3,伝票日付,2025\/02\/30,ありえない日付です（その月にその日はありません）。,/);
+    expect(lines[2]).toMatch(/^4,正味重量,abc,数値ではありません。,/);
   });
 });

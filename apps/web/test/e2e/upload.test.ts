@@ -113,4 +113,40 @@ describe('upload through the page', () => {
     await page.getByRole('button', { name: '日本語' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('ダッシュボード');
   });
+
+  it('warns before sending when the flavour does not suit the file’s dates (flash for a closed month, final for this month)', async () => {
+    const { page } = s;
+    await page.goto(`${s.url}/#/upload`);
+    // This month as Japan counts it (the page's rule), from the browser's clock.
+    const month = await page.evaluate(() =>
+      new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit' }).format(
+        new Date(),
+      ),
+    );
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([
+        { name: 'closed-2025-01.csv', mimeType: 'text/csv', buffer: receiveCsvCp932('2025-01', 3, 1000) },
+      ]);
+    const warning = page.getByTestId('flavour-warning');
+    await page.getByLabel('速報').check();
+    await expect
+      .poll(() => warning.textContent())
+      .toContain('closed-2025-01.csv: 速報を選んでいますが、伝票日付はすべて締めた月（2025-01）です。');
+    expect(await page.getByRole('status').filter({ has: warning }).count()).toBe(1); // announced
+    expect(await allViolations(page)).toEqual([]);
+    // Final suits a closed month: the warning goes.
+    await page.getByLabel('確定').check();
+    await expect.poll(() => warning.count()).toBe(0);
+    // A file of this month as final: warned the other way.
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'running.csv', mimeType: 'text/csv', buffer: receiveCsvCp932(month, 2, 1000) }]);
+    await expect
+      .poll(() => warning.textContent())
+      .toContain(`running.csv: 確定を選んでいますが、今月（${month}）以降の伝票日付があります。`);
+    expect(await checkPage(page, 'upload-flavour-warning')).toEqual([]);
+    // The warning does not block: the button still sends both files.
+    expect(await page.getByRole('button', { name: /アップロード \(2\)/ }).isEnabled()).toBe(true);
+  });
 });

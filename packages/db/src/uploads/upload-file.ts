@@ -303,11 +303,13 @@ export async function markFailed(
     message: string;
     code?: string | null;
     params?: Record<string, unknown> | null;
+    /** the file's data lines when it was read through (staff see how many a failed file had) */
+    rowCount?: number | null;
   },
 ): Promise<boolean> {
   const r = await db.query(
     `UPDATE log.upload_file SET status = 'failed', encoding = coalesce($2, encoding), errors = coalesce($3::jsonb, errors), error_message = $4,
-       error_code = $5, error_params = $6::jsonb, finished_at = clock_timestamp()
+       error_code = $5, error_params = $6::jsonb, row_count = coalesce($7, row_count), finished_at = clock_timestamp()
       WHERE id = $1 AND status IN ('pending', 'processing')`,
     [
       id,
@@ -316,6 +318,7 @@ export async function markFailed(
       f.message,
       f.code ?? null,
       f.params ? JSON.stringify(f.params) : null,
+      f.rowCount ?? null,
     ],
   );
   return (r.rowCount ?? 0) > 0;
