@@ -12,6 +12,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   const db = await testDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool.on('error', () => {}); // its test database is dropped WITH (FORCE) while a connection may still be closing
 });
 afterAll(async () => pool?.end());
 

@@ -12,6 +12,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await testDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool.on('error', () => {}); // its test database is dropped WITH (FORCE) while a connection may still be closing
 });
 afterAll(async () => {
   await pool?.end();
