@@ -17,7 +17,7 @@ if (!hasChromium) {
 
 export default defineConfig({
   test: {
-    globalSetup: ['@warehouse/db/testing/global-setup', './test/browser-setup.ts'],
+    globalSetup: ['@warehouse/migrate/testing/global-setup', './test/browser-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 240_000,
     include: hasChromium ? ['test/e2e/**/*.test.ts', 'test/unit/**/*.test.ts'] : ['test/unit/**/*.test.ts'],

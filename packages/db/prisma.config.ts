@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'prisma/config';
-import { readCatalog } from './src/catalog/files.ts';
+import { readCatalog } from './src/views/files.ts';
 
 // Prisma's native schema engine cannot be downloaded here (npm registry only). Unless the caller
 // points PRISMA_SCHEMA_ENGINE_BINARY at a real engine, every `prisma` command run with this config
-// uses bin/schema-engine, the WASM stand-in (docs/prisma-engine.md).
+// uses packages/migrate/bin/schema-engine, the WASM stand-in (docs/prisma-engine.md).
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(
   path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'migrate',
   'bin',
   'schema-engine',
 );
@@ -17,7 +19,7 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   // `prisma db seed`: the reference data, through the same seedReference as `pnpm db:seed`.
-  migrations: { path: 'prisma/migrations', seed: 'tsx scripts/prisma-seed.ts' },
+  migrations: { path: 'prisma/migrations', seed: 'tsx ../demo/scripts/prisma-seed.ts' },
   // Incremental objects of the view catalog are tables the catalog creates, not schema.prisma.
   experimental: { externalTables: true },
   tables: {

@@ -15,11 +15,35 @@ export const ALLOWED_IMPORTS = {
   // A leaf: the texts for staff that the API (errors.csv) and the console both show.
   '@warehouse/messages': [],
   '@warehouse/db': ['@warehouse/secrets'],
+  '@warehouse/migrate': ['@warehouse/db', '@warehouse/env', '@warehouse/secrets'],
+  '@warehouse/env': ['@warehouse/db', '@warehouse/secrets'],
+  '@warehouse/demo': ['@warehouse/db', '@warehouse/migrate'],
   '@warehouse/command': ['@warehouse/secrets'],
-  '@warehouse/refresher': ['@warehouse/db', '@warehouse/command'],
-  '@warehouse/cli': ['@warehouse/db', '@warehouse/command', '@warehouse/refresher'],
+  '@warehouse/refresher': [
+    '@warehouse/command',
+    '@warehouse/db',
+    '@warehouse/demo',
+    '@warehouse/env',
+    '@warehouse/migrate',
+  ],
+  '@warehouse/cli': [
+    '@warehouse/command',
+    '@warehouse/db',
+    '@warehouse/demo',
+    '@warehouse/env',
+    '@warehouse/migrate',
+    '@warehouse/refresher',
+  ],
   // Apps: no app imports the CLI (it is a set of scripts, not a library).
-  '@warehouse/api': ['@warehouse/db', '@warehouse/command', '@warehouse/refresher', '@warehouse/messages'],
+  '@warehouse/api': [
+    '@warehouse/command',
+    '@warehouse/db',
+    '@warehouse/demo',
+    '@warehouse/env',
+    '@warehouse/messages',
+    '@warehouse/migrate',
+    '@warehouse/refresher',
+  ],
   '@warehouse/web': [
     '@warehouse/db',
     '@warehouse/command',

@@ -13,6 +13,9 @@ const PACKAGE_DIRS = [
   'packages/cli',
   'packages/command',
   'packages/db',
+  'packages/demo',
+  'packages/env',
+  'packages/migrate',
   'packages/refresher',
   'packages/secrets',
   'packages/messages',
@@ -71,8 +74,16 @@ test('an API route may import neither app.ts nor another route, and context.ts n
   assert.deepEqual(ok, []);
 });
 
-test('packages/db may not import the CLI, the refresher, command or an app', async () => {
-  for (const wrong of ['@warehouse/cli', '@warehouse/refresher', '@warehouse/command', '@warehouse/api']) {
+test('packages/db may not import the CLI, the refresher, command, an app or the packages split from it', async () => {
+  for (const wrong of [
+    '@warehouse/cli',
+    '@warehouse/refresher',
+    '@warehouse/command',
+    '@warehouse/api',
+    '@warehouse/migrate',
+    '@warehouse/env',
+    '@warehouse/demo',
+  ]) {
     const messages = await restrictedImports(
       'packages/db',
       'src/kinds/index.ts',
@@ -105,7 +116,10 @@ test('the table lists every workspace package and no package may import itself o
     '@warehouse/cli',
     '@warehouse/command',
     '@warehouse/db',
+    '@warehouse/demo',
+    '@warehouse/env',
     '@warehouse/messages',
+    '@warehouse/migrate',
     '@warehouse/refresher',
     '@warehouse/secrets',
     '@warehouse/web',

@@ -5,7 +5,7 @@
  * Plain JavaScript (types in index.d.ts): vitest loads a config's imports from node_modules with
  * Node itself, which cannot run TypeScript on Node 20.
  *
- * - Global setup `@warehouse/db/testing/global-setup`: one embedded PostgreSQL 15 per run,
+ * - Global setup `@warehouse/migrate/testing/global-setup`: one embedded PostgreSQL 15 per run,
  *   provided to tests as `inject('pgAdminUrl')`; every test file makes its own database. The
  *   run's temporary files all go under one folder of $TMPDIR that the setup deletes at the end.
  * - Files run without isolation (`isolate: false`): a worker imports the modules once and runs
@@ -47,12 +47,12 @@ export function coverageFloor(floor) {
 
 /**
  * @param {string} configUrl `import.meta.url` of the package's vitest.config.ts; the global setup
- *   is resolved from that package (it depends on `@warehouse/db`; `@warehouse/db` resolves itself).
+ *   is resolved from that package (it depends on `@warehouse/migrate`; `@warehouse/migrate` resolves itself).
  * @param {import('vitest/config').ViteUserConfig} [overrides]
  * @returns {import('vitest/config').ViteUserConfig}
  */
 export function warehouseVitest(configUrl, overrides = {}) {
-  const globalSetup = createRequire(configUrl).resolve('@warehouse/db/testing/global-setup');
+  const globalSetup = createRequire(configUrl).resolve('@warehouse/migrate/testing/global-setup');
   const preset = defineConfig({
     test: {
       globalSetup: [globalSetup],

@@ -17,7 +17,7 @@ import {
   createTestDatabase,
   insertSyntheticUploads,
   startTestServer,
-} from '@warehouse/db/testing';
+} from '@warehouse/migrate/testing';
 import { uploadsPageSql, type ListFilter } from '@warehouse/db/uploads';
 import { build } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';

@@ -32,10 +32,10 @@ import { parseArgs, promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse';
 import pg from 'pg';
-import { loadScaledReceive, receiveCsvStream } from '@warehouse/db/demo';
+import { loadScaledReceive, receiveCsvStream } from '@warehouse/demo';
 import { createLogger, refreshAll } from '@warehouse/refresher';
 import { createPrismaClient, Prisma } from '@warehouse/db/client';
-import { createMigratedTemplate, createTestDatabase, startTestServer } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, startTestServer } from '@warehouse/migrate/testing';
 import { spawnScript } from '../test/processes.ts';
 
 const run = promisify(execFile);

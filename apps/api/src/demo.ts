@@ -7,8 +7,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
-import { referenceRange } from '@warehouse/db/seed';
+import { writeDemoData, type ManifestFile } from '@warehouse/demo';
+import { referenceRange } from '@warehouse/demo/seed';
 import { loadConfig } from './config.ts';
 import { createApiLogger } from './logger.ts';
 import { startServer } from './server.ts';

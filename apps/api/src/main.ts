@@ -6,7 +6,7 @@
  */
 import { maskSecrets } from '@warehouse/db';
 import { parseOrExit } from '@warehouse/command';
-import { referenceRange } from '@warehouse/db/seed';
+import { referenceRange } from '@warehouse/demo/seed';
 import { loadConfig } from './config.ts';
 import { createApiLogger } from './logger.ts';
 import { startServer, stopOnSignals } from './server.ts';

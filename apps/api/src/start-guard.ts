@@ -1,4 +1,5 @@
-import { loadRegistry, maskUrl, PRODUCTION_ENV, readIdentity, type EnvironmentRegistry } from '@warehouse/db';
+import { loadRegistry, PRODUCTION_ENV, readIdentity, type EnvironmentRegistry } from '@warehouse/env';
+import { maskUrl } from '@warehouse/db';
 
 /**
  * `pnpm start` migrates and seeds the database it reaches, so it follows the CLI's writing guard

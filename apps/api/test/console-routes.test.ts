@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { seedReferenceData } from '@warehouse/db/seed';
+import { seedReferenceData } from '@warehouse/demo/seed';
 import { isOpenPath } from '../src/app.ts';
 import { parseTargetsCsv } from '../src/routes/targets.ts';
 import { multipart, testApp, waitFor, waitForUpload, type TestApp } from './helper.ts';

@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedReference } from '@warehouse/db/seed';
+import { seedReference } from '@warehouse/demo/seed';
 import { csvText, receiveRows, row } from './csv.ts';
 import { multipart, testApp, waitFor, waitForUpload, type TestApp } from './helper.ts';
 import { readXlsx, serialToDay, type XmlSheet } from './xlsx-xml.ts';

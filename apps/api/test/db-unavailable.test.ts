@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
-import { freePort } from '@warehouse/db';
+import { freePort } from '@warehouse/env';
 import { build } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { isDbUnavailable } from '../src/db-unavailable.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findKeyOwner, listAudit, revokeApiKey, verifyPassword } from '@warehouse/db/accounts';
 import { ensureFirstAdmin, importApiToken, MIGRATED_KEY_NAME } from '../src/auth/first-run.ts';
 import { testApp, testDatabase } from './helper.ts';
-import type { TestDatabase } from '@warehouse/db/testing';
+import type { TestDatabase } from '@warehouse/migrate/testing';
 
 let db: TestDatabase;
 let pool: pg.Pool;

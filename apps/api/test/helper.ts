@@ -3,7 +3,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
-import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { enqueueRefresh } from '@warehouse/refresher';
 import { build } from '../src/app.ts';
 import { loadConfig, type ApiConfig } from '../src/config.ts';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
-import { seedReferenceData } from '@warehouse/db/seed';
+import { seedReferenceData } from '@warehouse/demo/seed';
 import { csvText, encode, receiveRows } from './csv.ts';
 import { testDatabase, waitFor } from './helper.ts';
 import { spawnScript, type Child } from './processes.ts';
-import type { TestDatabase } from '@warehouse/db/testing';
+import type { TestDatabase } from '@warehouse/migrate/testing';
 
 let db: TestDatabase;
 let pool: pg.Pool;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { build } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { multipart, silent, testApp, waitForUpload, type TestApp } from './helper.ts';

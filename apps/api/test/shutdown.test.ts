@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestDatabase } from '@warehouse/db/testing';
+import type { TestDatabase } from '@warehouse/migrate/testing';
 import { testDatabase } from './helper.ts';
 import { spawnScript } from './processes.ts';
 

@@ -2,8 +2,8 @@
 // only when WAREHOUSE_ENV names production, whatever URL reached it (issue 21: every writer guarded).
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { writeProtectionMarker } from '@warehouse/db';
-import { referenceRange } from '@warehouse/db/seed';
+import { writeProtectionMarker } from '@warehouse/env';
+import { referenceRange } from '@warehouse/demo/seed';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
 import { silent, testDatabase } from './helper.ts';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { referenceRange, seedReference, targetsBackupCsv } from '@warehouse/db/seed';
+import { referenceRange, seedReference, targetsBackupCsv } from '@warehouse/demo/seed';
 import { loadConfig } from '../src/config.ts';
 import { startServer, type Started } from '../src/server.ts';
 import { silent, testDatabase } from './helper.ts';

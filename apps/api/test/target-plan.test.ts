@@ -4,7 +4,7 @@
  * first) then says the month's figure. Sums are PostgreSQL's own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedReference, splitByWeight } from '@warehouse/db/seed';
+import { seedReference, splitByWeight } from '@warehouse/demo/seed';
 import { testApp, type TestApp } from './helper.ts';
 
 let t: TestApp;

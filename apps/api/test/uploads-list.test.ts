@@ -4,7 +4,7 @@
  * overlap, the Japan-time day of created_at, strpos on the lower-cased name).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertSyntheticUploads } from '@warehouse/db/testing';
+import { insertSyntheticUploads } from '@warehouse/migrate/testing';
 import { testApp, type TestApp } from './helper.ts';
 
 let t: TestApp;

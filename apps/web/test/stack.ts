@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../scripts/chromium.ts';
 import { injectAxe } from './a11y.ts';
 import { inject } from 'vitest';
-import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { loadConfig, type ApiConfig } from '@warehouse/api/config';
 import { startServer, type Started } from '@warehouse/api/server';
 import { withTransaction } from '@warehouse/db';

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:backup — pg_dump -Fc of an environment's database.
-import { loadRegistry } from '@warehouse/db';
+import { loadRegistry } from '@warehouse/env';
 import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { cliConfig } from '../src/destructive.ts';
 import { backupDatabase } from '../src/ops/backup.ts';

@@ -1,7 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm db:baseline — squash the migration history into one baseline migration.
-import { DbError, loadRegistry, maskUrl } from '@warehouse/db';
-import { DEFAULT_MIGRATIONS_DIR, status } from '@warehouse/db/migrator';
+import { DbError, maskUrl } from '@warehouse/db';
+import { loadRegistry } from '@warehouse/env';
+import { DEFAULT_MIGRATIONS_DIR, status } from '@warehouse/migrate';
 import { CliError, c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { dirFlag } from '../src/migrations.ts';
 import { writeBaseline } from '../src/ops/baseline.ts';

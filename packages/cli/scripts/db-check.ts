@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:check — CI's guard: schema.prisma, the view catalog and the migrations agree, and the migrations folder is sound.
-import { checkSchema } from '@warehouse/db/engine';
+import { checkSchema } from '@warehouse/migrate/engine';
 import { c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { schemaSourceFlags, schemaSources } from '../src/migrations.ts';
 

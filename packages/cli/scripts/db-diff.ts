@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:diff — unified diff of two environments' schemas; exit 1 when they differ.
-import { loadRegistry } from '@warehouse/db';
+import { loadRegistry } from '@warehouse/env';
 import { CliError, EXIT, c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { dumpSchema, dumpVia, unifiedDiff } from '../src/ops/dump.ts';
 

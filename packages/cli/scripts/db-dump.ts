@@ -1,7 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm db:dump — normalised schema-only dump of an environment.
 import { writeFile } from 'node:fs/promises';
-import { loadRegistry } from '@warehouse/db';
+import { loadRegistry } from '@warehouse/env';
 import { CliError, c, defineCommand, envFlag, info, runCommand, withEnv } from '../src/index.ts';
 import { dumpSchema, dumpVia } from '../src/ops/dump.ts';
 

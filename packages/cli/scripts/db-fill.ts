@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:fill — fill and swap in the new versions of views/MVs a view migration created (expand/fill/swap).
-import { fill } from '@warehouse/db/migrator';
+import { fill } from '@warehouse/migrate';
 import {
   defineCommand,
   envFlag,

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:history — every _prisma_migrations row in order.
-import { history } from '@warehouse/db/migrator';
+import { history } from '@warehouse/migrate';
 import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, printJson, table, c } from '../src/index.ts';
 
 await runCommand(

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:init-from-snapshot — build a new env from schema_head.sql and stamp head (guarded).
-import { loadRegistry } from '@warehouse/db';
+import { loadRegistry } from '@warehouse/env';
 import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { guardFlags, guardForCommand, known } from '../src/destructive.ts';
 import { SNAPSHOT_FILE, initFromSnapshot, snapshotFileFlag } from '../src/ops/baseline.ts';

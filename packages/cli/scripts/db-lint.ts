@@ -1,7 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm db:lint — check migration files for statements that are unsafe on a busy production database.
 import path from 'node:path';
-import { lintDir, RULES } from '@warehouse/db/lint';
+import { lintDir, RULES } from '@warehouse/migrate/lint';
 import { c, defineCommand, EXIT, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 import { dirFlag } from '../src/migrations.ts';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:mark-copy --env E — a physical copy of a protected database becomes E's database on purpose (guarded).
-import { describeIdentity, getEnvironment, loadRegistry } from '@warehouse/db';
+import { describeIdentity, getEnvironment, loadRegistry } from '@warehouse/env';
 import {
   CliError,
   c,

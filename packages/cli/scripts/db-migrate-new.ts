@@ -1,8 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm db:migrate:new --name NAME — write the migration that takes the history to schema.prisma
 // and to the view catalog (prisma/views), rebuilding every dependant of a changed view or MV.
-import { newMigration } from '@warehouse/db/engine';
-import { migrate } from '@warehouse/db/migrator';
+import { newMigration } from '@warehouse/migrate/engine';
+import { migrate } from '@warehouse/migrate';
 import {
   c,
   CliError,
@@ -14,7 +14,7 @@ import {
   withEnv,
   withWritingEnv,
 } from '../src/index.ts';
-import type { ResolvedDatabase } from '@warehouse/db';
+import type { ResolvedDatabase } from '@warehouse/env';
 import { schemaSourceFlags, schemaSources } from '../src/migrations.ts';
 
 await runCommand(

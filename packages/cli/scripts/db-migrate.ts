@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:migrate — apply pending migrations (Prisma-compatible _prisma_migrations), or print the plan.
-import { migrate, plan, type PlanResult } from '@warehouse/db/migrator';
+import { migrate, plan, type PlanResult } from '@warehouse/migrate';
 import {
   defineCommand,
   envFlag,

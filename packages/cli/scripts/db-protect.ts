@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:protect --env E — mark the database E reaches as protected (the marker lives in the database).
-import { describeIdentity } from '@warehouse/db';
+import { describeIdentity } from '@warehouse/env';
 import { CliError, c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { protectDatabase } from '../src/ops/protect.ts';
 

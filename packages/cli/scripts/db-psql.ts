@@ -1,7 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm db:psql — open psql on an environment's database, holding its embedded server while psql runs.
 import { spawn } from 'node:child_process';
-import { onParentGone } from '@warehouse/db';
+import { onParentGone } from '@warehouse/env';
 import { CliError, defineCommand, envFlag, runCommand, withEnv } from '../src/index.ts';
 import { pgConn } from '../src/ops/tools.ts';
 

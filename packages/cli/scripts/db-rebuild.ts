@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:rebuild — rebuild an environment from the snapshot in one guarded run (logic: src/ops/rebuild.ts).
-import { getEnvironment, loadRegistry } from '@warehouse/db';
+import { getEnvironment, loadRegistry } from '@warehouse/env';
 import { c, defineCommand, envFlag, EXIT, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
 import { snapshotFileFlag } from '../src/ops/baseline.ts';

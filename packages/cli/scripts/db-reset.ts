@@ -1,7 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm db:reset — rebuild an environment's database from nothing (guarded).
 // The orchestration is resetEnvironment (src/ops/reset.ts); this script declares the flags.
-import { getEnvironment, loadRegistry } from '@warehouse/db';
+import { getEnvironment, loadRegistry } from '@warehouse/env';
 import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
 import { resetEnvironment } from '../src/ops/reset.ts';

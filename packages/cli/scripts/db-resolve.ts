@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:resolve --rolled-back NAME | --applied NAME — clear a failed migration (like `prisma migrate resolve`).
-import { resolve } from '@warehouse/db/migrator';
+import { resolve } from '@warehouse/migrate';
 import { defineCommand, envFlag, runCommand, info, c, CliError } from '../src/index.ts';
 import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
 import { dirFlag, intFlag, lockTimeoutFlag } from '../src/migrations.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:restore — restore a db:backup file into an environment (guarded).
-import { loadRegistry } from '@warehouse/db';
+import { loadRegistry } from '@warehouse/env';
 import { CliError, c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
 import { guardFlags, guardForCommand, known } from '../src/destructive.ts';
 import { checkBackupFile, restoreDatabase } from '../src/ops/backup.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:rollback [--steps N] — run down.sql of the newest applied migrations.
-import { rollback } from '@warehouse/db/migrator';
+import { rollback } from '@warehouse/migrate';
 import { defineCommand, envFlag, runCommand, info, c, EXIT } from '../src/index.ts';
 import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
 import { dirFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:seed — fill the reference data (calendar with holidays, daily and monthly targets).
-import { referenceRange } from '@warehouse/db/seed';
+import { referenceRange } from '@warehouse/demo/seed';
 import { c, CliError, defineCommand, envFlag, jsonFlag, printJson, runCommand } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
 import { describeSeed, overwriteFlag, runReferenceSeed } from '../src/seed.ts';

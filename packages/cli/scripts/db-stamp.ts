@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:stamp --to NAME|head — mark migrations applied without running them (baseline).
-import { stamp } from '@warehouse/db/migrator';
+import { stamp } from '@warehouse/migrate';
 import { defineCommand, envFlag, runCommand, info, c, CliError } from '../src/index.ts';
 import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
 import { dirFlag, intFlag, lockTimeoutFlag } from '../src/migrations.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:status — compare the migrations folder with _prisma_migrations (like `prisma migrate status`).
-import { status } from '@warehouse/db/migrator';
+import { status } from '@warehouse/migrate';
 import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, info, c, printJson, EXIT } from '../src/index.ts';
 import { dirFlag } from '../src/migrations.ts';
 

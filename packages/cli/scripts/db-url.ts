@@ -1,6 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm db:url — print where an environment's database is (password masked unless --show-password).
-import { maskUrl, onParentGone } from '@warehouse/db';
+import { maskUrl } from '@warehouse/db';
+import { onParentGone } from '@warehouse/env';
 import { defineCommand, envFlag, runCommand, withEnv, info } from '../src/index.ts';
 
 await runCommand(

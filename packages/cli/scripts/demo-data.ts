@@ -1,8 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm demo:data — write five years of realistic Shogun CSVs (and optionally seed the calendar/targets).
 import path from 'node:path';
-import { writeDemoData, type ManifestFile } from '@warehouse/db/demo';
-import { isIsoDate, monthStart } from '@warehouse/db/seed';
+import { writeDemoData, type ManifestFile } from '@warehouse/demo';
+import { isIsoDate, monthStart } from '@warehouse/demo/seed';
 import { c, CliError, defineCommand, envFlag, info, jsonFlag, ms, printJson, runCommand, table } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
 import { repoRoot } from '../src/paths.ts';

@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm mv:verify — each incremental table against its declared query's full result; --repair rebuilds.
-import type { ResolvedDatabase } from '@warehouse/db';
+import type { ResolvedDatabase } from '@warehouse/env';
 import { createLogger, verifyTables, type VerifyReport, type VerifyResult } from '@warehouse/refresher';
 import {
   c,

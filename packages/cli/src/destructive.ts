@@ -8,7 +8,7 @@ import {
   type EnvironmentConfig,
   type EnvironmentRegistry,
   type ResolvedDatabase,
-} from '@warehouse/db';
+} from '@warehouse/env';
 import type { FlagSpec } from '@warehouse/command';
 import {
   guardDestructive,

@@ -1,12 +1,12 @@
 import {
   describeIdentity,
-  maskUrl,
   readIdentity,
   resolveDatabase,
   type DatabaseIdentity,
   type ResolvedDatabase,
   type ResolveOptions,
-} from '@warehouse/db';
+} from '@warehouse/env';
+import { maskUrl } from '@warehouse/db';
 import { c, info } from './output.ts';
 
 /**

@@ -1,19 +1,18 @@
 import {
   canonicalConnection,
   ConnRefused,
-  DbError,
   IdentityUnreadable,
   PRODUCTION_ENV,
   configuredUrl,
   describeIdentity,
-  maskUrl,
   productionReferences,
   readIdentity,
   sameInstance,
   type DatabaseIdentity,
   type EnvironmentConfig,
   type EnvironmentRegistry,
-} from '@warehouse/db';
+} from '@warehouse/env';
+import { DbError, maskUrl } from '@warehouse/db';
 import { GuardRefusal } from '@warehouse/command';
 import { c } from './output.ts';
 

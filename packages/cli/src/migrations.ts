@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseDuration, type MigratorEvent } from '@warehouse/db/migrator';
+import { parseDuration, type MigratorEvent } from '@warehouse/migrate';
 import { CliError } from '@warehouse/command';
 import type { FlagSpec } from '@warehouse/command';
 import { c, info, ms } from './output.ts';

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CliError, type FlagSpec } from '@warehouse/command';
-import { withClient, type ResolvedDatabase } from '@warehouse/db';
+import { withClient } from '@warehouse/db';
+import type { ResolvedDatabase } from '@warehouse/env';
 import {
   seedReference,
   targetsBackupCsv,
@@ -10,7 +11,7 @@ import {
   type ReferenceRange,
   type ReplacedValues,
   type SeedReferenceResult,
-} from '@warehouse/db/seed';
+} from '@warehouse/demo/seed';
 import { cliConfig, withGuardedEnv, withWritingEnv } from './destructive.ts';
 import { timestamp } from './ops/backup.ts';
 import { c, info } from './output.ts';

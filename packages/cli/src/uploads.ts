@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { FlagSpec } from '@warehouse/command';
 import { CliError, EXIT } from '@warehouse/command';
-import { getEnvironment, loadRegistry } from '@warehouse/db';
+import { getEnvironment, loadRegistry } from '@warehouse/env';
 import { UploadOpError } from '@warehouse/db/uploads';
 import { guardForCommand, known } from './destructive.ts';
 import { withEnv } from './env.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { withClient } from '@warehouse/db';
-import { createTestDatabase } from '@warehouse/db/testing';
+import { createTestDatabase } from '@warehouse/migrate/testing';
 import { runScript } from './run-script.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'backup-test-'));

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '@warehouse/db/testing';
+import { createTestDatabase } from '@warehouse/migrate/testing';
 import { runScript } from './run-script.ts';
 
 describe('command conventions (db:url)', () => {

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { repoRoot, runScript } from './run-script.ts';
 
 /** A copy of packages/db/prisma in a temp folder, so the real schema is never touched. */

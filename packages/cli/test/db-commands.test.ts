@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
-import { DEFAULT_MIGRATIONS_DIR, readMigrations } from '@warehouse/db/migrator';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
+import { DEFAULT_MIGRATIONS_DIR, readMigrations } from '@warehouse/migrate';
 import { runScript } from './run-script.ts';
 
 function migrationsDir(files: Record<string, { up: string; down?: string }>): string {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { runScript } from './run-script.ts';
 
 function migrationsDir(files: Record<string, { up: string; down?: string }>): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '@warehouse/db';
-import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { repoRoot, runScript, writeRegistry } from './run-script.ts';
 
 let migrated: TestDatabase;
@@ -211,7 +211,7 @@ describe('typed targets and --overwrite', () => {
       new Promise<{ code: number | null; out: string }>((resolve, reject) => {
         const child = spawn(
           path.join(repoRoot, 'node_modules/.bin/tsx'),
-          [path.join(repoRoot, 'packages/db/scripts/prisma-seed.ts'), ...args],
+          [path.join(repoRoot, 'packages/demo/scripts/prisma-seed.ts'), ...args],
           { env: { ...process.env, DATABASE_URL: db.url, NO_COLOR: '1' } },
         );
         let out = '';

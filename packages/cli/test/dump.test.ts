@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '@warehouse/db';
-import { migrate } from '@warehouse/db/migrator';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { migrate } from '@warehouse/migrate';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { dumpLocal, normaliseDump, unifiedDiff } from '../src/ops/dump.ts';
 import { pgConn } from '../src/ops/tools.ts';
 import { runScript, writeRegistry } from './run-script.ts';

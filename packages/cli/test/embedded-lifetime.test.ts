@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA_DIR_MARKER, defaultEmbeddedRoot, freePort, runningEmbeddedServer } from '@warehouse/db';
+import { DATA_DIR_MARKER, defaultEmbeddedRoot, freePort, runningEmbeddedServer } from '@warehouse/env';
 import { repoRoot, runScript } from './run-script.ts';
 
 /**

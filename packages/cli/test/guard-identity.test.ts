@@ -5,16 +5,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  freePort,
-  getEnvironment,
-  ident,
-  loadRegistry,
-  readIdentity,
-  withClient,
-  type EnvironmentRegistry,
-} from '@warehouse/db';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { freePort, getEnvironment, loadRegistry, readIdentity, type EnvironmentRegistry } from '@warehouse/env';
+import { ident, withClient } from '@warehouse/db';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { GuardRefusal } from '@warehouse/command';
 import { guardDestructive, type GuardIo } from '../src/guard.ts';
 import { resetByDropCreate } from '../src/ops/reset.ts';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '@warehouse/db';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { runScript } from './run-script.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentConfig, EnvironmentRegistry } from '@warehouse/db';
+import type { EnvironmentConfig, EnvironmentRegistry } from '@warehouse/env';
 import { GuardRefusal } from '@warehouse/command';
 import { checkTarget, countdown, guardDestructive, sameTarget, type GuardIo, type GuardOptions } from '../src/guard.ts';
 

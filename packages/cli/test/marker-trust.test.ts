@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ANCHOR_PREFIX,
   getEnvironment,
-  ident,
   loadRegistry,
   readIdentity,
   sameDatabase,
-  withClient,
   type DatabaseIdentity,
-} from '@warehouse/db';
+} from '@warehouse/env';
+import { ident, withClient } from '@warehouse/db';
 import { GuardRefusal } from '@warehouse/command';
 import { guardDestructive, type GuardIo } from '../src/guard.ts';
 import { resetByDropCreate } from '../src/ops/reset.ts';

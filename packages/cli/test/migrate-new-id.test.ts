@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { repoRoot, runScript } from './run-script.ts';
 
 function copyPrisma() {

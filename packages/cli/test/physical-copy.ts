@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '@warehouse/db';
+import { freePort } from '@warehouse/env';
 import { binDir, type ProdCluster } from './prod-cluster.ts';
 
 /**

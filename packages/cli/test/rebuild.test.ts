@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '@warehouse/db';
-import { status } from '@warehouse/db/migrator';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { status } from '@warehouse/migrate';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { SNAPSHOT_FILE } from '../src/ops/baseline.ts';
 import { runScript, writeRegistry } from './run-script.ts';
 

@@ -4,17 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import {
-  EMBEDDED_DATABASE,
-  ensureEmbeddedServer,
-  freePort,
-  ident,
-  runningEmbeddedServer,
-  withClient,
-  withDatabase,
-} from '@warehouse/db';
-import { status } from '@warehouse/db/migrator';
-import { createTestDatabase } from '@warehouse/db/testing';
+import { EMBEDDED_DATABASE, ensureEmbeddedServer, freePort, runningEmbeddedServer } from '@warehouse/env';
+import { ident, withClient, withDatabase } from '@warehouse/db';
+import { status } from '@warehouse/migrate';
+import { createTestDatabase } from '@warehouse/migrate/testing';
 import { dockerAvailable } from '../src/ops/tools.ts';
 import { repoRoot, runScript } from './run-script.ts';
 

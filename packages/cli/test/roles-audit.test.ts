@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ident, withClient } from '@warehouse/db';
 import { listAudit, writeAudit } from '@warehouse/db/accounts';
-import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { AUDIT_ROLE, bootstrapRoles } from '../src/ops/roles.ts';
 
 /**

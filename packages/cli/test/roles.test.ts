@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '@warehouse/db';
-import { createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { bootstrapRoles, readonlyPrivileges } from '../src/ops/roles.ts';
 import { runScript } from './run-script.ts';
 

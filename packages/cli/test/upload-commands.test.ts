@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { installWorkerSchema } from '@warehouse/refresher';
 import { runScript, writeRegistry } from './run-script.ts';
 

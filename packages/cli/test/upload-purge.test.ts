@@ -1,7 +1,7 @@
 import os from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { runScript, writeRegistry } from './run-script.ts';
 
 /**

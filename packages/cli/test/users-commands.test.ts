@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { findKeyOwner, listAudit, verifyPassword } from '@warehouse/db/accounts';
 
 import { protectDatabase } from '../src/ops/protect.ts';

@@ -4,7 +4,7 @@
  *
  * The Prisma CLI insists that a native schema engine exists before it generates, and tries to
  * download one from Prisma's binary host when it does not, which fails on machines that reach
- * only the npm registry. When PRISMA_SCHEMA_ENGINE_BINARY is unset it is pointed at bin/schema-engine,
+ * only the npm registry. When PRISMA_SCHEMA_ENGINE_BINARY is unset it is pointed at packages/migrate/bin/schema-engine,
  * our stand-in for the native engine (WASM engine behind the same interface; see
  * docs/prisma-engine.md), so generation and any engine call it makes work offline.
  * A value set by the caller is kept.
@@ -36,7 +36,7 @@ if (configured && !existsSync(configured)) {
   );
   process.exit(1);
 }
-env.PRISMA_SCHEMA_ENGINE_BINARY = configured || path.join(packageDir, 'bin', 'schema-engine');
+env.PRISMA_SCHEMA_ENGINE_BINARY = configured || path.join(packageDir, '..', 'migrate', 'bin', 'schema-engine');
 
 const require = createRequire(path.join(packageDir, 'package.json'));
 const cli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');

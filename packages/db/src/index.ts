@@ -1,36 +1,6 @@
 export { DbError, type DbErrorCode } from './errors.ts';
 export { maskUrl, maskSecrets } from '@warehouse/secrets';
 export {
-  readIdentity,
-  describeIdentity,
-  sameDatabase,
-  sameInstance,
-  IdentityUnreadable,
-  MARKER_TABLE,
-  MARKER_SCHEMA,
-  type DatabaseIdentity,
-  type MarkerState,
-  type ProtectionMarker,
-} from './env/identity.ts';
-export {
-  parseConnection,
-  canonicalUrl,
-  canonicalConnection,
-  libpqConnection,
-  ConnRefused,
-  NO_PASSFILE,
-  type ConnDescriptor,
-  type ParseOptions,
-  type SslMode,
-} from './env/conn.ts';
-export {
-  writeProtectionMarker,
-  writeReleasedCopyMarker,
-  probeSameInstance,
-  type MarkerWriteResult,
-} from './env/protection.ts';
-export { ANCHOR_PREFIX } from './env/marker.ts';
-export {
   withClient,
   withPoolClient,
   withTransaction,
@@ -39,40 +9,3 @@ export {
   ident,
   type PgClient,
 } from './pg/with.ts';
-export {
-  ensureEmbeddedServer,
-  runningEmbeddedServer,
-  defaultEmbeddedDir,
-  defaultEmbeddedRoot,
-  hasDataDirMarker,
-  DATA_DIR_MARKER,
-  onParentGone,
-  freePort,
-  type EmbeddedServer,
-  type EmbeddedServerOptions,
-} from './embedded/server.ts';
-export {
-  startThrowawayServer,
-  createScratchDatabase,
-  type ThrowawayServer,
-  type ScratchDatabase,
-} from './embedded/throwaway.ts';
-export {
-  loadRegistry,
-  getEnvironment,
-  registryPath,
-  urlVariableFor,
-  PRODUCTION_ENV,
-  type EnvironmentConfig,
-  type EnvironmentRegistry,
-  type ComposeConfig,
-} from './env/registry.ts';
-export {
-  resolveDatabase,
-  configuredUrl,
-  productionReferences,
-  embeddedLocation,
-  EMBEDDED_DATABASE,
-  type ResolvedDatabase,
-  type ResolveOptions,
-} from './env/resolve.ts';

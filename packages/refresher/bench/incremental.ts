@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ident, withClient, withDatabase } from '@warehouse/db';
-import { loadScaledReceive } from '@warehouse/db/demo';
-import { migrate } from '@warehouse/db/migrator';
-import { seedReferenceData } from '@warehouse/db/seed';
+import { loadScaledReceive } from '@warehouse/demo';
+import { migrate } from '@warehouse/migrate';
+import { seedReferenceData } from '@warehouse/demo/seed';
 import { stgColumns } from '@warehouse/db/uploads';
 import { info } from '@warehouse/command';
 import { createLogger, loadIncrementalTables, refresh, refreshForCsvType, verifyIncremental } from '../src/index.ts';

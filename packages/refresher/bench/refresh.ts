@@ -6,17 +6,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import {
-  ident,
-  libpqConnection,
-  maskUrl,
-  parseConnection,
-  resolveDatabase,
-  withClient,
-  withDatabase,
-} from '@warehouse/db';
-import { migrate } from '@warehouse/db/migrator';
-import { seedReferenceData } from '@warehouse/db/seed';
+import { ident, maskUrl, withClient, withDatabase } from '@warehouse/db';
+import { libpqConnection, parseConnection, resolveDatabase } from '@warehouse/env';
+import { migrate } from '@warehouse/migrate';
+import { seedReferenceData } from '@warehouse/demo/seed';
 import { CliError, defineCommand, envFlag, info, runCommand } from '@warehouse/command';
 import {
   createLogger,
@@ -274,9 +267,9 @@ async function bench(
   }
 }
 
-/** loadScaledReceive from @warehouse/db/demo when present; otherwise a set-based generate_series fill. */
+/** loadScaledReceive from @warehouse/demo when present; otherwise a set-based generate_series fill. */
 async function loadReceive(c: pg.Client, rows: number, uploadId: number): Promise<void> {
-  const specifier = '@warehouse/db/demo'; // by variable: the demo module may not exist in every checkout
+  const specifier = '@warehouse/demo'; // by variable: the demo module may not exist in every checkout
   const demo = (await import(specifier).catch(() => null)) as {
     loadScaledReceive?: (
       c: pg.ClientBase,

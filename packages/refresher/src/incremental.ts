@@ -12,7 +12,7 @@
  * - `verifyIncremental` compares the table with the query's full result (EXCEPT ALL both ways).
  */
 import pg from 'pg';
-import { parseQueryViewComment, QUERY_VIEW_SUFFIX } from '@warehouse/db/catalog';
+import { parseQueryViewComment, QUERY_VIEW_SUFFIX } from '@warehouse/db/views';
 import { countExistingUploads } from '@warehouse/db/uploads';
 import { notSwapSchema } from './shadow.ts';
 import { quoteName } from './mode.ts';

@@ -1,4 +1,4 @@
-import { SWAP_SCHEMA_SUFFIX } from '@warehouse/db/catalog';
+import { SWAP_SCHEMA_SUFFIX } from '@warehouse/migrate/catalog';
 
 /**
  * SQL condition: namespace alias `n` is not a shadow schema of expand/fill/swap (`mart__swap`).

@@ -6,7 +6,7 @@
 // leap days (2020-02-29, a Saturday, and 2024-02-29), holidays on weekdays and Saturdays, and
 // calendar-year days that belong to another ISO year (2019-12-30 is 2020-W01, 2021-01-03 is 2020-W53).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedReferenceData } from '@warehouse/db/seed';
+import { seedReferenceData } from '@warehouse/demo/seed';
 import { refreshForCsvType } from '../src/index.ts';
 import { freshDatabase, quiet, type Fixture } from './helpers.ts';
 

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
-import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/db/testing';
+import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 
 export interface Fixture {
   db: TestDatabase;

@@ -3,7 +3,7 @@
 // entry naming no catalog MV (a typo, a dropped or renamed MV), fails here rather than silently
 // falling back to the defaults.
 import { describe, expect, it } from 'vitest';
-import { readCatalog } from '@warehouse/db/catalog';
+import { readCatalog } from '@warehouse/db/views';
 import { MV_MAPPING, MV_SETTINGS } from '../src/index.ts';
 
 /** What the refresher refreshes: materialized views and incremental tables (kept from `__query` views). */

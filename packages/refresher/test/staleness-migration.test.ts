@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MIGRATIONS_DIR, migrate } from '@warehouse/db/migrator';
+import { DEFAULT_MIGRATIONS_DIR, migrate } from '@warehouse/migrate';
 import { mvStaleness, refresh, refreshAll } from '../src/index.ts';
 import { freshDatabase, quiet, type Fixture } from './helpers.ts';
 

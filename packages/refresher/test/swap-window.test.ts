@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_CATALOG_DIR } from '@warehouse/db/catalog';
-import { DEFAULT_SCHEMA_PATH, newMigration } from '@warehouse/db/engine';
-import { DEFAULT_MIGRATIONS_DIR, migrate, type MigrateResult, type MigratorEvent } from '@warehouse/db/migrator';
+import { DEFAULT_CATALOG_DIR } from '@warehouse/db/views';
+import { DEFAULT_SCHEMA_PATH, newMigration } from '@warehouse/migrate/engine';
+import { DEFAULT_MIGRATIONS_DIR, migrate, type MigrateResult, type MigratorEvent } from '@warehouse/migrate';
 import {
   loadGraph,
   loadIncrementalTables,

@@ -13,7 +13,7 @@ import {
   stalenessMetrics,
   withDownstream,
 } from '@warehouse/refresher';
-import { readCatalog } from '@warehouse/db/catalog';
+import { readCatalog } from '@warehouse/db/views';
 import { HttpError } from '../http-error.ts';
 import { auditRequest } from '../auth/audit-hooks.ts';
 import { withTransaction } from '@warehouse/db';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { status as migrationStatus } from '@warehouse/db/migrator';
+import { status as migrationStatus } from '@warehouse/migrate';
 import type { AppContext } from '../context.ts';
 
 const Unready = Type.Object(

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { withTransaction } from '@warehouse/db';
 import { enqueueRefresh } from '@warehouse/refresher';
-import { monthTargetFromPlan, spreadMonthTarget } from '@warehouse/db/seed';
+import { monthTargetFromPlan, spreadMonthTarget } from '@warehouse/demo/seed';
 import { HttpError } from '../http-error.ts';
 import { rowReason } from '../ingest/reasons.ts';
 import { auditRequest, editorName } from '../auth/audit-hooks.ts';

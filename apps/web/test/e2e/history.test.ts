@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertSyntheticUploads } from '@warehouse/db/testing';
+import { insertSyntheticUploads } from '@warehouse/migrate/testing';
 import { addUser, checkPage, startStack, type Stack } from '../stack.ts';
 import { allViolationsAtBothSizes } from '../a11y.ts';
 

@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { maskUrl } from '@warehouse/db';
 import {
-  maskUrl,
   parseConnection,
   type DatabaseIdentity,
   type EnvironmentConfig,
   type EnvironmentRegistry,
-} from '@warehouse/db';
+} from '@warehouse/env';
 import { CliError } from '@warehouse/command';
 import type { DumpVia } from './dump.ts';
 import { composeArgs, confirmSameAfter, confirmToolTarget, ensureToolVersion, pgConn, runTool } from './tools.ts';

@@ -2,13 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
+import { maskUrl } from '@warehouse/db';
 import {
-  maskUrl,
   parseConnection,
   type EnvironmentConfig,
   type EnvironmentRegistry,
   type ResolvedDatabase,
-} from '@warehouse/db';
+} from '@warehouse/env';
 import { CliError } from '@warehouse/command';
 import { composeArgs, dockerAvailable, ensureToolVersion, pgConn, runTool } from './tools.ts';
 

@@ -2,7 +2,6 @@ import {
   configuredUrl,
   describeIdentity,
   getEnvironment,
-  maskUrl,
   probeSameInstance,
   productionReferences,
   readIdentity,
@@ -12,7 +11,8 @@ import {
   type DatabaseIdentity,
   type EnvironmentConfig,
   type EnvironmentRegistry,
-} from '@warehouse/db';
+} from '@warehouse/env';
+import { maskUrl } from '@warehouse/db';
 import { CliError, GuardRefusal } from '@warehouse/command';
 import { envKind } from '../guard.ts';
 

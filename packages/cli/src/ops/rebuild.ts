@@ -8,8 +8,9 @@
  * server (as db:diff compares them).
  */
 import { performance } from 'node:perf_hooks';
-import { createScratchDatabase, maskUrl, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/db';
-import { migrate, stamp } from '@warehouse/db/migrator';
+import { createScratchDatabase, type EnvironmentConfig, type EnvironmentRegistry } from '@warehouse/env';
+import { maskUrl } from '@warehouse/db';
+import { migrate, stamp } from '@warehouse/migrate';
 import { CliError } from '@warehouse/command';
 import { populateAfterMigrate } from '../populate.ts';
 import { applySnapshot, SNAPSHOT_FILE } from './baseline.ts';

@@ -6,22 +6,19 @@ import {
   embeddedLocation,
   resolveDatabase,
   ensureEmbeddedServer,
-  ident,
   describeIdentity,
   hasDataDirMarker,
-  maskUrl,
   readIdentity,
   runningEmbeddedServer,
   DATA_DIR_MARKER,
   type DatabaseIdentity,
-  withClient,
-  withDatabase,
   type EnvironmentConfig,
   type EnvironmentRegistry,
-} from '@warehouse/db';
+} from '@warehouse/env';
+import { ident, maskUrl, withClient, withDatabase } from '@warehouse/db';
 import { existsSync } from 'node:fs';
 import { CliError, GuardRefusal } from '@warehouse/command';
-import { migrate } from '@warehouse/db/migrator';
+import { migrate } from '@warehouse/migrate';
 import { guardForCommand, refuseEarly } from '../destructive.ts';
 import type { GuardResult } from '../guard.ts';
 import { composeArgs, requireDocker } from './tools.ts';

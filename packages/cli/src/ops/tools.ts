@@ -3,17 +3,15 @@ import { $ } from 'zx';
 import {
   describeIdentity,
   libpqConnection,
-  maskSecrets,
-  maskUrl,
   parseConnection,
   readIdentity,
   sameDatabase,
-  withClient,
   type ConnDescriptor,
   type DatabaseIdentity,
   type EnvironmentConfig,
   type EnvironmentRegistry,
-} from '@warehouse/db';
+} from '@warehouse/env';
+import { maskSecrets, maskUrl, withClient } from '@warehouse/db';
 import { CliError, EXIT } from '@warehouse/command';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CATALOG_DIR, expandCatalog, readCatalog } from '../catalog/files.ts';
+import { DEFAULT_CATALOG_DIR, expandCatalog, readCatalog } from '../views/files.ts';
 import { DOMAIN_SCHEMAS } from './schemas.ts';
 
 export { DOMAIN_SCHEMAS };

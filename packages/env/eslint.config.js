@@ -1,0 +1,8 @@
+import baseConfig from '@warehouse/eslint-config';
+import { boundaries } from '@warehouse/eslint-config/boundaries';
+
+export default [
+  ...baseConfig,
+  ...boundaries('@warehouse/env'),
+  { languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } },
+];

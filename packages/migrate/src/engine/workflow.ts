@@ -1,0 +1,343 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { planCatalog, readCatalog, type CatalogPlan, type ObjectChange, type RebuildMode } from '../catalog/index.ts';
+import { checkPrismaViews, updatePrismaViewBlocks } from '../catalog/prisma-views.ts';
+import { DbError } from '@warehouse/db';
+import { DEFAULT_MIGRATIONS_DIR } from '../files.ts';
+import { status as migratorStatus } from '../commands.ts';
+import { openSchemaEngine, type OpenEngineOptions } from './engine.ts';
+import {
+  checkMigrationFolders,
+  DEFAULT_SCHEMA_PATH,
+  loadMigrationList,
+  loadSchemas,
+  migrationFolders,
+  explicitTimestamp,
+  nextTimestamp,
+  schemaFiles,
+  slugName,
+  type FolderProblem,
+} from './migrations.ts';
+
+export interface SchemaWorkflowOptions {
+  /**
+   * A database on the server where the throw-away shadow database is created (the engine also
+   * connects to it, but reads and writes nothing there).
+   */
+  url: string;
+  /** Migrations folder (default packages/db/prisma/migrations). */
+  dir?: string;
+  /** schema.prisma, or the folder of a multi-file schema (default packages/db/prisma/schema.prisma). */
+  schema?: string;
+  /** Which engine (default: native when configured, else WASM). */
+  engine?: OpenEngineOptions['engine'];
+  env?: NodeJS.ProcessEnv;
+  /** Name prefix of the throw-away shadow database (WASM engine; default `prisma_migrate_shadow_db_`). */
+  shadowDatabasePrefix?: string;
+  /** The view catalog (default packages/db/prisma/views). */
+  catalogDir?: string;
+}
+
+export interface SchemaDiff {
+  /** True when replaying the migrations gives exactly the tables schema.prisma describes. */
+  inSync: boolean;
+  /** The SQL that would take the migrated database to schema.prisma ('' when in sync). */
+  sql: string;
+}
+
+/**
+ * Incremental objects of the view catalog are tables the catalog (not schema.prisma) creates; the
+ * engine must not read them as tables missing from schema.prisma (it would drop them).
+ */
+export function catalogFilter(catalogDir?: string): { externalTables: string[]; externalEnums: string[] } {
+  return {
+    externalTables: readCatalog(catalogDir)
+      .filter((o) => o.kind === 'table')
+      .map((o) => o.name),
+    externalEnums: [],
+  };
+}
+
+/**
+ * The engine's diff between the migrations' head (replayed in a throw-away shadow database, dropped
+ * whether the diff succeeds or not) and schema.prisma, in the direction asked; '' when equal.
+ */
+async function diffHeadAndSchema(
+  options: SchemaWorkflowOptions,
+  direction: 'to-schema' | 'to-migrations',
+): Promise<string> {
+  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
+  const files = await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH);
+  const [list, schemas] = await Promise.all([loadMigrationList(dir), loadSchemas(files)]);
+  const engine = await openSchemaEngine({
+    url: options.url,
+    engine: options.engine,
+    env: options.env,
+    shadowDatabasePrefix: options.shadowDatabasePrefix,
+  });
+  try {
+    const migrations = { tag: 'migrations' as const, ...list };
+    const datamodel = { tag: 'schemaDatamodel' as const, ...schemas };
+    const result = await engine.diff({
+      from: direction === 'to-schema' ? migrations : datamodel,
+      to: direction === 'to-schema' ? datamodel : migrations,
+      script: true,
+      exitCode: true,
+      filters: catalogFilter(options.catalogDir),
+    });
+    // With exitCode: true the engine answers 2 when the diff is not empty, 0 when it is.
+    return result.exitCode === 0 ? '' : (result.stdout ?? '').trimEnd() + '\n';
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * Replay the migrations in a throw-away shadow database and diff it against schema.prisma.
+ * The shadow database is dropped whether the diff succeeds or not.
+ *
+ * @example
+ * const { inSync, sql } = await diffMigrationsToSchema({ url });
+ */
+export async function diffMigrationsToSchema(options: SchemaWorkflowOptions): Promise<SchemaDiff> {
+  const sql = await diffHeadAndSchema(options, 'to-schema');
+  return { inSync: sql === '', sql };
+}
+
+/** The SQL that takes schema.prisma's tables back to the migrations' head (down.sql of a table change). */
+export function diffSchemaToMigrations(options: SchemaWorkflowOptions): Promise<string> {
+  return diffHeadAndSchema(options, 'to-migrations');
+}
+
+/** Prisma's diff script with its "empty migration" placeholder removed. */
+function tableScript(sql: string): string {
+  return sql.replace(/^-- This is an empty migration\.\s*$/m, '').trim();
+}
+
+/** The header of a generated migration: `-- requires:` and what it does, in words. */
+export function generatedHeader(
+  requires: string[],
+  changes: ObjectChange[],
+  unpopulated: string[],
+  tables: boolean,
+): string {
+  const lines: string[] = [];
+  if (requires.length) lines.push(`-- requires: ${requires.join(', ')}`);
+  lines.push('-- Generated by `pnpm db:migrate:new` from schema.prisma and the view catalog (prisma/views).');
+  lines.push('-- Do not edit: change the catalog or schema.prisma and generate again.');
+  const by = (k: ObjectChange['change']) => changes.filter((c) => c.change === k).map((c) => c.name);
+  const say = (label: string, names: string[]) => names.length && lines.push(`-- ${label}: ${names.join(', ')}`);
+  if (tables) lines.push('-- Tables: changed as schema.prisma says (see below).');
+  say('Changed', by('changed'));
+  say('New', by('new'));
+  say('Removed', by('removed'));
+  say('Rebuilt unchanged (they read what changes)', by('rebuilt'));
+  say('Indexes changed', by('indexes'));
+  say('Comment changed', by('comment'));
+  if (unpopulated.length)
+    lines.push(
+      `-- Created WITH NO DATA, populated by \`pnpm db:migrate\` right after; until then these read nothing: ${unpopulated.join(', ')}`,
+    );
+  return lines.join('\n') + '\n\n';
+}
+
+export interface NewMigrationOptions extends SchemaWorkflowOptions {
+  /** Free text; becomes the folder suffix in lower snake_case. */
+  name: string;
+  /** Write an empty migration.sql for hand-written SQL (views, MVs) instead of diffing. */
+  empty?: boolean;
+  /** Clock for the folder timestamp (tests). */
+  now?: Date;
+  /**
+   * The folder's timestamp chosen by hand (`YYYYMMDDHHMMSS`, UTC) instead of the clock: refused
+   * (E_BAD_ARGUMENT) unless it is a real date and time after every migration folder on disk.
+   */
+  id?: string;
+  /**
+   * How changed views/MVs/incremental tables are rebuilt (default `swap`: expand/fill/swap, the
+   * migration is DDL only; `in-transaction`: dropped and recreated WITH DATA in the migration).
+   */
+  rebuild?: RebuildMode;
+}
+
+export interface NewMigrationResult {
+  /** Folder name created, or null when there was nothing to do. */
+  created: string | null;
+  path: string | null;
+  sql: string;
+  /** down.sql written beside it (generated migrations). */
+  downPath?: string | null;
+  /** The view catalog's plan (not for --empty). */
+  plan?: CatalogPlan;
+  /** `view` models of schema.prisma rewritten to match their objects. */
+  prismaViewsUpdated?: string[];
+}
+
+/**
+ * Write `<dir>/<timestamp>_<name>/migration.sql` with the SQL that takes the migration history to
+ * schema.prisma (or an empty file with `empty`). Nothing to do → `created: null`, no folder.
+ * Refuses while the folder has structural problems (missing migration.sql, shared timestamps).
+ */
+export async function newMigration(options: NewMigrationOptions): Promise<NewMigrationResult> {
+  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
+  const slug = slugName(options.name);
+  if (!slug) {
+    throw new DbError(
+      'E_BAD_ARGUMENT',
+      `migration name ${JSON.stringify(options.name)} has no letters or digits; pass e.g. --name add_upload_file_note`,
+    );
+  }
+  const problems = await checkMigrationFolders(dir);
+  if (problems.length) {
+    throw new DbError(
+      'E_MIGRATION_DIR',
+      `${dir} must be fixed before adding a migration:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
+    );
+  }
+  // An explicit id is checked before the (slow) diff, and again below against the folders then on disk.
+  if (options.id !== undefined) explicitTimestamp(options.id, await migrationFolders(dir));
+  let sql: string;
+  let down: string | null = null;
+  let plan: CatalogPlan | undefined;
+  if (options.empty) {
+    sql = `-- ${slug}: hand-written SQL (functions, data fixes; views and MVs belong in prisma/views).\n-- Header lines available: "-- migrate:no-transaction", "-- requires: schema.relation, …" (docs/design.md).\n`;
+  } else {
+    const diff = await diffMigrationsToSchema(options);
+    const tableSql = diff.inSync ? '' : tableScript(diff.sql);
+    const downTableSql = tableSql ? tableScript(await diffSchemaToMigrations(options)) : '';
+    plan = await planCatalog({
+      url: options.url,
+      dir,
+      catalogDir: options.catalogDir,
+      tableSql,
+      downTableSql,
+      rebuild: options.rebuild,
+    });
+    if (!plan.up.sql)
+      return { created: null, path: null, sql: '', plan, prismaViewsUpdated: await updateViewBlocks(options, plan) };
+    sql = generatedHeader(plan.up.requires, plan.up.changes, plan.up.unpopulated, !!tableSql) + plan.up.sql;
+    down =
+      generatedHeader(plan.down.requires, plan.down.changes, plan.down.unpopulated, !!downTableSql) + plan.down.sql;
+  }
+  const folders = await migrationFolders(dir);
+  const stamp =
+    options.id !== undefined
+      ? explicitTimestamp(options.id, folders)
+      : nextTimestamp(folders, options.now ?? new Date());
+  const folder = `${stamp}_${slug}`;
+  const folderPath = path.join(dir, folder);
+  await mkdir(folderPath, { recursive: true });
+  const file = path.join(folderPath, 'migration.sql');
+  await writeFile(file, sql, { flag: 'wx' });
+  const downPath = down == null ? null : path.join(folderPath, 'down.sql');
+  if (downPath) await writeFile(downPath, down!, { flag: 'wx' });
+  const prismaViewsUpdated = plan ? await updateViewBlocks(options, plan) : [];
+  return { created: folder, path: file, sql, downPath, plan, prismaViewsUpdated };
+}
+
+/** Rewrite schema.prisma's `view` blocks that no longer match their objects; returns the models rewritten. */
+async function updateViewBlocks(options: SchemaWorkflowOptions, plan: CatalogPlan): Promise<string[]> {
+  const models: string[] = [];
+  for (const f of await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH)) {
+    const before = await readFile(f, 'utf8');
+    const { text, updated } = updatePrismaViewBlocks(before, plan.target);
+    if (text !== before) await writeFile(f, text);
+    models.push(...updated);
+  }
+  return models;
+}
+
+export interface CheckProblem {
+  kind: FolderProblem['kind'] | 'schema-drift' | 'edited-migration' | 'catalog-drift' | 'catalog-error' | 'prisma-view';
+  message: string;
+  /** For schema-drift: the SQL a new migration would need. */
+  sql?: string;
+}
+
+export interface CheckOptions extends SchemaWorkflowOptions {
+  /** A database whose `_prisma_migrations` is compared with the files (edited applied migrations). */
+  appliedUrl?: string;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  problems: CheckProblem[];
+  /** Checks that did not run, and why (e.g. the diff when a folder lacks migration.sql). */
+  skipped: string[];
+}
+
+/**
+ * What CI runs: the migrations folder is well-formed, the migrations produce exactly the tables
+ * of schema.prisma, and (with `appliedUrl`) no applied migration was edited since.
+ */
+export async function checkSchema(options: CheckOptions): Promise<CheckResult> {
+  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
+  const problems: CheckProblem[] = [...(await checkMigrationFolders(dir))];
+  const skipped: string[] = [];
+  if (problems.length) {
+    skipped.push('schema diff and applied-migration check (fix the migrations folder first)');
+    return { ok: false, problems, skipped };
+  }
+  const diff = await diffMigrationsToSchema(options);
+  if (!diff.inSync) {
+    problems.push({
+      kind: 'schema-drift',
+      message: `schema.prisma and the migrations in ${dir} disagree; run \`pnpm db:migrate:new --name <what_changed>\` to add a migration with this SQL (or change schema.prisma back)`,
+      sql: diff.sql,
+    });
+  }
+  problems.push(...(await catalogProblems(options)));
+  if (options.appliedUrl) {
+    const st = await migratorStatus({ url: options.appliedUrl, dir });
+    for (const name of st.edited) {
+      problems.push({
+        kind: 'edited-migration',
+        message: `migration ${name} was edited after it was applied (its checksum differs from _prisma_migrations); restore the applied text (git log -p ${path.join(dir, name, 'migration.sql')}) and put the change in a new migration`,
+      });
+    }
+  } else {
+    skipped.push('applied-migration check (no database given; pass --env)');
+  }
+  return { ok: problems.length === 0, problems, skipped };
+}
+
+/** The view catalog against the migrations' head: one problem per object that differs, with the difference. */
+export async function catalogProblems(options: SchemaWorkflowOptions): Promise<CheckProblem[]> {
+  const dir = options.dir ?? DEFAULT_MIGRATIONS_DIR;
+  let plan: CatalogPlan;
+  try {
+    plan = await planCatalog({ url: options.url, dir, catalogDir: options.catalogDir });
+  } catch (error) {
+    if (error instanceof DbError && (error.code === 'E_CATALOG' || error.code === 'E_CATALOG_IN_USE')) {
+      return [{ kind: 'catalog-error', message: error.message }];
+    }
+    throw error;
+  }
+  const fix = 'run `pnpm db:migrate:new --name <what_changed>` to generate the migration (or change the file back)';
+  const files = new Map(plan.catalog.map((o) => [o.name, path.relative(process.cwd(), o.file)]));
+  const schemaText = (
+    await Promise.all((await schemaFiles(options.schema ?? DEFAULT_SCHEMA_PATH)).map((f) => readFile(f, 'utf8')))
+  ).join('\n');
+  const prismaViews = checkPrismaViews(schemaText, plan.target).map((p): CheckProblem => ({
+    kind: 'prisma-view',
+    message: p.message,
+    ...(p.suggestion ? { sql: p.suggestion } : {}),
+  }));
+  return [...catalogDrift(plan, files, fix), ...prismaViews];
+}
+
+function catalogDrift(plan: CatalogPlan, files: Map<string, string>, fix: string): CheckProblem[] {
+  return plan.up.changes
+    .filter((c) => c.change !== 'rebuilt')
+    .map((c): CheckProblem => {
+      const where = files.get(c.name) ?? c.name;
+      const what: Record<string, string> = {
+        changed: `${c.name}: the catalog (${where}) and the migrations' head define it differently`,
+        new: `${c.name}: in the catalog (${where}) but no migration creates it`,
+        removed: `${c.name}: the migrations create it but it has no catalog file (prisma/views/${c.name.replace('.', '/')}.sql)`,
+        indexes: `${c.name}: its indexes in the catalog (${where}) differ from the migrations' head`,
+        comment: `${c.name}: its comment in the catalog (${where}) differs from the migrations' head`,
+      };
+      return { kind: 'catalog-drift', message: `${what[c.change]}; ${fix}`, ...(c.diff ? { sql: c.diff } : {}) };
+    });
+}
