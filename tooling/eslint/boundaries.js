@@ -45,11 +45,13 @@ export const ALLOWED_IMPORTS = {
     '@warehouse/refresher',
   ],
   '@warehouse/web': [
-    '@warehouse/db',
-    '@warehouse/command',
-    '@warehouse/refresher',
     '@warehouse/api',
+    '@warehouse/command',
+    '@warehouse/db',
+    '@warehouse/demo',
     '@warehouse/messages',
+    '@warehouse/migrate',
+    '@warehouse/refresher',
   ],
 };
 
