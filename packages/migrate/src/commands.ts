@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DbError } from '@warehouse/db';
+import { withTransaction } from '@warehouse/db/pg';
 import { DEFAULT_MIGRATIONS_DIR, readMigrations } from './files.ts';
 import {
   appliedRows,
@@ -125,8 +126,7 @@ export async function stamp(
     const applied = appliedRows(await readRows(client));
     const stamped: string[] = [];
     const skipped: string[] = [];
-    await client.query('BEGIN');
-    try {
+    await withTransaction(client, async () => {
       for (const file of files.slice(0, upto)) {
         if (applied.has(file.name)) {
           skipped.push(file.name);
@@ -136,11 +136,7 @@ export async function stamp(
         await insertStamped(client, file.name, file.checksum);
         stamped.push(file.name);
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    });
     return { stamped, skipped };
   });
 }
@@ -194,15 +190,10 @@ export async function resolve(
           `Run \`pnpm db:migrate\` (or \`pnpm db:fill\`) to finish it, or \`pnpm db:resolve --rolled-back ${name}\` to abandon it`,
       );
     }
-    await client.query('BEGIN');
-    try {
+    await withTransaction(client, async () => {
       await markFailedRolledBack(client, name);
       await insertStamped(client, name, file.checksum);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    });
     return { name, action: 'applied' as const };
   });
 }
@@ -272,14 +263,13 @@ export async function rollback(options: MigratorOptions & { steps?: number }): P
     for (const [i, { row }] of plan.entries()) {
       const t0 = performance.now();
       const sql = downs[i]!;
-      await client.query('BEGIN');
       try {
-        await client.query(sql);
-        await client.query(RESTORE_SESSION_SQL);
-        await deleteRows(client, row.name);
-        await client.query('COMMIT');
+        await withTransaction(client, async () => {
+          await client.query(sql);
+          await client.query(RESTORE_SESSION_SQL);
+          await deleteRows(client, row.name);
+        });
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
         result.failed = {
           name: row.name,
           error: new DbError(

@@ -16,6 +16,7 @@ import type pg from 'pg';
 import { kindWord, type CatalogKind } from '@warehouse/db/views';
 import { shadowName, shadowSchema, SWAP_SCHEMA_SUFFIX, SWAP_TABLE } from './catalog/swap.ts';
 import { DbError } from '@warehouse/db';
+import { withTransaction } from '@warehouse/db/pg';
 import type { ParsedStatement } from './sql/parse.ts';
 import { lockTimeoutMessage, withLockRetry, type ApplySettings } from './apply.ts';
 import { REBUILD_TABLE } from './rebuilds.ts';
@@ -465,19 +466,14 @@ async function noteFailure(client: pg.ClientBase, swap: PendingSwap, message: st
  */
 export async function abandonSwap(client: pg.ClientBase, swap: PendingSwap): Promise<string[]> {
   const moves = swap.rows.filter((r) => r.action === 'move');
-  await client.query('BEGIN');
-  try {
+  await withTransaction(client, async () => {
     for (const m of [...moves].reverse())
       await client.query(`DROP ${kindWord(m.kind)} IF EXISTS ${shadowName(m.relation)}`);
     for (const u of swap.rows.filter((r) => r.action === 'undo' && r.fillSql)) await client.query(u.fillSql!);
     await client.query(`delete from ${SWAP_TABLE} where swap_id = $1`, [swap.swapId]);
     for (const s of [...new Set(moves.map((m) => shadowSchema(m.relation.split('.')[0]!)))])
       await dropSchemaIfEmpty(client, s);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw e;
-  }
+  });
   return moves.map((m) => m.relation);
 }
 
