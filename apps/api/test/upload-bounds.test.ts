@@ -54,7 +54,14 @@ const uploadRows = async (pool: pg.Pool) =>
   Number((await pool.query('SELECT count(*) FROM log.upload_file')).rows[0].count);
 const acceptLocks = async (pool: pg.Pool) =>
   Number(
-    (await pool.query(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 8203`)).rows[0].count,
+    // pg_locks is the whole cluster's: count this database's only (other files run beside this one).
+    (
+      await pool.query(
+        `SELECT count(*) FROM pg_locks
+          WHERE locktype = 'advisory' AND classid = 8203
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      )
+    ).rows[0].count,
   );
 
 interface Trickle {
