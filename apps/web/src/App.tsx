@@ -1,3 +1,4 @@
+import { LangSwitch } from './components/LangSwitch.tsx';
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { onSignInNeeded, signedIn } from './api.ts';
@@ -94,7 +95,7 @@ export function App() {
 }
 
 function Console({ who, onSignedOut }: { who: Me | 'off'; onSignedOut: () => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t } = useI18n();
   const [route, arg] = useRoute();
   const pages = PAGES.filter((p) => may(who, p.role));
   // No page named (or one this role may not open): the first page the role has.
@@ -117,14 +118,7 @@ function Console({ who, onSignedOut }: { who: Me | 'off'; onSignedOut: () => voi
           ))}
         </nav>
         {who !== 'off' && <UserMenu me={who} onSignedOut={onSignedOut} />}
-        <button
-          type="button"
-          className="lang"
-          onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}
-          lang={lang === 'ja' ? 'en' : 'ja'}
-        >
-          {t('switchLang')}
-        </button>
+        <LangSwitch />
       </header>
       <main>
         {forbidden && (

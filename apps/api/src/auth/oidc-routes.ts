@@ -10,12 +10,11 @@ import type pg from 'pg';
 import { withTransaction } from '@warehouse/db';
 import { writeAudit, type Role } from '@warehouse/db/accounts';
 import type { OidcConfig } from '../config.ts';
-import { HttpError } from '../http-error.ts';
 import { errorResponses } from '../schemas.ts';
 import type { Auth } from './better-auth.ts';
 import { oidcDecision, type OidcDecision } from './oidc.ts';
 import type { Principals } from './principal.ts';
-import { originOf, sendFetch, toFetch } from './routes.ts';
+import { originOf, sendFetch, signInRateLimit, toFetch } from './routes.ts';
 
 /** A same-origin path (not `//host`), where the console is sent back to. */
 const LocalPath = Type.String({ pattern: '^/(?!/)[^\\s\\\\]*$', maxLength: 500 });
@@ -51,18 +50,7 @@ export function oidcRoutes(
           ...errorResponses,
         },
       },
-      config: {
-        rateLimit: {
-          max: deps.signInPerMinute,
-          timeWindow: 60_000,
-          errorResponseBuilder: (_req, ctx) =>
-            new HttpError(
-              429,
-              'E_TOO_MANY_SIGN_INS',
-              `too many sign-in attempts from this address; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
-            ),
-        },
-      },
+      config: { rateLimit: signInRateLimit(deps.signInPerMinute) },
     },
     async (req, reply) => {
       req.body = { callbackURL: '/', errorCallbackURL: '/', ...req.body };

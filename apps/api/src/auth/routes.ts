@@ -73,6 +73,20 @@ export async function sendFetch(reply: FastifyReply, res: Response): Promise<voi
   await reply.send(text === '' ? null : text);
 }
 
+/** Sign-in attempts per client address (email and company sign-in alike): the same 429 for both. */
+export function signInRateLimit(perMinute: number) {
+  return {
+    max: perMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req: FastifyRequest, ctx: { ttl: number }) =>
+      new HttpError(
+        429,
+        'E_TOO_MANY_SIGN_INS',
+        `too many sign-in attempts from this address; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
+      ),
+  };
+}
+
 export async function authRoutes(
   app: FastifyInstance,
   deps: {
@@ -146,18 +160,7 @@ export async function authRoutes(
           ...errorResponses,
         },
       },
-      config: {
-        rateLimit: {
-          max: deps.signInPerMinute,
-          timeWindow: 60_000,
-          errorResponseBuilder: (_req, ctx) =>
-            new HttpError(
-              429,
-              'E_TOO_MANY_SIGN_INS',
-              `too many sign-in attempts from this address; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
-            ),
-        },
-      },
+      config: { rateLimit: signInRateLimit(deps.signInPerMinute) },
     },
     async (req, reply) => {
       const res = await (await getAuth()).handler(toFetch(req));

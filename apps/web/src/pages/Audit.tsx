@@ -1,3 +1,4 @@
+import { PersonSelect } from '../components/PersonSelect.tsx';
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, download } from '../api.ts';
@@ -62,17 +63,12 @@ export function AuditPage() {
       <h1>{t('navAudit')}</h1>
       <form className="panel filters" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
         <div className="row">
-          <label>
-            {t('auditWho')}
-            <select value={f.actorId ?? ''} onChange={(e) => set('actorId', e.target.value)}>
-              <option value="">{t('all')}</option>
-              {users.data?.users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PersonSelect
+            label={t('auditWho')}
+            value={f.actorId}
+            people={users.data?.users}
+            onChange={(id) => set('actorId', id)}
+          />
           <label>
             {t('auditAction')}
             <select value={f.action ?? ''} onChange={(e) => set('action', e.target.value)}>

@@ -1,3 +1,4 @@
+import { PersonSelect } from '../components/PersonSelect.tsx';
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, type UploadSummary } from '../api.ts';
@@ -145,17 +146,12 @@ export function HistoryPage() {
           {select('csvType', 'kind', CSV_TYPES)}
           {select('flavour', 'flavour', FLAVOURS)}
           {select('status', 'status', UPLOAD_STATUSES)}
-          <label>
-            {t('uploader')}
-            <select value={s.by ?? ''} onChange={(e) => filter('by', e.target.value)}>
-              <option value="">{t('all')}</option>
-              {uploaders.data?.uploaders.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PersonSelect
+            label={t('uploader')}
+            value={s.by}
+            people={uploaders.data?.uploaders}
+            onChange={(id) => filter('by', id)}
+          />
           <label>
             {t('fileNameContains')}
             <input

@@ -1,3 +1,4 @@
+import { LangSwitch } from '../components/LangSwitch.tsx';
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useI18n } from '../i18n.tsx';
@@ -12,7 +13,7 @@ import { CompanySignIn } from '../components/CompanySignIn.tsx';
  * (App keeps it mounted, hidden) and shows again once they are signed in.
  */
 export function SignInPage({ reason, onSignedIn }: { reason?: string | undefined; onSignedIn: () => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t, lang } = useI18n();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();
@@ -42,14 +43,7 @@ export function SignInPage({ reason, onSignedIn }: { reason?: string | undefined
     <div className="sign-in-page">
       <header className="top">
         <span className="brand">{t('appTitle')}</span>
-        <button
-          type="button"
-          className="lang"
-          onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}
-          lang={lang === 'ja' ? 'en' : 'ja'}
-        >
-          {t('switchLang')}
-        </button>
+        <LangSwitch />
       </header>
       <main className="sign-in">
         <h1 ref={heading} tabIndex={-1}>
