@@ -1,9 +1,11 @@
 #!/usr/bin/env tsx
 // pnpm upload:confirm --id N — let a held upload land after all.
+import { writeAudit } from '@warehouse/db/accounts';
 import { confirmUpload } from '@warehouse/db/uploads';
 import { CliError, defineCommand, envFlag, info, jsonFlag, runCommand } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
 import { parseUploadId, runUploadOperation, uploadIdFlag } from '../src/uploads.ts';
+import { asFlag, cliActor } from '../src/users.ts';
 
 await runCommand(
   defineCommand({
@@ -13,8 +15,9 @@ await runCommand(
       'An upload is held when it would keep fewer than INGEST_SHRINK_GUARD_PERCENT (50) % of the rows it supersedes\n' +
       '(GET /uploads/:id shows heldReason). Confirming queues it again; the worker then lands it as usual and it\n' +
       'can still be reverted. The same as POST /uploads/:id/confirm. Exit 1 when the upload is not held. Guarded\n' +
-      'on remote and protected envs (a protected env is backed up first). INGEST_MAX_ATTEMPTS (5) sets the job attempts.',
-    flags: { id: uploadIdFlag, env: envFlag, json: jsonFlag, ...guardFlags },
+      'on remote and protected envs (a protected env is backed up first). INGEST_MAX_ATTEMPTS (5) sets the job attempts.\n' +
+      'Written to the audit log as upload.confirmed, in the same transaction (who: --as NAME, else your OS user).',
+    flags: { id: uploadIdFlag, as: asFlag, env: envFlag, json: jsonFlag, ...guardFlags },
     examples: ['pnpm upload:confirm --id 42', 'pnpm upload:confirm --id 42 --env vm_stg --yes'],
     async run({ flags }) {
       const id = parseUploadId(flags.id);
@@ -28,7 +31,17 @@ await runCommand(
         flags,
         action: `confirm held upload ${id}`,
         applicationName: 'warehouse-upload-confirm',
-        operation: (client) => confirmUpload(client, id, { maxAttempts }),
+        operation: (client) =>
+          confirmUpload(client, id, {
+            maxAttempts,
+            onDone: (c) =>
+              writeAudit(c, {
+                actor: cliActor(flags.as),
+                action: 'upload.confirmed',
+                objectType: 'upload',
+                objectId: id,
+              }),
+          }),
         alertUploadId: id,
         report: (r) =>
           info(`upload ${r.id} confirmed: pending again; a running worker lands it (pnpm worker, or pnpm start)`),

@@ -1,9 +1,11 @@
 #!/usr/bin/env tsx
 // pnpm upload:revert --id N — undo a successful upload (withdraw its rows, restore what it superseded).
+import { writeAudit } from '@warehouse/db/accounts';
 import { revertUpload } from '@warehouse/db/uploads';
 import { defineCommand, envFlag, info, jsonFlag, runCommand } from '../src/index.ts';
 import { guardFlags } from '../src/destructive.ts';
 import { parseUploadId, runUploadOperation, uploadIdFlag } from '../src/uploads.ts';
+import { asFlag, cliActor } from '../src/users.ts';
 
 await runCommand(
   defineCommand({
@@ -14,8 +16,9 @@ await runCommand(
       'the upload becomes `reverted` (its bytes may be uploaded again) and an MV refresh is queued (trigger revert:<id>;\n' +
       'the worker runs it). Refused (exit 1, nothing changed) while a later successful upload touches one of its dates:\n' +
       'the message names the upload to revert first. The same as POST /uploads/:id/revert. Guarded on remote and\n' +
-      'protected envs (a protected env is backed up first).',
-    flags: { id: uploadIdFlag, env: envFlag, json: jsonFlag, ...guardFlags },
+      'protected envs (a protected env is backed up first). Written to the audit log as upload.reverted, in the same\n' +
+      'transaction (who: --as NAME, else your OS user).',
+    flags: { id: uploadIdFlag, as: asFlag, env: envFlag, json: jsonFlag, ...guardFlags },
     examples: ['pnpm upload:revert --id 42', 'pnpm upload:revert --id 42 --env vm_prod --force'],
     async run({ flags }) {
       const id = parseUploadId(flags.id);
@@ -27,6 +30,14 @@ await runCommand(
         operation: (client) =>
           revertUpload(client, id, {
             enqueueRefresh: async (c, req) => (await import('@warehouse/refresher')).enqueueRefresh(c, req),
+            onDone: (c, r) =>
+              writeAudit(c, {
+                actor: cliActor(flags.as),
+                action: 'upload.reverted',
+                objectType: 'upload',
+                objectId: id,
+                after: r,
+              }),
           }),
         alertUploadId: id,
         report: (r) =>

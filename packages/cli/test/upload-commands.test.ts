@@ -25,6 +25,13 @@ const jobs = async (task: string) =>
       [task],
     )
   ).rows;
+/** The audit rows of an action (one per CLI operation that changed something, none for a refused one). */
+const audits = async (action: string) =>
+  (
+    await pool.query(`SELECT object_id, actor_type, actor_name FROM log.audit_event WHERE action = $1 ORDER BY id`, [
+      action,
+    ])
+  ).rows;
 const stgRows = async () =>
   (
     await pool.query(
@@ -80,8 +87,9 @@ describe('pnpm upload:revert', () => {
   });
 
   it('withdraws the rows, restores the superseded ones and queues the MV refresh', async () => {
-    const r = await run('upload-revert', ['--id', '2', '--json']);
+    const r = await run('upload-revert', ['--id', '2', '--json', '--as', 'yamada']);
     expect(r.code, r.stderr).toBe(0);
+    expect(await audits('upload.reverted')).toEqual([{ object_id: '2', actor_type: 'cli', actor_name: 'yamada' }]);
     expect(JSON.parse(r.stdout)).toEqual({ id: 2, status: 'reverted', rowsWithdrawn: 1, rowsRestored: 2 });
     expect(await stgRows()).toEqual([
       { slip_no: 'A', line_no: 1, up: 1, kg: 1 },
@@ -102,6 +110,9 @@ describe('pnpm upload:confirm', () => {
   it('puts a held upload back to pending and queues it in its kind+flavour queue', async () => {
     const r = await run('upload-confirm', ['--id', '3']);
     expect(r.code, r.stderr).toBe(0);
+    expect(await audits('upload.confirmed')).toEqual([
+      { object_id: '3', actor_type: 'cli', actor_name: (await import('node:os')).userInfo().username },
+    ]);
     const u = (await pool.query(`SELECT status, confirmed_at FROM log.upload_file WHERE id = 3`)).rows[0];
     expect(u.status).toBe('pending');
     expect(u.confirmed_at).not.toBeNull();
@@ -112,5 +123,7 @@ describe('pnpm upload:confirm', () => {
     const r = await run('upload-confirm', ['--id', '1']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('E_NOT_HELD');
+    // a refused action writes no audit row
+    expect(await audits('upload.confirmed')).toHaveLength(1);
   });
 });
