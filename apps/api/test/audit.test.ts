@@ -102,7 +102,17 @@ describe('uploads', () => {
     expect(ok.statusCode, ok.body).toBe(200);
     const again = await t.app.inject({ method: 'POST', url: `/uploads/${other}/revert`, headers: bearer(admin) });
     expect(again.statusCode).toBe(409);
-    expect(await eventsOf('upload.reverted', String(other))).toHaveLength(1);
+    const ev = await eventsOf('upload.reverted', String(other));
+    expect(ev).toHaveLength(1);
+    // Who undid it, on the upload's page and in the history, named as the audit log names them.
+    const detail = await t.app.inject({ method: 'GET', url: `/uploads/${other}`, headers: bearer(admin) });
+    expect(detail.json()).toMatchObject({ revertedBy: ev[0]!.actorName, confirmedBy: null });
+    const list = await t.app.inject({ method: 'GET', url: '/uploads?limit=50', headers: bearer(admin) });
+    const rows = list.json<{ uploads: { id: number; revertedBy: string | null }[] }>().uploads;
+    expect(rows.find((u) => u.id === other)?.revertedBy).toBe(ev[0]!.actorName);
+    expect(rows.filter((u) => u.revertedBy !== null).length).toBe(
+      (await t.pool.query(`SELECT count(*)::int AS n FROM log.upload_file WHERE status = 'reverted'`)).rows[0].n,
+    );
   });
 
   it('GET /uploads names each upload’s uploader (as the audit log does) and filters by them (by=, with the other filters and pages); GET /uploaders lists who', async () => {
@@ -209,7 +219,10 @@ describe('held uploads', () => {
     const ok = await t.app.inject({ method: 'POST', url: `/uploads/${id}/confirm`, headers: bearer(staff) });
     expect(ok.statusCode, ok.body).toBe(202);
     expect((await waitForUpload(t.pool, id)).status).toBe('success');
-    expect(await eventsOf('upload.confirmed', String(id))).toHaveLength(1);
+    const confirmed = await eventsOf('upload.confirmed', String(id));
+    expect(confirmed).toHaveLength(1);
+    const detail = await t.app.inject({ method: 'GET', url: `/uploads/${id}`, headers: bearer(staff) });
+    expect(detail.json()).toMatchObject({ confirmedBy: confirmed[0]!.actorName, revertedBy: null });
     // Landing after the confirmation holds nothing again: still one upload.held row.
     expect(await eventsOf('upload.held', String(id))).toHaveLength(1);
   });

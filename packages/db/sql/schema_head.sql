@@ -1723,6 +1723,12 @@ CREATE INDEX audit_event_actor_name_at_idx ON log.audit_event USING btree (actor
 CREATE INDEX audit_event_at_idx ON log.audit_event USING btree (at);
 
 --
+-- Name: audit_event_object_type_object_id_id_idx; Type: INDEX; Schema: log; Owner: -
+--
+
+CREATE INDEX audit_event_object_type_object_id_id_idx ON log.audit_event USING btree (object_type, object_id, id);
+
+--
 -- Name: migration_rebuild_relation_rebuilt_at_idx; Type: INDEX; Schema: log; Owner: -
 --
 

@@ -73,6 +73,10 @@ export const UploadSummary = Type.Object({
       { description: 'who uploaded it; null for uploads from before sign-in existed or with sign-in off' },
     ),
   ),
+  confirmedBy: Nullable(
+    Type.String({ description: 'who confirmed it when it was held (as the audit log names them)' }),
+  ),
+  revertedBy: Nullable(Type.String({ description: 'who undid it (as the audit log names them)' })),
 });
 
 export const UploadDetail = Type.Intersect([
@@ -173,6 +177,8 @@ export function uploadJson(r: UploadRow) {
     revertedAt: iso(r.revertedAt),
     refreshOutcome: r.refreshOutcome,
     uploader: r.uploadedByName === null ? null : { id: r.uploadedBy, name: r.uploadedByName },
+    confirmedBy: r.confirmedByName,
+    revertedBy: r.revertedByName,
   };
 }
 

@@ -179,6 +179,16 @@ export function UploadResult({ id }: { id: number }) {
             {t('uploader')}: {u.uploader.name}
           </span>
         )}
+        {u.confirmedBy && (
+          <span className="muted" data-testid="upload-confirmed-by">
+            {t('confirmedBy')}: {u.confirmedBy}
+          </span>
+        )}
+        {u.revertedBy && (
+          <span className="muted" data-testid="upload-reverted-by">
+            {t('revertedBy')}: {u.revertedBy}
+          </span>
+        )}
       </div>
       {/* Always in the page, so that screen readers announce what is put into it. */}
       <p ref={resultRef} tabIndex={-1} role="status" data-testid="action-result" className="action-result">

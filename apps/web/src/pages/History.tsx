@@ -217,6 +217,14 @@ export function HistoryPage() {
                       <td>{u.flavour ? t(u.flavour) : '—'}</td>
                       <td>
                         <StatusBadge status={u.status} />
+                        {(u.revertedBy ?? u.confirmedBy) && (
+                          <span className="muted" data-testid="history-changed-by">
+                            {' '}
+                            {u.revertedBy
+                              ? `${t('revertedBy')}: ${u.revertedBy}`
+                              : `${t('confirmedBy')}: ${u.confirmedBy}`}
+                          </span>
+                        )}
                       </td>
                       <td className="num">{fmt.int(u.rowCount)}</td>
                       <td data-testid="history-period">

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAudit } from '@warehouse/db/accounts';
 import { insertSyntheticUploads } from '@warehouse/migrate/testing';
 import { addUser, checkPage, startStack, type Stack } from '../stack.ts';
 import { allViolationsAtBothSizes } from '../a11y.ts';
@@ -116,5 +117,31 @@ describe('history page', () => {
     expect(new Set(await page.getByTestId('history-uploader').allTextContents())).toEqual(new Set(['鈴木 一郎']));
     expect(page.url()).toMatch(/by=[0-9a-f-]{36}/);
     expect(await allViolationsAtBothSizes(page)).toEqual([]);
+  });
+
+  it('names who undid or confirmed an upload, as the audit log does', async () => {
+    const { page } = s;
+    const [newest, second] = await idsWhere('true');
+    const person = (name: string) => ({ type: 'user' as const, id: null, name });
+    await writeAudit(s.server.pool, {
+      actor: person('佐藤 花子'),
+      action: 'upload.reverted',
+      objectType: 'upload',
+      objectId: newest,
+    });
+    await writeAudit(s.server.pool, {
+      actor: person('鈴木 一郎'),
+      action: 'upload.confirmed',
+      objectType: 'upload',
+      objectId: second,
+    });
+    await page.goto(`${s.url}/#/history`);
+    await page.reload(); // the first page is cached from the tests above; these events came after
+    await page.getByText('全250件中 1–50件を表示').waitFor();
+    await expect
+      .poll(async () => (await page.getByTestId('history-changed-by').allTextContents()).map((x) => x.trim()))
+      .toEqual(['取り消した人: 佐藤 花子', '確認した人: 鈴木 一郎']);
+    await page.goto(`${s.url}/#/uploads/${newest}`);
+    await page.getByTestId('upload-reverted-by').getByText('取り消した人: 佐藤 花子').waitFor();
   });
 });

@@ -47,6 +47,10 @@ export interface UploadRow {
   uploadedBy: string | null;
   /** their name as the audit log has it */
   uploadedByName: string | null;
+  /** who confirmed it, when held (the latest upload.confirmed event's actor), else NULL */
+  confirmedByName: string | null;
+  /** who undid it (the latest upload.reverted event's actor), else NULL */
+  revertedByName: string | null;
 }
 
 const d = (c: string) => `to_char(${c}, 'YYYY-MM-DD') AS "${camel(c)}"`;
@@ -77,6 +81,17 @@ function columns(withErrors: boolean): string {
     ...['rows_added', 'rows_superseded', 'dates_touched'].map(plain),
     ...['touched_first', 'touched_last', 'period_from', 'period_to'].map(d),
     ...['held_reason', 'confirmed_at', 'reverted_at', 'uploaded_by', 'uploaded_by_name'].map(plain),
+    // Who confirmed / undid it: its audit events (one index probe each: audit_event_object_type_object_id_id_idx);
+    // not a system actor (with sign-in off the API writes "(sign-in off)", which names nobody).
+    ...(
+      [
+        ['confirmedByName', 'upload.confirmed'],
+        ['revertedByName', 'upload.reverted'],
+      ] as const
+    ).map(
+      ([as, action]) =>
+        `(SELECT a.actor_name FROM log.audit_event a WHERE a.object_type = 'upload' AND a.object_id = upload_file.id::text AND a.action = '${action}' AND a.actor_type <> 'system' ORDER BY a.id DESC LIMIT 1) AS "${as}"`,
+    ),
   ].join(', ');
 }
 
