@@ -25,3 +25,30 @@ export function Pager({
     </nav>
   );
 }
+
+/** 「全N件中 a–b件を表示」 above a list paged on the server, announced as a status. */
+export function ShownOfTotal({
+  testId,
+  pending,
+  total,
+  first,
+  count,
+}: {
+  testId: string;
+  pending: boolean;
+  total: number;
+  first: number;
+  count: number;
+}) {
+  const { t } = useI18n();
+  return (
+    <p className="muted" role="status" data-testid={testId}>
+      {pending
+        ? t('loading')
+        : t('shownOfTotal')
+            .replace('{total}', fmt.int(total))
+            .replace('{first}', fmt.int(count ? first : 0))
+            .replace('{last}', fmt.int(first + count - 1))}
+    </p>
+  );
+}

@@ -5,7 +5,7 @@ import { api, download } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { ACTION_TEXTS, actionText } from '../messages.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { Pager } from '../components/Pager.tsx';
+import { Pager, ShownOfTotal } from '../components/Pager.tsx';
 import type { AdminUser } from './Users.tsx';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -121,14 +121,7 @@ export function AuditPage() {
           <ErrorMessage error={q.isError ? q.error : csvError} />
         </p>
       )}
-      <p className="muted" role="status" data-testid="audit-count">
-        {q.isPending
-          ? t('loading')
-          : t('shownOfTotal')
-              .replace('{total}', fmt.int(total))
-              .replace('{first}', fmt.int(rows.length ? first : 0))
-              .replace('{last}', fmt.int(first + rows.length - 1))}
-      </p>
+      <ShownOfTotal testId="audit-count" pending={q.isPending} total={total} first={first} count={rows.length} />
       {rows.length > 0 && (
         <>
           <div className="table-wrap" tabIndex={0} role="region" aria-label={t('navAudit')}>

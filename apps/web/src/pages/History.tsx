@@ -1,3 +1,4 @@
+import { ShownOfTotal } from '../components/Pager.tsx';
 import { PersonSelect } from '../components/PersonSelect.tsx';
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -175,14 +176,7 @@ export function HistoryPage() {
           <ErrorMessage error={q.error} />
         </p>
       )}
-      <p className="muted" role="status" data-testid="history-count">
-        {q.isPending
-          ? t('loading')
-          : t('shownOfTotal')
-              .replace('{total}', fmt.int(total))
-              .replace('{first}', fmt.int(rows.length ? first : 0))
-              .replace('{last}', fmt.int(first + rows.length - 1))}
-      </p>
+      <ShownOfTotal testId="history-count" pending={q.isPending} total={total} first={first} count={rows.length} />
       {!q.isPending && rows.length === 0 ? (
         <p className="muted">{t('noData')}</p>
       ) : (
