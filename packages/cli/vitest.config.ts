@@ -1,4 +1,4 @@
-import { coverageFloor, warehouseVitest } from '@warehouse/vitest-config';
+import { coverageFloor, longestFirst, warehouseVitest } from '@warehouse/vitest-config';
 
 /**
  * Two workers: most CLI tests wait on PostgreSQL and on the tools the commands start (pg_dump,
@@ -14,5 +14,13 @@ export default warehouseVitest(import.meta.url, {
   test: {
     maxWorkers: 2,
     coverage: coverageFloor({ statements: 76, branches: 67, functions: 77, lines: 77 }),
+    // entry-points (a real process per script) is the longest file and the 24th by size: first.
+    sequence: {
+      sequencer: longestFirst([
+        'test/entry-points.test.ts',
+        'test/guard-matrix.test.ts',
+        'test/conn-agreement.test.ts',
+      ]),
+    },
   },
 });

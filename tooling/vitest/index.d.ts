@@ -13,3 +13,7 @@ export declare function coverageFloor(floor?: {
   functions: number;
   lines: number;
 }): NonNullable<ViteUserConfig['test']>['coverage'];
+/** A sequencer that starts these files (relative to the package) first, in this order, then the rest in vitest's order. */
+export declare function longestFirst(
+  files: string[],
+): NonNullable<NonNullable<ViteUserConfig['test']>['sequence']>['sequencer'];

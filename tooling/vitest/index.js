@@ -17,8 +17,10 @@
  *   sets its floor (`coverageFloor`) just under its measured figures, so a drop fails the run.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vitest/config';
+import { BaseSequencer } from 'vitest/node';
 
 export const TEST_TIMEOUT_MS = 120_000;
 
@@ -42,6 +44,30 @@ export function coverageFloor(floor) {
     reporter: ['text-summary', 'json-summary'],
     reportsDirectory: 'coverage',
     ...(floor ? { thresholds: floor } : {}),
+  };
+}
+
+/**
+ * A sequencer that starts the named files first, in the order given, then the rest in vitest's own
+ * order. Vitest orders a clean checkout (CI's) by file size, largest first, and its duration cache
+ * only after a run on the same machine; a package's few long files (a process started and stopped,
+ * a database restarted under a 300k-row ingest) are small files, so they started last and ran
+ * alone at the end of the package's run while the other worker had nothing left. Give the files
+ * that take longest (relative to the package; docs/test-timings.md has the figures).
+ * @param {string[]} files paths relative to the package's root, e.g. `test/db-outage.test.ts`
+ * @returns {NonNullable<NonNullable<import('vitest/config').ViteUserConfig['test']>['sequence']>['sequencer']}
+ */
+export function longestFirst(files) {
+  const rank = new Map(files.map((file, i) => [path.normalize(file), i]));
+  return class LongestFirst extends BaseSequencer {
+    /** @param {import('vitest/node').TestSpecification[]} specs */
+    async sort(specs) {
+      const base = await super.sort(specs);
+      const at = (/** @type {import('vitest/node').TestSpecification} */ spec) =>
+        rank.get(path.relative(spec.project.config.root, spec.moduleId)) ?? files.length;
+      // Array.prototype.sort is stable: the unnamed files keep vitest's order among themselves.
+      return base.sort((a, b) => at(a) - at(b));
+    }
   };
 }
 
