@@ -7,7 +7,7 @@
 // package's test task through turbo (`--only`: its builds are done), longest first into two lanes
 // (LPT scheduling): the same tasks, cache and logs, in an order that keeps both cores busy.
 //
-//   node tooling/vitest/suite.mjs [--concurrency N] [--list]
+//   node tooling/vitest/suite.mjs [--concurrency N] [--list] [--timings NAME]
 //   node tooling/vitest/suite.mjs -- <turbo args>     # anything else: one plain `turbo run test`
 //
 // WAREHOUSE_COVERAGE, TURBO_FORCE and the rest of the environment reach every task as before.
@@ -39,10 +39,12 @@ Runs every workspace package's tests (real PostgreSQL, no Docker): the builds fi
 package's \`test\` task through turbo, two packages at a time, the longest suites first.
   --concurrency N   packages at a time (default 2, or WAREHOUSE_TEST_CONCURRENCY)
   --list            print the order and exit
+  --timings NAME    also write vitest's JSON report to <package>/NAME (per-file times:
+                    node tooling/vitest/timings.mjs NAME renders them as a table)
 Any other argument is passed to one plain \`turbo run test --concurrency=2 --continue\`.
 Exit status: 0 when every package passed; 1 otherwise (the failing packages are named at the end).`;
 
-/** Workspace packages with a `test` script, longest-known first. */
+/** Workspace packages with a `test` script, longest-known first; `vitest` says whether it is vitest's. */
 export function testPackages(dir = root) {
   const found = [];
   for (const group of ['apps', 'packages', 'tooling']) {
@@ -52,14 +54,14 @@ export function testPackages(dir = root) {
       const file = path.join(base, name, 'package.json');
       if (!existsSync(file)) continue;
       const pkg = JSON.parse(readFileSync(file, 'utf8'));
-      if (pkg.scripts?.test) found.push(pkg.name);
+      if (pkg.scripts?.test) found.push({ name: pkg.name, vitest: /^vitest\b/.test(pkg.scripts.test) });
     }
   }
   const rank = (name) => {
     const i = LONGEST_FIRST.indexOf(name);
     return i === -1 ? LONGEST_FIRST.length : i;
   };
-  return found.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return found.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 }
 
 const running = new Set();
@@ -95,11 +97,13 @@ async function main(argv) {
   }
   let rawConcurrency = process.env.WAREHOUSE_TEST_CONCURRENCY ?? '2';
   let list = false;
+  let timings;
   const rest = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--concurrency') rawConcurrency = argv[++i] ?? '';
     else if (argv[i].startsWith('--concurrency=')) rawConcurrency = argv[i].slice('--concurrency='.length);
     else if (argv[i] === '--list') list = true;
+    else if (argv[i] === '--timings') timings = argv[++i];
     else if (argv[i] !== '--') rest.push(argv[i]);
   }
   const concurrency = Number(rawConcurrency);
@@ -109,10 +113,16 @@ async function main(argv) {
     );
     return 2;
   }
+  if (timings !== undefined && !/^[\w.-]+\.json$/.test(timings)) {
+    console.error(
+      `--timings takes a file name ending in .json (got ${JSON.stringify(timings)}); e.g. --timings .timings.json`,
+    );
+    return 2;
+  }
   if (rest.length) return turbo(['run', 'test', '--concurrency=2', '--continue', ...rest]);
   const packages = testPackages();
   if (list) {
-    console.log(packages.join('\n'));
+    console.log(packages.map((p) => p.name).join('\n'));
     return 0;
   }
 
@@ -120,7 +130,12 @@ async function main(argv) {
   // The builds the tests depend on (turbo's `^build`: today db's generated client), once; the
   // lanes then run tests only. `<pkg>^...` selects a package's dependencies without itself, so
   // the console's own Vite build, which no test needs, is not made.
-  const built = await turbo(['run', 'build', '--output-logs=new-only', ...packages.map((p) => `--filter=${p}^...`)]);
+  const built = await turbo([
+    'run',
+    'build',
+    '--output-logs=new-only',
+    ...packages.map((p) => `--filter=${p.name}^...`),
+  ]);
   if (built !== 0) {
     console.error('the build failed; no tests were run (its log is above)');
     return 1;
@@ -128,9 +143,12 @@ async function main(argv) {
   const queue = [...packages];
   const results = [];
   const lane = async () => {
-    for (let name = queue.shift(); name && !stopping; name = queue.shift()) {
+    for (let pkg = queue.shift(); pkg && !stopping; pkg = queue.shift()) {
+      const { name } = pkg;
       const t0 = Date.now();
-      const code = await turbo(['run', 'test', `--filter=${name}`, '--only']);
+      const json =
+        timings && pkg.vitest ? ['--', '--reporter=default', '--reporter=json', `--outputFile.json=${timings}`] : [];
+      const code = await turbo(['run', 'test', `--filter=${name}`, '--only', ...json]);
       results.push({ name, code, seconds: (Date.now() - t0) / 1000 });
     }
   };
