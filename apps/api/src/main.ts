@@ -4,14 +4,12 @@
  * database (embedded PostgreSQL unless DATABASE_URL / DATABASE_URL_LOCAL_DEV is set), migrated and
  * seeded with reference data. Flags: --no-worker (API only), --no-seed, --help.
  */
-import { maskSecrets } from '@warehouse/db';
 import { parseOrExit } from '@warehouse/command';
-import { referenceRange } from '@warehouse/demo/seed';
 import { loadConfig } from './config.ts';
-import { createApiLogger } from './logger.ts';
-import { startServer, stopOnSignals } from './server.ts';
-import { buildConsoleIfStale } from './web.ts';
-import { surviveDatabaseOutages } from './db-unavailable.ts';
+
+// Only the flags and the settings are read before anything is imported that a start needs (the
+// server, its database toolkit, the workers): --help, a mistyped flag or a bad setting answers
+// at once instead of after the whole module graph has loaded.
 
 const flags = parseOrExit({
   name: 'pnpm start',
@@ -40,6 +38,19 @@ try {
   console.error(`${'pnpm start'}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
+const [
+  { referenceRange },
+  { createApiLogger },
+  { startServer, stopOnSignals },
+  { buildConsoleIfStale },
+  { surviveDatabaseOutages },
+] = await Promise.all([
+  import('@warehouse/demo/seed'),
+  import('./logger.ts'),
+  import('./server.ts'),
+  import('./web.ts'),
+  import('./db-unavailable.ts'),
+]);
 const logger = createApiLogger(config);
 surviveDatabaseOutages(logger);
 try {
@@ -58,6 +69,7 @@ try {
   console.log(`warehouse API listening on ${server.url} (worker ${server.worker ? 'in this process' : 'not started'})`);
 } catch (error) {
   logger.error({ err: error }, 'start failed');
+  const { maskSecrets } = await import('@warehouse/db');
   console.error(`pnpm start failed: ${maskSecrets(error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 }
