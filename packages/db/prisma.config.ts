@@ -15,7 +15,13 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(
 );
 
 // `prisma generate` needs no database; the default URL only keeps the config valid without one.
-// Commands that do connect read DATABASE_URL (the toolkit's own runner resolves envs itself).
+// Commands that do connect read DATABASE_URL RAW: this is the one place outside the toolkit's rule
+// (resolveDatabase in @warehouse/env: libpq's reading of the URL and the PG* variables). Prisma's
+// CLI wants the string here, and @warehouse/db may not import @warehouse/env (env depends on db).
+// Nothing of ours reads this datasource: `prisma db seed` (../demo/scripts/prisma-seed.ts) reads
+// DATABASE_URL through resolveDatabase itself, `pnpm start` and `pnpm db:*` resolve their own
+// URL. Only Prisma's own commands (migrate status/diff/resolve/deploy, db push/execute, through
+// the stand-in engine) connect with it, as node-pg reads it (docs/design.md, Environments).
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   // `prisma db seed`: the reference data, through the same seedReference as `pnpm db:seed`.

@@ -17,7 +17,8 @@ export const ALLOWED_IMPORTS = {
   '@warehouse/db': ['@warehouse/secrets'],
   '@warehouse/migrate': ['@warehouse/db', '@warehouse/env', '@warehouse/secrets'],
   '@warehouse/env': ['@warehouse/db', '@warehouse/secrets'],
-  '@warehouse/demo': ['@warehouse/db', '@warehouse/migrate'],
+  // env: `prisma db seed` reads DATABASE_URL through resolveDatabase, as the API does.
+  '@warehouse/demo': ['@warehouse/db', '@warehouse/env', '@warehouse/migrate'],
   '@warehouse/command': ['@warehouse/secrets'],
   '@warehouse/refresher': [
     '@warehouse/command',

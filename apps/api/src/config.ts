@@ -30,9 +30,12 @@ export interface OidcConfig {
  * validated here, once; everything else receives a typed `ApiConfig`.
  */
 export interface ApiConfig {
-  /** Environment name for `resolveDatabase` when no DATABASE_URL is given (default local_dev). */
+  /** The environment the API runs as (WAREHOUSE_ENV, default local_dev): its URL, its guard. */
   dbEnv: string;
-  /** Explicit connection URL (DATABASE_URL); wins over `dbEnv`. */
+  /**
+   * Explicit connection URL (DATABASE_URL), raw: `resolveDatabase(dbEnv, { explicit })` reads it
+   * first, before DATABASE_URL_<NAME> and the registry, with libpq's rules like every other URL.
+   */
   databaseUrl: string | undefined;
   host: string;
   port: number;

@@ -48,10 +48,13 @@ export interface Started {
 export async function startServer(opts: StartOptions): Promise<Started> {
   const { config } = opts;
   const logger = opts.logger ?? pino({ level: config.logLevel });
-  const db = config.databaseUrl
-    ? { url: config.databaseUrl, release: async () => {} }
-    : await resolveDatabase(config.dbEnv, { log: (m) => logger.info(m) });
-  logger.info({ database: maskUrl(db.url), env: config.databaseUrl ? 'DATABASE_URL' : config.dbEnv }, 'database');
+  // One rule with the CLI: DATABASE_URL is WAREHOUSE_ENV's URL, read like every other source (libpq's
+  // rules, PG* variables included); the pools, the guard and the migration all use the canonical URL.
+  const db = await resolveDatabase(config.dbEnv, {
+    explicit: { url: config.databaseUrl, variable: 'DATABASE_URL' },
+    log: (m) => logger.info(m),
+  });
+  logger.info({ database: maskUrl(db.url), env: config.dbEnv, source: db.sourceDetail }, 'database');
   if ((opts.migrate ?? true) || opts.seed) await checkStartTarget(db.url, config.dbEnv);
   if (opts.migrate ?? true) {
     const result = await migrate({ url: db.url, applicationName: 'warehouse-api' });
@@ -120,7 +123,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
       );
   }
   if (config.auth && (opts.api ?? true)) {
-    const embedded = 'source' in db && db.source === 'embedded';
+    const embedded = db.source === 'embedded';
     const first = embedded ? await ensureFirstAdmin(pool) : undefined;
     if (first) opts.onFirstAdmin?.(first);
     else if (!embedded && (await countUsers(pool)) === 0)

@@ -8,6 +8,8 @@ import { maskUrl } from '@warehouse/db';
  * WAREHOUSE_ENV names a protected env. `WAREHOUSE_ENV=local_dev` (the default) with a
  * DATABASE_URL or DATABASE_URL_LOCAL_DEV that reaches production is refused before anything is
  * written. A server that cannot be read is left to the migration, which fails with its own error.
+ * `url` is resolveDatabase's canonical URL (libpq's reading, also of DATABASE_URL), the one the
+ * pools and the migration use, so the guard reads the database the start would write.
  */
 export class StartRefused extends Error {
   readonly code = 'E_TARGET_PROTECTED';

@@ -94,7 +94,8 @@ describe('prisma db seed (prisma.config.ts migrations.seed)', () => {
           ['db', 'seed', '--', '--from-year', '2024', '--through-year', '2024'],
           {
             cwd: path.join(repoRoot, 'packages/db'),
-            env: { ...process.env, DATABASE_URL: db.url, NO_COLOR: '1' },
+            // spelt so that only libpq's reading (resolveDatabase's) reaches db: node-pg ignores ?dbname=
+            env: { ...process.env, DATABASE_URL: `${inject('pgAdminUrl')}?dbname=${db.name}`, NO_COLOR: '1' },
           },
         );
         let out = '';

@@ -6,9 +6,12 @@
  * Missing rows only: a target a person typed is never changed. There is no overwrite here: it
  * needs the env guard, which knows env names, and DATABASE_URL has none (`pnpm db:seed --env NAME
  * --overwrite` does it, guarded and backed up); `-- --overwrite` is refused with exit 2.
+ * DATABASE_URL is read as `pnpm start` reads it (resolveDatabase's explicit URL for WAREHOUSE_ENV,
+ * libpq's rules, PG* variables included), so both seed the database psql reaches with that URL.
  */
 import { parseArgs } from 'node:util';
 import { DbError, maskUrl, withClient } from '@warehouse/db';
+import { resolveDatabase } from '@warehouse/env';
 import { referenceRange, seedReference } from '../src/seed/index.ts';
 
 const HELP = `prisma db seed [-- --from-year YYYY --through-year YYYY]
@@ -40,12 +43,14 @@ try {
     );
     process.exit(2);
   }
-  const url = process.env.DATABASE_URL;
-  if (!url)
+  if (!process.env.DATABASE_URL)
     throw new DbError(
       'E_ENV_NO_URL',
       'DATABASE_URL is not set; prisma db seed needs it (or run `pnpm db:seed --env NAME`)',
     );
+  const { url } = await resolveDatabase(process.env.WAREHOUSE_ENV || 'local_dev', {
+    explicit: { url: process.env.DATABASE_URL, variable: 'DATABASE_URL' },
+  });
   const asYear = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     if (!/^\d{4}$/.test(v))

@@ -311,6 +311,13 @@ export function parseConnection(url: string, options: ParseOptions = {}): ConnDe
         'Fix: name the host, e.g. postgres://user@localhost:5432/db, or a socket directory with ?host=/var/run/postgresql',
     );
   const host = hostV.value;
+  // libpq ends the credentials at the FIRST '@' (node-pg at the last): `u:p@ss@h` is host `ss@h`,
+  // which no resolver knows. Not quoted: it holds the rest of the password.
+  if (!isSocket(host) && host.indexOf('@') > 0)
+    throw invalid(
+      `the host (from ${hostV.source}) contains @`,
+      'percent-encode an @ in the user name or password as %40 (postgres://user:p%40ss@host/db)',
+    );
   if (host.startsWith('@'))
     throw new ConnRefused(
       'host',

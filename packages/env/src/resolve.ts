@@ -31,6 +31,12 @@ export interface ResolvedDatabase {
 
 export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
+  /**
+   * The process's own URL for the environment (the API's DATABASE_URL): when `url` is non-empty it
+   * is the first step, before `DATABASE_URL_<NAME>` and the registry, read with the same rules;
+   * errors name `variable`.
+   */
+  explicit?: { url: string | undefined; variable: string };
   registry?: EnvironmentRegistry;
   /** Start the embedded server when the environment has no URL (default true). */
   startEmbedded?: boolean;
@@ -101,18 +107,23 @@ function readConnection(raw: string, where: string, vars: NodeJS.ProcessEnv): { 
 }
 
 /**
- * Resolve an environment name to a connection URL: `DATABASE_URL_<NAME>`, else the registry's
- * `url`/`urlEnv`, else (for environments with `embedded`) an embedded PostgreSQL started on demand.
+ * Resolve an environment name to a connection URL: the caller's explicit URL (`options.explicit`,
+ * the API's DATABASE_URL), else `DATABASE_URL_<NAME>`, else the registry's `url`/`urlEnv`, else
+ * (for environments with `embedded`) an embedded PostgreSQL started on demand. Whatever the
+ * source, the URL and the PG* variables are read once with libpq's rules (canonicalConnection).
  *
  * @example
- * const db = await resolveDatabase('local_dev');
+ * const db = await resolveDatabase('local_dev', { explicit: { url: process.env.DATABASE_URL, variable: 'DATABASE_URL' } });
  * try { await migrate({ url: db.url }); } finally { await db.release(); }
  */
 export async function resolveDatabase(name: string, options: ResolveOptions = {}): Promise<ResolvedDatabase> {
   const vars = options.env ?? process.env;
   const registry = options.registry ?? loadRegistry();
   const env = getEnvironment(name, registry);
-  const configured = configuredUrl(env, vars);
+  const explicit = options.explicit?.url
+    ? { url: options.explicit.url, source: 'variable' as const, sourceDetail: options.explicit.variable }
+    : undefined;
+  const configured = explicit ?? configuredUrl(env, vars);
   if (configured) {
     const { url, conn } = readConnection(configured.url, `${configured.sourceDetail} for environment ${name}`, vars);
     return { env, ...configured, url, conn, release: async () => {} };

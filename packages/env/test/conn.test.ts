@@ -173,6 +173,8 @@ describe('parseConnection: where libpq connects', () => {
     'postgres://u@h:port/db',
     'postgres://u@h:70000/db',
     'postgres://u@h/db?sslmode=sometimes',
+    // libpq reads host `ss@h` (credentials end at the first @); node-pg read password p@ss
+    'postgres://u:p@ss@h/db',
   ])('rejects the malformed %s (E_CONN_INVALID)', (url) => {
     const e = refusal(url);
     expect(e.code).toBe('E_CONN_INVALID');
@@ -183,6 +185,7 @@ describe('parseConnection: where libpq connects', () => {
       'postgres://u:s3cr%zzet@h/db',
       'postgres://u@h/db?password=s3cr%zzet',
       'postgres://u:s3cret@h1,h2/db',
+      'postgres://u:s3c@ret@h/db',
     ]) {
       expect(refusal(url).message).not.toContain('s3cr');
     }

@@ -39,6 +39,36 @@ describe('environment registry', () => {
     expect(db2.url).toBe(env.PROD_URL);
   });
 
+  it("takes the caller's explicit URL (the API's DATABASE_URL) first, read with libpq's rules", async () => {
+    const env = {
+      DATABASE_URL_VM_PROD: 'postgres://a:b@h1:5432/x',
+      PROD_URL: 'postgres://a:b@h2:5432/y',
+      PGPORT: '6000',
+    };
+    const explicit = { url: 'postgres://a:b@h3/scratch?dbname=z', variable: 'DATABASE_URL' };
+    const db = await resolveDatabase('vm_prod', { env, registry, explicit });
+    expect(db.url).toBe('postgres://a:b@h3:6000/z');
+    expect([db.source, db.sourceDetail]).toEqual(['variable', 'DATABASE_URL']);
+    // unset or empty: the env's own sources, as before
+    for (const url of [undefined, '']) {
+      const next = await resolveDatabase('vm_prod', { env, registry, explicit: { url, variable: 'DATABASE_URL' } });
+      expect(next.sourceDetail).toBe('DATABASE_URL_VM_PROD');
+    }
+    // a refused spelling names the variable and the environment, not the env's own sources
+    const err = await resolveDatabase('vm_prod', {
+      env,
+      registry,
+      explicit: { url: 'postgres://a:b@h3/z?schema=public', variable: 'DATABASE_URL' },
+    }).then(
+      () => undefined,
+      (e: DbError) => e,
+    );
+    expect(err?.code).toBe('E_CONN_REFUSED');
+    expect(err!.message).toMatch(
+      /^DATABASE_URL for environment vm_prod \(postgres:\/\/a:\*+@h3\/z\?schema=public\): .*\?schema=.*remove it/,
+    );
+  });
+
   it('names the variables to set when a remote env has no URL', async () => {
     const err = await resolveDatabase('vm_prod', { env: {}, registry }).catch((e) => e);
     expect(err).toBeInstanceOf(DbError);
