@@ -6,7 +6,7 @@
  * transaction (docs/design.md, "Accounts over HTTP").
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import { withTransaction } from '@warehouse/db';
 import {
@@ -40,6 +40,10 @@ const User = Type.Object({
   activeSessions: Type.Integer(),
   keys: Type.Integer({ description: 'API keys not revoked' }),
 });
+/** GET /users. */
+const UsersResponse = Type.Object({ users: Type.Array(User) });
+export type AdminUser = Static<typeof User>;
+export type UsersResponse = Static<typeof UsersResponse>;
 const Key = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -92,7 +96,7 @@ export function adminRoutes(app: FastifyInstance, deps: { pool: pg.Pool; princip
         'x-role': 'admin',
         summary: 'Every account, oldest first, with its last sign-in, open sessions and keys',
         tags: ['users'],
-        response: { 200: Type.Object({ users: Type.Array(User) }), ...errorResponses },
+        response: { 200: UsersResponse, ...errorResponses },
       },
     },
     async () => ({

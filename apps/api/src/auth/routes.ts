@@ -5,7 +5,7 @@
  * endpoints are not (accounts are made with `pnpm users:create`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
 import type pg from 'pg';
 import {
@@ -37,6 +37,30 @@ const BETTER_AUTH_ROUTES: ['GET' | 'POST', string, string][] = [
   ['GET', '/list-sessions', "The signed-in user's sessions"],
   ['POST', '/change-password', 'Change your password: { currentPassword, newPassword, revokeOtherSessions? }'],
 ];
+
+/** One row of log.audit_event as GET /audit answers it. */
+const AuditEvent = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actorType: Type.String(),
+  actorId: Nullable(Type.String()),
+  actorName: Type.String(),
+  action: Type.String(),
+  objectType: Nullable(Type.String()),
+  objectId: Nullable(Type.String()),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  requestId: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+});
+/** GET /audit: a page of events and how many the filters select. */
+const AuditEventsPage = Type.Object({
+  events: Type.Array(AuditEvent),
+  total: Type.Integer({ description: 'events on every page' }),
+});
+export type AuditEvent = Static<typeof AuditEvent>;
+export type AuditEventsPage = Static<typeof AuditEventsPage>;
 
 /** What a request tells about its origin, for the audit log. */
 export const originOf = (req: FastifyRequest) => ({
@@ -369,21 +393,6 @@ export async function authRoutes(
       Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'events skipped (page × limit)' }),
     ),
   });
-  const Event = Type.Object({
-    id: Type.Integer(),
-    at: Type.String({ format: 'date-time' }),
-    actorType: Type.String(),
-    actorId: Nullable(Type.String()),
-    actorName: Type.String(),
-    action: Type.String(),
-    objectType: Nullable(Type.String()),
-    objectId: Nullable(Type.String()),
-    before: Type.Unknown(),
-    after: Type.Unknown(),
-    requestId: Nullable(Type.String()),
-    ip: Nullable(Type.String()),
-    userAgent: Nullable(Type.String()),
-  });
   r.get(
     '/audit',
     {
@@ -393,7 +402,7 @@ export async function authRoutes(
         tags: ['auth'],
         querystring: AuditQuery,
         response: {
-          200: Type.Object({ events: Type.Array(Event), total: Type.Integer({ description: 'events on every page' }) }),
+          200: AuditEventsPage,
           ...errorResponses,
         },
       },

@@ -1,28 +1,13 @@
 import { PersonSelect } from '../components/PersonSelect.tsx';
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, download } from '../api.ts';
+import { api, download, type AuditEventsPage, type UsersResponse } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { ACTION_TEXTS, actionText } from '../messages.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Pager, ShownOfTotal } from '../components/Pager.tsx';
-import type { AdminUser } from './Users.tsx';
 
 export const AUDIT_PAGE_SIZE = 50;
-
-interface AuditEvent {
-  id: number;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  actorName: string;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-}
 
 /** A before/after summary as "key: value" pairs (JSON values kept short). */
 function summary(v: unknown): string {
@@ -46,10 +31,10 @@ export function AuditPage() {
   const csvParams = params.toString();
   params.set('limit', String(AUDIT_PAGE_SIZE));
   params.set('offset', String((f.page - 1) * AUDIT_PAGE_SIZE));
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ users: AdminUser[] }>('/users') });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api<UsersResponse>('/users') });
   const q = useQuery({
     queryKey: ['audit', params.toString()],
-    queryFn: () => api<{ events: AuditEvent[]; total: number }>(`/audit?${params}`),
+    queryFn: () => api<AuditEventsPage>(`/audit?${params}`),
     placeholderData: keepPreviousData,
   });
   const userName = new Map(users.data?.users.map((u) => [u.id, u.name]));

@@ -1,21 +1,10 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api.ts';
+import { api, type AdminUser, type UsersResponse } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useSession, type Role } from '../session.ts';
 
-export interface AdminUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-  lastSignIn: string | null;
-  activeSessions: number;
-  keys: number;
-}
 interface Key {
   id: number;
   name: string;
@@ -175,7 +164,7 @@ export function UsersPage() {
   const qc = useQueryClient();
   const session = useSession().data;
   const selfId = session && session !== 'off' ? session.id : undefined;
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ users: AdminUser[] }>('/users') });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api<UsersResponse>('/users') });
   const [form, setForm] = useState({ email: '', name: '', role: 'staff' as Role });
   const create = useMutation({
     mutationFn: () =>
