@@ -1,4 +1,4 @@
-import { ShownOfTotal } from '../components/Pager.tsx';
+import { Pager, ShownOfTotal } from '../components/Pager.tsx';
 import { PersonSelect } from '../components/PersonSelect.tsx';
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -116,28 +116,14 @@ export function HistoryPage() {
       <span className="muted">{t(hint)}</span>
     </fieldset>
   );
-  const pager = (where: string) => (
-    <nav className="row pager" aria-label={`${t('pages')} (${where})`}>
-      <button
-        type="button"
-        className="secondary"
-        disabled={s.page <= 1}
-        onClick={() => setS({ ...s, page: s.page - 1 })}
-      >
-        {t('prevPage')}
-      </button>
-      <span data-testid={`history-pages-${where}`}>
-        {t('pageOf').replace('{page}', fmt.int(s.page)).replace('{pages}', fmt.int(pages))}
-      </span>
-      <button
-        type="button"
-        className="secondary"
-        disabled={s.page >= pages}
-        onClick={() => setS({ ...s, page: s.page + 1 })}
-      >
-        {t('nextPage')}
-      </button>
-    </nav>
+  const pager = (where: 'top' | 'bottom') => (
+    <Pager
+      page={s.page}
+      pages={pages}
+      onPage={(page) => setS({ ...s, page })}
+      where={where}
+      testId={`history-pages-${where}`}
+    />
   );
   return (
     <>
