@@ -49,9 +49,10 @@ interface Table {
   columns: Omit<Column<never>, 'cell'>[];
   rows: Cell[][];
 }
-/** A sheet's rows as cells, through its columns. */
-const table = <R>({ columns, rows, ...s }: Sheet<R>): Table => ({
-  ...s,
+/** The sheet `name` titled `title`: its rows as cells, through its columns. */
+const table = <R>(name: string, title: string, { columns, rows }: Omit<Sheet<R>, 'name' | 'title'>): Table => ({
+  name,
+  title,
   columns,
   rows: rows.map((r) => columns.map((c) => c.cell(r))),
 });
@@ -171,9 +172,7 @@ export async function dashboardWorkbook(pool: pg.Pool, month: string, now: Date)
   }
 
   const sheets: Table[] = [
-    table({
-      name: '概要',
-      title: title('概要'),
+    table('概要', title('概要'), {
       columns: [
         { header: '項目', width: 26, cell: (r) => r.label },
         { header: '基準日', width: 13, fmt: DATE, cell: (r) => r.asOf },
@@ -183,25 +182,13 @@ export async function dashboardWorkbook(pool: pg.Pool, month: string, now: Date)
       ],
       rows: [
         { label: '月目標', asOf: null, actual: null, target: monthTarget },
-        {
-          label: '月累計',
-          asOf,
-          actual: latest ? latest.mtdActualTon : null,
-          target: latest?.mtdTargetTon ?? null,
-        },
-        {
-          label: '週累計',
-          asOf,
-          actual: latest ? latest.wtdActualTon : null,
-          target: latest?.wtdTargetTon ?? null,
-        },
+        { label: '月累計', asOf, actual: latest ? latest.mtdActualTon : null, target: latest?.mtdTargetTon ?? null },
+        { label: '週累計', asOf, actual: latest ? latest.wtdActualTon : null, target: latest?.wtdTargetTon ?? null },
         { label: '当月実績', asOf: null, actual: monthActual, target: monthTarget },
         { label: `前年同月 (${m.lastYear.month})`, asOf: null, actual: m.lastYear.receiveNetTon, target: null },
       ],
     }),
-    table({
-      name: '日別',
-      title: title('日別の受入と目標'),
+    table('日別', title('日別の受入と目標'), {
       columns: [
         { header: '日付', width: 13, fmt: DATE, cell: (d) => day(d.date) },
         { header: '目標 (t)', width: 11, fmt: TON, cell: (d) => d.targetTon },
@@ -219,9 +206,7 @@ export async function dashboardWorkbook(pool: pg.Pool, month: string, now: Date)
       ],
       rows: days,
     }),
-    table({
-      name: '5年週別',
-      title: title(`5年の週別 (平均: ${profile.baseYears[0]}〜${profile.baseYears[4]}年)`),
+    table('5年週別', title(`5年の週別 (平均: ${profile.baseYears[0]}〜${profile.baseYears[4]}年)`), {
       columns: [
         { header: 'ISO週', width: 8, fmt: INT, cell: (w) => w.isoWeek },
         { header: '5年平均 (t)', width: 13, fmt: TON, cell: (w) => w.avgTon },
@@ -231,9 +216,7 @@ export async function dashboardWorkbook(pool: pg.Pool, month: string, now: Date)
       ],
       rows: profile.weeks,
     }),
-    table({
-      name: '週別',
-      title: title('週別の合計'),
+    table('週別', title('週別の合計'), {
       columns: [
         { header: 'ISO年', width: 8, cell: (w) => w.isoYear },
         { header: 'ISO週', width: 8, fmt: INT, cell: (w) => w.isoWeek },
@@ -244,9 +227,7 @@ export async function dashboardWorkbook(pool: pg.Pool, month: string, now: Date)
       ],
       rows: weekly,
     }),
-    table({
-      name: '月別',
-      title: title(`${p.year}年の月別の合計`),
+    table('月別', title(`${p.year}年の月別の合計`), {
       columns: [
         { header: '月', width: 10, fmt: MONTH, cell: (r) => day(r.month) },
         { header: '受入 (t)', width: 12, fmt: TON, cell: (r) => r.receiveNetTon },
@@ -263,9 +244,7 @@ export async function dashboardWorkbook(pool: pg.Pool, month: string, now: Date)
       ],
       rows: monthly,
     }),
-    table({
-      name: '担当者別出荷',
-      title: title('営業担当者別の出荷'),
+    table('担当者別出荷', title('営業担当者別の出荷'), {
       columns: [
         { header: '営業担当者', width: 18, cell: (r) => r.salesRep || '—' },
         { header: '出荷 (t)', width: 12, fmt: TON, cell: (r) => r.shipmentNetTon },
@@ -274,9 +253,7 @@ export async function dashboardWorkbook(pool: pg.Pool, month: string, now: Date)
       ],
       rows: reps,
     }),
-    table({
-      name: '得意先別売上',
-      title: title('得意先別の売上 (金額順)'),
+    table('得意先別売上', title('得意先別の売上 (金額順)'), {
       columns: [
         { header: '得意先CD', width: 12, cell: (c) => c.cd },
         { header: '得意先', width: 24, cell: (c) => c.name || '—' },
