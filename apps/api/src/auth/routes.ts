@@ -26,7 +26,7 @@ import type { OidcConfig } from '../config.ts';
 import { actorOf, type Principals } from './principal.ts';
 import { auditCsv } from './audit-csv.ts';
 import { oidcRoutes } from './oidc-routes.ts';
-import { adminRoutes } from './admin-routes.ts';
+import { adminRoutes, ApiKeysResponse, apiKeysJson } from './admin-routes.ts';
 
 /** better-auth's endpoints the API serves besides sign-in (each needs a session: role viewer). */
 const BETTER_AUTH_ROUTES: ['GET' | 'POST', string, string][] = [
@@ -283,14 +283,6 @@ export async function authRoutes(
     },
   );
 
-  const Key = Type.Object({
-    id: Type.Integer(),
-    name: Type.String(),
-    prefix: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
-    revokedAt: Nullable(Type.String({ format: 'date-time' })),
-  });
   const me = (req: FastifyRequest) => {
     if (!req.principal)
       throw new HttpError(
@@ -307,19 +299,11 @@ export async function authRoutes(
         'x-role': 'viewer',
         summary: 'Your API keys (never the keys themselves)',
         tags: ['auth'],
-        response: { 200: Type.Object({ keys: Type.Array(Key) }), ...errorResponses },
+        response: { 200: ApiKeysResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const rows = await listApiKeys(pool, me(req).userId);
-      return {
-        keys: rows.map((k) => ({
-          ...k,
-          createdAt: k.createdAt.toISOString(),
-          lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-          revokedAt: k.revokedAt?.toISOString() ?? null,
-        })),
-      };
+      return apiKeysJson(await listApiKeys(pool, me(req).userId));
     },
   );
   r.post(

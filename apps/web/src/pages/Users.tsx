@@ -1,18 +1,10 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type AdminUser, type UsersResponse } from '../api.ts';
+import { api, type AdminUser, type ApiKeysResponse, type UsersResponse } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useSession, type Role } from '../session.ts';
 
-interface Key {
-  id: number;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 const ROLES: Role[] = ['viewer', 'staff', 'admin'];
 
 /** A one-time password, shown once, with whose it is. */
@@ -32,7 +24,7 @@ function Keys({ user }: { user: AdminUser }) {
   const qc = useQueryClient();
   const keys = useQuery({
     queryKey: ['users', user.id, 'keys'],
-    queryFn: () => api<{ keys: Key[] }>(`/users/${encodeURIComponent(user.id)}/keys`),
+    queryFn: () => api<ApiKeysResponse>(`/users/${encodeURIComponent(user.id)}/keys`),
   });
   const revoke = useMutation({
     mutationFn: (id: number) => api(`/users/${encodeURIComponent(user.id)}/keys/${id}`, { method: 'DELETE' }),
