@@ -23,6 +23,8 @@ export type { UploadAcceptedResponse } from './routes/upload.ts';
 export type { UploadSummary, UploadDetail, UploadStatus } from './routes/uploads.ts';
 export type { RowError, RowErrorsPage } from './routes/upload-errors.ts';
 export type { MvRow, MvHistoryRow } from './routes/mv.ts';
+export type { AuditEvent, AuditEventsPage } from './auth/routes.ts';
+export type { AdminUser, UsersResponse, ApiKeysResponse } from './auth/admin-routes.ts';
 export type { CsvType, Flavour } from './ingest/kinds.ts';
 import type { Static } from '@fastify/type-provider-typebox';
 import type { CustomerSalesReply as CustomerSalesReplySchema } from './routes/sales.ts';

@@ -2,6 +2,8 @@
 // staff undo or confirm only their own uploads; kpi.target_edit records the signed-in user.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '@warehouse/db/accounts';
+import { withPoolClient, withTransaction } from '@warehouse/db';
+import { getUpload } from '@warehouse/db/uploads';
 import { multipart, testApp, waitForUpload, type TestApp } from './helper.ts';
 import { csvText, encode, row } from './csv.ts';
 import { makeUser, ORIGIN, signIn, type TestUser } from './auth-helper.ts';
@@ -113,6 +115,21 @@ describe('uploads', () => {
     expect(rows.filter((u) => u.revertedBy !== null).length).toBe(
       (await t.pool.query(`SELECT count(*)::int AS n FROM log.upload_file WHERE status = 'reverted'`)).rows[0].n,
     );
+  });
+
+  it('only the reads that show an upload name who undid it: the worker’s and revert’s locked read (getUpload … forUpdate) leaves the audit log out', async () => {
+    const ev = (await eventsOf('upload.reverted'))[0]!;
+    const id = Number(ev.objectId);
+    expect(await getUpload(t.pool, id, { withActors: true })).toMatchObject({
+      id,
+      status: 'reverted',
+      revertedByName: ev.actorName,
+      confirmedByName: null,
+    });
+    const locked = await withPoolClient(t.pool, (c) => withTransaction(c, () => getUpload(c, id, { forUpdate: true })));
+    expect(locked).toMatchObject({ id, status: 'reverted' });
+    expect(locked).not.toHaveProperty('revertedByName');
+    expect(locked).not.toHaveProperty('confirmedByName');
   });
 
   it('GET /uploads names each upload’s uploader (as the audit log does) and filters by them (by=, with the other filters and pages); GET /uploaders lists who', async () => {

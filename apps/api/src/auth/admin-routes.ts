@@ -6,7 +6,7 @@
  * transaction (docs/design.md, "Accounts over HTTP").
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import { withTransaction } from '@warehouse/db';
 import {
@@ -19,6 +19,7 @@ import {
   revokeApiKey,
   setRole,
   userById,
+  type KeyRow,
 } from '@warehouse/db/accounts';
 import { HttpError } from '../http-error.ts';
 import { errorResponses, Nullable } from '../schemas.ts';
@@ -40,13 +41,34 @@ const User = Type.Object({
   activeSessions: Type.Integer(),
   keys: Type.Integer({ description: 'API keys not revoked' }),
 });
-const Key = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  prefix: Type.String(),
-  createdAt: Time,
-  lastUsedAt: Nullable(Time),
-  revokedAt: Nullable(Time),
+/** GET /users. */
+const UsersResponse = Type.Object({ users: Type.Array(User) });
+export type AdminUser = Static<typeof User>;
+export type UsersResponse = Static<typeof UsersResponse>;
+/** GET /me/keys and GET /users/:id/keys: a person's API keys (names and prefixes, never the keys). */
+export const ApiKeysResponse = Type.Object({
+  keys: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      prefix: Type.String(),
+      createdAt: Time,
+      lastUsedAt: Nullable(Time),
+      revokedAt: Nullable(Time),
+    }),
+  ),
+});
+export type ApiKeysResponse = Static<typeof ApiKeysResponse>;
+/** Key rows as {@link ApiKeysResponse}. */
+export const apiKeysJson = (rows: KeyRow[]): ApiKeysResponse => ({
+  keys: rows.map((k) => ({
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+  })),
 });
 
 /** AccountError → the HTTP answer with the same code. */
@@ -92,7 +114,7 @@ export function adminRoutes(app: FastifyInstance, deps: { pool: pg.Pool; princip
         'x-role': 'admin',
         summary: 'Every account, oldest first, with its last sign-in, open sessions and keys',
         tags: ['users'],
-        response: { 200: Type.Object({ users: Type.Array(User) }), ...errorResponses },
+        response: { 200: UsersResponse, ...errorResponses },
       },
     },
     async () => ({
@@ -208,21 +230,12 @@ export function adminRoutes(app: FastifyInstance, deps: { pool: pg.Pool; princip
         summary: "A person's API keys (names and prefixes, never the keys)",
         tags: ['users'],
         params: UserParams,
-        response: { 200: Type.Object({ keys: Type.Array(Key) }), ...errorResponses },
+        response: { 200: ApiKeysResponse, ...errorResponses },
       },
     },
     async (req) => {
       await tx((c) => userById(c, req.params.id));
-      return {
-        keys: (await listApiKeys(pool, req.params.id)).map((k) => ({
-          id: k.id,
-          name: k.name,
-          prefix: k.prefix,
-          createdAt: k.createdAt.toISOString(),
-          lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-          revokedAt: k.revokedAt?.toISOString() ?? null,
-        })),
-      };
+      return apiKeysJson(await listApiKeys(pool, req.params.id));
     },
   );
 

@@ -5,7 +5,7 @@
  * endpoints are not (accounts are made with `pnpm users:create`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
 import type pg from 'pg';
 import {
@@ -26,7 +26,7 @@ import type { OidcConfig } from '../config.ts';
 import { actorOf, type Principals } from './principal.ts';
 import { auditCsv } from './audit-csv.ts';
 import { oidcRoutes } from './oidc-routes.ts';
-import { adminRoutes } from './admin-routes.ts';
+import { adminRoutes, ApiKeysResponse, apiKeysJson } from './admin-routes.ts';
 
 /** better-auth's endpoints the API serves besides sign-in (each needs a session: role viewer). */
 const BETTER_AUTH_ROUTES: ['GET' | 'POST', string, string][] = [
@@ -37,6 +37,30 @@ const BETTER_AUTH_ROUTES: ['GET' | 'POST', string, string][] = [
   ['GET', '/list-sessions', "The signed-in user's sessions"],
   ['POST', '/change-password', 'Change your password: { currentPassword, newPassword, revokeOtherSessions? }'],
 ];
+
+/** One row of log.audit_event as GET /audit answers it. */
+const AuditEvent = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actorType: Type.String(),
+  actorId: Nullable(Type.String()),
+  actorName: Type.String(),
+  action: Type.String(),
+  objectType: Nullable(Type.String()),
+  objectId: Nullable(Type.String()),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  requestId: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+});
+/** GET /audit: a page of events and how many the filters select. */
+const AuditEventsPage = Type.Object({
+  events: Type.Array(AuditEvent),
+  total: Type.Integer({ description: 'events on every page' }),
+});
+export type AuditEvent = Static<typeof AuditEvent>;
+export type AuditEventsPage = Static<typeof AuditEventsPage>;
 
 /** What a request tells about its origin, for the audit log. */
 export const originOf = (req: FastifyRequest) => ({
@@ -259,14 +283,6 @@ export async function authRoutes(
     },
   );
 
-  const Key = Type.Object({
-    id: Type.Integer(),
-    name: Type.String(),
-    prefix: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
-    revokedAt: Nullable(Type.String({ format: 'date-time' })),
-  });
   const me = (req: FastifyRequest) => {
     if (!req.principal)
       throw new HttpError(
@@ -283,19 +299,11 @@ export async function authRoutes(
         'x-role': 'viewer',
         summary: 'Your API keys (never the keys themselves)',
         tags: ['auth'],
-        response: { 200: Type.Object({ keys: Type.Array(Key) }), ...errorResponses },
+        response: { 200: ApiKeysResponse, ...errorResponses },
       },
     },
     async (req) => {
-      const rows = await listApiKeys(pool, me(req).userId);
-      return {
-        keys: rows.map((k) => ({
-          ...k,
-          createdAt: k.createdAt.toISOString(),
-          lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-          revokedAt: k.revokedAt?.toISOString() ?? null,
-        })),
-      };
+      return apiKeysJson(await listApiKeys(pool, me(req).userId));
     },
   );
   r.post(
@@ -369,21 +377,6 @@ export async function authRoutes(
       Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'events skipped (page × limit)' }),
     ),
   });
-  const Event = Type.Object({
-    id: Type.Integer(),
-    at: Type.String({ format: 'date-time' }),
-    actorType: Type.String(),
-    actorId: Nullable(Type.String()),
-    actorName: Type.String(),
-    action: Type.String(),
-    objectType: Nullable(Type.String()),
-    objectId: Nullable(Type.String()),
-    before: Type.Unknown(),
-    after: Type.Unknown(),
-    requestId: Nullable(Type.String()),
-    ip: Nullable(Type.String()),
-    userAgent: Nullable(Type.String()),
-  });
   r.get(
     '/audit',
     {
@@ -393,7 +386,7 @@ export async function authRoutes(
         tags: ['auth'],
         querystring: AuditQuery,
         response: {
-          200: Type.Object({ events: Type.Array(Event), total: Type.Integer({ description: 'events on every page' }) }),
+          200: AuditEventsPage,
           ...errorResponses,
         },
       },

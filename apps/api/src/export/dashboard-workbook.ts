@@ -27,11 +27,39 @@ const DATE = 'yyyy/mm/dd';
 const MONTH = 'yyyy/mm';
 
 type Cell = number | string | Date | null;
-interface Col {
+/** A column of a sheet: its header, width (characters), number format, and its cell in a row. */
+interface Column<R> {
   header: string;
   width: number;
   fmt?: string;
+  cell: (r: R) => Cell;
 }
+/** What a sheet shows: its tab, its title row, and one row per item through its columns. */
+interface Sheet<R> {
+  name: string;
+  title: string;
+  columns: Column<R>[];
+  rows: readonly R[];
+}
+
+/** A sheet with its cells worked out, as {@link addSheet} writes it. */
+interface Table {
+  name: string;
+  title: string;
+  columns: Omit<Column<never>, 'cell'>[];
+  rows: Cell[][];
+}
+/** The sheet `name` titled `title`: its rows as cells, through its columns. */
+const table = <R>(name: string, title: string, { columns, rows }: Omit<Sheet<R>, 'name' | 'title'>): Table => ({
+  name,
+  title,
+  columns,
+  rows: rows.map((r) => columns.map((c) => c.cell(r))),
+});
+
+/** Columns more than one sheet has. */
+const slips: Column<{ slipCount: number | null }> = { header: '伝票数', width: 10, fmt: INT, cell: (r) => r.slipCount };
+const amount: Column<{ amountYen: number | null }> = { header: '金額', width: 16, fmt: YEN, cell: (r) => r.amountYen };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** A YYYY-MM-DD (or YYYY-MM) as a date cell: midnight UTC, which exceljs writes as a whole serial day. */
@@ -70,7 +98,8 @@ export function dashboardPeriods(month: string) {
 /** The file name the route offers: the period in it, so a month's files sort and do not overwrite each other. */
 export const workbookFileName = (month: string) => `受入ダッシュボード_${month}.xlsx`;
 
-function addSheet(wb: ExcelJS.Workbook, name: string, title: string, cols: Col[], rows: Cell[][]): void {
+/** One sheet: the title row, the header row (frozen, printed on every page), the rows, A4 landscape. */
+function addSheet(wb: ExcelJS.Workbook, { name, title, columns, rows }: Table): void {
   const ws = wb.addWorksheet(name, {
     views: [{ state: 'frozen', ySplit: 2 }],
     pageSetup: {
@@ -82,9 +111,9 @@ function addSheet(wb: ExcelJS.Workbook, name: string, title: string, cols: Col[]
       printTitlesRow: '1:2',
     },
   });
-  cols.forEach((c, i) => (ws.getColumn(i + 1).width = c.width));
+  columns.forEach((c, i) => (ws.getColumn(i + 1).width = c.width));
   ws.addRow([title]).font = { bold: true, size: 12 };
-  const head = ws.addRow(cols.map((c) => c.header));
+  const head = ws.addRow(columns.map((c) => c.header));
   head.font = { bold: true };
   head.eachCell((cell, i) => {
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE5E7EB' } };
@@ -92,7 +121,7 @@ function addSheet(wb: ExcelJS.Workbook, name: string, title: string, cols: Col[]
   });
   for (const r of rows) {
     const row = ws.addRow(r);
-    cols.forEach((c, i) => {
+    columns.forEach((c, i) => {
       if (c.fmt) row.getCell(i + 1).numFmt = c.fmt;
     });
   }
@@ -124,158 +153,117 @@ export async function dashboardWorkbook(pool: pg.Pool, month: string, now: Date)
   const monthTarget = days.length ? days.reduce((a, d) => a + (d.targetTon ?? 0), 0) : null;
   const monthActual = days.length ? days.reduce((a, d) => a + (d.actualTon ?? 0), 0) : null;
   const asOf = latest ? day(latest.date) : null;
-  addSheet(
-    wb,
-    '概要',
-    title('概要'),
-    [
-      { header: '項目', width: 26 },
-      { header: '基準日', width: 13, fmt: DATE },
-      { header: '実績 (t)', width: 13, fmt: TON },
-      { header: '目標 (t)', width: 13, fmt: TON },
-      { header: '達成率', width: 10, fmt: PCT },
-    ],
-    [
-      ['月目標', null, null, monthTarget, null],
-      [
-        '月累計',
-        asOf,
-        latest ? latest.mtdActualTon : null,
-        latest?.mtdTargetTon ?? null,
-        ratio(latest?.mtdActualTon, latest?.mtdTargetTon),
-      ],
-      [
-        '週累計',
-        asOf,
-        latest ? latest.wtdActualTon : null,
-        latest?.wtdTargetTon ?? null,
-        ratio(latest?.wtdActualTon, latest?.wtdTargetTon),
-      ],
-      ['当月実績', null, monthActual, monthTarget, ratio(monthActual, monthTarget)],
-      [`前年同月 (${m.lastYear.month})`, null, m.lastYear.receiveNetTon, null, null],
-    ],
-  );
-
   const lastYearByDay = new Map(m.lastYear.days.map((d) => [d.date.slice(8), d.receiveNetTon]));
-  addSheet(
-    wb,
-    '日別',
-    title('日別の受入と目標'),
-    [
-      { header: '日付', width: 13, fmt: DATE },
-      { header: '目標 (t)', width: 11, fmt: TON },
-      { header: '実績 (t)', width: 11, fmt: TON },
-      { header: `前年同日 (t) ${m.lastYear.month}`, width: 19, fmt: TON },
-      { header: '週累計目標 (t)', width: 15, fmt: TON },
-      { header: '週累計実績 (t)', width: 15, fmt: TON },
-      { header: '月累計目標 (t)', width: 15, fmt: TON },
-      { header: '月累計実績 (t)', width: 15, fmt: TON },
-    ],
-    days.map((d) => [
-      day(d.date),
-      d.targetTon,
-      d.actualTon,
-      lastYearByDay.get(d.date.slice(8)) ?? null,
-      d.wtdTargetTon,
-      d.wtdActualTon,
-      d.mtdTargetTon,
-      d.mtdActualTon,
-    ]),
-  );
-
-  addSheet(
-    wb,
-    '5年週別',
-    title(`5年の週別 (平均: ${profile.baseYears[0]}〜${profile.baseYears[4]}年)`),
-    [
-      { header: 'ISO週', width: 8, fmt: INT },
-      { header: '5年平均 (t)', width: 13, fmt: TON },
-      { header: '標準偏差 (t)', width: 13, fmt: TON },
-      { header: `${p.year}年 (t)`, width: 12, fmt: TON },
-      { header: '集計途中の週', width: 13 },
-    ],
-    profile.weeks.map((w) => [w.isoWeek, w.avgTon, w.stddevTon, w.thisYearTon, w.thisYearPartial ? '途中' : null]),
-  );
-
-  addSheet(
-    wb,
-    '週別',
-    title('週別の合計'),
-    [
-      { header: 'ISO年', width: 8 },
-      { header: 'ISO週', width: 8, fmt: INT },
-      { header: '週の初日', width: 13, fmt: DATE },
-      { header: '受入 (t)', width: 12, fmt: TON },
-      { header: '伝票数', width: 10, fmt: INT },
-      { header: '金額', width: 16, fmt: YEN },
-    ],
-    weekly.map((w) => [w.isoYear, w.isoWeek, day(w.weekStart), w.receiveNetTon, w.slipCount, w.amountYen]),
-  );
-
-  addSheet(
-    wb,
-    '月別',
-    title(`${p.year}年の月別の合計`),
-    [
-      { header: '月', width: 10, fmt: MONTH },
-      { header: '受入 (t)', width: 12, fmt: TON },
-      { header: '前年同月 (t)', width: 13, fmt: TON },
-      { header: '前年差 (t)', width: 12, fmt: TON_DELTA },
-      { header: '前年比', width: 10, fmt: PCT },
-      { header: '伝票数', width: 10, fmt: INT },
-      { header: '金額', width: 16, fmt: YEN },
-    ],
-    monthly.map((r) => [
-      day(r.month),
-      r.receiveNetTon,
-      r.lastYearTon,
-      r.lastYearTon == null || r.receiveNetTon == null ? null : r.receiveNetTon - r.lastYearTon,
-      ratio(r.receiveNetTon, r.lastYearTon),
-      r.slipCount,
-      r.amountYen,
-    ]),
-  );
-
-  addSheet(
-    wb,
-    '担当者別出荷',
-    title('営業担当者別の出荷'),
-    [
-      { header: '営業担当者', width: 18 },
-      { header: '出荷 (t)', width: 12, fmt: TON },
-      { header: '伝票数', width: 10, fmt: INT },
-      { header: '金額', width: 16, fmt: YEN },
-    ],
-    reps.map((r) => [r.salesRep || '—', r.shipmentNetTon, r.slipCount, r.amountYen]),
-  );
 
   // Customers by amount, as the dashboard ranks them (it shows the first 10; the file has all).
-  const by = new Map<string, { cd: string; name: string; ton: number; yen: number; slips: number }>();
+  const by = new Map<string, { cd: string; name: string; ton: number; amountYen: number; slipCount: number }>();
   for (const r of sales) {
     const c = by.get(r.customerCd) ?? {
       cd: r.customerCd,
       name: r.customerName ?? r.customerCd,
       ton: 0,
-      yen: 0,
-      slips: 0,
+      amountYen: 0,
+      slipCount: 0,
     };
     c.ton += r.netTon;
-    c.yen += r.amountYen;
-    c.slips += r.slipCount;
+    c.amountYen += r.amountYen;
+    c.slipCount += r.slipCount;
     by.set(r.customerCd, c);
   }
-  addSheet(
-    wb,
-    '得意先別売上',
-    title('得意先別の売上 (金額順)'),
-    [
-      { header: '得意先CD', width: 12 },
-      { header: '得意先', width: 24 },
-      { header: '売上 (t)', width: 12, fmt: TON },
-      { header: '伝票数', width: 10, fmt: INT },
-      { header: '金額', width: 16, fmt: YEN },
-    ],
-    [...by.values()].sort((a, b) => b.yen - a.yen).map((c) => [c.cd, c.name || '—', c.ton, c.slips, c.yen]),
-  );
+
+  const sheets: Table[] = [
+    table('概要', title('概要'), {
+      columns: [
+        { header: '項目', width: 26, cell: (r) => r.label },
+        { header: '基準日', width: 13, fmt: DATE, cell: (r) => r.asOf },
+        { header: '実績 (t)', width: 13, fmt: TON, cell: (r) => r.actual },
+        { header: '目標 (t)', width: 13, fmt: TON, cell: (r) => r.target },
+        { header: '達成率', width: 10, fmt: PCT, cell: (r) => ratio(r.actual, r.target) },
+      ],
+      rows: [
+        { label: '月目標', asOf: null, actual: null, target: monthTarget },
+        { label: '月累計', asOf, actual: latest ? latest.mtdActualTon : null, target: latest?.mtdTargetTon ?? null },
+        { label: '週累計', asOf, actual: latest ? latest.wtdActualTon : null, target: latest?.wtdTargetTon ?? null },
+        { label: '当月実績', asOf: null, actual: monthActual, target: monthTarget },
+        { label: `前年同月 (${m.lastYear.month})`, asOf: null, actual: m.lastYear.receiveNetTon, target: null },
+      ],
+    }),
+    table('日別', title('日別の受入と目標'), {
+      columns: [
+        { header: '日付', width: 13, fmt: DATE, cell: (d) => day(d.date) },
+        { header: '目標 (t)', width: 11, fmt: TON, cell: (d) => d.targetTon },
+        { header: '実績 (t)', width: 11, fmt: TON, cell: (d) => d.actualTon },
+        {
+          header: `前年同日 (t) ${m.lastYear.month}`,
+          width: 19,
+          fmt: TON,
+          cell: (d) => lastYearByDay.get(d.date.slice(8)) ?? null,
+        },
+        { header: '週累計目標 (t)', width: 15, fmt: TON, cell: (d) => d.wtdTargetTon },
+        { header: '週累計実績 (t)', width: 15, fmt: TON, cell: (d) => d.wtdActualTon },
+        { header: '月累計目標 (t)', width: 15, fmt: TON, cell: (d) => d.mtdTargetTon },
+        { header: '月累計実績 (t)', width: 15, fmt: TON, cell: (d) => d.mtdActualTon },
+      ],
+      rows: days,
+    }),
+    table('5年週別', title(`5年の週別 (平均: ${profile.baseYears[0]}〜${profile.baseYears[4]}年)`), {
+      columns: [
+        { header: 'ISO週', width: 8, fmt: INT, cell: (w) => w.isoWeek },
+        { header: '5年平均 (t)', width: 13, fmt: TON, cell: (w) => w.avgTon },
+        { header: '標準偏差 (t)', width: 13, fmt: TON, cell: (w) => w.stddevTon },
+        { header: `${p.year}年 (t)`, width: 12, fmt: TON, cell: (w) => w.thisYearTon },
+        { header: '集計途中の週', width: 13, cell: (w) => (w.thisYearPartial ? '途中' : null) },
+      ],
+      rows: profile.weeks,
+    }),
+    table('週別', title('週別の合計'), {
+      columns: [
+        { header: 'ISO年', width: 8, cell: (w) => w.isoYear },
+        { header: 'ISO週', width: 8, fmt: INT, cell: (w) => w.isoWeek },
+        { header: '週の初日', width: 13, fmt: DATE, cell: (w) => day(w.weekStart) },
+        { header: '受入 (t)', width: 12, fmt: TON, cell: (w) => w.receiveNetTon },
+        slips,
+        amount,
+      ],
+      rows: weekly,
+    }),
+    table('月別', title(`${p.year}年の月別の合計`), {
+      columns: [
+        { header: '月', width: 10, fmt: MONTH, cell: (r) => day(r.month) },
+        { header: '受入 (t)', width: 12, fmt: TON, cell: (r) => r.receiveNetTon },
+        { header: '前年同月 (t)', width: 13, fmt: TON, cell: (r) => r.lastYearTon },
+        {
+          header: '前年差 (t)',
+          width: 12,
+          fmt: TON_DELTA,
+          cell: (r) => (r.lastYearTon == null || r.receiveNetTon == null ? null : r.receiveNetTon - r.lastYearTon),
+        },
+        { header: '前年比', width: 10, fmt: PCT, cell: (r) => ratio(r.receiveNetTon, r.lastYearTon) },
+        slips,
+        amount,
+      ],
+      rows: monthly,
+    }),
+    table('担当者別出荷', title('営業担当者別の出荷'), {
+      columns: [
+        { header: '営業担当者', width: 18, cell: (r) => r.salesRep || '—' },
+        { header: '出荷 (t)', width: 12, fmt: TON, cell: (r) => r.shipmentNetTon },
+        slips,
+        amount,
+      ],
+      rows: reps,
+    }),
+    table('得意先別売上', title('得意先別の売上 (金額順)'), {
+      columns: [
+        { header: '得意先CD', width: 12, cell: (c) => c.cd },
+        { header: '得意先', width: 24, cell: (c) => c.name || '—' },
+        { header: '売上 (t)', width: 12, fmt: TON, cell: (c) => c.ton },
+        slips,
+        amount,
+      ],
+      rows: [...by.values()].sort((a, b) => b.amountYen - a.amountYen),
+    }),
+  ];
+  for (const s of sheets) addSheet(wb, s);
   return wb;
 }

@@ -15,6 +15,7 @@ import {
   revertUpload,
   UploadOpError,
   type UploadRow,
+  type UploadWithActors,
 } from '@warehouse/db/uploads';
 import { HttpError } from '../http-error.ts';
 import { auditRequest, requireOwnUpload } from '../auth/audit-hooks.ts';
@@ -146,7 +147,7 @@ function heldOf(r: UploadRow): { code: string; params: Record<string, number> } 
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function uploadJson(r: UploadRow) {
+export function uploadJson(r: UploadWithActors) {
   return {
     id: r.id,
     // Only POST /upload/csv writes these, after checking them against CSV_TYPES and the flavours.
@@ -207,7 +208,7 @@ export function uploadsRoutes(root: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const r = await getUpload(ctx.pool, Number(req.params.id), { withErrors: true });
+      const r = await getUpload(ctx.pool, Number(req.params.id), { withErrors: true, withActors: true });
       if (!r)
         throw new HttpError(
           404,

@@ -6,3 +6,12 @@ export function ErrorMessage({ error }: { error: unknown }) {
   const { lang } = useI18n();
   return <>{errorText(error, lang)}</>;
 }
+
+/** {@link ErrorMessage} as an alert paragraph (read out when it appears), while `show`. */
+export function ErrorAlert({ show, error }: { show: boolean; error: unknown }) {
+  return show ? (
+    <p className="error" role="alert">
+      <ErrorMessage error={error} />
+    </p>
+  ) : null;
+}

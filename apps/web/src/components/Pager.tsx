@@ -6,11 +6,15 @@ export function Pager({
   pages,
   onPage,
   where,
+  testId,
 }: {
   page: number;
   pages: number;
   onPage: (page: number) => void;
+  /** which of the page's pagers (its accessible name: 「ページ (top)」) */
   where: string;
+  /** on the 「1 / 5 ページ」 text */
+  testId?: string;
 }) {
   const { t } = useI18n();
   return (
@@ -18,7 +22,9 @@ export function Pager({
       <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
         {t('prevPage')}
       </button>
-      <span>{t('pageOf').replace('{page}', fmt.int(page)).replace('{pages}', fmt.int(pages))}</span>
+      <span data-testid={testId}>
+        {t('pageOf').replace('{page}', fmt.int(page)).replace('{pages}', fmt.int(pages))}
+      </span>
       <button type="button" className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
         {t('nextPage')}
       </button>

@@ -1,28 +1,15 @@
-import { PersonSelect } from '../components/PersonSelect.tsx';
+import { FilterSelect } from '../components/FilterSelect.tsx';
+import { DateRange } from '../components/DateRange.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, download } from '../api.ts';
+import { api, download, type AuditEventsPage, type UsersResponse } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { ACTION_TEXTS, actionText } from '../messages.ts';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { ErrorAlert } from '../components/ErrorMessage.tsx';
 import { Pager, ShownOfTotal } from '../components/Pager.tsx';
-import type { AdminUser } from './Users.tsx';
 
 export const AUDIT_PAGE_SIZE = 50;
-
-interface AuditEvent {
-  id: number;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  actorName: string;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-}
 
 /** A before/after summary as "key: value" pairs (JSON values kept short). */
 function summary(v: unknown): string {
@@ -46,10 +33,10 @@ export function AuditPage() {
   const csvParams = params.toString();
   params.set('limit', String(AUDIT_PAGE_SIZE));
   params.set('offset', String((f.page - 1) * AUDIT_PAGE_SIZE));
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ users: AdminUser[] }>('/users') });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api<UsersResponse>('/users') });
   const q = useQuery({
     queryKey: ['audit', params.toString()],
-    queryFn: () => api<{ events: AuditEvent[]; total: number }>(`/audit?${params}`),
+    queryFn: () => api<AuditEventsPage>(`/audit?${params}`),
     placeholderData: keepPreviousData,
   });
   const userName = new Map(users.data?.users.map((u) => [u.id, u.name]));
@@ -63,47 +50,19 @@ export function AuditPage() {
       <h1>{t('navAudit')}</h1>
       <form className="panel filters" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
         <div className="row">
-          <PersonSelect
+          <FilterSelect
             label={t('auditWho')}
             value={f.actorId}
-            people={users.data?.users}
+            options={users.data?.users}
             onChange={(id) => set('actorId', id)}
           />
-          <label>
-            {t('auditAction')}
-            <select value={f.action ?? ''} onChange={(e) => set('action', e.target.value)}>
-              <option value="">{t('all')}</option>
-              {Object.keys(ACTION_TEXTS).map((a) => (
-                <option key={a} value={a}>
-                  {actionText(a, lang)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <fieldset className="range">
-            <legend>{t('auditPeriod')}</legend>
-            <label>
-              {t('from')}
-              <input
-                type="date"
-                aria-label={`${t('auditPeriod')} ${t('from')}`}
-                value={f.from ?? ''}
-                max={f.to}
-                onChange={(e) => set('from', e.target.value)}
-              />
-            </label>
-            <label>
-              {t('to')}
-              <input
-                type="date"
-                aria-label={`${t('auditPeriod')} ${t('to')}`}
-                value={f.to ?? ''}
-                min={f.from}
-                onChange={(e) => set('to', e.target.value)}
-              />
-            </label>
-            <span className="muted">{t('auditPeriodHint')}</span>
-          </fieldset>
+          <FilterSelect
+            label={t('auditAction')}
+            value={f.action}
+            options={Object.keys(ACTION_TEXTS).map((a) => ({ id: a, name: actionText(a, lang) }))}
+            onChange={(a) => set('action', a)}
+          />
+          <DateRange legend={t('auditPeriod')} hint={t('auditPeriodHint')} from={f.from} to={f.to} onChange={set} />
           <button
             type="button"
             className="secondary"
@@ -116,52 +75,37 @@ export function AuditPage() {
           </button>
         </div>
       </form>
-      {(q.isError || csvError !== undefined) && (
-        <p className="error" role="alert">
-          <ErrorMessage error={q.isError ? q.error : csvError} />
-        </p>
-      )}
+      <ErrorAlert show={q.isError || csvError !== undefined} error={q.isError ? q.error : csvError} />
       <ShownOfTotal testId="audit-count" pending={q.isPending} total={total} first={first} count={rows.length} />
       {rows.length > 0 && (
         <>
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('navAudit')}>
-            <table data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th>{t('auditAt')}</th>
-                  <th>{t('auditWho')}</th>
-                  <th>{t('auditAction')}</th>
-                  <th>{t('auditObject')}</th>
-                  <th>{t('auditDetail')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((e) => (
-                  <tr key={e.id} data-testid="audit-row">
-                    <td>{fmt.dateTime(e.at)}</td>
-                    <td>{e.actorName}</td>
-                    <td>{actionText(e.action, lang)}</td>
-                    <td>
-                      {e.objectType === 'upload' && e.objectId ? (
-                        <a href={`#/uploads/${e.objectId}`}>
-                          {t('navUpload')} #{e.objectId}
-                        </a>
-                      ) : e.objectType === 'user' && e.objectId ? (
-                        (userName.get(e.objectId) ?? e.objectId)
-                      ) : e.objectType === 'api_key' && e.objectId ? (
-                        `${t('apiKey')} #${e.objectId}`
-                      ) : (
-                        (e.objectId ?? '—')
-                      )}
-                    </td>
-                    <td className="detail">
-                      {[summary(e.before), summary(e.after)].filter(Boolean).join(' → ') || '—'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={t('navAudit')}
+            testId="audit-table"
+            headings={[t('auditAt'), t('auditWho'), t('auditAction'), t('auditObject'), t('auditDetail')]}
+          >
+            {rows.map((e) => (
+              <tr key={e.id} data-testid="audit-row">
+                <td>{fmt.dateTime(e.at)}</td>
+                <td>{e.actorName}</td>
+                <td>{actionText(e.action, lang)}</td>
+                <td>
+                  {e.objectType === 'upload' && e.objectId ? (
+                    <a href={`#/uploads/${e.objectId}`}>
+                      {t('navUpload')} #{e.objectId}
+                    </a>
+                  ) : e.objectType === 'user' && e.objectId ? (
+                    (userName.get(e.objectId) ?? e.objectId)
+                  ) : e.objectType === 'api_key' && e.objectId ? (
+                    `${t('apiKey')} #${e.objectId}`
+                  ) : (
+                    (e.objectId ?? '—')
+                  )}
+                </td>
+                <td className="detail">{[summary(e.before), summary(e.after)].filter(Boolean).join(' → ') || '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
           {pages > 1 && <Pager page={f.page} pages={pages} onPage={(page) => setF({ ...f, page })} where="audit" />}
         </>
       )}

@@ -1,12 +1,14 @@
-import { ShownOfTotal } from '../components/Pager.tsx';
-import { PersonSelect } from '../components/PersonSelect.tsx';
+import { Pager, ShownOfTotal } from '../components/Pager.tsx';
+import { FilterSelect } from '../components/FilterSelect.tsx';
+import { DateRange } from '../components/DateRange.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, type UploadSummary } from '../api.ts';
 import { fmt, useI18n, type MessageKey } from '../i18n.tsx';
 import { CSV_TYPES, FLAVOURS, UPLOAD_STATUSES } from '@warehouse/db/kinds';
 import { StatusBadge } from '../components/UploadResult.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { ErrorAlert } from '../components/ErrorMessage.tsx';
 
 export const HISTORY_PAGE_SIZE = 50;
 /** The filters GET /uploads takes, kept in the page's URL (#/history?csvType=…&page=2) so it can be shared. */
@@ -77,67 +79,31 @@ export function HistoryPage() {
   const total = q.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
   const first = (s.page - 1) * HISTORY_PAGE_SIZE + 1;
-  const select = (f: Filter, label: MessageKey, values: readonly string[]) => (
-    <label>
-      {t(label)}
-      <select value={s[f] ?? ''} onChange={(e) => filter(f, e.target.value)}>
-        <option value="">{t('all')}</option>
-        {values.map((k) => (
-          <option key={k} value={k}>
-            {t(k as MessageKey)}
-          </option>
-        ))}
-      </select>
-    </label>
+  const select = (f: Filter, label: MessageKey, values: readonly MessageKey[]) => (
+    <FilterSelect
+      label={t(label)}
+      value={s[f]}
+      options={values.map((k) => ({ id: k, name: t(k) }))}
+      onChange={(v) => filter(f, v)}
+    />
   );
   const range = (legend: MessageKey, hint: MessageKey, from: Filter, to: Filter) => (
-    <fieldset className="range">
-      <legend>{t(legend)}</legend>
-      <label>
-        {t('from')}
-        <input
-          type="date"
-          aria-label={`${t(legend)} ${t('from')}`}
-          value={s[from] ?? ''}
-          max={s[to]}
-          onChange={(e) => filter(from, e.target.value)}
-        />
-      </label>
-      <label>
-        {t('to')}
-        <input
-          type="date"
-          aria-label={`${t(legend)} ${t('to')}`}
-          value={s[to] ?? ''}
-          min={s[from]}
-          onChange={(e) => filter(to, e.target.value)}
-        />
-      </label>
-      <span className="muted">{t(hint)}</span>
-    </fieldset>
+    <DateRange
+      legend={t(legend)}
+      hint={t(hint)}
+      from={s[from]}
+      to={s[to]}
+      onChange={(end, day) => filter(end === 'from' ? from : to, day)}
+    />
   );
-  const pager = (where: string) => (
-    <nav className="row pager" aria-label={`${t('pages')} (${where})`}>
-      <button
-        type="button"
-        className="secondary"
-        disabled={s.page <= 1}
-        onClick={() => setS({ ...s, page: s.page - 1 })}
-      >
-        {t('prevPage')}
-      </button>
-      <span data-testid={`history-pages-${where}`}>
-        {t('pageOf').replace('{page}', fmt.int(s.page)).replace('{pages}', fmt.int(pages))}
-      </span>
-      <button
-        type="button"
-        className="secondary"
-        disabled={s.page >= pages}
-        onClick={() => setS({ ...s, page: s.page + 1 })}
-      >
-        {t('nextPage')}
-      </button>
-    </nav>
+  const pager = (where: 'top' | 'bottom') => (
+    <Pager
+      page={s.page}
+      pages={pages}
+      onPage={(page) => setS({ ...s, page })}
+      where={where}
+      testId={`history-pages-${where}`}
+    />
   );
   return (
     <>
@@ -147,10 +113,10 @@ export function HistoryPage() {
           {select('csvType', 'kind', CSV_TYPES)}
           {select('flavour', 'flavour', FLAVOURS)}
           {select('status', 'status', UPLOAD_STATUSES)}
-          <PersonSelect
+          <FilterSelect
             label={t('uploader')}
             value={s.by}
-            people={uploaders.data?.uploaders}
+            options={uploaders.data?.uploaders}
             onChange={(id) => filter('by', id)}
           />
           <label>
@@ -171,11 +137,7 @@ export function HistoryPage() {
           </button>
         </div>
       </form>
-      {q.isError && (
-        <p className="error" role="alert">
-          <ErrorMessage error={q.error} />
-        </p>
-      )}
+      <ErrorAlert show={q.isError} error={q.error} />
       <ShownOfTotal testId="history-count" pending={q.isPending} total={total} first={first} count={rows.length} />
       {!q.isPending && rows.length === 0 ? (
         <p className="muted">{t('noData')}</p>
@@ -183,54 +145,49 @@ export function HistoryPage() {
         rows.length > 0 && (
           <>
             {pages > 1 && pager('top')}
-            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('navHistory')}>
-              <table data-testid="history-table">
-                <thead>
-                  <tr>
-                    <th className="num">#</th>
-                    <th>{t('file')}</th>
-                    <th>{t('kind')}</th>
-                    <th>{t('flavour')}</th>
-                    <th>{t('status')}</th>
-                    <th className="num">{t('rowCount')}</th>
-                    <th>{t('period')}</th>
-                    <th>{t('createdAt')}</th>
-                    <th>{t('uploader')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((u) => (
-                    <tr key={u.id} data-testid="history-row">
-                      <td className="num">
-                        <a href={`#/uploads/${u.id}`}>{u.id}</a>
-                      </td>
-                      <td>
-                        <a href={`#/uploads/${u.id}`}>{u.fileName}</a>
-                      </td>
-                      <td>{t(u.csvType)}</td>
-                      <td>{u.flavour ? t(u.flavour) : '—'}</td>
-                      <td>
-                        <StatusBadge status={u.status} />
-                        {(u.revertedBy ?? u.confirmedBy) && (
-                          <span className="muted" data-testid="history-changed-by">
-                            {' '}
-                            {u.revertedBy
-                              ? `${t('revertedBy')}: ${u.revertedBy}`
-                              : `${t('confirmedBy')}: ${u.confirmedBy}`}
-                          </span>
-                        )}
-                      </td>
-                      <td className="num">{fmt.int(u.rowCount)}</td>
-                      <td data-testid="history-period">
-                        {u.dateFrom ? `${fmt.date(u.dateFrom)} – ${fmt.date(u.dateTo)}` : '—'}
-                      </td>
-                      <td>{fmt.dateTime(u.createdAt)}</td>
-                      <td data-testid="history-uploader">{u.uploader?.name ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label={t('navHistory')}
+              testId="history-table"
+              headings={[
+                { text: '#', num: true },
+                t('file'),
+                t('kind'),
+                t('flavour'),
+                t('status'),
+                { text: t('rowCount'), num: true },
+                t('period'),
+                t('createdAt'),
+                t('uploader'),
+              ]}
+            >
+              {rows.map((u) => (
+                <tr key={u.id} data-testid="history-row">
+                  <td className="num">
+                    <a href={`#/uploads/${u.id}`}>{u.id}</a>
+                  </td>
+                  <td>
+                    <a href={`#/uploads/${u.id}`}>{u.fileName}</a>
+                  </td>
+                  <td>{t(u.csvType)}</td>
+                  <td>{u.flavour ? t(u.flavour) : '—'}</td>
+                  <td>
+                    <StatusBadge status={u.status} />
+                    {(u.revertedBy ?? u.confirmedBy) && (
+                      <span className="muted" data-testid="history-changed-by">
+                        {' '}
+                        {u.revertedBy ? `${t('revertedBy')}: ${u.revertedBy}` : `${t('confirmedBy')}: ${u.confirmedBy}`}
+                      </span>
+                    )}
+                  </td>
+                  <td className="num">{fmt.int(u.rowCount)}</td>
+                  <td data-testid="history-period">
+                    {u.dateFrom ? `${fmt.date(u.dateFrom)} – ${fmt.date(u.dateTo)}` : '—'}
+                  </td>
+                  <td>{fmt.dateTime(u.createdAt)}</td>
+                  <td data-testid="history-uploader">{u.uploader?.name ?? '—'}</td>
+                </tr>
+              ))}
+            </DataTable>
             {pages > 1 && pager('bottom')}
           </>
         )

@@ -1,29 +1,10 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api.ts';
+import { api, type AdminUser, type ApiKeysResponse, type UsersResponse } from '../api.ts';
 import { fmt, useI18n } from '../i18n.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useSession, type Role } from '../session.ts';
 
-export interface AdminUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-  lastSignIn: string | null;
-  activeSessions: number;
-  keys: number;
-}
-interface Key {
-  id: number;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 const ROLES: Role[] = ['viewer', 'staff', 'admin'];
 
 /** A one-time password, shown once, with whose it is. */
@@ -43,7 +24,7 @@ function Keys({ user }: { user: AdminUser }) {
   const qc = useQueryClient();
   const keys = useQuery({
     queryKey: ['users', user.id, 'keys'],
-    queryFn: () => api<{ keys: Key[] }>(`/users/${encodeURIComponent(user.id)}/keys`),
+    queryFn: () => api<ApiKeysResponse>(`/users/${encodeURIComponent(user.id)}/keys`),
   });
   const revoke = useMutation({
     mutationFn: (id: number) => api(`/users/${encodeURIComponent(user.id)}/keys/${id}`, { method: 'DELETE' }),
@@ -175,7 +156,7 @@ export function UsersPage() {
   const qc = useQueryClient();
   const session = useSession().data;
   const selfId = session && session !== 'off' ? session.id : undefined;
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ users: AdminUser[] }>('/users') });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api<UsersResponse>('/users') });
   const [form, setForm] = useState({ email: '', name: '', role: 'staff' as Role });
   const create = useMutation({
     mutationFn: () =>

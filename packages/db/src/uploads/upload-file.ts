@@ -47,6 +47,14 @@ export interface UploadRow {
   uploadedBy: string | null;
   /** their name as the audit log has it */
   uploadedByName: string | null;
+}
+
+/**
+ * An upload as the history and its page show it: with who confirmed or undid it, read from its
+ * audit events. Only the reads that show uploads ask for these ({@link listUploads},
+ * `getUpload(…, { withActors: true })`); the worker's and revert's reads do without them.
+ */
+export interface UploadWithActors extends UploadRow {
   /** who confirmed it, when held (the latest upload.confirmed event's actor), else NULL */
   confirmedByName: string | null;
   /** who undid it (the latest upload.reverted event's actor), else NULL */
@@ -59,15 +67,18 @@ function camel(c: string): string {
 }
 const plain = (c: string) => `${c} AS "${camel(c)}"`;
 
-/** The SELECT list producing UploadRow (without errors unless asked: they can be large). */
-function columns(withErrors: boolean): string {
+/**
+ * The SELECT list producing UploadRow (without errors unless asked: they can be large), and
+ * UploadWithActors with `withActors`.
+ */
+function columns(opts: { withErrors?: boolean | undefined; withActors?: boolean | undefined }): string {
   return [
     'id::int AS id',
     ...['csv_type', 'flavour', 'file_name', 'file_sha256'].map(plain),
     'file_size::float8 AS "fileSize"',
     ...['status', 'encoding', 'row_count'].map(plain),
     ...['date_from', 'date_to'].map(d),
-    withErrors ? 'errors' : 'NULL::jsonb AS errors',
+    opts.withErrors ? 'errors' : 'NULL::jsonb AS errors',
     ...[
       'error_message',
       'error_code',
@@ -83,25 +94,47 @@ function columns(withErrors: boolean): string {
     ...['held_reason', 'confirmed_at', 'reverted_at', 'uploaded_by', 'uploaded_by_name'].map(plain),
     // Who confirmed / undid it: its audit events (one index probe each: audit_event_object_type_object_id_id_idx);
     // not a system actor (with sign-in off the API writes "(sign-in off)", which names nobody).
-    ...(
-      [
-        ['confirmedByName', 'upload.confirmed'],
-        ['revertedByName', 'upload.reverted'],
-      ] as const
-    ).map(
-      ([as, action]) =>
-        `(SELECT a.actor_name FROM log.audit_event a WHERE a.object_type = 'upload' AND a.object_id = upload_file.id::text AND a.action = '${action}' AND a.actor_type <> 'system' ORDER BY a.id DESC LIMIT 1) AS "${as}"`,
-    ),
+    ...(opts.withActors
+      ? (
+          [
+            ['confirmedByName', 'upload.confirmed'],
+            ['revertedByName', 'upload.reverted'],
+          ] as const
+        ).map(
+          ([as, action]) =>
+            `(SELECT a.actor_name FROM log.audit_event a WHERE a.object_type = 'upload' AND a.object_id = upload_file.id::text AND a.action = '${action}' AND a.actor_type <> 'system' ORDER BY a.id DESC LIMIT 1) AS "${as}"`,
+        )
+      : []),
   ].join(', ');
 }
 
+export interface GetUploadOptions {
+  /** its row errors too (they can be large) */
+  withErrors?: boolean;
+  /** lock the row (inside a transaction) */
+  forUpdate?: boolean;
+  /** who confirmed / undid it, from its audit events (two index probes): for reads that show it */
+  withActors?: boolean;
+}
+
+/**
+ * One upload by id. `withActors` adds who confirmed / undid it (the upload's page); the worker's and
+ * revert's reads leave it out.
+ * @example const u = await getUpload(pool, 42, { withErrors: true, withActors: true }); // u?.revertedByName
+ */
 export async function getUpload(
   db: Queryable,
   id: number,
-  opts: { withErrors?: boolean; forUpdate?: boolean } = {},
+  opts: GetUploadOptions & { withActors: true },
+): Promise<UploadWithActors | undefined>;
+export async function getUpload(db: Queryable, id: number, opts?: GetUploadOptions): Promise<UploadRow | undefined>;
+export async function getUpload(
+  db: Queryable,
+  id: number,
+  opts: GetUploadOptions = {},
 ): Promise<UploadRow | undefined> {
   const { rows } = await db.query<UploadRow>(
-    `SELECT ${columns(!!opts.withErrors)} FROM log.upload_file WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${columns(opts)} FROM log.upload_file WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
   return rows[0];
@@ -171,7 +204,7 @@ export function uploadsPageSql(f: ListFilter): { page: pg.QueryConfig; count: pg
   return {
     // The page's ids first (an index-only scan can skip OFFSET rows without reading them), then their rows.
     page: {
-      text: `SELECT ${columns(false)} FROM log.upload_file
+      text: `SELECT ${columns({ withActors: true })} FROM log.upload_file
       WHERE id IN (SELECT id FROM log.upload_file ${w.sql} ORDER BY id DESC LIMIT $${w.params.length + 1} OFFSET $${w.params.length + 2})
       ORDER BY id DESC`,
       values: [...w.params, f.limit, f.offset ?? 0],
@@ -180,10 +213,10 @@ export function uploadsPageSql(f: ListFilter): { page: pg.QueryConfig; count: pg
   };
 }
 
-/** One page of uploads, newest first (see {@link ListFilter}). */
-export async function listUploads(db: Queryable, f: ListFilter): Promise<UploadRow[]> {
+/** One page of uploads, newest first (see {@link ListFilter}), with who confirmed / undid each. */
+export async function listUploads(db: Queryable, f: ListFilter): Promise<UploadWithActors[]> {
   const { page } = uploadsPageSql(f);
-  const { rows } = await db.query<UploadRow>(page.text, page.values);
+  const { rows } = await db.query<UploadWithActors>(page.text, page.values);
   return rows;
 }
 
