@@ -166,7 +166,9 @@ export async function startServer(opts: StartOptions): Promise<Started> {
       closing = true;
       stopping ??= (async () => {
         await app?.close(); // stops accepting; in-flight requests finish
-        await worker?.stop(); // running jobs finish; an interrupted one is retried elsewhere
+        // Running jobs finish and their outcomes are written before it resolves; ending the
+        // worker's pool earlier stranded them (lost, and an unhandled rejection 10 s later).
+        await worker?.stop();
         await Promise.all([pool.end(), workerPool?.end()]);
         await db.release();
       })();

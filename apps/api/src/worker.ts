@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger as Pino } from 'pino';
 import { run, type ParsedCronItem, type Runner, type Task, type TaskList } from 'graphile-worker';
@@ -120,7 +121,26 @@ export interface WorkerHandle {
   readonly runner: Runner;
   /** How many times a runner died and was started again. */
   readonly restarts: number;
+  /**
+   * Stop taking jobs, let the running ones finish, and resolve once their success or failure is
+   * written: nothing of the worker is left on `pool`, so the caller may end it.
+   */
   stop(): Promise<void>;
+}
+
+/**
+ * Resolves once no client of `pool` is checked out and no request waits for one. graphile-worker
+ * 0.17.3 records a job's outcome without awaiting it (worker.js calls `completeJob(job)` /
+ * `failJob(...)` and moves on; batching, which its shutdown would wait for, is off by default), so
+ * `runner.stop()` resolves while those writes are still asking the pool for a client. A pool ended
+ * then never serves them (pg-pool hands no client to a waiting request once `end()` was called):
+ * the outcome is lost and the write rejects 10 s later, unhandled, with "timeout exceeded when
+ * trying to connect". Each write has asked for its client by the time its worker ends, so a pool
+ * with nothing out and no one waiting has them all done (not a write sleeping between retries while
+ * the database is down: it holds no client). Polled: pg-pool has no event for a failed connect.
+ */
+async function settled(pool: pg.Pool): Promise<void> {
+  while (pool.waitingCount > 0 || pool.idleCount < pool.totalCount) await sleep(10);
 }
 
 /** Run graphile-worker with `ingest_upload` (+ given tasks) and the dead-job sweeper. */
@@ -128,14 +148,16 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const { pool, logger, config } = opts;
   // Also gives the pool the error listeners graphile-worker's run() checks for.
   await installWorkerSchema({ pool, logger });
-  const sweep = async () => {
-    try {
-      const ids = await sweepDeadWorkerJobs(pool, config.staleJobSeconds);
-      if (ids.length) logger.warn({ workers: ids }, 'released jobs of worker(s) that are gone; they will be retried');
-    } catch (error) {
-      logger.error({ err: error }, 'sweeping jobs of dead workers failed');
-    }
-  };
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweep = () =>
+    (sweeping = (async () => {
+      try {
+        const ids = await sweepDeadWorkerJobs(pool, config.staleJobSeconds);
+        if (ids.length) logger.warn({ workers: ids }, 'released jobs of worker(s) that are gone; they will be retried');
+      } catch (error) {
+        logger.error({ err: error }, 'sweeping jobs of dead workers failed');
+      }
+    })());
   await sweep();
   const timer = setInterval(sweep, config.sweepIntervalMs);
   timer.unref();
@@ -192,7 +214,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       stopping = true;
       clearInterval(timer);
       clearTimeout(restartTimer);
-      await runner.stop();
+      try {
+        await runner.stop();
+      } finally {
+        await sweeping;
+        await settled(pool);
+      }
     },
   };
 }

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../scripts/chromium.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../scripts/chromium.ts';
 import { injectAxe } from './a11y.ts';
 import { inject } from 'vitest';
 import { createMigratedTemplate, createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
@@ -25,10 +25,24 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+let browser: Promise<Browser> | undefined;
+
+/**
+ * One headless Chromium per worker process: the test files run one after another in it (no
+ * isolation), each in a context of its own (`startStack`). Launched again if it went away.
+ */
+function sharedBrowser(): Promise<Browser> {
+  browser ??= launchBrowser().then((b) => {
+    b.on('disconnected', () => (browser = undefined));
+    return b;
+  });
+  return browser;
+}
+
 /**
  * The API and its workers on 127.0.0.1 (a free port) against a fresh test database cloned from
- * the migrated template, serving the built console, plus a headless Chromium with a fresh
- * profile directory.
+ * the migrated template, serving the built console, plus a fresh context (its own cookies,
+ * storage and downloads) of the worker's headless Chromium.
  */
 export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<Stack> {
   const adminUrl = inject('pgAdminUrl');
@@ -52,9 +66,15 @@ export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<St
     seed: { from: '2019-01-01', to: '2026-12-31' },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
-  const browser = await launchChromium({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true });
-  const context = browser.context;
-  const page = context.pages()[0] ?? (await context.newPage());
+  const context = await (
+    await sharedBrowser()
+  ).newContext({
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   return {
     url: server.url!,
@@ -63,9 +83,17 @@ export async function startStack(overrides: Partial<ApiConfig> = {}): Promise<St
     context,
     page,
     async close() {
-      await browser.close();
-      await server.stop();
-      await db.drop();
+      // The server and its database go whatever the context does: a server left running in this
+      // process (workers share it, file after file) would go on polling for jobs.
+      try {
+        await context.close();
+      } finally {
+        try {
+          await server.stop();
+        } finally {
+          await db.drop();
+        }
+      }
     },
   };
 }
