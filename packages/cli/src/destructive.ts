@@ -23,9 +23,6 @@ import { withEnv } from './env.ts';
 import { c, info } from './output.ts';
 import { repoRoot } from './paths.ts';
 
-// Defined in flags.ts (light); re-exported until the scripts import it from there.
-export { guardFlags } from './flags.ts';
-
 /**
  * The process environment this package reads (one place): FORCE, WAREHOUSE_COUNTDOWN_SECONDS
  * (default 5; tests use 0), WAREHOUSE_BACKUP_DIR (default backups/ at the repo root),

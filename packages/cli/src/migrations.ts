@@ -2,8 +2,7 @@ import { parseDuration, type MigratorEvent } from '@warehouse/migrate';
 import { CliError } from '@warehouse/command';
 import { c, info, ms } from './output.ts';
 
-// Defined in flags.ts (light: read before argv is parsed); re-exported until the scripts import them from there.
-export { dirFlag, intFlag, lockTimeoutFlag, schemaFlag, schemaSourceFlags, schemaSources, viewsFlag } from './flags.ts';
+// The flags of the db:migrate family and intFlag are in flags.ts (light, read before argv is parsed).
 
 /** A duration flag (`5s`, `500ms`, `2min`, bare ms; 0 = no limit) in ms, or a usage error naming the flag. */
 export function durationFlag(name: string, value: string | undefined): number | undefined {

@@ -16,9 +16,6 @@ import { cliConfig, withGuardedEnv, withWritingEnv } from './destructive.ts';
 import { timestamp } from './ops/backup.ts';
 import { c, info } from './output.ts';
 
-// Defined in flags.ts (light); re-exported until the scripts import it from there.
-export { overwriteFlag } from './flags.ts';
-
 export interface SeedRun extends SeedReferenceResult {
   /** Files holding the replaced values (overwrite only, and only when something was replaced). */
   backupFiles: string[];

@@ -6,9 +6,6 @@ import { guardForCommand, known } from './destructive.ts';
 import { withEnv } from './env.ts';
 import { printJson } from './output.ts';
 
-// Defined in flags.ts (light); re-exported until the scripts import them from there.
-export { parseUploadId, uploadIdFlag } from './flags.ts';
-
 /** Resolve (or open) the upload's alert incident now rather than at the watch's next pass. */
 async function syncAlerts(url: string, uploadId: number): Promise<void> {
   // Loaded here, not at the top: the refresher brings graphile-worker, which the upload commands'

@@ -8,9 +8,6 @@ import { CliError } from '@warehouse/command';
 import { withTransaction } from '@warehouse/db';
 import { AccountError, ROLES, isRole, type Actor, type Role } from '@warehouse/db/accounts';
 
-// Defined in flags.ts (light); re-exported until the scripts import them from there.
-export { asFlag, emailFlag, passwordStdinFlag, requireEmail } from './flags.ts';
-
 /** The CLI's actor in log.audit_event: `--as` or the OS user. */
 export function cliActor(as: string | undefined): Actor {
   let user = as?.trim();

@@ -14,8 +14,6 @@ import { confirmSameAfter, confirmToolTarget, pgConn, runTool } from './tools.ts
 
 /** packages/db/sql/schema_head.sql (defined in paths.ts, which the scripts' --help can load). */
 export { SNAPSHOT_FILE };
-// Defined in flags.ts (light); re-exported until the scripts import it from there.
-export { snapshotFileFlag } from '../flags.ts';
 /** Squashed migrations go here (a sibling of migrations/; the runner never reads it). */
 export const ARCHIVE_DIR = path.resolve(DEFAULT_MIGRATIONS_DIR, '../migrations_archive');
 
