@@ -1,10 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:backup — pg_dump -Fc of an environment's database.
-import { loadRegistry } from '@warehouse/env';
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { cliConfig } from '../src/destructive.ts';
-import { backupDatabase } from '../src/ops/backup.ts';
-import { dumpVia } from '../src/ops/dump.ts';
+import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -19,6 +15,11 @@ await runCommand(
     },
     examples: ['pnpm db:backup --env vm_prod', 'pnpm db:backup --env local_dev --out /tmp/dev.dump'],
     async run({ flags }) {
+      const { loadRegistry } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
+      const { cliConfig } = await import('../src/destructive.ts');
+      const { backupDatabase } = await import('../src/ops/backup.ts');
+      const { dumpVia } = await import('../src/ops/dump.ts');
       const registry = loadRegistry();
       await withEnv(
         flags.env,

@@ -1,12 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:baseline — squash the migration history into one baseline migration.
-import { DbError, maskUrl } from '@warehouse/db';
-import { loadRegistry } from '@warehouse/env';
-import { DEFAULT_MIGRATIONS_DIR, status } from '@warehouse/migrate';
-import { CliError, c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { dirFlag } from '../src/migrations.ts';
-import { writeBaseline } from '../src/ops/baseline.ts';
-import { dumpSchema, dumpVia } from '../src/ops/dump.ts';
+import { CliError, c, defineCommand, dirFlag, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -34,6 +28,12 @@ await runCommand(
           'E_USAGE',
           '--from ENV and --name NAME are both required, e.g. --from local_dev --name baseline_2026_01',
         );
+      const { DbError, maskUrl } = await import('@warehouse/db');
+      const { loadRegistry } = await import('@warehouse/env');
+      const { DEFAULT_MIGRATIONS_DIR, status } = await import('@warehouse/migrate');
+      const { withEnv } = await import('../src/env.ts');
+      const { writeBaseline } = await import('../src/ops/baseline.ts');
+      const { dumpSchema, dumpVia } = await import('../src/ops/dump.ts');
       const registry = loadRegistry();
       const dir = flags.dir ?? DEFAULT_MIGRATIONS_DIR;
       await withEnv(

@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:bootstrap-roles — idempotent app_readonly role and grants.
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withWritingEnv } from '../src/index.ts';
-import { bootstrapRoles } from '../src/ops/roles.ts';
-import { ensureProtectionMarker } from '../src/ops/protect.ts';
+import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -19,6 +17,9 @@ await runCommand(
     flags: { env: envFlag, json: jsonFlag },
     examples: ['pnpm db:bootstrap-roles --env vm_stg'],
     async run({ flags }) {
+      const { withWritingEnv } = await import('../src/destructive.ts');
+      const { bootstrapRoles } = await import('../src/ops/roles.ts');
+      const { ensureProtectionMarker } = await import('../src/ops/protect.ts');
       await withWritingEnv(flags.env, 'bootstrap-roles', async (db) => {
         const r = await bootstrapRoles(db.url);
         const marked = await ensureProtectionMarker(db.env, db.url);

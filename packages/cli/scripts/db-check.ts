@@ -1,8 +1,15 @@
 #!/usr/bin/env tsx
 // pnpm db:check — CI's guard: schema.prisma, the view catalog and the migrations agree, and the migrations folder is sound.
-import { checkSchema } from '@warehouse/migrate/engine';
-import { c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { schemaSourceFlags, schemaSources } from '../src/migrations.ts';
+import {
+  c,
+  defineCommand,
+  info,
+  jsonFlag,
+  printJson,
+  runCommand,
+  schemaSourceFlags,
+  schemaSources,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -36,6 +43,8 @@ await runCommand(
     examples: ['pnpm db:check', 'pnpm db:check --env vm_stg'],
     async run({ flags }) {
       const { dir, schema, catalogDir } = schemaSources(flags);
+      const { checkSchema } = await import('@warehouse/migrate/engine');
+      const { withEnv } = await import('../src/env.ts');
       const quiet = flags.json;
       const result = await withEnv(
         flags['shadow-env'],

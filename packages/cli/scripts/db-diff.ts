@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:diff — unified diff of two environments' schemas; exit 1 when they differ.
-import { loadRegistry } from '@warehouse/env';
-import { CliError, EXIT, c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { dumpSchema, dumpVia, unifiedDiff } from '../src/ops/dump.ts';
+import { CliError, EXIT, c, defineCommand, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -28,6 +26,9 @@ await runCommand(
     async run({ flags }) {
       if (!flags.from || !flags.to)
         throw new CliError('E_USAGE', '--from ENV and --to ENV are both required, e.g. --from local_dev --to vm_stg');
+      const { loadRegistry } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
+      const { dumpSchema, dumpVia, unifiedDiff } = await import('../src/ops/dump.ts');
       const registry = loadRegistry();
       const dump = (name: string) =>
         withEnv(

@@ -1,9 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm db:dump — normalised schema-only dump of an environment.
 import { writeFile } from 'node:fs/promises';
-import { loadRegistry } from '@warehouse/env';
-import { CliError, c, defineCommand, envFlag, info, runCommand, withEnv } from '../src/index.ts';
-import { dumpSchema, dumpVia } from '../src/ops/dump.ts';
+import { CliError, c, defineCommand, envFlag, info, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -22,6 +20,9 @@ await runCommand(
     async run({ flags }) {
       if (!['auto', 'local', 'compose'].includes(flags.via))
         throw new CliError('E_USAGE', `--via ${JSON.stringify(flags.via)} is not one of auto, local, compose`);
+      const { loadRegistry } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
+      const { dumpSchema, dumpVia } = await import('../src/ops/dump.ts');
       const registry = loadRegistry();
       await withEnv(
         flags.env,

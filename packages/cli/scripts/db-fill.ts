@@ -1,19 +1,18 @@
 #!/usr/bin/env tsx
 // pnpm db:fill — fill and swap in the new versions of views/MVs a view migration created (expand/fill/swap).
-import { fill } from '@warehouse/migrate';
 import {
   defineCommand,
   envFlag,
   jsonFlag,
   runCommand,
-  withWritingEnv,
   info,
   c,
   printJson,
   EXIT,
   ms,
+  intFlag,
+  lockTimeoutFlag,
 } from '../src/index.ts';
-import { durationFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
 
 await runCommand(
   defineCommand({
@@ -55,6 +54,9 @@ await runCommand(
     },
     examples: ['pnpm db:fill', 'pnpm db:fill --env vm_prod', 'pnpm db:fill --abandon'],
     async run({ flags }) {
+      const { fill } = await import('@warehouse/migrate');
+      const { withWritingEnv } = await import('../src/destructive.ts');
+      const { durationFlag, logMigratorEvent } = await import('../src/migrations.ts');
       return withWritingEnv(flags.env, 'fill', async (db) => {
         const r = await fill({
           url: db.url,

@@ -1,7 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:history — every _prisma_migrations row in order.
-import { history } from '@warehouse/migrate';
-import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, printJson, table, c } from '../src/index.ts';
+import { defineCommand, envFlag, jsonFlag, runCommand, printJson, table, c } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -10,6 +9,8 @@ await runCommand(
     flags: { env: envFlag, json: jsonFlag },
     examples: ['pnpm db:history', 'pnpm db:history --json'],
     async run({ flags }) {
+      const { history } = await import('@warehouse/migrate');
+      const { withEnv } = await import('../src/env.ts');
       await withEnv(flags.env, async (db) => {
         const rows = await history({ url: db.url });
         if (flags.json) return printJson(rows);

@@ -1,11 +1,16 @@
 #!/usr/bin/env tsx
 // pnpm db:init-from-snapshot — build a new env from schema_head.sql and stamp head (guarded).
-import { loadRegistry } from '@warehouse/env';
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { guardFlags, guardForCommand, known } from '../src/destructive.ts';
-import { SNAPSHOT_FILE, initFromSnapshot, snapshotFileFlag } from '../src/ops/baseline.ts';
-import { dumpVia } from '../src/ops/dump.ts';
-import { populateAfterMigrate } from '../src/populate.ts';
+import {
+  c,
+  defineCommand,
+  envFlag,
+  guardFlags,
+  info,
+  jsonFlag,
+  printJson,
+  runCommand,
+  snapshotFileFlag,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -26,6 +31,12 @@ await runCommand(
       'pnpm db:reset --env vm_stg --yes && pnpm db:init-from-snapshot --env vm_stg --yes && pnpm db:bootstrap-roles --env vm_stg',
     ],
     async run({ flags }) {
+      const { loadRegistry } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
+      const { guardForCommand, known } = await import('../src/destructive.ts');
+      const { SNAPSHOT_FILE, initFromSnapshot } = await import('../src/ops/baseline.ts');
+      const { dumpVia } = await import('../src/ops/dump.ts');
+      const { populateAfterMigrate } = await import('../src/populate.ts');
       const registry = loadRegistry();
       return withEnv(
         flags.env,

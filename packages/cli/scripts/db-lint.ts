@@ -1,9 +1,10 @@
 #!/usr/bin/env tsx
 // pnpm db:lint — check migration files for statements that are unsafe on a busy production database.
 import path from 'node:path';
+// Loaded before argv is parsed, unlike every other script's work: the help lists RULES, and the
+// rules come with the linter and the SQL parser it imports (test/script-imports.test.ts allows it).
 import { lintDir, RULES } from '@warehouse/migrate/lint';
-import { c, defineCommand, EXIT, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
-import { dirFlag } from '../src/migrations.ts';
+import { c, defineCommand, dirFlag, EXIT, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 
 const ruleList = Object.entries(RULES)
   .map(([id, r]) => `  ${r.severity === 'error' ? 'error  ' : 'warning'}  ${id}`)

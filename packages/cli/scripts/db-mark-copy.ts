@@ -1,21 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:mark-copy --env E — a physical copy of a protected database becomes E's database on purpose (guarded).
-import { describeIdentity, getEnvironment, loadRegistry } from '@warehouse/env';
-import {
-  CliError,
-  c,
-  cliConfig,
-  defineCommand,
-  guardDestructive,
-  guardFlags,
-  info,
-  jsonFlag,
-  printJson,
-  runCommand,
-  withEnv,
-} from '../src/index.ts';
-import { processGuardIo } from '../src/destructive.ts';
-import { checkPhysicalCopy, releaseCopy } from '../src/ops/protect.ts';
+import { CliError, c, defineCommand, guardFlags, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -45,6 +30,11 @@ await runCommand(
     async run({ flags }) {
       if (!flags.env)
         throw new CliError('E_USAGE', '--env NAME is required (the env whose URL reaches the copy, e.g. --env vm_stg)');
+      const { describeIdentity, getEnvironment, loadRegistry } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
+      const { guardDestructive } = await import('../src/guard.ts');
+      const { cliConfig, processGuardIo } = await import('../src/destructive.ts');
+      const { checkPhysicalCopy, releaseCopy } = await import('../src/ops/protect.ts');
       const registry = loadRegistry();
       getEnvironment(flags.env, registry);
       await withEnv(flags.env, async (db) => {

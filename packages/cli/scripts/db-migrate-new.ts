@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:migrate:new --name NAME — write the migration that takes the history to schema.prisma
 // and to the view catalog (prisma/views), rebuilding every dependant of a changed view or MV.
-import { newMigration } from '@warehouse/migrate/engine';
-import { migrate } from '@warehouse/migrate';
 import {
   c,
   CliError,
@@ -11,11 +9,10 @@ import {
   GuardRefusal,
   info,
   runCommand,
-  withEnv,
-  withWritingEnv,
+  schemaSourceFlags,
+  schemaSources,
 } from '../src/index.ts';
 import type { ResolvedDatabase } from '@warehouse/env';
-import { schemaSourceFlags, schemaSources } from '../src/migrations.ts';
 
 await runCommand(
   defineCommand({
@@ -75,6 +72,10 @@ await runCommand(
         throw new CliError('E_USAGE', '--name is required, e.g. pnpm db:migrate:new --name add_upload_file_note');
       const { dir, schema, catalogDir } = schemaSources(flags);
       const apply = !flags['create-only'] && !flags.empty;
+      const { newMigration } = await import('@warehouse/migrate/engine');
+      const { migrate } = await import('@warehouse/migrate');
+      const { withEnv } = await import('../src/env.ts');
+      const { withWritingEnv } = await import('../src/destructive.ts');
       // Applying writes to the env's database: refused when it is a protected database by what it is.
       const open = <T>(fn: (db: ResolvedDatabase) => Promise<T>) =>
         apply ? withWritingEnv(flags.env, 'migrate:new (apply the new migration)', fn) : withEnv(flags.env, fn);

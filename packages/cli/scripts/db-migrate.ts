@@ -1,22 +1,20 @@
 #!/usr/bin/env tsx
 // pnpm db:migrate — apply pending migrations (Prisma-compatible _prisma_migrations), or print the plan.
-import { migrate, plan, type PlanResult } from '@warehouse/migrate';
+import type { PlanResult } from '@warehouse/migrate';
 import {
   defineCommand,
   envFlag,
   jsonFlag,
   runCommand,
-  withEnv,
-  withWritingEnv,
   info,
   c,
   printJson,
   EXIT,
   ms,
+  dirFlag,
+  intFlag,
+  lockTimeoutFlag,
 } from '../src/index.ts';
-import { dirFlag, durationFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
-import { ensureProtectionMarker } from '../src/ops/protect.ts';
-import { populateAfterMigrate } from '../src/populate.ts';
 
 function printPlan(p: PlanResult, env: string): void {
   const out: string[] = [];
@@ -133,6 +131,12 @@ await runCommand(
     ],
     async run({ flags }) {
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
+      const { migrate, plan } = await import('@warehouse/migrate');
+      const { withEnv } = await import('../src/env.ts');
+      const { withWritingEnv } = await import('../src/destructive.ts');
+      const { durationFlag, logMigratorEvent } = await import('../src/migrations.ts');
+      const { ensureProtectionMarker } = await import('../src/ops/protect.ts');
+      const { populateAfterMigrate } = await import('../src/populate.ts');
       const options = {
         dir: flags.dir,
         to: flags.to,

@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:protect --env E — mark the database E reaches as protected (the marker lives in the database).
-import { describeIdentity } from '@warehouse/env';
-import { CliError, c, defineCommand, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { protectDatabase } from '../src/ops/protect.ts';
+import { CliError, c, defineCommand, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -32,6 +30,9 @@ await runCommand(
           'E_USAGE',
           '--env NAME is required (the env whose database becomes protected, e.g. --env vm_prod)',
         );
+      const { describeIdentity } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
+      const { protectDatabase } = await import('../src/ops/protect.ts');
       await withEnv(flags.env, async (db) => {
         const r = await protectDatabase(db.url, db.env.name);
         if (flags.json)

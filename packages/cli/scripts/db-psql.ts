@@ -1,9 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm db:psql — open psql on an environment's database, holding its embedded server while psql runs.
 import { spawn } from 'node:child_process';
-import { onParentGone } from '@warehouse/env';
-import { CliError, defineCommand, envFlag, runCommand, withEnv } from '../src/index.ts';
-import { pgConn } from '../src/ops/tools.ts';
+import { CliError, defineCommand, envFlag, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -18,6 +16,9 @@ await runCommand(
     positionals: { usage: '[-- PSQL ARGS…]', description: 'passed to psql, e.g. -c "select 1"' },
     examples: ['pnpm db:psql', 'pnpm db:psql --env local_demo -- -c "select count(*) from mart.mv_receive_daily"'],
     async run({ flags, positionals }) {
+      const { onParentGone } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
+      const { pgConn } = await import('../src/ops/tools.ts');
       return withEnv(flags.env, async (db) => {
         if (positionals.includes('--'))
           throw new CliError(

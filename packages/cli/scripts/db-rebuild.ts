@@ -1,10 +1,17 @@
 #!/usr/bin/env tsx
 // pnpm db:rebuild — rebuild an environment from the snapshot in one guarded run (logic: src/ops/rebuild.ts).
-import { getEnvironment, loadRegistry } from '@warehouse/env';
-import { c, defineCommand, envFlag, EXIT, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
-import { guardFlags } from '../src/destructive.ts';
-import { snapshotFileFlag } from '../src/ops/baseline.ts';
-import { rebuildEnvironment } from '../src/ops/rebuild.ts';
+import {
+  c,
+  defineCommand,
+  envFlag,
+  EXIT,
+  guardFlags,
+  info,
+  jsonFlag,
+  printJson,
+  runCommand,
+  snapshotFileFlag,
+} from '../src/index.ts';
 import type { ResetMethod } from '../src/ops/reset.ts';
 
 await runCommand(
@@ -43,6 +50,8 @@ await runCommand(
       'FORCE=1 pnpm db:rebuild --env vm_prod --confirm vm_prod',
     ],
     async run({ flags }) {
+      const { getEnvironment, loadRegistry } = await import('@warehouse/env');
+      const { rebuildEnvironment } = await import('../src/ops/rebuild.ts');
       const registry = loadRegistry();
       const env = getEnvironment(flags.env, registry);
       const r = await rebuildEnvironment({

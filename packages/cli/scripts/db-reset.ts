@@ -1,10 +1,7 @@
 #!/usr/bin/env tsx
 // pnpm db:reset — rebuild an environment's database from nothing (guarded).
 // The orchestration is resetEnvironment (src/ops/reset.ts); this script declares the flags.
-import { getEnvironment, loadRegistry } from '@warehouse/env';
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
-import { guardFlags } from '../src/destructive.ts';
-import { resetEnvironment } from '../src/ops/reset.ts';
+import { c, defineCommand, envFlag, guardFlags, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -36,6 +33,8 @@ await runCommand(
       'FORCE=1 pnpm db:reset --env vm_prod --confirm vm_prod',
     ],
     async run({ flags }) {
+      const { getEnvironment, loadRegistry } = await import('@warehouse/env');
+      const { resetEnvironment } = await import('../src/ops/reset.ts');
       const registry = loadRegistry();
       const result = await resetEnvironment({
         env: getEnvironment(flags.env, registry),

@@ -1,9 +1,17 @@
 #!/usr/bin/env tsx
 // pnpm db:resolve --rolled-back NAME | --applied NAME — clear a failed migration (like `prisma migrate resolve`).
-import { resolve } from '@warehouse/migrate';
-import { defineCommand, envFlag, runCommand, info, c, CliError } from '../src/index.ts';
-import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
-import { dirFlag, intFlag, lockTimeoutFlag } from '../src/migrations.ts';
+import {
+  defineCommand,
+  envFlag,
+  runCommand,
+  info,
+  c,
+  CliError,
+  dirFlag,
+  guardFlags,
+  intFlag,
+  lockTimeoutFlag,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -35,6 +43,8 @@ await runCommand(
       }
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
       const what = rolledBack !== undefined ? `--rolled-back ${rolledBack}` : `--applied ${flags.applied}`;
+      const { resolve } = await import('@warehouse/migrate');
+      const { withGuardedEnv } = await import('../src/destructive.ts');
       await withGuardedEnv(flags, `resolve ${what}`, async (db) => {
         const r =
           rolledBack !== undefined

@@ -1,10 +1,16 @@
 #!/usr/bin/env tsx
 // pnpm db:restore — restore a db:backup file into an environment (guarded).
-import { loadRegistry } from '@warehouse/env';
-import { CliError, c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withEnv } from '../src/index.ts';
-import { guardFlags, guardForCommand, known } from '../src/destructive.ts';
-import { checkBackupFile, restoreDatabase } from '../src/ops/backup.ts';
-import { dumpVia } from '../src/ops/dump.ts';
+import {
+  CliError,
+  c,
+  defineCommand,
+  envFlag,
+  guardFlags,
+  info,
+  jsonFlag,
+  printJson,
+  runCommand,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -23,6 +29,11 @@ await runCommand(
     examples: ['pnpm db:restore --env vm_stg --file backups/vm_prod/vm_prod_20260101000000.dump'],
     async run({ flags }) {
       if (!flags.file) throw new CliError('E_USAGE', '--file FILE is required (a backup written by pnpm db:backup)');
+      const { loadRegistry } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
+      const { guardForCommand, known } = await import('../src/destructive.ts');
+      const { checkBackupFile, restoreDatabase } = await import('../src/ops/backup.ts');
+      const { dumpVia } = await import('../src/ops/dump.ts');
       const registry = loadRegistry();
       await withEnv(
         flags.env,

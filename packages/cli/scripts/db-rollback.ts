@@ -1,9 +1,17 @@
 #!/usr/bin/env tsx
 // pnpm db:rollback [--steps N] — run down.sql of the newest applied migrations.
-import { rollback } from '@warehouse/migrate';
-import { defineCommand, envFlag, runCommand, info, c, EXIT } from '../src/index.ts';
-import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
-import { dirFlag, intFlag, lockTimeoutFlag, logMigratorEvent } from '../src/migrations.ts';
+import {
+  defineCommand,
+  envFlag,
+  runCommand,
+  info,
+  c,
+  EXIT,
+  dirFlag,
+  guardFlags,
+  intFlag,
+  lockTimeoutFlag,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -24,6 +32,9 @@ await runCommand(
     async run({ flags }) {
       const steps = intFlag('steps', flags.steps, 1);
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
+      const { rollback } = await import('@warehouse/migrate');
+      const { withGuardedEnv } = await import('../src/destructive.ts');
+      const { logMigratorEvent } = await import('../src/migrations.ts');
       return withGuardedEnv(flags, `rollback --steps ${steps}`, async (db) => {
         const r = await rollback({ url: db.url, dir: flags.dir, steps, lockTimeoutMs, log: logMigratorEvent });
         if (r.failed) {

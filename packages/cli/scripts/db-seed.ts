@@ -1,9 +1,16 @@
 #!/usr/bin/env tsx
 // pnpm db:seed — fill the reference data (calendar with holidays, daily and monthly targets).
-import { referenceRange } from '@warehouse/demo/seed';
-import { c, CliError, defineCommand, envFlag, jsonFlag, printJson, runCommand } from '../src/index.ts';
-import { guardFlags } from '../src/destructive.ts';
-import { describeSeed, overwriteFlag, runReferenceSeed } from '../src/seed.ts';
+import {
+  c,
+  CliError,
+  defineCommand,
+  envFlag,
+  guardFlags,
+  jsonFlag,
+  overwriteFlag,
+  printJson,
+  runCommand,
+} from '../src/index.ts';
 
 function year(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -52,10 +59,11 @@ await runCommand(
       'pnpm db:seed --env vm_prod --overwrite --force --confirm vm_prod',
     ],
     async run({ flags }) {
-      const range = referenceRange({
-        fromYear: year('from-year', flags['from-year']),
-        throughYear: year('through-year', flags['through-year']),
-      });
+      const fromYear = year('from-year', flags['from-year']);
+      const throughYear = year('through-year', flags['through-year']);
+      const { referenceRange } = await import('@warehouse/demo/seed');
+      const { describeSeed, runReferenceSeed } = await import('../src/seed.ts');
+      const range = referenceRange({ fromYear, throughYear });
       const r = await runReferenceSeed({ flags, range, command: 'pnpm db:seed' });
       if (flags.json) printJson(r);
       else process.stdout.write(`${c.ok('ok')} ${describeSeed(r, flags.overwrite === true)}\n`);

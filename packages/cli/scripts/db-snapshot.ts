@@ -5,8 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, c, defineCommand, info, jsonFlag, printJson, runCommand } from '../src/index.ts';
-import { SNAPSHOT_FILE, snapshotSchema } from '../src/ops/baseline.ts';
-import { unifiedDiff } from '../src/ops/dump.ts';
+import { SNAPSHOT_FILE } from '../src/paths.ts';
 import { compareSplit, splitDirOf, splitSnapshot, SPLIT_DIR, writeSplit } from '../src/ops/snapshot-split.ts';
 
 await runCommand(
@@ -46,6 +45,8 @@ await runCommand(
       'pnpm db:snapshot --split /tmp/schema_head --out /tmp/schema_head.sql',
     ],
     async run({ flags }) {
+      const { snapshotSchema } = await import('../src/ops/baseline.ts');
+      const { unifiedDiff } = await import('../src/ops/dump.ts');
       const file = path.resolve(flags.out ?? SNAPSHOT_FILE);
       const splitDir = path.resolve(flags.split ?? (flags.out ? splitDirOf(file) : SPLIT_DIR));
       const sql = await snapshotSchema({ adminUrl: flags['admin-url'], log: (m) => info(c.dim(m)) });

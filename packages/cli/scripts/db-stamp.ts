@@ -1,9 +1,17 @@
 #!/usr/bin/env tsx
 // pnpm db:stamp --to NAME|head — mark migrations applied without running them (baseline).
-import { stamp } from '@warehouse/migrate';
-import { defineCommand, envFlag, runCommand, info, c, CliError } from '../src/index.ts';
-import { guardFlags, withGuardedEnv } from '../src/destructive.ts';
-import { dirFlag, intFlag, lockTimeoutFlag } from '../src/migrations.ts';
+import {
+  defineCommand,
+  envFlag,
+  runCommand,
+  info,
+  c,
+  CliError,
+  dirFlag,
+  guardFlags,
+  intFlag,
+  lockTimeoutFlag,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -27,6 +35,8 @@ await runCommand(
     async run({ flags }) {
       if (!flags.to) throw new CliError('E_USAGE', '--to NAME|head is required; see `pnpm db:status` for the names');
       const lockTimeoutMs = intFlag('lock-timeout', flags['lock-timeout'], 0);
+      const { stamp } = await import('@warehouse/migrate');
+      const { withGuardedEnv } = await import('../src/destructive.ts');
       await withGuardedEnv(flags, `stamp --to ${flags.to}`, async (db) => {
         const r = await stamp({ url: db.url, dir: flags.dir, to: flags.to!, lockTimeoutMs });
         for (const n of r.stamped) info(`${c.ok('stamped')} ${n}`);

@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:status — compare the migrations folder with _prisma_migrations (like `prisma migrate status`).
-import { status } from '@warehouse/migrate';
-import { defineCommand, envFlag, jsonFlag, runCommand, withEnv, info, c, printJson, EXIT } from '../src/index.ts';
-import { dirFlag } from '../src/migrations.ts';
+import { defineCommand, envFlag, jsonFlag, runCommand, info, c, printJson, EXIT, dirFlag } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -13,6 +11,8 @@ await runCommand(
     flags: { env: envFlag, dir: dirFlag, json: jsonFlag },
     examples: ['pnpm db:status', 'pnpm db:status --env vm_prod --json'],
     async run({ flags }) {
+      const { status } = await import('@warehouse/migrate');
+      const { withEnv } = await import('../src/env.ts');
       return withEnv(flags.env, async (db) => {
         const st = await status({ url: db.url, dir: flags.dir });
         if (flags.json) printJson(st);

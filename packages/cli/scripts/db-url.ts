@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm db:url — print where an environment's database is (password masked unless --show-password).
-import { maskUrl } from '@warehouse/db';
-import { onParentGone } from '@warehouse/env';
-import { defineCommand, envFlag, runCommand, withEnv, info } from '../src/index.ts';
+import { defineCommand, envFlag, runCommand, info } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -28,6 +26,9 @@ await runCommand(
       'pnpm db:url --env local_demo --wait',
     ],
     async run({ flags }) {
+      const { maskUrl } = await import('@warehouse/db');
+      const { onParentGone } = await import('@warehouse/env');
+      const { withEnv } = await import('../src/env.ts');
       await withEnv(flags.env, async (db) => {
         process.stdout.write(`${flags['show-password'] ? db.url : maskUrl(db.url)}\n`);
         if (flags.wait) {

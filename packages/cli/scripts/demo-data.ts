@@ -1,12 +1,24 @@
 #!/usr/bin/env tsx
 // pnpm demo:data — write five years of realistic Shogun CSVs (and optionally seed the calendar/targets).
 import path from 'node:path';
-import { writeDemoData, type ManifestFile } from '@warehouse/demo';
-import { isIsoDate, monthStart } from '@warehouse/demo/seed';
-import { c, CliError, defineCommand, envFlag, info, jsonFlag, ms, printJson, runCommand, table } from '../src/index.ts';
-import { guardFlags } from '../src/destructive.ts';
+import type { ManifestFile } from '@warehouse/demo';
+import { isCalendarDate } from '@warehouse/db/dates';
+import {
+  c,
+  CliError,
+  defineCommand,
+  envFlag,
+  guardFlags,
+  info,
+  jsonFlag,
+  ms,
+  overwriteFlag,
+  printJson,
+  runCommand,
+  table,
+} from '../src/index.ts';
 import { repoRoot } from '../src/paths.ts';
-import { describeSeed, overwriteFlag, runReferenceSeed, type SeedRun } from '../src/seed.ts';
+import type { SeedRun } from '../src/seed.ts';
 import { FLAVOUR } from '@warehouse/db/kinds';
 
 function yesterday(): string {
@@ -60,8 +72,11 @@ await runCommand(
         );
       }
       const end = flags.end ?? yesterday();
-      if (!isIsoDate(end))
+      if (!isCalendarDate(end))
         throw new CliError('E_USAGE', `--end ${JSON.stringify(end)} is not a date; pass YYYY-MM-DD, e.g. 2025-06-30`);
+      const { writeDemoData } = await import('@warehouse/demo');
+      const { monthStart } = await import('@warehouse/demo/seed');
+      const { describeSeed, runReferenceSeed } = await import('../src/seed.ts');
       const outDir = path.resolve(repoRoot, flags.out);
       const t0 = Date.now();
       info(`writing ${years} year(s) of demo data through ${end} (seed ${JSON.stringify(flags.seed)}) to ${outDir}`);

@@ -1,19 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm mv:history NAME — the latest refresh attempts of one MV: trigger, mode, duration, outcome, error.
-import pg from 'pg';
-import { loadGraph, mvHistory, normalizeName } from '@warehouse/refresher';
-import {
-  c,
-  CliError,
-  defineCommand,
-  envFlag,
-  jsonFlag,
-  ms,
-  printJson,
-  runCommand,
-  table,
-  withEnv,
-} from '../src/index.ts';
+import { c, CliError, defineCommand, envFlag, jsonFlag, ms, printJson, runCommand, table } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -36,6 +23,9 @@ await runCommand(
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
         throw new CliError('E_USAGE', `--limit ${JSON.stringify(flags.limit)} is not an integer between 1 and 1000`);
+      const { default: pg } = await import('pg');
+      const { loadGraph, mvHistory, normalizeName } = await import('@warehouse/refresher');
+      const { withEnv } = await import('../src/env.ts');
       const name = normalizeName(positionals[0]!);
       const rows = await withEnv(
         flags.env,

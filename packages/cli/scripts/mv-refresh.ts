@@ -1,31 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm mv:refresh — refresh MVs in dependency order (direct, without the job queue) and print the result.
-import pg from 'pg';
-import {
-  configFromEnv,
-  createLogger,
-  CSV_TYPES,
-  isCsvType,
-  loadGraph,
-  normalizeName,
-  refresh,
-  refreshAll,
-  refreshForCsvType,
-  type RefreshResult,
-} from '@warehouse/refresher';
-import {
-  c,
-  CliError,
-  defineCommand,
-  envFlag,
-  EXIT,
-  jsonFlag,
-  ms,
-  printJson,
-  runCommand,
-  table,
-  withWritingEnv,
-} from '../src/index.ts';
+import { CSV_TYPES, isCsvType } from '@warehouse/db/kinds';
+import type { RefreshResult } from '@warehouse/refresher';
+import { c, CliError, defineCommand, envFlag, EXIT, jsonFlag, ms, printJson, runCommand, table } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -73,6 +50,9 @@ await runCommand(
           'E_USAGE',
           'say what to refresh: exactly one of --csv-type TYPE, --all or MV names; see `pnpm mv:refresh --help`',
         );
+      const { configFromEnv, createLogger, refresh, refreshAll, refreshForCsvType } =
+        await import('@warehouse/refresher');
+      const { withWritingEnv } = await import('../src/destructive.ts');
       const config = configFromEnv();
       if (flags.concurrency !== undefined) {
         const n = Number(flags.concurrency);
@@ -106,6 +86,8 @@ await runCommand(
 
 /** Unknown names are the caller's mistake, not a failed refresh: refused before anything runs or is logged. */
 async function assertKnown(url: string, names: string[]): Promise<void> {
+  const { default: pg } = await import('pg');
+  const { loadGraph, normalizeName } = await import('@warehouse/refresher');
   const client = new pg.Client({ connectionString: url, application_name: 'warehouse-mv-refresh' });
   await client.connect();
   try {

@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm mv:status — every MV with populated, unique index, staleness, last refresh, last duration, last error.
-import pg from 'pg';
-import { mvStatus } from '@warehouse/refresher';
-import { defineCommand, envFlag, jsonFlag, ms, printJson, runCommand, table, withEnv, c } from '../src/index.ts';
+import { defineCommand, envFlag, jsonFlag, ms, printJson, runCommand, table, c } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -17,6 +15,9 @@ await runCommand(
     flags: { env: envFlag, json: jsonFlag },
     examples: ['pnpm mv:status', 'pnpm mv:status --env local_demo --json'],
     async run({ flags }) {
+      const { default: pg } = await import('pg');
+      const { mvStatus } = await import('@warehouse/refresher');
+      const { withEnv } = await import('../src/env.ts');
       const rows = await withEnv(
         flags.env,
         async (db) => {

@@ -1,20 +1,8 @@
 #!/usr/bin/env tsx
 // pnpm mv:verify — each incremental table against its declared query's full result; --repair rebuilds.
 import type { ResolvedDatabase } from '@warehouse/env';
-import { createLogger, verifyTables, type VerifyReport, type VerifyResult } from '@warehouse/refresher';
-import {
-  c,
-  defineCommand,
-  envFlag,
-  EXIT,
-  info,
-  jsonFlag,
-  printJson,
-  runCommand,
-  table,
-  withEnv,
-  withWritingEnv,
-} from '../src/index.ts';
+import type { VerifyReport, VerifyResult } from '@warehouse/refresher';
+import { c, defineCommand, envFlag, EXIT, info, jsonFlag, printJson, runCommand, table } from '../src/index.ts';
 
 const SHOWN = 20;
 
@@ -41,6 +29,9 @@ await runCommand(
     },
     examples: ['pnpm mv:verify', 'pnpm mv:verify mart.mv_receive_daily', 'pnpm mv:verify --repair --env local_demo'],
     async run({ flags, positionals }) {
+      const { createLogger, verifyTables } = await import('@warehouse/refresher');
+      const { withEnv } = await import('../src/env.ts');
+      const { withWritingEnv } = await import('../src/destructive.ts');
       const logger = createLogger({ level: 'warn' });
       const check = (db: ResolvedDatabase) =>
         verifyTables(positionals.length ? positionals : 'all', {

@@ -1,11 +1,17 @@
 #!/usr/bin/env tsx
 // pnpm upload:confirm --id N — let a held upload land after all.
-import { writeAudit } from '@warehouse/db/accounts';
-import { confirmUpload } from '@warehouse/db/uploads';
-import { CliError, defineCommand, envFlag, info, jsonFlag, runCommand } from '../src/index.ts';
-import { guardFlags } from '../src/destructive.ts';
-import { parseUploadId, runUploadOperation, uploadIdFlag } from '../src/uploads.ts';
-import { asFlag, cliActor } from '../src/users.ts';
+import {
+  asFlag,
+  CliError,
+  defineCommand,
+  envFlag,
+  guardFlags,
+  info,
+  jsonFlag,
+  parseUploadId,
+  runCommand,
+  uploadIdFlag,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -27,6 +33,10 @@ await runCommand(
           'E_USAGE',
           `INGEST_MAX_ATTEMPTS=${JSON.stringify(process.env.INGEST_MAX_ATTEMPTS)} is not an integer ≥ 1`,
         );
+      const { writeAudit } = await import('@warehouse/db/accounts');
+      const { confirmUpload } = await import('@warehouse/db/uploads');
+      const { runUploadOperation } = await import('../src/uploads.ts');
+      const { cliActor } = await import('../src/users.ts');
       return runUploadOperation({
         flags,
         action: `confirm held upload ${id}`,

@@ -1,10 +1,17 @@
 #!/usr/bin/env tsx
 // pnpm upload:purge — delete the stored bytes of uploads that failed long enough ago.
-import { parseAge, purgeFailedUploadBytes } from '@warehouse/db/uploads';
-import { CliError, c, defineCommand, envFlag, info, jsonFlag, runCommand, table } from '../src/index.ts';
-import { guardFlags } from '../src/destructive.ts';
-import { failedRetentionDays, runUploadOperation } from '../src/uploads.ts';
-import { asFlag, cliActor } from '../src/users.ts';
+import {
+  asFlag,
+  CliError,
+  c,
+  defineCommand,
+  envFlag,
+  guardFlags,
+  info,
+  jsonFlag,
+  runCommand,
+  table,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -33,6 +40,9 @@ await runCommand(
       'pnpm upload:purge --env vm_stg --failed-older-than 90d --dry-run --json',
     ],
     async run({ flags }) {
+      const { parseAge, purgeFailedUploadBytes } = await import('@warehouse/db/uploads');
+      const { failedRetentionDays, runUploadOperation } = await import('../src/uploads.ts');
+      const { cliActor } = await import('../src/users.ts');
       const age = flags['failed-older-than'] ?? `${failedRetentionDays()}d`;
       let olderThanMs: number;
       try {

@@ -1,11 +1,16 @@
 #!/usr/bin/env tsx
 // pnpm upload:revert --id N — undo a successful upload (withdraw its rows, restore what it superseded).
-import { writeAudit } from '@warehouse/db/accounts';
-import { revertUpload } from '@warehouse/db/uploads';
-import { defineCommand, envFlag, info, jsonFlag, runCommand } from '../src/index.ts';
-import { guardFlags } from '../src/destructive.ts';
-import { parseUploadId, runUploadOperation, uploadIdFlag } from '../src/uploads.ts';
-import { asFlag, cliActor } from '../src/users.ts';
+import {
+  asFlag,
+  defineCommand,
+  envFlag,
+  guardFlags,
+  info,
+  jsonFlag,
+  parseUploadId,
+  runCommand,
+  uploadIdFlag,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -22,11 +27,15 @@ await runCommand(
     examples: ['pnpm upload:revert --id 42', 'pnpm upload:revert --id 42 --env vm_prod --force'],
     async run({ flags }) {
       const id = parseUploadId(flags.id);
+      const { writeAudit } = await import('@warehouse/db/accounts');
+      const { revertUpload } = await import('@warehouse/db/uploads');
+      const { runUploadOperation } = await import('../src/uploads.ts');
+      const { cliActor } = await import('../src/users.ts');
       return runUploadOperation({
         flags,
         action: `revert upload ${id}`,
         applicationName: 'warehouse-upload-revert',
-        // The refresher (with graphile-worker) is loaded only when a revert runs, not for --help.
+        // The refresher (with graphile-worker) is loaded only when a revert enqueues its refresh.
         operation: (client) =>
           revertUpload(client, id, {
             enqueueRefresh: async (c, req) => (await import('@warehouse/refresher')).enqueueRefresh(c, req),

@@ -1,17 +1,18 @@
 #!/usr/bin/env tsx
 // pnpm users:create --email E --name N --role viewer|staff|admin [--password-stdin] — an account that signs in to the console.
-import { createUser } from '@warehouse/db/accounts';
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withWritingEnv } from '../src/index.ts';
 import {
   asFlag,
-  cliActor,
+  c,
+  defineCommand,
   emailFlag,
-  inAccountTransaction,
-  parseRole,
+  envFlag,
+  info,
+  jsonFlag,
   passwordStdinFlag,
-  readPasswordFromStdin,
+  printJson,
   requireEmail,
-} from '../src/users.ts';
+  runCommand,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -42,6 +43,9 @@ await runCommand(
     ],
     async run({ flags }) {
       const email = requireEmail(flags.email);
+      const { createUser } = await import('@warehouse/db/accounts');
+      const { withWritingEnv } = await import('../src/destructive.ts');
+      const { cliActor, inAccountTransaction, parseRole, readPasswordFromStdin } = await import('../src/users.ts');
       const role = parseRole(flags.role);
       const password = flags['password-stdin'] ? await readPasswordFromStdin() : undefined;
       const r = await withWritingEnv(

@@ -1,8 +1,17 @@
 #!/usr/bin/env tsx
 // pnpm users:disable --email E — the account can no longer sign in; its sessions end and its keys stop working.
-import { disableUser } from '@warehouse/db/accounts';
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withWritingEnv } from '../src/index.ts';
-import { asFlag, cliActor, emailFlag, inAccountTransaction, requireEmail } from '../src/users.ts';
+import {
+  asFlag,
+  c,
+  defineCommand,
+  emailFlag,
+  envFlag,
+  info,
+  jsonFlag,
+  printJson,
+  requireEmail,
+  runCommand,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -15,6 +24,9 @@ await runCommand(
     examples: ['pnpm users:disable --email sato@example.com'],
     async run({ flags }) {
       const email = requireEmail(flags.email);
+      const { disableUser } = await import('@warehouse/db/accounts');
+      const { withWritingEnv } = await import('../src/destructive.ts');
+      const { cliActor, inAccountTransaction } = await import('../src/users.ts');
       const r = await withWritingEnv(
         flags.env,
         'users:disable',

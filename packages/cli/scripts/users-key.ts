@@ -1,18 +1,18 @@
 #!/usr/bin/env tsx
 // pnpm users:key --email E --name K — a new API key for scripts, printed once.
-import { createApiKey, userByEmail } from '@warehouse/db/accounts';
 import {
+  asFlag,
   CliError,
   c,
   defineCommand,
+  emailFlag,
   envFlag,
   info,
   jsonFlag,
   printJson,
+  requireEmail,
   runCommand,
-  withWritingEnv,
 } from '../src/index.ts';
-import { asFlag, cliActor, emailFlag, inAccountTransaction, requireEmail } from '../src/users.ts';
 
 await runCommand(
   defineCommand({
@@ -34,6 +34,9 @@ await runCommand(
       const email = requireEmail(flags.email);
       if (!flags.name) throw new CliError('E_USAGE', 'name the key after what uses it: --name nightly-upload');
       const name = flags.name;
+      const { createApiKey, userByEmail } = await import('@warehouse/db/accounts');
+      const { withWritingEnv } = await import('../src/destructive.ts');
+      const { cliActor, inAccountTransaction } = await import('../src/users.ts');
       const r = await withWritingEnv(
         flags.env,
         'users:key',

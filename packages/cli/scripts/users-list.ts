@@ -1,8 +1,6 @@
 #!/usr/bin/env tsx
 // pnpm users:list [--json] — every account: email, name, role, disabled, last sign-in, keys.
-import { listUsers } from '@warehouse/db/accounts';
-import pg from 'pg';
-import { defineCommand, envFlag, jsonFlag, printJson, runCommand, table, withEnv } from '../src/index.ts';
+import { defineCommand, envFlag, jsonFlag, printJson, runCommand, table } from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -12,6 +10,9 @@ await runCommand(
     flags: { env: envFlag, json: jsonFlag },
     examples: ['pnpm users:list', 'pnpm users:list --env vm_prod --json'],
     async run({ flags }) {
+      const { listUsers } = await import('@warehouse/db/accounts');
+      const { default: pg } = await import('pg');
+      const { withEnv } = await import('../src/env.ts');
       return withEnv(
         flags.env,
         async (db) => {

@@ -1,16 +1,18 @@
 #!/usr/bin/env tsx
 // pnpm users:reset-password --email E [--password-stdin] — a new password (one-time unless given); every session of the user ends.
-import { resetPassword } from '@warehouse/db/accounts';
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withWritingEnv } from '../src/index.ts';
 import {
   asFlag,
-  cliActor,
+  c,
+  defineCommand,
   emailFlag,
-  inAccountTransaction,
+  envFlag,
+  info,
+  jsonFlag,
   passwordStdinFlag,
-  readPasswordFromStdin,
+  printJson,
   requireEmail,
-} from '../src/users.ts';
+  runCommand,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -23,6 +25,9 @@ await runCommand(
     examples: ['pnpm users:reset-password --email sato@example.com'],
     async run({ flags }) {
       const email = requireEmail(flags.email);
+      const { resetPassword } = await import('@warehouse/db/accounts');
+      const { withWritingEnv } = await import('../src/destructive.ts');
+      const { cliActor, inAccountTransaction, readPasswordFromStdin } = await import('../src/users.ts');
       const password = flags['password-stdin'] ? await readPasswordFromStdin() : undefined;
       const r = await withWritingEnv(
         flags.env,

@@ -1,8 +1,17 @@
 #!/usr/bin/env tsx
 // pnpm users:role --email E --role viewer|staff|admin — change an account's role.
-import { setRole } from '@warehouse/db/accounts';
-import { c, defineCommand, envFlag, info, jsonFlag, printJson, runCommand, withWritingEnv } from '../src/index.ts';
-import { asFlag, cliActor, emailFlag, inAccountTransaction, parseRole, requireEmail } from '../src/users.ts';
+import {
+  asFlag,
+  c,
+  defineCommand,
+  emailFlag,
+  envFlag,
+  info,
+  jsonFlag,
+  printJson,
+  requireEmail,
+  runCommand,
+} from '../src/index.ts';
 
 await runCommand(
   defineCommand({
@@ -21,6 +30,9 @@ await runCommand(
     examples: ['pnpm users:role --email sato@example.com --role admin'],
     async run({ flags }) {
       const email = requireEmail(flags.email);
+      const { setRole } = await import('@warehouse/db/accounts');
+      const { withWritingEnv } = await import('../src/destructive.ts');
+      const { cliActor, inAccountTransaction, parseRole } = await import('../src/users.ts');
       const role = parseRole(flags.role);
       await withWritingEnv(
         flags.env,

@@ -9,7 +9,6 @@ import {
   type EnvironmentRegistry,
   type ResolvedDatabase,
 } from '@warehouse/env';
-import type { FlagSpec } from '@warehouse/command';
 import {
   guardDestructive,
   guardWrite,
@@ -23,21 +22,6 @@ import type { DumpVia } from './ops/dump.ts';
 import { withEnv } from './env.ts';
 import { c, info } from './output.ts';
 import { repoRoot } from './paths.ts';
-
-/** Flags every destructive command takes. */
-export const guardFlags = {
-  yes: {
-    type: 'boolean',
-    short: 'y',
-    description: 'skip the countdown on non-local envs (vm_stg); not enough for protected envs',
-  },
-  force: { type: 'boolean', description: 'allow a protected env (vm_prod); FORCE=1 does the same' },
-  confirm: {
-    type: 'string',
-    placeholder: 'NAME',
-    description: 'the env name, typed in advance (needed for a protected env without a terminal)',
-  },
-} as const satisfies Record<string, FlagSpec>;
 
 /**
  * The process environment this package reads (one place): FORCE, WAREHOUSE_COUNTDOWN_SECONDS

@@ -1,25 +1,10 @@
-// Flags, --help, usage errors and exit codes: everything of @warehouse/command, as it is.
+/**
+ * What every script loads before it parses argv: @warehouse/command (flags, --help, usage errors,
+ * exit codes), the output helpers and the shared flags. Nothing reachable from here imports a
+ * database driver, zx, the migrator, the refresher or the embedded server: a script imports its
+ * work inside `run` (`const { withEnv } = await import('../src/env.ts')`), so `--help` and usage
+ * errors answer without loading it. test/script-imports.test.ts holds every script to that.
+ */
 export * from '@warehouse/command';
 export { table, printJson, ms } from './output.ts';
-export { withEnv } from './env.ts';
-export {
-  guardDestructive,
-  guardWrite,
-  checkTarget,
-  countdown,
-  envKind,
-  sameTarget,
-  type GuardFlags,
-  type GuardIo,
-  type GuardOptions,
-  type GuardResult,
-} from './guard.ts';
-export { guardFlags, guardForCommand, cliConfig, withWritingEnv } from './destructive.ts';
-export {
-  runReferenceSeed,
-  backupReplaced,
-  calendarBackupSql,
-  describeSeed,
-  overwriteFlag,
-  type SeedRun,
-} from './seed.ts';
+export * from './flags.ts';

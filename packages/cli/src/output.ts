@@ -1,10 +1,6 @@
-import { chalk } from 'zx';
-import { c, colourEnabled } from '@warehouse/command';
+import { c } from '@warehouse/command';
 
 export { c, colourEnabled, info } from '@warehouse/command';
-
-// zx's own output (`$` verbose lines) follows the same rule as ours.
-chalk.level = colourEnabled() ? chalk.level || 1 : 0;
 
 /** Render rows as an aligned text table. */
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {

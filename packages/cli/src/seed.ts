@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CliError, type FlagSpec } from '@warehouse/command';
+import { CliError } from '@warehouse/command';
 import { withClient } from '@warehouse/db';
 import type { ResolvedDatabase } from '@warehouse/env';
 import {
@@ -15,13 +15,6 @@ import {
 import { cliConfig, withGuardedEnv, withWritingEnv } from './destructive.ts';
 import { timestamp } from './ops/backup.ts';
 import { c, info } from './output.ts';
-
-/** `--overwrite` of `db:seed` and `demo:data --reference`. */
-export const overwriteFlag = {
-  type: 'boolean',
-  description:
-    'replace calendar rows and targets that differ from the generated ones (typed targets included); guarded like db:reset, backs them up first',
-} as const satisfies FlagSpec;
 
 export interface SeedRun extends SeedReferenceResult {
   /** Files holding the replaced values (overwrite only, and only when something was replaced). */

@@ -1,25 +1,10 @@
 import pg from 'pg';
-import type { FlagSpec } from '@warehouse/command';
 import { CliError, EXIT } from '@warehouse/command';
 import { getEnvironment, loadRegistry } from '@warehouse/env';
 import { UploadOpError } from '@warehouse/db/uploads';
 import { guardForCommand, known } from './destructive.ts';
 import { withEnv } from './env.ts';
 import { printJson } from './output.ts';
-
-/** --id N of the upload commands. */
-export const uploadIdFlag = {
-  type: 'string',
-  placeholder: 'N',
-  description: 'the upload id (from POST /upload/csv or GET /uploads)',
-} as const satisfies FlagSpec;
-
-export function parseUploadId(raw: string | undefined): number {
-  if (raw === undefined) throw new CliError('E_USAGE', 'say which upload: --id N (GET /uploads lists them)');
-  if (!/^\d{1,15}$/.test(raw))
-    throw new CliError('E_USAGE', `--id ${JSON.stringify(raw)} is not an upload id (a whole number)`);
-  return Number(raw);
-}
 
 /** Resolve (or open) the upload's alert incident now rather than at the watch's next pass. */
 async function syncAlerts(url: string, uploadId: number): Promise<void> {

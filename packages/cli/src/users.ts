@@ -4,26 +4,9 @@
  */
 import os from 'node:os';
 import pg from 'pg';
-import { CliError, type FlagSpec } from '@warehouse/command';
+import { CliError } from '@warehouse/command';
 import { withTransaction } from '@warehouse/db';
 import { AccountError, ROLES, isRole, type Actor, type Role } from '@warehouse/db/accounts';
-
-export const emailFlag = {
-  type: 'string',
-  placeholder: 'E',
-  description: 'the person’s email address (their sign-in name)',
-} as const satisfies FlagSpec;
-
-export const asFlag = {
-  type: 'string',
-  placeholder: 'NAME',
-  description: 'who is acting, for the audit log (default: your OS user name)',
-} as const satisfies FlagSpec;
-
-export const passwordStdinFlag = {
-  type: 'boolean',
-  description: 'read the password from stdin (first line) instead of generating a one-time one',
-} as const satisfies FlagSpec;
 
 /** The CLI's actor in log.audit_event: `--as` or the OS user. */
 export function cliActor(as: string | undefined): Actor {
@@ -36,11 +19,6 @@ export function cliActor(as: string | undefined): Actor {
     }
   }
   return { type: 'cli', id: null, name: user };
-}
-
-export function requireEmail(email: string | undefined): string {
-  if (!email) throw new CliError('E_USAGE', 'say whose account: --email name@example.com');
-  return email;
 }
 
 export function parseRole(raw: string | undefined): Role {

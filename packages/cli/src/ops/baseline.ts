@@ -6,19 +6,14 @@ import { createScratchDatabase, startThrowawayServer, type DatabaseIdentity } fr
 import { maskUrl, withClient } from '@warehouse/db';
 import { SWAP_SCHEMA_SUFFIX } from '@warehouse/migrate/catalog';
 import { migrate, stamp, DEFAULT_MIGRATIONS_DIR } from '@warehouse/migrate';
-import { CliError, type FlagSpec } from '@warehouse/command';
+import { CliError } from '@warehouse/command';
 import { timestamp } from './backup.ts';
 import { dumpLocal } from './dump.ts';
+import { SNAPSHOT_FILE } from '../paths.ts';
 import { confirmSameAfter, confirmToolTarget, pgConn, runTool } from './tools.ts';
 
-/** packages/db/sql/schema_head.sql: the schema at head, as `pnpm db:snapshot` writes it. */
-export const SNAPSHOT_FILE = path.resolve(DEFAULT_MIGRATIONS_DIR, '../../sql/schema_head.sql');
-/** The `--file` flag of the commands that apply the snapshot (db:init-from-snapshot, db:rebuild). */
-export const snapshotFileFlag = {
-  type: 'string',
-  placeholder: 'FILE',
-  description: 'the snapshot (default packages/db/sql/schema_head.sql)',
-} as const satisfies FlagSpec;
+/** packages/db/sql/schema_head.sql (defined in paths.ts, which the scripts' --help can load). */
+export { SNAPSHOT_FILE };
 /** Squashed migrations go here (a sibling of migrations/; the runner never reads it). */
 export const ARCHIVE_DIR = path.resolve(DEFAULT_MIGRATIONS_DIR, '../migrations_archive');
 

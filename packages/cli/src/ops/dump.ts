@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { $ } from 'zx';
+import { $ } from './shell.ts';
 import { maskUrl } from '@warehouse/db';
 import {
   parseConnection,

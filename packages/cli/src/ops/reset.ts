@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { $ } from 'zx';
+import { $ } from './shell.ts';
 import {
   configuredUrl,
   EMBEDDED_DATABASE,

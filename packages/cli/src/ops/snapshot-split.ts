@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SNAPSHOT_FILE } from './baseline.ts';
+import { SNAPSHOT_FILE } from '../paths.ts';
 
 /** The split form's folder beside a snapshot file: its name without `.sql`. */
 export function splitDirOf(file: string): string {

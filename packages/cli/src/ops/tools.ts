@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { $ } from 'zx';
+import { $ } from './shell.ts';
 import {
   describeIdentity,
   libpqConnection,
