@@ -115,31 +115,31 @@ export async function listUsers(q: Queryable): Promise<UserRow[]> {
   return rows;
 }
 
-/** The user with this email, or an E_USER_NOT_FOUND error naming it. */
-export async function userByEmail(
-  q: Queryable,
-  email: string,
-): Promise<{ id: string; name: string; email: string; role: Role; banned: boolean }> {
-  const { rows } = await q.query<{ id: string; name: string; email: string; role: Role; banned: boolean }>(
-    'SELECT id, name, email, role, banned FROM auth."user" WHERE email = $1',
-    [email.trim().toLowerCase()],
+/** An account as a lookup returns it. */
+export interface UserRef {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  banned: boolean;
+}
+
+/** The user whose `column` is `value`, or an E_USER_NOT_FOUND error naming the value as given. */
+async function userBy(q: Queryable, column: 'email' | 'id', value: string, given: string): Promise<UserRef> {
+  const { rows } = await q.query<UserRef>(
+    `SELECT id, name, email, role, banned FROM auth."user" WHERE ${column} = $1`,
+    [value],
   );
-  if (!rows[0]) throw new AccountError('E_USER_NOT_FOUND', `no user has the email ${email}; see pnpm users:list`);
+  if (!rows[0]) throw new AccountError('E_USER_NOT_FOUND', `no user has the ${column} ${given}; see pnpm users:list`);
   return rows[0];
 }
 
+/** The user with this email (compared lower-cased, trimmed), or an E_USER_NOT_FOUND error naming it. */
+export const userByEmail = (q: Queryable, email: string): Promise<UserRef> =>
+  userBy(q, 'email', email.trim().toLowerCase(), email);
+
 /** The user with this id (auth.user.id), or an E_USER_NOT_FOUND error naming it. */
-export async function userById(
-  q: Queryable,
-  id: string,
-): Promise<{ id: string; name: string; email: string; role: Role; banned: boolean }> {
-  const { rows } = await q.query<{ id: string; name: string; email: string; role: Role; banned: boolean }>(
-    'SELECT id, name, email, role, banned FROM auth."user" WHERE id = $1',
-    [id],
-  );
-  if (!rows[0]) throw new AccountError('E_USER_NOT_FOUND', `no user has the id ${id}; see pnpm users:list`);
-  return rows[0];
-}
+export const userById = (q: Queryable, id: string): Promise<UserRef> => userBy(q, 'id', id, id);
 
 /** Disable an account: it cannot sign in, its sessions end and its keys stop working. */
 export async function disableUser(
