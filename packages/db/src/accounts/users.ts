@@ -42,6 +42,17 @@ export interface UserRow {
   keys: number;
 }
 
+/** The audit event of a change to an account (object type `user`, its id), with what it was and became. */
+function auditUser(
+  q: Queryable,
+  actor: Actor,
+  action: 'user.created' | 'user.disabled' | 'user.role_changed' | 'user.password_reset',
+  id: string,
+  change: { before?: unknown; after?: unknown } = {},
+): Promise<void> {
+  return writeAudit(q, { actor, action, objectType: 'user', objectId: id, ...change });
+}
+
 /** A one-time password: 20 characters from a 56-letter alphabet without look-alikes (~116 bits). */
 export function oneTimePassword(): string {
   const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -93,13 +104,7 @@ export async function createUser(
     `INSERT INTO auth.account (id, account_id, provider_id, user_id, password) VALUES ($1, $2, 'credential', $2, $3)`,
     [randomUUID(), id, await hashPassword(password)],
   );
-  await writeAudit(q, {
-    actor: opts.actor,
-    action: 'user.created',
-    objectType: 'user',
-    objectId: id,
-    after: { email, name: opts.name.trim(), role: opts.role },
-  });
+  await auditUser(q, opts.actor, 'user.created', id, { after: { email, name: opts.name.trim(), role: opts.role } });
   return { user: { id, email, name: opts.name.trim(), role: opts.role }, password, generated };
 }
 
@@ -152,14 +157,7 @@ export async function disableUser(
     u.id,
   ]);
   const { rowCount } = await q.query('DELETE FROM auth.session WHERE user_id = $1', [u.id]);
-  await writeAudit(q, {
-    actor,
-    action: 'user.disabled',
-    objectType: 'user',
-    objectId: u.id,
-    before: { banned: u.banned },
-    after: { banned: true },
-  });
+  await auditUser(q, actor, 'user.disabled', u.id, { before: { banned: u.banned }, after: { banned: true } });
   return { id: u.id, sessionsEnded: rowCount ?? 0 };
 }
 
@@ -169,14 +167,7 @@ export async function setRole(q: Queryable, email: string, role: Role, actor: Ac
     throw new AccountError('E_BAD_ROLE', `role ${JSON.stringify(role)} does not exist; use one of ${ROLES.join(', ')}`);
   const u = await userByEmail(q, email);
   await q.query(`UPDATE auth."user" SET role = $2, updated_at = now() WHERE id = $1`, [u.id, role]);
-  await writeAudit(q, {
-    actor,
-    action: 'user.role_changed',
-    objectType: 'user',
-    objectId: u.id,
-    before: { role: u.role },
-    after: { role },
-  });
+  await auditUser(q, actor, 'user.role_changed', u.id, { before: { role: u.role }, after: { role } });
 }
 
 /**
@@ -204,7 +195,7 @@ export async function resetPassword(
       [randomUUID(), u.id, hash],
     );
   const ended = await q.query('DELETE FROM auth.session WHERE user_id = $1', [u.id]);
-  await writeAudit(q, { actor, action: 'user.password_reset', objectType: 'user', objectId: u.id });
+  await auditUser(q, actor, 'user.password_reset', u.id);
   return { password: pw, generated, sessionsEnded: ended.rowCount ?? 0 };
 }
 
