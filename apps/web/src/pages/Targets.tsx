@@ -128,6 +128,16 @@ function SaveTarget({ edit, children }: { edit: TargetEdit; children?: ReactNode
   );
 }
 
+/** The save column's header: muted, as the column holds buttons rather than figures. */
+function SaveHeader() {
+  const { t } = useI18n();
+  return (
+    <th>
+      <span className="muted">{t('save')}</span>
+    </th>
+  );
+}
+
 /** One day's plan, edited in place (the month's target becomes the plan's sum). */
 function DayRow({ date, targetTon, editor }: { date: string; targetTon: number; editor: string }) {
   const { t } = useI18n();
@@ -168,9 +178,7 @@ function DailyPlan({ month, editor }: { month: string; editor: string }) {
         <tr>
           <th>{t('date')}</th>
           <th className="num">{t('targetTon')}</th>
-          <th>
-            <span className="muted">{t('save')}</span>
-          </th>
+          <SaveHeader />
         </tr>
       </thead>
       <tbody>
@@ -263,9 +271,7 @@ export function TargetsPage() {
                 <th>{t('month')}</th>
                 <th className="num">{t('targetTon')}</th>
                 <th className="num">{t('planTon')}</th>
-                <th>
-                  <span className="muted">{t('save')}</span>
-                </th>
+                <SaveHeader />
               </tr>
             </thead>
             <tbody>
