@@ -247,15 +247,20 @@ function resolveFile(/** @type {string} */ p, /** @type {Set<string>} */ set) {
   return cands.find((c) => set.has(c)) ?? null;
 }
 
-/** @returns {{ text: string; start: number; end: number; node: import('typescript').Node; kind: 'import' | 'string' }[]} */
-function specifiers(/** @type {string} */ file, /** @type {string} */ text) {
-  const sf = ts.createSourceFile(
+/** The syntax tree of a source file (TSX for .tsx and .jsx), with parent links. */
+function parseSource(/** @type {string} */ file, /** @type {string} */ text) {
+  return ts.createSourceFile(
     file,
     text,
     ts.ScriptTarget.Latest,
     true,
     file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
   );
+}
+
+/** @returns {{ text: string; start: number; end: number; node: import('typescript').Node; kind: 'import' | 'string' }[]} */
+function specifiers(/** @type {string} */ file, /** @type {string} */ text) {
+  const sf = parseSource(file, text);
   /** @type {ReturnType<typeof specifiers>} */
   const out = [];
   /** @type {Set<import('typescript').Node>} */
@@ -520,13 +525,7 @@ function rewriteCode(/** @type {string} */ file, /** @type {string} */ text) {
   const myPkg = pkgOf(file);
   /** @type {{ start: number; end: number; text: string }[]} */
   const edits = [];
-  const sf = ts.createSourceFile(
-    file,
-    text,
-    ts.ScriptTarget.Latest,
-    true,
-    file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
-  );
+  const sf = parseSource(file, text);
   // Named imports/exports from '@warehouse/db' whose names now live in another package: split.
   for (const st of sf.statements) {
     const isImp = ts.isImportDeclaration(st);

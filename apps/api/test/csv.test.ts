@@ -36,6 +36,8 @@ describe('CsvSplitter', () => {
     expect(split('a,"b\r\nc,d\r\n')).toEqual({ error: 'QUOTE_NOT_CLOSED' });
     expect(split('a,"b"x,c\r\n')).toEqual({ error: 'INVALID_CLOSING_QUOTE' });
     expect(split('a,b"c\r\n')).toEqual({ error: 'QUOTE_IN_UNQUOTED_FIELD' });
+    // …in a field before the record's last one too (a comma ends it, not the line).
+    expect(split('a"b,c\r\n')).toEqual({ error: 'QUOTE_IN_UNQUOTED_FIELD' });
   });
 
   it('agrees with csv-parse on 3000 random inputs split at random chunk sizes', () => {

@@ -21,6 +21,12 @@ const RELOAD = {
   en: 'Reload the page and try again.',
 };
 
+/** An empty file, refused by the upload route (E_EMPTY_FILE: no bytes) or by the ingest (E_EMPTY: no header row). */
+const EMPTY_FILE = {
+  ja: 'ファイルが空です。将軍から見出し行とデータ行を含めて出力し直してください。',
+  en: 'The file is empty. Export it again from Shogun with its header and rows.',
+};
+
 /** Errors of a request (the `code` of an error answer) and of an upload as a whole. */
 export const ERROR_TEXTS: Record<string, Text> = {
   // Signing in and permissions (apps/api/src/auth).
@@ -200,14 +206,8 @@ export const ERROR_TEXTS: Record<string, Text> = {
     ja: '期間が正しくありません。開始日と終了日を実在する日付で、開始が先になるように指定してください。',
     en: 'The period is not valid. Give real start and end dates, the start first.',
   },
-  E_EMPTY_FILE: {
-    ja: 'ファイルが空です。将軍から見出し行とデータ行を含めて出力し直してください。',
-    en: 'The file is empty. Export it again from Shogun with its header and rows.',
-  },
-  E_EMPTY: {
-    ja: 'ファイルが空です。将軍から見出し行とデータ行を含めて出力し直してください。',
-    en: 'The file is empty. Export it again from Shogun with its header and rows.',
-  },
+  E_EMPTY_FILE: EMPTY_FILE,
+  E_EMPTY: EMPTY_FILE,
   E_NOT_CSV: {
     ja: 'CSVファイルではありません。将軍から出力した .csv ファイルを選んでください。',
     en: 'This is not a CSV file. Choose the .csv file exported from Shogun.',

@@ -86,6 +86,10 @@ function yesterday(): string {
   return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The earlier and the later of two YYYY-MM-DD dates. */
+const earlier = (a: string, b: string) => (a < b ? a : b);
+const later = (a: string, b: string) => (a > b ? a : b);
+
 /** The files a run writes, in generation order per kind (date order). */
 export function planDemoFiles(opts: { startDate: string; endDate: string; finalThrough: string }): FileSpec[] {
   const specs: FileSpec[] = [];
@@ -94,27 +98,14 @@ export function planDemoFiles(opts: { startDate: string; endDate: string; finalT
     for (let m = opts.startDate; m <= opts.endDate; m = monthStart(m, 1), monthIndex++) {
       const last = addDays(monthStart(m, 1), -1);
       const ym = m.slice(0, 7);
-      if (m <= opts.finalThrough) {
-        specs.push({
-          file: `${kind}_final_${ym}.csv`,
-          kind,
-          flavour: FLAVOUR.final,
-          from: m,
-          to: last < opts.finalThrough ? last : opts.finalThrough,
-          monthIndex,
-        });
-      }
-      const flashFrom = m > opts.finalThrough ? m : addDays(opts.finalThrough, 1);
-      if (flashFrom <= last && flashFrom <= opts.endDate) {
-        specs.push({
-          file: `${kind}_flash_${ym}.csv`,
-          kind,
-          flavour: FLAVOUR.flash,
-          from: flashFrom,
-          to: last < opts.endDate ? last : opts.endDate,
-          monthIndex,
-        });
-      }
+      // The month's days through finalThrough are in its final file, the later ones (through
+      // endDate) in its flash file; a part with no days has no file.
+      const parts = [
+        { flavour: FLAVOUR.final, from: m, to: earlier(last, opts.finalThrough) },
+        { flavour: FLAVOUR.flash, from: later(m, addDays(opts.finalThrough, 1)), to: earlier(last, opts.endDate) },
+      ];
+      for (const { flavour, from, to } of parts)
+        if (from <= to) specs.push({ file: `${kind}_${flavour}_${ym}.csv`, kind, flavour, from, to, monthIndex });
     }
   }
   return specs;

@@ -6,29 +6,17 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type pg from 'pg';
 import { withTransaction } from '@warehouse/db';
 import { writeAudit, type Role } from '@warehouse/db/accounts';
 import type { OidcConfig } from '../config.ts';
 import { errorResponses } from '../schemas.ts';
-import type { Auth } from './better-auth.ts';
 import { oidcDecision, type OidcDecision } from './oidc.ts';
-import type { Principals } from './principal.ts';
-import { originOf, sendFetch, signInRateLimit, toFetch } from './routes.ts';
+import { originOf, sendFetch, signInRateLimit, toFetch, type AuthRouteDeps } from './routes.ts';
 
 /** A same-origin path (not `//host`), where the console is sent back to. */
 const LocalPath = Type.String({ pattern: '^/(?!/)[^\\s\\\\]*$', maxLength: 500 });
 
-export function oidcRoutes(
-  app: FastifyInstance,
-  deps: {
-    pool: pg.Pool;
-    getAuth: () => Promise<Auth>;
-    principals: Principals;
-    signInPerMinute: number;
-    oidc: OidcConfig;
-  },
-): void {
+export function oidcRoutes(app: FastifyInstance, deps: AuthRouteDeps<OidcConfig>): void {
   const { pool, getAuth, principals, oidc } = deps;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 

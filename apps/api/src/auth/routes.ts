@@ -111,20 +111,23 @@ export function signInRateLimit(perMinute: number) {
   };
 }
 
-export async function authRoutes(
-  app: FastifyInstance,
-  deps: {
-    pool: pg.Pool;
-    getAuth: () => Promise<Auth>;
-    principals: Principals;
-    signInPerMinute: number;
-    oidc: OidcConfig | undefined;
-  },
-): Promise<void> {
+/**
+ * What the sign-in routes take from build(), the email and the company sign-in alike; `oidc` is the
+ * company sign-in's configuration (undefined: not configured; oidcRoutes needs it set).
+ */
+export interface AuthRouteDeps<Oidc extends OidcConfig | undefined = OidcConfig | undefined> {
+  pool: pg.Pool;
+  getAuth: () => Promise<Auth>;
+  principals: Principals;
+  signInPerMinute: number;
+  oidc: Oidc;
+}
+
+export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
   const { pool, getAuth, principals } = deps;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   await app.register(rateLimit, { global: false });
-  if (deps.oidc) oidcRoutes(app, { pool, getAuth, principals, signInPerMinute: deps.signInPerMinute, oidc: deps.oidc });
+  if (deps.oidc) oidcRoutes(app, { ...deps, oidc: deps.oidc });
 
   r.get(
     '/auth/options',

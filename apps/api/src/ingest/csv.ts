@@ -95,21 +95,11 @@ export class CsvSplitter {
           if (!final) break outer;
           lineEnd = n;
         }
+        // An unquoted field ends at the next comma on this line, or (the record's last) at the line's end less its CR.
         const c = buf.indexOf(',', i);
-        if (c >= 0 && c < lineEnd) {
-          const f = buf.slice(i, c);
-          if (f.includes('"'))
-            throw new CsvSyntaxError(
-              'QUOTE_IN_UNQUOTED_FIELD',
-              start + extraLines,
-              `line ${start + extraLines}: a quote inside an unquoted field`,
-            );
-          fields.push(f);
-          i = c + 1;
-          continue;
-        }
-        let end = lineEnd;
-        if (end > i && buf.charCodeAt(end - 1) === 13) end--;
+        const last = c < 0 || c >= lineEnd;
+        let end = last ? lineEnd : c;
+        if (last && end > i && buf.charCodeAt(end - 1) === 13) end--;
         const f = buf.slice(i, end);
         if (f.includes('"'))
           throw new CsvSyntaxError(
@@ -118,6 +108,10 @@ export class CsvSplitter {
             `line ${start + extraLines}: a quote inside an unquoted field`,
           );
         fields.push(f);
+        if (!last) {
+          i = c + 1;
+          continue;
+        }
         i = lineEnd + 1;
         break;
       }

@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type pg from 'pg';
+import {
+  Type,
+  type Static,
+  type TObject,
+  type TSchema,
+  type TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox';
 import { checkRange, DayRange, errorResponses, Month, Num, Year } from '../schemas.ts';
 import type { AppContext } from '../context.ts';
 import { CardDay } from '../reads/target-card.ts';
@@ -16,6 +23,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
  */
 
 const Range = Type.Object(DayRange());
+const MonthQuery = Type.Object({ month: Month() });
 
 /** The same month a year earlier: its receipts per day of the month and in total (null: no data). */
 const LastYear = Type.Object({
@@ -64,78 +72,57 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
   // The SQL lives in reads/dashboard.ts (the Excel export reads the same): each query returns the
   // response's rows as they are (float8 casts, camelCase aliases), nothing mapped by hand.
 
-  app.get(
+  /**
+   * One JSON read of the dashboard: a viewer's GET whose query and answer are the two schemas given
+   * (the schema's skeleton is the same for every read, so it is written once here).
+   */
+  const read = <Q extends TObject, R extends TSchema>(
+    url: string,
+    summary: string,
+    querystring: Q,
+    response: R,
+    answer: (query: Static<Q>) => Promise<Static<R>>,
+  ) =>
+    root.get(
+      url,
+      { schema: { 'x-role': 'viewer', summary, querystring, response: { 200: response, ...errorResponses } } },
+      // The schema has validated the query (and coerced its types) before the handler runs.
+      async (req) => answer(req.query as Static<Q>),
+    );
+  /** A read of a day range [from, to]: checkRange refuses a reversed or too long range before any SQL. */
+  const rangeRead = <R extends TSchema>(
+    url: string,
+    summary: string,
+    response: R,
+    answer: (pool: pg.Pool, from: string, to: string) => Promise<Static<R>>,
+  ) =>
+    read(url, summary, Range, response, ({ from, to }) => {
+      checkRange(from, to);
+      return answer(ctx.pool, from, to);
+    });
+
+  read(
     '/dashboard/month',
-    {
-      schema: {
-        'x-role': 'viewer',
-        summary: 'Daily receipts against target for one month (bars + target line)',
-        querystring: Type.Object({ month: Month() }),
-        response: { 200: MonthResponse, ...errorResponses },
-      },
-    },
-    async (req) => readMonth(ctx.pool, req.query.month),
+    'Daily receipts against target for one month (bars + target line)',
+    MonthQuery,
+    MonthResponse,
+    (q) => readMonth(ctx.pool, q.month),
   );
-
-  app.get(
-    '/dashboard/weekly',
-    {
-      schema: {
-        'x-role': 'viewer',
-        summary: 'Receipts per ISO week whose Monday falls in [from, to]',
-        querystring: Range,
-        response: { 200: WeeklyResponse, ...errorResponses },
-      },
-    },
-    async (req) => {
-      checkRange(req.query.from, req.query.to);
-      return { weeks: await readWeekly(ctx.pool, req.query.from, req.query.to) };
-    },
+  rangeRead('/dashboard/weekly', 'Receipts per ISO week whose Monday falls in [from, to]', WeeklyResponse, (...range) =>
+    readWeekly(...range).then((weeks) => ({ weeks })),
   );
-
-  app.get(
-    '/dashboard/monthly',
-    {
-      schema: {
-        'x-role': 'viewer',
-        summary: 'Receipts per calendar month in [from, to]',
-        querystring: Range,
-        response: { 200: MonthlyResponse, ...errorResponses },
-      },
-    },
-    async (req) => {
-      checkRange(req.query.from, req.query.to);
-      return { months: await readMonthly(ctx.pool, req.query.from, req.query.to) };
-    },
+  rangeRead('/dashboard/monthly', 'Receipts per calendar month in [from, to]', MonthlyResponse, (...range) =>
+    readMonthly(...range).then((months) => ({ months })),
   );
-
-  app.get(
+  read(
     '/dashboard/profile',
-    {
-      schema: {
-        'x-role': 'viewer',
-        summary: 'Tons per ISO week: average and standard deviation over the 5 years before `year`, and `year` itself',
-        querystring: Type.Object({ year: Year }),
-        response: { 200: ProfileResponse, ...errorResponses },
-      },
-    },
-    async (req) => readProfile(ctx.pool, req.query.year),
+    'Tons per ISO week: average and standard deviation over the 5 years before `year`, and `year` itself',
+    Type.Object({ year: Year }),
+    ProfileResponse,
+    (q) => readProfile(ctx.pool, q.year),
   );
-
-  app.get(
-    '/dashboard/shipments-by-rep',
-    {
-      schema: {
-        'x-role': 'viewer',
-        summary: 'Shipments per sales rep in [from, to]',
-        querystring: Range,
-        response: { 200: RepsResponse, ...errorResponses },
-      },
-    },
-    async (req) => {
-      checkRange(req.query.from, req.query.to);
-      return { reps: await readReps(ctx.pool, req.query.from, req.query.to) };
-    },
+  rangeRead('/dashboard/shipments-by-rep', 'Shipments per sales rep in [from, to]', RepsResponse, (...range) =>
+    readReps(...range).then((reps) => ({ reps })),
   );
 
   app.get(
@@ -145,7 +132,7 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
         'x-role': 'viewer',
         summary:
           'The dashboard of one month as an Excel workbook: one sheet per table or chart (Japanese names), the same reads as the JSON routes',
-        querystring: Type.Object({ month: Month() }),
+        querystring: MonthQuery,
         response: {
           200: {
             description: 'the workbook (.xlsx); its file name carries the month',

@@ -298,44 +298,48 @@ export function targetRoutes(root: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.put(
-    '/targets/month/:month',
+  /**
+   * The form's two edits, one target each: a month's (spread over its daily plan) and a day's (its
+   * month becomes the plan's sum). One concept, told apart by the scope, the URL's key and its date.
+   */
+  const FORM_EDITS = [
     {
-      schema: {
-        'x-role': 'staff',
-        summary:
-          "Set one month's target (kpi.monthly_targets) and spread it over the month's daily plan (its proportions, else the seeds' weekday rule)",
-        params: Type.Object({ month: Month() }),
-        body: Type.Object({ targetTon: Ton, editor: Type.Optional(Editor) }),
-        response: { 200: SetResponse, ...errorResponses },
-      },
+      scope: 'month',
+      key: 'month',
+      keySchema: Month(),
+      date: (month: string) => `${month}-01`,
+      summary:
+        "Set one month's target (kpi.monthly_targets) and spread it over the month's daily plan (its proportions, else the seeds' weekday rule)",
     },
-    async (req) => {
-      const editor = editorName(req, req.body.editor);
-      const row: TargetRow = { scope: 'month', date: `${req.params.month}-01`, ton: req.body.targetTon };
-      const oldTon = await setOneTarget(ctx.pool, row, editor, req);
-      return { scope: 'month', date: row.date, oldTon, newTon: row.ton };
-    },
-  );
-
-  app.put(
-    '/targets/day/:date',
     {
-      schema: {
-        'x-role': 'staff',
-        summary: "Set one day's planned target (mart.daily_target_plan); the month's target becomes its plan's sum",
-        params: Type.Object({ date: Day() }),
-        body: Type.Object({ targetTon: Ton, editor: Type.Optional(Editor) }),
-        response: { 200: SetResponse, ...errorResponses },
+      scope: 'day',
+      key: 'date',
+      keySchema: Day(),
+      date: (date: string) => date,
+      summary: "Set one day's planned target (mart.daily_target_plan); the month's target becomes its plan's sum",
+    },
+  ] as const;
+  for (const edit of FORM_EDITS)
+    app.put(
+      `/targets/${edit.scope}/:${edit.key}`,
+      {
+        schema: {
+          'x-role': 'staff',
+          summary: edit.summary,
+          params: Type.Object({ [edit.key]: edit.keySchema }),
+          body: Type.Object({ targetTon: Ton, editor: Type.Optional(Editor) }),
+          response: { 200: SetResponse, ...errorResponses },
+        },
       },
-    },
-    async (req) => {
-      const editor = editorName(req, req.body.editor);
-      const row: TargetRow = { scope: 'day', date: req.params.date, ton: req.body.targetTon };
-      const oldTon = await setOneTarget(ctx.pool, row, editor, req);
-      return { scope: 'day', date: row.date, oldTon, newTon: row.ton };
-    },
-  );
+      async (req) => {
+        const editor = editorName(req, req.body.editor);
+        // The params schema requires the key: a computed property name only types it as optional.
+        const key = (req.params as Record<typeof edit.key, string>)[edit.key];
+        const row: TargetRow = { scope: edit.scope, date: edit.date(key), ton: req.body.targetTon };
+        const oldTon = await setOneTarget(ctx.pool, row, editor, req);
+        return { scope: row.scope, date: row.date, oldTon, newTon: row.ton };
+      },
+    );
 
   app.post(
     '/targets/csv',

@@ -22,6 +22,17 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
+/** What one of the panel's reads shows until its data is in: "loading", or why it failed. */
+function NotLoaded({ query }: { query: { isPending: boolean; error: unknown } }) {
+  const { t } = useI18n();
+  if (query.isPending) return <p>{t('loading')}</p>;
+  return (
+    <p className="error">
+      <ErrorMessage error={query.error} />
+    </p>
+  );
+}
+
 /** All row errors of a failed upload (GET /uploads/:id/errors). */
 function ErrorTable({ upload }: { upload: Upload }) {
   const { t } = useI18n();
@@ -29,13 +40,7 @@ function ErrorTable({ upload }: { upload: Upload }) {
     queryKey: ['upload-errors', upload.id],
     queryFn: () => api<RowErrorsPage>(`/uploads/${upload.id}/errors?limit=1000`),
   });
-  if (q.isPending) return <p>{t('loading')}</p>;
-  if (q.isError)
-    return (
-      <p className="error">
-        <ErrorMessage error={q.error} />
-      </p>
-    );
+  if (!q.isSuccess) return <NotLoaded query={q} />;
   return (
     <>
       <h2>
@@ -140,13 +145,7 @@ export function UploadResult({ id }: { id: number }) {
   useEffect(() => {
     if (done || revert.isError || confirm.isError) resultRef.current?.focus();
   }, [done, revert.isError, confirm.isError]);
-  if (q.isPending) return <p>{t('loading')}</p>;
-  if (q.isError)
-    return (
-      <p className="error">
-        <ErrorMessage error={q.error} />
-      </p>
-    );
+  if (!q.isSuccess) return <NotLoaded query={q} />;
   const u = q.data;
   // Viewers read; staff undo and confirm their own uploads, admins anyone's (as the API decides).
   const mayChange =

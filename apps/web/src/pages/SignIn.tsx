@@ -65,28 +65,14 @@ export function SignInPage({ reason, onSignedIn }: { reason?: string | undefined
             void submit();
           }}
         >
-          <label>
-            {t('email')}
-            <input
-              type="email"
-              name="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </label>
-          <label>
-            {t('password')}
-            <input
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </label>
+          <Field type="email" label={t('email')} autoComplete="username" value={email} onChange={setEmail} />
+          <Field
+            type="password"
+            label={t('password')}
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+          />
           <div role="alert" className="error">
             {error !== undefined && errorText(error, lang)}
           </div>
@@ -103,6 +89,32 @@ export function SignInPage({ reason, onSignedIn }: { reason?: string | undefined
         <p className="hint">{t('signInHint')}</p>
       </main>
     </div>
+  );
+}
+
+/**
+ * A required field of the sign-in form, named as its type (`email`, `password`); `autoComplete`
+ * tells the browser and password managers what to fill in.
+ */
+function Field(props: {
+  type: 'email' | 'password';
+  label: string;
+  autoComplete: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type={props.type}
+        name={props.type}
+        autoComplete={props.autoComplete}
+        required
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useSession } from '../session.ts';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   api,
@@ -27,46 +27,28 @@ function MonthRow({
   editor: string;
 }) {
   const { t } = useI18n();
-  const { value, setValue, save, valid } = useTargetEdit(`/targets/month/${month}`, targetTon, editor);
+  const edit = useTargetEdit(`/targets/month/${month}`, targetTon, editor);
   const [open, setOpen] = useState(false);
   return (
     <>
       <tr data-testid="target-row" data-month={month}>
         <td>{month}</td>
         <td className="num">
-          <input
-            type="number"
-            min={0}
-            step="0.1"
-            value={value}
-            aria-label={`${t('targetTon')} ${month}`}
-            style={{ width: '8rem' }}
-            onChange={(e) => {
-              setValue(e.target.value);
-              if (!save.isPending) save.reset(); // "saved" or the error was about the previous value
-            }}
-          />
+          <TargetInput edit={edit} label={`${t('targetTon')} ${month}`} step="0.1" width="8rem" />
         </td>
         <td className="num">{fmt.ton(planTon)}</td>
         <td>
-          <button type="button" disabled={!valid || save.isPending} onClick={() => save.mutate()}>
-            {t('save')}
-          </button>{' '}
-          <button
-            type="button"
-            className="secondary"
-            aria-expanded={open}
-            aria-controls={`plan-${month}`}
-            onClick={() => setOpen(!open)}
-          >
-            {t('dailyPlan')}
-          </button>{' '}
-          {save.isSuccess && <span role="status">{t('saved')}</span>}
-          {save.isError && (
-            <span className="error" role="alert">
-              <ErrorMessage error={save.error} />
-            </span>
-          )}
+          <SaveTarget edit={edit}>
+            <button
+              type="button"
+              className="secondary"
+              aria-expanded={open}
+              aria-controls={`plan-${month}`}
+              onClick={() => setOpen(!open)}
+            >
+              {t('dailyPlan')}
+            </button>{' '}
+          </SaveTarget>
         </td>
       </tr>
       {open && (
@@ -105,38 +87,69 @@ function useTargetEdit(path: string, targetTon: number | null, editor: string) {
   const valid = value !== '' && Number.isFinite(Number(value)) && Number(value) >= 0 && editor.trim() !== '';
   return { value, setValue, save, valid };
 }
+type TargetEdit = ReturnType<typeof useTargetEdit>;
+
+/** The typed value of a target (a month's or a day's); typing again clears what the last save said. */
+function TargetInput({ edit, label, step, width }: { edit: TargetEdit; label: string; step: string; width: string }) {
+  const { value, setValue, save } = edit;
+  return (
+    <input
+      type="number"
+      min={0}
+      step={step}
+      value={value}
+      aria-label={label}
+      style={{ width }}
+      onChange={(e) => {
+        setValue(e.target.value);
+        if (!save.isPending) save.reset(); // "saved" or the error was about the previous value
+      }}
+    />
+  );
+}
+
+/** A target's save button and what the save said ("saved" or the error); `children` stand between them. */
+function SaveTarget({ edit, children }: { edit: TargetEdit; children?: ReactNode }) {
+  const { t } = useI18n();
+  const { save, valid } = edit;
+  return (
+    <>
+      <button type="button" disabled={!valid || save.isPending} onClick={() => save.mutate()}>
+        {t('save')}
+      </button>{' '}
+      {children}
+      {save.isSuccess && <span role="status">{t('saved')}</span>}
+      {save.isError && (
+        <span className="error" role="alert">
+          <ErrorMessage error={save.error} />
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The save column's header: muted, as the column holds buttons rather than figures. */
+function SaveHeader() {
+  const { t } = useI18n();
+  return (
+    <th>
+      <span className="muted">{t('save')}</span>
+    </th>
+  );
+}
 
 /** One day's plan, edited in place (the month's target becomes the plan's sum). */
 function DayRow({ date, targetTon, editor }: { date: string; targetTon: number; editor: string }) {
   const { t } = useI18n();
-  const { value, setValue, save, valid } = useTargetEdit(`/targets/day/${date}`, targetTon, editor);
+  const edit = useTargetEdit(`/targets/day/${date}`, targetTon, editor);
   return (
     <tr data-testid="plan-day" data-date={date}>
       <td>{fmt.date(date)}</td>
       <td className="num">
-        <input
-          type="number"
-          min={0}
-          step="0.5"
-          value={value}
-          aria-label={`${t('dailyPlan')} ${date}`}
-          style={{ width: '7rem' }}
-          onChange={(e) => {
-            setValue(e.target.value);
-            if (!save.isPending) save.reset();
-          }}
-        />
+        <TargetInput edit={edit} label={`${t('dailyPlan')} ${date}`} step="0.5" width="7rem" />
       </td>
       <td>
-        <button type="button" disabled={!valid || save.isPending} onClick={() => save.mutate()}>
-          {t('save')}
-        </button>{' '}
-        {save.isSuccess && <span role="status">{t('saved')}</span>}
-        {save.isError && (
-          <span className="error" role="alert">
-            <ErrorMessage error={save.error} />
-          </span>
-        )}
+        <SaveTarget edit={edit} />
       </td>
     </tr>
   );
@@ -165,9 +178,7 @@ function DailyPlan({ month, editor }: { month: string; editor: string }) {
         <tr>
           <th>{t('date')}</th>
           <th className="num">{t('targetTon')}</th>
-          <th>
-            <span className="muted">{t('save')}</span>
-          </th>
+          <SaveHeader />
         </tr>
       </thead>
       <tbody>
@@ -260,9 +271,7 @@ export function TargetsPage() {
                 <th>{t('month')}</th>
                 <th className="num">{t('targetTon')}</th>
                 <th className="num">{t('planTon')}</th>
-                <th>
-                  <span className="muted">{t('save')}</span>
-                </th>
+                <SaveHeader />
               </tr>
             </thead>
             <tbody>

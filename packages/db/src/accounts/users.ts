@@ -42,6 +42,17 @@ export interface UserRow {
   keys: number;
 }
 
+/** The audit event of a change to an account (object type `user`, its id), with what it was and became. */
+function auditUser(
+  q: Queryable,
+  actor: Actor,
+  action: 'user.created' | 'user.disabled' | 'user.role_changed' | 'user.password_reset',
+  id: string,
+  change: { before?: unknown; after?: unknown } = {},
+): Promise<void> {
+  return writeAudit(q, { actor, action, objectType: 'user', objectId: id, ...change });
+}
+
 /** A one-time password: 20 characters from a 56-letter alphabet without look-alikes (~116 bits). */
 export function oneTimePassword(): string {
   const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -93,13 +104,7 @@ export async function createUser(
     `INSERT INTO auth.account (id, account_id, provider_id, user_id, password) VALUES ($1, $2, 'credential', $2, $3)`,
     [randomUUID(), id, await hashPassword(password)],
   );
-  await writeAudit(q, {
-    actor: opts.actor,
-    action: 'user.created',
-    objectType: 'user',
-    objectId: id,
-    after: { email, name: opts.name.trim(), role: opts.role },
-  });
+  await auditUser(q, opts.actor, 'user.created', id, { after: { email, name: opts.name.trim(), role: opts.role } });
   return { user: { id, email, name: opts.name.trim(), role: opts.role }, password, generated };
 }
 
@@ -115,31 +120,31 @@ export async function listUsers(q: Queryable): Promise<UserRow[]> {
   return rows;
 }
 
-/** The user with this email, or an E_USER_NOT_FOUND error naming it. */
-export async function userByEmail(
-  q: Queryable,
-  email: string,
-): Promise<{ id: string; name: string; email: string; role: Role; banned: boolean }> {
-  const { rows } = await q.query<{ id: string; name: string; email: string; role: Role; banned: boolean }>(
-    'SELECT id, name, email, role, banned FROM auth."user" WHERE email = $1',
-    [email.trim().toLowerCase()],
+/** An account as a lookup returns it. */
+export interface UserRef {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  banned: boolean;
+}
+
+/** The user whose `column` is `value`, or an E_USER_NOT_FOUND error naming the value as given. */
+async function userBy(q: Queryable, column: 'email' | 'id', value: string, given: string): Promise<UserRef> {
+  const { rows } = await q.query<UserRef>(
+    `SELECT id, name, email, role, banned FROM auth."user" WHERE ${column} = $1`,
+    [value],
   );
-  if (!rows[0]) throw new AccountError('E_USER_NOT_FOUND', `no user has the email ${email}; see pnpm users:list`);
+  if (!rows[0]) throw new AccountError('E_USER_NOT_FOUND', `no user has the ${column} ${given}; see pnpm users:list`);
   return rows[0];
 }
 
+/** The user with this email (compared lower-cased, trimmed), or an E_USER_NOT_FOUND error naming it. */
+export const userByEmail = (q: Queryable, email: string): Promise<UserRef> =>
+  userBy(q, 'email', email.trim().toLowerCase(), email);
+
 /** The user with this id (auth.user.id), or an E_USER_NOT_FOUND error naming it. */
-export async function userById(
-  q: Queryable,
-  id: string,
-): Promise<{ id: string; name: string; email: string; role: Role; banned: boolean }> {
-  const { rows } = await q.query<{ id: string; name: string; email: string; role: Role; banned: boolean }>(
-    'SELECT id, name, email, role, banned FROM auth."user" WHERE id = $1',
-    [id],
-  );
-  if (!rows[0]) throw new AccountError('E_USER_NOT_FOUND', `no user has the id ${id}; see pnpm users:list`);
-  return rows[0];
-}
+export const userById = (q: Queryable, id: string): Promise<UserRef> => userBy(q, 'id', id, id);
 
 /** Disable an account: it cannot sign in, its sessions end and its keys stop working. */
 export async function disableUser(
@@ -152,14 +157,7 @@ export async function disableUser(
     u.id,
   ]);
   const { rowCount } = await q.query('DELETE FROM auth.session WHERE user_id = $1', [u.id]);
-  await writeAudit(q, {
-    actor,
-    action: 'user.disabled',
-    objectType: 'user',
-    objectId: u.id,
-    before: { banned: u.banned },
-    after: { banned: true },
-  });
+  await auditUser(q, actor, 'user.disabled', u.id, { before: { banned: u.banned }, after: { banned: true } });
   return { id: u.id, sessionsEnded: rowCount ?? 0 };
 }
 
@@ -169,14 +167,7 @@ export async function setRole(q: Queryable, email: string, role: Role, actor: Ac
     throw new AccountError('E_BAD_ROLE', `role ${JSON.stringify(role)} does not exist; use one of ${ROLES.join(', ')}`);
   const u = await userByEmail(q, email);
   await q.query(`UPDATE auth."user" SET role = $2, updated_at = now() WHERE id = $1`, [u.id, role]);
-  await writeAudit(q, {
-    actor,
-    action: 'user.role_changed',
-    objectType: 'user',
-    objectId: u.id,
-    before: { role: u.role },
-    after: { role },
-  });
+  await auditUser(q, actor, 'user.role_changed', u.id, { before: { role: u.role }, after: { role } });
 }
 
 /**
@@ -204,7 +195,7 @@ export async function resetPassword(
       [randomUUID(), u.id, hash],
     );
   const ended = await q.query('DELETE FROM auth.session WHERE user_id = $1', [u.id]);
-  await writeAudit(q, { actor, action: 'user.password_reset', objectType: 'user', objectId: u.id });
+  await auditUser(q, actor, 'user.password_reset', u.id);
   return { password: pw, generated, sessionsEnded: ended.rowCount ?? 0 };
 }
 
