@@ -6,8 +6,8 @@ import { createScratchDatabase, startThrowawayServer, type DatabaseIdentity } fr
 import { maskUrl, withClient } from '@warehouse/db';
 import { SWAP_SCHEMA_SUFFIX } from '@warehouse/migrate/catalog';
 import { migrate, stamp, DEFAULT_MIGRATIONS_DIR } from '@warehouse/migrate';
+import { nextTimestamp } from '@warehouse/migrate/engine';
 import { CliError } from '@warehouse/command';
-import { timestamp } from './backup.ts';
 import { dumpLocal } from './dump.ts';
 import { SNAPSHOT_FILE } from '../paths.ts';
 import { confirmSameAfter, confirmToolTarget, pgConn, runTool } from './tools.ts';
@@ -171,19 +171,6 @@ export async function applySnapshot(o: {
   return file;
 }
 
-function parseStamp(ts: string): Date {
-  return new Date(
-    Date.UTC(
-      +ts.slice(0, 4),
-      +ts.slice(4, 6) - 1,
-      +ts.slice(6, 8),
-      +ts.slice(8, 10),
-      +ts.slice(10, 12),
-      +ts.slice(12, 14),
-    ),
-  );
-}
-
 export interface BaselineResult {
   folder: string;
   name: string;
@@ -215,9 +202,8 @@ export async function writeBaseline(o: {
     .map((e) => e.name)
     .sort();
   if (folders.length === 0) throw new CliError('E_USAGE', `no migrations in ${dir} to squash`);
-  let ts = timestamp((o.now ?? (() => new Date()))());
-  const last = folders[folders.length - 1]!.slice(0, 14);
-  if (ts <= last) ts = timestamp(new Date(parseStamp(last).getTime() + 1000));
+  // Now, or one second after the newest folder when the clock is behind it: the rule of db:migrate:new.
+  const ts = nextTimestamp(folders, (o.now ?? (() => new Date()))());
   const name = `${ts}_${o.name}`;
   const clash = folders.filter((f) => existsSync(path.join(archiveDir, f)));
   if (clash.length) throw new CliError('E_USAGE', `${archiveDir} already holds ${clash.join(', ')}; nothing was moved`);
