@@ -217,7 +217,7 @@ describe('dashboard', () => {
     // A4 landscape less 10 mm margins is 277 mm wide: 1047 CSS px.
     await page.setViewportSize({ width: 1047, height: 718 });
     await page.emulateMedia({ media: 'print' });
-    const laid = await page.evaluate(() => {
+    const measure = () => {
       const shown = (sel: string) =>
         [...document.querySelectorAll(sel)].some((e) => e.getBoundingClientRect().width > 0);
       const main = document.querySelector('main')!.getBoundingClientRect();
@@ -237,15 +237,13 @@ describe('dashboard', () => {
           return drawn.bottom <= box.bottom + 1 && drawn.height > 150 && drawn.width > 0.9 * main.width;
         }),
       };
-    });
-    expect(laid).toMatchObject({
-      nav: false,
-      buttons: false,
-      monthPicker: false,
-      overflow: 0,
-      outside: 0,
-      charts: [true, true],
-    });
+    };
+    // The charts follow the new width on their own (Chart.js's ResizeObserver, then a frame):
+    // the layout is awaited, not read once right after the resize (CI saw both charts unsized).
+    await expect
+      .poll(() => page.evaluate(measure), { timeout: 15_000 })
+      .toMatchObject({ nav: false, buttons: false, monthPicker: false, overflow: 0, outside: 0, charts: [true, true] });
+    const laid = await page.evaluate(measure);
     expect(laid.title).toMatch(
       /^受入ダッシュボード 2025-03\s+実績は2025\/03\/12\(水\)まで · 印刷 \d{4}\/\d{2}\/\d{2} \d{1,2}:\d{2}$/,
     );
