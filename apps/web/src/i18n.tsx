@@ -1,4 +1,5 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
+import { KIND_WORDS } from '@warehouse/messages';
 
 /** The one message catalogue: Japanese first, English as the switch. Keys are checked by the compiler. */
 const ja = {
@@ -19,9 +20,10 @@ const ja = {
   upload: 'アップロード',
   kind: '区分',
   kindUnknown: '不明（ヘッダー行が一致しません）',
-  receive: '受入',
-  shipment: '出荷',
-  yard: 'ヤード',
+  // The CSV kinds as staff call them: one wording with the API's row texts (@warehouse/messages).
+  receive: KIND_WORDS.receive!.ja,
+  shipment: KIND_WORDS.shipment!.ja,
+  yard: KIND_WORDS.yard!.ja,
   file: 'ファイル',
   size: 'サイズ',
   status: '状態',
@@ -246,9 +248,9 @@ const en: Record<MessageKey, string> = {
   upload: 'Upload',
   kind: 'Kind',
   kindUnknown: 'unknown (the header row matches no kind)',
-  receive: 'Receive',
-  shipment: 'Shipment',
-  yard: 'Yard',
+  receive: KIND_WORDS.receive!.en,
+  shipment: KIND_WORDS.shipment!.en,
+  yard: KIND_WORDS.yard!.en,
   file: 'File',
   size: 'Size',
   status: 'Status',
