@@ -525,32 +525,43 @@ CREATE TABLE ref.calendar (
 );
 
 --
+-- Name: v_receive_5y_days; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_receive_5y_days AS
+ WITH bounds AS (
+         SELECT (EXTRACT(isoyear FROM max(r_1.ddate)))::integer AS last_year
+           FROM mart.mv_receive_daily r_1
+        )
+ SELECT c.ddate,
+    c.iso_year,
+    c.iso_week,
+    c.iso_dow,
+    c.is_business_day,
+    c.day_type,
+    COALESCE(r.receive_net_ton, (0)::numeric) AS ton
+   FROM ((ref.calendar c
+     CROSS JOIN bounds b)
+     LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+  WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)));
+
+--
+-- Name: VIEW v_receive_5y_days; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_receive_5y_days IS 'Every calendar day of the five ISO years before the latest year with receipts, with its received tons (0 on a day without any): the one input of the four 5-year averages (mart.mv_inb5y_week_profile_min, mart.mv_inb_avg5y_day_biz, mart.mv_inb_avg5y_day_scope, mart.mv_inb_avg5y_weeksum_biz).';
+
+--
 -- Name: mv_inb5y_week_profile_min; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
 --
 
 CREATE MATERIALIZED VIEW mart.mv_inb5y_week_profile_min AS
- WITH bounds AS (
-         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
-           FROM mart.mv_receive_daily r
-        ), days AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            c.iso_dow,
-            c.is_business_day,
-            c.day_type,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
-           FROM ((ref.calendar c
-             CROSS JOIN bounds b)
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
-          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
-        )
  SELECT d.iso_week,
     avg(d.ton) FILTER (WHERE d.is_business_day) AS avg_biz_day_ton,
     avg(d.ton) FILTER (WHERE (d.day_type = 'sun_hol'::text)) AS avg_reserve_day_ton,
     count(*) FILTER (WHERE d.is_business_day) AS n_biz_days,
     count(*) FILTER (WHERE (d.day_type = 'sun_hol'::text)) AS n_reserve_days
-   FROM days d
+   FROM mart.v_receive_5y_days d
   GROUP BY d.iso_week
   WITH NO DATA;
 
@@ -565,29 +576,13 @@ COMMENT ON MATERIALIZED VIEW mart.mv_inb5y_week_profile_min IS 'Per ISO week ove
 --
 
 CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz AS
- WITH bounds AS (
-         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
-           FROM mart.mv_receive_daily r
-        ), days AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            c.iso_dow,
-            c.is_business_day,
-            c.day_type,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
-           FROM ((ref.calendar c
-             CROSS JOIN bounds b)
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
-          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
-        )
  SELECT d.iso_week,
     d.iso_dow,
     avg(d.ton) AS avg_ton,
     count(*) AS n_days,
     min(d.iso_year) AS year_from,
     max(d.iso_year) AS year_to
-   FROM days d
+   FROM mart.v_receive_5y_days d
   WHERE d.is_business_day
   GROUP BY d.iso_week, d.iso_dow
   WITH NO DATA;
@@ -603,22 +598,7 @@ COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz IS '5-year average receiv
 --
 
 CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
- WITH bounds AS (
-         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
-           FROM mart.mv_receive_daily r
-        ), days AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            c.iso_dow,
-            c.is_business_day,
-            c.day_type,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
-           FROM ((ref.calendar c
-             CROSS JOIN bounds b)
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
-          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
-        ), scoped AS (
+ WITH scoped AS (
          SELECT 'all'::text AS scope,
             d.ddate,
             d.iso_year,
@@ -627,7 +607,7 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
             d.is_business_day,
             d.day_type,
             d.ton
-           FROM days d
+           FROM mart.v_receive_5y_days d
         UNION ALL
          SELECT 'biz'::text AS scope,
             d.ddate,
@@ -637,7 +617,7 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
             d.is_business_day,
             d.day_type,
             d.ton
-           FROM days d
+           FROM mart.v_receive_5y_days d
           WHERE d.is_business_day
         )
  SELECT s.scope,
@@ -660,26 +640,11 @@ COMMENT ON MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope IS '5-year average rece
 --
 
 CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz AS
- WITH bounds AS (
-         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
-           FROM mart.mv_receive_daily r
-        ), days AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            c.iso_dow,
-            c.is_business_day,
-            c.day_type,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
-           FROM ((ref.calendar c
-             CROSS JOIN bounds b)
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
-          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
-        ), weeks AS (
+ WITH weeks AS (
          SELECT d.iso_year,
             d.iso_week,
             sum(d.ton) AS week_ton
-           FROM days d
+           FROM mart.v_receive_5y_days d
           WHERE d.is_business_day
           GROUP BY d.iso_year, d.iso_week
         )
@@ -915,10 +880,10 @@ CREATE VIEW mart.v_daily_target_with_calendar AS
 COMMENT ON VIEW mart.v_daily_target_with_calendar IS 'One row per calendar date: ISO week, weekday, day type and the target tons (the daily plan, else the month''s target spread over its business days, 0 on other days, NULL when neither exists). The source of the target card.';
 
 --
--- Name: mv_target_card_per_day; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+-- Name: v_target_card_per_day; Type: VIEW; Schema: mart; Owner: -
 --
 
-CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
+CREATE VIEW mart.v_target_card_per_day AS
  WITH day AS (
          SELECT t.ddate,
             t.iso_year,
@@ -940,14 +905,37 @@ CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
     sum(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
     (d.actual_ton / NULLIF(d.target_ton, (0)::numeric)) AS achievement_ratio
    FROM day d
-  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate)
+  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate);
+
+--
+-- Name: VIEW v_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_target_card_per_day IS 'The target card''s query, always current: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio. mart.mv_target_card_per_day stores it for the dashboards; compare the two to see what a refresh would change. Built on mart.v_daily_target_with_calendar.';
+
+--
+-- Name: mv_target_card_per_day; Type: MATERIALIZED VIEW; Schema: mart; Owner: -
+--
+
+CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
+ SELECT c.ddate,
+    c.iso_year,
+    c.iso_week,
+    c.target_ton,
+    c.actual_ton,
+    c.wtd_target_ton,
+    c.wtd_actual_ton,
+    c.mtd_target_ton,
+    c.mtd_actual_ton,
+    c.achievement_ratio
+   FROM mart.v_target_card_per_day c
   WITH NO DATA;
 
 --
 -- Name: MATERIALIZED VIEW mv_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
 --
 
-COMMENT ON MATERIALIZED VIEW mart.mv_target_card_per_day IS 'The target card: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio (NULL when the target is 0 or missing). Built on mart.v_daily_target_with_calendar.';
+COMMENT ON MATERIALIZED VIEW mart.mv_target_card_per_day IS 'The target card: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio (NULL when the target is 0 or missing). Stores mart.v_target_card_per_day, which holds the query.';
 
 --
 -- Name: v_sales_tree_detail_base; Type: VIEW; Schema: mart; Owner: -
@@ -1066,40 +1054,6 @@ CREATE VIEW mart.v_receive_weekly AS
 --
 
 COMMENT ON VIEW mart.v_receive_weekly IS 'Weekly sums (ISO week) of mart.mv_receive_daily.';
-
---
--- Name: v_target_card_per_day; Type: VIEW; Schema: mart; Owner: -
---
-
-CREATE VIEW mart.v_target_card_per_day AS
- WITH day AS (
-         SELECT t.ddate,
-            t.iso_year,
-            t.iso_week,
-            (date_trunc('month'::text, (t.ddate)::timestamp with time zone))::date AS month,
-            t.target_ton,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
-           FROM (mart.v_daily_target_with_calendar t
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = t.ddate)))
-        )
- SELECT d.ddate,
-    d.iso_year,
-    d.iso_week,
-    d.target_ton,
-    d.actual_ton,
-    sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
-    sum(d.actual_ton) OVER week_to_date AS wtd_actual_ton,
-    sum(d.target_ton) OVER month_to_date AS mtd_target_ton,
-    sum(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
-    (d.actual_ton / NULLIF(d.target_ton, (0)::numeric)) AS achievement_ratio
-   FROM day d
-  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate);
-
---
--- Name: VIEW v_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
---
-
-COMMENT ON VIEW mart.v_target_card_per_day IS 'The view twin of mart.mv_target_card_per_day (same query, same columns, always current), kept to compare with and validate the materialized one.';
 
 --
 -- Name: shogun_receive; Type: TABLE; Schema: raw; Owner: -

@@ -1,9 +1,13 @@
 // Test-only stand-in for the migration runner: read the migration folders and apply each file as
-// one simple-protocol query inside BEGIN/COMMIT, as docs/design.md prescribes. No bookkeeping.
+// one simple-protocol query inside BEGIN/COMMIT, as docs/design.md prescribes. No bookkeeping. A
+// view-catalog migration made by expand/fill/swap (it writes a plan into log.migration_swap) is
+// finished right after its script by the runner's own fill and swap, as every driver does
+// (`finishPendingSwaps`, which the Prisma engine's adapter uses too).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { finishPendingSwaps } from '../../src/swap.ts';
 
 export const migrationsDir = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -62,6 +66,7 @@ export async function runFile(client: pg.ClientBase, sql: string, label: string,
   try {
     await client.query(sql);
     await client.query('COMMIT');
+    if (/^INSERT INTO log\.migration_swap\b/im.test(sql)) await finishPendingSwaps(client);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw new Error(`${label} failed: ${(error as Error).message}`, { cause: error });

@@ -1,33 +1,9 @@
 -- materialized view mart.mv_target_card_per_day
 -- comment: The target card: per calendar date target and actual tons, week- and month-to-date sums,
---   achievement ratio (NULL when the target is 0 or missing). Built on mart.v_daily_target_with_calendar.
+--   achievement ratio (NULL when the target is 0 or missing). Stores mart.v_target_card_per_day, which holds
+--   the query.
 -- label: 目標カード（日別の目標と実績）
 -- unique index ux_mv_target_card_per_day_ddate (ddate)
 -- index ix_mv_target_card_per_day_iso_week (iso_year, iso_week)
 
-WITH day AS (
-    SELECT
-        t.ddate,
-        t.iso_year,
-        t.iso_week,
-        date_trunc('month', t.ddate)::date AS month,
-        t.target_ton,
-        COALESCE(r.receive_net_ton, 0) AS actual_ton
-    FROM mart.v_daily_target_with_calendar t
-    LEFT JOIN mart.mv_receive_daily r ON r.ddate = t.ddate
-)
-SELECT
-    d.ddate,
-    d.iso_year,
-    d.iso_week,
-    d.target_ton,
-    d.actual_ton,
-    SUM(d.target_ton) OVER week_to_date AS wtd_target_ton,
-    SUM(d.actual_ton) OVER week_to_date AS wtd_actual_ton,
-    SUM(d.target_ton) OVER month_to_date AS mtd_target_ton,
-    SUM(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
-    d.actual_ton / NULLIF(d.target_ton, 0) AS achievement_ratio
-FROM day d
-WINDOW
-    week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate),
-    month_to_date AS (PARTITION BY d.month ORDER BY d.ddate)
+SELECT * FROM mart.v_target_card_per_day c

@@ -1,6 +1,7 @@
 -- view mart.v_target_card_per_day
--- comment: The view twin of mart.mv_target_card_per_day (same query, same columns, always current),
---   kept to compare with and validate the materialized one.
+-- comment: The target card's query, always current: per calendar date target and actual tons, week- and
+--   month-to-date sums, achievement ratio. mart.mv_target_card_per_day stores it for the dashboards; compare
+--   the two to see what a refresh would change. Built on mart.v_daily_target_with_calendar.
 -- label: 目標カード（常に最新）
 
 WITH day AS (

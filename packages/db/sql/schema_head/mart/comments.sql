@@ -8,6 +8,12 @@
 COMMENT ON TABLE mart.mv_receive_daily IS 'Received tons, slips and amount per date; final rows win over flash for a date that has any. Source of every receive dashboard.';
 
 --
+-- Name: VIEW v_receive_5y_days; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_receive_5y_days IS 'Every calendar day of the five ISO years before the latest year with receipts, with its received tons (0 on a day without any): the one input of the four 5-year averages (mart.mv_inb5y_week_profile_min, mart.mv_inb_avg5y_day_biz, mart.mv_inb_avg5y_day_scope, mart.mv_inb_avg5y_weeksum_biz).';
+
+--
 -- Name: MATERIALIZED VIEW mv_inb5y_week_profile_min; Type: COMMENT; Schema: mart; Owner: -
 --
 
@@ -56,10 +62,16 @@ COMMENT ON VIEW mart.mv_shipment_daily__query IS 'Declared query of the incremen
 COMMENT ON VIEW mart.v_daily_target_with_calendar IS 'One row per calendar date: ISO week, weekday, day type and the target tons (the daily plan, else the month''s target spread over its business days, 0 on other days, NULL when neither exists). The source of the target card.';
 
 --
+-- Name: VIEW v_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
+--
+
+COMMENT ON VIEW mart.v_target_card_per_day IS 'The target card''s query, always current: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio. mart.mv_target_card_per_day stores it for the dashboards; compare the two to see what a refresh would change. Built on mart.v_daily_target_with_calendar.';
+
+--
 -- Name: MATERIALIZED VIEW mv_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
 --
 
-COMMENT ON MATERIALIZED VIEW mart.mv_target_card_per_day IS 'The target card: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio (NULL when the target is 0 or missing). Built on mart.v_daily_target_with_calendar.';
+COMMENT ON MATERIALIZED VIEW mart.mv_target_card_per_day IS 'The target card: per calendar date target and actual tons, week- and month-to-date sums, achievement ratio (NULL when the target is 0 or missing). Stores mart.v_target_card_per_day, which holds the query.';
 
 --
 -- Name: VIEW v_sales_tree_detail_base; Type: COMMENT; Schema: mart; Owner: -
@@ -84,10 +96,4 @@ COMMENT ON VIEW mart.v_receive_monthly IS 'Monthly sums of mart.mv_receive_daily
 --
 
 COMMENT ON VIEW mart.v_receive_weekly IS 'Weekly sums (ISO week) of mart.mv_receive_daily.';
-
---
--- Name: VIEW v_target_card_per_day; Type: COMMENT; Schema: mart; Owner: -
---
-
-COMMENT ON VIEW mart.v_target_card_per_day IS 'The view twin of mart.mv_target_card_per_day (same query, same columns, always current), kept to compare with and validate the materialized one.';
 

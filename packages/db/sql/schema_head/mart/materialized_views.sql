@@ -6,28 +6,12 @@
 --
 
 CREATE MATERIALIZED VIEW mart.mv_inb5y_week_profile_min AS
- WITH bounds AS (
-         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
-           FROM mart.mv_receive_daily r
-        ), days AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            c.iso_dow,
-            c.is_business_day,
-            c.day_type,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
-           FROM ((ref.calendar c
-             CROSS JOIN bounds b)
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
-          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
-        )
  SELECT d.iso_week,
     avg(d.ton) FILTER (WHERE d.is_business_day) AS avg_biz_day_ton,
     avg(d.ton) FILTER (WHERE (d.day_type = 'sun_hol'::text)) AS avg_reserve_day_ton,
     count(*) FILTER (WHERE d.is_business_day) AS n_biz_days,
     count(*) FILTER (WHERE (d.day_type = 'sun_hol'::text)) AS n_reserve_days
-   FROM days d
+   FROM mart.v_receive_5y_days d
   GROUP BY d.iso_week
   WITH NO DATA;
 
@@ -36,29 +20,13 @@ CREATE MATERIALIZED VIEW mart.mv_inb5y_week_profile_min AS
 --
 
 CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz AS
- WITH bounds AS (
-         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
-           FROM mart.mv_receive_daily r
-        ), days AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            c.iso_dow,
-            c.is_business_day,
-            c.day_type,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
-           FROM ((ref.calendar c
-             CROSS JOIN bounds b)
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
-          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
-        )
  SELECT d.iso_week,
     d.iso_dow,
     avg(d.ton) AS avg_ton,
     count(*) AS n_days,
     min(d.iso_year) AS year_from,
     max(d.iso_year) AS year_to
-   FROM days d
+   FROM mart.v_receive_5y_days d
   WHERE d.is_business_day
   GROUP BY d.iso_week, d.iso_dow
   WITH NO DATA;
@@ -68,22 +36,7 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_biz AS
 --
 
 CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
- WITH bounds AS (
-         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
-           FROM mart.mv_receive_daily r
-        ), days AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            c.iso_dow,
-            c.is_business_day,
-            c.day_type,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
-           FROM ((ref.calendar c
-             CROSS JOIN bounds b)
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
-          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
-        ), scoped AS (
+ WITH scoped AS (
          SELECT 'all'::text AS scope,
             d.ddate,
             d.iso_year,
@@ -92,7 +45,7 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
             d.is_business_day,
             d.day_type,
             d.ton
-           FROM days d
+           FROM mart.v_receive_5y_days d
         UNION ALL
          SELECT 'biz'::text AS scope,
             d.ddate,
@@ -102,7 +55,7 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
             d.is_business_day,
             d.day_type,
             d.ton
-           FROM days d
+           FROM mart.v_receive_5y_days d
           WHERE d.is_business_day
         )
  SELECT s.scope,
@@ -119,26 +72,11 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_day_scope AS
 --
 
 CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz AS
- WITH bounds AS (
-         SELECT (EXTRACT(isoyear FROM max(r.ddate)))::integer AS last_year
-           FROM mart.mv_receive_daily r
-        ), days AS (
-         SELECT c.ddate,
-            c.iso_year,
-            c.iso_week,
-            c.iso_dow,
-            c.is_business_day,
-            c.day_type,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS ton
-           FROM ((ref.calendar c
-             CROSS JOIN bounds b)
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
-          WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)))
-        ), weeks AS (
+ WITH weeks AS (
          SELECT d.iso_year,
             d.iso_week,
             sum(d.ton) AS week_ton
-           FROM days d
+           FROM mart.v_receive_5y_days d
           WHERE d.is_business_day
           GROUP BY d.iso_year, d.iso_week
         )
@@ -155,27 +93,16 @@ CREATE MATERIALIZED VIEW mart.mv_inb_avg5y_weeksum_biz AS
 --
 
 CREATE MATERIALIZED VIEW mart.mv_target_card_per_day AS
- WITH day AS (
-         SELECT t.ddate,
-            t.iso_year,
-            t.iso_week,
-            (date_trunc('month'::text, (t.ddate)::timestamp with time zone))::date AS month,
-            t.target_ton,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
-           FROM (mart.v_daily_target_with_calendar t
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = t.ddate)))
-        )
- SELECT d.ddate,
-    d.iso_year,
-    d.iso_week,
-    d.target_ton,
-    d.actual_ton,
-    sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
-    sum(d.actual_ton) OVER week_to_date AS wtd_actual_ton,
-    sum(d.target_ton) OVER month_to_date AS mtd_target_ton,
-    sum(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
-    (d.actual_ton / NULLIF(d.target_ton, (0)::numeric)) AS achievement_ratio
-   FROM day d
-  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate)
+ SELECT c.ddate,
+    c.iso_year,
+    c.iso_week,
+    c.target_ton,
+    c.actual_ton,
+    c.wtd_target_ton,
+    c.wtd_actual_ton,
+    c.mtd_target_ton,
+    c.mtd_actual_ton,
+    c.achievement_ratio
+   FROM mart.v_target_card_per_day c
   WITH NO DATA;
 

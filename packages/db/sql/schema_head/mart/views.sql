@@ -2,6 +2,27 @@
 -- databases are built from the single file (pnpm db:init-from-snapshot).
 
 --
+-- Name: v_receive_5y_days; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_receive_5y_days AS
+ WITH bounds AS (
+         SELECT (EXTRACT(isoyear FROM max(r_1.ddate)))::integer AS last_year
+           FROM mart.mv_receive_daily r_1
+        )
+ SELECT c.ddate,
+    c.iso_year,
+    c.iso_week,
+    c.iso_dow,
+    c.is_business_day,
+    c.day_type,
+    COALESCE(r.receive_net_ton, (0)::numeric) AS ton
+   FROM ((ref.calendar c
+     CROSS JOIN bounds b)
+     LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = c.ddate)))
+  WHERE ((c.iso_year >= (b.last_year - 5)) AND (c.iso_year <= (b.last_year - 1)));
+
+--
 -- Name: mv_receive_daily__query; Type: VIEW; Schema: mart; Owner: -
 --
 
@@ -91,6 +112,34 @@ CREATE VIEW mart.v_daily_target_with_calendar AS
      LEFT JOIN mart.daily_target_plan p ON ((p.ddate = c.ddate)))
      LEFT JOIN kpi.monthly_targets m ON ((m.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)))
      LEFT JOIN biz_days b ON ((b.month = (date_trunc('month'::text, (c.ddate)::timestamp with time zone))::date)));
+
+--
+-- Name: v_target_card_per_day; Type: VIEW; Schema: mart; Owner: -
+--
+
+CREATE VIEW mart.v_target_card_per_day AS
+ WITH day AS (
+         SELECT t.ddate,
+            t.iso_year,
+            t.iso_week,
+            (date_trunc('month'::text, (t.ddate)::timestamp with time zone))::date AS month,
+            t.target_ton,
+            COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
+           FROM (mart.v_daily_target_with_calendar t
+             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = t.ddate)))
+        )
+ SELECT d.ddate,
+    d.iso_year,
+    d.iso_week,
+    d.target_ton,
+    d.actual_ton,
+    sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
+    sum(d.actual_ton) OVER week_to_date AS wtd_actual_ton,
+    sum(d.target_ton) OVER month_to_date AS mtd_target_ton,
+    sum(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
+    (d.actual_ton / NULLIF(d.target_ton, (0)::numeric)) AS achievement_ratio
+   FROM day d
+  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate);
 
 --
 -- Name: v_sales_tree_detail_base; Type: VIEW; Schema: mart; Owner: -
@@ -185,32 +234,4 @@ CREATE VIEW mart.v_receive_weekly AS
     sum(d.amount_yen) AS amount_yen
    FROM mart.mv_receive_daily d
   GROUP BY d.iso_year, d.iso_week;
-
---
--- Name: v_target_card_per_day; Type: VIEW; Schema: mart; Owner: -
---
-
-CREATE VIEW mart.v_target_card_per_day AS
- WITH day AS (
-         SELECT t.ddate,
-            t.iso_year,
-            t.iso_week,
-            (date_trunc('month'::text, (t.ddate)::timestamp with time zone))::date AS month,
-            t.target_ton,
-            COALESCE(r.receive_net_ton, (0)::numeric) AS actual_ton
-           FROM (mart.v_daily_target_with_calendar t
-             LEFT JOIN mart.mv_receive_daily r ON ((r.ddate = t.ddate)))
-        )
- SELECT d.ddate,
-    d.iso_year,
-    d.iso_week,
-    d.target_ton,
-    d.actual_ton,
-    sum(d.target_ton) OVER week_to_date AS wtd_target_ton,
-    sum(d.actual_ton) OVER week_to_date AS wtd_actual_ton,
-    sum(d.target_ton) OVER month_to_date AS mtd_target_ton,
-    sum(d.actual_ton) OVER month_to_date AS mtd_actual_ton,
-    (d.actual_ton / NULLIF(d.target_ton, (0)::numeric)) AS achievement_ratio
-   FROM day d
-  WINDOW week_to_date AS (PARTITION BY d.iso_year, d.iso_week ORDER BY d.ddate), month_to_date AS (PARTITION BY d.month ORDER BY d.ddate);
 
