@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.ts';
 import { history, migrate, plan, rollback, status, type MigratorEvent } from '../src/index.ts';
 import { DbError } from '@warehouse/db';
@@ -22,6 +22,39 @@ afterEach(async () => {
       .end()
       .catch(() => {});
   while (dbs.length) await dbs.pop()!.drop();
+});
+
+/**
+ * One database for the 28 tests whose migrations are refused before anything runs, instead of a
+ * database each (a CREATE DATABASE and a DROP per test). A refusal leaves exactly what a fresh
+ * database has plus the runner's empty `_prisma_migrations` (made before the files are checked):
+ * `expectUntouched` asserts that — stricter than each test's own relations — and drops the table,
+ * so the next test meets the database as a fresh one. After a failed test, afterEach drops it too.
+ */
+let shared: TestDatabase | undefined;
+async function refusalDb(): Promise<TestDatabase> {
+  shared ??= await createTestDatabase(inject('pgAdminUrl'), { prefix: 'refused' });
+  return shared;
+}
+async function expectUntouched(db: TestDatabase): Promise<void> {
+  expect(await history({ url: db.url })).toEqual([]);
+  const left = await query<{ o: string }>(
+    db.url,
+    `select n.nspname || '.' || c.relname as o from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname <> 'information_schema' and n.nspname !~ '^pg_'
+     union all select 'schema ' || nspname from pg_namespace
+      where nspname not in ('information_schema', 'public') and nspname !~ '^pg_'
+     union all select 'function ' || proname from pg_proc where pronamespace = 'public'::regnamespace
+     order by 1`,
+  );
+  expect(left.map((r) => r.o)).toEqual(['public._prisma_migrations', 'public._prisma_migrations_pkey']);
+  await query(db.url, 'drop table public._prisma_migrations');
+}
+afterEach(async () => {
+  if (shared) await query(shared.url, 'drop table if exists public._prisma_migrations');
+});
+afterAll(async () => {
+  await shared?.drop();
 });
 
 describe("no-transaction files split by PostgreSQL's parser", () => {
@@ -81,7 +114,7 @@ describe('transaction control in a transactional file', () => {
     ],
     ['PREPARE TRANSACTION', "create table a1 (id int);\nprepare transaction 'x';\n", ['line 2: PREPARE TRANSACTION']],
   ])('%s: refused before anything runs, naming file and line; nothing recorded', async (_label, sql, lines) => {
-    const db = await freshDb();
+    const db = await refusalDb();
     const dir = migrationsDir({ '20250101000000_first': 'create table first_one (id int);', '20250102000000_tc': sql });
     const err = await migrate({ url: db.url, dir }).catch((e) => e);
     expect(err).toBeInstanceOf(DbError);
@@ -91,6 +124,7 @@ describe('transaction control in a transactional file', () => {
     expect(await relationExists(db.url, 'first_one')).toBe(false);
     expect(await relationExists(db.url, 'a1')).toBe(false);
     expect(await history({ url: db.url })).toEqual([]);
+    await expectUntouched(db);
   });
 
   it("Prisma's schema engine path refuses the same files with the same error, before anything runs", async () => {
@@ -149,7 +183,7 @@ describe('transaction control in a transactional file', () => {
   });
 
   it('unparsable SQL is refused with file, line and column before anything runs', async () => {
-    const db = await freshDb();
+    const db = await refusalDb();
     const dir = migrationsDir({
       '20250101000000_a': 'create table a (id int);',
       '20250102000000_b': 'select 1;\ncreate tabel b (id int);\n',
@@ -158,6 +192,7 @@ describe('transaction control in a transactional file', () => {
     expect(err.code).toBe('E_SQL_PARSE');
     expect(err.message).toContain('20250102000000_b/migration.sql line 2, column 8');
     expect(await relationExists(db.url, 'a')).toBe(false);
+    await expectUntouched(db);
   });
 });
 
@@ -471,7 +506,7 @@ describe('a migration cannot leave session state behind', () => {
   ])(
     '%s: refused before anything runs, naming file and line; nothing applied or recorded',
     async (_label, sql, expected) => {
-      const db = await freshDb();
+      const db = await refusalDb();
       const dir = migrationsDir({
         '20250101000000_first': 'create table first_one (id int);',
         '20250102000000_s': sql,
@@ -485,6 +520,7 @@ describe('a migration cannot leave session state behind', () => {
       expect(await relationExists(db.url, 'first_one')).toBe(false);
       expect(await relationExists(db.url, 's1')).toBe(false);
       expect(await history({ url: db.url })).toEqual([]);
+      await expectUntouched(db);
     },
   );
 
@@ -503,7 +539,7 @@ describe('a migration cannot leave session state behind', () => {
   ])(
     'a no-transaction file with transaction control (%s) is refused before anything runs',
     async (_label, sql, expected) => {
-      const db = await freshDb();
+      const db = await refusalDb();
       const dir = migrationsDir({
         '20250101000000_first': 'create table first_one (id int);',
         '20250102000000_nt': sql,
@@ -515,6 +551,7 @@ describe('a migration cannot leave session state behind', () => {
       expect(await relationExists(db.url, 'first_one')).toBe(false);
       expect(await relationExists(db.url, 'nt')).toBe(false);
       expect(await history({ url: db.url })).toEqual([]);
+      await expectUntouched(db);
     },
   );
 
