@@ -5,11 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { maskUrl } from '@warehouse/db';
 import { onParentGone, resolveDatabase } from '@warehouse/env';
 import { checkStartTarget } from './start-guard.ts';
-import { migrate } from '@warehouse/migrate';
-import { seedReference } from '@warehouse/demo/seed';
 import { enqueueRefresh, populateMvs, refresherCronItems } from '@warehouse/refresher';
-import { build } from './app.ts';
-import { countUsers, ensureFirstAdmin } from './auth/first-run.ts';
 import type { ApiConfig } from './config.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { refreshTasks } from './tasks.ts';
@@ -44,6 +40,10 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+// The migrator, the seeds, the HTTP app (Fastify, its routes and schemas) and the first-run account
+// code are imported below only when this start uses them: `pnpm worker` loads none of them, and
+// each module graph costs a process start CPU-seconds (the app's ~3).
+
 /** Resolve the database, migrate/seed as asked, then run the API and/or the workers. */
 export async function startServer(opts: StartOptions): Promise<Started> {
   const { config } = opts;
@@ -57,6 +57,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   logger.info({ database: maskUrl(db.url), env: config.dbEnv, source: db.sourceDetail }, 'database');
   if ((opts.migrate ?? true) || opts.seed) await checkStartTarget(db.url, config.dbEnv);
   if (opts.migrate ?? true) {
+    const { migrate } = await import('@warehouse/migrate');
     const result = await migrate({ url: db.url, applicationName: 'warehouse-api' });
     if (result.failed)
       throw new Error(
@@ -93,6 +94,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   const workerPool = (opts.worker ?? true) ? newPool(config.workerConcurrency * 3 + 4, 'warehouse-worker') : undefined;
   const seeded: string[] = [];
   if (opts.seed) {
+    const { seedReference } = await import('@warehouse/demo/seed');
     const client = await pool.connect();
     try {
       const r = await seedReference(client, opts.seed);
@@ -123,6 +125,7 @@ export async function startServer(opts: StartOptions): Promise<Started> {
       );
   }
   if (config.auth && (opts.api ?? true)) {
+    const { countUsers, ensureFirstAdmin } = await import('./auth/first-run.ts');
     const embedded = db.source === 'embedded';
     const first = embedded ? await ensureFirstAdmin(pool) : undefined;
     if (first) opts.onFirstAdmin?.(first);
@@ -149,11 +152,15 @@ export async function startServer(opts: StartOptions): Promise<Started> {
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (opts.api ?? true) {
+    const { build } = await import('./app.ts');
     app = await build({ pool, databaseUrl: db.url, config, logger, registry, metrics });
     await app.listen({ host: config.host, port: config.port });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    // Sign-in loads better-auth at its first request (auth/index.ts); load it now, after listening,
+    // so that the first person to sign in does not wait for it. A failure here shows at that request.
+    if (config.auth) setImmediate(() => void import('./auth/better-auth.ts').catch(() => {}));
   }
   let stopping: Promise<void> | undefined;
   return {

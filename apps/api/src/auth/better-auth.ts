@@ -5,11 +5,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { betterAuth } from 'better-auth';
-import { admin } from 'better-auth/plugins';
+import { admin, genericOAuth } from 'better-auth/plugins';
 import { PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import type { ApiConfig } from '../config.ts';
-import { oidcPlugin, validateOidcUser } from './oidc.ts';
+import type { ApiConfig, OidcConfig } from '../config.ts';
+import { validateOidcUser } from './oidc.ts';
+import { COOKIE_PREFIX } from './principal.ts';
 
 /** The secret that signs session cookies: AUTH_SECRET, else one kept in the database (made once). */
 export async function authSecret(pool: pg.Pool, config: Pick<ApiConfig, 'authSecret'>): Promise<string> {
@@ -26,8 +27,6 @@ export async function authSecret(pool: pg.Pool, config: Pick<ApiConfig, 'authSec
   );
   return rows[0]!.value;
 }
-
-export const COOKIE_PREFIX = 'warehouse';
 
 export function createAuth(pool: pg.Pool, config: ApiConfig, secret: string) {
   const secure = config.publicUrl?.startsWith('https:') ?? false;
@@ -114,3 +113,24 @@ export function createAuth(pool: pg.Pool, config: ApiConfig, secret: string) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** The genericOAuth plugin for the configured provider (the gate it uses is auth/oidc.ts's). */
+export function oidcPlugin(oidc: OidcConfig) {
+  return genericOAuth({
+    config: [
+      {
+        providerId: oidc.providerId,
+        name: oidc.label,
+        discoveryUrl: `${oidc.issuer}/.well-known/openid-configuration`,
+        // No sign-in on an ID token we could not verify: discovery must give the issuer and its keys.
+        requireIdTokenVerification: true,
+        clientId: oidc.clientId,
+        clientSecret: oidc.clientSecret,
+        scopes: ['openid', 'email', 'profile'],
+        pkce: true,
+        // Name and email follow the provider at each sign-in (the role is set by the callback route).
+        overrideUserInfo: true,
+      },
+    ],
+  });
+}

@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import type pg from 'pg';
 import type { ApiConfig } from '../config.ts';
-import { authSecret, COOKIE_PREFIX, createAuth, type Auth } from './better-auth.ts';
+import type { Auth } from './better-auth.ts';
 import { importApiToken } from './first-run.ts';
 import { registerGuard } from './guard.ts';
-import { Principals } from './principal.ts';
+import { COOKIE_PREFIX, Principals } from './principal.ts';
 import { authRoutes } from './routes.ts';
 
 export { actorOf, type Principal } from './principal.ts';
@@ -59,9 +59,12 @@ export async function setupAuth(
   }
   // better-auth and the API_TOKEN import are made at the first request that needs them, not here:
   // the app starts (and answers /healthz, /readyz) while its database is unreachable or unmigrated.
+  // better-auth is also loaded then (~1.5 CPU-s of imports): a start with AUTH=off never loads it,
+  // and one with sign-in on listens sooner (server.ts loads it right after listening).
   let ready: Promise<Auth> | undefined;
   const getAuth = (): Promise<Auth> =>
     (ready ??= (async () => {
+      const { authSecret, createAuth } = await import('./better-auth.ts');
       const auth = createAuth(pool, config, await authSecret(pool, config));
       if (config.apiToken && (await importApiToken(pool, config.apiToken)) === 'imported')
         app.log.warn(

@@ -4,10 +4,10 @@
  * provider's JWKS. Ours: which email domains may sign in and which claim value gives which role,
  * decided in better-auth's `user.validateUserInfo` gate (it runs before a user is created and at
  * every sign-in of a linked account, with the provider's claims), and recorded for the callback
- * route (auth/oidc-routes.ts), which sets the role and writes the audit rows.
+ * route (auth/oidc-routes.ts), which sets the role and writes the audit rows. The plugin itself is
+ * made in auth/better-auth.ts: this module is loaded with the server and must not load better-auth.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { genericOAuth } from 'better-auth/plugins';
 import { roleRank, type Role } from '@warehouse/db/accounts';
 import type { OidcConfig } from '../config.ts';
 
@@ -73,25 +73,4 @@ export function validateOidcUser(oidc: OidcConfig) {
     decision.role = role;
     return undefined;
   };
-}
-
-/** The genericOAuth plugin for the configured provider. */
-export function oidcPlugin(oidc: OidcConfig) {
-  return genericOAuth({
-    config: [
-      {
-        providerId: oidc.providerId,
-        name: oidc.label,
-        discoveryUrl: `${oidc.issuer}/.well-known/openid-configuration`,
-        // No sign-in on an ID token we could not verify: discovery must give the issuer and its keys.
-        requireIdTokenVerification: true,
-        clientId: oidc.clientId,
-        clientSecret: oidc.clientSecret,
-        scopes: ['openid', 'email', 'profile'],
-        pkce: true,
-        // Name and email follow the provider at each sign-in (the role is set by the callback route).
-        overrideUserInfo: true,
-      },
-    ],
-  });
 }

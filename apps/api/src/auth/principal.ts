@@ -40,6 +40,9 @@ export const actorOf = (p: Principal | undefined): Actor =>
       ? { type: 'key', id: p.userId, name: `${p.keyName} (${p.name})` }
       : { type: 'user', id: p.userId, name: p.name };
 
+/** better-auth's cookie prefix (auth/better-auth.ts); here so that the guard needs no better-auth loaded. */
+export const COOKIE_PREFIX = 'warehouse';
+
 export class Principals {
   private readonly cache = new Map<string, Cached>();
   private readonly touched = new Map<number, number>();

@@ -11,7 +11,6 @@ import { checkRange, DayRange, errorResponses, Month, Num, Year } from '../schem
 import type { AppContext } from '../context.ts';
 import { CardDay } from '../reads/target-card.ts';
 import { readMonth, readMonthly, readProfile, readReps, readWeekly } from '../reads/dashboard.ts';
-import { dashboardWorkbook, workbookFileName } from '../export/dashboard-workbook.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -143,6 +142,8 @@ export function dashboardRoutes(root: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
+      // Loaded at the first export, not with the server: exceljs costs every start ~0.5 CPU-s.
+      const { dashboardWorkbook, workbookFileName } = await import('../export/dashboard-workbook.ts');
       const wb = await dashboardWorkbook(ctx.pool, req.query.month, new Date());
       const body = Buffer.from(await wb.xlsx.writeBuffer());
       const name = workbookFileName(req.query.month);
