@@ -114,6 +114,8 @@ export interface StartWorkerOptions extends IngestTaskDeps {
   /** Cron items for those tasks (the refresher's nightly refresh and watch: refresherCronItems()). */
   cronItems?: ParsedCronItem[];
   pollInterval?: number;
+  /** How long stop() waits for the pool to settle (default SETTLE_LIMIT_MS). */
+  settleLimitMs?: number;
 }
 
 export interface WorkerHandle {
@@ -139,9 +141,26 @@ export interface WorkerHandle {
  * with nothing out and no one waiting has them all done (not a write sleeping between retries while
  * the database is down: it holds no client). Polled: pg-pool has no event for a failed connect.
  */
-async function settled(pool: pg.Pool): Promise<void> {
-  while (pool.waitingCount > 0 || pool.idleCount < pool.totalCount) await sleep(10);
+async function settled(pool: pg.Pool, limitMs: number, logger: Pino): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (pool.waitingCount > 0 || pool.idleCount < pool.totalCount) {
+    if (Date.now() >= until) {
+      // A client never given back (a bug elsewhere) must not keep the process from stopping.
+      logger.warn(
+        { checkedOut: pool.totalCount - pool.idleCount, waiting: pool.waitingCount, waitedMs: limitMs },
+        'worker stop: clients of the worker pool are still out after the wait; stopping anyway (an outcome being written may be lost and its job is retried after the stale-job timeout)',
+      );
+      return;
+    }
+    await sleep(10);
+  }
 }
+
+/**
+ * How long `stop()` waits for the worker pool to settle: longer than a write waits for a
+ * connection (the pool's connectionTimeoutMillis, 10 s), so only a client never given back hits it.
+ */
+export const SETTLE_LIMIT_MS = 15_000;
 
 /** Run graphile-worker with `ingest_upload` (+ given tasks) and the dead-job sweeper. */
 export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandle> {
@@ -218,7 +237,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
         await runner.stop();
       } finally {
         await sweeping;
-        await settled(pool);
+        await settled(pool, opts.settleLimitMs ?? SETTLE_LIMIT_MS, logger);
       }
     },
   };

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Task } from 'graphile-worker';
 import type { TestDatabase } from '@warehouse/migrate/testing';
@@ -94,5 +95,30 @@ it('stop() resolves only once the outcomes of the jobs it let finish are written
       await worker?.stop().catch(() => {});
       await pool.end();
     }
+  }
+});
+
+it('stop() does not wait forever for a client that is never given back: it warns and resolves', async () => {
+  const pool = new pg.Pool({ connectionString: db.url, max: 6, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => {});
+  const lines: { msg: string; checkedOut?: number; waiting?: number }[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const worker = await startWorker({
+    pool,
+    logger,
+    config: loadConfig({}, { logLevel: 'silent', workerConcurrency: 1, sweepIntervalMs: 60_000 }),
+    enqueueRefresh: async () => {},
+    pollInterval: 50,
+    settleLimitMs: 300,
+  });
+  const leaked = await pool.connect(); // a bug elsewhere: checked out, never released
+  try {
+    await worker.stop();
+    expect(lines.filter((l) => l.msg.startsWith('worker stop:'))).toEqual([
+      expect.objectContaining({ checkedOut: 1, waiting: 0 }),
+    ]);
+  } finally {
+    leaked.release();
+    await pool.end();
   }
 });
