@@ -16,6 +16,7 @@
  *   scripts/, a one-line summary per package and coverage/coverage-summary.json. Each package
  *   sets its floor (`coverageFloor`) just under its measured figures, so a drop fails the run.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,14 @@ export function longestFirst(files) {
   return class LongestFirst extends BaseSequencer {
     /** @param {import('vitest/node').TestSpecification[]} specs */
     async sort(specs) {
+      // A renamed or deleted file would silently lose its place (and run last again): say so.
+      for (const root of new Set(specs.map((spec) => spec.project.config.root))) {
+        const missing = files.filter((file) => !existsSync(path.join(root, file)));
+        if (missing.length)
+          throw new Error(
+            `longestFirst in ${path.join(root, 'vitest.config.ts')} names ${missing.join(', ')}, which does not exist; rename or remove it there`,
+          );
+      }
       const base = await super.sort(specs);
       const at = (/** @type {import('vitest/node').TestSpecification} */ spec) =>
         rank.get(path.relative(spec.project.config.root, spec.moduleId)) ?? files.length;
