@@ -332,7 +332,15 @@ END $$;
     });
 
     // db:check's checks: the migrations give exactly schema.prisma and the catalog; nothing applied was edited.
-    const check = await checkSchema({ url: admin(), dir, schema, catalogDir: views, appliedUrl: db.url });
+    const check = await checkSchema({
+      url: admin(),
+      dir,
+      schema,
+      catalogDir: views,
+      appliedUrl: db.url,
+      // Its own prefix: engine-prisma-cli counts the shadow databases of Prisma's default one.
+      shadowDatabasePrefix: `swap_shadow_${process.pid}_`,
+    });
     expect(check.problems).toEqual([]);
     expect((await generate('nothing')).created).toBeNull();
   }, 600_000);
