@@ -1,6 +1,13 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { KIND_WORDS } from '@warehouse/messages';
 
+/** The CSV kinds as staff call them: one wording with the API's row texts (@warehouse/messages). */
+const kindWords = (lang: 'ja' | 'en') => ({
+  receive: KIND_WORDS.receive![lang],
+  shipment: KIND_WORDS.shipment![lang],
+  yard: KIND_WORDS.yard![lang],
+});
+
 /** The one message catalogue: Japanese first, English as the switch. Keys are checked by the compiler. */
 const ja = {
   appTitle: '倉庫コンソール',
@@ -20,10 +27,7 @@ const ja = {
   upload: 'アップロード',
   kind: '区分',
   kindUnknown: '不明（ヘッダー行が一致しません）',
-  // The CSV kinds as staff call them: one wording with the API's row texts (@warehouse/messages).
-  receive: KIND_WORDS.receive!.ja,
-  shipment: KIND_WORDS.shipment!.ja,
-  yard: KIND_WORDS.yard!.ja,
+  ...kindWords('ja'),
   file: 'ファイル',
   size: 'サイズ',
   status: '状態',
@@ -248,9 +252,7 @@ const en: Record<MessageKey, string> = {
   upload: 'Upload',
   kind: 'Kind',
   kindUnknown: 'unknown (the header row matches no kind)',
-  receive: KIND_WORDS.receive!.en,
-  shipment: KIND_WORDS.shipment!.en,
-  yard: KIND_WORDS.yard!.en,
+  ...kindWords('en'),
   file: 'File',
   size: 'Size',
   status: 'Status',
