@@ -1,11 +1,20 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { canonicalConnection, libpqConnection, readIdentity } from '@warehouse/env';
 import { ident, withClient } from '@warehouse/db';
 import { CliError } from '@warehouse/command';
@@ -323,6 +332,46 @@ describe('node-pg from the descriptor and psql from the original string reach th
     const reachedDbs = new Set((await Promise.all([...cache.values()])).map((v) => v.split('|')[0]));
     for (const db of ['scratch', 'warehouse', 'other', 'postgres']) expect(reachedDbs).toContain(db);
   }, 600_000); // a psql process per accepted case: seconds on an idle machine, minutes on a loaded one
+});
+
+describe("Debian's pg_wrapper (/usr/bin/psql, pg_dump, pg_restore) cannot move a tool the toolkit starts", () => {
+  // The wrapper sets PGHOST, PGPORT and PGDATABASE before libpq runs, from PGCLUSTER, --cluster,
+  // ~/.postgresqlrc or /etc/postgresql-common/user_clusters. The toolkit gives a tool a conninfo
+  // naming host, port and database, and a child environment without any PG* variable (HOME stays).
+  it('with ~/.postgresqlrc and PGCLUSTER naming another server, the descriptor still lands where node-pg lands', async () => {
+    expect(realpathSync(execFileSync('bash', ['-c', 'command -v psql'], { encoding: 'utf8' }).trim())).toBe(
+      '/usr/share/postgresql-common/pg_wrapper',
+    );
+    const decoy = new URL(inject('pgAdminUrl'));
+    const network = `15 ${decoy.hostname}:${decoy.port} postgres\n`; // version, cluster (host:port), database
+    const rc = path.join(home, '.postgresqlrc');
+    writeFileSync(rc, network);
+    try {
+      const { url, conn } = canonicalConnection(prod.url('warehouse'));
+      const { conninfo, env } = libpqConnection(conn, {
+        ...process.env,
+        PGCLUSTER: `15/${decoy.hostname}:${decoy.port}`,
+      });
+      expect(Object.keys(env).filter((k) => /^PG/i.test(k))).toEqual(['PGPASSWORD']);
+      const decoyAuth = { PGUSER: decodeURIComponent(decoy.username), PGPASSWORD: decodeURIComponent(decoy.password) };
+      const [control, tool, toolWithCluster] = await psqlBatch([
+        // Not vacuous: psql with nothing named goes where the wrapper says, the other server.
+        { env: decoyAuth, args: [] },
+        { env: env as Record<string, string>, args: ['--dbname', conninfo] },
+        // Even with PGCLUSTER back in a tool's environment, the conninfo wins.
+        {
+          env: { ...(env as Record<string, string>), PGCLUSTER: `15/${decoy.hostname}:${decoy.port}` },
+          args: ['--dbname', conninfo],
+        },
+      ]);
+      expect(control).toBe(`postgres|${decoy.port}|f`);
+      const viaNode = await nodePg(url, new Map());
+      expect(viaNode).toBe(`warehouse|${prod.port}|f`);
+      expect([tool, toolWithCluster]).toEqual([viaNode, viaNode]);
+    } finally {
+      rmSync(rc, { force: true });
+    }
+  });
 });
 
 describe('the CLI connects tools from the descriptor (issue 21)', () => {
