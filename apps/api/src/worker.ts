@@ -114,7 +114,7 @@ export interface StartWorkerOptions extends IngestTaskDeps {
   /** Cron items for those tasks (the refresher's nightly refresh and watch: refresherCronItems()). */
   cronItems?: ParsedCronItem[];
   pollInterval?: number;
-  /** How long stop() waits for the pool to settle (default SETTLE_LIMIT_MS). */
+  /** How long stop() waits for the pool to settle (default settleLimitMs(pool)). */
   settleLimitMs?: number;
 }
 
@@ -157,10 +157,13 @@ async function settled(pool: pg.Pool, limitMs: number, logger: Pino): Promise<vo
 }
 
 /**
- * How long `stop()` waits for the worker pool to settle: longer than a write waits for a
- * connection (the pool's connectionTimeoutMillis, 10 s), so only a client never given back hits it.
+ * How long `stop()` waits for the worker pool to settle: 5 s longer than a write waits for a
+ * connection (the pool's own connectionTimeoutMillis; 10 s as startServer makes it, so 15 s), so
+ * only a client never given back hits it. A pool without a connect timeout gets 15 s.
  */
-export const SETTLE_LIMIT_MS = 15_000;
+export function settleLimitMs(pool: pg.Pool): number {
+  return (pool.options.connectionTimeoutMillis || 10_000) + 5_000;
+}
 
 /** Run graphile-worker with `ingest_upload` (+ given tasks) and the dead-job sweeper. */
 export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandle> {
@@ -237,7 +240,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
         await runner.stop();
       } finally {
         await sweeping;
-        await settled(pool, opts.settleLimitMs ?? SETTLE_LIMIT_MS, logger);
+        await settled(pool, opts.settleLimitMs ?? settleLimitMs(pool), logger);
       }
     },
   };

@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withClient } from '@warehouse/db';
-import { ident, withDatabase } from '@warehouse/db/pg';
 import { createTestDatabase, type TestDatabase } from '@warehouse/migrate/testing';
 import { runScript } from './run-script.ts';
 
@@ -88,21 +86,17 @@ const COMMANDS: Command[] = [
 ];
 
 /**
- * The marked database every case starts from, made once; each case gets a file copy of it
- * (`STRATEGY file_copy`: 26–60 ms on this 2-core machine against 86–100 ms for the default
- * wal_log, which writes every page of the copy to the WAL; the test server runs with fsync off).
+ * The marked database every case starts from, made once; each case gets a copy of it
+ * (`createTestDatabase` with it as the template: a file copy, no connection to the copy needed).
  */
 let markedTemplate: TestDatabase;
-/** One maintenance connection for the file's CREATE and DROP DATABASE (a connection is a server process). */
-let admin: pg.Client;
 /** The databases made for the cases, dropped at the end. */
-const dbs: string[] = [];
+const dbs: TestDatabase[] = [];
 
 async function markedDatabase(): Promise<string> {
-  const name = `guard_${randomBytes(5).toString('hex')}`;
-  await admin.query(`create database ${ident(name)} template ${ident(markedTemplate.name)} strategy file_copy`);
-  dbs.push(name);
-  return withDatabase(adminUrl, name);
+  const db = await createTestDatabase(adminUrl, { template: markedTemplate.name, prefix: 'guard' });
+  dbs.push(db);
+  return db.url;
 }
 
 async function markerIntact(c: pg.Client): Promise<boolean> {
@@ -112,8 +106,6 @@ async function markerIntact(c: pg.Client): Promise<boolean> {
 
 beforeAll(async () => {
   adminUrl = inject('pgAdminUrl');
-  admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
   markedTemplate = await createTestDatabase(adminUrl, { prefix: 'guard_tpl' });
   await withClient(markedTemplate.url, (c) =>
     c.query("create table guard_marker (note text); insert into guard_marker values ('untouched')"),
@@ -134,10 +126,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (admin) {
-    for (const name of dbs) await admin.query(`drop database if exists ${ident(name)} with (force)`);
-    await admin.end();
-  }
+  for (const db of dbs) await db.drop();
   await markedTemplate?.drop();
 });
 
