@@ -2,10 +2,12 @@
 // kept as the admin key "API_TOKEN (migrated)" (once; a revoked import stays revoked).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findKeyOwner, listAudit, revokeApiKey, verifyPassword } from '@warehouse/db/accounts';
+import { createUser, findKeyOwner, listAudit, revokeApiKey, verifyPassword } from '@warehouse/db/accounts';
 import { ensureFirstAdmin, importApiToken, MIGRATED_KEY_NAME } from '../src/auth/first-run.ts';
 import { testApp, testDatabase } from './helper.ts';
 import type { TestDatabase } from '@warehouse/migrate/testing';
+
+const TEST_ACTOR = { type: 'cli', id: null, name: 'test' } as const;
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -20,13 +22,13 @@ afterAll(async () => {
 });
 
 describe('first run', () => {
-  it('makes admin@localhost with a one-time password once, even when two starts race', async () => {
+  it('makes admin@warehouse.local with a one-time password once, even when two starts race', async () => {
     const [a, b] = await Promise.all([ensureFirstAdmin(pool), ensureFirstAdmin(pool)]);
     const made = a ?? b;
     expect([a, b].filter(Boolean)).toHaveLength(1);
-    expect(made!.email).toBe('admin@localhost');
+    expect(made!.email).toBe('admin@warehouse.local');
     const { rows } = await pool.query(
-      `SELECT u.role, a.password FROM auth."user" u JOIN auth.account a ON a.user_id = u.id WHERE u.email = 'admin@localhost'`,
+      `SELECT u.role, a.password FROM auth."user" u JOIN auth.account a ON a.user_id = u.id WHERE u.email = 'admin@warehouse.local'`,
     );
     expect(rows).toHaveLength(1);
     expect(rows[0].role).toBe('admin');
@@ -76,6 +78,33 @@ describe('first run', () => {
       });
       expect(after.statusCode).toBe(401);
       expect(after.json().code).toBe('E_KEY_REVOKED');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('the first admin, and every account createUser accepts, signs in through better-auth; what it would refuse is refused at creation', async () => {
+    const t = await testApp({ auth: true });
+    try {
+      const signIn = (email: string, password: string) =>
+        t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password } });
+      const first = await ensureFirstAdmin(t.pool);
+      const res = await signIn(first!.email, first!.password);
+      expect(res.statusCode, res.body).toBe(200);
+      // Spellings chosen against better-auth's check (zod's z.email()), not from our code.
+      const accepted = ['sato+dash@example.co.jp', 'O.Tanaka@Example.COM', "o'brien@ex-ample.io"];
+      const refused = ['sato@localhost', 'sato@host', 'sato@example.c', 'sa to@example.com', '.sato@example.com'];
+      for (const email of accepted) {
+        const made = await createUser(t.pool, { email, name: 'X', role: 'viewer', actor: TEST_ACTOR });
+        const r = await signIn(email, made.password);
+        expect(r.statusCode, `${email}: ${r.body}`).toBe(200);
+      }
+      for (const email of refused) {
+        const err = await createUser(t.pool, { email, name: 'X', role: 'viewer', actor: TEST_ACTOR }).catch(
+          (e: unknown) => e,
+        );
+        expect((err as { code?: string }).code, email).toBe('E_BAD_EMAIL');
+      }
     } finally {
       await t.close();
     }

@@ -9,7 +9,7 @@ import { countUsers, createApiKey, createUser, findKeyOwner, type Actor } from '
 
 export const MIGRATED_KEY_NAME = 'API_TOKEN (migrated)';
 export const MIGRATED_USER_EMAIL = 'api-token@localhost';
-export const FIRST_ADMIN_EMAIL = 'admin@localhost';
+export const FIRST_ADMIN_EMAIL = 'admin@warehouse.local';
 const SYSTEM: Actor = { type: 'system', id: null, name: 'pnpm start' };
 
 /**
@@ -41,7 +41,7 @@ export async function importApiToken(pool: pg.Pool, token: string): Promise<'imp
 }
 
 /**
- * The first admin of a database without accounts (admin@localhost with a one-time password), or
+ * The first admin of a database without accounts (admin@warehouse.local with a one-time password), or
  * undefined when accounts exist. Only `pnpm start` on the embedded database calls this; elsewhere an
  * admin is made with `pnpm users:create`.
  */

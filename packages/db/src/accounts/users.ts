@@ -6,9 +6,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { hashPassword } from 'better-auth/crypto';
+import { z } from 'zod';
 import { writeAudit, type Actor } from './audit.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
+
+const SIGN_IN_EMAIL = z.email();
 
 export const ROLES = ['viewer', 'staff', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -76,10 +79,12 @@ export async function createUser(
   opts: { email: string; name: string; role: Role; password?: string | undefined; actor: Actor },
 ): Promise<{ user: { id: string; email: string; name: string; role: Role }; password: string; generated: boolean }> {
   const email = opts.email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+$/.test(email))
+  // better-auth's own check at sign-in (zod's z.email(), the zod better-auth uses): an account it
+  // refuses there (e.g. name@localhost, no dot in the domain) could never sign in.
+  if (!SIGN_IN_EMAIL.safeParse(email).success)
     throw new AccountError(
       'E_BAD_EMAIL',
-      `${JSON.stringify(opts.email)} is not an email address; write it as name@example.com`,
+      `${JSON.stringify(opts.email)} is not an email address that can sign in; write it as name@example.com (the domain needs a dot)`,
     );
   if (!opts.name.trim()) throw new AccountError('E_BAD_NAME', 'the name is empty; give the person’s name with --name');
   if (!isRole(opts.role))
